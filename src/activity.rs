@@ -1,0 +1,292 @@
+//! Activity data: the `scopebook calc` input file, read once into validated records.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::classify::Scope3Category;
+use crate::columns::Columns;
+use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::factor::csv_reason;
+use crate::number::parse_decimal;
+use crate::period::{parse_date, Period};
+use crate::region::Region;
+use crate::unit::Unit;
+
+/// One validated activity record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Activity {
+    /// Line in the source file (the header is line 1).
+    pub row: u64,
+    pub facility: Arc<str>,
+    pub period: Period,
+    pub activity: Arc<str>,
+    pub quantity: Decimal,
+    pub unit: Unit,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub factor: Option<Arc<str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<Arc<Region>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope3_category: Option<Scope3Category>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Box<str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<Box<str>>,
+}
+
+pub const REQUIRED_COLUMNS: &[&str] = &["facility", "period_start", "period_end", "activity", "quantity", "unit"];
+pub const OPTIONAL_COLUMNS: &[&str] = &["factor", "region", "scope3_category", "evidence", "note"];
+
+/// The header of an activity file, matched to the known columns.
+pub struct ActivityHeader {
+    columns: Columns,
+    field_count: usize,
+}
+
+impl ActivityHeader {
+    /// Read the first line of an activity file. `None` (with diagnostics) when the file cannot
+    /// be read as activities at all.
+    pub fn read(file: &str, contents: &[u8]) -> (Option<(ActivityHeader, usize)>, Vec<Diagnostic>) {
+        let mut rdr = csv::ReaderBuilder::new().has_headers(false).from_reader(contents);
+        let mut header = csv::StringRecord::new();
+        match rdr.read_record(&mut header) {
+            Ok(true) if !(header.len() == 1 && header[0].trim().trim_start_matches('\u{feff}').is_empty()) => {}
+            Ok(_) => {
+                return (None, vec![Diagnostic::error(Code::EmptyFile, Location::file(file), "the file is empty: expected a header row")]);
+            }
+            Err(e) => return (None, vec![Diagnostic::error(Code::MalformedRow, Location::row(file, 1), csv_reason(&e))]),
+        }
+        let body_start = usize::try_from(rdr.position().byte()).unwrap_or(contents.len());
+        let (columns, diags) = Columns::read(file, &header, REQUIRED_COLUMNS, OPTIONAL_COLUMNS);
+        if diags.iter().any(Diagnostic::is_error) {
+            return (None, diags);
+        }
+        (Some((ActivityHeader { columns, field_count: header.len() }, body_start)), diags)
+    }
+
+    /// Read the data rows in `body` (which starts on line `first_line` of the file).
+    pub fn read_rows(&self, file: &str, body: &[u8], first_line: u64) -> (Vec<Activity>, Vec<Diagnostic>) {
+        let mut out = Vec::new();
+        let mut diags = Vec::new();
+        let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(body);
+        let mut record = csv::StringRecord::new();
+        let mut interner = Interner::default();
+        loop {
+            match rdr.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {
+                    let line = first_line + record.position().map_or(1, csv::Position::line) - 1;
+                    if record.len() != self.field_count {
+                        if record.len() == 1 && record[0].trim().is_empty() {
+                            continue;
+                        }
+                        diags.push(Diagnostic::error(
+                            Code::MalformedRow,
+                            Location::row(file, line),
+                            format!("the row has {} fields but the header has {}", record.len(), self.field_count),
+                        ));
+                        continue;
+                    }
+                    if let Some(a) = self.row(file, line, &record, &mut interner, &mut diags) {
+                        out.push(a);
+                    }
+                }
+                Err(e) => {
+                    let line = first_line + e.position().map_or(1, csv::Position::line) - 1;
+                    diags.push(Diagnostic::error(Code::MalformedRow, Location::row(file, line), csv_reason(&e)));
+                    if !matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
+                        break;
+                    }
+                }
+            }
+        }
+        (out, diags)
+    }
+
+    fn row(
+        &self,
+        file: &str,
+        line: u64,
+        record: &csv::StringRecord,
+        interner: &mut Interner,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Activity> {
+        let before = diags.len();
+        let cell = |c: &str| self.columns.get(record, c);
+        let mut err = |code: Code, column: &str, msg: String| {
+            diags.push(Diagnostic::error(code, Location::cell(file, line, column), msg));
+        };
+        let required = |column: &str, err: &mut dyn FnMut(Code, &str, String)| -> Option<&str> {
+            let v = cell(column);
+            if v.is_empty() {
+                err(Code::MissingValue, column, format!("'{column}' is required"));
+                None
+            } else {
+                Some(v)
+            }
+        };
+        let facility = required("facility", &mut err).map(|f| interner.get(f));
+        let activity = required("activity", &mut err).map(|a| interner.get_lower(a));
+        let date = |column: &str, err: &mut dyn FnMut(Code, &str, String)| {
+            let text = cell(column);
+            if text.is_empty() {
+                err(Code::MissingValue, column, format!("'{column}' is required"));
+                return None;
+            }
+            parse_date(text)
+                .map_err(|reason| err(Code::MalformedDate, column, format!("'{text}' is not a date: {reason}")))
+                .ok()
+        };
+        let start = date("period_start", &mut err);
+        let end = date("period_end", &mut err);
+        let period = match (start, end) {
+            (Some(s), Some(e)) => {
+                let p = Period::new(s, e);
+                if p.is_none() {
+                    err(Code::ImpossibleDateRange, "period_end", format!("the period ends ({e}) before it starts ({s})"));
+                }
+                p
+            }
+            _ => None,
+        };
+        let quantity_text = cell("quantity");
+        let quantity = if quantity_text.is_empty() {
+            err(Code::MissingValue, "quantity", "'quantity' is required".into());
+            None
+        } else {
+            match parse_decimal(quantity_text) {
+                Ok(q) if q.is_sign_negative() && !q.is_zero() => {
+                    err(Code::NegativeQuantity, "quantity", format!("the quantity {quantity_text} is negative; activity quantities are zero or more"));
+                    None
+                }
+                Ok(q) => Some(q),
+                Err(reason) => {
+                    err(Code::MalformedNumber, "quantity", format!("'{quantity_text}' is not a number: {reason}"));
+                    None
+                }
+            }
+        };
+        let unit_text = cell("unit");
+        let unit = if unit_text.is_empty() {
+            err(Code::MissingValue, "unit", "'unit' is required".into());
+            None
+        } else {
+            interner
+                .unit(unit_text)
+                .map_err(|e| err(Code::UnknownUnit, "unit", e.to_string()))
+                .ok()
+        };
+        let region_text = cell("region");
+        let region = if region_text.is_empty() {
+            None
+        } else {
+            let r = interner.region(region_text).cloned();
+            if r.is_none() {
+                err(Code::OutOfRange, "region", format!("'{region_text}' is not a region code (e.g. CN, CN-GD, US)"));
+            }
+            r
+        };
+        let cat_text = cell("scope3_category");
+        let scope3_category = if cat_text.is_empty() {
+            None
+        } else {
+            let c = cat_text.parse::<u8>().ok().and_then(Scope3Category::new);
+            if c.is_none() {
+                err(Code::UnknownCategory, "scope3_category", format!("'{cat_text}' is not a Scope 3 category (a number from 1 to 15)"));
+            }
+            c
+        };
+        if diags.len() > before {
+            return None;
+        }
+        let opt = |c: &str| Some(cell(c)).filter(|v| !v.is_empty());
+        Some(Activity {
+            row: line,
+            facility: facility?,
+            period: period?,
+            activity: activity?,
+            quantity: quantity?,
+            unit: unit?,
+            factor: opt("factor").map(|f| interner.get(f)),
+            region,
+            scope3_category,
+            evidence: opt("evidence").map(Box::from),
+            note: opt("note").map(Box::from),
+        })
+    }
+}
+
+/// Shares one allocation among repeated names, units and regions within a chunk of rows.
+#[derive(Default)]
+struct Interner {
+    strings: HashMap<String, Arc<str>>,
+    lower: HashMap<String, Arc<str>>,
+    units: HashMap<String, Result<Unit, crate::unit::UnitError>>,
+    regions: HashMap<String, Option<Arc<Region>>>,
+}
+
+impl Interner {
+    fn get(&mut self, s: &str) -> Arc<str> {
+        if let Some(a) = self.strings.get(s) {
+            return Arc::clone(a);
+        }
+        let a: Arc<str> = Arc::from(s);
+        self.strings.insert(s.to_string(), Arc::clone(&a));
+        a
+    }
+
+    fn get_lower(&mut self, s: &str) -> Arc<str> {
+        if let Some(a) = self.lower.get(s) {
+            return Arc::clone(a);
+        }
+        let a: Arc<str> = Arc::from(s.to_lowercase());
+        self.lower.insert(s.to_string(), Arc::clone(&a));
+        a
+    }
+
+    fn unit(&mut self, s: &str) -> Result<Unit, crate::unit::UnitError> {
+        if let Some(u) = self.units.get(s) {
+            return u.clone();
+        }
+        let u = Unit::parse(s);
+        self.units.insert(s.to_string(), u.clone());
+        u
+    }
+
+    fn region(&mut self, s: &str) -> Option<&Arc<Region>> {
+        if !self.regions.contains_key(s) {
+            self.regions.insert(s.to_string(), Region::parse(s).map(Arc::new));
+        }
+        self.regions.get(s).and_then(Option::as_ref)
+    }
+}
+
+/// Split an activity file's body into pieces that can be read in parallel: at line ends, and
+/// only when the body has no quote character (a quoted field may hold a line break). Each piece
+/// comes with the line number it starts on.
+pub fn split_body(body: &[u8], first_line: u64, pieces: usize) -> Vec<(&[u8], u64)> {
+    if pieces <= 1 || body.len() < 1 << 16 || body.contains(&b'"') {
+        return vec![(body, first_line)];
+    }
+    let target = body.len() / pieces;
+    let mut out = Vec::with_capacity(pieces);
+    let mut start = 0;
+    let mut line = first_line;
+    while start < body.len() {
+        let mut end = (start + target).min(body.len());
+        if end < body.len() {
+            match body[end..].iter().position(|&b| b == b'\n') {
+                Some(p) => end += p + 1,
+                None => end = body.len(),
+            }
+        }
+        let piece = &body[start..end];
+        out.push((piece, line));
+        line += piece.iter().filter(|&&b| b == b'\n').count() as u64;
+        start = end;
+    }
+    out
+}

@@ -1,0 +1,524 @@
+//! The calculation: activity → factor → unit conversion → mass of each gas → CO2e → totals.
+//!
+//! **Architecture invariant:** this module does no IO. It takes validated activities and a
+//! factor library and returns values; every figure it produces carries its lineage.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::activity::Activity;
+use crate::classify::{Classification, IsoCategory, Scope1Category, Scope2Category, Scope3Category};
+use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::factor::{Factor, Method};
+use crate::gas::{Gas, GwpSet, GwpTable, Species};
+use crate::library::{FactorLibrary, FactorQuery, Selection, SelectionRule};
+use crate::number::hold_mass;
+use crate::unit::{PhysicalUnit, Unit};
+
+/// One step of a line's calculation, kept so an auditor can redo it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum Step {
+    /// The activity quantity expressed in the factor's unit.
+    ConvertUnit { from_quantity: Decimal, from_unit: Unit, ratio: Decimal, to_quantity: Decimal, to_unit: Unit, exact: bool },
+    /// Quantity × net calorific value = energy.
+    CalorificValue { quantity: Decimal, unit: Unit, ncv_gj_per_unit: Decimal, energy_gj: Decimal },
+    /// Energy × carbon content × oxidation = carbon oxidised; × 44/12 = CO2.
+    CarbonChain { energy_gj: Decimal, carbon_t_per_gj: Decimal, oxidation: Decimal, carbon_t: Decimal, co2_kg: Decimal },
+    /// Basis amount × kg of gas per unit = mass of the gas.
+    GasFactor { gas: String, basis: Decimal, basis_unit: Unit, kg_per_unit: Decimal, mass_kg: Decimal },
+    /// A blend's mass split into its component gases.
+    BlendComponent { blend: String, gas: Gas, mass_fraction: Decimal, mass_kg: Decimal },
+    /// Mass × GWP = CO2e.
+    Gwp { gas: Gas, mass_kg: Decimal, gwp: Decimal, co2e_kg: Decimal },
+    /// A CO2e-only factor: basis amount × kg CO2e per unit.
+    Co2eFactor { basis: Decimal, basis_unit: Unit, kg_co2e_per_unit: Decimal, published_with: GwpSet, co2e_kg: Decimal },
+    /// Biogenic CO2, reported outside the scopes.
+    Biogenic { basis: Decimal, basis_unit: Unit, kg_per_unit: Decimal, co2_kg: Decimal },
+}
+
+/// The masses a line emits.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Emission {
+    /// Mass of each gas, kg, with its CO2e, kg.
+    pub gases: Vec<GasMass>,
+    /// CO2e from a CO2e-only factor, which cannot be split by gas.
+    pub unspeciated_co2e_kg: Decimal,
+    pub co2e_kg: Decimal,
+    pub biogenic_co2_kg: Decimal,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct GasMass {
+    pub gas: Gas,
+    pub mass_kg: Decimal,
+    pub gwp: Decimal,
+    pub co2e_kg: Decimal,
+}
+
+/// Why a line could not be computed once its factor was chosen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EvalError {
+    pub code: Code,
+    pub message: String,
+}
+
+fn overflow() -> EvalError {
+    EvalError { code: Code::Overflow, message: "the figures are too large to compute exactly".into() }
+}
+
+fn mul(a: Decimal, b: Decimal) -> Result<Decimal, EvalError> {
+    a.checked_mul(b).ok_or_else(overflow)
+}
+
+/// Compute the emissions of `quantity` `unit` under `factor`, recording steps when asked.
+pub fn evaluate(
+    quantity: Decimal,
+    unit: Unit,
+    factor: &Factor,
+    gwp: &GwpTable,
+    set: GwpSet,
+    mut steps: Option<&mut Vec<Step>>,
+) -> Result<Emission, EvalError> {
+    let mut record = |s: Step| {
+        if let Some(v) = steps.as_deref_mut() {
+            v.push(s);
+        }
+    };
+    let converted = unit.convert(quantity, factor.unit).map_err(|e| EvalError {
+        code: if matches!(e, crate::unit::UnitError::Overflow) { Code::Overflow } else { Code::UnitMismatch },
+        message: e.to_string(),
+    })?;
+    if unit != factor.unit {
+        record(Step::ConvertUnit {
+            from_quantity: quantity,
+            from_unit: unit,
+            ratio: converted.ratio,
+            to_quantity: converted.value,
+            to_unit: factor.unit,
+            exact: converted.exact,
+        });
+    }
+    let (basis, basis_unit) = match factor.ncv_gj_per_unit {
+        Some(ncv) => {
+            let energy = mul(converted.value, ncv)?;
+            record(Step::CalorificValue { quantity: converted.value, unit: factor.unit, ncv_gj_per_unit: ncv, energy_gj: energy });
+            (energy, Unit::Physical(PhysicalUnit::Gigajoule))
+        }
+        None => (converted.value, factor.unit),
+    };
+
+    let mut out = Emission::default();
+    let mut masses: Vec<(Gas, Decimal)> = Vec::with_capacity(4);
+    match &factor.method {
+        Method::PerGas { gases, carbon } => {
+            if let Some(chain) = carbon {
+                let energy_gj = if basis_unit == Unit::Physical(PhysicalUnit::Gigajoule) {
+                    basis
+                } else {
+                    basis_unit
+                        .convert(basis, Unit::Physical(PhysicalUnit::Gigajoule))
+                        .map_err(|e| EvalError { code: Code::UnitMismatch, message: format!("the carbon chain needs energy: {e}") })?
+                        .value
+                };
+                let carbon_t = mul(mul(energy_gj, chain.carbon_t_per_gj)?, chain.oxidation)?;
+                // t C × 1000 kg/t × 44/12 kg CO2 per kg C: divide last, so only one rounding.
+                let co2_kg = hold_mass(mul(carbon_t, Decimal::from(44_000))?.checked_div(Decimal::from(12)).ok_or_else(overflow)?);
+                record(Step::CarbonChain {
+                    energy_gj,
+                    carbon_t_per_gj: chain.carbon_t_per_gj,
+                    oxidation: chain.oxidation,
+                    carbon_t,
+                    co2_kg,
+                });
+                masses.push((Gas::Co2, co2_kg));
+            }
+            for (species, kg_per_unit) in gases {
+                let mass = hold_mass(mul(basis, *kg_per_unit)?);
+                match species {
+                    Species::Gas(g) => {
+                        record(Step::GasFactor { gas: g.name().to_string(), basis, basis_unit, kg_per_unit: *kg_per_unit, mass_kg: mass });
+                        masses.push((*g, mass));
+                    }
+                    Species::Blend(i) => {
+                        let blend = gwp.blend(*i).ok_or_else(|| EvalError { code: Code::UnknownGas, message: "unknown blend".into() })?;
+                        record(Step::GasFactor { gas: blend.name.clone(), basis, basis_unit, kg_per_unit: *kg_per_unit, mass_kg: mass });
+                        for &(g, fraction) in &blend.components {
+                            let part = hold_mass(mul(mass, fraction)?);
+                            record(Step::BlendComponent { blend: blend.name.clone(), gas: g, mass_fraction: fraction, mass_kg: part });
+                            masses.push((g, part));
+                        }
+                    }
+                }
+            }
+        }
+        Method::Co2e { kg_per_unit, basis: published_with } => {
+            let co2e = hold_mass(mul(basis, *kg_per_unit)?);
+            record(Step::Co2eFactor { basis, basis_unit, kg_co2e_per_unit: *kg_per_unit, published_with: *published_with, co2e_kg: co2e });
+            out.unspeciated_co2e_kg = co2e;
+            out.co2e_kg = co2e;
+        }
+    }
+    for (gas, mass_kg) in masses {
+        let Some(g) = gwp.gwp(gas, set) else {
+            return Err(EvalError {
+                code: Code::MissingGwp,
+                message: format!("{gas} has no 100-year GWP in {set}; choose another GWP set or another factor"),
+            });
+        };
+        let co2e_kg = mul(mass_kg, g)?;
+        record(Step::Gwp { gas, mass_kg, gwp: g, co2e_kg });
+        out.co2e_kg = out.co2e_kg.checked_add(co2e_kg).ok_or_else(overflow)?;
+        match out.gases.iter_mut().find(|m| m.gas == gas) {
+            Some(m) => {
+                m.mass_kg += mass_kg;
+                m.co2e_kg += co2e_kg;
+            }
+            None => out.gases.push(GasMass { gas, mass_kg, gwp: g, co2e_kg }),
+        }
+    }
+    if let Some(b) = factor.biogenic_co2_kg {
+        let co2_kg = hold_mass(mul(basis, b)?);
+        record(Step::Biogenic { basis, basis_unit, kg_per_unit: b, co2_kg });
+        out.biogenic_co2_kg = co2_kg;
+    }
+    Ok(out)
+}
+
+/// The factor a line used, as reported.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FactorUse {
+    pub id: String,
+    pub dataset: String,
+    pub edition: String,
+    pub dataset_sha256: String,
+    pub source: String,
+    pub region: String,
+    pub selected_by: SelectionRule,
+    pub verified: bool,
+}
+
+/// A computed line with its lineage.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ResultLine {
+    pub activity: Activity,
+    pub classification: Classification,
+    pub iso_category: IsoCategory,
+    pub factor: FactorUse,
+    pub gwp_set: GwpSet,
+    pub steps: Vec<Step>,
+    pub emission: Emission,
+}
+
+/// An activity that could not be computed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct UnresolvedLine {
+    pub activity: Activity,
+    pub diagnostic: Diagnostic,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<String>,
+}
+
+/// Totals of one facility, kg CO2e.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ScopeTotals {
+    pub scope1: Decimal,
+    pub scope2_location: Decimal,
+    pub scope2_market: Decimal,
+    pub scope3: Decimal,
+    pub biogenic_co2: Decimal,
+}
+
+/// Every total of an inventory, in kg, exact.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub all: ScopeTotals,
+    pub by_scope1_category: BTreeMap<Scope1Category, Decimal>,
+    pub by_scope2_category: BTreeMap<Scope2Category, Decimal>,
+    pub by_scope3_category: BTreeMap<Scope3Category, Decimal>,
+    pub by_iso_category: BTreeMap<IsoCategory, Decimal>,
+    /// Per gas: (mass kg, CO2e kg).
+    pub by_gas: BTreeMap<Gas, (Decimal, Decimal)>,
+    pub unspeciated_co2e: Decimal,
+    pub by_facility: BTreeMap<Arc<str>, ScopeTotals>,
+    /// Whether any sum overflowed (then the totals are not to be trusted, and an error is raised).
+    pub overflowed: bool,
+}
+
+fn add_to(total: &mut Decimal, v: Decimal, overflowed: &mut bool) {
+    match total.checked_add(v) {
+        Some(s) => *total = s,
+        None => *overflowed = true,
+    }
+}
+
+impl ScopeTotals {
+    fn add(&mut self, other: &ScopeTotals, o: &mut bool) {
+        add_to(&mut self.scope1, other.scope1, o);
+        add_to(&mut self.scope2_location, other.scope2_location, o);
+        add_to(&mut self.scope2_market, other.scope2_market, o);
+        add_to(&mut self.scope3, other.scope3, o);
+        add_to(&mut self.biogenic_co2, other.biogenic_co2, o);
+    }
+
+    fn line(classification: Classification, e: &Emission) -> ScopeTotals {
+        let mut t = ScopeTotals { biogenic_co2: e.biogenic_co2_kg, ..ScopeTotals::default() };
+        match classification {
+            Classification::Scope1(_) => t.scope1 = e.co2e_kg,
+            Classification::Scope2(_) => {
+                t.scope2_location = e.co2e_kg;
+                // No contractual instruments exist yet: market-based equals the grid average.
+                t.scope2_market = e.co2e_kg;
+            }
+            Classification::Scope3(_) => t.scope3 = e.co2e_kg,
+        }
+        t
+    }
+}
+
+impl Totals {
+    fn add_line(&mut self, facility: &Arc<str>, classification: Classification, e: &Emission) {
+        let o = &mut self.overflowed;
+        let line = ScopeTotals::line(classification, e);
+        self.all.add(&line, o);
+        match self.by_facility.get_mut(facility) {
+            Some(f) => f.add(&line, o),
+            None => {
+                self.by_facility.insert(Arc::clone(facility), line);
+            }
+        }
+        match classification {
+            Classification::Scope1(c) => add_to(self.by_scope1_category.entry(c).or_default(), e.co2e_kg, o),
+            Classification::Scope2(c) => add_to(self.by_scope2_category.entry(c).or_default(), e.co2e_kg, o),
+            Classification::Scope3(c) => add_to(self.by_scope3_category.entry(c).or_default(), e.co2e_kg, o),
+        }
+        add_to(self.by_iso_category.entry(classification.iso_category()).or_default(), e.co2e_kg, o);
+        for g in &e.gases {
+            let entry = self.by_gas.entry(g.gas).or_default();
+            add_to(&mut entry.0, g.mass_kg, o);
+            add_to(&mut entry.1, g.co2e_kg, o);
+        }
+        add_to(&mut self.unspeciated_co2e, e.unspeciated_co2e_kg, o);
+    }
+
+    fn merge(&mut self, other: Totals) {
+        let o = &mut self.overflowed;
+        *o |= other.overflowed;
+        self.all.add(&other.all, o);
+        for (k, v) in other.by_facility {
+            match self.by_facility.get_mut(&k) {
+                Some(f) => f.add(&v, o),
+                None => {
+                    self.by_facility.insert(k, v);
+                }
+            }
+        }
+        for (k, v) in other.by_scope1_category {
+            add_to(self.by_scope1_category.entry(k).or_default(), v, o);
+        }
+        for (k, v) in other.by_scope2_category {
+            add_to(self.by_scope2_category.entry(k).or_default(), v, o);
+        }
+        for (k, v) in other.by_scope3_category {
+            add_to(self.by_scope3_category.entry(k).or_default(), v, o);
+        }
+        for (k, v) in other.by_iso_category {
+            add_to(self.by_iso_category.entry(k).or_default(), v, o);
+        }
+        for (k, (m, c)) in other.by_gas {
+            let e = self.by_gas.entry(k).or_default();
+            add_to(&mut e.0, m, o);
+            add_to(&mut e.1, c, o);
+        }
+        add_to(&mut self.unspeciated_co2e, other.unspeciated_co2e, o);
+    }
+}
+
+/// The outcome of a calculation.
+#[derive(Clone, Debug, Default)]
+pub struct Inventory {
+    pub totals: Totals,
+    /// Computed lines, in input order (empty when lines were not kept).
+    pub lines: Vec<ResultLine>,
+    pub unresolved: Vec<UnresolvedLine>,
+    /// Row-level findings, in input order.
+    pub diagnostics: Vec<Diagnostic>,
+    pub line_count: u64,
+    /// Factors used, for the per-factor notes (unverified figures, GWP basis).
+    used_factors: BTreeSet<usize>,
+}
+
+/// How to calculate.
+#[derive(Clone, Copy, Debug)]
+pub struct CalcOptions {
+    pub gwp_set: GwpSet,
+    /// Keep each line with its steps (`false` for `--summary`: totals only).
+    pub keep_lines: bool,
+}
+
+/// Calculate `activities` read from `file`.
+pub fn calculate(lib: &FactorLibrary, activities: &[Activity], file: &str, opts: CalcOptions) -> Inventory {
+    let mut inv = Inventory::default();
+    let mut cache: BTreeMap<CacheKey, Result<Selection, crate::library::Unresolved>> = BTreeMap::new();
+    for a in activities {
+        inv.line_count += 1;
+        let key = CacheKey {
+            activity: Arc::clone(&a.activity),
+            region: a.region.as_ref().map(|r| r.as_str().to_string()),
+            period: a.period,
+            unit: a.unit,
+            factor: a.factor.clone(),
+        };
+        let selected = cache
+            .entry(key)
+            .or_insert_with(|| {
+                lib.select(&FactorQuery {
+                    activity: &a.activity,
+                    region: a.region.as_deref(),
+                    period: a.period,
+                    unit: a.unit,
+                    explicit: a.factor.as_deref(),
+                })
+            })
+            .clone();
+        let selection = match selected {
+            Ok(s) => s,
+            Err(u) => {
+                let d = Diagnostic::error(u.code, Location::cell(file, a.row, column_for(u.code)), u.message);
+                inv.diagnostics.push(d.clone());
+                inv.unresolved.push(UnresolvedLine { activity: a.clone(), diagnostic: d, candidates: u.candidates });
+                continue;
+            }
+        };
+        let factor = lib.factor(selection.factor);
+        let mut classification = factor.classification;
+        if let Some(c) = a.scope3_category {
+            match classification {
+                Classification::Scope3(_) => classification = Classification::Scope3(c),
+                other => {
+                    let d = Diagnostic::error(
+                        Code::MisplacedScope3Category,
+                        Location::cell(file, a.row, "scope3_category"),
+                        format!("scope3_category {} is given, but factor '{}' is {other}", c.number(), factor.id),
+                    );
+                    inv.diagnostics.push(d.clone());
+                    inv.unresolved.push(UnresolvedLine { activity: a.clone(), diagnostic: d, candidates: vec![] });
+                    continue;
+                }
+            }
+        }
+        if selection.rule == SelectionRule::Explicit && !a.period.within(factor.valid_from, factor.valid_to) {
+            inv.diagnostics.push(Diagnostic::warning(
+                Code::NoFactor,
+                Location::cell(file, a.row, "factor"),
+                format!(
+                    "factor '{}' is valid {}..{}, which does not cover the activity's period {}..{}; it is used because the activity names it",
+                    factor.id,
+                    factor.valid_from.map_or("open".into(), |d| d.to_string()),
+                    factor.valid_to.map_or("open".into(), |d| d.to_string()),
+                    a.period.start,
+                    a.period.end
+                ),
+            ));
+        }
+        let mut steps = Vec::new();
+        let result = evaluate(a.quantity, a.unit, factor, &lib.gwp, opts.gwp_set, opts.keep_lines.then_some(&mut steps));
+        let emission = match result {
+            Ok(e) => e,
+            Err(e) => {
+                let d = Diagnostic::error(e.code, Location::row(file, a.row), format!("factor '{}': {}", factor.id, e.message));
+                inv.diagnostics.push(d.clone());
+                inv.unresolved.push(UnresolvedLine { activity: a.clone(), diagnostic: d, candidates: vec![] });
+                continue;
+            }
+        };
+        inv.used_factors.insert(selection.factor);
+        inv.totals.add_line(&a.facility, classification, &emission);
+        if opts.keep_lines {
+            inv.lines.push(ResultLine {
+                activity: a.clone(),
+                classification,
+                iso_category: classification.iso_category(),
+                factor: FactorUse {
+                    id: factor.id.clone(),
+                    dataset: factor.dataset.id.clone(),
+                    edition: factor.dataset.edition.clone(),
+                    dataset_sha256: factor.dataset.sha256.clone(),
+                    source: factor.source.clone(),
+                    region: factor.region.to_string(),
+                    selected_by: selection.rule,
+                    verified: factor.verified,
+                },
+                gwp_set: opts.gwp_set,
+                steps,
+                emission,
+            });
+        }
+    }
+    inv
+}
+
+fn column_for(code: Code) -> &'static str {
+    match code {
+        Code::UnknownFactor => "factor",
+        Code::UnitMismatch => "unit",
+        _ => "activity",
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct CacheKey {
+    activity: Arc<str>,
+    region: Option<String>,
+    period: crate::period::Period,
+    unit: Unit,
+    factor: Option<Arc<str>>,
+}
+
+impl Inventory {
+    /// Append `other`, which covers later input rows.
+    pub fn merge(&mut self, other: Inventory) {
+        self.totals.merge(other.totals);
+        self.lines.extend(other.lines);
+        self.unresolved.extend(other.unresolved);
+        self.diagnostics.extend(other.diagnostics);
+        self.line_count += other.line_count;
+        self.used_factors.extend(other.used_factors);
+    }
+
+    /// Notes that concern factors rather than rows: unverified figures, and CO2e factors
+    /// published with another GWP set than the inventory's. One per factor.
+    pub fn factor_notes(&self, lib: &FactorLibrary, set: GwpSet) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for &i in &self.used_factors {
+            let f = lib.factor(i);
+            if !f.verified {
+                out.push(Diagnostic::warning(
+                    Code::UnverifiedFactor,
+                    f.origin.clone(),
+                    format!("factor '{}' is marked unverified: its figure is not yet confirmed in the primary source ({})", f.id, f.source),
+                ));
+            }
+            if let Method::Co2e { basis, .. } = f.method {
+                if basis != set {
+                    out.push(Diagnostic::warning(
+                        Code::GwpBasisMismatch,
+                        f.origin.clone(),
+                        format!("factor '{}' gives CO2e under {basis}; the inventory uses {set}; the published figure is used as it is because a CO2e-only factor cannot be re-based", f.id),
+                    ));
+                }
+            }
+        }
+        if self.totals.overflowed {
+            out.push(Diagnostic::error(Code::Overflow, Location::file("totals"), "a total is too large to hold exactly; the totals are incomplete"));
+        }
+        out
+    }
+
+    pub fn used_factor_count(&self) -> usize {
+        self.used_factors.len()
+    }
+}

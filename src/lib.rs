@@ -1,0 +1,27 @@
+//! Scopebook's accounting core: exact greenhouse-gas inventories with full lineage.
+//!
+//! Data flows one way: raw files are parsed once at the edge ([`activity`], [`factor`],
+//! [`dataset`]) into validated values; [`library`] selects a factor for each activity; [`calc`]
+//! turns activities into masses of gas, CO2e and totals; [`report`] presents them. Findings in
+//! user data are [`diagnostic::Diagnostic`] values, collected and shown together.
+//! `docs/ARCHITECTURE.md` is the map.
+
+pub mod activity;
+pub mod calc;
+pub mod classify;
+mod columns;
+pub mod dataset;
+pub mod diagnostic;
+pub mod factor;
+pub mod gas;
+pub mod library;
+pub mod listing;
+pub mod number;
+pub mod period;
+pub mod pipeline;
+pub mod region;
+pub mod report;
+pub mod unit;
+
+/// The engine version recorded in every report.
+pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");

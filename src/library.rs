@@ -1,0 +1,385 @@
+//! The factor library: every loaded dataset edition and factor, the GWP table, and the rules
+//! that select a factor for an activity.
+//!
+//! **Architecture invariant:** selection never guesses. An activity gets the one best factor by
+//! the documented precedence, or it is unresolved with a diagnostic that says why.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::dataset::{self, DatasetMeta};
+use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::factor::{parse_factor_file, DatasetRef, Factor};
+use crate::gas::GwpTable;
+use crate::period::Period;
+use crate::region::Region;
+use crate::unit::Unit;
+
+/// A loaded dataset edition.
+#[derive(Clone, Debug, Serialize)]
+pub struct DatasetInfo {
+    #[serde(flatten)]
+    pub reference: Arc<DatasetRef>,
+    /// The metadata; `None` for a user's bare factor file.
+    pub meta: Option<DatasetMeta>,
+    pub file: String,
+    pub factor_count: usize,
+}
+
+/// Why a factor was chosen. Ordered from strongest to weakest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SelectionRule {
+    /// The activity named the factor id.
+    Explicit,
+    /// A factor from a file the user supplied, for the activity's region or a parent of it.
+    UserSupplied,
+    /// A shipped factor for exactly the activity's region.
+    Region,
+    /// A shipped factor for a parent region (a province's country, a grid region's country).
+    ParentRegion,
+    /// A shipped factor its publisher meant for use anywhere (e.g. an IPCC default).
+    GlobalDefault,
+}
+
+impl SelectionRule {
+    pub fn describe(self) -> &'static str {
+        match self {
+            SelectionRule::Explicit => "named explicitly by the activity",
+            SelectionRule::UserSupplied => "user-supplied factor (beats shipped factors)",
+            SelectionRule::Region => "shipped factor for the activity's region",
+            SelectionRule::ParentRegion => "shipped factor for a parent region of the activity's region",
+            SelectionRule::GlobalDefault => "shipped global default",
+        }
+    }
+}
+
+/// What to find a factor for.
+#[derive(Clone, Copy, Debug)]
+pub struct FactorQuery<'a> {
+    pub activity: &'a str,
+    pub region: Option<&'a Region>,
+    pub period: Period,
+    pub unit: Unit,
+    pub explicit: Option<&'a str>,
+}
+
+/// A chosen factor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Selection {
+    pub factor: usize,
+    pub rule: SelectionRule,
+}
+
+/// Why no factor was chosen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unresolved {
+    pub code: Code,
+    pub message: String,
+    /// For a tie: the ids of the candidates.
+    pub candidates: Vec<String>,
+}
+
+#[derive(Default)]
+pub struct FactorLibrary {
+    pub gwp: GwpTable,
+    datasets: Vec<DatasetInfo>,
+    factors: Vec<Factor>,
+    by_id: HashMap<String, usize>,
+    by_activity: HashMap<String, Vec<usize>>,
+}
+
+impl FactorLibrary {
+    /// The datasets shipped with Scopebook. Any diagnostic here is a defect in the shipped data
+    /// (the test suite requires none).
+    pub fn shipped() -> (FactorLibrary, Vec<Diagnostic>) {
+        let mut lib = FactorLibrary::default();
+        let mut diags = Vec::new();
+        let files: BTreeMap<&str, &[u8]> = dataset::shipped_files().iter().copied().collect();
+        let text = |path: &str| files.get(path).map(|b| String::from_utf8_lossy(b).into_owned());
+
+        // GWP tables first: factor files refer to gases and blends.
+        match text("gwp/dataset.toml").map(|t| DatasetMeta::parse("emission-factors/gwp/dataset.toml", &t)) {
+            Some(Ok(meta)) => {
+                let mut parts = Vec::new();
+                for key in ["gwp100", "blends"] {
+                    let checksum_key = format!("{key}_sha256");
+                    let Some((name, sum)) = meta.file_and_checksum(key, &checksum_key) else {
+                        diags.push(Diagnostic::error(Code::InvalidMetadata, Location::file("emission-factors/gwp/dataset.toml"), format!("[files] needs '{key}' and '{checksum_key}'")));
+                        continue;
+                    };
+                    let path = format!("gwp/{name}");
+                    let shown = format!("emission-factors/{path}");
+                    match files.get(path.as_str()) {
+                        Some(bytes) => {
+                            if let Err(d) = dataset::verify_checksum(&shown, bytes, sum) {
+                                diags.push(d);
+                            }
+                            parts.push((shown, String::from_utf8_lossy(bytes).into_owned()));
+                        }
+                        None => diags.push(Diagnostic::error(Code::UnreadableFile, Location::file(&shown), "the file named in dataset.toml is missing")),
+                    }
+                }
+                if let [(gf, g), (bf, b)] = parts.as_slice() {
+                    let (table, d) = GwpTable::parse(gf, g, bf, b);
+                    lib.gwp = table;
+                    diags.extend(d);
+                }
+            }
+            Some(Err(d)) => diags.push(d),
+            None => diags.push(Diagnostic::error(Code::UnreadableFile, Location::file("emission-factors/gwp/dataset.toml"), "the GWP tables are missing from this build")),
+        }
+
+        for (path, bytes) in dataset::shipped_files() {
+            let Some(dir) = path.strip_suffix("/dataset.toml") else { continue };
+            if dir == "gwp" {
+                continue;
+            }
+            let shown = format!("emission-factors/{path}");
+            let meta = match DatasetMeta::parse(&shown, &String::from_utf8_lossy(bytes)) {
+                Ok(m) => m,
+                Err(d) => {
+                    diags.push(d);
+                    continue;
+                }
+            };
+            if format!("{}/{}", meta.id, meta.edition) != dir {
+                diags.push(Diagnostic::error(Code::InvalidMetadata, Location::file(&shown), format!("id/edition '{}/{}' does not match the folder '{dir}'", meta.id, meta.edition)));
+            }
+            let Some((name, sum)) = meta.file_and_checksum("factors", "sha256") else {
+                diags.push(Diagnostic::error(Code::InvalidMetadata, Location::file(&shown), "[files] needs 'factors' and 'sha256'"));
+                continue;
+            };
+            let factor_path = format!("{dir}/{name}");
+            let factor_shown = format!("emission-factors/{factor_path}");
+            let Some(factor_bytes) = files.get(factor_path.as_str()) else {
+                diags.push(Diagnostic::error(Code::UnreadableFile, Location::file(&factor_shown), "the factor file named in dataset.toml is missing"));
+                continue;
+            };
+            let sha256 = match dataset::verify_checksum(&factor_shown, factor_bytes, sum) {
+                Ok(s) => s,
+                Err(d) => {
+                    diags.push(d);
+                    continue;
+                }
+            };
+            let Some(region) = Region::parse(&meta.region) else {
+                diags.push(Diagnostic::error(Code::InvalidMetadata, Location::file(&shown), format!("'{}' is not a region code", meta.region)));
+                continue;
+            };
+            let reference = Arc::new(DatasetRef { id: meta.id.clone(), edition: meta.edition.clone(), sha256, shipped: true, region });
+            diags.extend(lib.add(reference, Some(meta), &factor_shown, factor_bytes));
+        }
+        (lib, diags)
+    }
+
+    /// Add a user's factor file (the `--factors` format). Its factors rank above shipped ones.
+    pub fn add_user_file(&mut self, file: &str, bytes: &[u8]) -> Vec<Diagnostic> {
+        let reference = Arc::new(DatasetRef {
+            id: format!("user:{file}"),
+            edition: "-".to_string(),
+            sha256: dataset::sha256_hex(bytes),
+            shipped: false,
+            region: Region::global(),
+        });
+        self.add(reference, None, file, bytes)
+    }
+
+    fn add(&mut self, reference: Arc<DatasetRef>, meta: Option<DatasetMeta>, file: &str, bytes: &[u8]) -> Vec<Diagnostic> {
+        let (factors, mut diags) = parse_factor_file(file, bytes, &reference, &self.gwp);
+        let mut count = 0;
+        for f in factors {
+            if let Some(&existing) = self.by_id.get(&f.id) {
+                diags.push(Diagnostic::error(
+                    Code::DuplicateId,
+                    f.origin.clone().with_column("id"),
+                    format!("factor id '{}' is already defined at {}", f.id, self.factors[existing].origin),
+                ));
+                continue;
+            }
+            let index = self.factors.len();
+            self.by_id.insert(f.id.clone(), index);
+            self.by_activity.entry(f.activity.clone()).or_default().push(index);
+            self.factors.push(f);
+            count += 1;
+        }
+        self.datasets.push(DatasetInfo { reference, meta, file: file.to_string(), factor_count: count });
+        diags
+    }
+
+    pub fn datasets(&self) -> &[DatasetInfo] {
+        &self.datasets
+    }
+
+    pub fn factors(&self) -> &[Factor] {
+        &self.factors
+    }
+
+    pub fn factor(&self, index: usize) -> &Factor {
+        &self.factors[index]
+    }
+
+    pub fn by_id(&self, id: &str) -> Option<&Factor> {
+        self.by_id.get(id).map(|&i| &self.factors[i])
+    }
+
+    /// Choose the factor for an activity. The precedence, strongest first: an explicit id; a
+    /// user-supplied factor; a shipped factor for the activity's own region; for a parent region;
+    /// a global default. Within one rank only factors valid for the whole period and whose unit
+    /// the activity's unit converts into qualify; two or more left is a tie, never a pick.
+    pub fn select(&self, q: &FactorQuery<'_>) -> Result<Selection, Unresolved> {
+        if let Some(id) = q.explicit {
+            let Some(&index) = self.by_id.get(id) else {
+                return Err(Unresolved {
+                    code: Code::UnknownFactor,
+                    message: format!("factor '{id}' is not in the loaded datasets or factor files"),
+                    candidates: vec![],
+                });
+            };
+            let f = &self.factors[index];
+            if f.unit.dimension() != q.unit.dimension() {
+                return Err(unit_mismatch(q, std::slice::from_ref(&f)));
+            }
+            return Ok(Selection { factor: index, rule: SelectionRule::Explicit });
+        }
+
+        let Some(all) = self.by_activity.get(q.activity) else {
+            return Err(Unresolved {
+                code: Code::NoFactor,
+                message: format!("no factor is loaded for activity type '{}'{}", q.activity, self.suggest(q.activity)),
+                candidates: vec![],
+            });
+        };
+        let chain: Vec<Region> = match q.region {
+            Some(r) => r.lineage().into_iter().chain([Region::global()]).collect(),
+            None => vec![Region::global()],
+        };
+        let mut region_matched: Vec<&Factor> = Vec::new();
+        let mut period_matched: Vec<&Factor> = Vec::new();
+
+        // Rank 1: user-supplied, most specific region first. Then shipped, by region.
+        for shipped in [false, true] {
+            for (level, region) in chain.iter().enumerate() {
+                let at_level: Vec<usize> = all
+                    .iter()
+                    .copied()
+                    .filter(|&i| self.factors[i].dataset.shipped == shipped && self.factors[i].region == *region)
+                    .collect();
+                region_matched.extend(at_level.iter().map(|&i| &self.factors[i]));
+                let valid: Vec<usize> = at_level
+                    .into_iter()
+                    .filter(|&i| q.period.within(self.factors[i].valid_from, self.factors[i].valid_to))
+                    .collect();
+                period_matched.extend(valid.iter().map(|&i| &self.factors[i]));
+                let fitting: Vec<usize> = valid
+                    .into_iter()
+                    .filter(|&i| self.factors[i].unit.dimension() == q.unit.dimension())
+                    .collect();
+                match fitting.as_slice() {
+                    [] => continue,
+                    [one] => {
+                        let rule = if !shipped {
+                            SelectionRule::UserSupplied
+                        } else if region.is_global() {
+                            SelectionRule::GlobalDefault
+                        } else if level == 0 {
+                            SelectionRule::Region
+                        } else {
+                            SelectionRule::ParentRegion
+                        };
+                        return Ok(Selection { factor: *one, rule });
+                    }
+                    many => {
+                        let candidates: Vec<String> = many.iter().map(|&i| self.factors[i].id.clone()).collect();
+                        return Err(Unresolved {
+                            code: Code::AmbiguousFactor,
+                            message: format!(
+                                "{} factors match activity type '{}' in region {} equally well: {}; name one in the 'factor' column",
+                                many.len(),
+                                q.activity,
+                                region,
+                                candidates.join(", ")
+                            ),
+                            candidates,
+                        });
+                    }
+                }
+            }
+        }
+
+        let wanted = match q.region {
+            Some(r) => format!("region {r} (or a parent region, or GLOBAL)"),
+            None => "GLOBAL (the activity gives no region)".to_string(),
+        };
+        if region_matched.is_empty() {
+            let mut regions: Vec<String> = all.iter().map(|&i| self.factors[i].region.to_string()).collect();
+            regions.sort();
+            regions.dedup();
+            return Err(Unresolved {
+                code: Code::NoFactor,
+                message: format!("no factor for activity type '{}' applies to {wanted}; factors exist for: {}", q.activity, regions.join(", ")),
+                candidates: vec![],
+            });
+        }
+        if period_matched.is_empty() {
+            let mut spans: Vec<String> = region_matched
+                .iter()
+                .map(|f| format!("{}..{}", f.valid_from.map_or("open".into(), |d| d.to_string()), f.valid_to.map_or("open".into(), |d| d.to_string())))
+                .collect();
+            spans.sort();
+            spans.dedup();
+            return Err(Unresolved {
+                code: Code::NoFactor,
+                message: format!(
+                    "no factor for activity type '{}' in {wanted} is valid for the whole period {}..{}; valid periods: {} (split the activity at those boundaries)",
+                    q.activity, q.period.start, q.period.end, spans.join(", ")
+                ),
+                candidates: vec![],
+            });
+        }
+        Err(unit_mismatch(q, &period_matched))
+    }
+
+    /// " (did you mean: a, b?)" for activity types that share a word with `activity`.
+    fn suggest(&self, activity: &str) -> String {
+        let words: Vec<&str> = activity.split(['_', '.']).filter(|w| w.len() > 2).collect();
+        let mut near: Vec<&str> = self
+            .by_activity
+            .keys()
+            .map(String::as_str)
+            .filter(|k| words.iter().any(|w| k.contains(w)))
+            .collect();
+        near.sort_unstable();
+        near.truncate(6);
+        if near.is_empty() {
+            String::new()
+        } else {
+            format!(" (similar activity types: {})", near.join(", "))
+        }
+    }
+}
+
+fn unit_mismatch(q: &FactorQuery<'_>, factors: &[&Factor]) -> Unresolved {
+    let mut units: Vec<String> = factors.iter().map(|f| format!("{} ({})", f.unit, f.unit.dimension())).collect();
+    units.sort();
+    units.dedup();
+    Unresolved {
+        code: Code::UnitMismatch,
+        message: format!(
+            "the activity's unit {} ({}) cannot be converted into the factor unit: {}",
+            q.unit,
+            q.unit.dimension(),
+            units.join(", ")
+        ),
+        candidates: factors.iter().map(|f| f.id.clone()).collect(),
+    }
+}
+
+impl Location {
+    pub fn with_column(mut self, column: &str) -> Location {
+        self.column = Some(column.to_string());
+        self
+    }
+}

@@ -1,0 +1,231 @@
+//! Listings of the factor library for `scopebook factors`: datasets, search results, one factor.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+use serde_json::json;
+
+use crate::factor::{Factor, Method};
+use crate::gas::{GwpTable, Species};
+use crate::library::FactorLibrary;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+    Markdown,
+}
+
+fn to_json<T: Serialize>(v: &T) -> String {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// Every loaded dataset edition with its licence and factor count.
+pub fn datasets(lib: &FactorLibrary, format: Format) -> String {
+    let rows: Vec<_> = lib
+        .datasets()
+        .iter()
+        .map(|d| {
+            let m = d.meta.as_ref();
+            json!({
+                "id": d.reference.id,
+                "edition": d.reference.edition,
+                "title": m.map(|m| m.title.as_str()),
+                "publisher": m.map(|m| m.publisher.as_str()),
+                "region": d.reference.region,
+                "licence": m.map(|m| m.licence.as_str()),
+                "factors": d.factor_count,
+                "unverified": lib.factors().iter().filter(|f| f.dataset == d.reference && !f.verified).count(),
+                "activities": activity_summary(lib, &d.reference.id, &d.reference.edition),
+                "sha256": d.reference.sha256,
+            })
+        })
+        .collect();
+    match format {
+        Format::Json => to_json(&rows),
+        Format::Markdown => {
+            let mut o = String::from("| dataset | edition | publisher | region | licence | factors | of which unverified | covers |\n| --- | --- | --- | --- | --- | ---: | ---: | --- |\n");
+            for r in &rows {
+                let s = |k: &str| r[k].as_str().unwrap_or("").replace('|', "\\|");
+                let _ = writeln!(o, "| `{}` | {} | {} | {} | {} | {} | {} | {} |", s("id"), s("edition"), s("publisher"), s("region"), s("licence"), r["factors"], r["unverified"], s("activities"));
+            }
+            let _ = writeln!(o, "\nGWP-100 sets: {} gases with AR4/AR5/AR6 values; {} refrigerant blends.", lib.gwp.gases().count(), lib.gwp.blends().len());
+            o
+        }
+        Format::Table => {
+            let mut o = format!("{:<36} {:<10} {:<8} {:>7}  {}\n", "dataset", "edition", "region", "factors", "title");
+            for r in &rows {
+                let s = |k: &str| r[k].as_str().unwrap_or("-").to_string();
+                let _ = writeln!(o, "{:<36} {:<10} {:<8} {:>7}  {}", s("id"), s("edition"), s("region"), r["factors"], s("title"));
+            }
+            o
+        }
+    }
+}
+
+fn activity_summary(lib: &FactorLibrary, id: &str, edition: &str) -> String {
+    let mut acts: Vec<&str> = lib
+        .factors()
+        .iter()
+        .filter(|f| f.dataset.id == id && f.dataset.edition == edition)
+        .map(|f| f.activity.as_str())
+        .collect();
+    acts.sort_unstable();
+    acts.dedup();
+    let n = acts.len();
+    if n > 6 {
+        format!("{} activity types, e.g. {}", n, acts[..4].join(", "))
+    } else {
+        acts.join(", ")
+    }
+}
+
+fn gases_of(f: &Factor, gwp: &GwpTable) -> Vec<String> {
+    match &f.method {
+        Method::PerGas { gases, carbon } => {
+            let mut v: Vec<String> = gases
+                .iter()
+                .map(|(s, _)| match s {
+                    Species::Gas(g) => g.name().to_string(),
+                    Species::Blend(i) => gwp.blend(*i).map(|b| b.name.clone()).unwrap_or_default(),
+                })
+                .collect();
+            if carbon.is_some() {
+                v.insert(0, "CO2".into());
+            }
+            v
+        }
+        Method::Co2e { .. } => vec!["CO2e".into()],
+    }
+}
+
+/// A factor as a JSON value, with its provenance.
+pub fn factor_json(lib: &FactorLibrary, f: &Factor) -> serde_json::Value {
+    let meta = lib.datasets().iter().find(|d| d.reference == f.dataset).and_then(|d| d.meta.as_ref());
+    let figures = match &f.method {
+        Method::PerGas { gases, carbon } => json!({
+            "shape": if carbon.is_some() { "carbon-chain" } else { "per-gas" },
+            "per": f.basis_unit().to_string(),
+            "gases_kg": gases.iter().map(|(s, v)| {
+                let name = match s { Species::Gas(g) => g.name().to_string(), Species::Blend(i) => lib.gwp.blend(*i).map(|b| b.name.clone()).unwrap_or_default() };
+                (name, json!(v))
+            }).collect::<serde_json::Map<_, _>>(),
+            "carbon_t_per_gj": carbon.map(|c| c.carbon_t_per_gj),
+            "oxidation": carbon.map(|c| c.oxidation),
+        }),
+        Method::Co2e { kg_per_unit, basis } => json!({ "shape": "co2e-only", "per": f.unit.to_string(), "co2e_kg": kg_per_unit, "gwp_basis": basis }),
+    };
+    json!({
+        "id": f.id,
+        "activity": f.activity,
+        "name": f.name,
+        "classification": f.classification,
+        "iso_category": f.classification.iso_category().number(),
+        "unit": f.unit.to_string(),
+        "ncv_gj_per_unit": f.ncv_gj_per_unit,
+        "biogenic_co2_kg": f.biogenic_co2_kg,
+        "figures": figures,
+        "region": f.region,
+        "valid_from": f.valid_from,
+        "valid_to": f.valid_to,
+        "verified": f.verified,
+        "source": f.source,
+        "origin": f.origin.to_string(),
+        "dataset": {
+            "id": f.dataset.id,
+            "edition": f.dataset.edition,
+            "sha256": f.dataset.sha256,
+            "shipped": f.dataset.shipped,
+            "title": meta.map(|m| &m.title),
+            "publisher": meta.map(|m| &m.publisher),
+            "licence": meta.map(|m| &m.licence),
+            "source_url": meta.map(|m| &m.source_url),
+            "references": meta.map(|m| &m.references),
+        },
+    })
+}
+
+/// Factors whose id, activity, name, region, dataset, source or gases contain every word of
+/// `text` (case-insensitive).
+pub fn search(lib: &FactorLibrary, text: &str, format: Format) -> String {
+    let words: Vec<String> = text.split_whitespace().map(str::to_lowercase).collect();
+    let hits: Vec<&Factor> = lib
+        .factors()
+        .iter()
+        .filter(|f| {
+            let hay = format!(
+                "{} {} {} {} {} {} {} {}",
+                f.id,
+                f.activity,
+                f.name.as_deref().unwrap_or(""),
+                f.region,
+                f.dataset.id,
+                f.source,
+                gases_of(f, &lib.gwp).join(" "),
+                f.classification
+            )
+            .to_lowercase();
+            words.iter().all(|w| hay.contains(w.as_str()))
+        })
+        .collect();
+    match format {
+        Format::Json => to_json(&hits.iter().map(|f| factor_json(lib, f)).collect::<Vec<_>>()),
+        _ => {
+            let mut o = format!("{:<44} {:<34} {:<14} {:<10} {:<12} {}\n", "id", "activity", "region", "unit", "gases", "dataset/edition");
+            for f in &hits {
+                let _ = writeln!(
+                    o,
+                    "{:<44} {:<34} {:<14} {:<10} {:<12} {}/{}{}",
+                    f.id,
+                    f.activity,
+                    f.region,
+                    f.unit.to_string(),
+                    gases_of(f, &lib.gwp).join(","),
+                    f.dataset.id,
+                    f.dataset.edition,
+                    if f.verified { "" } else { " (unverified)" }
+                );
+            }
+            let _ = writeln!(o, "{} factor(s)", hits.len());
+            o
+        }
+    }
+}
+
+/// One factor with its full provenance.
+pub fn show(lib: &FactorLibrary, f: &Factor, format: Format) -> String {
+    let v = factor_json(lib, f);
+    match format {
+        Format::Json => to_json(&v),
+        _ => {
+            let mut o = String::new();
+            flatten(&mut o, "", &v);
+            o
+        }
+    }
+}
+
+fn flatten(o: &mut String, prefix: &str, v: &serde_json::Value) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, v) in m {
+                let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                flatten(o, &key, v);
+            }
+        }
+        serde_json::Value::Null => {}
+        serde_json::Value::String(s) => {
+            let _ = writeln!(o, "{prefix:<28} {s}");
+        }
+        serde_json::Value::Array(a) => {
+            for (i, v) in a.iter().enumerate() {
+                flatten(o, &format!("{prefix}[{i}]"), v);
+            }
+        }
+        other => {
+            let _ = writeln!(o, "{prefix:<28} {other}");
+        }
+    }
+}

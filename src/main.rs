@@ -1,0 +1,250 @@
+//! The `scopebook` command line: a thin layer over the library. It reads files, calls the
+//! library, prints, and chooses the exit status (0 success, 1 data errors, 2 usage errors).
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use scopebook::calc::CalcOptions;
+use scopebook::diagnostic::{Code, Diagnostic, Location};
+use scopebook::gas::GwpSet;
+use scopebook::library::FactorLibrary;
+use scopebook::report::{self, DatasetUsed, InputFile, Inputs, Report, Rounding};
+
+#[derive(Parser)]
+#[command(name = "scopebook", version, about = "Exact, auditable greenhouse-gas inventories")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Calculate an inventory from an activity CSV file.
+    Calc(CalcArgs),
+    /// Browse the emission-factor library.
+    Factors {
+        #[command(subcommand)]
+        command: FactorsCommand,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Gwp {
+    Ar4,
+    Ar5,
+    Ar6,
+}
+
+impl From<Gwp> for GwpSet {
+    fn from(g: Gwp) -> GwpSet {
+        match g {
+            Gwp::Ar4 => GwpSet::AR4,
+            Gwp::Ar5 => GwpSet::AR5,
+            Gwp::Ar6 => GwpSet::AR6,
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ListFormat {
+    Table,
+    Json,
+    Markdown,
+}
+
+#[derive(clap::Args)]
+struct CalcArgs {
+    /// Activity file: facility, period_start, period_end, activity, quantity, unit, and optional
+    /// factor, region, scope3_category, evidence, note.
+    activities: PathBuf,
+    /// A factor file in the user format; may be given several times. Its factors rank above
+    /// shipped ones.
+    #[arg(long = "factors", value_name = "FILE")]
+    factors: Vec<PathBuf>,
+    /// GWP-100 set.
+    #[arg(long, value_enum, default_value = "ar5")]
+    gwp: Gwp,
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+    /// Totals only: leave the per-line output out.
+    #[arg(long)]
+    summary: bool,
+    /// Decimal places of tonnes shown in the table (rounded half-even; JSON and CSV are exact).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=12))]
+    decimals: u32,
+}
+
+#[derive(Subcommand)]
+enum FactorsCommand {
+    /// List the loaded datasets and editions.
+    List {
+        #[arg(long, value_enum, default_value = "table")]
+        format: ListFormat,
+    },
+    /// Search factors by text (id, activity, name, region, dataset, source, gas).
+    Search {
+        text: String,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ListFormat,
+    },
+    /// Show one factor with its full provenance.
+    Show {
+        id: String,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ListFormat,
+    },
+    /// Check a user factor file and report every problem.
+    Validate { file: PathBuf },
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    let (lib, shipped_diags) = FactorLibrary::shipped();
+    if !shipped_diags.is_empty() {
+        // A defect of this build's data, not of the user's: report it and refuse to compute.
+        for d in &shipped_diags {
+            eprintln!("{d}");
+        }
+        eprintln!("scopebook: the shipped factor data failed its checks; this build is broken");
+        return ExitCode::from(3);
+    }
+    match cli.command {
+        Command::Calc(args) => calc(lib, &args),
+        Command::Factors { command } => factors(lib, command),
+    }
+}
+
+fn read(path: &PathBuf) -> Result<Vec<u8>, Diagnostic> {
+    std::fs::read(path).map_err(|e| Diagnostic::error(Code::UnreadableFile, Location::file(path.display().to_string()), e.to_string()))
+}
+
+fn print_diagnostics(diags: &[Diagnostic]) {
+    let mut err = std::io::stderr().lock();
+    for d in diags {
+        let _ = writeln!(err, "{d}");
+    }
+}
+
+fn out(text: &str) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (`| head`) is not an error of ours.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("scopebook: cannot write output: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn calc(mut lib: FactorLibrary, args: &CalcArgs) -> ExitCode {
+    let mut diags = Vec::new();
+    let mut factor_files = Vec::new();
+    for path in &args.factors {
+        match read(path) {
+            Ok(bytes) => {
+                let name = path.display().to_string();
+                diags.extend(lib.add_user_file(&name, &bytes));
+                factor_files.push(InputFile { file: name, sha256: scopebook::dataset::sha256_hex(&bytes) });
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    let name = args.activities.display().to_string();
+    let bytes = match read(&args.activities) {
+        Ok(b) => b,
+        Err(d) => {
+            diags.push(d);
+            print_diagnostics(&diags);
+            return ExitCode::from(1);
+        }
+    };
+    let gwp_set = GwpSet::from(args.gwp);
+    let opts = CalcOptions { gwp_set, keep_lines: !args.summary };
+    let (inv, file_diags) = scopebook::pipeline::calculate_csv(&lib, &name, &bytes, opts);
+    diags.extend(file_diags);
+    diags.extend(inv.diagnostics.iter().cloned());
+    diags.extend(inv.factor_notes(&lib, gwp_set));
+    let inputs = Inputs {
+        activities: InputFile { file: name, sha256: scopebook::dataset::sha256_hex(&bytes) },
+        factor_files,
+        datasets: lib
+            .datasets()
+            .iter()
+            .map(|d| DatasetUsed {
+                id: d.reference.id.clone(),
+                edition: d.reference.edition.clone(),
+                sha256: d.reference.sha256.clone(),
+                shipped: d.reference.shipped,
+                factors: d.factor_count,
+            })
+            .collect(),
+    };
+    let report = Report::new(&inv, &diags, inputs, gwp_set, !args.summary);
+    let text = match args.format {
+        Format::Json => report.to_json(),
+        Format::Table => report.to_table(Rounding { decimals: args.decimals }),
+        Format::Csv => report::to_csv(&report, &inv, args.summary),
+    };
+    print_diagnostics(&diags);
+    let status = out(&text);
+    if status != ExitCode::SUCCESS || !report.complete {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn factors(mut lib: FactorLibrary, command: FactorsCommand) -> ExitCode {
+    match command {
+        FactorsCommand::List { format } => out(&scopebook::listing::datasets(&lib, listing_format(format))),
+        FactorsCommand::Search { text, format } => out(&scopebook::listing::search(&lib, &text, listing_format(format))),
+        FactorsCommand::Show { id, format } => match lib.by_id(&id) {
+            Some(f) => out(&scopebook::listing::show(&lib, f, listing_format(format))),
+            None => {
+                eprintln!("error[unknown-factor]: no factor '{id}' (try `scopebook factors search`)");
+                ExitCode::from(1)
+            }
+        },
+        FactorsCommand::Validate { file } => {
+            let name = file.display().to_string();
+            let diags = match read(&file) {
+                Ok(bytes) => lib.add_user_file(&name, &bytes),
+                Err(d) => vec![d],
+            };
+            print_diagnostics(&diags);
+            let count = lib.datasets().last().filter(|d| d.file == name).map_or(0, |d| d.factor_count);
+            let errors = diags.iter().filter(|d| d.is_error()).count();
+            println!("{name}: {count} valid factor(s), {errors} error(s), {} warning(s)", diags.len() - errors);
+            if errors > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+    }
+}
+
+fn listing_format(f: ListFormat) -> scopebook::listing::Format {
+    match f {
+        ListFormat::Table => scopebook::listing::Format::Table,
+        ListFormat::Json => scopebook::listing::Format::Json,
+        ListFormat::Markdown => scopebook::listing::Format::Markdown,
+    }
+}

@@ -1,0 +1,337 @@
+//! Presenting an inventory: the stable JSON document, a human table, and CSV.
+//!
+//! Totals are computed in kg at full precision; this module turns them into tonnes (an exact
+//! shift of the decimal point) and, for the table only, rounds with a named strategy.
+
+use std::fmt::Write as _;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::Serialize;
+
+use crate::calc::{Inventory, ResultLine, ScopeTotals, UnresolvedLine};
+use crate::diagnostic::Diagnostic;
+use crate::gas::{Gas, GwpSet};
+use crate::number::MASS_DP;
+
+/// A file that went into a calculation.
+#[derive(Clone, Debug, Serialize)]
+pub struct InputFile {
+    pub file: String,
+    pub sha256: String,
+}
+
+/// A dataset edition that was loaded.
+#[derive(Clone, Debug, Serialize)]
+pub struct DatasetUsed {
+    pub id: String,
+    pub edition: String,
+    pub sha256: String,
+    pub shipped: bool,
+    pub factors: usize,
+}
+
+/// kg → t, exact, without trailing zeros.
+pub fn tonnes(kg: Decimal) -> Decimal {
+    (kg / Decimal::ONE_THOUSAND).normalize()
+}
+
+#[derive(Serialize)]
+pub struct Totals {
+    pub scope1: Decimal,
+    pub scope2_location: Decimal,
+    pub scope2_market: Decimal,
+    pub scope3: Decimal,
+    pub biogenic_co2: Decimal,
+}
+
+impl From<&ScopeTotals> for Totals {
+    fn from(t: &ScopeTotals) -> Totals {
+        Totals {
+            scope1: tonnes(t.scope1),
+            scope2_location: tonnes(t.scope2_location),
+            scope2_market: tonnes(t.scope2_market),
+            scope3: tonnes(t.scope3),
+            biogenic_co2: tonnes(t.biogenic_co2),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct GasTotal {
+    pub gas: Gas,
+    pub mass_t: Decimal,
+    pub co2e_t: Decimal,
+}
+
+#[derive(Serialize)]
+pub struct CategoryTotal {
+    pub category: u8,
+    pub name: &'static str,
+    pub co2e_t: Decimal,
+}
+
+#[derive(Serialize)]
+pub struct NamedTotal {
+    pub category: String,
+    pub co2e_t: Decimal,
+}
+
+#[derive(Serialize)]
+pub struct FacilityTotal {
+    pub facility: String,
+    #[serde(flatten)]
+    pub totals: Totals,
+}
+
+#[derive(Serialize)]
+pub struct Precision {
+    pub internal: String,
+    pub presentation: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct Inputs {
+    pub activities: InputFile,
+    pub factor_files: Vec<InputFile>,
+    pub datasets: Vec<DatasetUsed>,
+}
+
+/// The JSON document of `scopebook calc`. Field names and meanings are stable; see
+/// `docs/calc-json.md`. All figures are decimal strings; totals in tonnes, line figures in kg.
+#[derive(Serialize)]
+pub struct Report<'a> {
+    pub scopebook_version: &'static str,
+    pub gwp_set: GwpSet,
+    pub gwp_source: &'static str,
+    /// `false` when any row has an error or is unresolved: the totals then leave those rows out.
+    pub complete: bool,
+    pub inputs: Inputs,
+    pub precision: Precision,
+    pub totals: Totals,
+    pub scope2_market_basis: &'static str,
+    pub by_scope1_category: Vec<NamedTotal>,
+    pub by_scope2_category: Vec<NamedTotal>,
+    pub by_scope3_category: Vec<CategoryTotal>,
+    pub by_iso_category: Vec<CategoryTotal>,
+    pub by_gas: Vec<GasTotal>,
+    /// CO2e from CO2e-only factors, which cannot be attributed to single gases.
+    pub unspeciated_co2e_t: Decimal,
+    pub by_facility: Vec<FacilityTotal>,
+    pub line_count: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lines: Option<&'a [ResultLine]>,
+    pub unresolved: &'a [UnresolvedLine],
+    pub diagnostics: &'a [Diagnostic],
+}
+
+pub const SCOPE2_MARKET_BASIS: &str = "grid-average factors: no contractual instruments (certificates, PPAs, supplier rates) or residual mix are recorded, so market-based Scope 2 equals location-based";
+
+impl<'a> Report<'a> {
+    pub fn new(inv: &'a Inventory, diagnostics: &'a [Diagnostic], inputs: Inputs, gwp_set: GwpSet, with_lines: bool) -> Report<'a> {
+        let t = &inv.totals;
+        let lower = |s: String| s.to_lowercase();
+        Report {
+            scopebook_version: crate::ENGINE_VERSION,
+            gwp_set,
+            gwp_source: gwp_set.source(),
+            complete: inv.unresolved.is_empty() && !diagnostics.iter().any(Diagnostic::is_error),
+            inputs,
+            precision: Precision {
+                internal: format!("each line's mass of each gas is held to {MASS_DP} decimal places of kg (half-even) where a division makes it longer; all sums are exact"),
+                presentation: "none: figures are full precision",
+            },
+            totals: Totals::from(&t.all),
+            scope2_market_basis: SCOPE2_MARKET_BASIS,
+            by_scope1_category: t.by_scope1_category.iter().map(|(c, v)| NamedTotal { category: lower(format!("{c:?}")), co2e_t: tonnes(*v) }).collect(),
+            by_scope2_category: t.by_scope2_category.iter().map(|(c, v)| NamedTotal { category: lower(format!("{c:?}")), co2e_t: tonnes(*v) }).collect(),
+            by_scope3_category: t.by_scope3_category.iter().map(|(c, v)| CategoryTotal { category: c.number(), name: c.name(), co2e_t: tonnes(*v) }).collect(),
+            by_iso_category: t.by_iso_category.iter().map(|(c, v)| CategoryTotal { category: c.number(), name: c.name(), co2e_t: tonnes(*v) }).collect(),
+            by_gas: t.by_gas.iter().map(|(g, (m, c))| GasTotal { gas: *g, mass_t: tonnes(*m), co2e_t: tonnes(*c) }).collect(),
+            unspeciated_co2e_t: tonnes(t.unspeciated_co2e),
+            by_facility: t.by_facility.iter().map(|(f, v)| FacilityTotal { facility: f.to_string(), totals: Totals::from(v) }).collect(),
+            line_count: inv.line_count,
+            lines: with_lines.then_some(inv.lines.as_slice()),
+            unresolved: &inv.unresolved,
+            diagnostics,
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        // Serialising plain data with string keys cannot fail.
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+        s.push('\n');
+        s
+    }
+
+    /// A human-readable table, rounded for display with `round`.
+    pub fn to_table(&self, round: Rounding) -> String {
+        let mut o = String::new();
+        let r = |v: Decimal| round.apply(v);
+        let _ = writeln!(o, "Scopebook {} — {} ({} lines)", self.scopebook_version, self.inputs.activities.file, self.line_count);
+        let _ = writeln!(o, "GWP set: {} ({})", self.gwp_set, self.gwp_source);
+        let _ = writeln!(o, "Figures in t CO2e, {} for display; totals computed at full precision.", round.describe());
+        if !self.complete {
+            let _ = writeln!(o, "INCOMPLETE: {} row(s) unresolved or rejected; totals leave them out (see diagnostics).", self.unresolved.len().max(1));
+        }
+        let _ = writeln!(o);
+        let mut rows: Vec<(String, String)> = Vec::new();
+        rows.push(("Scope 1".into(), r(self.totals.scope1)));
+        for c in &self.by_scope1_category {
+            rows.push((format!("  {}", c.category), r(c.co2e_t)));
+        }
+        rows.push(("Scope 2 (location-based)".into(), r(self.totals.scope2_location)));
+        for c in &self.by_scope2_category {
+            rows.push((format!("  {}", c.category), r(c.co2e_t)));
+        }
+        rows.push(("Scope 2 (market-based)*".into(), r(self.totals.scope2_market)));
+        rows.push(("Scope 3".into(), r(self.totals.scope3)));
+        for c in &self.by_scope3_category {
+            rows.push((format!("  {:>2} {}", c.category, c.name), r(c.co2e_t)));
+        }
+        rows.push(("Biogenic CO2 (outside the scopes)".into(), r(self.totals.biogenic_co2)));
+        write_rows(&mut o, &rows);
+        let _ = writeln!(o, "* market-based: {}", self.scope2_market_basis);
+
+        let _ = writeln!(o, "\nBy gas                               mass t        t CO2e");
+        for g in &self.by_gas {
+            let _ = writeln!(o, "  {:<28} {:>14} {:>14}", g.gas.name(), r(g.mass_t), r(g.co2e_t));
+        }
+        if !self.unspeciated_co2e_t.is_zero() {
+            let _ = writeln!(o, "  {:<28} {:>14} {:>14}", "CO2e-only factors", "-", r(self.unspeciated_co2e_t));
+        }
+        let _ = writeln!(o, "\nBy facility          Scope 1   Scope 2 (loc)   Scope 2 (mkt)        Scope 3");
+        for f in &self.by_facility {
+            let t = &f.totals;
+            let _ = writeln!(o, "  {:<14} {:>11} {:>15} {:>15} {:>14}", f.facility, r(t.scope1), r(t.scope2_location), r(t.scope2_market), r(t.scope3));
+        }
+        if let Some(lines) = self.lines {
+            let _ = writeln!(o, "\nLines\n  {:>5}  {:<12} {:<28} {:<40} {:<16} {:>12}", "row", "facility", "activity", "factor", "selected by", "t CO2e");
+            for l in lines {
+                let sel = serde_json::to_value(l.factor.selected_by).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+                let _ = writeln!(
+                    o,
+                    "  {:>5}  {:<12} {:<28} {:<40} {:<16} {:>12}{}",
+                    l.activity.row,
+                    l.activity.facility,
+                    l.activity.activity,
+                    l.factor.id,
+                    sel,
+                    r(tonnes(l.emission.co2e_kg)),
+                    if l.factor.verified { "" } else { "  (unverified factor)" }
+                );
+            }
+        }
+        if !self.unresolved.is_empty() {
+            let _ = writeln!(o, "\nUnresolved ({}): no emissions counted for these rows", self.unresolved.len());
+            for u in self.unresolved {
+                let _ = writeln!(o, "  row {}: {} — {}", u.activity.row, u.activity.activity, u.diagnostic.message);
+            }
+        }
+        o
+    }
+}
+
+fn write_rows(o: &mut String, rows: &[(String, String)]) {
+    let width = rows.iter().map(|(l, _)| l.chars().count()).max().unwrap_or(0).max(36);
+    let vwidth = rows.iter().map(|(_, v)| v.len()).max().unwrap_or(0);
+    for (label, value) in rows {
+        let pad = width - label.chars().count();
+        let _ = writeln!(o, "{label}{} {value:>vwidth$}", " ".repeat(pad));
+    }
+}
+
+/// A named presentation rounding: half to even at a number of decimal places.
+#[derive(Clone, Copy, Debug)]
+pub struct Rounding {
+    pub decimals: u32,
+}
+
+impl Rounding {
+    pub fn apply(self, v: Decimal) -> String {
+        let rounded = v.round_dp_with_strategy(self.decimals, RoundingStrategy::MidpointNearestEven);
+        format!("{rounded:.prec$}", prec = self.decimals as usize)
+    }
+
+    pub fn describe(self) -> String {
+        format!("rounded half-even to {} decimal place(s)", self.decimals)
+    }
+}
+
+/// Protect a text cell against spreadsheet formula injection (OWASP): a cell starting with
+/// `= + - @`, tab or CR gets a leading apostrophe.
+pub fn csv_safe(text: &str) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '\n') => format!("'{text}"),
+        _ => text.to_string(),
+    }
+}
+
+/// One CSV row per computed line (full precision, kg), or with `summary` one row per total (t).
+pub fn to_csv(report: &Report<'_>, inv: &Inventory, summary: bool) -> String {
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    if summary {
+        let _ = w.write_record(["total", "t_co2e"]);
+        let t = &report.totals;
+        for (k, v) in [
+            ("scope1", t.scope1),
+            ("scope2_location", t.scope2_location),
+            ("scope2_market", t.scope2_market),
+            ("scope3", t.scope3),
+            ("biogenic_co2", t.biogenic_co2),
+        ] {
+            let _ = w.write_record([k.to_string(), v.to_string()]);
+        }
+        for c in &report.by_scope3_category {
+            let _ = w.write_record([format!("scope3_category_{}", c.category), c.co2e_t.to_string()]);
+        }
+        for f in &report.by_facility {
+            for (k, v) in [("scope1", f.totals.scope1), ("scope2_location", f.totals.scope2_location), ("scope2_market", f.totals.scope2_market), ("scope3", f.totals.scope3)] {
+                let _ = w.write_record([format!("facility:{}:{k}", csv_safe(&f.facility)), v.to_string()]);
+            }
+        }
+    } else {
+        let _ = w.write_record([
+            "row", "facility", "period_start", "period_end", "activity", "quantity", "unit", "scope", "category", "iso_category",
+            "factor_id", "dataset", "edition", "selected_by", "verified", "gwp_set", "co2_kg", "ch4_kg", "n2o_kg",
+            "other_gases_co2e_kg", "unspeciated_co2e_kg", "co2e_kg", "biogenic_co2_kg", "evidence",
+        ]);
+        for l in &inv.lines {
+            let a = &l.activity;
+            let mass = |g: Gas| l.emission.gases.iter().filter(|m| m.gas == g).map(|m| m.mass_kg).sum::<Decimal>();
+            let other: Decimal = l.emission.gases.iter().filter(|m| !matches!(m.gas, Gas::Co2 | Gas::Ch4 | Gas::N2o)).map(|m| m.co2e_kg).sum();
+            let (scope, category) = match l.classification {
+                crate::classify::Classification::Scope1(c) => ("1", format!("{c:?}").to_lowercase()),
+                crate::classify::Classification::Scope2(c) => ("2", format!("{c:?}").to_lowercase()),
+                crate::classify::Classification::Scope3(c) => ("3", c.number().to_string()),
+            };
+            let sel = serde_json::to_value(l.factor.selected_by).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            let _ = w.write_record([
+                a.row.to_string(),
+                csv_safe(&a.facility),
+                a.period.start.to_string(),
+                a.period.end.to_string(),
+                csv_safe(&a.activity),
+                a.quantity.to_string(),
+                a.unit.to_string(),
+                scope.to_string(),
+                category,
+                l.iso_category.number().to_string(),
+                csv_safe(&l.factor.id),
+                l.factor.dataset.clone(),
+                l.factor.edition.clone(),
+                sel,
+                l.factor.verified.to_string(),
+                l.gwp_set.to_string(),
+                mass(Gas::Co2).to_string(),
+                mass(Gas::Ch4).to_string(),
+                mass(Gas::N2o).to_string(),
+                other.to_string(),
+                l.emission.unspeciated_co2e_kg.to_string(),
+                l.emission.co2e_kg.to_string(),
+                l.emission.biogenic_co2_kg.to_string(),
+                a.evidence.as_deref().map(csv_safe).unwrap_or_default(),
+            ]);
+        }
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
