@@ -1,6 +1,6 @@
 //! Activity data: the `scopebook calc` input file, read once into validated records.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
@@ -40,9 +40,32 @@ pub struct Activity {
 pub const REQUIRED_COLUMNS: &[&str] = &["facility", "period_start", "period_end", "activity", "quantity", "unit"];
 pub const OPTIONAL_COLUMNS: &[&str] = &["factor", "region", "scope3_category", "evidence", "note"];
 
+/// The index of a known column in [`REQUIRED_COLUMNS`] then [`OPTIONAL_COLUMNS`]; resolved at
+/// compile time for the literal names used below.
+const fn column_index(name: &str) -> usize {
+    let n = name.as_bytes();
+    let mut k = 0;
+    while k < REQUIRED_COLUMNS.len() + OPTIONAL_COLUMNS.len() {
+        let c = if k < REQUIRED_COLUMNS.len() { REQUIRED_COLUMNS[k] } else { OPTIONAL_COLUMNS[k - REQUIRED_COLUMNS.len()] };
+        let c = c.as_bytes();
+        if c.len() == n.len() {
+            let mut i = 0;
+            while i < c.len() && c[i] == n[i] {
+                i += 1;
+            }
+            if i == c.len() {
+                return k;
+            }
+        }
+        k += 1;
+    }
+    usize::MAX
+}
+
 /// The header of an activity file, matched to the known columns.
 pub struct ActivityHeader {
-    columns: Columns,
+    /// Position in the file of each of [`REQUIRED_COLUMNS`] then [`OPTIONAL_COLUMNS`].
+    positions: Vec<Option<usize>>,
     field_count: usize,
 }
 
@@ -64,7 +87,8 @@ impl ActivityHeader {
         if diags.iter().any(Diagnostic::is_error) {
             return (None, diags);
         }
-        (Some((ActivityHeader { columns, field_count: header.len() }, body_start)), diags)
+        let positions = REQUIRED_COLUMNS.iter().chain(OPTIONAL_COLUMNS).map(|c| columns.position(c)).collect();
+        (Some((ActivityHeader { positions, field_count: header.len() }, body_start)), diags)
     }
 
     /// Read the data rows in `body` (which starts on line `first_line` of the file).
@@ -115,7 +139,10 @@ impl ActivityHeader {
         diags: &mut Vec<Diagnostic>,
     ) -> Option<Activity> {
         let before = diags.len();
-        let cell = |c: &str| self.columns.get(record, c);
+        let cell = |c: &str| {
+            let k = column_index(c);
+            self.positions[k].and_then(|p| record.get(p)).map_or("", str::trim)
+        };
         let mut err = |code: Code, column: &str, msg: String| {
             diags.push(Diagnostic::error(code, Location::cell(file, line, column), msg));
         };
@@ -268,7 +295,7 @@ impl Interner {
 /// only when the body has no quote character (a quoted field may hold a line break). Each piece
 /// comes with the line number it starts on.
 pub fn split_body(body: &[u8], first_line: u64, pieces: usize) -> Vec<(&[u8], u64)> {
-    if pieces <= 1 || body.len() < 1 << 16 || body.contains(&b'"') {
+    if pieces <= 1 || body.len() < 1 << 16 || memchr::memchr(b'"', body).is_some() {
         return vec![(body, first_line)];
     }
     let target = body.len() / pieces;
@@ -278,14 +305,14 @@ pub fn split_body(body: &[u8], first_line: u64, pieces: usize) -> Vec<(&[u8], u6
     while start < body.len() {
         let mut end = (start + target).min(body.len());
         if end < body.len() {
-            match body[end..].iter().position(|&b| b == b'\n') {
+            match memchr::memchr(b'\n', &body[end..]) {
                 Some(p) => end += p + 1,
                 None => end = body.len(),
             }
         }
         let piece = &body[start..end];
         out.push((piece, line));
-        line += piece.iter().filter(|&&b| b == b'\n').count() as u64;
+        line += memchr::memchr_iter(b'\n', piece).count() as u64;
         start = end;
     }
     out

@@ -4,6 +4,8 @@
 //! factor library and returns values; every figure it produces carries its lineage.
 
 use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
@@ -249,6 +251,9 @@ pub struct Totals {
 }
 
 fn add_to(total: &mut Decimal, v: Decimal, overflowed: &mut bool) {
+    if v.is_zero() {
+        return;
+    }
     match total.checked_add(v) {
         Some(s) => *total = s,
         None => *overflowed = true,
@@ -362,15 +367,18 @@ pub struct CalcOptions {
 /// Calculate `activities` read from `file`.
 pub fn calculate(lib: &FactorLibrary, activities: &[Activity], file: &str, opts: CalcOptions) -> Inventory {
     let mut inv = Inventory::default();
-    let mut cache: BTreeMap<CacheKey, Result<Selection, crate::library::Unresolved>> = BTreeMap::new();
+    // Selections repeat for every month and facility: cache them by the identity of the
+    // (interned) names, which live as long as `activities`.
+    let mut cache: HashMap<CacheKey, Result<Selection, crate::library::Unresolved>> = HashMap::default();
+    let mut groups = Groups::default();
     for a in activities {
         inv.line_count += 1;
         let key = CacheKey {
-            activity: Arc::clone(&a.activity),
-            region: a.region.as_ref().map(|r| r.as_str().to_string()),
+            activity: Arc::as_ptr(&a.activity).cast::<u8>() as usize,
+            region: a.region.as_ref().map_or(0, |r| Arc::as_ptr(r) as usize),
             period: a.period,
             unit: a.unit,
-            factor: a.factor.clone(),
+            factor: a.factor.as_ref().map_or(0, |f| Arc::as_ptr(f).cast::<u8>() as usize),
         };
         let selected = cache
             .entry(key)
@@ -436,7 +444,7 @@ pub fn calculate(lib: &FactorLibrary, activities: &[Activity], file: &str, opts:
             }
         };
         inv.used_factors.insert(selection.factor);
-        inv.totals.add_line(&a.facility, classification, &emission);
+        groups.add(&a.facility, classification, &emission);
         if opts.keep_lines {
             inv.lines.push(ResultLine {
                 activity: a.clone(),
@@ -458,6 +466,7 @@ pub fn calculate(lib: &FactorLibrary, activities: &[Activity], file: &str, opts:
             });
         }
     }
+    inv.totals = groups.into_totals();
     inv
 }
 
@@ -469,13 +478,58 @@ fn column_for(code: Code) -> &'static str {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct CacheKey {
-    activity: Arc<str>,
-    region: Option<String>,
+    activity: usize,
+    region: usize,
     period: crate::period::Period,
     unit: Unit,
-    factor: Option<Arc<str>>,
+    factor: usize,
+}
+
+/// Per-(facility, classification) sums, gathered line by line; every breakdown of [`Totals`] is
+/// derived from them once at the end, so each line costs a handful of additions.
+#[derive(Default)]
+struct Groups {
+    index: HashMap<(usize, Classification), usize>,
+    groups: Vec<(Arc<str>, Classification, Emission)>,
+    overflowed: bool,
+}
+
+impl Groups {
+    fn add(&mut self, facility: &Arc<str>, classification: Classification, e: &Emission) {
+        let key = (Arc::as_ptr(facility).cast::<u8>() as usize, classification);
+        let slot = match self.index.get(&key) {
+            Some(&i) => i,
+            None => {
+                self.groups.push((Arc::clone(facility), classification, Emission::default()));
+                self.index.insert(key, self.groups.len() - 1);
+                self.groups.len() - 1
+            }
+        };
+        let g = &mut self.groups[slot].2;
+        let o = &mut self.overflowed;
+        add_to(&mut g.co2e_kg, e.co2e_kg, o);
+        add_to(&mut g.biogenic_co2_kg, e.biogenic_co2_kg, o);
+        add_to(&mut g.unspeciated_co2e_kg, e.unspeciated_co2e_kg, o);
+        for m in &e.gases {
+            match g.gases.iter_mut().find(|x| x.gas == m.gas) {
+                Some(x) => {
+                    add_to(&mut x.mass_kg, m.mass_kg, o);
+                    add_to(&mut x.co2e_kg, m.co2e_kg, o);
+                }
+                None => g.gases.push(*m),
+            }
+        }
+    }
+
+    fn into_totals(self) -> Totals {
+        let mut t = Totals { overflowed: self.overflowed, ..Totals::default() };
+        for (facility, classification, e) in &self.groups {
+            t.add_line(facility, *classification, e);
+        }
+        t
+    }
 }
 
 impl Inventory {

@@ -59,4 +59,9 @@ impl Columns {
             .map(str::trim)
             .unwrap_or("")
     }
+
+    /// The position of `column` in the file, if present.
+    pub fn position(&self, column: &str) -> Option<usize> {
+        self.names.iter().position(|n| *n == column).and_then(|k| self.index[k])
+    }
 }

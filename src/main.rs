@@ -177,12 +177,15 @@ fn calc(mut lib: FactorLibrary, args: &CalcArgs) -> ExitCode {
     };
     let gwp_set = GwpSet::from(args.gwp);
     let opts = CalcOptions { gwp_set, keep_lines: !args.summary };
-    let (inv, file_diags) = scopebook::pipeline::calculate_csv(&lib, &name, &bytes, opts);
+    let ((inv, file_diags), activities_sha256) = rayon::join(
+        || scopebook::pipeline::calculate_csv(&lib, &name, &bytes, opts),
+        || scopebook::dataset::sha256_hex(&bytes),
+    );
     diags.extend(file_diags);
     diags.extend(inv.diagnostics.iter().cloned());
     diags.extend(inv.factor_notes(&lib, gwp_set));
     let inputs = Inputs {
-        activities: InputFile { file: name, sha256: scopebook::dataset::sha256_hex(&bytes) },
+        activities: InputFile { file: name, sha256: activities_sha256 },
         factor_files,
         datasets: lib
             .datasets()

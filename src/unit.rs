@@ -61,10 +61,18 @@ impl fmt::Display for Dimension {
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Currency([u8; 3]);
 
+/// Active ISO 4217 currency codes. A three-letter word that is not one of these is not money.
+const ISO_4217: &str = "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD \
+CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD \
+HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD \
+MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG \
+QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD \
+TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW ZWL";
+
 impl Currency {
     pub fn parse(code: &str) -> Option<Currency> {
         let b = code.as_bytes();
-        if b.len() == 3 && b.iter().all(u8::is_ascii_uppercase) {
+        if b.len() == 3 && ISO_4217.split_ascii_whitespace().any(|c| c == code) {
             Some(Currency([b[0], b[1], b[2]]))
         } else {
             None
@@ -137,8 +145,8 @@ units! {
     ShortTon => Mass, "short ton", "907.18474", ["short tons", "ton (us)", "us ton", "short_ton"];
     LongTon => Mass, "long ton", "1016.0469088", ["long tons", "ton (uk)", "uk ton", "long_ton"];
 
-    Millilitre => Volume, "mL", "0.000001", ["ml", "milliliter", "millilitre", "毫升"];
-    Litre => Volume, "L", "0.001", ["l", "litre", "litres", "liter", "liters", "升"];
+    Millilitre => Volume, "mL", "0.000001", ["milliliter", "millilitre", "毫升"];
+    Litre => Volume, "L", "0.001", ["litre", "litres", "liter", "liters", "升"];
     CubicMetre => Volume, "m3", "1", ["m^3", "m³", "cubic metre", "cubic meter", "cubic metres", "立方米"];
     UsGallon => Volume, "US gal", "0.003785411784", ["gal", "gallon", "gallons", "us gallon", "us gallons", "usgal"];
     UkGallon => Volume, "UK gal", "0.00454609", ["uk gallon", "uk gallons", "imperial gallon", "ukgal"];
@@ -164,7 +172,7 @@ units! {
     WanKilowattHour => Energy, "10^4 kWh", "36", ["万千瓦时", "万度", "10000 kwh", "1e4 kwh"];
     Kilocalorie => Energy, "kcal", "0.0000041868", ["kilocalorie"];
     Btu => Energy, "Btu", "0.00000105505585262", ["british thermal unit"];
-    MillionBtu => Energy, "MMBtu", "1.05505585262", ["mmbtu", "mbtu (million)", "million btu"];
+    MillionBtu => Energy, "MMBtu", "1.05505585262", ["mbtu (million)", "million btu"];
     Therm => Energy, "therm", "0.105505585262", ["therms", "thm"];
     TonneCoalEquivalent => Energy, "tce", "29.3076", ["吨标准煤", "吨标煤", "t coal eq", "tonne coal equivalent"];
 
@@ -263,16 +271,13 @@ impl Unit {
     /// Matching ignores case and surrounding space, except that currency codes are upper case.
     pub fn parse(text: &str) -> Result<Unit, UnitError> {
         let t = text.trim();
-        if let Some(u) = parse_money(t) {
-            return Ok(u);
-        }
         let lower = t.to_lowercase();
         for &u in PhysicalUnit::ALL {
             if u.symbol().to_lowercase() == lower || u.aliases().contains(&lower.as_str()) {
                 return Ok(Unit::Physical(u));
             }
         }
-        Err(UnitError::Unknown(t.to_string()))
+        parse_money(t).ok_or_else(|| UnitError::Unknown(t.to_string()))
     }
 
     /// Convert `value` of this unit into `to`. Exact unless the ratio does not terminate.
@@ -298,8 +303,10 @@ impl Unit {
             .checked_div(to_base)
             .ok_or(UnitError::Overflow)?;
         let ratio = from_base.checked_div(to_base).ok_or(UnitError::Overflow)?;
-        // Exact when multiplying back recovers the numerator to the last digit.
-        let exact = converted.checked_mul(to_base) == Some(numerator);
+        // Exact when multiplying back recovers the numerator to the last digit and the quotient
+        // did not run to the full 28 digits (where rust_decimal rounds).
+        let full_width = converted.mantissa().unsigned_abs() >= 10u128.pow(27);
+        let exact = !full_width && converted.checked_mul(to_base) == Some(numerator);
         Ok(Converted {
             value: converted,
             ratio,
