@@ -149,7 +149,7 @@ impl ActivityHeader {
         let required = |column: &str, err: &mut dyn FnMut(Code, &str, String)| -> Option<&str> {
             let v = cell(column);
             if v.is_empty() {
-                err(Code::MissingValue, column, format!("'{column}' is required"));
+                err(Code::MissingValue, column, format!("the '{column}' cell is empty; every row needs one"));
                 None
             } else {
                 Some(v)
@@ -160,7 +160,7 @@ impl ActivityHeader {
         let date = |column: &str, err: &mut dyn FnMut(Code, &str, String)| {
             let text = cell(column);
             if text.is_empty() {
-                err(Code::MissingValue, column, format!("'{column}' is required"));
+                err(Code::MissingValue, column, format!("the '{column}' cell is empty; every row needs one"));
                 return None;
             }
             parse_date(text)
@@ -181,7 +181,7 @@ impl ActivityHeader {
         };
         let quantity_text = cell("quantity");
         let quantity = if quantity_text.is_empty() {
-            err(Code::MissingValue, "quantity", "'quantity' is required".into());
+            err(Code::MissingValue, "quantity", "the 'quantity' cell is empty; every row needs one".into());
             None
         } else {
             match parse_decimal(quantity_text) {
@@ -198,12 +198,12 @@ impl ActivityHeader {
         };
         let unit_text = cell("unit");
         let unit = if unit_text.is_empty() {
-            err(Code::MissingValue, "unit", "'unit' is required".into());
+            err(Code::MissingValue, "unit", "the 'unit' cell is empty; every row needs one".into());
             None
         } else {
             interner
                 .unit(unit_text)
-                .map_err(|e| err(Code::UnknownUnit, "unit", e.to_string()))
+                .map_err(|e| err(Code::UnknownUnit, "unit", crate::factor::unit_hint(&e)))
                 .ok()
         };
         let region_text = cell("region");
@@ -212,7 +212,7 @@ impl ActivityHeader {
         } else {
             let r = interner.region(region_text).cloned();
             if r.is_none() {
-                err(Code::OutOfRange, "region", format!("'{region_text}' is not a region code (e.g. CN, CN-GD, US)"));
+                err(Code::InvalidRegion, "region", format!("'{region_text}' is not a region code (e.g. CN, CN-GD, CN-GRID-EAST, GLOBAL)"));
             }
             r
         };

@@ -354,6 +354,8 @@ pub struct Inventory {
     pub line_count: u64,
     /// Factors used, for the per-factor notes (unverified figures, GWP basis).
     used_factors: BTreeSet<usize>,
+    /// Unit conversions that did not terminate: (from, to) → (first row, ratio).
+    inexact: BTreeMap<(Unit, Unit), (u64, Decimal)>,
 }
 
 /// How to calculate.
@@ -410,7 +412,11 @@ pub fn calculate(lib: &FactorLibrary, activities: &[Activity], file: &str, opts:
                     let d = Diagnostic::error(
                         Code::MisplacedScope3Category,
                         Location::cell(file, a.row, "scope3_category"),
-                        format!("scope3_category {} is given, but factor '{}' is {other}", c.number(), factor.id),
+                        format!(
+                            "scope3_category {} is given, but factor '{}' is {other}; leave scope3_category empty, or name a Scope 3 factor",
+                            c.number(),
+                            factor.id
+                        ),
                     );
                     inv.diagnostics.push(d.clone());
                     inv.unresolved.push(UnresolvedLine { activity: a.clone(), diagnostic: d, candidates: vec![] });
@@ -437,13 +443,29 @@ pub fn calculate(lib: &FactorLibrary, activities: &[Activity], file: &str, opts:
         let emission = match result {
             Ok(e) => e,
             Err(e) => {
-                let d = Diagnostic::error(e.code, Location::row(file, a.row), format!("factor '{}': {}", factor.id, e.message));
+                let column = if e.code == Code::MissingGwp { "activity" } else { "quantity" };
+                let message = if e.code == Code::Overflow {
+                    format!(
+                        "{} {} under factor '{}' gives a figure beyond the largest exact number (about 7.9 × 10^28); check the quantity",
+                        a.quantity, a.unit, factor.id
+                    )
+                } else {
+                    format!("factor '{}': {}", factor.id, e.message)
+                };
+                let d = Diagnostic::error(e.code, Location::cell(file, a.row, column), message);
                 inv.diagnostics.push(d.clone());
                 inv.unresolved.push(UnresolvedLine { activity: a.clone(), diagnostic: d, candidates: vec![] });
                 continue;
             }
         };
         inv.used_factors.insert(selection.factor);
+        if a.unit != factor.unit && !inv.inexact.contains_key(&(a.unit, factor.unit)) {
+            if let Ok(c) = a.unit.convert(a.quantity, factor.unit) {
+                if !c.exact {
+                    inv.inexact.insert((a.unit, factor.unit), (a.row, c.ratio));
+                }
+            }
+        }
         groups.add(&a.facility, classification, &emission);
         if opts.keep_lines {
             inv.lines.push(ResultLine {
@@ -541,11 +563,14 @@ impl Inventory {
         self.diagnostics.extend(other.diagnostics);
         self.line_count += other.line_count;
         self.used_factors.extend(other.used_factors);
+        for (k, v) in other.inexact {
+            self.inexact.entry(k).or_insert(v);
+        }
     }
 
     /// Notes that concern factors rather than rows: unverified figures, and CO2e factors
     /// published with another GWP set than the inventory's. One per factor.
-    pub fn factor_notes(&self, lib: &FactorLibrary, set: GwpSet) -> Vec<Diagnostic> {
+    pub fn factor_notes(&self, lib: &FactorLibrary, set: GwpSet, file: &str) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         for &i in &self.used_factors {
             let f = lib.factor(i);
@@ -567,7 +592,14 @@ impl Inventory {
             }
         }
         if self.totals.overflowed {
-            out.push(Diagnostic::error(Code::Overflow, Location::file("totals"), "a total is too large to hold exactly; the totals are incomplete"));
+            out.push(Diagnostic::error(Code::Overflow, Location::file(file), "a total is too large to hold exactly; the totals are incomplete"));
+        }
+        for ((from, to), (row, ratio)) in &self.inexact {
+            out.push(Diagnostic::warning(
+                Code::InexactConversion,
+                Location::cell(file, *row, "unit"),
+                format!("converting {from} into {to} (× {ratio}) does not terminate; the result is carried to 28 significant digits (first at this row; every line says so in its steps)"),
+            ));
         }
         out
     }

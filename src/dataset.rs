@@ -40,7 +40,11 @@ pub struct DatasetMeta {
 impl DatasetMeta {
     pub fn parse(file: &str, text: &str) -> Result<DatasetMeta, Diagnostic> {
         let meta: DatasetMeta = toml::from_str(text).map_err(|e| {
-            Diagnostic::error(Code::InvalidMetadata, Location::file(file), e.message().to_string())
+            let location = match e.span() {
+                Some(span) => Location::row(file, text[..span.start.min(text.len())].matches('\n').count() as u64 + 1),
+                None => Location::file(file),
+            };
+            Diagnostic::error(Code::InvalidMetadata, location, e.message().replace('`', "'"))
         })?;
         for (key, value) in [("id", &meta.id), ("edition", &meta.edition), ("title", &meta.title), ("publisher", &meta.publisher), ("licence", &meta.licence), ("source_url", &meta.source_url)] {
             if value.trim().is_empty() {
@@ -76,7 +80,10 @@ pub fn verify_checksum(file: &str, bytes: &[u8], expected: &str) -> Result<Strin
         Err(Diagnostic::error(
             Code::ChecksumMismatch,
             Location::file(file),
-            format!("SHA-256 is {actual} but the metadata records {}", expected.trim()),
+            format!(
+                "its SHA-256 is {actual} but dataset.toml records {}: the file changed after its checksum was recorded (restore it, or if the change is intended, update [files] in dataset.toml)",
+                expected.trim()
+            ),
         ))
     }
 }

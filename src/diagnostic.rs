@@ -39,9 +39,11 @@ codes! {
     MissingValue => "missing-value", "a required cell is empty";
     MalformedNumber => "malformed-number", "a cell is not a plain decimal number";
     NegativeQuantity => "negative-quantity", "an activity quantity is below zero";
-    NonPositiveValue => "non-positive-value", "a factor parameter that must be above zero is not";
+    NonPositiveValue => "non-positive-value", "a factor figure is negative, or zero where it must be above zero";
     OutOfRange => "out-of-range", "a value lies outside its allowed range";
     UnknownUnit => "unknown-unit", "a unit is not one Scopebook knows";
+    InvalidRegion => "invalid-region", "a region is not a region code (CN, CN-GD, CN-GRID-EAST, GLOBAL)";
+    NoDataRows => "no-data-rows", "an activity file has a header but no data rows";
     UnitMismatch => "unit-mismatch", "an activity's unit cannot be converted into its factor's unit";
     MalformedDate => "malformed-date", "a date is not an ISO date (YYYY-MM-DD)";
     ImpossibleDateRange => "impossible-date-range", "a period ends before it starts";

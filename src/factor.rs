@@ -147,9 +147,11 @@ pub fn parse_factor_file(
 pub fn csv_reason(e: &csv::Error) -> String {
     match e.kind() {
         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-            format!("the row has {len} fields but the header has {expected_len}")
+            format!("the row has {len} fields but the header has {expected_len} (a cell that contains a comma must be in double quotes)")
         }
-        csv::ErrorKind::Utf8 { .. } => "the row is not valid UTF-8 text".to_string(),
+        csv::ErrorKind::Utf8 { .. } => {
+            "the row is not valid UTF-8 text: save the file as UTF-8 (in Excel, \"CSV UTF-8\"; Chinese spreadsheets often save GBK)".to_string()
+        }
         csv::ErrorKind::Io(err) => format!("the file could not be read: {err}"),
         _ => e.to_string(),
     }
@@ -175,7 +177,7 @@ impl RowReader<'_> {
     fn required(&mut self, column: &str) -> Option<String> {
         let v = self.cell(column);
         if v.is_empty() {
-            self.err(Code::MissingValue, column, format!("'{column}' is required"));
+            self.err(Code::MissingValue, column, format!("the '{column}' cell is empty; every row needs one"));
             None
         } else {
             Some(v.to_string())
@@ -227,14 +229,12 @@ impl RowReader<'_> {
                 None
             }
         };
-        let unit = match Unit::parse(self.cell("unit")) {
-            Ok(u) => Some(u),
-            Err(e) => {
-                let text = self.cell("unit").to_string();
-                let msg = if text.is_empty() { "'unit' is required".to_string() } else { e.to_string() };
-                self.err(Code::UnknownUnit, "unit", msg);
-                None
-            }
+        let unit_text = self.cell("unit").to_string();
+        let unit = if unit_text.is_empty() {
+            self.err(Code::MissingValue, "unit", "the 'unit' cell is empty; every row needs one".into());
+            None
+        } else {
+            Unit::parse(&unit_text).map_err(|e| self.err(Code::UnknownUnit, "unit", unit_hint(&e))).ok()
         };
         let co2 = self.decimal("co2_kg", false);
         let ch4 = self.decimal("ch4_kg", false);
@@ -269,7 +269,8 @@ impl RowReader<'_> {
         };
         if let Some(ox) = oxidation {
             if ox > Decimal::ONE {
-                self.err(Code::OutOfRange, "oxidation", format!("'oxidation' is a fraction between 0 and 1, found {ox} (write 0.98, not 98)"));
+                let hint = (ox / Decimal::ONE_HUNDRED).normalize();
+                self.err(Code::OutOfRange, "oxidation", format!("'oxidation' is a fraction between 0 and 1, found {ox} (write {hint}, not {ox})"));
             }
         }
         let basis_text = self.cell("gwp_basis").to_string();
@@ -296,7 +297,7 @@ impl RowReader<'_> {
         } else {
             let r = Region::parse(&region_text);
             if r.is_none() {
-                self.err(Code::InvalidFactor, "region", format!("'{region_text}' is not a region code (e.g. CN, CN-GD, GLOBAL)"));
+                self.err(Code::InvalidRegion, "region", format!("'{region_text}' is not a region code (e.g. CN, CN-GD, CN-GRID-EAST, GLOBAL)"));
             }
             r
         };
@@ -308,6 +309,9 @@ impl RowReader<'_> {
 
         // Shape checks.
         let per_gas_given = co2.is_some() || ch4.is_some() || n2o.is_some() || other.is_some();
+        let any_figure_cell = ["co2_kg", "ch4_kg", "n2o_kg", "co2e_kg", "biogenic_co2_kg", "other_gas", "other_gas_kg", "carbon_t_per_gj", "oxidation"]
+            .iter()
+            .any(|c| !self.cell(c).is_empty());
         let carbon_chain = match (carbon, oxidation) {
             (Some(c), Some(o)) => Some(CarbonChain { carbon_t_per_gj: c, oxidation: o }),
             (None, None) => None,
@@ -337,7 +341,7 @@ impl RowReader<'_> {
                 self.err(Code::InvalidFactor, "gwp_basis", "'gwp_basis' applies only to 'co2e_kg', which is empty".into());
                 None
             }
-            (None, None) if !per_gas_given && carbon_chain.is_none() && biogenic.is_none() => {
+            (None, None) if !any_figure_cell => {
                 self.err(Code::InvalidFactor, "co2_kg", "the row gives no emission figure (co2_kg, ch4_kg, n2o_kg, other_gas_kg, co2e_kg, biogenic_co2_kg or carbon_t_per_gj)".into());
                 None
             }
@@ -377,6 +381,22 @@ impl RowReader<'_> {
             origin: Location::row(self.file, self.line),
         })
     }
+}
+
+/// An unknown-unit message with a hint for the spellings people most often get wrong.
+pub fn unit_hint(e: &crate::unit::UnitError) -> String {
+    let crate::unit::UnitError::Unknown(text) = e else { return e.to_string() };
+    let lower = text.to_lowercase();
+    let hint = if lower.contains('方') || lower.contains("m3") || lower.contains("cbm") {
+        "; for gas write Nm3 or 10^4 Nm3 (万立方米, at 0 °C and 101.325 kPa), for liquids m3 or L"
+    } else if lower.contains("ton") {
+        "; write t for tonnes, short ton or long ton"
+    } else if lower.contains("wh") || lower.contains('度') {
+        "; write kWh, MWh or GWh"
+    } else {
+        ""
+    };
+    format!("unknown unit '{text}'{hint} (the units are listed in docs/units.md)")
 }
 
 impl Factor {

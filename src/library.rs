@@ -234,7 +234,7 @@ impl FactorLibrary {
             let Some(&index) = self.by_id.get(id) else {
                 return Err(Unresolved {
                     code: Code::UnknownFactor,
-                    message: format!("factor '{id}' is not in the loaded datasets or factor files"),
+                    message: format!("factor '{id}' is not in the loaded datasets or factor files (try `scopebook factors search`)"),
                     candidates: vec![],
                 });
             };
@@ -330,10 +330,18 @@ impl FactorLibrary {
                 .collect();
             spans.sort();
             spans.dedup();
+            let overlaps = region_matched.iter().any(|f| {
+                f.valid_from.is_none_or(|from| from <= q.period.end) && f.valid_to.is_none_or(|to| q.period.start <= to)
+            });
+            let remedy = if overlaps {
+                "split the activity at those boundaries"
+            } else {
+                "add a factor for this period, or name one in the 'factor' column"
+            };
             return Err(Unresolved {
                 code: Code::NoFactor,
                 message: format!(
-                    "no factor for activity type '{}' in {wanted} is valid for the whole period {}..{}; valid periods: {} (split the activity at those boundaries)",
+                    "no factor for activity type '{}' in {wanted} is valid for the whole period {}..{} (valid periods: {}); {remedy}",
                     q.activity, q.period.start, q.period.end, spans.join(", ")
                 ),
                 candidates: vec![],
@@ -362,16 +370,16 @@ impl FactorLibrary {
 }
 
 fn unit_mismatch(q: &FactorQuery<'_>, factors: &[&Factor]) -> Unresolved {
-    let mut units: Vec<String> = factors.iter().map(|f| format!("{} ({})", f.unit, f.unit.dimension())).collect();
+    let mut units: Vec<String> = factors.iter().map(|f| format!("'{}' is per {} [{}]", f.id, f.unit, f.unit.dimension())).collect();
     units.sort();
     units.dedup();
     Unresolved {
         code: Code::UnitMismatch,
         message: format!(
-            "the activity's unit {} ({}) cannot be converted into the factor unit: {}",
+            "the activity's unit {} [{}] cannot be converted into its factor's unit: {}",
             q.unit,
             q.unit.dimension(),
-            units.join(", ")
+            units.join("; ")
         ),
         candidates: factors.iter().map(|f| f.id.clone()).collect(),
     }

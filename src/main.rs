@@ -130,7 +130,14 @@ fn main() -> ExitCode {
 }
 
 fn read(path: &PathBuf) -> Result<Vec<u8>, Diagnostic> {
-    std::fs::read(path).map_err(|e| Diagnostic::error(Code::UnreadableFile, Location::file(path.display().to_string()), e.to_string()))
+    std::fs::read(path).map_err(|e| {
+        let reason = match e.kind() {
+            std::io::ErrorKind::NotFound => "it does not exist".to_string(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+            _ => e.to_string(),
+        };
+        Diagnostic::error(Code::UnreadableFile, Location::file(path.display().to_string()), format!("cannot read the file: {reason}"))
+    })
 }
 
 fn print_diagnostics(diags: &[Diagnostic]) {
@@ -183,7 +190,7 @@ fn calc(mut lib: FactorLibrary, args: &CalcArgs) -> ExitCode {
     );
     diags.extend(file_diags);
     diags.extend(inv.diagnostics.iter().cloned());
-    diags.extend(inv.factor_notes(&lib, gwp_set));
+    diags.extend(inv.factor_notes(&lib, gwp_set, &name));
     let inputs = Inputs {
         activities: InputFile { file: name, sha256: activities_sha256 },
         factor_files,
@@ -221,7 +228,8 @@ fn factors(mut lib: FactorLibrary, command: FactorsCommand) -> ExitCode {
         FactorsCommand::Show { id, format } => match lib.by_id(&id) {
             Some(f) => out(&scopebook::listing::show(&lib, f, listing_format(format))),
             None => {
-                eprintln!("error[unknown-factor]: no factor '{id}' (try `scopebook factors search`)");
+                let d = Diagnostic::error(Code::UnknownFactor, Location::file("factors show"), format!("no factor '{id}' is loaded (try `scopebook factors search`)"));
+                eprintln!("{d}");
                 ExitCode::from(1)
             }
         },

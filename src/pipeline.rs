@@ -5,7 +5,7 @@ use rayon::prelude::*;
 
 use crate::activity::{split_body, ActivityHeader};
 use crate::calc::{calculate, CalcOptions, Inventory};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::library::FactorLibrary;
 
 /// Read and calculate an activity file. Row-level findings are in `Inventory::diagnostics`, in
@@ -33,6 +33,10 @@ pub fn calculate_csv(lib: &FactorLibrary, file: &str, contents: &[u8], opts: Cal
     let mut inv = Inventory::default();
     for part in parts {
         inv.merge(part);
+    }
+    let mut header_diags = header_diags;
+    if inv.line_count == 0 && !inv.diagnostics.iter().any(Diagnostic::is_error) {
+        header_diags.push(Diagnostic::warning(Code::NoDataRows, Location::file(file), "the file has a header but no data rows: the inventory is empty"));
     }
     (inv, header_diags)
 }

@@ -42,8 +42,8 @@ impl fmt::Display for Dimension {
         let s = match self {
             Dimension::Mass => "mass",
             Dimension::Volume => "volume",
-            Dimension::NormalGasVolume => "gas volume at normal conditions (Nm3)",
-            Dimension::StandardGasVolume => "gas volume at US standard conditions (scf)",
+            Dimension::NormalGasVolume => "gas volume at normal conditions",
+            Dimension::StandardGasVolume => "gas volume at US standard conditions",
             Dimension::Energy => "energy",
             Dimension::Distance => "distance",
             Dimension::PassengerDistance => "passenger distance",
