@@ -3,12 +3,13 @@
 use rust_decimal::{Decimal, RoundingStrategy};
 
 /// Decimal places (of kg) at which each line's gas masses are held. One microgram: far below any
-/// reported figure, and it makes every sum exact, so totals never depend on the order of lines.
-/// See `docs/decisions/0002-exact-arithmetic-and-rounding.md`.
+/// reported figure, and it bounds the digits of every addend, so every sum is exact and totals
+/// never depend on the order of lines. See `docs/decisions/0002-exact-arithmetic-and-rounding.md`.
 pub const MASS_DP: u32 = 9;
 
-/// Hold a computed mass at [`MASS_DP`], rounding half to even. Applied once per line and gas,
-/// only where a division (44/12, a unit ratio) made the value longer than that.
+/// Hold a computed mass at [`MASS_DP`], rounding half to even. Applied once per line and gas, to
+/// every mass longer than that (from a division such as 44/12, or from long inputs); shorter
+/// masses are unchanged.
 pub fn hold_mass(kg: Decimal) -> Decimal {
     if kg.scale() <= MASS_DP {
         kg

@@ -137,7 +137,7 @@ impl<'a> Report<'a> {
             complete: inv.unresolved.is_empty() && !diagnostics.iter().any(Diagnostic::is_error),
             inputs,
             precision: Precision {
-                internal: format!("each line's mass of each gas is held to {MASS_DP} decimal places of kg (half-even) where a division makes it longer; all sums are exact"),
+                internal: format!("each line's mass of each gas is held to {MASS_DP} decimal places of kg (half-even) when it is longer; all sums are exact"),
                 presentation: "none: figures are full precision",
             },
             totals: Totals::from(&t.all),

@@ -126,7 +126,8 @@ macro_rules! units {
                 match self { $(PhysicalUnit::$variant => dec($to_base)),* }
             }
 
-            fn aliases(self) -> &'static [&'static str] {
+            /// Other accepted spellings (lower case; matching ignores case).
+            pub fn aliases(self) -> &'static [&'static str] {
                 match self { $(PhysicalUnit::$variant => &[$($alias),*]),* }
             }
         }
@@ -313,6 +314,42 @@ impl Unit {
             exact,
         })
     }
+}
+
+/// The unit reference (`docs/units.md`), generated from the definitions above.
+pub fn units_markdown() -> String {
+    use std::fmt::Write as _;
+    let base = |d: Dimension| match d {
+        Dimension::Mass => "kg",
+        Dimension::Volume => "m3",
+        Dimension::NormalGasVolume => "Nm3",
+        Dimension::StandardGasVolume => "scf",
+        Dimension::Energy => "GJ",
+        Dimension::Distance => "km",
+        Dimension::PassengerDistance => "pkm",
+        Dimension::FreightDistance => "tkm",
+        Dimension::Area => "m2",
+        Dimension::RoomNights => "room-night",
+        Dimension::Count => "item",
+        Dimension::Money(_) => "",
+    };
+    let mut o = String::from(
+        "# Units\n\n<!-- Generated from src/unit.rs by `UPDATE_DOCS=1 cargo test --test docs_in_sync`; do not edit. -->\n\n\
+Units convert only within one dimension. Each definition is exact. Spellings match without regard to case.\n\
+Nm3 (0 °C, 101.325 kPa), scf (60 °F, 14.696 psia) and geometric m3 are different dimensions: converting\n\
+between them needs the gas's temperature and pressure, which a unit cannot know.\n\n\
+| dimension | unit | equals | also written |\n| --- | --- | --- | --- |\n",
+    );
+    for &u in PhysicalUnit::ALL {
+        let d = u.dimension();
+        let _ = writeln!(o, "| {d} | `{}` | {} {} | {} |", u.symbol(), u.to_base().normalize(), base(d), u.aliases().join(", "));
+    }
+    o.push_str(
+        "\nMoney: any active ISO 4217 code in capitals (`USD`, `CNY`, `EUR`), optionally scaled: `kUSD` (thousand), \
+`MUSD` (million), `10^4 CNY`; `元`, `RMB` and `人民币` are CNY, `千元` thousand CNY, `万元` ten thousand CNY. \
+Two currencies never convert into each other: exchange rates are not units.\n",
+    );
+    o
 }
 
 fn parse_money(t: &str) -> Option<Unit> {

@@ -1,0 +1,434 @@
+//! Golden tests: whole inventories whose expected figures were worked out by hand from the
+//! published formulas (see each case's `WORKING.md`), not copied from the program's output.
+//!
+//! Each folder under `tests/golden/` holds `activities.csv`, optionally `factors.csv` (passed with
+//! `--factors`), `args` (extra CLI arguments, one per line), `expected.json` and optionally
+//! `expected.status` (the exit status, default 0). The program runs in the case folder as
+//! `scopebook calc activities.csv [--factors factors.csv] <args> --format json`.
+//!
+//! `expected.json` may hold:
+//! - `totals`: {scope1, scope2_location, scope2_market, scope3, biogenic_co2}, tonnes;
+//! - `by_gas`: [{gas, mass_t, co2e_t}], `by_scope3_category`: [{category, co2e_t}],
+//!   `by_facility`: [{facility, scope1, ...}] — matched by key; the set of keys must be the same;
+//! - `lines`: [{row, co2e_kg}] — matched by row; the set of computed rows must be the same;
+//! - `unspeciated_co2e_t`, `complete`;
+//! - `unresolved`: [{row, code}] in order; `diagnostic_codes`: codes that must appear.
+//!
+//! Figures are compared as strings. Report totals must already be in the normal form (tonnes,
+//! no trailing zeros); line figures are in kg at their computed scale, so their trailing zeros are
+//! removed before comparing. Lines may also give `biogenic_co2_kg`.
+
+#![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)]
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+const CASES: &[&str] = &[
+    "01-cn-coal-carbon-chain",
+    "02-cn-natural-gas-nm3",
+    "03a-ipcc-per-gas-ar4",
+    "03b-ipcc-per-gas-ar5",
+    "03c-ipcc-per-gas-ar6",
+    "04-electricity-two-provinces",
+    "05-refrigerant-blends",
+    "06-scope3-co2e-only",
+    "07-biogenic-wood-pellets",
+    "08-unresolved-rows",
+    "09-us-units",
+    "10-every-mass-held-at-9dp",
+];
+
+fn golden_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("golden")
+}
+
+fn case_dir(name: &str) -> PathBuf {
+    golden_dir().join(name)
+}
+
+struct Run {
+    status: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Run the case in its folder; `activities` replaces `activities.csv` when given.
+fn run_case(name: &str, activities: Option<&Path>) -> Run {
+    let dir = case_dir(name);
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_scopebook"));
+    cmd.current_dir(&dir).arg("calc");
+    match activities {
+        Some(p) => cmd.arg(p),
+        None => cmd.arg("activities.csv"),
+    };
+    if dir.join("factors.csv").is_file() {
+        cmd.args(["--factors", "factors.csv"]);
+    }
+    if let Ok(text) = std::fs::read_to_string(dir.join("args")) {
+        cmd.args(text.lines().map(str::trim).filter(|l| !l.is_empty()));
+    }
+    cmd.args(["--format", "json"]);
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("{name}: cannot run scopebook: {e}"));
+    Run {
+        status: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn parse_output(name: &str, run: &Run) -> Value {
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{name}: stdout is not JSON ({e}); status {}; stderr:\n{}",
+            run.status, run.stderr
+        )
+    })
+}
+
+fn expected(name: &str) -> Value {
+    let path = case_dir(name).join("expected.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn expected_status(name: &str) -> i32 {
+    match std::fs::read_to_string(case_dir(name).join("expected.status")) {
+        Ok(s) => s
+            .trim()
+            .parse()
+            .unwrap_or_else(|e| panic!("{name}: expected.status: {e}")),
+        Err(_) => 0,
+    }
+}
+
+/// A decimal string without trailing zeros after the point ("12.500" → "12.5", "3.000" → "3").
+fn normal(s: &str) -> String {
+    if !s.contains('.') {
+        return s.to_string();
+    }
+    match s.trim_end_matches('0').trim_end_matches('.') {
+        "" | "-" | "-0" => "0".to_string(),
+        t => t.to_string(),
+    }
+}
+
+fn as_str(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Compare every field of `exp` (an object) with the same field of `got`.
+fn compare_fields(errors: &mut Vec<String>, what: &str, exp: &Value, got: &Value, skip: &str) {
+    let Some(obj) = exp.as_object() else {
+        errors.push(format!("{what}: expected an object in expected.json"));
+        return;
+    };
+    for (k, v) in obj {
+        if k == skip {
+            continue;
+        }
+        let g = &got[k];
+        if g.is_null() {
+            errors.push(format!(
+                "{what}.{k}: missing in output (expected {})",
+                as_str(v)
+            ));
+        } else if as_str(g) != as_str(v) {
+            errors.push(format!(
+                "{what}.{k}: expected {}, got {}",
+                as_str(v),
+                as_str(g)
+            ));
+        }
+    }
+}
+
+/// Match the items of two arrays by `key`; compare each expected item; require the same keys.
+fn compare_keyed(errors: &mut Vec<String>, what: &str, key: &str, exp: &Value, got: &Value) {
+    let (Some(exp), Some(got)) = (exp.as_array(), got.as_array()) else {
+        errors.push(format!("{what}: expected arrays (output: {got})"));
+        return;
+    };
+    let mut exp_keys: Vec<String> = exp.iter().map(|e| as_str(&e[key])).collect();
+    let mut got_keys: Vec<String> = got.iter().map(|g| as_str(&g[key])).collect();
+    for e in exp {
+        let k = as_str(&e[key]);
+        match got.iter().find(|g| as_str(&g[key]) == k) {
+            Some(g) => compare_fields(errors, &format!("{what}[{key}={k}]"), e, g, key),
+            None => errors.push(format!("{what}: no item with {key}={k} in output")),
+        }
+    }
+    exp_keys.sort();
+    got_keys.sort();
+    if exp_keys != got_keys {
+        errors.push(format!(
+            "{what}: expected items {exp_keys:?}, output has {got_keys:?}"
+        ));
+    }
+}
+
+fn check_case(name: &str) {
+    let run = run_case(name, None);
+    let got = parse_output(name, &run);
+    let exp = expected(name);
+    let mut errors = Vec::new();
+
+    let want_status = expected_status(name);
+    if run.status != want_status {
+        errors.push(format!(
+            "exit status: expected {want_status}, got {}",
+            run.status
+        ));
+    }
+    if let Some(t) = exp.get("totals") {
+        compare_fields(&mut errors, "totals", t, &got["totals"], "");
+    }
+    if let Some(e) = exp.get("by_gas") {
+        compare_keyed(&mut errors, "by_gas", "gas", e, &got["by_gas"]);
+    }
+    if let Some(e) = exp.get("by_scope3_category") {
+        compare_keyed(
+            &mut errors,
+            "by_scope3_category",
+            "category",
+            e,
+            &got["by_scope3_category"],
+        );
+    }
+    if let Some(e) = exp.get("by_facility") {
+        compare_keyed(
+            &mut errors,
+            "by_facility",
+            "facility",
+            e,
+            &got["by_facility"],
+        );
+    }
+    if let Some(e) = exp.get("unspeciated_co2e_t") {
+        if as_str(e) != as_str(&got["unspeciated_co2e_t"]) {
+            errors.push(format!(
+                "unspeciated_co2e_t: expected {}, got {}",
+                as_str(e),
+                as_str(&got["unspeciated_co2e_t"])
+            ));
+        }
+    }
+    if let Some(e) = exp.get("complete") {
+        if e != &got["complete"] {
+            errors.push(format!("complete: expected {e}, got {}", got["complete"]));
+        }
+    }
+    if let Some(e) = exp.get("lines").and_then(Value::as_array) {
+        // Output lines carry kg at their computed scale: bring them to the normal form.
+        let lines: Vec<Value> = got["lines"]
+            .as_array()
+            .map(|ls| {
+                ls.iter()
+                    .map(|l| {
+                        serde_json::json!({
+                            "row": l["activity"]["row"],
+                            "co2e_kg": normal(&as_str(&l["emission"]["co2e_kg"])),
+                            "biogenic_co2_kg": normal(&as_str(&l["emission"]["biogenic_co2_kg"])),
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        compare_keyed(
+            &mut errors,
+            "lines",
+            "row",
+            &Value::Array(e.clone()),
+            &Value::Array(lines),
+        );
+    }
+    if let Some(e) = exp.get("unresolved").and_then(Value::as_array) {
+        let want: Vec<(String, String)> = e
+            .iter()
+            .map(|u| (as_str(&u["row"]), as_str(&u["code"])))
+            .collect();
+        let have: Vec<(String, String)> = got["unresolved"]
+            .as_array()
+            .map(|us| {
+                us.iter()
+                    .map(|u| {
+                        (
+                            as_str(&u["activity"]["row"]),
+                            as_str(&u["diagnostic"]["code"]),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if want != have {
+            errors.push(format!(
+                "unresolved (row, code): expected {want:?}, got {have:?}"
+            ));
+        }
+    }
+    if let Some(e) = exp.get("diagnostic_codes").and_then(Value::as_array) {
+        let have: Vec<String> = got["diagnostics"]
+            .as_array()
+            .map(|ds| ds.iter().map(|d| as_str(&d["code"])).collect())
+            .unwrap_or_default();
+        for c in e {
+            if !have.contains(&as_str(c)) {
+                errors.push(format!(
+                    "diagnostics: expected a '{}' diagnostic, got {have:?}",
+                    as_str(c)
+                ));
+            }
+        }
+    }
+
+    if !errors.is_empty() {
+        let mut msg = format!(
+            "golden case {name}: {} mismatch(es) with the hand-worked figures (see WORKING.md):\n",
+            errors.len()
+        );
+        for e in &errors {
+            let _ = writeln!(msg, "  - {e}");
+        }
+        let _ = writeln!(msg, "stderr:\n{}", run.stderr);
+        panic!("{msg}");
+    }
+}
+
+macro_rules! golden {
+    ($($test:ident => $case:literal),* $(,)?) => {
+        $(
+            #[test]
+            fn $test() {
+                check_case($case);
+            }
+        )*
+    };
+}
+
+golden! {
+    case_01_cn_coal_carbon_chain => "01-cn-coal-carbon-chain",
+    case_02_cn_natural_gas_nm3 => "02-cn-natural-gas-nm3",
+    case_03a_ipcc_per_gas_ar4 => "03a-ipcc-per-gas-ar4",
+    case_03b_ipcc_per_gas_ar5 => "03b-ipcc-per-gas-ar5",
+    case_03c_ipcc_per_gas_ar6 => "03c-ipcc-per-gas-ar6",
+    case_04_electricity_two_provinces => "04-electricity-two-provinces",
+    case_05_refrigerant_blends => "05-refrigerant-blends",
+    case_06_scope3_co2e_only => "06-scope3-co2e-only",
+    case_07_biogenic_wood_pellets => "07-biogenic-wood-pellets",
+    case_08_unresolved_rows => "08-unresolved-rows",
+    case_09_us_units => "09-us-units",
+    case_10_every_mass_held_at_9dp => "10-every-mass-held-at-9dp",
+}
+
+#[test]
+fn every_case_folder_is_listed() {
+    let mut found: Vec<String> = std::fs::read_dir(golden_dir())
+        .expect("tests/golden exists")
+        .filter_map(Result::ok)
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    found.sort();
+    let mut listed: Vec<String> = CASES.iter().map(|s| s.to_string()).collect();
+    listed.sort();
+    assert_eq!(
+        found, listed,
+        "every folder under tests/golden must be listed in CASES and have a test"
+    );
+}
+
+#[test]
+fn runs_are_byte_for_byte_identical() {
+    for name in CASES {
+        let a = run_case(name, None);
+        let b = run_case(name, None);
+        assert_eq!(
+            a.status, b.status,
+            "{name}: exit status differs between two runs"
+        );
+        assert!(
+            a.stdout == b.stdout,
+            "{name}: stdout differs between two runs of the same input"
+        );
+    }
+}
+
+/// A small deterministic generator (xorshift64), so the shuffle needs no extra dependency.
+struct XorShift(u64);
+
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+}
+
+fn shuffled(lines: &[&str], seed: u64) -> Vec<String> {
+    let mut v: Vec<String> = lines.iter().map(|s| s.to_string()).collect();
+    let mut rng = XorShift(seed | 1);
+    for i in (1..v.len()).rev() {
+        let j = (rng.next() % (i as u64 + 1)) as usize;
+        v.swap(i, j);
+    }
+    if v.len() > 1 && v.iter().map(String::as_str).eq(lines.iter().copied()) {
+        v.reverse();
+    }
+    v
+}
+
+#[test]
+fn totals_do_not_depend_on_row_order() {
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR")).join("golden-shuffle");
+    std::fs::create_dir_all(&tmp).expect("create temp dir");
+    for (n, name) in CASES.iter().enumerate() {
+        let text = std::fs::read_to_string(case_dir(name).join("activities.csv"))
+            .expect("read activities.csv");
+        let mut lines = text.lines();
+        let header = lines.next().expect("header row");
+        let rows: Vec<&str> = lines.filter(|l| !l.trim().is_empty()).collect();
+        let base = run_case(name, None);
+        let base_json = parse_output(name, &base);
+        for seed in [0x9E37_79B9_7F4A_7C15_u64, 0xD1B5_4A32_D192_ED03] {
+            let mut body = String::from(header);
+            body.push('\n');
+            for r in shuffled(&rows, seed ^ n as u64) {
+                body.push_str(&r);
+                body.push('\n');
+            }
+            let path = tmp.join(format!("{name}-{seed:x}.csv"));
+            std::fs::write(&path, body).expect("write shuffled activities");
+            let run = run_case(name, Some(&path));
+            let json = parse_output(name, &run);
+            assert_eq!(
+                run.status, base.status,
+                "{name}: exit status changes when rows are shuffled"
+            );
+            for key in [
+                "totals",
+                "by_gas",
+                "by_scope3_category",
+                "by_facility",
+                "unspeciated_co2e_t",
+                "complete",
+            ] {
+                assert_eq!(
+                    json[key], base_json[key],
+                    "{name}: '{key}' changes when rows are shuffled"
+                );
+            }
+        }
+    }
+}
