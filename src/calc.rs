@@ -12,7 +12,9 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::activity::Activity;
-use crate::classify::{Classification, IsoCategory, Scope1Category, Scope2Category, Scope3Category};
+use crate::classify::{
+    Classification, IsoCategory, Scope1Category, Scope2Category, Scope3Category,
+};
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::factor::{Factor, Method};
 use crate::gas::{Gas, GwpSet, GwpTable, Species};
@@ -25,21 +27,66 @@ use crate::unit::{PhysicalUnit, Unit};
 #[serde(tag = "step", rename_all = "snake_case")]
 pub enum Step {
     /// The activity quantity expressed in the factor's unit.
-    ConvertUnit { from_quantity: Decimal, from_unit: Unit, ratio: Decimal, to_quantity: Decimal, to_unit: Unit, exact: bool },
+    ConvertUnit {
+        from_quantity: Decimal,
+        from_unit: Unit,
+        ratio: Decimal,
+        to_quantity: Decimal,
+        to_unit: Unit,
+        exact: bool,
+    },
     /// Quantity × net calorific value = energy.
-    CalorificValue { quantity: Decimal, unit: Unit, ncv_gj_per_unit: Decimal, energy_gj: Decimal },
+    CalorificValue {
+        quantity: Decimal,
+        unit: Unit,
+        ncv_gj_per_unit: Decimal,
+        energy_gj: Decimal,
+    },
     /// Energy × carbon content × oxidation = carbon oxidised; × 44/12 = CO2.
-    CarbonChain { energy_gj: Decimal, carbon_t_per_gj: Decimal, oxidation: Decimal, carbon_t: Decimal, co2_kg: Decimal },
+    CarbonChain {
+        energy_gj: Decimal,
+        carbon_t_per_gj: Decimal,
+        oxidation: Decimal,
+        carbon_t: Decimal,
+        co2_kg: Decimal,
+    },
     /// Basis amount × kg of gas per unit = mass of the gas.
-    GasFactor { gas: String, basis: Decimal, basis_unit: Unit, kg_per_unit: Decimal, mass_kg: Decimal },
+    GasFactor {
+        gas: String,
+        basis: Decimal,
+        basis_unit: Unit,
+        kg_per_unit: Decimal,
+        mass_kg: Decimal,
+    },
     /// A blend's mass split into its component gases.
-    BlendComponent { blend: String, gas: Gas, mass_fraction: Decimal, mass_kg: Decimal },
+    BlendComponent {
+        blend: String,
+        gas: Gas,
+        mass_fraction: Decimal,
+        mass_kg: Decimal,
+    },
     /// Mass × GWP = CO2e.
-    Gwp { gas: Gas, mass_kg: Decimal, gwp: Decimal, co2e_kg: Decimal },
+    Gwp {
+        gas: Gas,
+        mass_kg: Decimal,
+        gwp: Decimal,
+        co2e_kg: Decimal,
+    },
     /// A CO2e-only factor: basis amount × kg CO2e per unit.
-    Co2eFactor { basis: Decimal, basis_unit: Unit, kg_co2e_per_unit: Decimal, published_with: GwpSet, co2e_kg: Decimal },
+    Co2eFactor {
+        basis: Decimal,
+        basis_unit: Unit,
+        kg_co2e_per_unit: Decimal,
+        published_with: GwpSet,
+        co2e_kg: Decimal,
+    },
     /// Biogenic CO2, reported outside the scopes.
-    Biogenic { basis: Decimal, basis_unit: Unit, kg_per_unit: Decimal, co2_kg: Decimal },
+    Biogenic {
+        basis: Decimal,
+        basis_unit: Unit,
+        kg_per_unit: Decimal,
+        co2_kg: Decimal,
+    },
 }
 
 /// The masses a line emits.
@@ -69,7 +116,10 @@ pub struct EvalError {
 }
 
 fn overflow() -> EvalError {
-    EvalError { code: Code::Overflow, message: "the figures are too large to compute exactly".into() }
+    EvalError {
+        code: Code::Overflow,
+        message: "the figures are too large to compute exactly".into(),
+    }
 }
 
 fn mul(a: Decimal, b: Decimal) -> Result<Decimal, EvalError> {
@@ -91,7 +141,11 @@ pub fn evaluate(
         }
     };
     let converted = unit.convert(quantity, factor.unit).map_err(|e| EvalError {
-        code: if matches!(e, crate::unit::UnitError::Overflow) { Code::Overflow } else { Code::UnitMismatch },
+        code: if matches!(e, crate::unit::UnitError::Overflow) {
+            Code::Overflow
+        } else {
+            Code::UnitMismatch
+        },
         message: e.to_string(),
     })?;
     if unit != factor.unit {
@@ -107,7 +161,12 @@ pub fn evaluate(
     let (basis, basis_unit) = match factor.ncv_gj_per_unit {
         Some(ncv) => {
             let energy = mul(converted.value, ncv)?;
-            record(Step::CalorificValue { quantity: converted.value, unit: factor.unit, ncv_gj_per_unit: ncv, energy_gj: energy });
+            record(Step::CalorificValue {
+                quantity: converted.value,
+                unit: factor.unit,
+                ncv_gj_per_unit: ncv,
+                energy_gj: energy,
+            });
             (energy, Unit::Physical(PhysicalUnit::Gigajoule))
         }
         None => (converted.value, factor.unit),
@@ -123,12 +182,19 @@ pub fn evaluate(
                 } else {
                     basis_unit
                         .convert(basis, Unit::Physical(PhysicalUnit::Gigajoule))
-                        .map_err(|e| EvalError { code: Code::UnitMismatch, message: format!("the carbon chain needs energy: {e}") })?
+                        .map_err(|e| EvalError {
+                            code: Code::UnitMismatch,
+                            message: format!("the carbon chain needs energy: {e}"),
+                        })?
                         .value
                 };
                 let carbon_t = mul(mul(energy_gj, chain.carbon_t_per_gj)?, chain.oxidation)?;
                 // t C × 1000 kg/t × 44/12 kg CO2 per kg C: divide last, so only one rounding.
-                let co2_kg = hold_mass(mul(carbon_t, Decimal::from(44_000))?.checked_div(Decimal::from(12)).ok_or_else(overflow)?);
+                let co2_kg = hold_mass(
+                    mul(carbon_t, Decimal::from(44_000))?
+                        .checked_div(Decimal::from(12))
+                        .ok_or_else(overflow)?,
+                );
                 record(Step::CarbonChain {
                     energy_gj,
                     carbon_t_per_gj: chain.carbon_t_per_gj,
@@ -142,24 +208,53 @@ pub fn evaluate(
                 let mass = hold_mass(mul(basis, *kg_per_unit)?);
                 match species {
                     Species::Gas(g) => {
-                        record(Step::GasFactor { gas: g.name().to_string(), basis, basis_unit, kg_per_unit: *kg_per_unit, mass_kg: mass });
+                        record(Step::GasFactor {
+                            gas: g.name().to_string(),
+                            basis,
+                            basis_unit,
+                            kg_per_unit: *kg_per_unit,
+                            mass_kg: mass,
+                        });
                         masses.push((*g, mass));
                     }
                     Species::Blend(i) => {
-                        let blend = gwp.blend(*i).ok_or_else(|| EvalError { code: Code::UnknownGas, message: "unknown blend".into() })?;
-                        record(Step::GasFactor { gas: blend.name.clone(), basis, basis_unit, kg_per_unit: *kg_per_unit, mass_kg: mass });
+                        let blend = gwp.blend(*i).ok_or_else(|| EvalError {
+                            code: Code::UnknownGas,
+                            message: "unknown blend".into(),
+                        })?;
+                        record(Step::GasFactor {
+                            gas: blend.name.clone(),
+                            basis,
+                            basis_unit,
+                            kg_per_unit: *kg_per_unit,
+                            mass_kg: mass,
+                        });
                         for &(g, fraction) in &blend.components {
                             let part = hold_mass(mul(mass, fraction)?);
-                            record(Step::BlendComponent { blend: blend.name.clone(), gas: g, mass_fraction: fraction, mass_kg: part });
+                            record(Step::BlendComponent {
+                                blend: blend.name.clone(),
+                                gas: g,
+                                mass_fraction: fraction,
+                                mass_kg: part,
+                            });
                             masses.push((g, part));
                         }
                     }
                 }
             }
         }
-        Method::Co2e { kg_per_unit, basis: published_with } => {
+        Method::Co2e {
+            kg_per_unit,
+            basis: published_with,
+        } => {
             let co2e = hold_mass(mul(basis, *kg_per_unit)?);
-            record(Step::Co2eFactor { basis, basis_unit, kg_co2e_per_unit: *kg_per_unit, published_with: *published_with, co2e_kg: co2e });
+            record(Step::Co2eFactor {
+                basis,
+                basis_unit,
+                kg_co2e_per_unit: *kg_per_unit,
+                published_with: *published_with,
+                co2e_kg: co2e,
+            });
             out.unspeciated_co2e_kg = co2e;
             out.co2e_kg = co2e;
         }
@@ -168,23 +263,40 @@ pub fn evaluate(
         let Some(g) = gwp.gwp(gas, set) else {
             return Err(EvalError {
                 code: Code::MissingGwp,
-                message: format!("{gas} has no 100-year GWP in {set}; choose another GWP set or another factor"),
+                message: format!(
+                    "{gas} has no 100-year GWP in {set}; choose another GWP set or another factor"
+                ),
             });
         };
         let co2e_kg = mul(mass_kg, g)?;
-        record(Step::Gwp { gas, mass_kg, gwp: g, co2e_kg });
+        record(Step::Gwp {
+            gas,
+            mass_kg,
+            gwp: g,
+            co2e_kg,
+        });
         out.co2e_kg = out.co2e_kg.checked_add(co2e_kg).ok_or_else(overflow)?;
         match out.gases.iter_mut().find(|m| m.gas == gas) {
             Some(m) => {
                 m.mass_kg += mass_kg;
                 m.co2e_kg += co2e_kg;
             }
-            None => out.gases.push(GasMass { gas, mass_kg, gwp: g, co2e_kg }),
+            None => out.gases.push(GasMass {
+                gas,
+                mass_kg,
+                gwp: g,
+                co2e_kg,
+            }),
         }
     }
     if let Some(b) = factor.biogenic_co2_kg {
         let co2_kg = hold_mass(mul(basis, b)?);
-        record(Step::Biogenic { basis, basis_unit, kg_per_unit: b, co2_kg });
+        record(Step::Biogenic {
+            basis,
+            basis_unit,
+            kg_per_unit: b,
+            co2_kg,
+        });
         out.biogenic_co2_kg = co2_kg;
     }
     Ok(out)
@@ -270,7 +382,10 @@ impl ScopeTotals {
     }
 
     fn line(classification: Classification, e: &Emission) -> ScopeTotals {
-        let mut t = ScopeTotals { biogenic_co2: e.biogenic_co2_kg, ..ScopeTotals::default() };
+        let mut t = ScopeTotals {
+            biogenic_co2: e.biogenic_co2_kg,
+            ..ScopeTotals::default()
+        };
         match classification {
             Classification::Scope1(_) => t.scope1 = e.co2e_kg,
             Classification::Scope2(_) => {
@@ -296,11 +411,23 @@ impl Totals {
             }
         }
         match classification {
-            Classification::Scope1(c) => add_to(self.by_scope1_category.entry(c).or_default(), e.co2e_kg, o),
-            Classification::Scope2(c) => add_to(self.by_scope2_category.entry(c).or_default(), e.co2e_kg, o),
-            Classification::Scope3(c) => add_to(self.by_scope3_category.entry(c).or_default(), e.co2e_kg, o),
+            Classification::Scope1(c) => {
+                add_to(self.by_scope1_category.entry(c).or_default(), e.co2e_kg, o)
+            }
+            Classification::Scope2(c) => {
+                add_to(self.by_scope2_category.entry(c).or_default(), e.co2e_kg, o)
+            }
+            Classification::Scope3(c) => {
+                add_to(self.by_scope3_category.entry(c).or_default(), e.co2e_kg, o)
+            }
         }
-        add_to(self.by_iso_category.entry(classification.iso_category()).or_default(), e.co2e_kg, o);
+        add_to(
+            self.by_iso_category
+                .entry(classification.iso_category())
+                .or_default(),
+            e.co2e_kg,
+            o,
+        );
         for g in &e.gases {
             let entry = self.by_gas.entry(g.gas).or_default();
             add_to(&mut entry.0, g.mass_kg, o);
@@ -367,11 +494,17 @@ pub struct CalcOptions {
 }
 
 /// Calculate `activities` read from `file`.
-pub fn calculate(lib: &FactorLibrary, activities: &[Activity], file: &str, opts: CalcOptions) -> Inventory {
+pub fn calculate(
+    lib: &FactorLibrary,
+    activities: &[Activity],
+    file: &str,
+    opts: CalcOptions,
+) -> Inventory {
     let mut inv = Inventory::default();
     // Selections repeat for every month and facility: cache them by the identity of the
     // (interned) names, which live as long as `activities`.
-    let mut cache: HashMap<CacheKey, Result<Selection, crate::library::Unresolved>> = HashMap::default();
+    let mut cache: HashMap<CacheKey, Result<Selection, crate::library::Unresolved>> =
+        HashMap::default();
     let mut groups = Groups::default();
     for a in activities {
         inv.line_count += 1;
@@ -380,7 +513,10 @@ pub fn calculate(lib: &FactorLibrary, activities: &[Activity], file: &str, opts:
             region: a.region.as_ref().map_or(0, |r| Arc::as_ptr(r) as usize),
             period: a.period,
             unit: a.unit,
-            factor: a.factor.as_ref().map_or(0, |f| Arc::as_ptr(f).cast::<u8>() as usize),
+            factor: a
+                .factor
+                .as_ref()
+                .map_or(0, |f| Arc::as_ptr(f).cast::<u8>() as usize),
         };
         let selected = cache
             .entry(key)
@@ -397,9 +533,17 @@ pub fn calculate(lib: &FactorLibrary, activities: &[Activity], file: &str, opts:
         let selection = match selected {
             Ok(s) => s,
             Err(u) => {
-                let d = Diagnostic::error(u.code, Location::cell(file, a.row, column_for(u.code)), u.message);
+                let d = Diagnostic::error(
+                    u.code,
+                    Location::cell(file, a.row, column_for(u.code)),
+                    u.message,
+                );
                 inv.diagnostics.push(d.clone());
-                inv.unresolved.push(UnresolvedLine { activity: a.clone(), diagnostic: d, candidates: u.candidates });
+                inv.unresolved.push(UnresolvedLine {
+                    activity: a.clone(),
+                    diagnostic: d,
+                    candidates: u.candidates,
+                });
                 continue;
             }
         };
@@ -419,12 +563,18 @@ pub fn calculate(lib: &FactorLibrary, activities: &[Activity], file: &str, opts:
                         ),
                     );
                     inv.diagnostics.push(d.clone());
-                    inv.unresolved.push(UnresolvedLine { activity: a.clone(), diagnostic: d, candidates: vec![] });
+                    inv.unresolved.push(UnresolvedLine {
+                        activity: a.clone(),
+                        diagnostic: d,
+                        candidates: vec![],
+                    });
                     continue;
                 }
             }
         }
-        if selection.rule == SelectionRule::Explicit && !a.period.within(factor.valid_from, factor.valid_to) {
+        if selection.rule == SelectionRule::Explicit
+            && !a.period.within(factor.valid_from, factor.valid_to)
+        {
             inv.diagnostics.push(Diagnostic::warning(
                 Code::NoFactor,
                 Location::cell(file, a.row, "factor"),
@@ -439,11 +589,22 @@ pub fn calculate(lib: &FactorLibrary, activities: &[Activity], file: &str, opts:
             ));
         }
         let mut steps = Vec::new();
-        let result = evaluate(a.quantity, a.unit, factor, &lib.gwp, opts.gwp_set, opts.keep_lines.then_some(&mut steps));
+        let result = evaluate(
+            a.quantity,
+            a.unit,
+            factor,
+            &lib.gwp,
+            opts.gwp_set,
+            opts.keep_lines.then_some(&mut steps),
+        );
         let emission = match result {
             Ok(e) => e,
             Err(e) => {
-                let column = if e.code == Code::MissingGwp { "activity" } else { "quantity" };
+                let column = if e.code == Code::MissingGwp {
+                    "activity"
+                } else {
+                    "quantity"
+                };
                 let message = if e.code == Code::Overflow {
                     format!(
                         "{} {} under factor '{}' gives a figure beyond the largest exact number (about 7.9 × 10^28); check the quantity",
@@ -454,7 +615,11 @@ pub fn calculate(lib: &FactorLibrary, activities: &[Activity], file: &str, opts:
                 };
                 let d = Diagnostic::error(e.code, Location::cell(file, a.row, column), message);
                 inv.diagnostics.push(d.clone());
-                inv.unresolved.push(UnresolvedLine { activity: a.clone(), diagnostic: d, candidates: vec![] });
+                inv.unresolved.push(UnresolvedLine {
+                    activity: a.clone(),
+                    diagnostic: d,
+                    candidates: vec![],
+                });
                 continue;
             }
         };
@@ -524,7 +689,8 @@ impl Groups {
         let slot = match self.index.get(&key) {
             Some(&i) => i,
             None => {
-                self.groups.push((Arc::clone(facility), classification, Emission::default()));
+                self.groups
+                    .push((Arc::clone(facility), classification, Emission::default()));
                 self.index.insert(key, self.groups.len() - 1);
                 self.groups.len() - 1
             }
@@ -546,7 +712,10 @@ impl Groups {
     }
 
     fn into_totals(self) -> Totals {
-        let mut t = Totals { overflowed: self.overflowed, ..Totals::default() };
+        let mut t = Totals {
+            overflowed: self.overflowed,
+            ..Totals::default()
+        };
         for (facility, classification, e) in &self.groups {
             t.add_line(facility, *classification, e);
         }
@@ -592,7 +761,11 @@ impl Inventory {
             }
         }
         if self.totals.overflowed {
-            out.push(Diagnostic::error(Code::Overflow, Location::file(file), "a total is too large to hold exactly; the totals are incomplete"));
+            out.push(Diagnostic::error(
+                Code::Overflow,
+                Location::file(file),
+                "a total is too large to hold exactly; the totals are incomplete",
+            ));
         }
         for ((from, to), (row, ratio)) in &self.inexact {
             out.push(Diagnostic::warning(

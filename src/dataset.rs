@@ -41,14 +41,32 @@ impl DatasetMeta {
     pub fn parse(file: &str, text: &str) -> Result<DatasetMeta, Diagnostic> {
         let meta: DatasetMeta = toml::from_str(text).map_err(|e| {
             let location = match e.span() {
-                Some(span) => Location::row(file, text[..span.start.min(text.len())].matches('\n').count() as u64 + 1),
+                Some(span) => Location::row(
+                    file,
+                    text[..span.start.min(text.len())].matches('\n').count() as u64 + 1,
+                ),
                 None => Location::file(file),
             };
-            Diagnostic::error(Code::InvalidMetadata, location, e.message().replace('`', "'"))
+            Diagnostic::error(
+                Code::InvalidMetadata,
+                location,
+                e.message().replace('`', "'"),
+            )
         })?;
-        for (key, value) in [("id", &meta.id), ("edition", &meta.edition), ("title", &meta.title), ("publisher", &meta.publisher), ("licence", &meta.licence), ("source_url", &meta.source_url)] {
+        for (key, value) in [
+            ("id", &meta.id),
+            ("edition", &meta.edition),
+            ("title", &meta.title),
+            ("publisher", &meta.publisher),
+            ("licence", &meta.licence),
+            ("source_url", &meta.source_url),
+        ] {
             if value.trim().is_empty() {
-                return Err(Diagnostic::error(Code::InvalidMetadata, Location::file(file), format!("'{key}' is empty")));
+                return Err(Diagnostic::error(
+                    Code::InvalidMetadata,
+                    Location::file(file),
+                    format!("'{key}' is empty"),
+                ));
             }
         }
         Ok(meta)
@@ -56,7 +74,10 @@ impl DatasetMeta {
 
     /// The file named under `[files] key`, and the checksum under `checksum_key`.
     pub fn file_and_checksum(&self, key: &str, checksum_key: &str) -> Option<(&str, &str)> {
-        Some((self.files.get(key)?.as_str(), self.files.get(checksum_key)?.as_str()))
+        Some((
+            self.files.get(key)?.as_str(),
+            self.files.get(checksum_key)?.as_str(),
+        ))
     }
 }
 

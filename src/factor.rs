@@ -38,7 +38,10 @@ pub struct DatasetRef {
 pub enum Method {
     /// kg of each gas (or blend) per unit, or per GJ when the factor has a calorific value.
     /// With `carbon`, CO2 comes from the carbon chain instead of a `co2_kg` figure.
-    PerGas { gases: Vec<(Species, Decimal)>, carbon: Option<CarbonChain> },
+    PerGas {
+        gases: Vec<(Species, Decimal)>,
+        carbon: Option<CarbonChain>,
+    },
     /// kg CO2e per unit, as published under `basis`.
     Co2e { kg_per_unit: Decimal, basis: GwpSet },
 }
@@ -102,15 +105,25 @@ pub fn parse_factor_file(
 ) -> (Vec<Factor>, Vec<Diagnostic>) {
     let mut factors = Vec::new();
     let mut diags = Vec::new();
-    let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(contents);
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(contents);
     let header = match rdr.headers() {
-        Ok(h) if !h.is_empty() && !(h.len() == 1 && h[0].trim().is_empty()) => h.clone(),
+        Ok(h) if !(h.is_empty() || h.len() == 1 && h[0].trim().is_empty()) => h.clone(),
         Ok(_) => {
-            diags.push(Diagnostic::error(Code::EmptyFile, Location::file(file), "the file is empty: expected a header row"));
+            diags.push(Diagnostic::error(
+                Code::EmptyFile,
+                Location::file(file),
+                "the file is empty: expected a header row",
+            ));
             return (factors, diags);
         }
         Err(e) => {
-            diags.push(Diagnostic::error(Code::MalformedRow, Location::row(file, 1), csv_reason(&e)));
+            diags.push(Diagnostic::error(
+                Code::MalformedRow,
+                Location::row(file, 1),
+                csv_reason(&e),
+            ));
             return (factors, diags);
         }
     };
@@ -126,15 +139,28 @@ pub fn parse_factor_file(
             Ok(false) => break,
             Ok(true) => {
                 let line = record.position().map_or(0, csv::Position::line);
-                let mut row = RowReader { file, line, cols: &cols, record: &record, diags: Vec::new() };
+                let mut row = RowReader {
+                    file,
+                    line,
+                    cols: &cols,
+                    record: &record,
+                    diags: Vec::new(),
+                };
                 let factor = row.factor(dataset, gwp);
                 diags.append(&mut row.diags);
                 factors.extend(factor);
             }
             Err(e) => {
                 let line = e.position().map_or(0, csv::Position::line);
-                diags.push(Diagnostic::error(Code::MalformedRow, Location::row(file, line), csv_reason(&e)));
-                if !matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }) {
+                diags.push(Diagnostic::error(
+                    Code::MalformedRow,
+                    Location::row(file, line),
+                    csv_reason(&e),
+                ));
+                if !matches!(
+                    e.kind(),
+                    csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
+                ) {
                     break;
                 }
             }
@@ -171,13 +197,21 @@ impl RowReader<'_> {
     }
 
     fn err(&mut self, code: Code, column: &str, message: String) {
-        self.diags.push(Diagnostic::error(code, Location::cell(self.file, self.line, column), message));
+        self.diags.push(Diagnostic::error(
+            code,
+            Location::cell(self.file, self.line, column),
+            message,
+        ));
     }
 
     fn required(&mut self, column: &str) -> Option<String> {
         let v = self.cell(column);
         if v.is_empty() {
-            self.err(Code::MissingValue, column, format!("the '{column}' cell is empty; every row needs one"));
+            self.err(
+                Code::MissingValue,
+                column,
+                format!("the '{column}' cell is empty; every row needs one"),
+            );
             None
         } else {
             Some(v.to_string())
@@ -192,13 +226,25 @@ impl RowReader<'_> {
         }
         match parse_decimal(&text) {
             Ok(v) if v < Decimal::ZERO || (positive && v.is_zero()) => {
-                let need = if positive { "above zero" } else { "zero or more" };
-                self.err(Code::NonPositiveValue, column, format!("'{column}' must be {need}, found {text}"));
+                let need = if positive {
+                    "above zero"
+                } else {
+                    "zero or more"
+                };
+                self.err(
+                    Code::NonPositiveValue,
+                    column,
+                    format!("'{column}' must be {need}, found {text}"),
+                );
                 None
             }
             Ok(v) => Some(v),
             Err(reason) => {
-                self.err(Code::MalformedNumber, column, format!("'{text}' is not a number: {reason}"));
+                self.err(
+                    Code::MalformedNumber,
+                    column,
+                    format!("'{text}' is not a number: {reason}"),
+                );
                 None
             }
         }
@@ -210,7 +256,13 @@ impl RowReader<'_> {
             return None;
         }
         parse_date(&text)
-            .map_err(|reason| self.err(Code::MalformedDate, column, format!("'{text}' is not a date: {reason}")))
+            .map_err(|reason| {
+                self.err(
+                    Code::MalformedDate,
+                    column,
+                    format!("'{text}' is not a date: {reason}"),
+                )
+            })
             .ok()
     }
 
@@ -218,12 +270,15 @@ impl RowReader<'_> {
         let errors_before = self.diags.len();
         let id = self.required("id");
         let activity = self.required("activity").map(|a| a.to_lowercase());
-        let classification = match Classification::parse(self.cell("scope"), self.cell("category")) {
+        let classification = match Classification::parse(self.cell("scope"), self.cell("category"))
+        {
             Ok(c) => Some(c),
             Err(e) => {
                 let (code, col) = match e {
                     crate::classify::ClassificationError::Scope(_) => (Code::UnknownScope, "scope"),
-                    crate::classify::ClassificationError::Category { .. } => (Code::UnknownCategory, "category"),
+                    crate::classify::ClassificationError::Category { .. } => {
+                        (Code::UnknownCategory, "category")
+                    }
                 };
                 self.err(code, col, e.to_string());
                 None
@@ -231,10 +286,16 @@ impl RowReader<'_> {
         };
         let unit_text = self.cell("unit").to_string();
         let unit = if unit_text.is_empty() {
-            self.err(Code::MissingValue, "unit", "the 'unit' cell is empty; every row needs one".into());
+            self.err(
+                Code::MissingValue,
+                "unit",
+                "the 'unit' cell is empty; every row needs one".into(),
+            );
             None
         } else {
-            Unit::parse(&unit_text).map_err(|e| self.err(Code::UnknownUnit, "unit", unit_hint(&e))).ok()
+            Unit::parse(&unit_text)
+                .map_err(|e| self.err(Code::UnknownUnit, "unit", unit_hint(&e)))
+                .ok()
         };
         let co2 = self.decimal("co2_kg", false);
         let ch4 = self.decimal("ch4_kg", false);
@@ -254,16 +315,28 @@ impl RowReader<'_> {
             (false, Some(kg)) => match gwp.species(&other_name) {
                 Some(s) => Some((s, kg)),
                 None => {
-                    self.err(Code::UnknownGas, "other_gas", format!("'{other_name}' is not a gas or blend of the GWP tables"));
+                    self.err(
+                        Code::UnknownGas,
+                        "other_gas",
+                        format!("'{other_name}' is not a gas or blend of the GWP tables"),
+                    );
                     None
                 }
             },
             (true, Some(_)) => {
-                self.err(Code::InvalidFactor, "other_gas", "'other_gas_kg' is given but 'other_gas' does not say which gas".into());
+                self.err(
+                    Code::InvalidFactor,
+                    "other_gas",
+                    "'other_gas_kg' is given but 'other_gas' does not say which gas".into(),
+                );
                 None
             }
             (false, None) => {
-                self.err(Code::InvalidFactor, "other_gas_kg", format!("'other_gas' names {other_name} but 'other_gas_kg' is empty"));
+                self.err(
+                    Code::InvalidFactor,
+                    "other_gas_kg",
+                    format!("'other_gas' names {other_name} but 'other_gas_kg' is empty"),
+                );
                 None
             }
         };
@@ -279,7 +352,11 @@ impl RowReader<'_> {
         } else {
             let b = GwpSet::parse(&basis_text);
             if b.is_none() {
-                self.err(Code::InvalidFactor, "gwp_basis", format!("'gwp_basis' must be AR4, AR5 or AR6, found '{basis_text}'"));
+                self.err(
+                    Code::InvalidFactor,
+                    "gwp_basis",
+                    format!("'gwp_basis' must be AR4, AR5 or AR6, found '{basis_text}'"),
+                );
             }
             b
         };
@@ -287,7 +364,11 @@ impl RowReader<'_> {
             "" | "true" | "yes" | "1" => true,
             "false" | "no" | "0" => false,
             other => {
-                self.err(Code::InvalidFactor, "verified", format!("'verified' must be true or false, found '{other}'"));
+                self.err(
+                    Code::InvalidFactor,
+                    "verified",
+                    format!("'verified' must be true or false, found '{other}'"),
+                );
                 true
             }
         };
@@ -303,42 +384,82 @@ impl RowReader<'_> {
         };
         if let (Some(f), Some(t)) = (valid_from, valid_to) {
             if t < f {
-                self.err(Code::ImpossibleDateRange, "valid_to", format!("'valid_to' {t} is before 'valid_from' {f}"));
+                self.err(
+                    Code::ImpossibleDateRange,
+                    "valid_to",
+                    format!("'valid_to' {t} is before 'valid_from' {f}"),
+                );
             }
         }
 
         // Shape checks.
         let per_gas_given = co2.is_some() || ch4.is_some() || n2o.is_some() || other.is_some();
-        let any_figure_cell = ["co2_kg", "ch4_kg", "n2o_kg", "co2e_kg", "biogenic_co2_kg", "other_gas", "other_gas_kg", "carbon_t_per_gj", "oxidation"]
-            .iter()
-            .any(|c| !self.cell(c).is_empty());
+        let any_figure_cell = [
+            "co2_kg",
+            "ch4_kg",
+            "n2o_kg",
+            "co2e_kg",
+            "biogenic_co2_kg",
+            "other_gas",
+            "other_gas_kg",
+            "carbon_t_per_gj",
+            "oxidation",
+        ]
+        .iter()
+        .any(|c| !self.cell(c).is_empty());
         let carbon_chain = match (carbon, oxidation) {
-            (Some(c), Some(o)) => Some(CarbonChain { carbon_t_per_gj: c, oxidation: o }),
+            (Some(c), Some(o)) => Some(CarbonChain {
+                carbon_t_per_gj: c,
+                oxidation: o,
+            }),
             (None, None) => None,
             (Some(_), None) => {
-                self.err(Code::InvalidFactor, "oxidation", "'carbon_t_per_gj' is given without 'oxidation'".into());
+                self.err(
+                    Code::InvalidFactor,
+                    "oxidation",
+                    "'carbon_t_per_gj' is given without 'oxidation'".into(),
+                );
                 None
             }
             (None, Some(_)) => {
-                self.err(Code::InvalidFactor, "carbon_t_per_gj", "'oxidation' is given without 'carbon_t_per_gj'".into());
+                self.err(
+                    Code::InvalidFactor,
+                    "carbon_t_per_gj",
+                    "'oxidation' is given without 'carbon_t_per_gj'".into(),
+                );
                 None
             }
         };
         if carbon_chain.is_some() && co2.is_some() {
-            self.err(Code::InvalidFactor, "co2_kg", "give either 'co2_kg' or 'carbon_t_per_gj' with 'oxidation', not both".into());
+            self.err(
+                Code::InvalidFactor,
+                "co2_kg",
+                "give either 'co2_kg' or 'carbon_t_per_gj' with 'oxidation', not both".into(),
+            );
         }
         let method = match (co2e, basis) {
             (Some(_), _) if per_gas_given || carbon_chain.is_some() => {
-                self.err(Code::InvalidFactor, "co2e_kg", "give either 'co2e_kg' or per-gas figures, not both".into());
+                self.err(
+                    Code::InvalidFactor,
+                    "co2e_kg",
+                    "give either 'co2e_kg' or per-gas figures, not both".into(),
+                );
                 None
             }
             (Some(_), None) if basis_text.is_empty() => {
                 self.err(Code::MissingGwpBasis, "gwp_basis", "'co2e_kg' needs 'gwp_basis': the GWP set it was published with (AR4, AR5 or AR6)".into());
                 None
             }
-            (Some(kg), Some(basis)) => Some(Method::Co2e { kg_per_unit: kg, basis }),
+            (Some(kg), Some(basis)) => Some(Method::Co2e {
+                kg_per_unit: kg,
+                basis,
+            }),
             (None, Some(_)) => {
-                self.err(Code::InvalidFactor, "gwp_basis", "'gwp_basis' applies only to 'co2e_kg', which is empty".into());
+                self.err(
+                    Code::InvalidFactor,
+                    "gwp_basis",
+                    "'gwp_basis' applies only to 'co2e_kg', which is empty".into(),
+                );
                 None
             }
             (None, None) if !any_figure_cell => {
@@ -347,17 +468,28 @@ impl RowReader<'_> {
             }
             _ => {
                 let mut gases = Vec::new();
-                for (gas, v) in [(crate::gas::Gas::Co2, co2), (crate::gas::Gas::Ch4, ch4), (crate::gas::Gas::N2o, n2o)] {
+                for (gas, v) in [
+                    (crate::gas::Gas::Co2, co2),
+                    (crate::gas::Gas::Ch4, ch4),
+                    (crate::gas::Gas::N2o, n2o),
+                ] {
                     if let Some(v) = v {
                         gases.push((Species::Gas(gas), v));
                     }
                 }
                 gases.extend(other);
-                Some(Method::PerGas { gases, carbon: carbon_chain })
+                Some(Method::PerGas {
+                    gases,
+                    carbon: carbon_chain,
+                })
             }
         };
         if let (Some(Method::Co2e { .. }), Some(_)) = (&method, ncv) {
-            self.err(Code::InvalidFactor, "ncv_gj_per_unit", "a CO2e-only factor cannot take a calorific value".into());
+            self.err(
+                Code::InvalidFactor,
+                "ncv_gj_per_unit",
+                "a CO2e-only factor cannot take a calorific value".into(),
+            );
         }
 
         if self.diags.len() > errors_before {
@@ -385,7 +517,9 @@ impl RowReader<'_> {
 
 /// An unknown-unit message with a hint for the spellings people most often get wrong.
 pub fn unit_hint(e: &crate::unit::UnitError) -> String {
-    let crate::unit::UnitError::Unknown(text) = e else { return e.to_string() };
+    let crate::unit::UnitError::Unknown(text) = e else {
+        return e.to_string();
+    };
     let lower = text.to_lowercase();
     let hint = if lower.contains('方') || lower.contains("m3") || lower.contains("cbm") {
         "; for gas write Nm3 or 10^4 Nm3 (万立方米, at 0 °C and 101.325 kPa), for liquids m3 or L"

@@ -50,7 +50,9 @@ impl SelectionRule {
             SelectionRule::Explicit => "named explicitly by the activity",
             SelectionRule::UserSupplied => "user-supplied factor (beats shipped factors)",
             SelectionRule::Region => "shipped factor for the activity's region",
-            SelectionRule::ParentRegion => "shipped factor for a parent region of the activity's region",
+            SelectionRule::ParentRegion => {
+                "shipped factor for a parent region of the activity's region"
+            }
             SelectionRule::GlobalDefault => "shipped global default",
         }
     }
@@ -98,16 +100,26 @@ impl FactorLibrary {
         let mut lib = FactorLibrary::default();
         let mut diags = Vec::new();
         let files: BTreeMap<&str, &[u8]> = dataset::shipped_files().iter().copied().collect();
-        let text = |path: &str| files.get(path).map(|b| String::from_utf8_lossy(b).into_owned());
+        let text = |path: &str| {
+            files
+                .get(path)
+                .map(|b| String::from_utf8_lossy(b).into_owned())
+        };
 
         // GWP tables first: factor files refer to gases and blends.
-        match text("gwp/dataset.toml").map(|t| DatasetMeta::parse("emission-factors/gwp/dataset.toml", &t)) {
+        match text("gwp/dataset.toml")
+            .map(|t| DatasetMeta::parse("emission-factors/gwp/dataset.toml", &t))
+        {
             Some(Ok(meta)) => {
                 let mut parts = Vec::new();
                 for key in ["gwp100", "blends"] {
                     let checksum_key = format!("{key}_sha256");
                     let Some((name, sum)) = meta.file_and_checksum(key, &checksum_key) else {
-                        diags.push(Diagnostic::error(Code::InvalidMetadata, Location::file("emission-factors/gwp/dataset.toml"), format!("[files] needs '{key}' and '{checksum_key}'")));
+                        diags.push(Diagnostic::error(
+                            Code::InvalidMetadata,
+                            Location::file("emission-factors/gwp/dataset.toml"),
+                            format!("[files] needs '{key}' and '{checksum_key}'"),
+                        ));
                         continue;
                     };
                     let path = format!("gwp/{name}");
@@ -119,7 +131,11 @@ impl FactorLibrary {
                             }
                             parts.push((shown, String::from_utf8_lossy(bytes).into_owned()));
                         }
-                        None => diags.push(Diagnostic::error(Code::UnreadableFile, Location::file(&shown), "the file named in dataset.toml is missing")),
+                        None => diags.push(Diagnostic::error(
+                            Code::UnreadableFile,
+                            Location::file(&shown),
+                            "the file named in dataset.toml is missing",
+                        )),
                     }
                 }
                 if let [(gf, g), (bf, b)] = parts.as_slice() {
@@ -129,11 +145,17 @@ impl FactorLibrary {
                 }
             }
             Some(Err(d)) => diags.push(d),
-            None => diags.push(Diagnostic::error(Code::UnreadableFile, Location::file("emission-factors/gwp/dataset.toml"), "the GWP tables are missing from this build")),
+            None => diags.push(Diagnostic::error(
+                Code::UnreadableFile,
+                Location::file("emission-factors/gwp/dataset.toml"),
+                "the GWP tables are missing from this build",
+            )),
         }
 
         for (path, bytes) in dataset::shipped_files() {
-            let Some(dir) = path.strip_suffix("/dataset.toml") else { continue };
+            let Some(dir) = path.strip_suffix("/dataset.toml") else {
+                continue;
+            };
             if dir == "gwp" {
                 continue;
             }
@@ -146,16 +168,31 @@ impl FactorLibrary {
                 }
             };
             if format!("{}/{}", meta.id, meta.edition) != dir {
-                diags.push(Diagnostic::error(Code::InvalidMetadata, Location::file(&shown), format!("id/edition '{}/{}' does not match the folder '{dir}'", meta.id, meta.edition)));
+                diags.push(Diagnostic::error(
+                    Code::InvalidMetadata,
+                    Location::file(&shown),
+                    format!(
+                        "id/edition '{}/{}' does not match the folder '{dir}'",
+                        meta.id, meta.edition
+                    ),
+                ));
             }
             let Some((name, sum)) = meta.file_and_checksum("factors", "sha256") else {
-                diags.push(Diagnostic::error(Code::InvalidMetadata, Location::file(&shown), "[files] needs 'factors' and 'sha256'"));
+                diags.push(Diagnostic::error(
+                    Code::InvalidMetadata,
+                    Location::file(&shown),
+                    "[files] needs 'factors' and 'sha256'",
+                ));
                 continue;
             };
             let factor_path = format!("{dir}/{name}");
             let factor_shown = format!("emission-factors/{factor_path}");
             let Some(factor_bytes) = files.get(factor_path.as_str()) else {
-                diags.push(Diagnostic::error(Code::UnreadableFile, Location::file(&factor_shown), "the factor file named in dataset.toml is missing"));
+                diags.push(Diagnostic::error(
+                    Code::UnreadableFile,
+                    Location::file(&factor_shown),
+                    "the factor file named in dataset.toml is missing",
+                ));
                 continue;
             };
             let sha256 = match dataset::verify_checksum(&factor_shown, factor_bytes, sum) {
@@ -166,10 +203,20 @@ impl FactorLibrary {
                 }
             };
             let Some(region) = Region::parse(&meta.region) else {
-                diags.push(Diagnostic::error(Code::InvalidMetadata, Location::file(&shown), format!("'{}' is not a region code", meta.region)));
+                diags.push(Diagnostic::error(
+                    Code::InvalidMetadata,
+                    Location::file(&shown),
+                    format!("'{}' is not a region code", meta.region),
+                ));
                 continue;
             };
-            let reference = Arc::new(DatasetRef { id: meta.id.clone(), edition: meta.edition.clone(), sha256, shipped: true, region });
+            let reference = Arc::new(DatasetRef {
+                id: meta.id.clone(),
+                edition: meta.edition.clone(),
+                sha256,
+                shipped: true,
+                region,
+            });
             diags.extend(lib.add(reference, Some(meta), &factor_shown, factor_bytes));
         }
         (lib, diags)
@@ -187,7 +234,13 @@ impl FactorLibrary {
         self.add(reference, None, file, bytes)
     }
 
-    fn add(&mut self, reference: Arc<DatasetRef>, meta: Option<DatasetMeta>, file: &str, bytes: &[u8]) -> Vec<Diagnostic> {
+    fn add(
+        &mut self,
+        reference: Arc<DatasetRef>,
+        meta: Option<DatasetMeta>,
+        file: &str,
+        bytes: &[u8],
+    ) -> Vec<Diagnostic> {
         let (factors, mut diags) = parse_factor_file(file, bytes, &reference, &self.gwp);
         let mut count = 0;
         for f in factors {
@@ -195,17 +248,28 @@ impl FactorLibrary {
                 diags.push(Diagnostic::error(
                     Code::DuplicateId,
                     f.origin.clone().with_column("id"),
-                    format!("factor id '{}' is already defined at {}", f.id, self.factors[existing].origin),
+                    format!(
+                        "factor id '{}' is already defined at {}",
+                        f.id, self.factors[existing].origin
+                    ),
                 ));
                 continue;
             }
             let index = self.factors.len();
             self.by_id.insert(f.id.clone(), index);
-            self.by_activity.entry(f.activity.clone()).or_default().push(index);
+            self.by_activity
+                .entry(f.activity.clone())
+                .or_default()
+                .push(index);
             self.factors.push(f);
             count += 1;
         }
-        self.datasets.push(DatasetInfo { reference, meta, file: file.to_string(), factor_count: count });
+        self.datasets.push(DatasetInfo {
+            reference,
+            meta,
+            file: file.to_string(),
+            factor_count: count,
+        });
         diags
     }
 
@@ -242,13 +306,20 @@ impl FactorLibrary {
             if f.unit.dimension() != q.unit.dimension() {
                 return Err(unit_mismatch(q, std::slice::from_ref(&f)));
             }
-            return Ok(Selection { factor: index, rule: SelectionRule::Explicit });
+            return Ok(Selection {
+                factor: index,
+                rule: SelectionRule::Explicit,
+            });
         }
 
         let Some(all) = self.by_activity.get(q.activity) else {
             return Err(Unresolved {
                 code: Code::NoFactor,
-                message: format!("no factor is loaded for activity type '{}'{}", q.activity, self.suggest(q.activity)),
+                message: format!(
+                    "no factor is loaded for activity type '{}'{}",
+                    q.activity,
+                    self.suggest(q.activity)
+                ),
                 candidates: vec![],
             });
         };
@@ -265,12 +336,18 @@ impl FactorLibrary {
                 let at_level: Vec<usize> = all
                     .iter()
                     .copied()
-                    .filter(|&i| self.factors[i].dataset.shipped == shipped && self.factors[i].region == *region)
+                    .filter(|&i| {
+                        self.factors[i].dataset.shipped == shipped
+                            && self.factors[i].region == *region
+                    })
                     .collect();
                 region_matched.extend(at_level.iter().map(|&i| &self.factors[i]));
                 let valid: Vec<usize> = at_level
                     .into_iter()
-                    .filter(|&i| q.period.within(self.factors[i].valid_from, self.factors[i].valid_to))
+                    .filter(|&i| {
+                        q.period
+                            .within(self.factors[i].valid_from, self.factors[i].valid_to)
+                    })
                     .collect();
                 period_matched.extend(valid.iter().map(|&i| &self.factors[i]));
                 let fitting: Vec<usize> = valid
@@ -292,7 +369,8 @@ impl FactorLibrary {
                         return Ok(Selection { factor: *one, rule });
                     }
                     many => {
-                        let candidates: Vec<String> = many.iter().map(|&i| self.factors[i].id.clone()).collect();
+                        let candidates: Vec<String> =
+                            many.iter().map(|&i| self.factors[i].id.clone()).collect();
                         return Err(Unresolved {
                             code: Code::AmbiguousFactor,
                             message: format!(
@@ -314,24 +392,38 @@ impl FactorLibrary {
             None => "GLOBAL (the activity gives no region)".to_string(),
         };
         if region_matched.is_empty() {
-            let mut regions: Vec<String> = all.iter().map(|&i| self.factors[i].region.to_string()).collect();
+            let mut regions: Vec<String> = all
+                .iter()
+                .map(|&i| self.factors[i].region.to_string())
+                .collect();
             regions.sort();
             regions.dedup();
             return Err(Unresolved {
                 code: Code::NoFactor,
-                message: format!("no factor for activity type '{}' applies to {wanted}; factors exist for: {}", q.activity, regions.join(", ")),
+                message: format!(
+                    "no factor for activity type '{}' applies to {wanted}; factors exist for: {}",
+                    q.activity,
+                    regions.join(", ")
+                ),
                 candidates: vec![],
             });
         }
         if period_matched.is_empty() {
             let mut spans: Vec<String> = region_matched
                 .iter()
-                .map(|f| format!("{}..{}", f.valid_from.map_or("open".into(), |d| d.to_string()), f.valid_to.map_or("open".into(), |d| d.to_string())))
+                .map(|f| {
+                    format!(
+                        "{}..{}",
+                        f.valid_from.map_or("open".into(), |d| d.to_string()),
+                        f.valid_to.map_or("open".into(), |d| d.to_string())
+                    )
+                })
                 .collect();
             spans.sort();
             spans.dedup();
             let overlaps = region_matched.iter().any(|f| {
-                f.valid_from.is_none_or(|from| from <= q.period.end) && f.valid_to.is_none_or(|to| q.period.start <= to)
+                f.valid_from.is_none_or(|from| from <= q.period.end)
+                    && f.valid_to.is_none_or(|to| q.period.start <= to)
             });
             let remedy = if overlaps {
                 "split the activity at those boundaries"
@@ -370,7 +462,10 @@ impl FactorLibrary {
 }
 
 fn unit_mismatch(q: &FactorQuery<'_>, factors: &[&Factor]) -> Unresolved {
-    let mut units: Vec<String> = factors.iter().map(|f| format!("'{}' is per {} [{}]", f.id, f.unit, f.unit.dimension())).collect();
+    let mut units: Vec<String> = factors
+        .iter()
+        .map(|f| format!("'{}' is per {} [{}]", f.id, f.unit, f.unit.dimension()))
+        .collect();
     units.sort();
     units.dedup();
     Unresolved {

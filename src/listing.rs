@@ -49,16 +49,43 @@ pub fn datasets(lib: &FactorLibrary, format: Format) -> String {
             let mut o = String::from("| dataset | edition | publisher | region | licence | factors | of which unverified | covers |\n| --- | --- | --- | --- | --- | ---: | ---: | --- |\n");
             for r in &rows {
                 let s = |k: &str| r[k].as_str().unwrap_or("").replace('|', "\\|");
-                let _ = writeln!(o, "| `{}` | {} | {} | {} | {} | {} | {} | {} |", s("id"), s("edition"), s("publisher"), s("region"), s("licence"), r["factors"], r["unverified"], s("activities"));
+                let _ = writeln!(
+                    o,
+                    "| `{}` | {} | {} | {} | {} | {} | {} | {} |",
+                    s("id"),
+                    s("edition"),
+                    s("publisher"),
+                    s("region"),
+                    s("licence"),
+                    r["factors"],
+                    r["unverified"],
+                    s("activities")
+                );
             }
-            let _ = writeln!(o, "\nGWP-100 sets: {} gases with AR4/AR5/AR6 values; {} refrigerant blends.", lib.gwp.gases().count(), lib.gwp.blends().len());
+            let _ = writeln!(
+                o,
+                "\nGWP-100 sets: {} gases with AR4/AR5/AR6 values; {} refrigerant blends.",
+                lib.gwp.gases().count(),
+                lib.gwp.blends().len()
+            );
             o
         }
         Format::Table => {
-            let mut o = format!("{:<36} {:<10} {:<8} {:>7}  {}\n", "dataset", "edition", "region", "factors", "title");
+            let mut o = format!(
+                "{:<36} {:<10} {:<8} {:>7}  {}\n",
+                "dataset", "edition", "region", "factors", "title"
+            );
             for r in &rows {
                 let s = |k: &str| r[k].as_str().unwrap_or("-").to_string();
-                let _ = writeln!(o, "{:<36} {:<10} {:<8} {:>7}  {}", s("id"), s("edition"), s("region"), r["factors"], s("title"));
+                let _ = writeln!(
+                    o,
+                    "{:<36} {:<10} {:<8} {:>7}  {}",
+                    s("id"),
+                    s("edition"),
+                    s("region"),
+                    r["factors"],
+                    s("title")
+                );
             }
             o
         }
@@ -103,7 +130,11 @@ fn gases_of(f: &Factor, gwp: &GwpTable) -> Vec<String> {
 
 /// A factor as a JSON value, with its provenance.
 pub fn factor_json(lib: &FactorLibrary, f: &Factor) -> serde_json::Value {
-    let meta = lib.datasets().iter().find(|d| d.reference == f.dataset).and_then(|d| d.meta.as_ref());
+    let meta = lib
+        .datasets()
+        .iter()
+        .find(|d| d.reference == f.dataset)
+        .and_then(|d| d.meta.as_ref());
     let figures = match &f.method {
         Method::PerGas { gases, carbon } => json!({
             "shape": if carbon.is_some() { "carbon-chain" } else { "per-gas" },
@@ -115,7 +146,9 @@ pub fn factor_json(lib: &FactorLibrary, f: &Factor) -> serde_json::Value {
             "carbon_t_per_gj": carbon.map(|c| c.carbon_t_per_gj),
             "oxidation": carbon.map(|c| c.oxidation),
         }),
-        Method::Co2e { kg_per_unit, basis } => json!({ "shape": "co2e-only", "per": f.unit.to_string(), "co2e_kg": kg_per_unit, "gwp_basis": basis }),
+        Method::Co2e { kg_per_unit, basis } => {
+            json!({ "shape": "co2e-only", "per": f.unit.to_string(), "co2e_kg": kg_per_unit, "gwp_basis": basis })
+        }
     };
     json!({
         "id": f.id,
@@ -173,7 +206,10 @@ pub fn search(lib: &FactorLibrary, text: &str, format: Format) -> String {
     match format {
         Format::Json => to_json(&hits.iter().map(|f| factor_json(lib, f)).collect::<Vec<_>>()),
         _ => {
-            let mut o = format!("{:<44} {:<34} {:<14} {:<10} {:<12} {}\n", "id", "activity", "region", "unit", "gases", "dataset/edition");
+            let mut o = format!(
+                "{:<44} {:<34} {:<14} {:<10} {:<12} {}\n",
+                "id", "activity", "region", "unit", "gases", "dataset/edition"
+            );
             for f in &hits {
                 let _ = writeln!(
                     o,
@@ -211,7 +247,11 @@ fn flatten(o: &mut String, prefix: &str, v: &serde_json::Value) {
     match v {
         serde_json::Value::Object(m) => {
             for (k, v) in m {
-                let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
                 flatten(o, &key, v);
             }
         }

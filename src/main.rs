@@ -13,7 +13,11 @@ use scopebook::library::FactorLibrary;
 use scopebook::report::{self, DatasetUsed, InputFile, Inputs, Report, Rounding};
 
 #[derive(Parser)]
-#[command(name = "scopebook", version, about = "Exact, auditable greenhouse-gas inventories")]
+#[command(
+    name = "scopebook",
+    version,
+    about = "Exact, auditable greenhouse-gas inventories"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -111,7 +115,11 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     let (lib, shipped_diags) = FactorLibrary::shipped();
@@ -136,7 +144,11 @@ fn read(path: &PathBuf) -> Result<Vec<u8>, Diagnostic> {
             std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
             _ => e.to_string(),
         };
-        Diagnostic::error(Code::UnreadableFile, Location::file(path.display().to_string()), format!("cannot read the file: {reason}"))
+        Diagnostic::error(
+            Code::UnreadableFile,
+            Location::file(path.display().to_string()),
+            format!("cannot read the file: {reason}"),
+        )
     })
 }
 
@@ -149,7 +161,10 @@ fn print_diagnostics(diags: &[Diagnostic]) {
 
 fn out(text: &str) -> ExitCode {
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         Ok(()) => ExitCode::SUCCESS,
         // A closed pipe (`| head`) is not an error of ours.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
@@ -168,7 +183,10 @@ fn calc(mut lib: FactorLibrary, args: &CalcArgs) -> ExitCode {
             Ok(bytes) => {
                 let name = path.display().to_string();
                 diags.extend(lib.add_user_file(&name, &bytes));
-                factor_files.push(InputFile { file: name, sha256: scopebook::dataset::sha256_hex(&bytes) });
+                factor_files.push(InputFile {
+                    file: name,
+                    sha256: scopebook::dataset::sha256_hex(&bytes),
+                });
             }
             Err(d) => diags.push(d),
         }
@@ -183,7 +201,10 @@ fn calc(mut lib: FactorLibrary, args: &CalcArgs) -> ExitCode {
         }
     };
     let gwp_set = GwpSet::from(args.gwp);
-    let opts = CalcOptions { gwp_set, keep_lines: !args.summary };
+    let opts = CalcOptions {
+        gwp_set,
+        keep_lines: !args.summary,
+    };
     let ((inv, file_diags), activities_sha256) = rayon::join(
         || scopebook::pipeline::calculate_csv(&lib, &name, &bytes, opts),
         || scopebook::dataset::sha256_hex(&bytes),
@@ -192,7 +213,10 @@ fn calc(mut lib: FactorLibrary, args: &CalcArgs) -> ExitCode {
     diags.extend(inv.diagnostics.iter().cloned());
     diags.extend(inv.factor_notes(&lib, gwp_set, &name));
     let inputs = Inputs {
-        activities: InputFile { file: name, sha256: activities_sha256 },
+        activities: InputFile {
+            file: name,
+            sha256: activities_sha256,
+        },
         factor_files,
         datasets: lib
             .datasets()
@@ -209,7 +233,9 @@ fn calc(mut lib: FactorLibrary, args: &CalcArgs) -> ExitCode {
     let report = Report::new(&inv, &diags, inputs, gwp_set, !args.summary);
     let text = match args.format {
         Format::Json => report.to_json(),
-        Format::Table => report.to_table(Rounding { decimals: args.decimals }),
+        Format::Table => report.to_table(Rounding {
+            decimals: args.decimals,
+        }),
         Format::Csv => report::to_csv(&report, &inv, args.summary),
     };
     print_diagnostics(&diags);
@@ -223,12 +249,22 @@ fn calc(mut lib: FactorLibrary, args: &CalcArgs) -> ExitCode {
 
 fn factors(mut lib: FactorLibrary, command: FactorsCommand) -> ExitCode {
     match command {
-        FactorsCommand::List { format } => out(&scopebook::listing::datasets(&lib, listing_format(format))),
-        FactorsCommand::Search { text, format } => out(&scopebook::listing::search(&lib, &text, listing_format(format))),
+        FactorsCommand::List { format } => {
+            out(&scopebook::listing::datasets(&lib, listing_format(format)))
+        }
+        FactorsCommand::Search { text, format } => out(&scopebook::listing::search(
+            &lib,
+            &text,
+            listing_format(format),
+        )),
         FactorsCommand::Show { id, format } => match lib.by_id(&id) {
             Some(f) => out(&scopebook::listing::show(&lib, f, listing_format(format))),
             None => {
-                let d = Diagnostic::error(Code::UnknownFactor, Location::file("factors show"), format!("no factor '{id}' is loaded (try `scopebook factors search`)"));
+                let d = Diagnostic::error(
+                    Code::UnknownFactor,
+                    Location::file("factors show"),
+                    format!("no factor '{id}' is loaded (try `scopebook factors search`)"),
+                );
                 eprintln!("{d}");
                 ExitCode::from(1)
             }
@@ -240,9 +276,16 @@ fn factors(mut lib: FactorLibrary, command: FactorsCommand) -> ExitCode {
                 Err(d) => vec![d],
             };
             print_diagnostics(&diags);
-            let count = lib.datasets().last().filter(|d| d.file == name).map_or(0, |d| d.factor_count);
+            let count = lib
+                .datasets()
+                .last()
+                .filter(|d| d.file == name)
+                .map_or(0, |d| d.factor_count);
             let errors = diags.iter().filter(|d| d.is_error()).count();
-            println!("{name}: {count} valid factor(s), {errors} error(s), {} warning(s)", diags.len() - errors);
+            println!(
+                "{name}: {count} valid factor(s), {errors} error(s), {} warning(s)",
+                diags.len() - errors
+            );
             if errors > 0 {
                 ExitCode::from(1)
             } else {

@@ -10,7 +10,12 @@ use crate::library::FactorLibrary;
 
 /// Read and calculate an activity file. Row-level findings are in `Inventory::diagnostics`, in
 /// file order; file-level findings (header problems) are returned beside it.
-pub fn calculate_csv(lib: &FactorLibrary, file: &str, contents: &[u8], opts: CalcOptions) -> (Inventory, Vec<Diagnostic>) {
+pub fn calculate_csv(
+    lib: &FactorLibrary,
+    file: &str,
+    contents: &[u8],
+    opts: CalcOptions,
+) -> (Inventory, Vec<Diagnostic>) {
     let (header, header_diags) = ActivityHeader::read(file, contents);
     let Some((header, body_start)) = header else {
         return (Inventory::default(), header_diags);
@@ -36,7 +41,11 @@ pub fn calculate_csv(lib: &FactorLibrary, file: &str, contents: &[u8], opts: Cal
     }
     let mut header_diags = header_diags;
     if inv.line_count == 0 && !inv.diagnostics.iter().any(Diagnostic::is_error) {
-        header_diags.push(Diagnostic::warning(Code::NoDataRows, Location::file(file), "the file has a header but no data rows: the inventory is empty"));
+        header_diags.push(Diagnostic::warning(
+            Code::NoDataRows,
+            Location::file(file),
+            "the file has a header but no data rows: the inventory is empty",
+        ));
     }
     (inv, header_diags)
 }

@@ -300,9 +300,7 @@ impl Unit {
         }
         let (from_base, to_base) = (self.to_base(), to.to_base());
         let numerator = value.checked_mul(from_base).ok_or(UnitError::Overflow)?;
-        let converted = numerator
-            .checked_div(to_base)
-            .ok_or(UnitError::Overflow)?;
+        let converted = numerator.checked_div(to_base).ok_or(UnitError::Overflow)?;
         let ratio = from_base.checked_div(to_base).ok_or(UnitError::Overflow)?;
         // Exact when multiplying back recovers the numerator to the last digit and the quotient
         // did not run to the full 28 digits (where rust_decimal rounds).
@@ -342,7 +340,14 @@ between them needs the gas's temperature and pressure, which a unit cannot know.
     );
     for &u in PhysicalUnit::ALL {
         let d = u.dimension();
-        let _ = writeln!(o, "| {d} | `{}` | {} {} | {} |", u.symbol(), u.to_base().normalize(), base(d), u.aliases().join(", "));
+        let _ = writeln!(
+            o,
+            "| {d} | `{}` | {} {} | {} |",
+            u.symbol(),
+            u.to_base().normalize(),
+            base(d),
+            u.aliases().join(", ")
+        );
     }
     o.push_str(
         "\nMoney: any active ISO 4217 code in capitals (`USD`, `CNY`, `EUR`), optionally scaled: `kUSD` (thousand), \
@@ -354,7 +359,9 @@ Two currencies never convert into each other: exchange rates are not units.\n",
 
 fn parse_money(t: &str) -> Option<Unit> {
     match t {
-        "元" | "人民币" | "RMB" => return Some(Unit::Money(Currency(*b"CNY"), MoneyScale::One)),
+        "元" | "人民币" | "RMB" => {
+            return Some(Unit::Money(Currency(*b"CNY"), MoneyScale::One))
+        }
         "万元" => return Some(Unit::Money(Currency(*b"CNY"), MoneyScale::TenThousand)),
         "千元" => return Some(Unit::Money(Currency(*b"CNY"), MoneyScale::Thousand)),
         _ => {}
@@ -423,7 +430,11 @@ mod tests {
             for name in std::iter::once(u.symbol().to_lowercase())
                 .chain(u.aliases().iter().map(|a| a.to_string()))
             {
-                assert_eq!(name, name.to_lowercase(), "aliases are written lower case: {name}");
+                assert_eq!(
+                    name,
+                    name.to_lowercase(),
+                    "aliases are written lower case: {name}"
+                );
                 if let Some(prev) = seen.insert(name.clone(), u) {
                     panic!("'{name}' names both {prev:?} and {u:?}");
                 }
@@ -433,14 +444,38 @@ mod tests {
 
     #[test]
     fn parses_symbols_aliases_and_chinese() {
-        assert_eq!(Unit::parse("kWh").unwrap(), Unit::Physical(PhysicalUnit::KilowattHour));
-        assert_eq!(Unit::parse(" KWH ").unwrap(), Unit::Physical(PhysicalUnit::KilowattHour));
-        assert_eq!(Unit::parse("万立方米").unwrap(), Unit::Physical(PhysicalUnit::WanNormalCubicMetre));
-        assert_eq!(Unit::parse("10^4 Nm3").unwrap(), Unit::Physical(PhysicalUnit::WanNormalCubicMetre));
-        assert_eq!(Unit::parse("吨").unwrap(), Unit::Physical(PhysicalUnit::Tonne));
-        assert_eq!(Unit::parse("USD").unwrap(), Unit::Money(Currency(*b"USD"), MoneyScale::One));
-        assert_eq!(Unit::parse("万元").unwrap(), Unit::Money(Currency(*b"CNY"), MoneyScale::TenThousand));
-        assert_eq!(Unit::parse("kEUR").unwrap(), Unit::Money(Currency(*b"EUR"), MoneyScale::Thousand));
+        assert_eq!(
+            Unit::parse("kWh").unwrap(),
+            Unit::Physical(PhysicalUnit::KilowattHour)
+        );
+        assert_eq!(
+            Unit::parse(" KWH ").unwrap(),
+            Unit::Physical(PhysicalUnit::KilowattHour)
+        );
+        assert_eq!(
+            Unit::parse("万立方米").unwrap(),
+            Unit::Physical(PhysicalUnit::WanNormalCubicMetre)
+        );
+        assert_eq!(
+            Unit::parse("10^4 Nm3").unwrap(),
+            Unit::Physical(PhysicalUnit::WanNormalCubicMetre)
+        );
+        assert_eq!(
+            Unit::parse("吨").unwrap(),
+            Unit::Physical(PhysicalUnit::Tonne)
+        );
+        assert_eq!(
+            Unit::parse("USD").unwrap(),
+            Unit::Money(Currency(*b"USD"), MoneyScale::One)
+        );
+        assert_eq!(
+            Unit::parse("万元").unwrap(),
+            Unit::Money(Currency(*b"CNY"), MoneyScale::TenThousand)
+        );
+        assert_eq!(
+            Unit::parse("kEUR").unwrap(),
+            Unit::Money(Currency(*b"EUR"), MoneyScale::Thousand)
+        );
         assert!(matches!(Unit::parse("usd"), Err(UnitError::Unknown(_))));
         assert!(matches!(Unit::parse("furlong"), Err(UnitError::Unknown(_))));
     }
@@ -455,9 +490,15 @@ mod tests {
         assert_eq!((c.value, c.exact), (d("1.5"), true));
         let c = mmbtu.convert(d("10"), gj).unwrap();
         assert_eq!((c.value, c.exact), (d("10.5505585262"), true));
-        let c = Unit::parse("Nm3").unwrap().convert(d("12345"), Unit::parse("10^4 Nm3").unwrap()).unwrap();
+        let c = Unit::parse("Nm3")
+            .unwrap()
+            .convert(d("12345"), Unit::parse("10^4 Nm3").unwrap())
+            .unwrap();
         assert_eq!((c.value, c.exact), (d("1.2345"), true));
-        let c = Unit::parse("short ton").unwrap().convert(d("2"), Unit::parse("lb").unwrap()).unwrap();
+        let c = Unit::parse("short ton")
+            .unwrap()
+            .convert(d("2"), Unit::parse("lb").unwrap())
+            .unwrap();
         assert_eq!((c.value, c.exact), (d("4000"), true));
         let c = gj.convert(d("1"), mmbtu).unwrap();
         assert!(!c.exact, "1 GJ in MMBtu does not terminate");
@@ -466,12 +507,28 @@ mod tests {
     #[test]
     fn refuses_cross_dimension_and_cross_currency() {
         let t = Unit::parse("t").unwrap();
-        assert!(matches!(t.convert(d("1"), Unit::parse("GJ").unwrap()), Err(UnitError::DimensionMismatch { .. })));
-        assert!(Unit::parse("Nm3").unwrap().convert(d("1"), Unit::parse("scf").unwrap()).is_err());
-        assert!(Unit::parse("Nm3").unwrap().convert(d("1"), Unit::parse("m3").unwrap()).is_err());
-        assert!(Unit::parse("USD").unwrap().convert(d("1"), Unit::parse("CNY").unwrap()).is_err());
+        assert!(matches!(
+            t.convert(d("1"), Unit::parse("GJ").unwrap()),
+            Err(UnitError::DimensionMismatch { .. })
+        ));
+        assert!(Unit::parse("Nm3")
+            .unwrap()
+            .convert(d("1"), Unit::parse("scf").unwrap())
+            .is_err());
+        assert!(Unit::parse("Nm3")
+            .unwrap()
+            .convert(d("1"), Unit::parse("m3").unwrap())
+            .is_err());
+        assert!(Unit::parse("USD")
+            .unwrap()
+            .convert(d("1"), Unit::parse("CNY").unwrap())
+            .is_err());
         assert_eq!(
-            Unit::parse("万元").unwrap().convert(d("2.5"), Unit::parse("CNY").unwrap()).unwrap().value,
+            Unit::parse("万元")
+                .unwrap()
+                .convert(d("2.5"), Unit::parse("CNY").unwrap())
+                .unwrap()
+                .value,
             d("25000")
         );
     }

@@ -1,9 +1,12 @@
 //! Generated documentation must match what it documents. `UPDATE_DOCS=1 cargo test --test
 //! docs_in_sync` rewrites the generated parts.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code may fail loudly
+
 use std::path::Path;
 
-const BEGIN: &str = "<!-- BEGIN GENERATED TABLE: `cargo run -- factors list --format markdown` -->\n";
+const BEGIN: &str =
+    "<!-- BEGIN GENERATED TABLE: `cargo run -- factors list --format markdown` -->\n";
 const END: &str = "<!-- END GENERATED TABLE -->";
 
 fn root() -> &'static Path {
@@ -25,7 +28,10 @@ fn check(path: &Path, expected: &str) {
 
 #[test]
 fn units_reference_matches_the_unit_table() {
-    check(&root().join("docs/units.md"), &scopebook::unit::units_markdown());
+    check(
+        &root().join("docs/units.md"),
+        &scopebook::unit::units_markdown(),
+    );
 }
 
 #[test]

@@ -18,7 +18,7 @@
 //! no trailing zeros); line figures are in kg at their computed scale, so their trailing zeros are
 //! removed before comparing. Lines may also give `biogenic_co2_kg`.
 
-#![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code may fail loudly
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
