@@ -127,3 +127,30 @@ fn the_example_inventory_matches_the_hand_worked_totals() {
         );
     }
 }
+
+#[test]
+fn no_shipped_dataset_can_tie_with_itself() {
+    let (lib, _) = scopebook::library::FactorLibrary::shipped();
+    let factors = lib.factors();
+    for (i, a) in factors.iter().enumerate() {
+        for b in &factors[i + 1..] {
+            let same_edition = a.dataset.id == b.dataset.id && a.dataset.edition == b.dataset.edition;
+            if !same_edition || a.activity != b.activity || a.region != b.region || a.unit.dimension() != b.unit.dimension() {
+                continue;
+            }
+            let disjoint = matches!((a.valid_to, b.valid_from), (Some(t), Some(f)) if t < f)
+                || matches!((b.valid_to, a.valid_from), (Some(t), Some(f)) if t < f);
+            assert!(
+                disjoint,
+                "{} and {} ({}/{}) share activity '{}', region {}, unit dimension {} and validity",
+                a.id,
+                b.id,
+                a.dataset.id,
+                a.dataset.edition,
+                a.activity,
+                a.region,
+                a.unit.dimension()
+            );
+        }
+    }
+}
