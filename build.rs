@@ -5,8 +5,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 fn main() {
-    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default())
-        .join("emission-factors");
+    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default()).join("emission-factors");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();
     collect(&root, &root, &mut files);
@@ -14,11 +13,7 @@ fn main() {
     let mut out = String::from("/// Every file under `emission-factors/` that is data: (relative path, contents).\npub static SHIPPED_FILES: &[(&str, &[u8])] = &[\n");
     for (rel, abs) in &files {
         println!("cargo:rerun-if-changed={}", abs.display());
-        let _ = writeln!(
-            out,
-            "    ({rel:?}, include_bytes!({:?})),",
-            abs.display().to_string()
-        );
+        let _ = writeln!(out, "    ({rel:?}, include_bytes!({:?})),", abs.display().to_string());
     }
     out.push_str("];\n");
     let dest = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default()).join("shipped.rs");
@@ -37,17 +32,10 @@ fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, PathBuf)>) {
         if path.is_dir() {
             println!("cargo:rerun-if-changed={}", path.display());
             collect(root, &path, files);
-        } else if matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("csv" | "toml")
-        ) {
+        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("csv" | "toml")) {
             if let Ok(rel) = path.strip_prefix(root) {
                 // Forward slashes on every platform, so the names are the same on Windows.
-                let rel = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/");
+                let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
                 files.push((rel, path));
             }
         }

@@ -30,13 +30,7 @@ fn library() -> FactorLibrary {
 
 fn activity_file(rows: usize) -> Vec<u8> {
     let mut s = String::from("facility,period_start,period_end,activity,quantity,unit,evidence\n");
-    let kinds = [
-        ("coal", "t"),
-        ("gas", "GJ"),
-        ("power", "MWh"),
-        ("spend", "USD"),
-        ("r410a", "kg"),
-    ];
+    let kinds = [("coal", "t"), ("gas", "GJ"), ("power", "MWh"), ("spend", "USD"), ("r410a", "kg")];
     for i in 0..rows {
         let (activity, unit) = kinds[i % kinds.len()];
         let month = i % 12 + 1;
@@ -69,10 +63,7 @@ fn bench(c: &mut Criterion) {
             let name = if keep_lines { "with-lines" } else { "summary" };
             group.bench_with_input(BenchmarkId::new(name, rows), &file, |b, file| {
                 b.iter(|| {
-                    let opts = CalcOptions {
-                        gwp_set: GwpSet::AR5,
-                        keep_lines,
-                    };
+                    let opts = CalcOptions { gwp_set: GwpSet::AR5, keep_lines };
                     scopebook::pipeline::calculate_csv(&lib, "bench.csv", file, opts)
                 })
             });

@@ -31,21 +31,17 @@ pub struct Activity {
     pub region: Option<Arc<Region>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope3_category: Option<Scope3Category>,
+    /// The supplier, for supplier-specific factors.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub supplier: Option<Arc<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evidence: Option<Box<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<Box<str>>,
 }
 
-pub const REQUIRED_COLUMNS: &[&str] = &[
-    "facility",
-    "period_start",
-    "period_end",
-    "activity",
-    "quantity",
-    "unit",
-];
-pub const OPTIONAL_COLUMNS: &[&str] = &["factor", "region", "scope3_category", "evidence", "note"];
+pub const REQUIRED_COLUMNS: &[&str] = &["facility", "period_start", "period_end", "activity", "quantity", "unit"];
+pub const OPTIONAL_COLUMNS: &[&str] = &["factor", "region", "scope3_category", "supplier", "evidence", "note"];
 
 /// The index of a known column in [`REQUIRED_COLUMNS`] then [`OPTIONAL_COLUMNS`]; resolved at
 /// compile time for the literal names used below.
@@ -53,11 +49,8 @@ const fn column_index(name: &str) -> usize {
     let n = name.as_bytes();
     let mut k = 0;
     while k < REQUIRED_COLUMNS.len() + OPTIONAL_COLUMNS.len() {
-        let c = if k < REQUIRED_COLUMNS.len() {
-            REQUIRED_COLUMNS[k]
-        } else {
-            OPTIONAL_COLUMNS[k - REQUIRED_COLUMNS.len()]
-        };
+        let c =
+            if k < REQUIRED_COLUMNS.len() { REQUIRED_COLUMNS[k] } else { OPTIONAL_COLUMNS[k - REQUIRED_COLUMNS.len()] };
         let c = c.as_bytes();
         if c.len() == n.len() {
             let mut i = 0;
@@ -84,14 +77,10 @@ impl ActivityHeader {
     /// Read the first line of an activity file. `None` (with diagnostics) when the file cannot
     /// be read as activities at all.
     pub fn read(file: &str, contents: &[u8]) -> (Option<(ActivityHeader, usize)>, Vec<Diagnostic>) {
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .from_reader(contents);
+        let mut rdr = csv::ReaderBuilder::new().has_headers(false).from_reader(contents);
         let mut header = csv::StringRecord::new();
         match rdr.read_record(&mut header) {
-            Ok(true)
-                if !(header.len() == 1
-                    && header[0].trim().trim_start_matches('\u{feff}').is_empty()) => {}
+            Ok(true) if !(header.len() == 1 && header[0].trim().trim_start_matches('\u{feff}').is_empty()) => {}
             Ok(_) => {
                 return (
                     None,
@@ -103,14 +92,7 @@ impl ActivityHeader {
                 );
             }
             Err(e) => {
-                return (
-                    None,
-                    vec![Diagnostic::error(
-                        Code::MalformedRow,
-                        Location::row(file, 1),
-                        csv_reason(&e),
-                    )],
-                )
+                return (None, vec![Diagnostic::error(Code::MalformedRow, Location::row(file, 1), csv_reason(&e))])
             }
         }
         let body_start = usize::try_from(rdr.position().byte()).unwrap_or(contents.len());
@@ -118,36 +100,15 @@ impl ActivityHeader {
         if diags.iter().any(Diagnostic::is_error) {
             return (None, diags);
         }
-        let positions = REQUIRED_COLUMNS
-            .iter()
-            .chain(OPTIONAL_COLUMNS)
-            .map(|c| columns.position(c))
-            .collect();
-        (
-            Some((
-                ActivityHeader {
-                    positions,
-                    field_count: header.len(),
-                },
-                body_start,
-            )),
-            diags,
-        )
+        let positions = REQUIRED_COLUMNS.iter().chain(OPTIONAL_COLUMNS).map(|c| columns.position(c)).collect();
+        (Some((ActivityHeader { positions, field_count: header.len() }, body_start)), diags)
     }
 
     /// Read the data rows in `body` (which starts on line `first_line` of the file).
-    pub fn read_rows(
-        &self,
-        file: &str,
-        body: &[u8],
-        first_line: u64,
-    ) -> (Vec<Activity>, Vec<Diagnostic>) {
+    pub fn read_rows(&self, file: &str, body: &[u8], first_line: u64) -> (Vec<Activity>, Vec<Diagnostic>) {
         let mut out = Vec::new();
         let mut diags = Vec::new();
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(body);
+        let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(body);
         let mut record = csv::StringRecord::new();
         let mut interner = Interner::default();
         loop {
@@ -162,11 +123,7 @@ impl ActivityHeader {
                         diags.push(Diagnostic::error(
                             Code::MalformedRow,
                             Location::row(file, line),
-                            format!(
-                                "the row has {} fields but the header has {}",
-                                record.len(),
-                                self.field_count
-                            ),
+                            format!("the row has {} fields but the header has {}", record.len(), self.field_count),
                         ));
                         continue;
                     }
@@ -176,11 +133,7 @@ impl ActivityHeader {
                 }
                 Err(e) => {
                     let line = first_line + e.position().map_or(1, csv::Position::line) - 1;
-                    diags.push(Diagnostic::error(
-                        Code::MalformedRow,
-                        Location::row(file, line),
-                        csv_reason(&e),
-                    ));
+                    diags.push(Diagnostic::error(Code::MalformedRow, Location::row(file, line), csv_reason(&e)));
                     if !matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
                         break;
                     }
@@ -201,25 +154,15 @@ impl ActivityHeader {
         let before = diags.len();
         let cell = |c: &str| {
             let k = column_index(c);
-            self.positions[k]
-                .and_then(|p| record.get(p))
-                .map_or("", str::trim)
+            self.positions[k].and_then(|p| record.get(p)).map_or("", str::trim)
         };
         let mut err = |code: Code, column: &str, msg: String| {
-            diags.push(Diagnostic::error(
-                code,
-                Location::cell(file, line, column),
-                msg,
-            ));
+            diags.push(Diagnostic::error(code, Location::cell(file, line, column), msg));
         };
         let required = |column: &str, err: &mut dyn FnMut(Code, &str, String)| -> Option<&str> {
             let v = cell(column);
             if v.is_empty() {
-                err(
-                    Code::MissingValue,
-                    column,
-                    format!("the '{column}' cell is empty; every row needs one"),
-                );
+                err(Code::MissingValue, column, format!("the '{column}' cell is empty; every row needs one"));
                 None
             } else {
                 Some(v)
@@ -230,21 +173,11 @@ impl ActivityHeader {
         let date = |column: &str, err: &mut dyn FnMut(Code, &str, String)| {
             let text = cell(column);
             if text.is_empty() {
-                err(
-                    Code::MissingValue,
-                    column,
-                    format!("the '{column}' cell is empty; every row needs one"),
-                );
+                err(Code::MissingValue, column, format!("the '{column}' cell is empty; every row needs one"));
                 return None;
             }
             parse_date(text)
-                .map_err(|reason| {
-                    err(
-                        Code::MalformedDate,
-                        column,
-                        format!("'{text}' is not a date: {reason}"),
-                    )
-                })
+                .map_err(|reason| err(Code::MalformedDate, column, format!("'{text}' is not a date: {reason}")))
                 .ok()
         };
         let start = date("period_start", &mut err);
@@ -265,42 +198,31 @@ impl ActivityHeader {
         };
         let quantity_text = cell("quantity");
         let quantity = if quantity_text.is_empty() {
-            err(
-                Code::MissingValue,
-                "quantity",
-                "the 'quantity' cell is empty; every row needs one".into(),
-            );
+            err(Code::MissingValue, "quantity", "the 'quantity' cell is empty; every row needs one".into());
             None
         } else {
             match parse_decimal(quantity_text) {
                 Ok(q) if q.is_sign_negative() && !q.is_zero() => {
-                    err(Code::NegativeQuantity, "quantity", format!("the quantity {quantity_text} is negative; activity quantities are zero or more"));
+                    err(
+                        Code::NegativeQuantity,
+                        "quantity",
+                        format!("the quantity {quantity_text} is negative; activity quantities are zero or more"),
+                    );
                     None
                 }
                 Ok(q) => Some(q),
                 Err(reason) => {
-                    err(
-                        Code::MalformedNumber,
-                        "quantity",
-                        format!("'{quantity_text}' is not a number: {reason}"),
-                    );
+                    err(Code::MalformedNumber, "quantity", format!("'{quantity_text}' is not a number: {reason}"));
                     None
                 }
             }
         };
         let unit_text = cell("unit");
         let unit = if unit_text.is_empty() {
-            err(
-                Code::MissingValue,
-                "unit",
-                "the 'unit' cell is empty; every row needs one".into(),
-            );
+            err(Code::MissingValue, "unit", "the 'unit' cell is empty; every row needs one".into());
             None
         } else {
-            interner
-                .unit(unit_text)
-                .map_err(|e| err(Code::UnknownUnit, "unit", crate::factor::unit_hint(&e)))
-                .ok()
+            interner.unit(unit_text).map_err(|e| err(Code::UnknownUnit, "unit", crate::factor::unit_hint(&e))).ok()
         };
         let region_text = cell("region");
         let region = if region_text.is_empty() {
@@ -308,7 +230,11 @@ impl ActivityHeader {
         } else {
             let r = interner.region(region_text).cloned();
             if r.is_none() {
-                err(Code::InvalidRegion, "region", format!("'{region_text}' is not a region code (e.g. CN, CN-GD, CN-GRID-EAST, GLOBAL)"));
+                err(
+                    Code::InvalidRegion,
+                    "region",
+                    format!("'{region_text}' is not a region code (e.g. CN, CN-GD, CN-GRID-EAST, GLOBAL)"),
+                );
             }
             r
         };
@@ -340,6 +266,7 @@ impl ActivityHeader {
             factor: opt("factor").map(|f| interner.get(f)),
             region,
             scope3_category,
+            supplier: opt("supplier").map(|s| interner.get(s)),
             evidence: opt("evidence").map(Box::from),
             note: opt("note").map(Box::from),
         })
@@ -385,8 +312,7 @@ impl Interner {
 
     fn region(&mut self, s: &str) -> Option<&Arc<Region>> {
         if !self.regions.contains_key(s) {
-            self.regions
-                .insert(s.to_string(), Region::parse(s).map(Arc::new));
+            self.regions.insert(s.to_string(), Region::parse(s).map(Arc::new));
         }
         self.regions.get(s).and_then(Option::as_ref)
     }

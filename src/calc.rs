@@ -12,9 +12,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::activity::Activity;
-use crate::classify::{
-    Classification, IsoCategory, Scope1Category, Scope2Category, Scope3Category,
-};
+use crate::classify::{Classification, IsoCategory, Scope1Category, Scope2Category, Scope3Category};
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::factor::{Factor, Method};
 use crate::gas::{Gas, GwpSet, GwpTable, Species};
@@ -36,57 +34,19 @@ pub enum Step {
         exact: bool,
     },
     /// Quantity × net calorific value = energy.
-    CalorificValue {
-        quantity: Decimal,
-        unit: Unit,
-        ncv_gj_per_unit: Decimal,
-        energy_gj: Decimal,
-    },
+    CalorificValue { quantity: Decimal, unit: Unit, ncv_gj_per_unit: Decimal, energy_gj: Decimal },
     /// Energy × carbon content × oxidation = carbon oxidised; × 44/12 = CO2.
-    CarbonChain {
-        energy_gj: Decimal,
-        carbon_t_per_gj: Decimal,
-        oxidation: Decimal,
-        carbon_t: Decimal,
-        co2_kg: Decimal,
-    },
+    CarbonChain { energy_gj: Decimal, carbon_t_per_gj: Decimal, oxidation: Decimal, carbon_t: Decimal, co2_kg: Decimal },
     /// Basis amount × kg of gas per unit = mass of the gas.
-    GasFactor {
-        gas: String,
-        basis: Decimal,
-        basis_unit: Unit,
-        kg_per_unit: Decimal,
-        mass_kg: Decimal,
-    },
+    GasFactor { gas: String, basis: Decimal, basis_unit: Unit, kg_per_unit: Decimal, mass_kg: Decimal },
     /// A blend's mass split into its component gases.
-    BlendComponent {
-        blend: String,
-        gas: Gas,
-        mass_fraction: Decimal,
-        mass_kg: Decimal,
-    },
+    BlendComponent { blend: String, gas: Gas, mass_fraction: Decimal, mass_kg: Decimal },
     /// Mass × GWP = CO2e.
-    Gwp {
-        gas: Gas,
-        mass_kg: Decimal,
-        gwp: Decimal,
-        co2e_kg: Decimal,
-    },
+    Gwp { gas: Gas, mass_kg: Decimal, gwp: Decimal, co2e_kg: Decimal },
     /// A CO2e-only factor: basis amount × kg CO2e per unit.
-    Co2eFactor {
-        basis: Decimal,
-        basis_unit: Unit,
-        kg_co2e_per_unit: Decimal,
-        published_with: GwpSet,
-        co2e_kg: Decimal,
-    },
+    Co2eFactor { basis: Decimal, basis_unit: Unit, kg_co2e_per_unit: Decimal, published_with: GwpSet, co2e_kg: Decimal },
     /// Biogenic CO2, reported outside the scopes.
-    Biogenic {
-        basis: Decimal,
-        basis_unit: Unit,
-        kg_per_unit: Decimal,
-        co2_kg: Decimal,
-    },
+    Biogenic { basis: Decimal, basis_unit: Unit, kg_per_unit: Decimal, co2_kg: Decimal },
 }
 
 /// The masses a line emits.
@@ -116,10 +76,7 @@ pub struct EvalError {
 }
 
 fn overflow() -> EvalError {
-    EvalError {
-        code: Code::Overflow,
-        message: "the figures are too large to compute exactly".into(),
-    }
+    EvalError { code: Code::Overflow, message: "the figures are too large to compute exactly".into() }
 }
 
 fn mul(a: Decimal, b: Decimal) -> Result<Decimal, EvalError> {
@@ -141,11 +98,7 @@ pub fn evaluate(
         }
     };
     let converted = unit.convert(quantity, factor.unit).map_err(|e| EvalError {
-        code: if matches!(e, crate::unit::UnitError::Overflow) {
-            Code::Overflow
-        } else {
-            Code::UnitMismatch
-        },
+        code: if matches!(e, crate::unit::UnitError::Overflow) { Code::Overflow } else { Code::UnitMismatch },
         message: e.to_string(),
     })?;
     if unit != factor.unit {
@@ -191,9 +144,7 @@ pub fn evaluate(
                 let carbon_t = mul(mul(energy_gj, chain.carbon_t_per_gj)?, chain.oxidation)?;
                 // t C × 1000 kg/t × 44/12 kg CO2 per kg C: divide last, so only one rounding.
                 let co2_kg = hold_mass(
-                    mul(carbon_t, Decimal::from(44_000))?
-                        .checked_div(Decimal::from(12))
-                        .ok_or_else(overflow)?,
+                    mul(carbon_t, Decimal::from(44_000))?.checked_div(Decimal::from(12)).ok_or_else(overflow)?,
                 );
                 record(Step::CarbonChain {
                     energy_gj,
@@ -218,10 +169,9 @@ pub fn evaluate(
                         masses.push((*g, mass));
                     }
                     Species::Blend(i) => {
-                        let blend = gwp.blend(*i).ok_or_else(|| EvalError {
-                            code: Code::UnknownGas,
-                            message: "unknown blend".into(),
-                        })?;
+                        let blend = gwp
+                            .blend(*i)
+                            .ok_or_else(|| EvalError { code: Code::UnknownGas, message: "unknown blend".into() })?;
                         record(Step::GasFactor {
                             gas: blend.name.clone(),
                             basis,
@@ -243,10 +193,7 @@ pub fn evaluate(
                 }
             }
         }
-        Method::Co2e {
-            kg_per_unit,
-            basis: published_with,
-        } => {
+        Method::Co2e { kg_per_unit, basis: published_with } => {
             let co2e = hold_mass(mul(basis, *kg_per_unit)?);
             record(Step::Co2eFactor {
                 basis,
@@ -263,40 +210,23 @@ pub fn evaluate(
         let Some(g) = gwp.gwp(gas, set) else {
             return Err(EvalError {
                 code: Code::MissingGwp,
-                message: format!(
-                    "{gas} has no 100-year GWP in {set}; choose another GWP set or another factor"
-                ),
+                message: format!("{gas} has no 100-year GWP in {set}; choose another GWP set or another factor"),
             });
         };
         let co2e_kg = mul(mass_kg, g)?;
-        record(Step::Gwp {
-            gas,
-            mass_kg,
-            gwp: g,
-            co2e_kg,
-        });
+        record(Step::Gwp { gas, mass_kg, gwp: g, co2e_kg });
         out.co2e_kg = out.co2e_kg.checked_add(co2e_kg).ok_or_else(overflow)?;
         match out.gases.iter_mut().find(|m| m.gas == gas) {
             Some(m) => {
                 m.mass_kg += mass_kg;
                 m.co2e_kg += co2e_kg;
             }
-            None => out.gases.push(GasMass {
-                gas,
-                mass_kg,
-                gwp: g,
-                co2e_kg,
-            }),
+            None => out.gases.push(GasMass { gas, mass_kg, gwp: g, co2e_kg }),
         }
     }
     if let Some(b) = factor.biogenic_co2_kg {
         let co2_kg = hold_mass(mul(basis, b)?);
-        record(Step::Biogenic {
-            basis,
-            basis_unit,
-            kg_per_unit: b,
-            co2_kg,
-        });
+        record(Step::Biogenic { basis, basis_unit, kg_per_unit: b, co2_kg });
         out.biogenic_co2_kg = co2_kg;
     }
     Ok(out)
@@ -382,10 +312,7 @@ impl ScopeTotals {
     }
 
     fn line(classification: Classification, e: &Emission) -> ScopeTotals {
-        let mut t = ScopeTotals {
-            biogenic_co2: e.biogenic_co2_kg,
-            ..ScopeTotals::default()
-        };
+        let mut t = ScopeTotals { biogenic_co2: e.biogenic_co2_kg, ..ScopeTotals::default() };
         match classification {
             Classification::Scope1(_) => t.scope1 = e.co2e_kg,
             Classification::Scope2(_) => {
@@ -411,23 +338,11 @@ impl Totals {
             }
         }
         match classification {
-            Classification::Scope1(c) => {
-                add_to(self.by_scope1_category.entry(c).or_default(), e.co2e_kg, o)
-            }
-            Classification::Scope2(c) => {
-                add_to(self.by_scope2_category.entry(c).or_default(), e.co2e_kg, o)
-            }
-            Classification::Scope3(c) => {
-                add_to(self.by_scope3_category.entry(c).or_default(), e.co2e_kg, o)
-            }
+            Classification::Scope1(c) => add_to(self.by_scope1_category.entry(c).or_default(), e.co2e_kg, o),
+            Classification::Scope2(c) => add_to(self.by_scope2_category.entry(c).or_default(), e.co2e_kg, o),
+            Classification::Scope3(c) => add_to(self.by_scope3_category.entry(c).or_default(), e.co2e_kg, o),
         }
-        add_to(
-            self.by_iso_category
-                .entry(classification.iso_category())
-                .or_default(),
-            e.co2e_kg,
-            o,
-        );
+        add_to(self.by_iso_category.entry(classification.iso_category()).or_default(), e.co2e_kg, o);
         for g in &e.gases {
             let entry = self.by_gas.entry(g.gas).or_default();
             add_to(&mut entry.0, g.mass_kg, o);
@@ -494,35 +409,31 @@ pub struct CalcOptions {
 }
 
 /// Calculate `activities` read from `file`.
-pub fn calculate(
-    lib: &FactorLibrary,
-    activities: &[Activity],
-    file: &str,
-    opts: CalcOptions,
-) -> Inventory {
+pub fn calculate(lib: &FactorLibrary, activities: &[Activity], file: &str, opts: CalcOptions) -> Inventory {
     let mut inv = Inventory::default();
     // Selections repeat for every month and facility: cache them by the identity of the
     // (interned) names, which live as long as `activities`.
-    let mut cache: HashMap<CacheKey, Result<Selection, crate::library::Unresolved>> =
-        HashMap::default();
+    let mut cache: HashMap<CacheKey, Result<Selection, crate::library::Unresolved>> = HashMap::default();
     let mut groups = Groups::default();
     for a in activities {
         inv.line_count += 1;
         let key = CacheKey {
             activity: Arc::as_ptr(&a.activity).cast::<u8>() as usize,
+            // Only when some factor is facility-specific: otherwise the facility cannot matter.
+            facility: if lib.has_facility_specific() { Arc::as_ptr(&a.facility).cast::<u8>() as usize } else { 0 },
+            supplier: a.supplier.as_ref().map_or(0, |s| Arc::as_ptr(s).cast::<u8>() as usize),
             region: a.region.as_ref().map_or(0, |r| Arc::as_ptr(r) as usize),
             period: a.period,
             unit: a.unit,
-            factor: a
-                .factor
-                .as_ref()
-                .map_or(0, |f| Arc::as_ptr(f).cast::<u8>() as usize),
+            factor: a.factor.as_ref().map_or(0, |f| Arc::as_ptr(f).cast::<u8>() as usize),
         };
         let selected = cache
             .entry(key)
             .or_insert_with(|| {
                 lib.select(&FactorQuery {
                     activity: &a.activity,
+                    facility: &a.facility,
+                    supplier: a.supplier.as_deref(),
                     region: a.region.as_deref(),
                     period: a.period,
                     unit: a.unit,
@@ -533,17 +444,9 @@ pub fn calculate(
         let selection = match selected {
             Ok(s) => s,
             Err(u) => {
-                let d = Diagnostic::error(
-                    u.code,
-                    Location::cell(file, a.row, column_for(u.code)),
-                    u.message,
-                );
+                let d = Diagnostic::error(u.code, Location::cell(file, a.row, column_for(u.code)), u.message);
                 inv.diagnostics.push(d.clone());
-                inv.unresolved.push(UnresolvedLine {
-                    activity: a.clone(),
-                    diagnostic: d,
-                    candidates: u.candidates,
-                });
+                inv.unresolved.push(UnresolvedLine { activity: a.clone(), diagnostic: d, candidates: u.candidates });
                 continue;
             }
         };
@@ -563,18 +466,12 @@ pub fn calculate(
                         ),
                     );
                     inv.diagnostics.push(d.clone());
-                    inv.unresolved.push(UnresolvedLine {
-                        activity: a.clone(),
-                        diagnostic: d,
-                        candidates: vec![],
-                    });
+                    inv.unresolved.push(UnresolvedLine { activity: a.clone(), diagnostic: d, candidates: vec![] });
                     continue;
                 }
             }
         }
-        if selection.rule == SelectionRule::Explicit
-            && !a.period.within(factor.valid_from, factor.valid_to)
-        {
+        if selection.rule == SelectionRule::Explicit && !a.period.within(factor.valid_from, factor.valid_to) {
             inv.diagnostics.push(Diagnostic::warning(
                 Code::NoFactor,
                 Location::cell(file, a.row, "factor"),
@@ -589,22 +486,12 @@ pub fn calculate(
             ));
         }
         let mut steps = Vec::new();
-        let result = evaluate(
-            a.quantity,
-            a.unit,
-            factor,
-            &lib.gwp,
-            opts.gwp_set,
-            opts.keep_lines.then_some(&mut steps),
-        );
+        let result =
+            evaluate(a.quantity, a.unit, factor, &lib.gwp, opts.gwp_set, opts.keep_lines.then_some(&mut steps));
         let emission = match result {
             Ok(e) => e,
             Err(e) => {
-                let column = if e.code == Code::MissingGwp {
-                    "activity"
-                } else {
-                    "quantity"
-                };
+                let column = if e.code == Code::MissingGwp { "activity" } else { "quantity" };
                 let message = if e.code == Code::Overflow {
                     format!(
                         "{} {} under factor '{}' gives a figure beyond the largest exact number (about 7.9 × 10^28); check the quantity",
@@ -615,11 +502,7 @@ pub fn calculate(
                 };
                 let d = Diagnostic::error(e.code, Location::cell(file, a.row, column), message);
                 inv.diagnostics.push(d.clone());
-                inv.unresolved.push(UnresolvedLine {
-                    activity: a.clone(),
-                    diagnostic: d,
-                    candidates: vec![],
-                });
+                inv.unresolved.push(UnresolvedLine { activity: a.clone(), diagnostic: d, candidates: vec![] });
                 continue;
             }
         };
@@ -668,6 +551,8 @@ fn column_for(code: Code) -> &'static str {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct CacheKey {
     activity: usize,
+    facility: usize,
+    supplier: usize,
     region: usize,
     period: crate::period::Period,
     unit: Unit,
@@ -689,8 +574,7 @@ impl Groups {
         let slot = match self.index.get(&key) {
             Some(&i) => i,
             None => {
-                self.groups
-                    .push((Arc::clone(facility), classification, Emission::default()));
+                self.groups.push((Arc::clone(facility), classification, Emission::default()));
                 self.index.insert(key, self.groups.len() - 1);
                 self.groups.len() - 1
             }
@@ -712,10 +596,7 @@ impl Groups {
     }
 
     fn into_totals(self) -> Totals {
-        let mut t = Totals {
-            overflowed: self.overflowed,
-            ..Totals::default()
-        };
+        let mut t = Totals { overflowed: self.overflowed, ..Totals::default() };
         for (facility, classification, e) in &self.groups {
             t.add_line(facility, *classification, e);
         }
@@ -747,7 +628,10 @@ impl Inventory {
                 out.push(Diagnostic::warning(
                     Code::UnverifiedFactor,
                     f.origin.clone(),
-                    format!("factor '{}' is marked unverified: its figure is not yet confirmed in the primary source ({})", f.id, f.source),
+                    format!(
+                        "factor '{}' is marked unverified: its figure is not yet confirmed in the primary source ({})",
+                        f.id, f.source
+                    ),
                 ));
             }
             if let Method::Co2e { basis, .. } = f.method {

@@ -85,43 +85,26 @@ impl Classification {
     pub fn parse(scope: &str, category: &str) -> Result<Classification, ClassificationError> {
         let category = category.trim();
         match scope.trim() {
-            "1" => Ok(Classification::Scope1(
-                match category.to_ascii_lowercase().as_str() {
-                    "stationary" => Scope1Category::Stationary,
-                    "mobile" => Scope1Category::Mobile,
-                    "process" => Scope1Category::Process,
-                    "fugitive" => Scope1Category::Fugitive,
-                    _ => {
-                        return Err(ClassificationError::Category {
-                            scope: 1,
-                            category: category.to_string(),
-                        })
-                    }
-                },
-            )),
-            "2" => Ok(Classification::Scope2(
-                match category.to_ascii_lowercase().as_str() {
-                    "electricity" => Scope2Category::Electricity,
-                    "heat" => Scope2Category::Heat,
-                    "steam" => Scope2Category::Steam,
-                    "cooling" => Scope2Category::Cooling,
-                    _ => {
-                        return Err(ClassificationError::Category {
-                            scope: 2,
-                            category: category.to_string(),
-                        })
-                    }
-                },
-            )),
+            "1" => Ok(Classification::Scope1(match category.to_ascii_lowercase().as_str() {
+                "stationary" => Scope1Category::Stationary,
+                "mobile" => Scope1Category::Mobile,
+                "process" => Scope1Category::Process,
+                "fugitive" => Scope1Category::Fugitive,
+                _ => return Err(ClassificationError::Category { scope: 1, category: category.to_string() }),
+            })),
+            "2" => Ok(Classification::Scope2(match category.to_ascii_lowercase().as_str() {
+                "electricity" => Scope2Category::Electricity,
+                "heat" => Scope2Category::Heat,
+                "steam" => Scope2Category::Steam,
+                "cooling" => Scope2Category::Cooling,
+                _ => return Err(ClassificationError::Category { scope: 2, category: category.to_string() }),
+            })),
             "3" => category
                 .parse::<u8>()
                 .ok()
                 .and_then(Scope3Category::new)
                 .map(Classification::Scope3)
-                .ok_or_else(|| ClassificationError::Category {
-                    scope: 3,
-                    category: category.to_string(),
-                }),
+                .ok_or_else(|| ClassificationError::Category { scope: 3, category: category.to_string() }),
             other => Err(ClassificationError::Scope(other.to_string())),
         }
     }
@@ -203,10 +186,7 @@ mod tests {
             Classification::parse("1", "Stationary").unwrap(),
             Classification::Scope1(Scope1Category::Stationary)
         );
-        assert_eq!(
-            Classification::parse("2", "steam").unwrap(),
-            Classification::Scope2(Scope2Category::Steam)
-        );
+        assert_eq!(Classification::parse("2", "steam").unwrap(), Classification::Scope2(Scope2Category::Steam));
         for n in 1..=15u8 {
             let c = Classification::parse("3", &n.to_string()).unwrap();
             assert_eq!(c.scope(), 3);
@@ -223,11 +203,6 @@ mod tests {
             let iso = Classification::Scope3(c).iso_category().number();
             assert!((3..=6).contains(&iso), "category {} -> {iso}", c.number());
         }
-        assert_eq!(
-            Classification::Scope2(Scope2Category::Heat)
-                .iso_category()
-                .number(),
-            2
-        );
+        assert_eq!(Classification::Scope2(Scope2Category::Heat).iso_category().number(), 2);
     }
 }

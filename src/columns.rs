@@ -21,10 +21,7 @@ impl Columns {
         let names: Vec<&'static str> = required.iter().chain(optional).copied().collect();
         let mut index = vec![None; names.len()];
         for (pos, raw) in header.iter().enumerate() {
-            let name = raw
-                .trim()
-                .trim_start_matches('\u{feff}')
-                .to_ascii_lowercase();
+            let name = raw.trim().trim_start_matches('\u{feff}').to_ascii_lowercase();
             match names.iter().position(|n| *n == name) {
                 Some(k) if index[k].is_some() => diags.push(Diagnostic::error(
                     Code::DuplicateColumn,
@@ -45,10 +42,7 @@ impl Columns {
                 diags.push(Diagnostic::error(
                     Code::MissingColumn,
                     Location::row(file, 1),
-                    format!(
-                        "the header has no '{name}' column (required: {})",
-                        required.join(", ")
-                    ),
+                    format!("the header has no '{name}' column (required: {})", required.join(", ")),
                 ));
             }
         }
@@ -68,9 +62,6 @@ impl Columns {
 
     /// The position of `column` in the file, if present.
     pub fn position(&self, column: &str) -> Option<usize> {
-        self.names
-            .iter()
-            .position(|n| *n == column)
-            .and_then(|k| self.index[k])
+        self.names.iter().position(|n| *n == column).and_then(|k| self.index[k])
     }
 }

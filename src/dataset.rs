@@ -32,6 +32,9 @@ pub struct DatasetMeta {
     pub references: Vec<String>,
     #[serde(default)]
     pub notes: Option<String>,
+    /// For a user dataset: the document that backs its figures.
+    #[serde(default)]
+    pub evidence: Option<String>,
     /// File names and their SHA-256: `factors` + `sha256`, or for the GWP folder `gwp100` +
     /// `gwp100_sha256` and `blends` + `blends_sha256`.
     pub files: BTreeMap<String, String>,
@@ -41,17 +44,10 @@ impl DatasetMeta {
     pub fn parse(file: &str, text: &str) -> Result<DatasetMeta, Diagnostic> {
         let meta: DatasetMeta = toml::from_str(text).map_err(|e| {
             let location = match e.span() {
-                Some(span) => Location::row(
-                    file,
-                    text[..span.start.min(text.len())].matches('\n').count() as u64 + 1,
-                ),
+                Some(span) => Location::row(file, text[..span.start.min(text.len())].matches('\n').count() as u64 + 1),
                 None => Location::file(file),
             };
-            Diagnostic::error(
-                Code::InvalidMetadata,
-                location,
-                e.message().replace('`', "'"),
-            )
+            Diagnostic::error(Code::InvalidMetadata, location, e.message().replace('`', "'"))
         })?;
         for (key, value) in [
             ("id", &meta.id),
@@ -74,10 +70,7 @@ impl DatasetMeta {
 
     /// The file named under `[files] key`, and the checksum under `checksum_key`.
     pub fn file_and_checksum(&self, key: &str, checksum_key: &str) -> Option<(&str, &str)> {
-        Some((
-            self.files.get(key)?.as_str(),
-            self.files.get(checksum_key)?.as_str(),
-        ))
+        Some((self.files.get(key)?.as_str(), self.files.get(checksum_key)?.as_str()))
     }
 }
 

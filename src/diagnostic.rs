@@ -99,27 +99,15 @@ pub struct Location {
 
 impl Location {
     pub fn file(file: impl Into<String>) -> Location {
-        Location {
-            file: file.into(),
-            row: None,
-            column: None,
-        }
+        Location { file: file.into(), row: None, column: None }
     }
 
     pub fn row(file: impl Into<String>, row: u64) -> Location {
-        Location {
-            file: file.into(),
-            row: Some(row),
-            column: None,
-        }
+        Location { file: file.into(), row: Some(row), column: None }
     }
 
     pub fn cell(file: impl Into<String>, row: u64, column: &str) -> Location {
-        Location {
-            file: file.into(),
-            row: Some(row),
-            column: Some(column.to_string()),
-        }
+        Location { file: file.into(), row: Some(row), column: Some(column.to_string()) }
     }
 }
 
@@ -147,21 +135,11 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(code: Code, location: Location, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            severity: Severity::Error,
-            code,
-            location,
-            message: message.into(),
-        }
+        Diagnostic { severity: Severity::Error, code, location, message: message.into() }
     }
 
     pub fn warning(code: Code, location: Location, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            severity: Severity::Warning,
-            code,
-            location,
-            message: message.into(),
-        }
+        Diagnostic { severity: Severity::Warning, code, location, message: message.into() }
     }
 
     pub fn is_error(&self) -> bool {
@@ -175,10 +153,6 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(
-            f,
-            "{sev}[{}] {}: {}",
-            self.code, self.location, self.message
-        )
+        write!(f, "{sev}[{}] {}: {}", self.code, self.location, self.message)
     }
 }

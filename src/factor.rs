@@ -38,10 +38,7 @@ pub struct DatasetRef {
 pub enum Method {
     /// kg of each gas (or blend) per unit, or per GJ when the factor has a calorific value.
     /// With `carbon`, CO2 comes from the carbon chain instead of a `co2_kg` figure.
-    PerGas {
-        gases: Vec<(Species, Decimal)>,
-        carbon: Option<CarbonChain>,
-    },
+    PerGas { gases: Vec<(Species, Decimal)>, carbon: Option<CarbonChain> },
     /// kg CO2e per unit, as published under `basis`.
     Co2e { kg_per_unit: Decimal, basis: GwpSet },
 }
@@ -68,6 +65,10 @@ pub struct Factor {
     pub region: Region,
     pub valid_from: Option<NaiveDate>,
     pub valid_to: Option<NaiveDate>,
+    /// Applies only to activities of this facility (a measured or site-specific figure).
+    pub facility: Option<String>,
+    /// Applies only to activities that name this supplier.
+    pub supplier: Option<String>,
     pub verified: bool,
     pub dataset: Arc<DatasetRef>,
     /// Where the factor was read: file and row.
@@ -93,6 +94,8 @@ pub const OPTIONAL_COLUMNS: &[&str] = &[
     "valid_to",
     "gwp_basis",
     "verified",
+    "facility",
+    "supplier",
 ];
 
 /// Read a factor file. Returns every valid factor and every problem found; a row with an error
@@ -105,9 +108,7 @@ pub fn parse_factor_file(
 ) -> (Vec<Factor>, Vec<Diagnostic>) {
     let mut factors = Vec::new();
     let mut diags = Vec::new();
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_reader(contents);
+    let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(contents);
     let header = match rdr.headers() {
         Ok(h) if !(h.is_empty() || h.len() == 1 && h[0].trim().is_empty()) => h.clone(),
         Ok(_) => {
@@ -119,11 +120,7 @@ pub fn parse_factor_file(
             return (factors, diags);
         }
         Err(e) => {
-            diags.push(Diagnostic::error(
-                Code::MalformedRow,
-                Location::row(file, 1),
-                csv_reason(&e),
-            ));
+            diags.push(Diagnostic::error(Code::MalformedRow, Location::row(file, 1), csv_reason(&e)));
             return (factors, diags);
         }
     };
@@ -139,28 +136,15 @@ pub fn parse_factor_file(
             Ok(false) => break,
             Ok(true) => {
                 let line = record.position().map_or(0, csv::Position::line);
-                let mut row = RowReader {
-                    file,
-                    line,
-                    cols: &cols,
-                    record: &record,
-                    diags: Vec::new(),
-                };
+                let mut row = RowReader { file, line, cols: &cols, record: &record, diags: Vec::new() };
                 let factor = row.factor(dataset, gwp);
                 diags.append(&mut row.diags);
                 factors.extend(factor);
             }
             Err(e) => {
                 let line = e.position().map_or(0, csv::Position::line);
-                diags.push(Diagnostic::error(
-                    Code::MalformedRow,
-                    Location::row(file, line),
-                    csv_reason(&e),
-                ));
-                if !matches!(
-                    e.kind(),
-                    csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
-                ) {
+                diags.push(Diagnostic::error(Code::MalformedRow, Location::row(file, line), csv_reason(&e)));
+                if !matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }) {
                     break;
                 }
             }
@@ -197,21 +181,13 @@ impl RowReader<'_> {
     }
 
     fn err(&mut self, code: Code, column: &str, message: String) {
-        self.diags.push(Diagnostic::error(
-            code,
-            Location::cell(self.file, self.line, column),
-            message,
-        ));
+        self.diags.push(Diagnostic::error(code, Location::cell(self.file, self.line, column), message));
     }
 
     fn required(&mut self, column: &str) -> Option<String> {
         let v = self.cell(column);
         if v.is_empty() {
-            self.err(
-                Code::MissingValue,
-                column,
-                format!("the '{column}' cell is empty; every row needs one"),
-            );
+            self.err(Code::MissingValue, column, format!("the '{column}' cell is empty; every row needs one"));
             None
         } else {
             Some(v.to_string())
@@ -226,25 +202,13 @@ impl RowReader<'_> {
         }
         match parse_decimal(&text) {
             Ok(v) if v < Decimal::ZERO || (positive && v.is_zero()) => {
-                let need = if positive {
-                    "above zero"
-                } else {
-                    "zero or more"
-                };
-                self.err(
-                    Code::NonPositiveValue,
-                    column,
-                    format!("'{column}' must be {need}, found {text}"),
-                );
+                let need = if positive { "above zero" } else { "zero or more" };
+                self.err(Code::NonPositiveValue, column, format!("'{column}' must be {need}, found {text}"));
                 None
             }
             Ok(v) => Some(v),
             Err(reason) => {
-                self.err(
-                    Code::MalformedNumber,
-                    column,
-                    format!("'{text}' is not a number: {reason}"),
-                );
+                self.err(Code::MalformedNumber, column, format!("'{text}' is not a number: {reason}"));
                 None
             }
         }
@@ -256,13 +220,7 @@ impl RowReader<'_> {
             return None;
         }
         parse_date(&text)
-            .map_err(|reason| {
-                self.err(
-                    Code::MalformedDate,
-                    column,
-                    format!("'{text}' is not a date: {reason}"),
-                )
-            })
+            .map_err(|reason| self.err(Code::MalformedDate, column, format!("'{text}' is not a date: {reason}")))
             .ok()
     }
 
@@ -270,15 +228,12 @@ impl RowReader<'_> {
         let errors_before = self.diags.len();
         let id = self.required("id");
         let activity = self.required("activity").map(|a| a.to_lowercase());
-        let classification = match Classification::parse(self.cell("scope"), self.cell("category"))
-        {
+        let classification = match Classification::parse(self.cell("scope"), self.cell("category")) {
             Ok(c) => Some(c),
             Err(e) => {
                 let (code, col) = match e {
                     crate::classify::ClassificationError::Scope(_) => (Code::UnknownScope, "scope"),
-                    crate::classify::ClassificationError::Category { .. } => {
-                        (Code::UnknownCategory, "category")
-                    }
+                    crate::classify::ClassificationError::Category { .. } => (Code::UnknownCategory, "category"),
                 };
                 self.err(code, col, e.to_string());
                 None
@@ -286,16 +241,10 @@ impl RowReader<'_> {
         };
         let unit_text = self.cell("unit").to_string();
         let unit = if unit_text.is_empty() {
-            self.err(
-                Code::MissingValue,
-                "unit",
-                "the 'unit' cell is empty; every row needs one".into(),
-            );
+            self.err(Code::MissingValue, "unit", "the 'unit' cell is empty; every row needs one".into());
             None
         } else {
-            Unit::parse(&unit_text)
-                .map_err(|e| self.err(Code::UnknownUnit, "unit", unit_hint(&e)))
-                .ok()
+            Unit::parse(&unit_text).map_err(|e| self.err(Code::UnknownUnit, "unit", unit_hint(&e))).ok()
         };
         let co2 = self.decimal("co2_kg", false);
         let ch4 = self.decimal("ch4_kg", false);
@@ -343,7 +292,11 @@ impl RowReader<'_> {
         if let Some(ox) = oxidation {
             if ox > Decimal::ONE {
                 let hint = (ox / Decimal::ONE_HUNDRED).normalize();
-                self.err(Code::OutOfRange, "oxidation", format!("'oxidation' is a fraction between 0 and 1, found {ox} (write {hint}, not {ox})"));
+                self.err(
+                    Code::OutOfRange,
+                    "oxidation",
+                    format!("'oxidation' is a fraction between 0 and 1, found {ox} (write {hint}, not {ox})"),
+                );
             }
         }
         let basis_text = self.cell("gwp_basis").to_string();
@@ -364,11 +317,7 @@ impl RowReader<'_> {
             "" | "true" | "yes" | "1" => true,
             "false" | "no" | "0" => false,
             other => {
-                self.err(
-                    Code::InvalidFactor,
-                    "verified",
-                    format!("'verified' must be true or false, found '{other}'"),
-                );
+                self.err(Code::InvalidFactor, "verified", format!("'verified' must be true or false, found '{other}'"));
                 true
             }
         };
@@ -378,17 +327,17 @@ impl RowReader<'_> {
         } else {
             let r = Region::parse(&region_text);
             if r.is_none() {
-                self.err(Code::InvalidRegion, "region", format!("'{region_text}' is not a region code (e.g. CN, CN-GD, CN-GRID-EAST, GLOBAL)"));
+                self.err(
+                    Code::InvalidRegion,
+                    "region",
+                    format!("'{region_text}' is not a region code (e.g. CN, CN-GD, CN-GRID-EAST, GLOBAL)"),
+                );
             }
             r
         };
         if let (Some(f), Some(t)) = (valid_from, valid_to) {
             if t < f {
-                self.err(
-                    Code::ImpossibleDateRange,
-                    "valid_to",
-                    format!("'valid_to' {t} is before 'valid_from' {f}"),
-                );
+                self.err(Code::ImpossibleDateRange, "valid_to", format!("'valid_to' {t} is before 'valid_from' {f}"));
             }
         }
 
@@ -408,17 +357,10 @@ impl RowReader<'_> {
         .iter()
         .any(|c| !self.cell(c).is_empty());
         let carbon_chain = match (carbon, oxidation) {
-            (Some(c), Some(o)) => Some(CarbonChain {
-                carbon_t_per_gj: c,
-                oxidation: o,
-            }),
+            (Some(c), Some(o)) => Some(CarbonChain { carbon_t_per_gj: c, oxidation: o }),
             (None, None) => None,
             (Some(_), None) => {
-                self.err(
-                    Code::InvalidFactor,
-                    "oxidation",
-                    "'carbon_t_per_gj' is given without 'oxidation'".into(),
-                );
+                self.err(Code::InvalidFactor, "oxidation", "'carbon_t_per_gj' is given without 'oxidation'".into());
                 None
             }
             (None, Some(_)) => {
@@ -439,21 +381,18 @@ impl RowReader<'_> {
         }
         let method = match (co2e, basis) {
             (Some(_), _) if per_gas_given || carbon_chain.is_some() => {
-                self.err(
-                    Code::InvalidFactor,
-                    "co2e_kg",
-                    "give either 'co2e_kg' or per-gas figures, not both".into(),
-                );
+                self.err(Code::InvalidFactor, "co2e_kg", "give either 'co2e_kg' or per-gas figures, not both".into());
                 None
             }
             (Some(_), None) if basis_text.is_empty() => {
-                self.err(Code::MissingGwpBasis, "gwp_basis", "'co2e_kg' needs 'gwp_basis': the GWP set it was published with (AR4, AR5 or AR6)".into());
+                self.err(
+                    Code::MissingGwpBasis,
+                    "gwp_basis",
+                    "'co2e_kg' needs 'gwp_basis': the GWP set it was published with (AR4, AR5 or AR6)".into(),
+                );
                 None
             }
-            (Some(kg), Some(basis)) => Some(Method::Co2e {
-                kg_per_unit: kg,
-                basis,
-            }),
+            (Some(kg), Some(basis)) => Some(Method::Co2e { kg_per_unit: kg, basis }),
             (None, Some(_)) => {
                 self.err(
                     Code::InvalidFactor,
@@ -468,28 +407,18 @@ impl RowReader<'_> {
             }
             _ => {
                 let mut gases = Vec::new();
-                for (gas, v) in [
-                    (crate::gas::Gas::Co2, co2),
-                    (crate::gas::Gas::Ch4, ch4),
-                    (crate::gas::Gas::N2o, n2o),
-                ] {
+                for (gas, v) in [(crate::gas::Gas::Co2, co2), (crate::gas::Gas::Ch4, ch4), (crate::gas::Gas::N2o, n2o)]
+                {
                     if let Some(v) = v {
                         gases.push((Species::Gas(gas), v));
                     }
                 }
                 gases.extend(other);
-                Some(Method::PerGas {
-                    gases,
-                    carbon: carbon_chain,
-                })
+                Some(Method::PerGas { gases, carbon: carbon_chain })
             }
         };
         if let (Some(Method::Co2e { .. }), Some(_)) = (&method, ncv) {
-            self.err(
-                Code::InvalidFactor,
-                "ncv_gj_per_unit",
-                "a CO2e-only factor cannot take a calorific value".into(),
-            );
+            self.err(Code::InvalidFactor, "ncv_gj_per_unit", "a CO2e-only factor cannot take a calorific value".into());
         }
 
         if self.diags.len() > errors_before {
@@ -508,6 +437,8 @@ impl RowReader<'_> {
             region: region?,
             valid_from,
             valid_to,
+            facility: Some(self.cell("facility").to_string()).filter(|v| !v.is_empty()),
+            supplier: Some(self.cell("supplier").to_string()).filter(|v| !v.is_empty()),
             verified,
             dataset: Arc::clone(dataset),
             origin: Location::row(self.file, self.line),

@@ -68,10 +68,7 @@ impl Gas {
     /// Parse a gas name or a common alias, ignoring case.
     pub fn parse(text: &str) -> Option<Gas> {
         let lower = text.trim().to_lowercase();
-        Gas::ALL
-            .iter()
-            .copied()
-            .find(|g| g.name().to_lowercase() == lower || g.aliases().contains(&lower.as_str()))
+        Gas::ALL.iter().copied().find(|g| g.name().to_lowercase() == lower || g.aliases().contains(&lower.as_str()))
     }
 }
 
@@ -169,12 +166,7 @@ struct BlendRow {
 
 impl GwpTable {
     /// Parse `gwp100.csv` and `blends.csv`. Returns the table and every problem found.
-    pub fn parse(
-        gwp_file: &str,
-        gwp_csv: &str,
-        blends_file: &str,
-        blends_csv: &str,
-    ) -> (GwpTable, Vec<Diagnostic>) {
+    pub fn parse(gwp_file: &str, gwp_csv: &str, blends_file: &str, blends_csv: &str) -> (GwpTable, Vec<Diagnostic>) {
         let mut table = GwpTable::default();
         let mut diags = Vec::new();
         let mut rdr = csv::Reader::from_reader(gwp_csv.as_bytes());
@@ -183,11 +175,7 @@ impl GwpTable {
             let row = match row {
                 Ok(r) => r,
                 Err(e) => {
-                    diags.push(Diagnostic::error(
-                        Code::MalformedRow,
-                        Location::row(gwp_file, line),
-                        e.to_string(),
-                    ));
+                    diags.push(Diagnostic::error(Code::MalformedRow, Location::row(gwp_file, line), e.to_string()));
                     continue;
                 }
             };
@@ -200,10 +188,7 @@ impl GwpTable {
                 continue;
             };
             let mut vals = [None; 3];
-            for (slot, (col, text)) in
-                vals.iter_mut()
-                    .zip([("ar4", &row.ar4), ("ar5", &row.ar5), ("ar6", &row.ar6)])
-            {
+            for (slot, (col, text)) in vals.iter_mut().zip([("ar4", &row.ar4), ("ar5", &row.ar5), ("ar6", &row.ar6)]) {
                 if text.trim().is_empty() {
                     continue;
                 }
@@ -237,11 +222,7 @@ impl GwpTable {
             let row = match row {
                 Ok(r) => r,
                 Err(e) => {
-                    diags.push(Diagnostic::error(
-                        Code::MalformedRow,
-                        Location::row(blends_file, line),
-                        e.to_string(),
-                    ));
+                    diags.push(Diagnostic::error(Code::MalformedRow, Location::row(blends_file, line), e.to_string()));
                     continue;
                 }
             };
@@ -274,16 +255,11 @@ impl GwpTable {
             };
             let name = row.blend.trim().to_string();
             let fraction = pct / Decimal::ONE_HUNDRED;
-            let entry = percent_sums
-                .entry(name.clone())
-                .or_insert((Decimal::ZERO, line));
+            let entry = percent_sums.entry(name.clone()).or_insert((Decimal::ZERO, line));
             entry.0 += pct;
             match table.blends.iter_mut().find(|b| b.name == name) {
                 Some(b) => b.components.push((component, fraction)),
-                None => table.blends.push(Blend {
-                    name,
-                    components: vec![(component, fraction)],
-                }),
+                None => table.blends.push(Blend { name, components: vec![(component, fraction)] }),
             }
         }
         for (name, (sum, line)) in percent_sums {
@@ -304,10 +280,7 @@ impl GwpTable {
             return Some(Species::Gas(g));
         }
         let wanted = normalise_blend(name);
-        self.blends
-            .iter()
-            .position(|b| normalise_blend(&b.name) == wanted)
-            .map(Species::Blend)
+        self.blends.iter().position(|b| normalise_blend(&b.name) == wanted).map(Species::Blend)
     }
 
     pub fn blend(&self, index: usize) -> Option<&Blend> {
@@ -340,10 +313,7 @@ impl GwpTable {
 
 /// "R-410A", "R410A" and "r 410a" name the same blend.
 fn normalise_blend(name: &str) -> String {
-    name.chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
+    name.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect()
 }
 
 #[cfg(test)]
@@ -351,16 +321,13 @@ mod tests {
     use super::*;
 
     const GWP: &str = "gas,formula,ar4,ar5,ar6,source,note\nCO2,CO2,1,1,1,s,\nHFC-32,CH2F2,675,677,771,s,\nHFC-125,C,3500,3170,3740,s,\nNF3,NF3,17200,16100,,s,\n";
-    const BLENDS: &str =
-        "blend,component,mass_percent,source\nR-410A,HFC-32,50,s\nR-410A,HFC-125,50,s\n";
+    const BLENDS: &str = "blend,component,mass_percent,source\nR-410A,HFC-32,50,s\nR-410A,HFC-125,50,s\n";
 
     #[test]
     fn blend_gwp_is_the_exact_mass_weighted_sum() {
         let (t, d) = GwpTable::parse("g", GWP, "b", BLENDS);
         assert!(d.is_empty(), "{d:?}");
-        let Some(Species::Blend(i)) = t.species("r410a") else {
-            panic!("blend not found")
-        };
+        let Some(Species::Blend(i)) = t.species("r410a") else { panic!("blend not found") };
         assert_eq!(t.blend_gwp(i, GwpSet::AR5).unwrap().to_string(), "1923.5");
         assert_eq!(t.blend_gwp(i, GwpSet::AR4).unwrap().to_string(), "2087.5");
     }

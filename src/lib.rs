@@ -10,6 +10,7 @@ pub mod activity;
 pub mod calc;
 pub mod classify;
 mod columns;
+pub mod compare;
 pub mod dataset;
 pub mod diagnostic;
 pub mod factor;

@@ -34,6 +34,10 @@ pub struct DatasetInfo {
 pub enum SelectionRule {
     /// The activity named the factor id.
     Explicit,
+    /// A factor measured or set for the activity's own facility.
+    FacilitySpecific,
+    /// A factor for the supplier the activity names.
+    SupplierSpecific,
     /// A factor from a file the user supplied, for the activity's region or a parent of it.
     UserSupplied,
     /// A shipped factor for exactly the activity's region.
@@ -48,11 +52,11 @@ impl SelectionRule {
     pub fn describe(self) -> &'static str {
         match self {
             SelectionRule::Explicit => "named explicitly by the activity",
+            SelectionRule::FacilitySpecific => "factor specific to the activity's facility",
+            SelectionRule::SupplierSpecific => "factor specific to the activity's supplier",
             SelectionRule::UserSupplied => "user-supplied factor (beats shipped factors)",
             SelectionRule::Region => "shipped factor for the activity's region",
-            SelectionRule::ParentRegion => {
-                "shipped factor for a parent region of the activity's region"
-            }
+            SelectionRule::ParentRegion => "shipped factor for a parent region of the activity's region",
             SelectionRule::GlobalDefault => "shipped global default",
         }
     }
@@ -62,6 +66,8 @@ impl SelectionRule {
 #[derive(Clone, Copy, Debug)]
 pub struct FactorQuery<'a> {
     pub activity: &'a str,
+    pub facility: &'a str,
+    pub supplier: Option<&'a str>,
     pub region: Option<&'a Region>,
     pub period: Period,
     pub unit: Unit,
@@ -91,6 +97,9 @@ pub struct FactorLibrary {
     factors: Vec<Factor>,
     by_id: HashMap<String, usize>,
     by_activity: HashMap<String, Vec<usize>>,
+    /// Dataset id → the one edition selection may use (see [`FactorLibrary::pin`]).
+    pinned: BTreeMap<String, String>,
+    facility_specific: bool,
 }
 
 impl FactorLibrary {
@@ -100,16 +109,10 @@ impl FactorLibrary {
         let mut lib = FactorLibrary::default();
         let mut diags = Vec::new();
         let files: BTreeMap<&str, &[u8]> = dataset::shipped_files().iter().copied().collect();
-        let text = |path: &str| {
-            files
-                .get(path)
-                .map(|b| String::from_utf8_lossy(b).into_owned())
-        };
+        let text = |path: &str| files.get(path).map(|b| String::from_utf8_lossy(b).into_owned());
 
         // GWP tables first: factor files refer to gases and blends.
-        match text("gwp/dataset.toml")
-            .map(|t| DatasetMeta::parse("emission-factors/gwp/dataset.toml", &t))
-        {
+        match text("gwp/dataset.toml").map(|t| DatasetMeta::parse("emission-factors/gwp/dataset.toml", &t)) {
             Some(Ok(meta)) => {
                 let mut parts = Vec::new();
                 for key in ["gwp100", "blends"] {
@@ -171,10 +174,7 @@ impl FactorLibrary {
                 diags.push(Diagnostic::error(
                     Code::InvalidMetadata,
                     Location::file(&shown),
-                    format!(
-                        "id/edition '{}/{}' does not match the folder '{dir}'",
-                        meta.id, meta.edition
-                    ),
+                    format!("id/edition '{}/{}' does not match the folder '{dir}'", meta.id, meta.edition),
                 ));
             }
             let Some((name, sum)) = meta.file_and_checksum("factors", "sha256") else {
@@ -234,6 +234,68 @@ impl FactorLibrary {
         self.add(reference, None, file, bytes)
     }
 
+    /// Add a user's dataset folder: `dataset.toml` (the shipped metadata, plus a required
+    /// `evidence` reference) and the factor file it names, checked against its SHA-256.
+    /// `read` reads a file of the folder by name.
+    pub fn add_user_dataset(
+        &mut self,
+        folder: &str,
+        meta_text: &str,
+        read: &dyn Fn(&str) -> Result<Vec<u8>, String>,
+    ) -> Vec<Diagnostic> {
+        let meta_file = format!("{folder}/dataset.toml");
+        let meta = match DatasetMeta::parse(&meta_file, meta_text) {
+            Ok(m) => m,
+            Err(d) => return vec![d],
+        };
+        if meta.evidence.as_deref().is_none_or(|e| e.trim().is_empty()) {
+            return vec![Diagnostic::error(
+                Code::InvalidMetadata,
+                Location::file(&meta_file),
+                "a user dataset needs 'evidence': the document that backs its figures (lab report, supplier declaration, meter calibration)",
+            )];
+        }
+        let Some((name, sum)) = meta.file_and_checksum("factors", "sha256") else {
+            return vec![Diagnostic::error(
+                Code::InvalidMetadata,
+                Location::file(&meta_file),
+                "[files] needs 'factors' and 'sha256'",
+            )];
+        };
+        let factor_file = format!("{folder}/{name}");
+        let bytes = match read(name) {
+            Ok(b) => b,
+            Err(reason) => {
+                return vec![Diagnostic::error(
+                    Code::UnreadableFile,
+                    Location::file(&factor_file),
+                    format!("cannot read the file: {reason}"),
+                )]
+            }
+        };
+        let sha256 = match dataset::verify_checksum(&factor_file, &bytes, sum) {
+            Ok(s) => s,
+            Err(d) => return vec![d],
+        };
+        let Some(region) = Region::parse(&meta.region) else {
+            return vec![Diagnostic::error(
+                Code::InvalidRegion,
+                Location::file(&meta_file),
+                format!("'{}' is not a region code", meta.region),
+            )];
+        };
+        if self.datasets.iter().any(|d| d.reference.id == meta.id && d.reference.edition == meta.edition) {
+            return vec![Diagnostic::error(
+                Code::DuplicateId,
+                Location::file(&meta_file),
+                format!("dataset {} edition {} is already loaded", meta.id, meta.edition),
+            )];
+        }
+        let reference =
+            Arc::new(DatasetRef { id: meta.id.clone(), edition: meta.edition.clone(), sha256, shipped: false, region });
+        self.add(reference, Some(meta), &factor_file, &bytes)
+    }
+
     fn add(
         &mut self,
         reference: Arc<DatasetRef>,
@@ -248,28 +310,18 @@ impl FactorLibrary {
                 diags.push(Diagnostic::error(
                     Code::DuplicateId,
                     f.origin.clone().with_column("id"),
-                    format!(
-                        "factor id '{}' is already defined at {}",
-                        f.id, self.factors[existing].origin
-                    ),
+                    format!("factor id '{}' is already defined at {}", f.id, self.factors[existing].origin),
                 ));
                 continue;
             }
             let index = self.factors.len();
+            self.facility_specific |= f.facility.is_some();
             self.by_id.insert(f.id.clone(), index);
-            self.by_activity
-                .entry(f.activity.clone())
-                .or_default()
-                .push(index);
+            self.by_activity.entry(f.activity.clone()).or_default().push(index);
             self.factors.push(f);
             count += 1;
         }
-        self.datasets.push(DatasetInfo {
-            reference,
-            meta,
-            file: file.to_string(),
-            factor_count: count,
-        });
+        self.datasets.push(DatasetInfo { reference, meta, file: file.to_string(), factor_count: count });
         diags
     }
 
@@ -298,31 +350,82 @@ impl FactorLibrary {
             let Some(&index) = self.by_id.get(id) else {
                 return Err(Unresolved {
                     code: Code::UnknownFactor,
-                    message: format!("factor '{id}' is not in the loaded datasets or factor files (try `scopebook factors search`)"),
+                    message: format!(
+                        "factor '{id}' is not in the loaded datasets or factor files (try `scopebook factors search`)"
+                    ),
                     candidates: vec![],
                 });
             };
             let f = &self.factors[index];
+            if !self.usable(f) {
+                return Err(Unresolved {
+                    code: Code::UnknownFactor,
+                    message: format!(
+                        "factor '{id}' belongs to {} edition {}, but this calculation uses edition {} of that dataset",
+                        f.dataset.id,
+                        f.dataset.edition,
+                        self.pinned.get(&f.dataset.id).map_or("?", String::as_str)
+                    ),
+                    candidates: vec![],
+                });
+            }
             if f.unit.dimension() != q.unit.dimension() {
                 return Err(unit_mismatch(q, std::slice::from_ref(&f)));
             }
-            return Ok(Selection {
-                factor: index,
-                rule: SelectionRule::Explicit,
-            });
+            return Ok(Selection { factor: index, rule: SelectionRule::Explicit });
         }
 
         let Some(all) = self.by_activity.get(q.activity) else {
             return Err(Unresolved {
                 code: Code::NoFactor,
-                message: format!(
-                    "no factor is loaded for activity type '{}'{}",
-                    q.activity,
-                    self.suggest(q.activity)
-                ),
+                message: format!("no factor is loaded for activity type '{}'{}", q.activity, self.suggest(q.activity)),
                 candidates: vec![],
             });
         };
+        let fits = |f: &Factor| q.period.within(f.valid_from, f.valid_to) && f.unit.dimension() == q.unit.dimension();
+        // Facility- and supplier-specific factors apply only to their own facility or supplier.
+        let specific: [(SelectionRule, Vec<usize>); 2] = [
+            (
+                SelectionRule::FacilitySpecific,
+                all.iter()
+                    .copied()
+                    .filter(|&i| {
+                        self.usable(&self.factors[i]) && self.factors[i].facility.as_deref() == Some(q.facility)
+                    })
+                    .collect(),
+            ),
+            (
+                SelectionRule::SupplierSpecific,
+                all.iter()
+                    .copied()
+                    .filter(|&i| {
+                        let f = &self.factors[i];
+                        self.usable(f)
+                            && f.facility.is_none()
+                            && f.supplier.is_some()
+                            && f.supplier.as_deref() == q.supplier
+                    })
+                    .collect(),
+            ),
+        ];
+        for (rule, candidates) in specific {
+            let fitting: Vec<usize> = candidates.into_iter().filter(|&i| fits(&self.factors[i])).collect();
+            match fitting.as_slice() {
+                [] => {}
+                [one] => return Ok(Selection { factor: *one, rule }),
+                many => return Err(self.tie(q, many, &format!("{rule:?}"))),
+            }
+        }
+        let all: Vec<usize> = all
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let f = &self.factors[i];
+                self.usable(f) && f.facility.is_none() && f.supplier.is_none()
+            })
+            .collect();
+        let all = &all;
+
         let chain: Vec<Region> = match q.region {
             Some(r) => r.lineage().into_iter().chain([Region::global()]).collect(),
             None => vec![Region::global()],
@@ -336,24 +439,16 @@ impl FactorLibrary {
                 let at_level: Vec<usize> = all
                     .iter()
                     .copied()
-                    .filter(|&i| {
-                        self.factors[i].dataset.shipped == shipped
-                            && self.factors[i].region == *region
-                    })
+                    .filter(|&i| self.factors[i].dataset.shipped == shipped && self.factors[i].region == *region)
                     .collect();
                 region_matched.extend(at_level.iter().map(|&i| &self.factors[i]));
                 let valid: Vec<usize> = at_level
                     .into_iter()
-                    .filter(|&i| {
-                        q.period
-                            .within(self.factors[i].valid_from, self.factors[i].valid_to)
-                    })
+                    .filter(|&i| q.period.within(self.factors[i].valid_from, self.factors[i].valid_to))
                     .collect();
                 period_matched.extend(valid.iter().map(|&i| &self.factors[i]));
-                let fitting: Vec<usize> = valid
-                    .into_iter()
-                    .filter(|&i| self.factors[i].unit.dimension() == q.unit.dimension())
-                    .collect();
+                let fitting: Vec<usize> =
+                    valid.into_iter().filter(|&i| self.factors[i].unit.dimension() == q.unit.dimension()).collect();
                 match fitting.as_slice() {
                     [] => continue,
                     [one] => {
@@ -368,21 +463,7 @@ impl FactorLibrary {
                         };
                         return Ok(Selection { factor: *one, rule });
                     }
-                    many => {
-                        let candidates: Vec<String> =
-                            many.iter().map(|&i| self.factors[i].id.clone()).collect();
-                        return Err(Unresolved {
-                            code: Code::AmbiguousFactor,
-                            message: format!(
-                                "{} factors match activity type '{}' in region {} equally well: {}; name one in the 'factor' column",
-                                many.len(),
-                                q.activity,
-                                region,
-                                candidates.join(", ")
-                            ),
-                            candidates,
-                        });
-                    }
+                    many => return Err(self.tie(q, many, &format!("region {region}"))),
                 }
             }
         }
@@ -392,10 +473,7 @@ impl FactorLibrary {
             None => "GLOBAL (the activity gives no region)".to_string(),
         };
         if region_matched.is_empty() {
-            let mut regions: Vec<String> = all
-                .iter()
-                .map(|&i| self.factors[i].region.to_string())
-                .collect();
+            let mut regions: Vec<String> = all.iter().map(|&i| self.factors[i].region.to_string()).collect();
             regions.sort();
             regions.dedup();
             return Err(Unresolved {
@@ -422,8 +500,7 @@ impl FactorLibrary {
             spans.sort();
             spans.dedup();
             let overlaps = region_matched.iter().any(|f| {
-                f.valid_from.is_none_or(|from| from <= q.period.end)
-                    && f.valid_to.is_none_or(|to| q.period.start <= to)
+                f.valid_from.is_none_or(|from| from <= q.period.end) && f.valid_to.is_none_or(|to| q.period.start <= to)
             });
             let remedy = if overlaps {
                 "split the activity at those boundaries"
@@ -442,15 +519,59 @@ impl FactorLibrary {
         Err(unit_mismatch(q, &period_matched))
     }
 
+    fn tie(&self, q: &FactorQuery<'_>, many: &[usize], rank: &str) -> Unresolved {
+        let candidates: Vec<String> = many.iter().map(|&i| self.factors[i].id.clone()).collect();
+        let rank = match rank {
+            "FacilitySpecific" => format!("for facility {}", q.facility),
+            "SupplierSpecific" => format!("for supplier {}", q.supplier.unwrap_or("")),
+            other => format!("in {other}"),
+        };
+        Unresolved {
+            code: Code::AmbiguousFactor,
+            message: format!(
+                "{} factors match activity type '{}' {rank} equally well: {}; name one in the 'factor' column",
+                many.len(),
+                q.activity,
+                candidates.join(", ")
+            ),
+            candidates,
+        }
+    }
+
+    /// Whether selection may use `f`: its dataset is not pinned to another edition.
+    fn usable(&self, f: &Factor) -> bool {
+        self.pinned.get(&f.dataset.id).is_none_or(|e| *e == f.dataset.edition)
+    }
+
+    /// Use only `edition` of dataset `id` from now on (other editions stay loaded, for listing,
+    /// but selection skips them). Fails when no such edition is loaded.
+    pub fn pin(&mut self, id: &str, edition: &str) -> Result<(), String> {
+        let editions: Vec<&str> =
+            self.datasets.iter().filter(|d| d.reference.id == id).map(|d| d.reference.edition.as_str()).collect();
+        if editions.is_empty() {
+            return Err(format!("no dataset '{id}' is loaded (see `scopebook factors list`)"));
+        }
+        if !editions.contains(&edition) {
+            return Err(format!("dataset '{id}' has no edition '{edition}'; loaded editions: {}", editions.join(", ")));
+        }
+        self.pinned.insert(id.to_string(), edition.to_string());
+        Ok(())
+    }
+
+    /// Whether any loaded factor applies to one facility only.
+    pub fn has_facility_specific(&self) -> bool {
+        self.facility_specific
+    }
+
+    pub fn pinned(&self) -> &BTreeMap<String, String> {
+        &self.pinned
+    }
+
     /// " (did you mean: a, b?)" for activity types that share a word with `activity`.
     fn suggest(&self, activity: &str) -> String {
         let words: Vec<&str> = activity.split(['_', '.']).filter(|w| w.len() > 2).collect();
-        let mut near: Vec<&str> = self
-            .by_activity
-            .keys()
-            .map(String::as_str)
-            .filter(|k| words.iter().any(|w| k.contains(w)))
-            .collect();
+        let mut near: Vec<&str> =
+            self.by_activity.keys().map(String::as_str).filter(|k| words.iter().any(|w| k.contains(w))).collect();
         near.sort_unstable();
         near.truncate(6);
         if near.is_empty() {
@@ -462,10 +583,8 @@ impl FactorLibrary {
 }
 
 fn unit_mismatch(q: &FactorQuery<'_>, factors: &[&Factor]) -> Unresolved {
-    let mut units: Vec<String> = factors
-        .iter()
-        .map(|f| format!("'{}' is per {} [{}]", f.id, f.unit, f.unit.dimension()))
-        .collect();
+    let mut units: Vec<String> =
+        factors.iter().map(|f| format!("'{}' is per {} [{}]", f.id, f.unit, f.unit.dimension())).collect();
     units.sort();
     units.dedup();
     Unresolved {

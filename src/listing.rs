@@ -71,10 +71,7 @@ pub fn datasets(lib: &FactorLibrary, format: Format) -> String {
             o
         }
         Format::Table => {
-            let mut o = format!(
-                "{:<36} {:<10} {:<8} {:>7}  {}\n",
-                "dataset", "edition", "region", "factors", "title"
-            );
+            let mut o = format!("{:<36} {:<10} {:<8} {:>7}  {}\n", "dataset", "edition", "region", "factors", "title");
             for r in &rows {
                 let s = |k: &str| r[k].as_str().unwrap_or("-").to_string();
                 let _ = writeln!(
@@ -130,11 +127,7 @@ fn gases_of(f: &Factor, gwp: &GwpTable) -> Vec<String> {
 
 /// A factor as a JSON value, with its provenance.
 pub fn factor_json(lib: &FactorLibrary, f: &Factor) -> serde_json::Value {
-    let meta = lib
-        .datasets()
-        .iter()
-        .find(|d| d.reference == f.dataset)
-        .and_then(|d| d.meta.as_ref());
+    let meta = lib.datasets().iter().find(|d| d.reference == f.dataset).and_then(|d| d.meta.as_ref());
     let figures = match &f.method {
         Method::PerGas { gases, carbon } => json!({
             "shape": if carbon.is_some() { "carbon-chain" } else { "per-gas" },
@@ -180,13 +173,37 @@ pub fn factor_json(lib: &FactorLibrary, f: &Factor) -> serde_json::Value {
     })
 }
 
-/// Factors whose id, activity, name, region, dataset, source or gases contain every word of
-/// `text` (case-insensitive).
-pub fn search(lib: &FactorLibrary, text: &str, format: Format) -> String {
+/// Exact-match filters for [`search`]; `None` matches everything.
+#[derive(Clone, Debug, Default)]
+pub struct Filters {
+    pub activity: Option<String>,
+    pub region: Option<String>,
+    pub gas: Option<String>,
+    pub dataset: Option<String>,
+    pub edition: Option<String>,
+    pub scope: Option<u8>,
+}
+
+impl Filters {
+    fn admit(&self, f: &Factor, gwp: &GwpTable) -> bool {
+        let eq = |want: &Option<String>, have: &str| want.as_deref().is_none_or(|w| w.eq_ignore_ascii_case(have));
+        eq(&self.activity, &f.activity)
+            && eq(&self.region, f.region.as_str())
+            && eq(&self.dataset, &f.dataset.id)
+            && eq(&self.edition, &f.dataset.edition)
+            && self.scope.is_none_or(|s| s == f.classification.scope())
+            && self.gas.as_deref().is_none_or(|g| gases_of(f, gwp).iter().any(|x| x.eq_ignore_ascii_case(g)))
+    }
+}
+
+/// Factors that pass `filters` and whose id, activity, name, region, dataset, source or gases
+/// contain every word of `text` (case-insensitive).
+pub fn search(lib: &FactorLibrary, text: &str, filters: &Filters, format: Format) -> String {
     let words: Vec<String> = text.split_whitespace().map(str::to_lowercase).collect();
     let hits: Vec<&Factor> = lib
         .factors()
         .iter()
+        .filter(|f| filters.admit(f, &lib.gwp))
         .filter(|f| {
             let hay = format!(
                 "{} {} {} {} {} {} {} {}",
@@ -247,11 +264,7 @@ fn flatten(o: &mut String, prefix: &str, v: &serde_json::Value) {
     match v {
         serde_json::Value::Object(m) => {
             for (k, v) in m {
-                let key = if prefix.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{prefix}.{k}")
-                };
+                let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
                 flatten(o, &key, v);
             }
         }

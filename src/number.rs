@@ -42,9 +42,8 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, &'static str> {
     if digits == 0 {
         return Err("it has no digits");
     }
-    Decimal::from_str_exact(t).map_err(|_| {
-        "it has more digits than can be held exactly (about 28 significant digits at most)"
-    })
+    Decimal::from_str_exact(t)
+        .map_err(|_| "it has more digits than can be held exactly (about 28 significant digits at most)")
 }
 
 #[cfg(test)]

@@ -29,9 +29,7 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, &'static str> {
         return Err("dates are written YYYY-MM-DD");
     }
     let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        b[r].iter().try_fold(0u32, |acc, &c| {
-            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
-        })
+        b[r].iter().try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
     };
     let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
         return Err("dates are written YYYY-MM-DD");
@@ -47,10 +45,7 @@ mod tests {
     #[test]
     fn parses_iso_dates_only() {
         assert_eq!(parse_date("2023-02-28").unwrap().to_string(), "2023-02-28");
-        assert_eq!(
-            parse_date("2023-02-29").unwrap_err(),
-            "there is no such day in the calendar"
-        );
+        assert_eq!(parse_date("2023-02-29").unwrap_err(), "there is no such day in the calendar");
         assert!(parse_date("2023/02/01").is_err());
         assert!(parse_date("01-02-2023").is_err());
         assert!(parse_date("2023-2-1").is_err());

@@ -17,8 +17,7 @@ impl Region {
         let t = text.trim();
         let ok = !t.is_empty()
             && t.len() <= 32
-            && t.split('-')
-                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric()));
+            && t.split('-').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric()));
         ok.then(|| Region(t.to_ascii_uppercase()))
     }
 

@@ -164,8 +164,7 @@ impl<'a> Report<'a> {
 
     pub fn to_json(&self) -> String {
         // Serialising plain data with string keys cannot fail.
-        let mut s = serde_json::to_string_pretty(self)
-            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
         s.push('\n');
         s
     }
@@ -180,13 +179,13 @@ impl<'a> Report<'a> {
             self.scopebook_version, self.inputs.activities.file, self.line_count
         );
         let _ = writeln!(o, "GWP set: {} ({})", self.gwp_set, self.gwp_source);
-        let _ = writeln!(
-            o,
-            "Figures in t CO2e, {} for display; totals computed at full precision.",
-            round.describe()
-        );
+        let _ = writeln!(o, "Figures in t CO2e, {} for display; totals computed at full precision.", round.describe());
         if !self.complete {
-            let _ = writeln!(o, "INCOMPLETE: {} row(s) unresolved or rejected; totals leave them out (see diagnostics).", self.unresolved.len().max(1));
+            let _ = writeln!(
+                o,
+                "INCOMPLETE: {} row(s) unresolved or rejected; totals leave them out (see diagnostics).",
+                self.unresolved.len().max(1)
+            );
         }
         let _ = writeln!(o);
         let mut rows: Vec<(String, String)> = Vec::new();
@@ -194,54 +193,27 @@ impl<'a> Report<'a> {
         for c in &self.by_scope1_category {
             rows.push((format!("  {}", c.category), r(c.co2e_t)));
         }
-        rows.push((
-            "Scope 2 (location-based)".into(),
-            r(self.totals.scope2_location),
-        ));
+        rows.push(("Scope 2 (location-based)".into(), r(self.totals.scope2_location)));
         for c in &self.by_scope2_category {
             rows.push((format!("  {}", c.category), r(c.co2e_t)));
         }
-        rows.push((
-            "Scope 2 (market-based)*".into(),
-            r(self.totals.scope2_market),
-        ));
+        rows.push(("Scope 2 (market-based)*".into(), r(self.totals.scope2_market)));
         rows.push(("Scope 3".into(), r(self.totals.scope3)));
         for c in &self.by_scope3_category {
             rows.push((format!("  {:>2} {}", c.category, c.name), r(c.co2e_t)));
         }
-        rows.push((
-            "Biogenic CO2 (outside the scopes)".into(),
-            r(self.totals.biogenic_co2),
-        ));
+        rows.push(("Biogenic CO2 (outside the scopes)".into(), r(self.totals.biogenic_co2)));
         write_rows(&mut o, &rows);
         let _ = writeln!(o, "* market-based: {}", self.scope2_market_basis);
 
-        let _ = writeln!(
-            o,
-            "\nBy gas                               mass t        t CO2e"
-        );
+        let _ = writeln!(o, "\nBy gas                               mass t        t CO2e");
         for g in &self.by_gas {
-            let _ = writeln!(
-                o,
-                "  {:<28} {:>14} {:>14}",
-                g.gas.name(),
-                r(g.mass_t),
-                r(g.co2e_t)
-            );
+            let _ = writeln!(o, "  {:<28} {:>14} {:>14}", g.gas.name(), r(g.mass_t), r(g.co2e_t));
         }
         if !self.unspeciated_co2e_t.is_zero() {
-            let _ = writeln!(
-                o,
-                "  {:<28} {:>14} {:>14}",
-                "CO2e-only factors",
-                "-",
-                r(self.unspeciated_co2e_t)
-            );
+            let _ = writeln!(o, "  {:<28} {:>14} {:>14}", "CO2e-only factors", "-", r(self.unspeciated_co2e_t));
         }
-        let _ = writeln!(
-            o,
-            "\nBy facility          Scope 1   Scope 2 (loc)   Scope 2 (mkt)        Scope 3"
-        );
+        let _ = writeln!(o, "\nBy facility          Scope 1   Scope 2 (loc)   Scope 2 (mkt)        Scope 3");
         for f in &self.by_facility {
             let t = &f.totals;
             let _ = writeln!(
@@ -274,26 +246,14 @@ impl<'a> Report<'a> {
                     l.factor.id,
                     sel,
                     r(tonnes(l.emission.co2e_kg)),
-                    if l.factor.verified {
-                        ""
-                    } else {
-                        "  (unverified factor)"
-                    }
+                    if l.factor.verified { "" } else { "  (unverified factor)" }
                 );
             }
         }
         if !self.unresolved.is_empty() {
-            let _ = writeln!(
-                o,
-                "\nUnresolved ({}): no emissions counted for these rows",
-                self.unresolved.len()
-            );
+            let _ = writeln!(o, "\nUnresolved ({}): no emissions counted for these rows", self.unresolved.len());
             for u in self.unresolved {
-                let _ = writeln!(
-                    o,
-                    "  row {}: {} — {}",
-                    u.activity.row, u.activity.activity, u.diagnostic.message
-                );
+                let _ = writeln!(o, "  row {}: {} — {}", u.activity.row, u.activity.activity, u.diagnostic.message);
             }
         }
         o
@@ -301,12 +261,7 @@ impl<'a> Report<'a> {
 }
 
 fn write_rows(o: &mut String, rows: &[(String, String)]) {
-    let width = rows
-        .iter()
-        .map(|(l, _)| l.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(36);
+    let width = rows.iter().map(|(l, _)| l.chars().count()).max().unwrap_or(0).max(36);
     let vwidth = rows.iter().map(|(_, v)| v.len()).max().unwrap_or(0);
     for (label, value) in rows {
         let pad = width - label.chars().count();
@@ -322,8 +277,7 @@ pub struct Rounding {
 
 impl Rounding {
     pub fn apply(self, v: Decimal) -> String {
-        let rounded =
-            v.round_dp_with_strategy(self.decimals, RoundingStrategy::MidpointNearestEven);
+        let rounded = v.round_dp_with_strategy(self.decimals, RoundingStrategy::MidpointNearestEven);
         format!("{rounded:.prec$}", prec = self.decimals as usize)
     }
 
@@ -357,10 +311,7 @@ pub fn to_csv(report: &Report<'_>, inv: &Inventory, summary: bool) -> String {
             let _ = w.write_record([k.to_string(), v.to_string()]);
         }
         for c in &report.by_scope3_category {
-            let _ = w.write_record([
-                format!("scope3_category_{}", c.category),
-                c.co2e_t.to_string(),
-            ]);
+            let _ = w.write_record([format!("scope3_category_{}", c.category), c.co2e_t.to_string()]);
         }
         for f in &report.by_facility {
             for (k, v) in [
@@ -369,10 +320,7 @@ pub fn to_csv(report: &Report<'_>, inv: &Inventory, summary: bool) -> String {
                 ("scope2_market", f.totals.scope2_market),
                 ("scope3", f.totals.scope3),
             ] {
-                let _ = w.write_record([
-                    format!("facility:{}:{k}", csv_safe(&f.facility)),
-                    v.to_string(),
-                ]);
+                let _ = w.write_record([format!("facility:{}:{k}", csv_safe(&f.facility)), v.to_string()]);
             }
         }
     } else {
@@ -404,14 +352,7 @@ pub fn to_csv(report: &Report<'_>, inv: &Inventory, summary: bool) -> String {
         ]);
         for l in &inv.lines {
             let a = &l.activity;
-            let mass = |g: Gas| {
-                l.emission
-                    .gases
-                    .iter()
-                    .filter(|m| m.gas == g)
-                    .map(|m| m.mass_kg)
-                    .sum::<Decimal>()
-            };
+            let mass = |g: Gas| l.emission.gases.iter().filter(|m| m.gas == g).map(|m| m.mass_kg).sum::<Decimal>();
             let other: Decimal = l
                 .emission
                 .gases
@@ -420,12 +361,8 @@ pub fn to_csv(report: &Report<'_>, inv: &Inventory, summary: bool) -> String {
                 .map(|m| m.co2e_kg)
                 .sum();
             let (scope, category) = match l.classification {
-                crate::classify::Classification::Scope1(c) => {
-                    ("1", format!("{c:?}").to_lowercase())
-                }
-                crate::classify::Classification::Scope2(c) => {
-                    ("2", format!("{c:?}").to_lowercase())
-                }
+                crate::classify::Classification::Scope1(c) => ("1", format!("{c:?}").to_lowercase()),
+                crate::classify::Classification::Scope2(c) => ("2", format!("{c:?}").to_lowercase()),
                 crate::classify::Classification::Scope3(c) => ("3", c.number().to_string()),
             };
             let sel = serde_json::to_value(l.factor.selected_by)

@@ -62,7 +62,8 @@ impl fmt::Display for Dimension {
 pub struct Currency([u8; 3]);
 
 /// Active ISO 4217 currency codes. A three-letter word that is not one of these is not money.
-const ISO_4217: &str = "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD \
+const ISO_4217: &str =
+    "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD \
 CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD \
 HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD \
 MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG \
@@ -234,12 +235,7 @@ pub enum UnitError {
     #[error("unknown unit '{0}'")]
     Unknown(String),
     #[error("cannot convert {from} ({from_dim}) to {to} ({to_dim}): different dimensions")]
-    DimensionMismatch {
-        from: Unit,
-        from_dim: Dimension,
-        to: Unit,
-        to_dim: Dimension,
-    },
+    DimensionMismatch { from: Unit, from_dim: Dimension, to: Unit, to_dim: Dimension },
     #[error("the converted quantity is too large to represent")]
     Overflow,
 }
@@ -292,11 +288,7 @@ impl Unit {
             });
         }
         if self == to {
-            return Ok(Converted {
-                value,
-                ratio: Decimal::ONE,
-                exact: true,
-            });
+            return Ok(Converted { value, ratio: Decimal::ONE, exact: true });
         }
         let (from_base, to_base) = (self.to_base(), to.to_base());
         let numerator = value.checked_mul(from_base).ok_or(UnitError::Overflow)?;
@@ -306,11 +298,7 @@ impl Unit {
         // did not run to the full 28 digits (where rust_decimal rounds).
         let full_width = converted.mantissa().unsigned_abs() >= 10u128.pow(27);
         let exact = !full_width && converted.checked_mul(to_base) == Some(numerator);
-        Ok(Converted {
-            value: converted,
-            ratio,
-            exact,
-        })
+        Ok(Converted { value: converted, ratio, exact })
     }
 }
 
@@ -359,9 +347,7 @@ Two currencies never convert into each other: exchange rates are not units.\n",
 
 fn parse_money(t: &str) -> Option<Unit> {
     match t {
-        "元" | "人民币" | "RMB" => {
-            return Some(Unit::Money(Currency(*b"CNY"), MoneyScale::One))
-        }
+        "元" | "人民币" | "RMB" => return Some(Unit::Money(Currency(*b"CNY"), MoneyScale::One)),
         "万元" => return Some(Unit::Money(Currency(*b"CNY"), MoneyScale::TenThousand)),
         "千元" => return Some(Unit::Money(Currency(*b"CNY"), MoneyScale::Thousand)),
         _ => {}
@@ -427,14 +413,8 @@ mod tests {
     fn symbols_and_aliases_are_unambiguous() {
         let mut seen = std::collections::HashMap::new();
         for &u in PhysicalUnit::ALL {
-            for name in std::iter::once(u.symbol().to_lowercase())
-                .chain(u.aliases().iter().map(|a| a.to_string()))
-            {
-                assert_eq!(
-                    name,
-                    name.to_lowercase(),
-                    "aliases are written lower case: {name}"
-                );
+            for name in std::iter::once(u.symbol().to_lowercase()).chain(u.aliases().iter().map(|a| a.to_string())) {
+                assert_eq!(name, name.to_lowercase(), "aliases are written lower case: {name}");
                 if let Some(prev) = seen.insert(name.clone(), u) {
                     panic!("'{name}' names both {prev:?} and {u:?}");
                 }
@@ -444,38 +424,14 @@ mod tests {
 
     #[test]
     fn parses_symbols_aliases_and_chinese() {
-        assert_eq!(
-            Unit::parse("kWh").unwrap(),
-            Unit::Physical(PhysicalUnit::KilowattHour)
-        );
-        assert_eq!(
-            Unit::parse(" KWH ").unwrap(),
-            Unit::Physical(PhysicalUnit::KilowattHour)
-        );
-        assert_eq!(
-            Unit::parse("万立方米").unwrap(),
-            Unit::Physical(PhysicalUnit::WanNormalCubicMetre)
-        );
-        assert_eq!(
-            Unit::parse("10^4 Nm3").unwrap(),
-            Unit::Physical(PhysicalUnit::WanNormalCubicMetre)
-        );
-        assert_eq!(
-            Unit::parse("吨").unwrap(),
-            Unit::Physical(PhysicalUnit::Tonne)
-        );
-        assert_eq!(
-            Unit::parse("USD").unwrap(),
-            Unit::Money(Currency(*b"USD"), MoneyScale::One)
-        );
-        assert_eq!(
-            Unit::parse("万元").unwrap(),
-            Unit::Money(Currency(*b"CNY"), MoneyScale::TenThousand)
-        );
-        assert_eq!(
-            Unit::parse("kEUR").unwrap(),
-            Unit::Money(Currency(*b"EUR"), MoneyScale::Thousand)
-        );
+        assert_eq!(Unit::parse("kWh").unwrap(), Unit::Physical(PhysicalUnit::KilowattHour));
+        assert_eq!(Unit::parse(" KWH ").unwrap(), Unit::Physical(PhysicalUnit::KilowattHour));
+        assert_eq!(Unit::parse("万立方米").unwrap(), Unit::Physical(PhysicalUnit::WanNormalCubicMetre));
+        assert_eq!(Unit::parse("10^4 Nm3").unwrap(), Unit::Physical(PhysicalUnit::WanNormalCubicMetre));
+        assert_eq!(Unit::parse("吨").unwrap(), Unit::Physical(PhysicalUnit::Tonne));
+        assert_eq!(Unit::parse("USD").unwrap(), Unit::Money(Currency(*b"USD"), MoneyScale::One));
+        assert_eq!(Unit::parse("万元").unwrap(), Unit::Money(Currency(*b"CNY"), MoneyScale::TenThousand));
+        assert_eq!(Unit::parse("kEUR").unwrap(), Unit::Money(Currency(*b"EUR"), MoneyScale::Thousand));
         assert!(matches!(Unit::parse("usd"), Err(UnitError::Unknown(_))));
         assert!(matches!(Unit::parse("furlong"), Err(UnitError::Unknown(_))));
     }
@@ -490,15 +446,9 @@ mod tests {
         assert_eq!((c.value, c.exact), (d("1.5"), true));
         let c = mmbtu.convert(d("10"), gj).unwrap();
         assert_eq!((c.value, c.exact), (d("10.5505585262"), true));
-        let c = Unit::parse("Nm3")
-            .unwrap()
-            .convert(d("12345"), Unit::parse("10^4 Nm3").unwrap())
-            .unwrap();
+        let c = Unit::parse("Nm3").unwrap().convert(d("12345"), Unit::parse("10^4 Nm3").unwrap()).unwrap();
         assert_eq!((c.value, c.exact), (d("1.2345"), true));
-        let c = Unit::parse("short ton")
-            .unwrap()
-            .convert(d("2"), Unit::parse("lb").unwrap())
-            .unwrap();
+        let c = Unit::parse("short ton").unwrap().convert(d("2"), Unit::parse("lb").unwrap()).unwrap();
         assert_eq!((c.value, c.exact), (d("4000"), true));
         let c = gj.convert(d("1"), mmbtu).unwrap();
         assert!(!c.exact, "1 GJ in MMBtu does not terminate");
@@ -507,28 +457,12 @@ mod tests {
     #[test]
     fn refuses_cross_dimension_and_cross_currency() {
         let t = Unit::parse("t").unwrap();
-        assert!(matches!(
-            t.convert(d("1"), Unit::parse("GJ").unwrap()),
-            Err(UnitError::DimensionMismatch { .. })
-        ));
-        assert!(Unit::parse("Nm3")
-            .unwrap()
-            .convert(d("1"), Unit::parse("scf").unwrap())
-            .is_err());
-        assert!(Unit::parse("Nm3")
-            .unwrap()
-            .convert(d("1"), Unit::parse("m3").unwrap())
-            .is_err());
-        assert!(Unit::parse("USD")
-            .unwrap()
-            .convert(d("1"), Unit::parse("CNY").unwrap())
-            .is_err());
+        assert!(matches!(t.convert(d("1"), Unit::parse("GJ").unwrap()), Err(UnitError::DimensionMismatch { .. })));
+        assert!(Unit::parse("Nm3").unwrap().convert(d("1"), Unit::parse("scf").unwrap()).is_err());
+        assert!(Unit::parse("Nm3").unwrap().convert(d("1"), Unit::parse("m3").unwrap()).is_err());
+        assert!(Unit::parse("USD").unwrap().convert(d("1"), Unit::parse("CNY").unwrap()).is_err());
         assert_eq!(
-            Unit::parse("万元")
-                .unwrap()
-                .convert(d("2.5"), Unit::parse("CNY").unwrap())
-                .unwrap()
-                .value,
+            Unit::parse("万元").unwrap().convert(d("2.5"), Unit::parse("CNY").unwrap()).unwrap().value,
             d("25000")
         );
     }

@@ -5,8 +5,7 @@
 
 use std::path::Path;
 
-const BEGIN: &str =
-    "<!-- BEGIN GENERATED TABLE: `cargo run -- factors list --format markdown` -->\n";
+const BEGIN: &str = "<!-- BEGIN GENERATED TABLE: `cargo run -- factors list --format markdown` -->\n";
 const END: &str = "<!-- END GENERATED TABLE -->";
 
 fn root() -> &'static Path {
@@ -28,10 +27,7 @@ fn check(path: &Path, expected: &str) {
 
 #[test]
 fn units_reference_matches_the_unit_table() {
-    check(
-        &root().join("docs/units.md"),
-        &scopebook::unit::units_markdown(),
-    );
+    check(&root().join("docs/units.md"), &scopebook::unit::units_markdown());
 }
 
 #[test]

@@ -29,9 +29,7 @@ use scopebook::dataset::{verify_checksum, DatasetMeta};
 use scopebook::diagnostic::Code;
 
 fn errors_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests")
-        .join("errors")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("errors")
 }
 
 /// Every fixture folder, by name, sorted.
@@ -40,15 +38,7 @@ fn fixtures() -> Vec<(String, PathBuf)> {
         .expect("tests/errors/ exists")
         .map(|e| e.expect("readable directory entry").path())
         .filter(|p| p.is_dir())
-        .map(|p| {
-            (
-                p.file_name()
-                    .expect("a folder name")
-                    .to_string_lossy()
-                    .into_owned(),
-                p,
-            )
-        })
+        .map(|p| (p.file_name().expect("a folder name").to_string_lossy().into_owned(), p))
         .collect();
     out.sort();
     out
@@ -69,20 +59,14 @@ struct Outcome {
 }
 
 fn run_cli(dir: &Path) -> Outcome {
-    let args: Vec<String> = read_text(&dir.join("args"))
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(str::to_string)
-        .collect();
+    let args: Vec<String> =
+        read_text(&dir.join("args")).lines().filter(|l| !l.trim().is_empty()).map(str::to_string).collect();
     let out = Command::new(env!("CARGO_BIN_EXE_scopebook"))
         .args(&args)
         .current_dir(dir)
         .output()
         .unwrap_or_else(|e| panic!("cannot run scopebook in {}: {e}", dir.display()));
-    Outcome {
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        status: out.status.code(),
-    }
+    Outcome { stderr: String::from_utf8_lossy(&out.stderr).into_owned(), status: out.status.code() }
 }
 
 /// Load a dataset folder the way the shipped library does: metadata, then the checksum of the
@@ -94,21 +78,15 @@ fn run_library(dir: &Path) -> Outcome {
         Ok(meta) => {
             let (name, sum) = meta
                 .file_and_checksum("factors", "sha256")
-                .unwrap_or_else(|| {
-                    panic!("{}: [files] needs 'factors' and 'sha256'", dir.display())
-                });
-            let bytes =
-                fs::read(dir.join(name)).unwrap_or_else(|e| panic!("cannot read {name}: {e}"));
+                .unwrap_or_else(|| panic!("{}: [files] needs 'factors' and 'sha256'", dir.display()));
+            let bytes = fs::read(dir.join(name)).unwrap_or_else(|e| panic!("cannot read {name}: {e}"));
             match verify_checksum(name, &bytes, sum) {
                 Ok(_) => String::new(),
                 Err(d) => format!("{d}\n"),
             }
         }
     };
-    Outcome {
-        stderr,
-        status: None,
-    }
+    Outcome { stderr, status: None }
 }
 
 fn run(dir: &Path) -> Outcome {
@@ -136,26 +114,20 @@ fn every_fixture_gives_its_expected_stderr_and_status() {
                     outcome.stderr
                 ));
             } else {
-                eprintln!(
-                    "note: {code} is pending (not emitted yet); expected.stderr is a proposal"
-                );
+                eprintln!("note: {code} is pending (not emitted yet); expected.stderr is a proposal");
             }
             continue;
         }
         if update {
             fs::write(dir.join("expected.stderr"), &outcome.stderr).expect("write expected.stderr");
             if let Some(status) = outcome.status {
-                fs::write(dir.join("expected.status"), format!("{status}\n"))
-                    .expect("write expected.status");
+                fs::write(dir.join("expected.status"), format!("{status}\n")).expect("write expected.status");
             }
             continue;
         }
         let expected = read_text(&dir.join("expected.stderr"));
         if outcome.stderr != expected {
-            failures.push(format!(
-                "{code}: stderr differs\n  expected:\n{expected}  actual:\n{}",
-                outcome.stderr
-            ));
+            failures.push(format!("{code}: stderr differs\n  expected:\n{expected}  actual:\n{}", outcome.stderr));
         }
         if let Some(status) = outcome.status {
             let want: i32 = read_text(&dir.join("expected.status"))
@@ -180,33 +152,15 @@ fn every_code_has_a_fixture_and_every_fixture_names_a_code() {
     let codes: BTreeSet<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
     let folders: BTreeSet<String> = fixtures().into_iter().map(|(name, _)| name).collect();
     let missing: Vec<&&str> = codes.iter().filter(|c| !folders.contains(**c)).collect();
-    let stray: Vec<&String> = folders
-        .iter()
-        .filter(|f| !codes.contains(f.as_str()))
-        .collect();
-    assert!(
-        missing.is_empty(),
-        "codes without a fixture in tests/errors/: {missing:?}"
-    );
-    assert!(
-        stray.is_empty(),
-        "fixture folders that name no code: {stray:?}"
-    );
+    let stray: Vec<&String> = folders.iter().filter(|f| !codes.contains(f.as_str())).collect();
+    assert!(missing.is_empty(), "codes without a fixture in tests/errors/: {missing:?}");
+    assert!(stray.is_empty(), "fixture folders that name no code: {stray:?}");
     for (code, dir) in fixtures() {
         let library = dir.join("library").exists();
         let cli = dir.join("args").exists();
-        assert!(
-            library != cli,
-            "{code}: a fixture has either an `args` file or a `library` marker"
-        );
-        assert!(
-            dir.join("expected.stderr").exists(),
-            "{code}: expected.stderr is missing"
-        );
-        assert!(
-            library || dir.join("expected.status").exists(),
-            "{code}: expected.status is missing"
-        );
+        assert!(library != cli, "{code}: a fixture has either an `args` file or a `library` marker");
+        assert!(dir.join("expected.stderr").exists(), "{code}: expected.stderr is missing");
+        assert!(library || dir.join("expected.status").exists(), "{code}: expected.status is missing");
     }
 }
 
@@ -230,19 +184,9 @@ fn the_readme_lists_every_code_with_its_summary() {
         .filter_map(|l| l.split_once("`]").map(|(code, _)| code.to_string()))
         .collect();
     let codes: BTreeSet<String> = Code::ALL.iter().map(|c| c.as_str().to_string()).collect();
-    assert_eq!(
-        listed, codes,
-        "the table in tests/errors/README.md must list exactly the codes of Code::ALL"
-    );
+    assert_eq!(listed, codes, "the table in tests/errors/README.md must list exactly the codes of Code::ALL");
     for code in Code::ALL {
-        let row = readme
-            .lines()
-            .find(|l| l.starts_with(&format!("| [`{}`]", code.as_str())))
-            .expect("listed above");
-        assert!(
-            row.contains(code.summary()),
-            "README row of {code} does not quote its summary \"{}\"",
-            code.summary()
-        );
+        let row = readme.lines().find(|l| l.starts_with(&format!("| [`{}`]", code.as_str()))).expect("listed above");
+        assert!(row.contains(code.summary()), "README row of {code} does not quote its summary \"{}\"", code.summary());
     }
 }

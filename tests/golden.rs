@@ -42,9 +42,7 @@ const CASES: &[&str] = &[
 ];
 
 fn golden_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests")
-        .join("golden")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("golden")
 }
 
 fn case_dir(name: &str) -> PathBuf {
@@ -73,9 +71,7 @@ fn run_case(name: &str, activities: Option<&Path>) -> Run {
         cmd.args(text.lines().map(str::trim).filter(|l| !l.is_empty()));
     }
     cmd.args(["--format", "json"]);
-    let out = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("{name}: cannot run scopebook: {e}"));
+    let out = cmd.output().unwrap_or_else(|e| panic!("{name}: cannot run scopebook: {e}"));
     Run {
         status: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -84,12 +80,8 @@ fn run_case(name: &str, activities: Option<&Path>) -> Run {
 }
 
 fn parse_output(name: &str, run: &Run) -> Value {
-    serde_json::from_str(&run.stdout).unwrap_or_else(|e| {
-        panic!(
-            "{name}: stdout is not JSON ({e}); status {}; stderr:\n{}",
-            run.status, run.stderr
-        )
-    })
+    serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("{name}: stdout is not JSON ({e}); status {}; stderr:\n{}", run.status, run.stderr))
 }
 
 fn expected(name: &str) -> Value {
@@ -100,10 +92,7 @@ fn expected(name: &str) -> Value {
 
 fn expected_status(name: &str) -> i32 {
     match std::fs::read_to_string(case_dir(name).join("expected.status")) {
-        Ok(s) => s
-            .trim()
-            .parse()
-            .unwrap_or_else(|e| panic!("{name}: expected.status: {e}")),
+        Ok(s) => s.trim().parse().unwrap_or_else(|e| panic!("{name}: expected.status: {e}")),
         Err(_) => 0,
     }
 }
@@ -138,16 +127,9 @@ fn compare_fields(errors: &mut Vec<String>, what: &str, exp: &Value, got: &Value
         }
         let g = &got[k];
         if g.is_null() {
-            errors.push(format!(
-                "{what}.{k}: missing in output (expected {})",
-                as_str(v)
-            ));
+            errors.push(format!("{what}.{k}: missing in output (expected {})", as_str(v)));
         } else if as_str(g) != as_str(v) {
-            errors.push(format!(
-                "{what}.{k}: expected {}, got {}",
-                as_str(v),
-                as_str(g)
-            ));
+            errors.push(format!("{what}.{k}: expected {}, got {}", as_str(v), as_str(g)));
         }
     }
 }
@@ -170,9 +152,7 @@ fn compare_keyed(errors: &mut Vec<String>, what: &str, key: &str, exp: &Value, g
     exp_keys.sort();
     got_keys.sort();
     if exp_keys != got_keys {
-        errors.push(format!(
-            "{what}: expected items {exp_keys:?}, output has {got_keys:?}"
-        ));
+        errors.push(format!("{what}: expected items {exp_keys:?}, output has {got_keys:?}"));
     }
 }
 
@@ -184,10 +164,7 @@ fn check_case(name: &str) {
 
     let want_status = expected_status(name);
     if run.status != want_status {
-        errors.push(format!(
-            "exit status: expected {want_status}, got {}",
-            run.status
-        ));
+        errors.push(format!("exit status: expected {want_status}, got {}", run.status));
     }
     if let Some(t) = exp.get("totals") {
         compare_fields(&mut errors, "totals", t, &got["totals"], "");
@@ -196,22 +173,10 @@ fn check_case(name: &str) {
         compare_keyed(&mut errors, "by_gas", "gas", e, &got["by_gas"]);
     }
     if let Some(e) = exp.get("by_scope3_category") {
-        compare_keyed(
-            &mut errors,
-            "by_scope3_category",
-            "category",
-            e,
-            &got["by_scope3_category"],
-        );
+        compare_keyed(&mut errors, "by_scope3_category", "category", e, &got["by_scope3_category"]);
     }
     if let Some(e) = exp.get("by_facility") {
-        compare_keyed(
-            &mut errors,
-            "by_facility",
-            "facility",
-            e,
-            &got["by_facility"],
-        );
+        compare_keyed(&mut errors, "by_facility", "facility", e, &got["by_facility"]);
     }
     if let Some(e) = exp.get("unspeciated_co2e_t") {
         if as_str(e) != as_str(&got["unspeciated_co2e_t"]) {
@@ -243,49 +208,24 @@ fn check_case(name: &str) {
                     .collect()
             })
             .unwrap_or_default();
-        compare_keyed(
-            &mut errors,
-            "lines",
-            "row",
-            &Value::Array(e.clone()),
-            &Value::Array(lines),
-        );
+        compare_keyed(&mut errors, "lines", "row", &Value::Array(e.clone()), &Value::Array(lines));
     }
     if let Some(e) = exp.get("unresolved").and_then(Value::as_array) {
-        let want: Vec<(String, String)> = e
-            .iter()
-            .map(|u| (as_str(&u["row"]), as_str(&u["code"])))
-            .collect();
+        let want: Vec<(String, String)> = e.iter().map(|u| (as_str(&u["row"]), as_str(&u["code"]))).collect();
         let have: Vec<(String, String)> = got["unresolved"]
             .as_array()
-            .map(|us| {
-                us.iter()
-                    .map(|u| {
-                        (
-                            as_str(&u["activity"]["row"]),
-                            as_str(&u["diagnostic"]["code"]),
-                        )
-                    })
-                    .collect()
-            })
+            .map(|us| us.iter().map(|u| (as_str(&u["activity"]["row"]), as_str(&u["diagnostic"]["code"]))).collect())
             .unwrap_or_default();
         if want != have {
-            errors.push(format!(
-                "unresolved (row, code): expected {want:?}, got {have:?}"
-            ));
+            errors.push(format!("unresolved (row, code): expected {want:?}, got {have:?}"));
         }
     }
     if let Some(e) = exp.get("diagnostic_codes").and_then(Value::as_array) {
-        let have: Vec<String> = got["diagnostics"]
-            .as_array()
-            .map(|ds| ds.iter().map(|d| as_str(&d["code"])).collect())
-            .unwrap_or_default();
+        let have: Vec<String> =
+            got["diagnostics"].as_array().map(|ds| ds.iter().map(|d| as_str(&d["code"])).collect()).unwrap_or_default();
         for c in e {
             if !have.contains(&as_str(c)) {
-                errors.push(format!(
-                    "diagnostics: expected a '{}' diagnostic, got {have:?}",
-                    as_str(c)
-                ));
+                errors.push(format!("diagnostics: expected a '{}' diagnostic, got {have:?}", as_str(c)));
             }
         }
     }
@@ -340,10 +280,7 @@ fn every_case_folder_is_listed() {
     found.sort();
     let mut listed: Vec<String> = CASES.iter().map(|s| s.to_string()).collect();
     listed.sort();
-    assert_eq!(
-        found, listed,
-        "every folder under tests/golden must be listed in CASES and have a test"
-    );
+    assert_eq!(found, listed, "every folder under tests/golden must be listed in CASES and have a test");
 }
 
 #[test]
@@ -351,14 +288,8 @@ fn runs_are_byte_for_byte_identical() {
     for name in CASES {
         let a = run_case(name, None);
         let b = run_case(name, None);
-        assert_eq!(
-            a.status, b.status,
-            "{name}: exit status differs between two runs"
-        );
-        assert!(
-            a.stdout == b.stdout,
-            "{name}: stdout differs between two runs of the same input"
-        );
+        assert_eq!(a.status, b.status, "{name}: exit status differs between two runs");
+        assert!(a.stdout == b.stdout, "{name}: stdout differs between two runs of the same input");
     }
 }
 
@@ -394,8 +325,7 @@ fn totals_do_not_depend_on_row_order() {
     let tmp = Path::new(env!("CARGO_TARGET_TMPDIR")).join("golden-shuffle");
     std::fs::create_dir_all(&tmp).expect("create temp dir");
     for (n, name) in CASES.iter().enumerate() {
-        let text = std::fs::read_to_string(case_dir(name).join("activities.csv"))
-            .expect("read activities.csv");
+        let text = std::fs::read_to_string(case_dir(name).join("activities.csv")).expect("read activities.csv");
         let mut lines = text.lines();
         let header = lines.next().expect("header row");
         let rows: Vec<&str> = lines.filter(|l| !l.trim().is_empty()).collect();
@@ -412,22 +342,9 @@ fn totals_do_not_depend_on_row_order() {
             std::fs::write(&path, body).expect("write shuffled activities");
             let run = run_case(name, Some(&path));
             let json = parse_output(name, &run);
-            assert_eq!(
-                run.status, base.status,
-                "{name}: exit status changes when rows are shuffled"
-            );
-            for key in [
-                "totals",
-                "by_gas",
-                "by_scope3_category",
-                "by_facility",
-                "unspeciated_co2e_t",
-                "complete",
-            ] {
-                assert_eq!(
-                    json[key], base_json[key],
-                    "{name}: '{key}' changes when rows are shuffled"
-                );
+            assert_eq!(run.status, base.status, "{name}: exit status changes when rows are shuffled");
+            for key in ["totals", "by_gas", "by_scope3_category", "by_facility", "unspeciated_co2e_t", "complete"] {
+                assert_eq!(json[key], base_json[key], "{name}: '{key}' changes when rows are shuffled");
             }
         }
     }
