@@ -655,7 +655,7 @@ impl Inventory {
             out.push(Diagnostic::warning(
                 Code::InexactConversion,
                 Location::cell(file, *row, "unit"),
-                format!("converting {from} into {to} (× {ratio}) does not terminate; the result is carried to 28 significant digits (first at this row; every line says so in its steps)"),
+                format!("converting {from} into {to} (× {ratio}) does not terminate; the result is rounded to 28 decimal places (first at this row; every line says so in its steps)"),
             ));
         }
         out

@@ -62,7 +62,7 @@ codes! {
     MissingGwp => "missing-gwp", "a gas has no GWP in the chosen set";
     GwpBasisMismatch => "gwp-basis-mismatch", "a CO2e factor was published with another GWP set than the inventory's";
     UnverifiedFactor => "unverified-factor", "a factor's figure is not yet confirmed in its primary source";
-    InexactConversion => "inexact-conversion", "a unit conversion does not terminate and was carried to 28 significant digits";
+    InexactConversion => "inexact-conversion", "a unit conversion does not terminate and was rounded to 28 decimal places";
     Overflow => "overflow", "a figure is too large to compute exactly";
 }
 

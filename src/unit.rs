@@ -6,8 +6,8 @@
 //!
 //! Conversion ratios are exact definitions (the international pound, the US gallon, the IT
 //! British thermal unit, the Chinese tonne of coal equivalent of GB/T 2589). Multiplying by a
-//! ratio is exact; dividing by one may not terminate, and is then carried to rust_decimal's 28
-//! significant digits and reported as inexact in the lineage.
+//! ratio is exact; dividing by one may not terminate, and is then rounded to rust_decimal's
+//! precision (at most 28 decimal places) and reported as inexact in the lineage.
 
 use std::fmt;
 use std::str::FromStr;
@@ -294,10 +294,9 @@ impl Unit {
         let numerator = value.checked_mul(from_base).ok_or(UnitError::Overflow)?;
         let converted = numerator.checked_div(to_base).ok_or(UnitError::Overflow)?;
         let ratio = from_base.checked_div(to_base).ok_or(UnitError::Overflow)?;
-        // Exact when multiplying back recovers the numerator to the last digit and the quotient
-        // did not run to the full 28 digits (where rust_decimal rounds).
-        let full_width = converted.mantissa().unsigned_abs() >= 10u128.pow(27);
-        let exact = !full_width && converted.checked_mul(to_base) == Some(numerator);
+        // Exact when converted × to == value × from holds in integers: rust_decimal rounds both
+        // the product and the quotient past 28 decimal places, so its own arithmetic cannot tell.
+        let exact = exactly_equal_products(converted, to_base, value, from_base);
         Ok(Converted { value: converted, ratio, exact })
     }
 }
@@ -343,6 +342,21 @@ between them needs the gas's temperature and pressure, which a unit cannot know.
 Two currencies never convert into each other: exchange rates are not units.\n",
     );
     o
+}
+
+/// Whether a × b == c × d exactly, computed on the integer mantissas. Anything that does not fit
+/// in 128 bits counts as not equal: the caller then reports the conversion as inexact, the safe
+/// side.
+fn exactly_equal_products(a: Decimal, b: Decimal, c: Decimal, d: Decimal) -> bool {
+    let side = |x: Decimal, y: Decimal| Some((x.mantissa().checked_mul(y.mantissa())?, x.scale() + y.scale()));
+    let (Some((left, ls)), Some((right, rs))) = (side(a, b), side(c, d)) else { return false };
+    let align = |v: i128, by: u32| 10i128.checked_pow(by).and_then(|p| v.checked_mul(p));
+    let (left, right) = match ls.cmp(&rs) {
+        std::cmp::Ordering::Less => (align(left, rs - ls), Some(right)),
+        std::cmp::Ordering::Greater => (Some(left), align(right, ls - rs)),
+        std::cmp::Ordering::Equal => (Some(left), Some(right)),
+    };
+    matches!((left, right), (Some(l), Some(r)) if l == r)
 }
 
 fn parse_money(t: &str) -> Option<Unit> {
