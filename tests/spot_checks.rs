@@ -29,7 +29,9 @@ fn field(f: &Factor, name: &str) -> Option<Decimal> {
         },
         "biogenic_co2_kg" => f.biogenic_co2_kg,
         "other_gas_kg" => match &f.method {
-            Method::PerGas { gases, .. } => gases.iter().find(|(s, _)| !matches!(s, Species::Gas(Gas::Co2 | Gas::Ch4 | Gas::N2o))).map(|(_, v)| *v),
+            Method::PerGas { gases, .. } => {
+                gases.iter().find(|(s, _)| !matches!(s, Species::Gas(Gas::Co2 | Gas::Ch4 | Gas::N2o))).map(|(_, v)| *v)
+            }
             Method::Co2e { .. } => None,
         },
         "ncv_gj_per_unit" => f.ncv_gj_per_unit,
