@@ -23,6 +23,7 @@ pub mod pipeline;
 pub mod region;
 pub mod report;
 pub mod unit;
+pub mod workbook;
 
 /// The engine version recorded in every report.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -90,7 +90,7 @@ pub struct Unresolved {
     pub candidates: Vec<String>,
 }
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct FactorLibrary {
     pub gwp: GwpTable,
     datasets: Vec<DatasetInfo>,

@@ -197,11 +197,10 @@ impl Filters {
 }
 
 /// Factors that pass `filters` and whose id, activity, name, region, dataset, source or gases
-/// contain every word of `text` (case-insensitive).
-pub fn search(lib: &FactorLibrary, text: &str, filters: &Filters, format: Format) -> String {
+/// contain every word of `text` (case-insensitive), in library order.
+pub fn matching<'a>(lib: &'a FactorLibrary, text: &str, filters: &Filters) -> Vec<&'a Factor> {
     let words: Vec<String> = text.split_whitespace().map(str::to_lowercase).collect();
-    let hits: Vec<&Factor> = lib
-        .factors()
+    lib.factors()
         .iter()
         .filter(|f| filters.admit(f, &lib.gwp))
         .filter(|f| {
@@ -219,7 +218,12 @@ pub fn search(lib: &FactorLibrary, text: &str, filters: &Filters, format: Format
             .to_lowercase();
             words.iter().all(|w| hay.contains(w.as_str()))
         })
-        .collect();
+        .collect()
+}
+
+/// [`matching`] factors, listed.
+pub fn search(lib: &FactorLibrary, text: &str, filters: &Filters, format: Format) -> String {
+    let hits = matching(lib, text, filters);
     match format {
         Format::Json => to_json(&hits.iter().map(|f| factor_json(lib, f)).collect::<Vec<_>>()),
         _ => {
@@ -260,25 +264,34 @@ pub fn show(lib: &FactorLibrary, f: &Factor, format: Format) -> String {
     }
 }
 
+/// A JSON value as (dotted path, text) pairs, leaving out nulls.
+pub fn flatten_fields(v: &serde_json::Value) -> Vec<(String, String)> {
+    fn walk(out: &mut Vec<(String, String)>, prefix: &str, v: &serde_json::Value) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, v) in m {
+                    let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                    walk(out, &key, v);
+                }
+            }
+            serde_json::Value::Null => {}
+            serde_json::Value::String(s) => out.push((prefix.to_string(), s.clone())),
+            serde_json::Value::Array(a) => {
+                for (i, v) in a.iter().enumerate() {
+                    walk(out, &format!("{prefix}[{i}]"), v);
+                }
+            }
+            other => out.push((prefix.to_string(), other.to_string())),
+        }
+    }
+    let mut out = Vec::new();
+    walk(&mut out, "", v);
+    out
+}
+
 fn flatten(o: &mut String, prefix: &str, v: &serde_json::Value) {
-    match v {
-        serde_json::Value::Object(m) => {
-            for (k, v) in m {
-                let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
-                flatten(o, &key, v);
-            }
-        }
-        serde_json::Value::Null => {}
-        serde_json::Value::String(s) => {
-            let _ = writeln!(o, "{prefix:<28} {s}");
-        }
-        serde_json::Value::Array(a) => {
-            for (i, v) in a.iter().enumerate() {
-                flatten(o, &format!("{prefix}[{i}]"), v);
-            }
-        }
-        other => {
-            let _ = writeln!(o, "{prefix:<28} {other}");
-        }
+    let _ = prefix;
+    for (k, v) in flatten_fields(v) {
+        let _ = writeln!(o, "{k:<28} {v}");
     }
 }

@@ -1,0 +1,296 @@
+//! The wire types of the app's commands: what crosses IPC. TypeScript declarations are generated
+//! from these (`ui/src/lib/bindings.ts`; a test fails when they drift). Decimals cross as
+//! strings, never as JavaScript numbers; ids are 32-bit so they fit a JavaScript number.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// The one error type of every command. The UI switches on `code`, never on `message`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AppError {
+    pub code: ErrorCode,
+    pub message: String,
+    /// Located problems, e.g. one per invalid cell of an activity row.
+    pub details: Vec<FieldError>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The input was read and found wrong; `details` says where.
+    Validation,
+    NotFound,
+    /// The request conflicts with the current state (e.g. setup not done yet).
+    Conflict,
+    /// The record is locked (verified periods; a later issue).
+    Locked,
+    Io,
+    Internal,
+}
+
+/// One problem at one field.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FieldError {
+    /// The field (an activity column name such as `quantity` or `unit`), or "" for the whole row.
+    pub field: String,
+    /// The diagnostic code (`malformed-number`, `unit-mismatch`, …).
+    pub code: String,
+    pub message: String,
+    pub severity: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum Consolidation {
+    OperationalControl,
+    FinancialControl,
+    EquityShare,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub enum GwpSetId {
+    AR4,
+    AR5,
+    AR6,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    En,
+    Zh,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SetupInput {
+    pub name: String,
+    pub reporting_year: i32,
+    pub consolidation: Consolidation,
+    pub gwp_set: GwpSetId,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Settings {
+    pub language: Language,
+}
+
+/// An activity row as typed in the grid; every field is text until validated.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ActivityDraft {
+    pub facility: String,
+    pub period_start: String,
+    pub period_end: String,
+    pub activity: String,
+    pub quantity: String,
+    pub unit: String,
+    pub region: String,
+    /// An explicit factor id, or "".
+    pub factor: String,
+    pub evidence: String,
+}
+
+/// A stored activity row.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ActivityRow {
+    pub id: u32,
+    pub draft: ActivityDraft,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Session {
+    /// `None` until the guided setup is done.
+    pub organisation: Option<SetupInput>,
+    pub activities: Vec<ActivityRow>,
+}
+
+/// An activity type of the factor library, for the grid's picker.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ActivityType {
+    pub activity: String,
+    /// The units its factors are per, e.g. ["kWh"] or ["t", "GJ"].
+    pub units: Vec<String>,
+    /// Regions its factors cover.
+    pub regions: Vec<String>,
+    pub scope: u8,
+}
+
+/// Totals in tonnes CO2e, as decimal strings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Totals {
+    pub scope1: String,
+    pub scope2_location: String,
+    pub scope2_market: String,
+    pub scope3: String,
+    pub biogenic_co2: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FacilityTotals {
+    pub facility: String,
+    pub totals: Totals,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CategoryTotal {
+    pub category: u8,
+    pub co2e_t: String,
+}
+
+/// One computed line and the factor behind it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DashboardLine {
+    pub id: u32,
+    pub facility: String,
+    pub activity: String,
+    pub scope: u8,
+    pub factor_id: String,
+    pub dataset: String,
+    pub edition: String,
+    pub selected_by: String,
+    pub verified: bool,
+    pub co2e_t: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct UnresolvedRow {
+    pub id: u32,
+    pub activity: String,
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Dashboard {
+    pub gwp_set: GwpSetId,
+    pub complete: bool,
+    pub totals: Totals,
+    pub scope2_market_basis: String,
+    pub by_facility: Vec<FacilityTotals>,
+    pub by_scope3_category: Vec<CategoryTotal>,
+    pub lines: Vec<DashboardLine>,
+    pub unresolved: Vec<UnresolvedRow>,
+    /// Warnings about factors used (unverified figures, GWP basis).
+    pub notes: Vec<FieldError>,
+}
+
+/// Filters for the factor browser; empty strings match everything.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FactorQuery {
+    pub text: String,
+    pub dataset: String,
+    pub edition: String,
+    pub region: String,
+    pub gas: String,
+    /// 0 for any scope.
+    pub scope: u8,
+    /// At most this many results (0: no limit).
+    pub limit: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FactorSummary {
+    pub id: String,
+    pub activity: String,
+    pub name: String,
+    pub scope: u8,
+    pub category: String,
+    pub unit: String,
+    pub region: String,
+    pub gases: Vec<String>,
+    pub dataset: String,
+    pub edition: String,
+    pub verified: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FactorSearchResult {
+    /// How many factors match in all (the list may be cut at `limit`).
+    pub total: u32,
+    pub factors: Vec<FactorSummary>,
+}
+
+/// A label and a value of a factor's provenance, in display order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Field {
+    pub label: String,
+    pub value: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FactorDetail {
+    pub summary: FactorSummary,
+    /// Every figure and provenance field, flattened: `figures.co2e_kg`, `dataset.licence`, …
+    pub fields: Vec<Field>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DatasetInfo {
+    pub id: String,
+    pub edition: String,
+    pub title: String,
+    pub publisher: String,
+    pub region: String,
+    pub licence: String,
+    pub factors: u32,
+    pub shipped: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct UserFactorsResult {
+    pub file: String,
+    pub factors_added: u32,
+    /// Every problem found, located by row and column; with any error nothing was added.
+    pub problems: Vec<FieldErrorAt>,
+}
+
+/// A problem at a row and column of a file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FieldErrorAt {
+    pub row: u32,
+    pub field: String,
+    pub code: String,
+    pub message: String,
+    pub severity: String,
+}
+
+/// Every declaration of this module, as the TypeScript file the UI imports.
+pub fn typescript_bindings() -> String {
+    let cfg = ts_rs::Config::new().with_large_int("number");
+    let decls = [
+        AppError::decl(&cfg),
+        ErrorCode::decl(&cfg),
+        FieldError::decl(&cfg),
+        Consolidation::decl(&cfg),
+        GwpSetId::decl(&cfg),
+        Language::decl(&cfg),
+        SetupInput::decl(&cfg),
+        Settings::decl(&cfg),
+        ActivityDraft::decl(&cfg),
+        ActivityRow::decl(&cfg),
+        Session::decl(&cfg),
+        ActivityType::decl(&cfg),
+        Totals::decl(&cfg),
+        FacilityTotals::decl(&cfg),
+        CategoryTotal::decl(&cfg),
+        DashboardLine::decl(&cfg),
+        UnresolvedRow::decl(&cfg),
+        Dashboard::decl(&cfg),
+        FactorQuery::decl(&cfg),
+        FactorSummary::decl(&cfg),
+        FactorSearchResult::decl(&cfg),
+        Field::decl(&cfg),
+        FactorDetail::decl(&cfg),
+        DatasetInfo::decl(&cfg),
+        UserFactorsResult::decl(&cfg),
+        FieldErrorAt::decl(&cfg),
+    ];
+    let mut out = String::from(
+        "// Generated from src-tauri/src/api.rs by `UPDATE_BINDINGS=1 cargo test -p scopebook-app`.\n// Do not edit: change the Rust types and regenerate. A test fails when this file drifts.\n\n",
+    );
+    for d in decls {
+        out.push_str("export ");
+        out.push_str(d.trim());
+        out.push_str("\n\n");
+    }
+    out
+}

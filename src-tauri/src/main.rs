@@ -1,0 +1,6 @@
+// Keep a console window from opening beside the app on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+fn main() {
+    scopebook_app::run();
+}
