@@ -258,7 +258,9 @@ pub fn show(lib: &FactorLibrary, f: &Factor, format: Format) -> String {
         Format::Json => to_json(&v),
         _ => {
             let mut o = String::new();
-            flatten(&mut o, "", &v);
+            for (k, v) in flatten_fields(&v) {
+                let _ = writeln!(o, "{k:<28} {v}");
+            }
             o
         }
     }
@@ -289,9 +291,4 @@ pub fn flatten_fields(v: &serde_json::Value) -> Vec<(String, String)> {
     out
 }
 
-fn flatten(o: &mut String, prefix: &str, v: &serde_json::Value) {
-    let _ = prefix;
-    for (k, v) in flatten_fields(v) {
-        let _ = writeln!(o, "{k:<28} {v}");
-    }
-}
+
