@@ -1,0 +1,28 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from 'vite';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { frozenPrototypeSafe } from './vite-plugins/frozen-prototype';
+
+// The Tauri shell serves ui/dist through its custom protocol with a strict CSP
+// (script-src 'self', no eval, no inline scripts): relative asset URLs, no CDN, no remote fonts.
+export default defineConfig({
+  base: './',
+  plugins: [frozenPrototypeSafe(), svelte()],
+  clearScreen: false,
+  server: {
+    port: 5173,
+    strictPort: true,
+  },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2021',
+    // One small bundle is loaded from disk; ECharts alone is ~half of it, so don't warn about it.
+    chunkSizeWarningLimit: 1024,
+    modulePreload: { polyfill: false },
+  },
+  test: {
+    include: ['src/**/*.test.ts', 'vite-plugins/**/*.test.ts'],
+    environment: 'node',
+  },
+});
