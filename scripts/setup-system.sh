@@ -1,0 +1,78 @@
+# Shared set-up of scripts/run.sh and scripts/test.sh: sourced, not run.
+#
+# - scopebook_require_cargo: cargo must be there (Rust is not installed for you).
+# - scopebook_ensure_packages PKG...: installs the Debian packages that are missing. As root it
+#   runs `apt-get update` once, then `apt-get install`; otherwise it prints the exact command
+#   and exits 2.
+# - scopebook_build_ui: Node.js >= 20.19 must be there; runs `npm ci` in ui/ when node_modules
+#   is missing or ui/package-lock.json changed since the last `npm ci`, then `npm run build`
+#   (into ui/dist, which the app embeds).
+
+# What building and running the desktop app needs (Tauri 2 on Debian 12).
+SCOPEBOOK_APP_PACKAGES=(build-essential pkg-config file libwebkit2gtk-4.1-dev librsvg2-dev libssl-dev
+  libxdo-dev libayatana-appindicator3-dev)
+# What the real-window tests add: a virtual display, WebKit's WebDriver, a session bus and the
+# accessibility bus WebKit talks to, and a CJK font for the Chinese screens.
+SCOPEBOOK_TEST_PACKAGES=(xvfb xauth webkit2gtk-driver dbus-x11 at-spi2-core fonts-noto-cjk)
+
+scopebook_require_cargo() {
+  if ! command -v cargo >/dev/null 2>&1; then
+    echo "$0: cargo is not installed; install Rust (https://rustup.rs) and run again" >&2
+    exit 2
+  fi
+}
+
+scopebook_ensure_packages() {
+  local missing=() p
+  for p in "$@"; do
+    if ! dpkg -s "$p" 2>/dev/null | grep -q '^Status: install ok installed'; then
+      missing+=("$p")
+    fi
+  done
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "$0: these Debian packages (or your system's equivalents) are missing: ${missing[*]}" >&2
+    exit 2
+  fi
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "$0: missing system packages. Install them with:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    exit 2
+  fi
+  echo "== installing system packages: ${missing[*]}"
+  if [ -z "${SCOPEBOOK_APT_UPDATED:-}" ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -q
+    SCOPEBOOK_APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+scopebook_require_node() {
+  local version
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    echo "$0: Node.js >= 20.19 with npm is needed to build the UI (ui/); install it and run again" >&2
+    exit 2
+  fi
+  version=$(node -p 'process.versions.node')
+  if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)'; then
+    echo "$0: Node.js $version is too old for the UI's Vite; install Node.js >= 20.19 and run again" >&2
+    exit 2
+  fi
+}
+
+scopebook_build_ui() {
+  scopebook_require_node
+  if [ ! -f ui/package-lock.json ]; then
+    echo "$0: ui/package-lock.json is missing; the UI's dependencies cannot be installed reproducibly" >&2
+    exit 1
+  fi
+  local stamp=ui/node_modules/.scopebook-package-lock.sha256 want
+  want=$(sha256sum ui/package-lock.json | cut -d' ' -f1)
+  if [ ! -d ui/node_modules ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    echo "== UI dependencies (npm ci)"
+    (cd ui && npm ci --no-audit --no-fund)
+    echo "$want" >"$stamp"
+  fi
+  echo "== UI build"
+  (cd ui && npm run build --silent)
+}
