@@ -661,6 +661,29 @@ impl Inventory {
         out
     }
 
+    /// Replace every row number (of lines, unresolved lines, diagnostics and the notes on
+    /// inexact conversions) by `f(row)`. Used when the rows were read from an export of stored
+    /// records, so that each `row` becomes the record's id.
+    pub fn renumber_rows(&mut self, f: impl Fn(u64) -> u64) {
+        for l in &mut self.lines {
+            l.activity.row = f(l.activity.row);
+        }
+        for u in &mut self.unresolved {
+            u.activity.row = f(u.activity.row);
+            if let Some(r) = u.diagnostic.location.row.as_mut() {
+                *r = f(*r);
+            }
+        }
+        for d in &mut self.diagnostics {
+            if let Some(r) = d.location.row.as_mut() {
+                *r = f(*r);
+            }
+        }
+        for v in self.inexact.values_mut() {
+            v.0 = f(v.0);
+        }
+    }
+
     pub fn used_factor_count(&self) -> usize {
         self.used_factors.len()
     }

@@ -64,6 +64,17 @@ codes! {
     UnverifiedFactor => "unverified-factor", "a factor's figure is not yet confirmed in its primary source";
     InexactConversion => "inexact-conversion", "a unit conversion does not terminate and was rounded to 28 decimal places";
     Overflow => "overflow", "a figure is too large to compute exactly";
+    NotAScopebookDatabase => "not-a-scopebook-database", "a file is not a Scopebook database (another program's file, or not SQLite at all)";
+    NewerSchema => "newer-schema", "a database was written by a newer version of Scopebook than this one";
+    DatabaseExists => "database-exists", "a command would overwrite an existing file";
+    DatabaseError => "database-error", "the database could not be read or written (damaged file, busy, or disk error)";
+    UnknownRecord => "unknown-record", "a facility, period or record named in a command does not exist";
+    PeriodOverlap => "period-overlap", "a reporting period repeats a year or overlaps another period";
+    PeriodLocked => "period-locked", "a change to a locked period (corrections are restatements)";
+    InvalidState => "invalid-state", "an action does not fit the state of its period or record";
+    AuditChainBroken => "audit-chain-broken", "an audit-log entry is missing, or does not match its hash or its predecessor";
+    AuditDataMismatch => "audit-data-mismatch", "the stored data differs from what the audit log records";
+    SnapshotMismatch => "snapshot-mismatch", "a locked period's fresh calculation differs from the snapshot taken when it was locked";
 }
 
 impl fmt::Display for Code {

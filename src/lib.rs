@@ -22,6 +22,7 @@ pub mod period;
 pub mod pipeline;
 pub mod region;
 pub mod report;
+pub mod store;
 pub mod unit;
 pub mod workbook;
 

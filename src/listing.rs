@@ -290,5 +290,3 @@ pub fn flatten_fields(v: &serde_json::Value) -> Vec<(String, String)> {
     walk(&mut out, "", v);
     out
 }
-
-

@@ -11,6 +11,7 @@ use scopebook::diagnostic::{Code, Diagnostic, Location};
 use scopebook::gas::GwpSet;
 use scopebook::library::FactorLibrary;
 use scopebook::report::{self, DatasetUsed, InputFile, Inputs, Report, Rounding};
+use scopebook::store::{self, ActivityInput, EvidenceFile, Store, StoreError};
 
 #[derive(Parser)]
 #[command(name = "scopebook", version, about = "Exact, auditable greenhouse-gas inventories")]
@@ -30,9 +31,403 @@ enum Command {
         #[command(subcommand)]
         command: FactorsCommand,
     },
+    /// Create an organisation's inventory file (an SQLite database).
+    Init(InitArgs),
+    /// Legal entities and facilities of the organisation.
+    Facility {
+        #[command(subcommand)]
+        command: FacilityCommand,
+    },
+    /// Reporting periods: add, review, lock (with a snapshot of the calculation), list.
+    Period {
+        #[command(subcommand)]
+        command: PeriodCommand,
+    },
+    /// Activity records of a period.
+    Activity {
+        #[command(subcommand)]
+        command: Box<ActivityCommand>,
+    },
+    /// The audit log: list it, or verify its hash chain against the data.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Copy the database to a new file with SQLite's online backup, and check the copy.
+    Backup {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The backup file to write (must not exist).
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+    },
+    /// Replace (or create) a database from a backup, after checking the backup completely.
+    Restore {
+        /// The backup file.
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(clap::Args)]
+struct DbArgs {
+    /// The organisation's inventory file.
+    #[arg(long, value_name = "FILE")]
+    db: PathBuf,
+    /// Your name for the audit log (default: $USER, else $USERNAME, else "unknown").
+    #[arg(long)]
+    user: Option<String>,
+}
+
+impl DbArgs {
+    fn user(&self) -> String {
+        self.user.clone().map(|u| u.trim().to_string()).filter(|u| !u.is_empty()).unwrap_or_else(store::default_user)
+    }
+
+    fn open(&self) -> Result<Store, ExitCode> {
+        Store::open(&self.db, &self.user()).map_err(|e| fail(&e))
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum ConsolidationArg {
+    OperationalControl,
+    FinancialControl,
+    EquityShare,
+}
+
+#[derive(clap::Args)]
+struct InitArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// The organisation's name.
+    #[arg(long)]
+    name: String,
+    /// How the organisational boundary is drawn (GHG Protocol, chapter 3).
+    #[arg(long, value_enum)]
+    consolidation: ConsolidationArg,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum StoreFormat {
+    Table,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum KindArg {
+    Facility,
+    LegalEntity,
+}
+
+#[derive(Subcommand)]
+enum FacilityCommand {
+    /// Add a legal entity or facility.
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        /// A short unique code, used in activity records.
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// Country or province code (ISO 3166, e.g. CN-JS), used to find location factors.
+        #[arg(long)]
+        region: String,
+        /// The grid region, e.g. CN-GRID-EAST.
+        #[arg(long = "grid-region")]
+        grid_region: Option<String>,
+        #[arg(long, value_enum, default_value = "facility")]
+        kind: KindArg,
+        /// The code of the legal entity or facility this one belongs to.
+        #[arg(long)]
+        parent: Option<String>,
+        /// The organisation's equity share in percent, 0 to 100 (default 100).
+        #[arg(long = "equity-share", value_name = "PCT")]
+        equity_share: Option<String>,
+        /// The organisation does not have operational control.
+        #[arg(long = "no-operational-control")]
+        no_operational_control: bool,
+        /// The organisation does not have financial control.
+        #[arg(long = "no-financial-control")]
+        no_financial_control: bool,
+        /// Covered by an emissions-trading scheme.
+        #[arg(long)]
+        ets: bool,
+    },
+    /// List the legal entities and facilities.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long, value_enum, default_value = "table")]
+        format: StoreFormat,
+    },
+}
+
+#[derive(Subcommand)]
+enum PeriodCommand {
+    /// Add a reporting period (by default the calendar year).
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        year: i32,
+        /// First day, if not 1 January (YYYY-MM-DD).
+        #[arg(long)]
+        start: Option<String>,
+        /// Last day, if not 31 December (YYYY-MM-DD).
+        #[arg(long)]
+        end: Option<String>,
+        #[arg(long, value_enum, default_value = "ar5")]
+        gwp: Gwp,
+        /// The period is the base year.
+        #[arg(long = "base-year")]
+        base_year: bool,
+        /// Use only this edition of a dataset, e.g. cn-mee-nbs-grid=2022; may be repeated.
+        #[arg(long = "pin", value_name = "DATASET=EDITION")]
+        pins: Vec<String>,
+    },
+    /// Change the dataset editions a period uses (each record must still find its factor).
+    Pin {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        year: i32,
+        /// The complete new set of pins; none means every edition may be used.
+        #[arg(long = "pin", value_name = "DATASET=EDITION")]
+        pins: Vec<String>,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Open → in review.
+    Review {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        year: i32,
+    },
+    /// In review → open.
+    Reopen {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        year: i32,
+    },
+    /// Lock a period and store a snapshot of its calculation; later corrections are restatements.
+    Lock {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        year: i32,
+    },
+    /// List the periods.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long, value_enum, default_value = "table")]
+        format: StoreFormat,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum QualityArg {
+    Measured,
+    Calculated,
+    Estimated,
+}
+
+impl QualityArg {
+    fn as_str(self) -> &'static str {
+        match self {
+            QualityArg::Measured => "measured",
+            QualityArg::Calculated => "calculated",
+            QualityArg::Estimated => "estimated",
+        }
+    }
+}
+
+/// The fields of an activity record; for `edit` and `restate` each one given replaces the
+/// record's value.
+#[derive(clap::Args)]
+struct ActivityFields {
+    /// The facility's code.
+    #[arg(long)]
+    facility: Option<String>,
+    /// The activity type, e.g. grid_electricity, natural_gas.
+    #[arg(long)]
+    activity: Option<String>,
+    #[arg(long)]
+    quantity: Option<String>,
+    #[arg(long)]
+    unit: Option<String>,
+    /// First day of the activity (YYYY-MM-DD).
+    #[arg(long)]
+    start: Option<String>,
+    /// Last day of the activity (YYYY-MM-DD).
+    #[arg(long)]
+    end: Option<String>,
+    /// An explicit factor id.
+    #[arg(long)]
+    factor: Option<String>,
+    /// Region for factor selection (default: the facility's region).
+    #[arg(long)]
+    region: Option<String>,
+    #[arg(long = "scope3-category")]
+    scope3_category: Option<String>,
+    #[arg(long)]
+    supplier: Option<String>,
+    /// A document number or other reference.
+    #[arg(long)]
+    evidence: Option<String>,
+    /// A file attached as evidence: its name and SHA-256 are stored.
+    #[arg(long = "evidence-file", value_name = "PATH")]
+    evidence_file: Option<PathBuf>,
+    #[arg(long = "meter")]
+    meter_id: Option<String>,
+    #[arg(long, value_enum)]
+    quality: Option<QualityArg>,
+    #[arg(long)]
+    note: Option<String>,
+}
+
+impl ActivityFields {
+    /// Apply the given fields to `input`.
+    fn apply(&self, input: &mut ActivityInput) -> Result<(), ExitCode> {
+        let set = |target: &mut String, v: &Option<String>| {
+            if let Some(v) = v {
+                target.clone_from(v);
+            }
+        };
+        set(&mut input.facility, &self.facility);
+        set(&mut input.activity, &self.activity);
+        set(&mut input.quantity, &self.quantity);
+        set(&mut input.unit, &self.unit);
+        set(&mut input.start, &self.start);
+        set(&mut input.end, &self.end);
+        let set_opt = |target: &mut Option<String>, v: &Option<String>| {
+            if let Some(v) = v {
+                *target = Some(v.clone()).filter(|v| !v.trim().is_empty());
+            }
+        };
+        set_opt(&mut input.factor, &self.factor);
+        set_opt(&mut input.region, &self.region);
+        set_opt(&mut input.scope3_category, &self.scope3_category);
+        set_opt(&mut input.supplier, &self.supplier);
+        set_opt(&mut input.evidence, &self.evidence);
+        set_opt(&mut input.meter_id, &self.meter_id);
+        set_opt(&mut input.note, &self.note);
+        if let Some(q) = self.quality {
+            input.data_quality = Some(q.as_str().to_string());
+        }
+        if let Some(path) = &self.evidence_file {
+            let bytes = read(path).map_err(|d| {
+                print_diagnostics(&[d]);
+                ExitCode::from(1)
+            })?;
+            let name =
+                path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+            input.evidence_file = Some(EvidenceFile { name, sha256: scopebook::dataset::sha256_hex(&bytes) });
+        }
+        Ok(())
+    }
+}
+
+#[derive(Subcommand)]
+enum ActivityCommand {
+    /// Add a record, checked exactly as `scopebook calc` checks a row.
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        period: i32,
+        #[command(flatten)]
+        fields: ActivityFields,
+    },
+    /// Change a record of an open or in-review period.
+    Edit {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        id: i64,
+        #[command(flatten)]
+        fields: ActivityFields,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Delete a record of an open or in-review period (the audit log keeps it).
+    Delete {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        id: i64,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Correct a record of a locked period: the original is kept, superseded by a new record.
+    Restate {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        id: i64,
+        #[command(flatten)]
+        fields: ActivityFields,
+        /// Why the record is restated (required).
+        #[arg(long)]
+        reason: String,
+    },
+    /// List a period's records.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        period: i32,
+        /// Include superseded (restated) records.
+        #[arg(long)]
+        all: bool,
+        #[arg(long, value_enum, default_value = "table")]
+        format: StoreFormat,
+    },
+    /// Write a period's current records as an activity file (`scopebook calc` input).
+    Export {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        period: i32,
+    },
+    /// The audit history of one record.
+    History {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        id: i64,
+        #[arg(long, value_enum, default_value = "table")]
+        format: StoreFormat,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// The audit log, oldest first.
+    Log {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long, value_enum, default_value = "table")]
+        format: StoreFormat,
+    },
+    /// Check the file's integrity, walk the hash chain and replay it against the data.
+    Verify {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The head hash noted at an earlier verification: fail unless the chain still
+        /// contains it (detects a log rewritten from an earlier point).
+        #[arg(long, value_name = "HASH")]
+        expect_head: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Gwp {
     Ar4,
     Ar5,
@@ -67,7 +462,14 @@ enum ListFormat {
 struct CalcArgs {
     /// Activity file: facility, period_start, period_end, activity, quantity, unit, and optional
     /// factor, region, scope3_category, evidence, note.
-    activities: PathBuf,
+    #[arg(required_unless_present = "db", conflicts_with = "db")]
+    activities: Option<PathBuf>,
+    /// Calculate a period of an inventory file instead (with its own GWP set and editions).
+    #[arg(long, value_name = "FILE", requires = "period", conflicts_with_all = ["factors", "pins", "gwp"])]
+    db: Option<PathBuf>,
+    /// The period to calculate, with --db.
+    #[arg(long, value_name = "YEAR", requires = "db")]
+    period: Option<i32>,
     /// A factor file in the user format, or a user dataset folder (dataset.toml + factors);
     /// may be given several times. Its factors rank above shipped ones.
     #[arg(long = "factors", value_name = "FILE|DIR")]
@@ -174,6 +576,13 @@ fn main() -> ExitCode {
         Command::Calc(args) => calc(lib, &args),
         Command::EditionDiff(args) => edition_diff(lib, &args),
         Command::Factors { command } => factors(lib, command),
+        Command::Init(args) => init(&args),
+        Command::Facility { command } => facility(command),
+        Command::Period { command } => period(&lib, command),
+        Command::Activity { command } => activity(&lib, *command),
+        Command::Audit { command } => audit(command),
+        Command::Backup { db, to } => backup(&db, &to),
+        Command::Restore { from, db } => restore(&from, &db),
     }
 }
 
@@ -258,8 +667,11 @@ fn calc(mut lib: FactorLibrary, args: &CalcArgs) -> ExitCode {
         eprintln!("scopebook: {e}");
         return ExitCode::from(2);
     }
-    let name = args.activities.display().to_string();
-    let bytes = match read(&args.activities) {
+    let (Some(activities), None) = (&args.activities, &args.db) else {
+        return calc_db(&lib, args);
+    };
+    let name = activities.display().to_string();
+    let bytes = match read(activities) {
         Ok(b) => b,
         Err(d) => {
             diags.push(d);
@@ -393,5 +805,493 @@ fn listing_format(f: ListFormat) -> scopebook::listing::Format {
         ListFormat::Table => scopebook::listing::Format::Table,
         ListFormat::Json => scopebook::listing::Format::Json,
         ListFormat::Markdown => scopebook::listing::Format::Markdown,
+    }
+}
+
+// ---- the inventory file (`--db`) ----
+
+/// Print a store error's diagnostics; status 1.
+fn fail(e: &StoreError) -> ExitCode {
+    print_diagnostics(&e.diagnostics);
+    ExitCode::from(1)
+}
+
+fn done(result: Result<String, StoreError>) -> ExitCode {
+    match result {
+        Ok(text) => out(&text),
+        Err(e) => fail(&e),
+    }
+}
+
+fn json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string_pretty(value).map(|s| s + "\n").unwrap_or_default()
+}
+
+/// `--pin DATASET=EDITION` arguments as a map; a malformed one is a usage error.
+fn parse_pins(pins: &[String]) -> Result<std::collections::BTreeMap<String, String>, ExitCode> {
+    let mut map = std::collections::BTreeMap::new();
+    for pin in pins {
+        let Some((id, edition)) = pin.split_once('=') else {
+            eprintln!("scopebook: --pin takes DATASET=EDITION, found '{pin}'");
+            return Err(ExitCode::from(2));
+        };
+        map.insert(id.trim().to_string(), edition.trim().to_string());
+    }
+    Ok(map)
+}
+
+/// A plain text table: a header row and aligned columns.
+fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for r in rows {
+        for (w, c) in widths.iter_mut().zip(r) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let mut o = String::new();
+    let line = |cells: &mut dyn Iterator<Item = &str>, o: &mut String| {
+        let mut parts = Vec::new();
+        for (c, w) in cells.zip(&widths) {
+            let pad = w.saturating_sub(c.chars().count());
+            parts.push(format!("{c}{}", " ".repeat(pad)));
+        }
+        o.push_str(parts.join("  ").trim_end());
+        o.push('\n');
+    };
+    line(&mut header.iter().copied(), &mut o);
+    for r in rows {
+        line(&mut r.iter().map(String::as_str), &mut o);
+    }
+    o
+}
+
+fn or_dash(v: &Option<String>) -> String {
+    v.clone().unwrap_or_else(|| "-".to_string())
+}
+
+fn init(args: &InitArgs) -> ExitCode {
+    let consolidation = match args.consolidation {
+        ConsolidationArg::OperationalControl => store::Consolidation::OperationalControl,
+        ConsolidationArg::FinancialControl => store::Consolidation::FinancialControl,
+        ConsolidationArg::EquityShare => store::Consolidation::EquityShare,
+    };
+    let org = store::NewOrganisation { name: args.name.clone(), consolidation };
+    done(Store::create(&args.db.db, &org, &args.db.user()).map(|_| {
+        format!("created {} for {} ({})\n", args.db.db.display(), org.name.trim(), consolidation_text(consolidation))
+    }))
+}
+
+fn consolidation_text(c: store::Consolidation) -> &'static str {
+    match c {
+        store::Consolidation::OperationalControl => "operational control",
+        store::Consolidation::FinancialControl => "financial control",
+        store::Consolidation::EquityShare => "equity share",
+    }
+}
+
+fn facility(command: FacilityCommand) -> ExitCode {
+    match command {
+        FacilityCommand::Add {
+            db,
+            code,
+            name,
+            region,
+            grid_region,
+            kind,
+            parent,
+            equity_share,
+            no_operational_control,
+            no_financial_control,
+            ets,
+        } => {
+            let mut s = match db.open() {
+                Ok(s) => s,
+                Err(c) => return c,
+            };
+            let f = store::NewFacility {
+                code,
+                name,
+                kind: match kind {
+                    KindArg::Facility => store::FacilityKind::Facility,
+                    KindArg::LegalEntity => store::FacilityKind::LegalEntity,
+                },
+                parent,
+                equity_share,
+                operational_control: !no_operational_control,
+                financial_control: !no_financial_control,
+                region,
+                grid_region,
+                ets_covered: ets,
+            };
+            done(
+                s.add_facility(&f).map(|f| format!("added {} {} ({}, id {})\n", f.kind.as_str(), f.code, f.name, f.id)),
+            )
+        }
+        FacilityCommand::List { db, format } => {
+            let s = match db.open() {
+                Ok(s) => s,
+                Err(c) => return c,
+            };
+            done(s.facilities().map(|fs| match format {
+                StoreFormat::Json => json(&fs),
+                StoreFormat::Table => {
+                    let yes = |b: bool| if b { "yes" } else { "no" }.to_string();
+                    let rows: Vec<Vec<String>> = fs
+                        .iter()
+                        .map(|f| {
+                            vec![
+                                f.code.clone(),
+                                f.kind.as_str().to_string(),
+                                f.name.clone(),
+                                or_dash(&f.parent),
+                                f.equity_share.clone(),
+                                yes(f.operational_control),
+                                yes(f.financial_control),
+                                f.region.clone(),
+                                or_dash(&f.grid_region),
+                                yes(f.ets_covered),
+                            ]
+                        })
+                        .collect();
+                    table(
+                        &[
+                            "code",
+                            "kind",
+                            "name",
+                            "parent",
+                            "equity %",
+                            "op. control",
+                            "fin. control",
+                            "region",
+                            "grid",
+                            "ETS",
+                        ],
+                        &rows,
+                    )
+                }
+            }))
+        }
+    }
+}
+
+fn period_line(p: &store::ReportingPeriod) -> Vec<String> {
+    let pins: Vec<String> = p.pins.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    vec![
+        p.year.to_string(),
+        p.start.clone(),
+        p.end.clone(),
+        p.status.as_str().to_string(),
+        if p.base_year { "yes" } else { "no" }.to_string(),
+        p.gwp_set.to_string(),
+        if pins.is_empty() { "-".to_string() } else { pins.join(" ") },
+    ]
+}
+
+fn period(lib: &FactorLibrary, command: PeriodCommand) -> ExitCode {
+    match command {
+        PeriodCommand::Add { db, year, start, end, gwp, base_year, pins } => {
+            let pins = match parse_pins(&pins) {
+                Ok(p) => p,
+                Err(c) => return c,
+            };
+            let mut s = match db.open() {
+                Ok(s) => s,
+                Err(c) => return c,
+            };
+            let p = store::NewPeriod { year, start, end, base_year, gwp_set: GwpSet::from(gwp), pins };
+            done(s.add_period(lib, &p).map(|p| {
+                format!("added period {} ({}..{}, {}, {})\n", p.year, p.start, p.end, p.gwp_set, p.status.as_str())
+            }))
+        }
+        PeriodCommand::Pin { db, year, pins, reason } => {
+            let pins = match parse_pins(&pins) {
+                Ok(p) => p,
+                Err(c) => return c,
+            };
+            let mut s = match db.open() {
+                Ok(s) => s,
+                Err(c) => return c,
+            };
+            done(
+                s.set_pins(lib, year, &pins, reason.as_deref())
+                    .map(|p| format!("period {} now uses: {}\n", p.year, period_line(&p)[6])),
+            )
+        }
+        PeriodCommand::Review { db, year } => {
+            let mut s = match db.open() {
+                Ok(s) => s,
+                Err(c) => return c,
+            };
+            done(s.review_period(year).map(|p| format!("period {} is in review\n", p.year)))
+        }
+        PeriodCommand::Reopen { db, year } => {
+            let mut s = match db.open() {
+                Ok(s) => s,
+                Err(c) => return c,
+            };
+            done(s.reopen_period(year).map(|p| format!("period {} is open\n", p.year)))
+        }
+        PeriodCommand::Lock { db, year } => {
+            let mut s = match db.open() {
+                Ok(s) => s,
+                Err(c) => return c,
+            };
+            done(s.lock_period(lib, year).map(|snap| {
+                format!(
+                    "locked period {year}; snapshot {} stores the calculation (input sha256 {}, result sha256 {})\n",
+                    snap.id, snap.input_sha256, snap.result_sha256
+                )
+            }))
+        }
+        PeriodCommand::List { db, format } => {
+            let s = match db.open() {
+                Ok(s) => s,
+                Err(c) => return c,
+            };
+            done(s.periods().map(|ps| match format {
+                StoreFormat::Json => json(&ps),
+                StoreFormat::Table => table(
+                    &["year", "start", "end", "status", "base year", "GWP", "pins"],
+                    &ps.iter().map(period_line).collect::<Vec<_>>(),
+                ),
+            }))
+        }
+    }
+}
+
+fn activity_rows(records: &[store::ActivityRecord]) -> String {
+    let rows: Vec<Vec<String>> = records
+        .iter()
+        .map(|a| {
+            vec![
+                a.id.to_string(),
+                a.facility.clone(),
+                a.start.clone(),
+                a.end.clone(),
+                a.activity.clone(),
+                a.quantity.clone(),
+                a.unit.clone(),
+                or_dash(&a.factor),
+                or_dash(&a.region),
+                or_dash(&a.evidence),
+                match (a.status, a.supersedes) {
+                    (store::RecordStatus::Superseded, _) => "superseded".to_string(),
+                    (_, Some(o)) => format!("restates {o}"),
+                    _ => "current".to_string(),
+                },
+            ]
+        })
+        .collect();
+    table(
+        &["id", "facility", "start", "end", "activity", "quantity", "unit", "factor", "region", "evidence", "status"],
+        &rows,
+    )
+}
+
+fn audit_rows(entries: &[store::AuditEntry]) -> String {
+    let rows: Vec<Vec<String>> = entries
+        .iter()
+        .map(|e| {
+            vec![
+                e.seq.to_string(),
+                e.at.clone(),
+                e.user.clone(),
+                e.action.clone(),
+                format!("{} {}", e.table, e.record),
+                or_dash(&e.reason),
+            ]
+        })
+        .collect();
+    table(&["seq", "at", "user", "action", "record", "reason"], &rows)
+}
+
+fn activity(lib: &FactorLibrary, command: ActivityCommand) -> ExitCode {
+    match command {
+        ActivityCommand::Add { db, period, fields } => {
+            let mut input = ActivityInput::default();
+            if let Err(c) = fields.apply(&mut input) {
+                return c;
+            }
+            let mut s = match db.open() {
+                Ok(s) => s,
+                Err(c) => return c,
+            };
+            done(s.add_activity(lib, period, &input).map(|a| format!("added record {} to period {}\n", a.id, a.period)))
+        }
+        ActivityCommand::Edit { db, id, fields, reason } => {
+            let mut s = match db.open() {
+                Ok(s) => s,
+                Err(c) => return c,
+            };
+            let mut input = match s.activity(id) {
+                Ok(a) => a.to_input(),
+                Err(e) => return fail(&e),
+            };
+            if let Err(c) = fields.apply(&mut input) {
+                return c;
+            }
+            done(s.update_activity(lib, id, &input, reason.as_deref()).map(|a| format!("changed record {}\n", a.id)))
+        }
+        ActivityCommand::Delete { db, id, reason } => {
+            let mut s = match db.open() {
+                Ok(s) => s,
+                Err(c) => return c,
+            };
+            done(s.delete_activity(id, reason.as_deref()).map(|()| format!("deleted record {id}\n")))
+        }
+        ActivityCommand::Restate { db, id, fields, reason } => {
+            let mut s = match db.open() {
+                Ok(s) => s,
+                Err(c) => return c,
+            };
+            let mut input = match s.activity(id) {
+                Ok(a) => a.to_input(),
+                Err(e) => return fail(&e),
+            };
+            if let Err(c) = fields.apply(&mut input) {
+                return c;
+            }
+            done(
+                s.restate_activity(lib, id, &input, &reason).map(|a| {
+                    format!("record {id} is restated by record {}; the original is kept as superseded\n", a.id)
+                }),
+            )
+        }
+        ActivityCommand::List { db, period, all, format } => {
+            let s = match db.open() {
+                Ok(s) => s,
+                Err(c) => return c,
+            };
+            done(s.activities(period, all).map(|rs| match format {
+                StoreFormat::Json => json(&rs),
+                StoreFormat::Table => activity_rows(&rs),
+            }))
+        }
+        ActivityCommand::Export { db, period } => {
+            let s = match db.open() {
+                Ok(s) => s,
+                Err(c) => return c,
+            };
+            done(s.export(period).map(|(bytes, _)| String::from_utf8_lossy(&bytes).into_owned()))
+        }
+        ActivityCommand::History { db, id, format } => {
+            let s = match db.open() {
+                Ok(s) => s,
+                Err(c) => return c,
+            };
+            done(s.activity(id).and_then(|_| s.history("activity", id)).map(|es| match format {
+                StoreFormat::Json => json(&es),
+                StoreFormat::Table => audit_rows(&es),
+            }))
+        }
+    }
+}
+
+fn audit(command: AuditCommand) -> ExitCode {
+    match command {
+        AuditCommand::Log { db, format } => {
+            let s = match db.open() {
+                Ok(s) => s,
+                Err(c) => return c,
+            };
+            done(s.audit_log().map(|es| match format {
+                StoreFormat::Json => json(&es),
+                StoreFormat::Table => audit_rows(&es),
+            }))
+        }
+        AuditCommand::Verify { db, expect_head } => {
+            let s = match db.open() {
+                Ok(s) => s,
+                Err(c) => return c,
+            };
+            let checked = s.integrity_check().and_then(|()| s.verify());
+            let v = match checked {
+                Ok(v) => v,
+                Err(e) => return fail(&e),
+            };
+            if let Some(head) = expect_head {
+                let found = s.audit_log().map(|es| es.iter().any(|e| e.hash == head.trim()));
+                match found {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        let d = Diagnostic::error(
+                            Code::AuditChainBroken,
+                            Location::file(s.name()),
+                            format!(
+                                "the chain no longer contains the head {} noted earlier: the log was rewritten",
+                                head.trim()
+                            ),
+                        );
+                        print_diagnostics(&[d]);
+                        return ExitCode::from(1);
+                    }
+                    Err(e) => return fail(&e),
+                }
+            }
+            let records: Vec<String> = v.records.iter().map(|(t, n)| format!("{n} {t}")).collect();
+            out(&format!(
+                "ok: {} audit entries; the hash chain is intact and replaying it gives exactly the stored data ({})\nhead: {}\n",
+                v.entries,
+                records.join(", "),
+                v.head
+            ))
+        }
+    }
+}
+
+fn backup(db: &DbArgs, to: &std::path::Path) -> ExitCode {
+    let s = match db.open() {
+        Ok(s) => s,
+        Err(c) => return c,
+    };
+    done(s.backup(to).map(|()| format!("backed up {} to {} (checked)\n", db.db.display(), to.display())))
+}
+
+fn restore(from: &std::path::Path, db: &DbArgs) -> ExitCode {
+    done(Store::restore(from, &db.db, &db.user()).and_then(|s| {
+        let v = s.verify()?;
+        Ok(format!("restored {} from {} ({} audit entries verified)\n", db.db.display(), from.display(), v.entries))
+    }))
+}
+
+/// `scopebook calc --db FILE --period YEAR`: the same report as `calc` on the period's records
+/// exported as an activity file, each line's `row` being its record id; a locked period is
+/// compared with its snapshot.
+fn calc_db(lib: &FactorLibrary, args: &CalcArgs) -> ExitCode {
+    let (Some(path), Some(year)) = (&args.db, args.period) else {
+        eprintln!("scopebook: calc needs an activity file, or --db FILE --period YEAR");
+        return ExitCode::from(2);
+    };
+    let s = match Store::open(path, &store::default_user()) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    let locked = matches!(s.period(year), Ok(p) if p.status == store::PeriodStatus::Locked);
+    let calc = match s.calculate(lib, year, !args.summary || locked) {
+        Ok(c) => c,
+        Err(e) => return fail(&e),
+    };
+    let report = calc.report(!args.summary);
+    let text = match args.format {
+        Format::Json => report.to_json(),
+        Format::Table => report.to_table(Rounding { decimals: args.decimals }),
+        Format::Csv => report::to_csv(&report, &calc.inventory, args.summary),
+    };
+    print_diagnostics(&calc.diagnostics);
+    if locked {
+        match s.compare_with_snapshot(&calc) {
+            Ok(store::SnapshotComparison::Differs(d)) => print_diagnostics(&[d]),
+            Ok(store::SnapshotComparison::Identical) => {
+                eprintln!("note: period {year} is locked; this calculation is identical to the snapshot taken when it was locked");
+            }
+            Ok(store::SnapshotComparison::NoSnapshot) => {}
+            Err(e) => return fail(&e),
+        }
+    }
+    let status = out(&text);
+    if status != ExitCode::SUCCESS || !report.complete {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }

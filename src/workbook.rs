@@ -77,6 +77,61 @@ pub fn drafts_to_csv<'a>(drafts: impl IntoIterator<Item = &'a ActivityDraft>) ->
 /// Problems found in one draft row; each names the column (the grid shows it at that cell).
 pub type RowProblems = Vec<Diagnostic>;
 
+/// Read and check rows exactly as `scopebook calc` would: `columns` is the header (names of the
+/// activity-file columns) and each row gives one cell per column. The rows are written as one
+/// activity file and read by [`ActivityHeader`]; then each row's factor must resolve under
+/// `lib` and `gwp_set`, with a unit that fits it. One result per row, in order: the validated
+/// activity (its `row` is the row's index + 2, its line in that file), or every error found.
+/// Warnings are not errors and do not reject a row.
+pub fn check_rows<S: AsRef<str>>(
+    lib: &FactorLibrary,
+    gwp_set: GwpSet,
+    columns: &[&str],
+    rows: &[Vec<S>],
+) -> Vec<Result<Activity, RowProblems>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record(columns);
+    for r in rows {
+        let _ = w.write_record(r.iter().map(AsRef::as_ref));
+    }
+    let csv = w.into_inner().unwrap_or_default();
+    let file = "activity";
+    let mut out: Vec<Result<Activity, RowProblems>> = (0..rows.len()).map(|_| Err(Vec::new())).collect();
+    let slot = |line: u64| usize::try_from(line).ok().and_then(|l| l.checked_sub(2)).filter(|i| *i < rows.len());
+    let (header, header_diags) = ActivityHeader::read(file, &csv);
+    let Some((header, start)) = header else {
+        let errors: Vec<Diagnostic> = header_diags.into_iter().filter(Diagnostic::is_error).collect();
+        for o in &mut out {
+            *o = Err(errors.clone());
+        }
+        return out;
+    };
+    let (activities, row_diags) = header.read_rows(file, &csv[start.min(csv.len())..], 2);
+    let mut problems: Vec<RowProblems> = vec![Vec::new(); rows.len()];
+    for d in row_diags.into_iter().filter(Diagnostic::is_error) {
+        if let Some(i) = d.location.row.and_then(slot) {
+            problems[i].push(d);
+        }
+    }
+    let inv = calculate(lib, &activities, file, CalcOptions { gwp_set, keep_lines: false });
+    for d in inv.diagnostics.into_iter().filter(Diagnostic::is_error) {
+        if let Some(i) = d.location.row.and_then(slot) {
+            problems[i].push(d);
+        }
+    }
+    for a in activities {
+        if let Some(i) = slot(a.row) {
+            out[i] = Ok(a);
+        }
+    }
+    for (i, p) in problems.into_iter().enumerate() {
+        if !p.is_empty() {
+            out[i] = Err(p);
+        }
+    }
+    out
+}
+
 /// The inventory being built.
 #[derive(Clone, Debug, Default)]
 pub struct Workbook {
@@ -93,24 +148,8 @@ impl Workbook {
     /// Read and check one draft as `scopebook calc` would: the row's own cells, then its
     /// factor (one must resolve, and the unit must fit it). Returns the validated activity.
     pub fn check(&self, lib: &FactorLibrary, draft: &ActivityDraft) -> Result<Activity, RowProblems> {
-        let csv = drafts_to_csv([draft]);
-        let file = "activity";
-        let (header, mut diags) = ActivityHeader::read(file, csv.as_bytes());
-        let Some((header, start)) = header else { return Err(diags) };
-        let (mut activities, row_diags) = header.read_rows(file, &csv.as_bytes()[start..], 2);
-        diags.extend(row_diags);
-        diags.retain(Diagnostic::is_error);
-        let Some(activity) = activities.pop().filter(|_| diags.is_empty()) else {
-            return Err(diags);
-        };
         let gwp_set = self.organisation.as_ref().map_or(GwpSet::AR5, |o| o.gwp_set);
-        let inv = calculate(lib, std::slice::from_ref(&activity), file, CalcOptions { gwp_set, keep_lines: false });
-        let errors: Vec<Diagnostic> = inv.diagnostics.into_iter().filter(Diagnostic::is_error).collect();
-        if errors.is_empty() {
-            Ok(activity)
-        } else {
-            Err(errors)
-        }
+        check_rows(lib, gwp_set, &COLUMNS, &[draft.cells().to_vec()]).pop().unwrap_or(Err(Vec::new()))
     }
 
     /// Add a row when it passes [`Workbook::check`]; a rejected row changes nothing.

@@ -11,6 +11,10 @@
 //! reaches: it is loaded through `DatasetMeta::parse` and `verify_checksum`, and the Display
 //! output of the diagnostics is compared with `expected.stderr`.
 //!
+//! A CLI fixture with a `setup` file runs in a temporary copy of its folder: each setup line is
+//! a `scopebook` command (for example `init`, `facility add`) or a raw `sql`/`damage` step, run
+//! before `args`. Store codes need a database in a given state; the setup builds it.
+//!
 //! A `pending` marker means the code is not emitted yet and `expected.stderr` is a proposal: the
 //! test fails as soon as the code appears, so that the fixture is reviewed and regenerated.
 //!
@@ -61,12 +65,97 @@ struct Outcome {
 fn run_cli(dir: &Path) -> Outcome {
     let args: Vec<String> =
         read_text(&dir.join("args")).lines().filter(|l| !l.trim().is_empty()).map(str::to_string).collect();
+    // A fixture with a `setup` file runs in a temporary copy of its folder, after the setup.
+    let scratch = dir.join("setup").exists().then(|| setup(dir));
+    let cwd = scratch.as_ref().map_or(dir, tempfile::TempDir::path);
     let out = Command::new(env!("CARGO_BIN_EXE_scopebook"))
         .args(&args)
-        .current_dir(dir)
+        .current_dir(cwd)
+        .env("USER", "fixture")
         .output()
         .unwrap_or_else(|e| panic!("cannot run scopebook in {}: {e}", dir.display()));
     Outcome { stderr: String::from_utf8_lossy(&out.stderr).into_owned(), status: out.status.code() }
+}
+
+/// Split a setup line into words: whitespace separates, double quotes group.
+fn words(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut any = false;
+    for c in line.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                any = true;
+            }
+            c if c.is_whitespace() && !quoted => {
+                if any {
+                    out.push(std::mem::take(&mut cur));
+                    any = false;
+                }
+            }
+            c => {
+                cur.push(c);
+                any = true;
+            }
+        }
+    }
+    if any {
+        out.push(cur);
+    }
+    out
+}
+
+/// Copy the fixture folder to a temporary folder and run its `setup` there. Each line is a
+/// `scopebook` command line (words split on spaces, "double quotes" group), or one of:
+/// - `sql FILE STATEMENTS`: run SQL on a database directly, as another tool would;
+/// - `damage FILE OFFSET LENGTH`: overwrite LENGTH bytes at OFFSET with 0xA5.
+///
+/// Every setup command must succeed.
+fn setup(dir: &Path) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    for entry in fs::read_dir(dir).expect("readable fixture folder") {
+        let p = entry.expect("entry").path();
+        if p.is_file() {
+            fs::copy(&p, tmp.path().join(p.file_name().expect("a name"))).expect("copy a fixture file");
+        }
+    }
+    for line in read_text(&dir.join("setup")).lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        let w = words(line);
+        match w[0].as_str() {
+            "sql" => {
+                let sql =
+                    line.splitn(3, ' ').nth(2).unwrap_or_else(|| panic!("{}: sql FILE STATEMENTS", dir.display()));
+                let c = rusqlite::Connection::open(tmp.path().join(&w[1])).expect("open the database");
+                c.execute_batch(sql).unwrap_or_else(|e| panic!("{}: setup `{line}` failed: {e}", dir.display()));
+            }
+            "damage" => {
+                let file = tmp.path().join(&w[1]);
+                let (offset, len): (usize, usize) = (w[2].parse().expect("OFFSET"), w[3].parse().expect("LENGTH"));
+                let mut bytes = fs::read(&file).expect("read the file to damage");
+                for b in &mut bytes[offset..offset + len] {
+                    *b = 0xA5;
+                }
+                fs::write(&file, bytes).expect("write the damaged file");
+            }
+            _ => {
+                let out = Command::new(env!("CARGO_BIN_EXE_scopebook"))
+                    .args(&w)
+                    .current_dir(tmp.path())
+                    .env("USER", "fixture")
+                    .output()
+                    .expect("run scopebook");
+                assert!(
+                    out.status.success(),
+                    "{}: setup `{line}` failed:\n{}",
+                    dir.display(),
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+        }
+    }
+    tmp
 }
 
 /// Load a dataset folder the way the shipped library does: metadata, then the checksum of the

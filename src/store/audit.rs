@@ -1,0 +1,421 @@
+//! The audit log: an append-only, hash-chained record of every change, and its verification.
+//!
+//! Each entry records the time (RFC 3339, UTC), the user, the action, the record (table and
+//! id), the record's values before and after (canonical JSON, see [`row_json`]), and the reason
+//! when one was given. `hash = SHA-256(prev_hash + "\n" + canonical entry)` (see
+//! [`entry_canonical`]); the first entry's `prev_hash` is [`GENESIS`]. Decision 0011 documents
+//! the canonical form so that anyone can recompute the chain.
+//!
+//! [`verify`] walks the chain and replays it: the log must rebuild exactly the rows the tables
+//! hold.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use rusqlite::types::ValueRef;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::diagnostic::Code;
+
+/// The `prev_hash` of the first entry.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The audited tables, in the order `verify` compares them.
+pub const AUDITED_TABLES: &[&str] = &["organisation", "facility", "period", "activity", "snapshot"];
+
+/// Columns left out of a row's audited value. A snapshot's report can be large: the audited
+/// value carries its SHA-256 (`result_sha256`), and `verify` checks the report against it.
+fn excluded(table: &str, column: &str) -> bool {
+    table == "snapshot" && column == "result_json"
+}
+
+/// One entry of the log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub at: String,
+    pub user: String,
+    pub action: String,
+    pub table: String,
+    pub record: i64,
+    /// The record before the change (canonical JSON), `None` for a creation.
+    pub old_value: Option<String>,
+    /// The record after the change (canonical JSON), `None` for a deletion.
+    pub new_value: Option<String>,
+    pub reason: Option<String>,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// Write `s` as a JSON string (RFC 8259 escaping, as serde_json does it).
+fn push_json_str(out: &mut String, s: &str) {
+    match serde_json::to_string(s) {
+        Ok(q) => out.push_str(&q),
+        // Serialising a &str cannot fail; keep the output well-formed regardless.
+        Err(_) => out.push_str("\"\""),
+    }
+}
+
+/// The canonical JSON of a row: an object of every column (minus the excluded ones) with keys
+/// in byte order, no whitespace; INTEGER as a JSON integer, TEXT as a JSON string, NULL as
+/// `null`. (The schema has no REAL or BLOB columns; should one appear, it is written as a
+/// tagged string so that it can never equal a stored value.)
+pub fn row_json(table: &str, names: &[String], row: &rusqlite::Row<'_>) -> rusqlite::Result<String> {
+    let mut cols: Vec<(usize, &str)> =
+        names.iter().enumerate().filter(|(_, n)| !excluded(table, n)).map(|(i, n)| (i, n.as_str())).collect();
+    cols.sort_by(|a, b| a.1.as_bytes().cmp(b.1.as_bytes()));
+    let mut out = String::with_capacity(256);
+    out.push('{');
+    for (k, (i, name)) in cols.iter().enumerate() {
+        if k > 0 {
+            out.push(',');
+        }
+        push_json_str(&mut out, name);
+        out.push(':');
+        match row.get_ref(*i)? {
+            ValueRef::Null => out.push_str("null"),
+            ValueRef::Integer(v) => {
+                let _ = write!(out, "{v}");
+            }
+            ValueRef::Text(t) => push_json_str(&mut out, &String::from_utf8_lossy(t)),
+            ValueRef::Real(v) => push_json_str(&mut out, &format!("real:{v}")),
+            ValueRef::Blob(b) => push_json_str(&mut out, &format!("blob:{}", crate::dataset::sha256_hex(b))),
+        }
+    }
+    out.push('}');
+    Ok(out)
+}
+
+/// The canonical JSON of one record, or `None` when it does not exist.
+pub fn read_row(conn: &Connection, table: &str, id: i64) -> rusqlite::Result<Option<String>> {
+    let key = if table == "audit_log" { "seq" } else { "id" };
+    let mut stmt = conn.prepare_cached(&format!("SELECT * FROM {table} WHERE {key} = ?1"))?;
+    let names: Vec<String> = stmt.column_names().map(str::to_string).collect();
+    stmt.query_row([id], |r| row_json(table, &names, r)).optional()
+}
+
+/// The text the hash of an entry covers: a canonical JSON object of the entry's fields, keys in
+/// byte order. `old`/`new` are embedded as stored (they are themselves canonical JSON).
+pub fn entry_canonical(e: &EntryFields<'_>) -> String {
+    let mut out = String::with_capacity(128 + e.old.map_or(0, str::len) + e.new.map_or(0, str::len));
+    out.push_str("{\"action\":");
+    push_json_str(&mut out, e.action);
+    out.push_str(",\"at\":");
+    push_json_str(&mut out, e.at);
+    out.push_str(",\"new\":");
+    out.push_str(e.new.unwrap_or("null"));
+    out.push_str(",\"old\":");
+    out.push_str(e.old.unwrap_or("null"));
+    out.push_str(",\"reason\":");
+    match e.reason {
+        Some(r) => push_json_str(&mut out, r),
+        None => out.push_str("null"),
+    }
+    let _ = write!(out, ",\"record\":{},\"seq\":{},\"table\":", e.record, e.seq);
+    push_json_str(&mut out, e.table);
+    out.push_str(",\"user\":");
+    push_json_str(&mut out, e.user);
+    out.push('}');
+    out
+}
+
+/// The fields of an entry that its hash covers.
+pub struct EntryFields<'a> {
+    pub seq: i64,
+    pub at: &'a str,
+    pub user: &'a str,
+    pub action: &'a str,
+    pub table: &'a str,
+    pub record: i64,
+    pub old: Option<&'a str>,
+    pub new: Option<&'a str>,
+    pub reason: Option<&'a str>,
+}
+
+/// `SHA-256(prev_hash + "\n" + canonical entry)`, lower-case hex.
+pub fn entry_hash(prev_hash: &str, e: &EntryFields<'_>) -> String {
+    let mut h = Sha256::new();
+    h.update(prev_hash.as_bytes());
+    h.update(b"\n");
+    h.update(entry_canonical(e).as_bytes());
+    hex(&h.finalize())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+/// The end of the chain, kept for the length of one transaction.
+pub struct Head {
+    pub seq: i64,
+    pub hash: String,
+}
+
+impl Head {
+    pub fn load(conn: &Connection) -> rusqlite::Result<Head> {
+        let last: Option<(i64, String)> = conn
+            .query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        Ok(match last {
+            Some((seq, hash)) => Head { seq, hash },
+            None => Head { seq: 0, hash: GENESIS.to_string() },
+        })
+    }
+
+    /// Append one entry (inside the caller's transaction).
+    #[allow(clippy::too_many_arguments)]
+    pub fn append(
+        &mut self,
+        conn: &Connection,
+        at: &str,
+        user: &str,
+        action: &str,
+        table: &str,
+        record: i64,
+        old: Option<&str>,
+        new: Option<&str>,
+        reason: Option<&str>,
+    ) -> rusqlite::Result<()> {
+        let seq = self.seq + 1;
+        let fields = EntryFields { seq, at, user, action, table, record, old, new, reason };
+        let hash = entry_hash(&self.hash, &fields);
+        let mut stmt = conn.prepare_cached(
+            "INSERT INTO audit_log (seq, at, user, action, table_name, record_id, old_value, new_value, reason, prev_hash, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )?;
+        stmt.execute(params![seq, at, user, action, table, record, old, new, reason, self.hash, hash])?;
+        self.seq = seq;
+        self.hash = hash;
+        Ok(())
+    }
+}
+
+fn entry_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
+    Ok(AuditEntry {
+        seq: r.get(0)?,
+        at: r.get(1)?,
+        user: r.get(2)?,
+        action: r.get(3)?,
+        table: r.get(4)?,
+        record: r.get(5)?,
+        old_value: r.get(6)?,
+        new_value: r.get(7)?,
+        reason: r.get(8)?,
+        prev_hash: r.get(9)?,
+        hash: r.get(10)?,
+    })
+}
+
+const ENTRY_COLUMNS: &str =
+    "seq, at, user, action, table_name, record_id, old_value, new_value, reason, prev_hash, hash";
+
+/// Entries, oldest first; optionally only those of one record.
+pub fn entries(conn: &Connection, record: Option<(&str, i64)>) -> rusqlite::Result<Vec<AuditEntry>> {
+    match record {
+        Some((table, id)) => {
+            let mut stmt = conn.prepare(&format!(
+                "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE table_name = ?1 AND record_id = ?2 ORDER BY seq"
+            ))?;
+            let rows = stmt.query_map(params![table, id], entry_from_row)?;
+            rows.collect()
+        }
+        None => {
+            let mut stmt = conn.prepare(&format!("SELECT {ENTRY_COLUMNS} FROM audit_log ORDER BY seq"))?;
+            let rows = stmt.query_map([], entry_from_row)?;
+            rows.collect()
+        }
+    }
+}
+
+/// The outcome of a successful verification.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Verified {
+    /// Number of entries in the chain.
+    pub entries: i64,
+    /// The last entry's hash (the genesis value for an empty log). Writing it down elsewhere
+    /// lets a later verification prove that the log was not rewritten wholesale.
+    pub head: String,
+    /// Records of each audited table, as rebuilt from the log (equal to the tables).
+    pub records: Vec<(String, u64)>,
+}
+
+/// Why verification failed: the first entry (by `seq`) where the chain or the data stop
+/// matching, or `None` when the problem is a record no entry describes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Broken {
+    pub code: Code,
+    pub seq: Option<i64>,
+    pub message: String,
+}
+
+type Digest32 = [u8; 32];
+
+fn digest(s: &str) -> Digest32 {
+    Sha256::digest(s.as_bytes()).into()
+}
+
+/// Replay state of one record: digest of its current value (`None` once deleted), and the
+/// last entry that touched it.
+struct Replayed {
+    value: Option<Digest32>,
+    seq: i64,
+}
+
+/// Walk the chain and replay it against the tables. `Ok(Err(..))` is a verification failure;
+/// `Err` is a failure to read the database.
+pub fn verify(conn: &Connection) -> rusqlite::Result<Result<Verified, Broken>> {
+    let mut state: HashMap<&'static str, HashMap<i64, Replayed>> =
+        AUDITED_TABLES.iter().map(|t| (*t, HashMap::new())).collect();
+    let mut prev = GENESIS.to_string();
+    let mut expected_seq = 1i64;
+    let mut problems: Vec<Broken> = Vec::new();
+    {
+        let mut stmt = conn.prepare(&format!("SELECT {ENTRY_COLUMNS} FROM audit_log ORDER BY seq"))?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let e = entry_from_row(r)?;
+            let chain_fail = |message: String| Broken { code: Code::AuditChainBroken, seq: Some(e.seq), message };
+            if e.seq != expected_seq {
+                let message = if e.seq > expected_seq {
+                    format!(
+                        "audit entry {expected_seq} is missing: the log goes from entry {} to entry {}",
+                        expected_seq - 1,
+                        e.seq
+                    )
+                } else {
+                    format!("audit entry {} is out of order (expected entry {expected_seq})", e.seq)
+                };
+                return Ok(Err(Broken { code: Code::AuditChainBroken, seq: Some(expected_seq), message }));
+            }
+            if e.prev_hash != prev {
+                return Ok(Err(chain_fail(format!(
+                    "audit entry {} does not follow entry {}: its prev_hash is not entry {}'s hash (an entry was removed, reordered or rewritten)",
+                    e.seq,
+                    e.seq - 1,
+                    e.seq - 1
+                ))));
+            }
+            let fields = EntryFields {
+                seq: e.seq,
+                at: &e.at,
+                user: &e.user,
+                action: &e.action,
+                table: &e.table,
+                record: e.record,
+                old: e.old_value.as_deref(),
+                new: e.new_value.as_deref(),
+                reason: e.reason.as_deref(),
+            };
+            if entry_hash(&e.prev_hash, &fields) != e.hash {
+                return Ok(Err(chain_fail(format!(
+                    "audit entry {} has been altered: its contents ({} {} {}) no longer match its hash",
+                    e.seq, e.action, e.table, e.record
+                ))));
+            }
+            prev = e.hash.clone();
+            expected_seq += 1;
+
+            // Replay.
+            let Some(table) = state.get_mut(e.table.as_str()) else {
+                problems.push(Broken {
+                    code: Code::AuditDataMismatch,
+                    seq: Some(e.seq),
+                    message: format!("audit entry {} names an unknown table '{}'", e.seq, e.table),
+                });
+                continue;
+            };
+            let current = table.get(&e.record).and_then(|r| r.value);
+            let old = e.old_value.as_deref().map(digest);
+            if old != current {
+                let what = match (current.is_some(), old.is_some()) {
+                    (false, true) => "changes a record that did not exist at that point",
+                    (true, false) => "creates a record that already existed",
+                    _ => "starts from other values than the log had recorded for the record",
+                };
+                problems.push(Broken {
+                    code: Code::AuditDataMismatch,
+                    seq: Some(e.seq),
+                    message: format!("audit entry {} ({} {} {}) {what}", e.seq, e.action, e.table, e.record),
+                });
+            }
+            table.insert(e.record, Replayed { value: e.new_value.as_deref().map(digest), seq: e.seq });
+        }
+    }
+    if let Some(first) = problems.into_iter().next() {
+        return Ok(Err(first));
+    }
+
+    // Compare the replayed records with the tables.
+    let mut mismatches: Vec<Broken> = Vec::new();
+    let mut records = Vec::new();
+    for &table in AUDITED_TABLES {
+        let mut replayed = state.remove(table).unwrap_or_default();
+        let mut count = 0u64;
+        let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY id"))?;
+        let names: Vec<String> = stmt.column_names().map(str::to_string).collect();
+        let id_col = names.iter().position(|n| n == "id").unwrap_or(0);
+        let json_col = names.iter().position(|n| n == "result_json");
+        let sha_col = names.iter().position(|n| n == "result_sha256");
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            count += 1;
+            let id: i64 = r.get(id_col)?;
+            let value = digest(&row_json(table, &names, r)?);
+            match replayed.remove(&id) {
+                Some(Replayed { value: Some(v), seq }) if v == value => {
+                    if let (Some(j), Some(s)) = (json_col, sha_col) {
+                        let json: String = r.get(j)?;
+                        let sha: String = r.get(s)?;
+                        if crate::dataset::sha256_hex(json.as_bytes()) != sha {
+                            mismatches.push(Broken {
+                                code: Code::AuditDataMismatch,
+                                seq: Some(seq),
+                                message: format!("{table} {id}: the stored report no longer matches its SHA-256 recorded in audit entry {seq}"),
+                            });
+                        }
+                    }
+                }
+                Some(Replayed { value: Some(_), seq }) => mismatches.push(Broken {
+                    code: Code::AuditDataMismatch,
+                    seq: Some(seq),
+                    message: format!("{table} {id} differs from its value in audit entry {seq}, the last entry that changed it: it was changed without the audit log"),
+                }),
+                Some(Replayed { value: None, seq }) => mismatches.push(Broken {
+                    code: Code::AuditDataMismatch,
+                    seq: Some(seq),
+                    message: format!("{table} {id} exists, but audit entry {seq} deleted it"),
+                }),
+                None => mismatches.push(Broken {
+                    code: Code::AuditDataMismatch,
+                    seq: None,
+                    message: format!("{table} {id} exists, but no audit entry created it: it was added without the audit log"),
+                }),
+            }
+        }
+        for (id, r) in replayed {
+            if r.value.is_some() {
+                mismatches.push(Broken {
+                    code: Code::AuditDataMismatch,
+                    seq: Some(r.seq),
+                    message: format!(
+                        "{table} {id} is missing, but audit entry {} records it: it was deleted without the audit log",
+                        r.seq
+                    ),
+                });
+            }
+        }
+        records.push((table.to_string(), count));
+    }
+    // The first entry where the data stops matching; records no entry describes come last.
+    mismatches.sort_by_key(|b| (b.seq.unwrap_or(i64::MAX), b.message.clone()));
+    if let Some(first) = mismatches.into_iter().next() {
+        return Ok(Err(first));
+    }
+    Ok(Ok(Verified { entries: expected_seq - 1, head: prev, records }))
+}

@@ -1,0 +1,248 @@
+//! The database schema and its versioned migrations.
+//!
+//! `PRAGMA application_id` marks a file as Scopebook's; `PRAGMA user_version` is the schema
+//! version. Migration *n* turns a version *n − 1* file into a version *n* file. On open, every
+//! missing migration runs, in order, inside one transaction together with the new
+//! `user_version`: a file is either at its old version or fully at the new one. A file with a
+//! newer version than [`SCHEMA_VERSION`] is refused and left as it is.
+//!
+//! **Released migrations never change.** A later schema change is a new migration appended to
+//! [`MIGRATIONS`]; the test `released_migrations_are_frozen` records each one's SHA-256.
+//! A migration that reshapes an audited table must also append `migrate` entries to the audit
+//! log for the records it changes, so that `verify` can still replay the log (decision 0011).
+
+use rusqlite::{Connection, OptionalExtension};
+
+/// `PRAGMA application_id` of every Scopebook database: the bytes "SCBK".
+pub const APPLICATION_ID: i32 = i32::from_be_bytes(*b"SCBK");
+
+/// The schema version this build writes and understands.
+pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
+
+/// One schema migration: the SQL that takes a file from `version − 1` to `version`.
+#[derive(Clone, Copy, Debug)]
+pub struct Migration {
+    pub version: i32,
+    pub sql: &'static str,
+}
+
+/// Every migration, oldest first. Index *i* holds version *i + 1*.
+pub const MIGRATIONS: &[Migration] = &[Migration { version: 1, sql: V1 }];
+
+const V1: &str = r#"
+CREATE TABLE organisation (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    consolidation TEXT NOT NULL
+        CHECK (consolidation IN ('operational-control', 'financial-control', 'equity-share')),
+    created_at TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE facility (
+    -- AUTOINCREMENT: an id is never reused, so the audit log's "facility N" is one record for ever.
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    code TEXT NOT NULL UNIQUE CHECK (length(code) > 0),
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('legal-entity', 'facility')),
+    parent_id INTEGER REFERENCES facility (id),
+    equity_share TEXT NOT NULL,
+    operational_control INTEGER NOT NULL CHECK (operational_control IN (0, 1)),
+    financial_control INTEGER NOT NULL CHECK (financial_control IN (0, 1)),
+    region TEXT NOT NULL,
+    grid_region TEXT,
+    ets_covered INTEGER NOT NULL CHECK (ets_covered IN (0, 1)),
+    created_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX facility_by_parent ON facility (parent_id);
+
+CREATE TABLE period (
+    -- AUTOINCREMENT: an id is never reused, so the audit log's "period N" is one record for ever.
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    year INTEGER NOT NULL UNIQUE,
+    start_date TEXT NOT NULL,
+    end_date TEXT NOT NULL CHECK (end_date >= start_date),
+    status TEXT NOT NULL CHECK (status IN ('open', 'in_review', 'locked')),
+    base_year INTEGER NOT NULL CHECK (base_year IN (0, 1)),
+    gwp_set TEXT NOT NULL CHECK (gwp_set IN ('AR4', 'AR5', 'AR6')),
+    pins TEXT NOT NULL,
+    created_at TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE activity (
+    -- AUTOINCREMENT: an id is never reused, so the audit log's "activity N" is one record for ever.
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    period_id INTEGER NOT NULL REFERENCES period (id),
+    facility_id INTEGER NOT NULL REFERENCES facility (id),
+    activity TEXT NOT NULL,
+    quantity TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    start_date TEXT NOT NULL,
+    end_date TEXT NOT NULL CHECK (end_date >= start_date),
+    factor TEXT,
+    region TEXT,
+    scope3_category INTEGER,
+    supplier TEXT,
+    evidence TEXT,
+    evidence_file TEXT,
+    evidence_sha256 TEXT,
+    meter_id TEXT,
+    data_quality TEXT,
+    note TEXT,
+    entered_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('current', 'superseded')),
+    supersedes INTEGER REFERENCES activity (id),
+    restatement_reason TEXT
+) STRICT;
+CREATE INDEX activity_by_period ON activity (period_id, status, id);
+CREATE INDEX activity_by_facility ON activity (facility_id);
+
+CREATE TABLE snapshot (
+    -- AUTOINCREMENT: an id is never reused, so the audit log's "snapshot N" is one record for ever.
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    period_id INTEGER NOT NULL REFERENCES period (id),
+    taken_at TEXT NOT NULL,
+    engine_version TEXT NOT NULL,
+    gwp_set TEXT NOT NULL,
+    datasets TEXT NOT NULL,
+    input_sha256 TEXT NOT NULL,
+    result_sha256 TEXT NOT NULL,
+    result_json TEXT NOT NULL
+) STRICT;
+CREATE INDEX snapshot_by_period ON snapshot (period_id);
+
+CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    user TEXT NOT NULL,
+    action TEXT NOT NULL,
+    table_name TEXT NOT NULL,
+    record_id INTEGER NOT NULL,
+    old_value TEXT,
+    new_value TEXT,
+    reason TEXT,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+) STRICT;
+CREATE INDEX audit_by_record ON audit_log (table_name, record_id);
+
+-- Defence in depth: the application never updates or deletes an audit entry.
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+-- Defence in depth: a locked period's records change only by restatement (a new record that
+-- supersedes the old one, which is marked superseded and otherwise kept as it was).
+CREATE TRIGGER activity_locked_insert BEFORE INSERT ON activity
+WHEN NEW.supersedes IS NULL AND (SELECT status FROM period WHERE id = NEW.period_id) = 'locked'
+BEGIN SELECT RAISE(ABORT, 'the period is locked'); END;
+CREATE TRIGGER activity_locked_update BEFORE UPDATE ON activity
+WHEN (SELECT status FROM period WHERE id = OLD.period_id) = 'locked'
+ AND NOT (OLD.status = 'current' AND NEW.status = 'superseded'
+          AND NEW.id = OLD.id AND NEW.period_id = OLD.period_id AND NEW.facility_id = OLD.facility_id
+          AND NEW.activity = OLD.activity AND NEW.quantity = OLD.quantity AND NEW.unit = OLD.unit
+          AND NEW.start_date = OLD.start_date AND NEW.end_date = OLD.end_date
+          AND NEW.factor IS OLD.factor AND NEW.region IS OLD.region
+          AND NEW.scope3_category IS OLD.scope3_category AND NEW.supplier IS OLD.supplier
+          AND NEW.evidence IS OLD.evidence AND NEW.evidence_file IS OLD.evidence_file
+          AND NEW.evidence_sha256 IS OLD.evidence_sha256 AND NEW.meter_id IS OLD.meter_id
+          AND NEW.data_quality IS OLD.data_quality AND NEW.note IS OLD.note
+          AND NEW.entered_by = OLD.entered_by AND NEW.created_at = OLD.created_at
+          AND NEW.supersedes IS OLD.supersedes AND NEW.restatement_reason IS OLD.restatement_reason)
+BEGIN SELECT RAISE(ABORT, 'the period is locked'); END;
+CREATE TRIGGER activity_locked_delete BEFORE DELETE ON activity
+WHEN (SELECT status FROM period WHERE id = OLD.period_id) = 'locked'
+BEGIN SELECT RAISE(ABORT, 'the period is locked'); END;
+CREATE TRIGGER snapshot_no_update BEFORE UPDATE ON snapshot
+BEGIN SELECT RAISE(ABORT, 'snapshots are never changed'); END;
+CREATE TRIGGER snapshot_no_delete BEFORE DELETE ON snapshot
+BEGIN SELECT RAISE(ABORT, 'snapshots are never deleted'); END;
+
+PRAGMA application_id = 1396916811;
+"#;
+
+/// The file's `application_id` and `user_version`.
+pub fn identity(conn: &Connection) -> rusqlite::Result<(i32, i32)> {
+    let app: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
+    let version: i32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    Ok((app, version))
+}
+
+/// Whether the file holds no schema at all (a new or empty file).
+pub fn is_blank(conn: &Connection) -> rusqlite::Result<bool> {
+    let any: Option<i64> = conn.query_row("SELECT 1 FROM sqlite_schema LIMIT 1", [], |r| r.get(0)).optional()?;
+    Ok(any.is_none())
+}
+
+/// Apply the migrations after `from` up to and including `to`, on a connection that is inside
+/// a transaction, and set `user_version` to `to`. The caller commits.
+pub fn apply(conn: &Connection, migrations: &[Migration], from: i32, to: i32) -> rusqlite::Result<()> {
+    for m in migrations.iter().filter(|m| m.version > from && m.version <= to) {
+        conn.execute_batch(m.sql)?;
+    }
+    conn.pragma_update(None, "user_version", to)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::dataset::sha256_hex;
+
+    /// Each released migration's SHA-256. A released migration must never change: a schema
+    /// change is a new migration. Add the new one's checksum here when it is released.
+    const RELEASED: &[(i32, &str)] = &[(1, "2aff80bceb9526f5eec1b1cf6fef3bb362a4baff2d006b72917dbef378b2c7a0")];
+
+    #[test]
+    fn released_migrations_are_frozen() {
+        for (i, m) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(m.version, i32::try_from(i + 1).unwrap(), "migrations are numbered 1, 2, 3, ... in order");
+        }
+        for (version, sum) in RELEASED {
+            let m = MIGRATIONS.iter().find(|m| m.version == *version).expect("a released migration is never removed");
+            assert_eq!(
+                sha256_hex(m.sql.as_bytes()),
+                *sum,
+                "migration {version} was released and must not change; add a new migration instead"
+            );
+        }
+        assert_eq!(RELEASED.len(), MIGRATIONS.len(), "record the checksum of every migration in RELEASED");
+    }
+
+    #[test]
+    fn the_application_id_in_the_sql_is_the_constant() {
+        assert!(V1.contains(&format!("PRAGMA application_id = {APPLICATION_ID};")));
+    }
+
+    /// The framework on a made-up second version: a v1 file with data is upgraded, and a
+    /// migration that fails leaves the file at its old version with its data.
+    #[test]
+    fn migrations_run_in_order_in_one_transaction() {
+        let test_v2 = Migration { version: 2, sql: "ALTER TABLE organisation ADD COLUMN lei TEXT;" };
+        let broken_v2 =
+            Migration { version: 2, sql: "ALTER TABLE organisation ADD COLUMN lei TEXT; SELECT nope FROM nowhere;" };
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("BEGIN").unwrap();
+        apply(&conn, MIGRATIONS, 0, 1).unwrap();
+        conn.execute_batch("COMMIT").unwrap();
+        conn.execute("INSERT INTO organisation VALUES (1, 'Acme', 'equity-share', 't')", []).unwrap();
+        assert_eq!(identity(&conn).unwrap(), (APPLICATION_ID, 1));
+
+        conn.execute_batch("BEGIN").unwrap();
+        assert!(apply(&conn, &[MIGRATIONS[0], broken_v2], 1, 2).is_err());
+        conn.execute_batch("ROLLBACK").unwrap();
+        assert_eq!(identity(&conn).unwrap().1, 1);
+        let cols: i64 =
+            conn.query_row("SELECT count(*) FROM pragma_table_info('organisation')", [], |r| r.get(0)).unwrap();
+        assert_eq!(cols, 4, "the failed migration left nothing behind");
+
+        conn.execute_batch("BEGIN").unwrap();
+        apply(&conn, &[MIGRATIONS[0], test_v2], 1, 2).unwrap();
+        conn.execute_batch("COMMIT").unwrap();
+        assert_eq!(identity(&conn).unwrap().1, 2);
+        let name: String = conn.query_row("SELECT name FROM organisation", [], |r| r.get(0)).unwrap();
+        assert_eq!(name, "Acme");
+    }
+}
