@@ -32,7 +32,7 @@ echo "== tests"
 # The end-to-end tests run on their own below, one at a time.
 cargo test --workspace --locked --exclude scopebook-e2e
 echo "== benchmarks compile"
-# The benchmarks are the core's; leaving the app out saves a release build of Tauri (~7 min cold).
+# The benchmarks are the core's; leaving the app out saves a release build of Tauri (~2 min cold).
 cargo bench --workspace --locked --exclude scopebook-app --exclude scopebook-e2e --no-run >/dev/null
 echo "== example runs"
 # The CLI built above (`cargo run` would build the root package alone, with other features).

@@ -603,8 +603,12 @@ impl App {
         }
     }
 
-    /// Saves a screenshot of the window as `e2e-artifacts/<file>.png`.
+    /// Saves a screenshot of the window as `e2e-artifacts/<file>.png`, after two animation
+    /// frames, so that what the DOM holds now has been painted (WebKit captures the last paint).
     pub async fn screenshot(&self, file: &str) {
+        let frames = "const done = arguments[arguments.length - 1]; \
+             requestAnimationFrame(() => requestAnimationFrame(() => done(true)));";
+        let _ = tokio::time::timeout(Duration::from_secs(2), self.client.execute_async(frames, vec![])).await;
         let png = self.cmd("screenshot", self.client.screenshot()).await;
         let path = artifacts_dir().join(format!("{file}.png"));
         std::fs::write(&path, png).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
