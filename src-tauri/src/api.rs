@@ -165,6 +165,9 @@ pub struct Dashboard {
     pub complete: bool,
     pub totals: Totals,
     pub scope2_market_basis: String,
+    /// A stable code for the basis, which the UI translates: `grid-average` (no contractual
+    /// instruments yet; decision 0007).
+    pub scope2_market_basis_code: String,
     pub by_facility: Vec<FacilityTotals>,
     pub by_scope3_category: Vec<CategoryTotal>,
     pub lines: Vec<DashboardLine>,

@@ -299,6 +299,7 @@ fn dashboard(state: tauri::State<'_, AppState>) -> Result<Dashboard, AppError> {
         complete: inv.unresolved.is_empty(),
         totals: totals(&inv.totals.all),
         scope2_market_basis: scopebook::report::SCOPE2_MARKET_BASIS.to_string(),
+        scope2_market_basis_code: "grid-average".to_string(),
         by_facility: inv
             .totals
             .by_facility

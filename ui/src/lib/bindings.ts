@@ -63,7 +63,12 @@ export type DashboardLine = { id: number, facility: string, activity: string, sc
 
 export type UnresolvedRow = { id: number, activity: string, code: string, message: string, };
 
-export type Dashboard = { gwp_set: GwpSetId, complete: boolean, totals: Totals, scope2_market_basis: string, by_facility: Array<FacilityTotals>, by_scope3_category: Array<CategoryTotal>, lines: Array<DashboardLine>, unresolved: Array<UnresolvedRow>, 
+export type Dashboard = { gwp_set: GwpSetId, complete: boolean, totals: Totals, scope2_market_basis: string, 
+/**
+ * A stable code for the basis, which the UI translates: `grid-average` (no contractual
+ * instruments yet; decision 0007).
+ */
+scope2_market_basis_code: string, by_facility: Array<FacilityTotals>, by_scope3_category: Array<CategoryTotal>, lines: Array<DashboardLine>, unresolved: Array<UnresolvedRow>, 
 /**
  * Warnings about factors used (unverified figures, GWP basis).
  */

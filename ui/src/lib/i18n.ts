@@ -139,6 +139,8 @@ const en = {
   'dashboard.complete': 'All rows calculated',
   'dashboard.incomplete': '{count} rows could not be calculated',
   'dashboard.basis': 'Basis: {basis}',
+  'dashboard.basisGridAverage':
+    'grid-average factors: no contractual instruments (certificates, PPAs, supplier rates) or residual mix are recorded, so market-based Scope 2 equals location-based',
   'dashboard.chartScope': 'Emissions by scope',
   'dashboard.chartFacility': 'Emissions by facility',
   'dashboard.scope2Basis': 'Scope 2 basis',
@@ -360,6 +362,7 @@ const zhCN: Dictionary = {
   'dashboard.complete': '所有行均已计算',
   'dashboard.incomplete': '有 {count} 行无法计算',
   'dashboard.basis': '计算口径：{basis}',
+  'dashboard.basisGridAverage': '采用电网平均排放因子：尚未录入合同工具（绿证、购电协议、供应商排放因子）或剩余组合因子，因此基于市场的范围二排放等于基于位置的排放',
   'dashboard.chartScope': '按范围划分的排放量',
   'dashboard.chartFacility': '按设施划分的排放量',
   'dashboard.scope2Basis': '范围二口径',
