@@ -295,10 +295,12 @@ impl Harness {
         let (xvfb, display) = match &tools.xvfb {
             Some(xvfb) => {
                 // -displayfd: Xvfb picks a free display number itself and prints it when ready.
+                // -noreset: without it the server resets when its last client (the app) quits,
+                // and an app started again at that moment cannot open the display.
                 let mut p = Proc::spawn(
                     "Xvfb",
                     Command::new(xvfb)
-                        .args(["-displayfd", "1", "-screen", "0", "1600x1000x24", "-nolisten", "tcp"])
+                        .args(["-displayfd", "1", "-noreset", "-screen", "0", "1600x1000x24", "-nolisten", "tcp"])
                         .stdin(Stdio::null())
                         .stdout(Stdio::piped())
                         .stderr(Stdio::null()),
@@ -398,15 +400,38 @@ impl Harness {
         let Value::Object(caps) = caps else { unreachable!() };
         let started = Instant::now();
         let url = format!("http://127.0.0.1:{}", self.port);
-        let client = match tokio::time::timeout(
-            LAUNCH,
-            ClientBuilder::new(HttpConnector::new()).capabilities(caps).connect(&url),
-        )
-        .await
-        {
-            Ok(Ok(c)) => c,
-            Ok(Err(e)) => panic!("{}: cannot create a session (launch the app): {e}{}", self.name, tail_of(&self.log)),
-            Err(_) => panic!("{}: the app did not start within {LAUNCH:?}{}", self.name, tail_of(&self.log)),
+        let mut builder = ClientBuilder::new(HttpConnector::new());
+        builder.capabilities(caps);
+        let connect = tokio::time::timeout(LAUNCH, builder.connect(&url));
+        // WebKitWebDriver waits for the browser for a long time even when it has died; notice
+        // an app that started and exited before the session was created, and fail at once.
+        let driver_pid = self.driver.pid();
+        let died = async {
+            let mut seen = None;
+            loop {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                let app = children(driver_pid)
+                    .into_iter()
+                    .find(|(pid, comm)| comm == "scopebook-app" && !is_zombie(*pid))
+                    .map(|(pid, _)| pid);
+                match (seen, app) {
+                    (None, Some(pid)) => seen = Some(pid),
+                    (Some(pid), None) => return pid,
+                    _ => {}
+                }
+            }
+        };
+        let client = tokio::select! {
+            result = connect => match result {
+                Ok(Ok(c)) => c,
+                Ok(Err(e)) => panic!("{}: cannot create a session (launch the app): {e}{}", self.name, tail_of(&self.log)),
+                Err(_) => panic!("{}: the app did not start within {LAUNCH:?}{}", self.name, tail_of(&self.log)),
+            },
+            pid = died => {
+                // Let its last words reach the log.
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                panic!("{}: the app (pid {pid}) exited while starting{}", self.name, tail_of(&self.log))
+            }
         };
         let session_at = started.elapsed();
         App {
