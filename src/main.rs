@@ -555,6 +555,16 @@ enum FactorsCommand {
     Validate { path: PathBuf },
 }
 
+/// Open the store named by `--db`, or return the exit code its failure already reported.
+macro_rules! open_or_return {
+    ($db:expr) => {
+        match $db.open() {
+            Ok(s) => s,
+            Err(code) => return code,
+        }
+    };
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -904,10 +914,7 @@ fn facility(command: FacilityCommand) -> ExitCode {
             no_financial_control,
             ets,
         } => {
-            let mut s = match db.open() {
-                Ok(s) => s,
-                Err(c) => return c,
-            };
+            let mut s = open_or_return!(db);
             let f = store::NewFacility {
                 code,
                 name,
@@ -928,10 +935,7 @@ fn facility(command: FacilityCommand) -> ExitCode {
             )
         }
         FacilityCommand::List { db, format } => {
-            let s = match db.open() {
-                Ok(s) => s,
-                Err(c) => return c,
-            };
+            let s = open_or_return!(db);
             done(s.facilities().map(|fs| match format {
                 StoreFormat::Json => json(&fs),
                 StoreFormat::Table => {
@@ -994,10 +998,7 @@ fn period(lib: &FactorLibrary, command: PeriodCommand) -> ExitCode {
                 Ok(p) => p,
                 Err(c) => return c,
             };
-            let mut s = match db.open() {
-                Ok(s) => s,
-                Err(c) => return c,
-            };
+            let mut s = open_or_return!(db);
             let p = store::NewPeriod { year, start, end, base_year, gwp_set: GwpSet::from(gwp), pins };
             done(s.add_period(lib, &p).map(|p| {
                 format!("added period {} ({}..{}, {}, {})\n", p.year, p.start, p.end, p.gwp_set, p.status.as_str())
@@ -1008,34 +1009,22 @@ fn period(lib: &FactorLibrary, command: PeriodCommand) -> ExitCode {
                 Ok(p) => p,
                 Err(c) => return c,
             };
-            let mut s = match db.open() {
-                Ok(s) => s,
-                Err(c) => return c,
-            };
+            let mut s = open_or_return!(db);
             done(
                 s.set_pins(lib, year, &pins, reason.as_deref())
                     .map(|p| format!("period {} now uses: {}\n", p.year, period_line(&p)[6])),
             )
         }
         PeriodCommand::Review { db, year } => {
-            let mut s = match db.open() {
-                Ok(s) => s,
-                Err(c) => return c,
-            };
+            let mut s = open_or_return!(db);
             done(s.review_period(year).map(|p| format!("period {} is in review\n", p.year)))
         }
         PeriodCommand::Reopen { db, year } => {
-            let mut s = match db.open() {
-                Ok(s) => s,
-                Err(c) => return c,
-            };
+            let mut s = open_or_return!(db);
             done(s.reopen_period(year).map(|p| format!("period {} is open\n", p.year)))
         }
         PeriodCommand::Lock { db, year } => {
-            let mut s = match db.open() {
-                Ok(s) => s,
-                Err(c) => return c,
-            };
+            let mut s = open_or_return!(db);
             done(s.lock_period(lib, year).map(|snap| {
                 format!(
                     "locked period {year}; snapshot {} stores the calculation (input sha256 {}, result sha256 {})\n",
@@ -1044,10 +1033,7 @@ fn period(lib: &FactorLibrary, command: PeriodCommand) -> ExitCode {
             }))
         }
         PeriodCommand::List { db, format } => {
-            let s = match db.open() {
-                Ok(s) => s,
-                Err(c) => return c,
-            };
+            let s = open_or_return!(db);
             done(s.periods().map(|ps| match format {
                 StoreFormat::Json => json(&ps),
                 StoreFormat::Table => table(
@@ -1112,17 +1098,11 @@ fn activity(lib: &FactorLibrary, command: ActivityCommand) -> ExitCode {
             if let Err(c) = fields.apply(&mut input) {
                 return c;
             }
-            let mut s = match db.open() {
-                Ok(s) => s,
-                Err(c) => return c,
-            };
+            let mut s = open_or_return!(db);
             done(s.add_activity(lib, period, &input).map(|a| format!("added record {} to period {}\n", a.id, a.period)))
         }
         ActivityCommand::Edit { db, id, fields, reason } => {
-            let mut s = match db.open() {
-                Ok(s) => s,
-                Err(c) => return c,
-            };
+            let mut s = open_or_return!(db);
             let mut input = match s.activity(id) {
                 Ok(a) => a.to_input(),
                 Err(e) => return fail(&e),
@@ -1133,17 +1113,11 @@ fn activity(lib: &FactorLibrary, command: ActivityCommand) -> ExitCode {
             done(s.update_activity(lib, id, &input, reason.as_deref()).map(|a| format!("changed record {}\n", a.id)))
         }
         ActivityCommand::Delete { db, id, reason } => {
-            let mut s = match db.open() {
-                Ok(s) => s,
-                Err(c) => return c,
-            };
+            let mut s = open_or_return!(db);
             done(s.delete_activity(id, reason.as_deref()).map(|()| format!("deleted record {id}\n")))
         }
         ActivityCommand::Restate { db, id, fields, reason } => {
-            let mut s = match db.open() {
-                Ok(s) => s,
-                Err(c) => return c,
-            };
+            let mut s = open_or_return!(db);
             let mut input = match s.activity(id) {
                 Ok(a) => a.to_input(),
                 Err(e) => return fail(&e),
@@ -1158,27 +1132,18 @@ fn activity(lib: &FactorLibrary, command: ActivityCommand) -> ExitCode {
             )
         }
         ActivityCommand::List { db, period, all, format } => {
-            let s = match db.open() {
-                Ok(s) => s,
-                Err(c) => return c,
-            };
+            let s = open_or_return!(db);
             done(s.activities(period, all).map(|rs| match format {
                 StoreFormat::Json => json(&rs),
                 StoreFormat::Table => activity_rows(&rs),
             }))
         }
         ActivityCommand::Export { db, period } => {
-            let s = match db.open() {
-                Ok(s) => s,
-                Err(c) => return c,
-            };
+            let s = open_or_return!(db);
             done(s.export(period).map(|(bytes, _)| String::from_utf8_lossy(&bytes).into_owned()))
         }
         ActivityCommand::History { db, id, format } => {
-            let s = match db.open() {
-                Ok(s) => s,
-                Err(c) => return c,
-            };
+            let s = open_or_return!(db);
             done(s.activity(id).and_then(|_| s.history("activity", id)).map(|es| match format {
                 StoreFormat::Json => json(&es),
                 StoreFormat::Table => audit_rows(&es),
@@ -1190,20 +1155,14 @@ fn activity(lib: &FactorLibrary, command: ActivityCommand) -> ExitCode {
 fn audit(command: AuditCommand) -> ExitCode {
     match command {
         AuditCommand::Log { db, format } => {
-            let s = match db.open() {
-                Ok(s) => s,
-                Err(c) => return c,
-            };
+            let s = open_or_return!(db);
             done(s.audit_log().map(|es| match format {
                 StoreFormat::Json => json(&es),
                 StoreFormat::Table => audit_rows(&es),
             }))
         }
         AuditCommand::Verify { db, expect_head } => {
-            let s = match db.open() {
-                Ok(s) => s,
-                Err(c) => return c,
-            };
+            let s = open_or_return!(db);
             let checked = s.integrity_check().and_then(|()| s.verify());
             let v = match checked {
                 Ok(v) => v,
@@ -1240,10 +1199,7 @@ fn audit(command: AuditCommand) -> ExitCode {
 }
 
 fn backup(db: &DbArgs, to: &std::path::Path) -> ExitCode {
-    let s = match db.open() {
-        Ok(s) => s,
-        Err(c) => return c,
-    };
+    let s = open_or_return!(db);
     done(s.backup(to).map(|()| format!("backed up {} to {} (checked)\n", db.db.display(), to.display())))
 }
 
