@@ -15,6 +15,7 @@ pub mod dataset;
 pub mod diagnostic;
 pub mod factor;
 pub mod gas;
+pub mod import;
 pub mod library;
 pub mod listing;
 pub mod number;

@@ -1,0 +1,11 @@
+//! Importing activity data from CSV and spreadsheet files (issue 6).
+//!
+//! - [`read`]: files to a table of raw cells (encodings, delimiters, sheets, header row).
+//! - [`mapping`]: the file's columns to Scopebook fields, guessed from header names.
+//! - [`values`]: the file's own activity names and unit spellings to library ones.
+//! - [`template`]: the blank import workbook.
+
+pub mod mapping;
+pub mod read;
+pub mod template;
+pub mod values;
