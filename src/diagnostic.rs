@@ -74,6 +74,12 @@ codes! {
     InvalidState => "invalid-state", "an action does not fit the state of its period or record";
     AuditChainBroken => "audit-chain-broken", "an audit-log entry is missing, or does not match its hash or its predecessor";
     AuditDataMismatch => "audit-data-mismatch", "the stored data differs from what the audit log records";
+    DuplicateRecord => "duplicate-record", "an imported row repeats a record of its period, or an earlier row of its file (same facility, activity and evidence)";
+    UnmappedField => "unmapped-field", "a required field has no column in an import's column mapping";
+    UnknownValue => "unknown-value", "an imported activity name or unit spelling is not mapped to a library one";
+    ErrorCell => "error-cell", "a spreadsheet cell holds an error value (#DIV/0!, #N/A, ...) or a formula without a value";
+    WrongFileType => "wrong-file-type", "a file's contents are not what its name says, or not a format Scopebook imports";
+    FileTooLarge => "file-too-large", "a file, or what a compressed workbook expands to, is over the import limit";
     SnapshotMismatch => "snapshot-mismatch", "a locked period's fresh calculation differs from the snapshot taken when it was locked";
 }
 

@@ -49,3 +49,100 @@ pub fn calculate_csv(
     }
     (inv, header_diags)
 }
+
+/// The outcome of checking rows: each row's activity or its errors, and the inventory of the
+/// rows that calculated.
+pub struct CheckedRows {
+    pub rows: Vec<Result<crate::activity::Activity, Vec<Diagnostic>>>,
+    pub inventory: Inventory,
+}
+
+/// Check rows of cells (under `columns`, activity-file column names) exactly as `scopebook
+/// calc` checks an activity file: read, then calculate, in parallel pieces. A row passes only
+/// with no error at all; warnings are left in `inventory.diagnostics`. Row numbers in the
+/// diagnostics are file lines (the header is line 1, so row `i` is line `i + 2`).
+pub fn check_rows<S: AsRef<str> + Sync>(
+    lib: &FactorLibrary,
+    opts: CalcOptions,
+    file: &str,
+    columns: &[&str],
+    rows: &[Vec<S>],
+) -> CheckedRows {
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::with_capacity(rows.len() * 96 + 128));
+    let mut ok = w.write_record(columns).is_ok();
+    for r in rows {
+        ok &= w.write_record(r.iter().map(AsRef::as_ref)).is_ok();
+    }
+    let csv = w.into_inner().unwrap_or_default();
+    let fail_all = |diags: Vec<Diagnostic>| CheckedRows {
+        rows: (0..rows.len()).map(|_| Err(diags.clone())).collect(),
+        inventory: Inventory::default(),
+    };
+    if !ok {
+        return fail_all(vec![Diagnostic::error(
+            Code::MalformedRow,
+            Location::file(file),
+            "the rows could not be encoded",
+        )]);
+    }
+    let (header, header_diags) = ActivityHeader::read(file, &csv);
+    let Some((header, start)) = header else {
+        return fail_all(header_diags.into_iter().filter(Diagnostic::is_error).collect());
+    };
+    let body = &csv[start.min(csv.len())..];
+    let pieces = split_body(body, 2, rayon::current_num_threads() * 4);
+    let parts: Vec<(Vec<crate::activity::Activity>, Vec<Diagnostic>, Inventory)> = pieces
+        .par_iter()
+        .map(|&(piece, first_line)| {
+            let (activities, mut diags) = header.read_rows(file, piece, first_line);
+            let mut inv = calculate(lib, &activities, file, opts);
+            diags.append(&mut inv.diagnostics);
+            (activities, diags, inv)
+        })
+        .collect();
+    let slot = |line: u64| usize::try_from(line).ok().and_then(|l| l.checked_sub(2)).filter(|i| *i < rows.len());
+    let mut out: Vec<Result<crate::activity::Activity, Vec<Diagnostic>>> =
+        (0..rows.len()).map(|_| Err(Vec::new())).collect();
+    let mut problems: Vec<Vec<Diagnostic>> = vec![Vec::new(); rows.len()];
+    let mut inventory = Inventory::default();
+    let mut warnings = Vec::new();
+    for (activities, diags, inv) in parts {
+        for d in diags {
+            match d.location.row.and_then(slot) {
+                Some(i) if d.is_error() => problems[i].push(d),
+                _ => warnings.push(d),
+            }
+        }
+        for a in activities {
+            if let Some(i) = slot(a.row) {
+                out[i] = Ok(a);
+            }
+        }
+        inventory.merge(inv);
+    }
+    for (i, p) in problems.into_iter().enumerate() {
+        if !p.is_empty() {
+            out[i] = Err(p);
+        }
+    }
+    warnings.sort_by_key(|d| d.location.row);
+    inventory.diagnostics = warnings;
+    CheckedRows { rows: out, inventory }
+}
+
+/// Calculate activities already read, in parallel pieces (the inventory of rows being
+/// imported). Lines keep the activities' own row numbers.
+pub fn calculate_activities(
+    lib: &FactorLibrary,
+    activities: &[crate::activity::Activity],
+    file: &str,
+    opts: CalcOptions,
+) -> Inventory {
+    let chunk = activities.len().div_ceil(rayon::current_num_threads() * 4).max(1024);
+    let parts: Vec<Inventory> = activities.par_chunks(chunk).map(|c| calculate(lib, c, file, opts)).collect();
+    let mut inv = Inventory::default();
+    for part in parts {
+        inv.merge(part);
+    }
+    inv
+}

@@ -398,21 +398,17 @@ fn a_file_from_a_newer_scopebook_is_refused_and_left_as_it_was() {
     assert_eq!(sha(&path), before);
 }
 
-/// A file at schema version `version` with data in it, built as that version's Scopebook
-/// built it. While version 1 is the current one, the store itself builds it; once there is a
-/// version 2, this builder must write version 1's tables with raw SQL (migration 1's SQL
-/// never changes: see `schema::tests::released_migrations_are_frozen`).
+/// A file at schema version `version` with data in it, as that version's Scopebook wrote it.
+/// Each is a committed file made by the release of that version with its CLI (see
+/// `tests/fixtures/README.md`): an organisation, a legal entity and a facility, period 2023
+/// locked with two records, and period 2024 open with one.
 fn build_version(version: i32, dir: &Path) -> PathBuf {
-    match version {
-        1 => {
-            let (path, mut s) = populated(dir);
-            s.lock_period(lib(), 2023).unwrap();
-            drop(s);
-            assert_eq!(schema::identity(&raw(&path)).unwrap().1, 1);
-            path
-        }
-        v => panic!("add a builder for schema version {v}"),
-    }
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/schema-v{version}.scopebook"));
+    assert!(fixture.exists(), "add a fixture for schema version {version}: {}", fixture.display());
+    let path = dir.join(format!("v{version}.scopebook"));
+    std::fs::copy(&fixture, &path).unwrap();
+    assert_eq!(schema::identity(&raw(&path)).unwrap().1, version);
+    path
 }
 
 #[test]

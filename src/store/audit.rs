@@ -23,7 +23,8 @@ use crate::diagnostic::Code;
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// The audited tables, in the order `verify` compares them.
-pub const AUDITED_TABLES: &[&str] = &["organisation", "facility", "period", "activity", "snapshot"];
+pub const AUDITED_TABLES: &[&str] =
+    &["organisation", "facility", "period", "activity", "snapshot", "import_batch", "import_template", "value_mapping"];
 
 /// Columns left out of a row's audited value. A snapshot's report can be large: the audited
 /// value carries its SHA-256 (`result_sha256`), and `verify` checks the report against it.
@@ -265,6 +266,34 @@ fn digest(s: &str) -> Digest32 {
 struct Replayed {
     value: Option<Digest32>,
     seq: i64,
+    /// Set for a record created by an import (the index of the import in `imports`) until an
+    /// entry or the table shows its value; that value then goes into the import's digest.
+    import: Option<usize>,
+}
+
+/// An import entry being checked: the records it created, with their values when it ran.
+struct ImportReplay {
+    seq: i64,
+    id: i64,
+    first: Option<i64>,
+    last: Option<i64>,
+    records_sha256: String,
+    values: HashMap<i64, Digest32>,
+}
+
+impl ImportReplay {
+    /// From an `import` entry's value (the `import_batch` row as canonical JSON).
+    fn parse(seq: i64, value: Option<&str>) -> Option<ImportReplay> {
+        let v: serde_json::Value = serde_json::from_str(value?).ok()?;
+        Some(ImportReplay {
+            seq,
+            id: v.get("id")?.as_i64()?,
+            first: v.get("first_activity").and_then(serde_json::Value::as_i64),
+            last: v.get("last_activity").and_then(serde_json::Value::as_i64),
+            records_sha256: v.get("records_sha256")?.as_str()?.to_string(),
+            values: HashMap::new(),
+        })
+    }
 }
 
 /// Walk the chain and replay it against the tables. `Ok(Err(..))` is a verification failure;
@@ -275,6 +304,7 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<Result<Verified, Broken>> {
     let mut prev = GENESIS.to_string();
     let mut expected_seq = 1i64;
     let mut problems: Vec<Broken> = Vec::new();
+    let mut imports: Vec<ImportReplay> = Vec::new();
     {
         let mut stmt = conn.prepare(&format!("SELECT {ENTRY_COLUMNS} FROM audit_log ORDER BY seq"))?;
         let mut rows = stmt.query([])?;
@@ -330,8 +360,18 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<Result<Verified, Broken>> {
                 });
                 continue;
             };
-            let current = table.get(&e.record).and_then(|r| r.value);
             let old = e.old_value.as_deref().map(digest);
+            // A record an import created: the first entry to touch it shows its value then.
+            let pending = table.get(&e.record).and_then(|r| r.import);
+            let current = match (pending, old) {
+                (Some(k), Some(o)) => {
+                    if let Some(imp) = imports.get_mut(k) {
+                        imp.values.insert(e.record, o);
+                    }
+                    Some(o)
+                }
+                _ => table.get(&e.record).and_then(|r| r.value),
+            };
             if old != current {
                 let what = match (current.is_some(), old.is_some()) {
                     (false, true) => "changes a record that did not exist at that point",
@@ -344,7 +384,34 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<Result<Verified, Broken>> {
                     message: format!("audit entry {} ({} {} {}) {what}", e.seq, e.action, e.table, e.record),
                 });
             }
-            table.insert(e.record, Replayed { value: e.new_value.as_deref().map(digest), seq: e.seq });
+            table.insert(e.record, Replayed { value: e.new_value.as_deref().map(digest), seq: e.seq, import: None });
+            if e.action == "import" && e.table == "import_batch" {
+                let Some(imp) = ImportReplay::parse(e.seq, e.new_value.as_deref()) else {
+                    problems.push(Broken {
+                        code: Code::AuditDataMismatch,
+                        seq: Some(e.seq),
+                        message: format!("audit entry {} records an import whose value cannot be read", e.seq),
+                    });
+                    continue;
+                };
+                if let (Some(first), Some(last), Some(records)) = (imp.first, imp.last, state.get_mut("activity")) {
+                    for id in first..=last {
+                        if records.contains_key(&id) {
+                            problems.push(Broken {
+                                code: Code::AuditDataMismatch,
+                                seq: Some(e.seq),
+                                message: format!(
+                                    "audit entry {} (import {}) creates activity {id}, which already existed",
+                                    e.seq, imp.id
+                                ),
+                            });
+                            break;
+                        }
+                        records.insert(id, Replayed { value: None, seq: e.seq, import: Some(imports.len()) });
+                    }
+                }
+                imports.push(imp);
+            }
         }
     }
     if let Some(first) = problems.into_iter().next() {
@@ -368,7 +435,12 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<Result<Verified, Broken>> {
             let id: i64 = r.get(id_col)?;
             let value = digest(&row_json(table, &names, r)?);
             match replayed.remove(&id) {
-                Some(Replayed { value: Some(v), seq }) if v == value => {
+                Some(Replayed { import: Some(k), .. }) => {
+                    if let Some(imp) = imports.get_mut(k) {
+                        imp.values.insert(id, value);
+                    }
+                }
+                Some(Replayed { value: Some(v), seq, .. }) if v == value => {
                     if let (Some(j), Some(s)) = (json_col, sha_col) {
                         let json: String = r.get(j)?;
                         let sha: String = r.get(s)?;
@@ -381,12 +453,12 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<Result<Verified, Broken>> {
                         }
                     }
                 }
-                Some(Replayed { value: Some(_), seq }) => mismatches.push(Broken {
+                Some(Replayed { value: Some(_), seq, .. }) => mismatches.push(Broken {
                     code: Code::AuditDataMismatch,
                     seq: Some(seq),
                     message: format!("{table} {id} differs from its value in audit entry {seq}, the last entry that changed it: it was changed without the audit log"),
                 }),
-                Some(Replayed { value: None, seq }) => mismatches.push(Broken {
+                Some(Replayed { value: None, seq, .. }) => mismatches.push(Broken {
                     code: Code::AuditDataMismatch,
                     seq: Some(seq),
                     message: format!("{table} {id} exists, but audit entry {seq} deleted it"),
@@ -399,7 +471,7 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<Result<Verified, Broken>> {
             }
         }
         for (id, r) in replayed {
-            if r.value.is_some() {
+            if r.value.is_some() || r.import.is_some() {
                 mismatches.push(Broken {
                     code: Code::AuditDataMismatch,
                     seq: Some(r.seq),
@@ -412,10 +484,68 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<Result<Verified, Broken>> {
         }
         records.push((table.to_string(), count));
     }
+    check_imports(conn, &imports, &mut mismatches)?;
     // The first entry where the data stops matching; records no entry describes come last.
     mismatches.sort_by_key(|b| (b.seq.unwrap_or(i64::MAX), b.message.clone()));
     if let Some(first) = mismatches.into_iter().next() {
         return Ok(Err(first));
     }
     Ok(Ok(Verified { entries: expected_seq - 1, head: prev, records }))
+}
+
+/// Each import's `records_sha256` against the values its records had when it ran, and the
+/// source rows; and no source row outside an import.
+fn check_imports(conn: &Connection, imports: &[ImportReplay], out: &mut Vec<Broken>) -> rusqlite::Result<()> {
+    let mut stmt =
+        conn.prepare("SELECT activity_id, source_row FROM activity_source WHERE import_id = ?1 ORDER BY activity_id")?;
+    let mut linked = 0u64;
+    for imp in imports {
+        let mut lines = Vec::with_capacity(imp.values.len() * 90);
+        let mut sources = stmt.query([imp.id])?;
+        let mut count = 0usize;
+        let mut bad: Option<String> = None;
+        while let Some(r) = sources.next()? {
+            let (id, row): (i64, i64) = (r.get(0)?, r.get(1)?);
+            count += 1;
+            match imp.values.get(&id) {
+                Some(d) => super::import::record_line(&mut lines, id, row, d),
+                None => {
+                    bad.get_or_insert(format!(
+                        "activity {id} is linked to import {} but the import did not create it",
+                        imp.id
+                    ));
+                }
+            }
+        }
+        linked += count as u64;
+        if bad.is_none() && count != imp.values.len() {
+            bad = Some(format!(
+                "import {} created {} records, but {count} are linked to its file rows",
+                imp.id,
+                imp.values.len()
+            ));
+        }
+        if bad.is_none() && crate::dataset::sha256_hex(&lines) != imp.records_sha256 {
+            bad = Some(format!(
+                "the records of import {} (activity {}..{}) or their source rows differ from what audit entry {} recorded: they were changed without the audit log",
+                imp.id,
+                imp.first.unwrap_or_default(),
+                imp.last.unwrap_or_default(),
+                imp.seq
+            ));
+        }
+        if let Some(message) = bad {
+            out.push(Broken { code: Code::AuditDataMismatch, seq: Some(imp.seq), message });
+        }
+    }
+    let total: i64 = conn.query_row("SELECT COUNT(*) FROM activity_source", [], |r| r.get(0))?;
+    if u64::try_from(total).unwrap_or(0) != linked {
+        out.push(Broken {
+            code: Code::AuditDataMismatch,
+            seq: None,
+            message: "activity_source holds source rows of no recorded import: they were added without the audit log"
+                .into(),
+        });
+    }
+    Ok(())
 }

@@ -17,6 +17,7 @@
 
 pub mod audit;
 mod backup;
+mod import;
 pub mod model;
 pub mod schema;
 
@@ -30,6 +31,10 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBeha
 use rust_decimal::Decimal;
 
 pub use audit::{AuditEntry, Verified};
+pub use import::{
+    Duplicate, ImportChecked, ImportFile, ImportMode, ImportRow, ImportSummary, ImportWritten, Lineage, NewTemplate,
+    SavedTemplate, ValueChoice,
+};
 pub use model::*;
 
 use crate::calc::{CalcOptions, Inventory};
@@ -1349,19 +1354,16 @@ struct CheckedRow {
 /// Check inputs as `scopebook calc` would (the activity-file reader, then factor selection
 /// under the period's GWP set and pinned editions), plus the store's own rules: the facility
 /// exists, the dates lie within the period, the data-quality indicator is known.
-fn validate(
+fn check_inputs(
     c: &Connection,
     file: &str,
     lib: &FactorLibrary,
     p: &ReportingPeriod,
     inputs: &[ActivityInput],
-) -> Result<Vec<CheckedRow>, Fail> {
-    let batch = inputs.len() > 1;
-    let at = |i: usize, column: &str| Location {
-        file: file.to_string(),
-        row: if batch { u64::try_from(i + 1).ok() } else { None },
-        column: Some(column.to_string()),
-    };
+    rows_of: &dyn Fn(usize) -> Option<u64>,
+) -> Result<Checked, Fail> {
+    let at =
+        |i: usize, column: &str| Location { file: file.to_string(), row: rows_of(i), column: Some(column.to_string()) };
     let mut problems: Vec<Vec<Diagnostic>> = vec![Vec::new(); inputs.len()];
     let mut facilities: HashMap<String, Option<(i64, String)>> = HashMap::new();
     let mut rows: Vec<Vec<String>> = Vec::with_capacity(inputs.len());
@@ -1434,11 +1436,15 @@ fn validate(
             input.note.clone().unwrap_or_default(),
         ]);
     }
-    let checked = crate::workbook::check_rows(lib, p.gwp_set, &EXPORT_COLUMNS, &rows);
-    let mut out = Vec::with_capacity(inputs.len());
-    for (i, res) in checked.into_iter().enumerate() {
+    let opts = CalcOptions { gwp_set: p.gwp_set, keep_lines: false };
+    let checked = crate::pipeline::check_rows(lib, opts, file, &EXPORT_COLUMNS, &rows);
+    let mut out: Vec<Option<CheckedRow>> = Vec::with_capacity(inputs.len());
+    let mut activities = Vec::with_capacity(inputs.len());
+    for (i, res) in checked.rows.into_iter().enumerate() {
         match res {
             Err(ds) => {
+                out.push(None);
+                activities.push(None);
                 // Without its facility a row has no region: factor findings would be noise.
                 let facility_known = facility_ids[i].is_some();
                 for d in ds {
@@ -1452,31 +1458,54 @@ fn validate(
             }
             Ok(a) => {
                 let (start, end) = (a.period.start.to_string(), a.period.end.to_string());
-                if let Some(fid) = facility_ids[i] {
-                    out.push(CheckedRow {
-                        facility_id: fid,
-                        activity: a.activity.to_string(),
-                        quantity: a.quantity.to_string(),
-                        unit: inputs[i].unit.trim().to_string(),
-                        start,
-                        end,
-                        factor: a.factor.as_deref().map(str::to_string),
-                        region: a.region.as_deref().map(Region::to_string),
-                        scope3_category: a.scope3_category.map(|c| i64::from(c.number())),
-                        supplier: a.supplier.as_deref().map(str::to_string),
-                        evidence: a.evidence.as_deref().map(str::to_string),
-                        data_quality: opt(&inputs[i].data_quality),
-                        note: a.note.as_deref().map(str::to_string),
-                    });
-                }
+                out.push(facility_ids[i].map(|fid| CheckedRow {
+                    facility_id: fid,
+                    activity: a.activity.to_string(),
+                    quantity: a.quantity.to_string(),
+                    unit: inputs[i].unit.trim().to_string(),
+                    start,
+                    end,
+                    factor: a.factor.as_deref().map(str::to_string),
+                    region: a.region.as_deref().map(Region::to_string),
+                    scope3_category: a.scope3_category.map(|c| i64::from(c.number())),
+                    supplier: a.supplier.as_deref().map(str::to_string),
+                    evidence: a.evidence.as_deref().map(str::to_string),
+                    data_quality: opt(&inputs[i].data_quality),
+                    note: a.note.as_deref().map(str::to_string),
+                }));
+                activities.push(Some(a));
             }
         }
     }
-    let all: Vec<Diagnostic> = problems.into_iter().flatten().collect();
+    Ok(Checked { rows: out, activities, problems, warnings: checked.inventory.diagnostics })
+}
+
+/// Rows checked by [`check_inputs`]: row `i` is stored as `rows[i]` when `problems[i]` is empty.
+struct Checked {
+    rows: Vec<Option<CheckedRow>>,
+    /// The activity each row reads as (for the inventory of an import).
+    activities: Vec<Option<crate::activity::Activity>>,
+    problems: Vec<Vec<Diagnostic>>,
+    /// Warnings of the calculation (unverified factors and the like).
+    warnings: Vec<Diagnostic>,
+}
+
+/// Check inputs, refusing them all when any is wrong, with every problem of every row (the
+/// diagnostics' row is the 1-based position in `inputs` when there is more than one).
+fn validate(
+    c: &Connection,
+    file: &str,
+    lib: &FactorLibrary,
+    p: &ReportingPeriod,
+    inputs: &[ActivityInput],
+) -> Result<Vec<CheckedRow>, Fail> {
+    let batch = inputs.len() > 1;
+    let checked = check_inputs(c, file, lib, p, inputs, &|i| if batch { u64::try_from(i + 1).ok() } else { None })?;
+    let all: Vec<Diagnostic> = checked.problems.into_iter().flatten().collect();
     if !all.is_empty() {
         return Err(Fail::Rows(all));
     }
-    Ok(out)
+    Ok(checked.rows.into_iter().flatten().collect())
 }
 
 fn insert_activity(

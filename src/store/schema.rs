@@ -27,7 +27,7 @@ pub struct Migration {
 }
 
 /// Every migration, oldest first. Index *i* holds version *i + 1*.
-pub const MIGRATIONS: &[Migration] = &[Migration { version: 1, sql: V1 }];
+pub const MIGRATIONS: &[Migration] = &[Migration { version: 1, sql: V1 }, Migration { version: 2, sql: V2 }];
 
 const V1: &str = r#"
 CREATE TABLE organisation (
@@ -162,6 +162,71 @@ BEGIN SELECT RAISE(ABORT, 'snapshots are never deleted'); END;
 PRAGMA application_id = 1396916811;
 "#;
 
+/// Version 2: imports (issue 6). An import is one `import_batch` record, audited by one entry
+/// whose value carries `records_sha256`, the digest of every record it created with its source
+/// row (decision 0015); `activity_source` links each imported record to its file and row.
+/// Column-mapping templates and remembered value choices are audited records of their own.
+const V2: &str = r#"
+CREATE TABLE import_batch (
+    -- Never deleted, so an id is one import for ever.
+    id INTEGER PRIMARY KEY,
+    period_id INTEGER NOT NULL REFERENCES period (id),
+    file_name TEXT NOT NULL,
+    file_sha256 TEXT NOT NULL,
+    format TEXT NOT NULL,
+    sheet TEXT,
+    header_row INTEGER NOT NULL,
+    template TEXT,
+    mapping TEXT NOT NULL,
+    rows_read INTEGER NOT NULL,
+    rows_imported INTEGER NOT NULL,
+    rows_skipped INTEGER NOT NULL,
+    first_activity INTEGER,
+    last_activity INTEGER,
+    records_sha256 TEXT NOT NULL,
+    imported_by TEXT NOT NULL,
+    imported_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX import_batch_by_sha ON import_batch (file_sha256);
+
+-- Not a foreign key to activity: an imported record deleted later keeps its lineage (activity
+-- ids are never reused).
+CREATE TABLE activity_source (
+    activity_id INTEGER PRIMARY KEY,
+    import_id INTEGER NOT NULL REFERENCES import_batch (id) DEFERRABLE INITIALLY DEFERRED,
+    source_row INTEGER NOT NULL
+) STRICT;
+CREATE INDEX activity_source_by_import ON activity_source (import_id, activity_id);
+
+CREATE TABLE import_template (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE CHECK (length(trim(name)) > 0),
+    signature TEXT NOT NULL,
+    headers TEXT NOT NULL,
+    mapping TEXT NOT NULL,
+    created_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX import_template_by_signature ON import_template (signature);
+
+CREATE TABLE value_mapping (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL CHECK (kind IN ('activity', 'unit')),
+    source TEXT NOT NULL,
+    target TEXT NOT NULL CHECK (length(target) > 0),
+    created_at TEXT NOT NULL,
+    UNIQUE (kind, source)
+) STRICT;
+
+CREATE TRIGGER import_batch_no_update BEFORE UPDATE ON import_batch
+BEGIN SELECT RAISE(ABORT, 'imports are never changed'); END;
+CREATE TRIGGER import_batch_no_delete BEFORE DELETE ON import_batch
+BEGIN SELECT RAISE(ABORT, 'imports are never deleted'); END;
+CREATE TRIGGER activity_source_no_update BEFORE UPDATE ON activity_source
+BEGIN SELECT RAISE(ABORT, 'an imported record''s source never changes'); END;
+CREATE TRIGGER activity_source_no_delete BEFORE DELETE ON activity_source
+BEGIN SELECT RAISE(ABORT, 'an imported record''s source is never deleted'); END;
+"#;
+
 /// The file's `application_id` and `user_version`.
 pub fn identity(conn: &Connection) -> rusqlite::Result<(i32, i32)> {
     let app: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
@@ -193,7 +258,10 @@ mod tests {
 
     /// Each released migration's SHA-256. A released migration must never change: a schema
     /// change is a new migration. Add the new one's checksum here when it is released.
-    const RELEASED: &[(i32, &str)] = &[(1, "2aff80bceb9526f5eec1b1cf6fef3bb362a4baff2d006b72917dbef378b2c7a0")];
+    const RELEASED: &[(i32, &str)] = &[
+        (1, "2aff80bceb9526f5eec1b1cf6fef3bb362a4baff2d006b72917dbef378b2c7a0"),
+        (2, "cf6521ee39b4900cbb801e189e60200deef1632481288557b7fd831da80850b1"),
+    ];
 
     #[test]
     fn released_migrations_are_frozen() {
