@@ -369,7 +369,8 @@ fn parse_money(t: &str) -> Option<Unit> {
     if let Some(c) = Currency::parse(t) {
         return Some(Unit::Money(c, MoneyScale::One));
     }
-    let (prefix, code) = t.split_at(t.len().checked_sub(3)?);
+    // `split_at_checked`: the last three bytes may fall inside a character ("万m3(标)").
+    let (prefix, code) = t.split_at_checked(t.len().checked_sub(3)?)?;
     let code = Currency::parse(code)?;
     let scale = match prefix.trim() {
         "k" | "thousand" | "1000" => MoneyScale::Thousand,
@@ -414,6 +415,16 @@ mod tests {
         pub fn d(s: &str) -> rust_decimal::Decimal {
             s.parse().unwrap()
         }
+    }
+
+    /// Found by the import work: a unit whose last three bytes split a character panicked.
+    #[test]
+    fn text_ending_inside_a_character_is_not_a_unit_and_does_not_panic() {
+        for t in ["万m3(标)", "立方米x", "xx元", "k万元", "吨", "10^4 CNY元"] {
+            let _ = Unit::parse(t);
+        }
+        assert!(Unit::parse("万m3(标)").is_err());
+        assert_eq!(Unit::parse("k CNY").ok(), Some(Unit::Money(Currency(*b"CNY"), MoneyScale::Thousand)));
     }
 
     #[test]
