@@ -1,11 +1,16 @@
 //! Real-window end-to-end tests: the built `scopebook-app` under Xvfb, driven through
 //! WebKitWebDriver (see `common/mod.rs` for the harness and when these tests skip).
 //!
-//! `inventory_matches_the_cli`: guided setup (with its validation), activity entry (good rows, a
-//! malformed number and a unit mismatch), the dashboard's totals compared with `scopebook calc` on
-//! the same rows, a factor's detail from a dashboard line, and the factor search.
+//! `inventory_matches_the_cli`: a new organisation file (with the start screen's validation),
+//! facilities and a period, activity entry (good rows, a malformed number and a unit mismatch),
+//! the dashboard's totals compared with `scopebook calc` on the same rows, a factor's detail from
+//! a dashboard line, and the factor search.
 //! `language_is_switched_and_remembered`: English to Chinese on the dashboard, then a restart
-//! with the same data folder comes back in Chinese.
+//! with the same data folder comes back in Chinese, with the organisation reopened.
+//! `organisation_survives_a_restart`: an organisation with a legal entity, two facilities, a
+//! period and three records; an equity share over 100 % refused at its field; the period locked;
+//! an edit refused as locked with nothing changed; Verify OK; a restart finds everything intact
+//! (facilities, status, records, totals), and the library verifies the file.
 //!
 //! Run: `cargo test -p scopebook-e2e -- --test-threads=1` (scripts/test.sh does, with
 //! `SCOPEBOOK_E2E_REQUIRED=1`). Screenshots: `e2e-artifacts/`.
@@ -25,6 +30,7 @@ const TEST_LIMIT: Duration = Duration::from_secs(300);
 
 const ORGANISATION: &str = "Huadong Precision Components";
 
+#[derive(Clone, Copy)]
 struct Row {
     facility: &'static str,
     period_start: &'static str,
@@ -102,16 +108,87 @@ fn has_cjk(s: &str) -> bool {
     s.chars().any(|c| matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}'))
 }
 
-/// Guided setup: the name, year, consolidation, GWP set and language, then submit; waits for
-/// the main screens' navigation.
-async fn complete_setup(app: &App) {
-    app.fill("setup-name", ORGANISATION).await;
-    app.fill("setup-year", "2023").await;
-    app.fill("setup-consolidation", "operational-control").await;
-    app.fill("setup-gwp", "AR5").await;
-    app.fill("setup-language", "en").await;
-    app.click("setup-submit").await;
-    app.el("nav-activities").await;
+/// The start screen: a new organisation file in `dir`; waits for the main navigation.
+async fn create_organisation(app: &App, dir: &TempDir) -> String {
+    let path = dir.path().join("huadong.scopebook").display().to_string();
+    app.fill("org-name", ORGANISATION).await;
+    app.fill("org-consolidation", "operational-control").await;
+    app.fill("org-path", &path).await;
+    app.click("org-create").await;
+    app.el("nav-facilities").await;
+    path
+}
+
+struct Fac {
+    kind: &'static str,
+    parent: &'static str,
+    code: &'static str,
+    name: &'static str,
+    equity: &'static str,
+    region: &'static str,
+}
+
+const LEGAL_ENTITY: Fac =
+    Fac { kind: "legal-entity", parent: "", code: "HD-CO", name: ORGANISATION, equity: "100", region: "CN-JS" };
+const FACILITIES: &[Fac] = &[
+    Fac { kind: "facility", parent: "HD-CO", code: "SZ-PLANT", name: "Suzhou plant", equity: "100", region: "CN-JS" },
+    Fac { kind: "facility", parent: "HD-CO", code: "NB-PLANT", name: "Ningbo plant", equity: "60", region: "CN-ZJ" },
+];
+
+async fn fill_facility(app: &App, f: &Fac) {
+    app.fill("fac-kind", f.kind).await;
+    app.fill("fac-parent", f.parent).await;
+    app.fill("fac-code", f.code).await;
+    app.fill("fac-name", f.name).await;
+    app.fill("fac-equity", f.equity).await;
+    app.fill("fac-region", f.region).await;
+}
+
+/// Adds a facility on the Facilities screen; checks its row appears.
+async fn add_facility(app: &App, f: &Fac) {
+    app.click("nav-facilities").await;
+    let before = app.all("facility-row").await.len();
+    fill_facility(app, f).await;
+    app.click("fac-submit").await;
+    app.wait_for(&format!("facility {} to be stored", f.code), common::SETTLE, async || {
+        (app.all("facility-row").await.len() == before + 1).then_some(())
+    })
+    .await;
+}
+
+/// Adds period `year` (AR5) on the Periods screen.
+async fn add_period(app: &App, year: &str) {
+    app.click("nav-periods").await;
+    app.fill("period-year", year).await;
+    app.fill("period-gwp", "AR5").await;
+    app.click("period-add").await;
+    app.wait_for(&format!("period {year}"), common::SETTLE, async || {
+        for row in app.all("period-row").await {
+            if row.attr("data-year").await.ok().flatten().as_deref() == Some(year) {
+                return Some(());
+            }
+        }
+        None
+    })
+    .await;
+}
+
+/// A new organisation with the legal entity and both facilities, and period 2023; ends on the
+/// activities screen.
+async fn set_up_inventory(app: &App, dir: &TempDir) -> String {
+    let path = create_organisation(app, dir).await;
+    add_facility(app, &LEGAL_ENTITY).await;
+    for f in FACILITIES {
+        add_facility(app, f).await;
+    }
+    add_period(app, "2023").await;
+    app.click("nav-activities").await;
+    app.wait_for("the activities of period 2023", common::SETTLE, async || {
+        let el = app.maybe("act-period").await?;
+        (el.attr("data-year").await.ok()?? == "2023").then_some(())
+    })
+    .await;
+    path
 }
 
 async fn fill_row(app: &App, row: &Row) {
@@ -223,18 +300,17 @@ fn cli_search_count(text: &str) -> usize {
 async fn inventory_matches_the_cli() {
     let Some(mut env) = Harness::start("inventory") else { return };
     within("inventory_matches_the_cli", TEST_LIMIT, async {
-        let app = env.launch("setup-name").await;
+        let app = env.launch("org-name").await;
 
-        // Setup: the Rust side's validation is shown at the fields.
-        app.screenshot("01-setup").await;
-        app.fill("setup-name", "").await;
-        app.fill("setup-year", "1800").await;
-        app.click("setup-submit").await;
+        // The start screen: the Rust side's validation is shown at the fields.
+        let dir = TempDir::new("inventory-org");
+        app.screenshot("01-start").await;
+        app.fill("org-name", "").await;
+        app.fill("org-path", &dir.path().join("x.scopebook").display().to_string()).await;
+        app.click("org-create").await;
         app.wait_text("err-name", "to show a message", |t| !t.trim().is_empty()).await;
-        let year_error = app.wait_text("err-reporting_year", "to show a message", |t| !t.trim().is_empty()).await;
-        assert!(year_error.contains("1800"), "the year error does not name the year: {year_error:?}");
-        assert!(app.maybe("nav-activities").await.is_none(), "an invalid setup was accepted");
-        complete_setup(&app).await;
+        assert!(app.maybe("nav-activities").await.is_none(), "an organisation without a name was created");
+        set_up_inventory(&app, &dir).await;
 
         // Activities: the good rows, then two that must be refused.
         app.click("nav-activities").await;
@@ -331,8 +407,9 @@ async fn inventory_matches_the_cli() {
 async fn language_is_switched_and_remembered() {
     let Some(mut env) = Harness::start("language") else { return };
     within("language_is_switched_and_remembered", TEST_LIMIT, async {
-        let app = env.launch("setup-name").await;
-        complete_setup(&app).await;
+        let app = env.launch("org-name").await;
+        let dir = TempDir::new("language-org");
+        set_up_inventory(&app, &dir).await;
         add_good_row(&app, &GOOD_ROWS[0]).await;
         app.click("nav-dashboard").await;
         app.el("total-scope1").await;
@@ -348,18 +425,181 @@ async fn language_is_switched_and_remembered() {
         app.screenshot("05-dashboard-zh").await;
         app.close().await;
 
-        // A restart with the same data folder comes back in the remembered language. While the
-        // workbook lives in memory the first screen is the setup again (in Chinese); once it is
-        // stored, it is the activities screen.
+        // A restart with the same data folder comes back in the remembered language, with the
+        // organisation file reopened on the activities screen.
         let app = env.launch("page-title").await;
         let title = app.wait_text("page-title", "to be Chinese after a restart", has_cjk).await;
         assert_ne!(title, title_en);
         assert_eq!(app.value("lang-select").await, "zh", "the language select after a restart");
-        if app.maybe("setup-name").await.is_some() {
-            assert_eq!(app.value("setup-language").await, "zh", "the setup's language after a restart");
-        }
+        app.el("nav-activities").await;
+        assert_eq!(app.all("activity-row").await.len(), 1, "the stored record after a restart");
         app.screenshot("06-zh-after-restart").await;
         app.close().await;
+    })
+    .await;
+}
+
+/// The three records of `organisation_survives_a_restart`.
+fn restart_rows() -> [Row; 3] {
+    [
+        GOOD_ROWS[0],                                 // natural gas, 10^4 Nm3, SZ-PLANT
+        Row { facility: "NB-PLANT", ..GOOD_ROWS[2] }, // grid electricity in Zhejiang
+        GOOD_ROWS[3],                                 // diesel, t
+    ]
+}
+
+/// The quantities of the records shown, in list order.
+async fn shown_quantities(app: &App) -> Vec<String> {
+    let mut out = Vec::new();
+    for el in app.all("activity-quantity").await {
+        out.push(el.attr("data-value").await.ok().flatten().unwrap_or_default());
+    }
+    out
+}
+
+/// The dashboard's exact totals, by test id.
+async fn dashboard_totals(app: &App) -> Vec<(String, String)> {
+    app.click("nav-dashboard").await;
+    let mut out = Vec::new();
+    for (testid, _) in TOTALS {
+        let v = app
+            .wait_for(&format!("[{testid}] data-value"), common::SETTLE, async || {
+                app.maybe(testid).await?.attr("data-value").await.ok().flatten()
+            })
+            .await;
+        out.push((testid.to_string(), v));
+    }
+    out
+}
+
+/// The codes of the facilities shown, in tree order.
+async fn shown_facilities(app: &App) -> Vec<String> {
+    app.click("nav-facilities").await;
+    app.wait_for("the facilities", common::SETTLE, async || {
+        let rows = app.all("facility-row").await;
+        let mut codes = Vec::new();
+        for r in rows {
+            codes.push(r.attr("data-code").await.ok()??);
+        }
+        (codes.len() == 3).then_some(codes)
+    })
+    .await
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn organisation_survives_a_restart() {
+    let Some(mut env) = Harness::start("restart") else { return };
+    within("organisation_survives_a_restart", TEST_LIMIT, async {
+        let dir = TempDir::new("restart-org");
+        let app = env.launch("org-name").await;
+        let path = create_organisation(&app, &dir).await;
+        add_facility(&app, &LEGAL_ENTITY).await;
+
+        // An equity share over 100 % is refused at its field, and nothing is added.
+        app.click("nav-facilities").await;
+        fill_facility(&app, &Fac { equity: "150", ..FACILITIES[0] }).await;
+        app.click("fac-submit").await;
+        let share_error = app.wait_text("err-fac-equity_share", "to show a message", |t| !t.trim().is_empty()).await;
+        assert!(share_error.contains("150"), "the equity-share error does not name the value: {share_error:?}");
+        assert_eq!(app.all("facility-row").await.len(), 1, "a refused facility was stored");
+        for f in FACILITIES {
+            add_facility(&app, f).await;
+        }
+        let facilities = shown_facilities(&app).await;
+        assert_eq!(facilities, ["HD-CO", "NB-PLANT", "SZ-PLANT"], "the tree: the legal entity, then its facilities");
+        for row in app.all("facility-row").await.iter().skip(1) {
+            assert_eq!(
+                row.attr("data-depth").await.unwrap().as_deref(),
+                Some("1"),
+                "a facility under its legal entity"
+            );
+        }
+        app.screenshot("07-facilities").await;
+
+        add_period(&app, "2023").await;
+        app.click("nav-activities").await;
+        app.el("act-period").await;
+        for row in &restart_rows() {
+            add_good_row(&app, row).await;
+        }
+        let quantities = shown_quantities(&app).await;
+        assert_eq!(quantities, ["12.5", "950", "45.2"]);
+        let totals = dashboard_totals(&app).await;
+
+        // Lock (after the confirmation) and the snapshot is shown.
+        app.click("nav-periods").await;
+        app.click("period-lock").await;
+        app.click("lock-confirm").await;
+        app.wait_for("period 2023 to be locked", common::SETTLE, async || {
+            let el = app.maybe("period-status").await?;
+            (el.attr("data-status").await.ok()?? == "locked").then_some(())
+        })
+        .await;
+        app.el("period-snapshot").await;
+        app.screenshot("08-period-locked").await;
+
+        // An edit in the locked period is refused as locked, and nothing changes.
+        app.click("nav-activities").await;
+        app.el("act-locked-hint").await;
+        app.click("activity-edit").await;
+        app.fill("act-quantity", "99").await;
+        app.click("act-save").await;
+        let banner = app
+            .wait_for("the locked error", common::SETTLE, async || {
+                let el = app.maybe("error-banner").await?;
+                let code = el.attr("data-code").await.ok()??;
+                let text = el.text().await.ok()?;
+                Some((code, text))
+            })
+            .await;
+        assert_eq!(banner.0, "locked", "the error banner: {banner:?}");
+        assert!(banner.1.contains("locked"), "the banner does not say the period is locked: {banner:?}");
+        app.screenshot("09-edit-refused").await;
+        app.click("act-cancel-edit").await;
+        assert_eq!(shown_quantities(&app).await, quantities, "a refused edit changed a record");
+
+        // The record's history has its creation.
+        app.click("activity-history").await;
+        app.el("history-panel").await;
+        assert_eq!(app.all("history-entry").await.len(), 1);
+
+        // Verify: the chain is intact.
+        app.click("nav-audit").await;
+        app.click("audit-verify").await;
+        let ok = app
+            .wait_for("the verify result", common::SETTLE, async || {
+                app.maybe("audit-verify-result").await?.attr("data-ok").await.ok()?
+            })
+            .await;
+        assert_eq!(ok, "true", "verify: {}", app.text("audit-verify-result").await);
+        app.screenshot("10-audit-verified").await;
+        app.close().await;
+
+        // A restart reopens the file with everything in it.
+        let app = env.launch("act-period").await;
+        assert_eq!(app.attr("org-title", "data-path").await.as_deref(), Some(path.as_str()));
+        assert_eq!(app.attr("act-period", "data-status").await.as_deref(), Some("locked"));
+        let after = app
+            .wait_for("the records after a restart", common::SETTLE, async || {
+                let q = shown_quantities(&app).await;
+                (q.len() == 3).then_some(q)
+            })
+            .await;
+        assert_eq!(after, quantities, "the records after a restart");
+        assert_eq!(shown_facilities(&app).await, facilities, "the facilities after a restart");
+        assert_eq!(dashboard_totals(&app).await, totals, "the totals after a restart");
+        app.screenshot("11-after-restart").await;
+        app.close().await;
+
+        // The library the CLI uses reads and verifies the same file.
+        let store = scopebook::store::Store::open(std::path::Path::new(&path), "e2e").expect("the file opens");
+        let verified = store.verify().expect("the audit chain verifies");
+        assert!(verified.entries > 0);
+        assert_eq!(store.facilities().unwrap().len(), 3);
+        assert_eq!(store.period(2023).unwrap().status, scopebook::store::PeriodStatus::Locked);
+        let records = store.activities(2023, false).unwrap();
+        let stored: Vec<&str> = records.iter().map(|r| r.quantity.as_str()).collect();
+        assert_eq!(stored, ["12.5", "950", "45.2"]);
     })
     .await;
 }

@@ -22,7 +22,7 @@ pub enum ErrorCode {
     NotFound,
     /// The request conflicts with the current state (e.g. setup not done yet).
     Conflict,
-    /// The record is locked (verified periods; a later issue).
+    /// The record belongs to a locked period (a correction is a restatement).
     Locked,
     Io,
     Internal,
@@ -62,16 +62,135 @@ pub enum Language {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct SetupInput {
+pub struct Settings {
+    pub language: Language,
+}
+
+/// A new organisation file: where to create it, the organisation's name and its boundary.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct NewOrganisationInput {
+    /// The file to create (must not exist yet); its folder is created when missing.
+    pub path: String,
     pub name: String,
-    pub reporting_year: i32,
     pub consolidation: Consolidation,
+}
+
+/// The organisation file the app has open.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct OrganisationInfo {
+    pub path: String,
+    pub name: String,
+    pub consolidation: Consolidation,
+    pub created_at: String,
+    /// The name written into the audit log for this session's changes.
+    pub user: String,
+}
+
+/// An organisation file opened before, most recent first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RecentOrganisation {
+    pub path: String,
+    pub name: String,
+    /// `false` when the file is no longer there.
+    pub exists: bool,
+}
+
+/// What the app shows at start: the open organisation (reopened automatically when the last
+/// one still exists), the recent files and where new files go by default.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Session {
+    pub organisation: Option<OrganisationInfo>,
+    pub recent: Vec<RecentOrganisation>,
+    /// The folder suggested for a new organisation file.
+    pub default_folder: String,
+    /// Why the last organisation could not be reopened at start, if it could not.
+    pub reopen_error: Option<AppError>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum FacilityKind {
+    LegalEntity,
+    Facility,
+}
+
+/// A legal entity or facility as typed in the form; text fields are validated by the store.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FacilityInput {
+    pub code: String,
+    pub name: String,
+    pub kind: FacilityKind,
+    /// The parent's code, or "".
+    pub parent: String,
+    /// Percent, 0 to 100, as a decimal string ("" means 100).
+    pub equity_share: String,
+    pub operational_control: bool,
+    pub financial_control: bool,
+    pub region: String,
+    /// "" for none.
+    pub grid_region: String,
+    pub ets_covered: bool,
+}
+
+/// A stored legal entity or facility.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FacilityView {
+    pub id: u32,
+    pub code: String,
+    pub name: String,
+    pub kind: FacilityKind,
+    pub parent: Option<String>,
+    pub equity_share: String,
+    pub operational_control: bool,
+    pub financial_control: bool,
+    pub region: String,
+    pub grid_region: Option<String>,
+    pub ets_covered: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum PeriodStatus {
+    Open,
+    InReview,
+    Locked,
+}
+
+/// A new reporting period; empty dates mean the calendar year.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PeriodInput {
+    pub year: i32,
+    pub start: String,
+    pub end: String,
     pub gwp_set: GwpSetId,
+    pub base_year: bool,
+}
+
+/// The calculation stored when a period was locked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SnapshotSummary {
+    pub id: u32,
+    pub taken_at: String,
+    pub engine_version: String,
+    pub gwp_set: String,
+    pub input_sha256: String,
+    pub result_sha256: String,
+    /// The snapshot's totals in tonnes CO2e (read from its stored report).
+    pub totals: Option<Totals>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct Settings {
-    pub language: Language,
+pub struct PeriodView {
+    pub year: i32,
+    pub start: String,
+    pub end: String,
+    pub status: PeriodStatus,
+    pub base_year: bool,
+    pub gwp_set: GwpSetId,
+    /// `dataset=edition` pins.
+    pub pins: Vec<String>,
+    /// Present once the period is locked.
+    pub snapshot: Option<SnapshotSummary>,
 }
 
 /// An activity row as typed in the grid; every field is text until validated.
@@ -87,20 +206,87 @@ pub struct ActivityDraft {
     /// An explicit factor id, or "".
     pub factor: String,
     pub evidence: String,
+    /// `measured`, `calculated`, `estimated` or "".
+    pub data_quality: String,
+    pub note: String,
 }
 
-/// A stored activity row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordStatus {
+    Current,
+    /// Replaced by a restatement; kept as it was.
+    Superseded,
+}
+
+/// A stored activity record.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct ActivityRow {
+pub struct ActivityRecordView {
     pub id: u32,
+    pub period: i32,
     pub draft: ActivityDraft,
+    pub entered_by: String,
+    pub created_at: String,
+    pub status: RecordStatus,
+    /// The record this one restates.
+    pub supersedes: Option<u32>,
+    pub restatement_reason: Option<String>,
 }
 
+/// One page of a period's records, in entry order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct Session {
-    /// `None` until the guided setup is done.
-    pub organisation: Option<SetupInput>,
-    pub activities: Vec<ActivityRow>,
+pub struct ActivityPage {
+    /// How many records the period has in all (with `all`, superseded ones too).
+    pub total: u32,
+    pub offset: u32,
+    pub records: Vec<ActivityRecordView>,
+}
+
+/// One audit-log entry; the values are the record's canonical JSON before and after.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AuditEntryView {
+    pub seq: u32,
+    pub at: String,
+    pub user: String,
+    pub action: String,
+    pub table: String,
+    pub record: u32,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub reason: Option<String>,
+    pub hash: String,
+}
+
+/// Filters of the audit log; empty strings match everything.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AuditQuery {
+    pub action: String,
+    pub table: String,
+    pub user: String,
+    /// Matched against the values and the reason.
+    pub text: String,
+    pub offset: u32,
+    /// 0: no limit.
+    pub limit: u32,
+}
+
+/// A page of matching entries, newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AuditPage {
+    pub total: u32,
+    pub entries: Vec<AuditEntryView>,
+}
+
+/// The outcome of verifying the file: the integrity check, the hash chain and its replay.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct VerifyResult {
+    pub ok: bool,
+    pub entries: u32,
+    /// The last entry's hash (when ok).
+    pub head: String,
+    /// The diagnostic code of the first problem (when not ok).
+    pub code: String,
+    pub message: String,
 }
 
 /// An activity type of the factor library, for the grid's picker.
@@ -266,11 +452,26 @@ pub fn typescript_bindings() -> String {
         Consolidation::decl(&cfg),
         GwpSetId::decl(&cfg),
         Language::decl(&cfg),
-        SetupInput::decl(&cfg),
         Settings::decl(&cfg),
-        ActivityDraft::decl(&cfg),
-        ActivityRow::decl(&cfg),
+        NewOrganisationInput::decl(&cfg),
+        OrganisationInfo::decl(&cfg),
+        RecentOrganisation::decl(&cfg),
         Session::decl(&cfg),
+        FacilityKind::decl(&cfg),
+        FacilityInput::decl(&cfg),
+        FacilityView::decl(&cfg),
+        PeriodStatus::decl(&cfg),
+        PeriodInput::decl(&cfg),
+        SnapshotSummary::decl(&cfg),
+        PeriodView::decl(&cfg),
+        ActivityDraft::decl(&cfg),
+        RecordStatus::decl(&cfg),
+        ActivityRecordView::decl(&cfg),
+        ActivityPage::decl(&cfg),
+        AuditEntryView::decl(&cfg),
+        AuditQuery::decl(&cfg),
+        AuditPage::decl(&cfg),
+        VerifyResult::decl(&cfg),
         ActivityType::decl(&cfg),
         Totals::decl(&cfg),
         FacilityTotals::decl(&cfg),

@@ -1,28 +1,62 @@
-//! The Tauri commands: thin adapters from the wire types to the library and back.
+//! The Tauri commands: thin adapters from the wire types to the library and back. The
+//! organisation file's commands are in [`crate::inventory`]; this module holds the app's state,
+//! the settings file, the factor library's commands and the start-up.
 
-use std::path::PathBuf;
-use std::sync::{Mutex, RwLock};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, RwLock};
 
-use scopebook::diagnostic::{Diagnostic, Severity};
+use scopebook::diagnostic::{Code, Diagnostic, Severity};
 use scopebook::gas::GwpSet;
 use scopebook::library::FactorLibrary;
 use scopebook::listing::{self, Filters};
 use scopebook::report::tonnes;
-use scopebook::workbook::{self, Workbook};
+use scopebook::store::{self, Store, StoreError};
+use serde::{Deserialize, Serialize};
 use tauri::Manager;
 
 use crate::api::*;
 
-/// What the app holds while it runs. The workbook is in memory until the store lands
-/// (issue 5); everything reaches it through the library's `Workbook` operations.
+/// What the app holds while it runs: the factor library, the open organisation file (if any)
+/// and the settings.
 pub struct AppState {
-    library: RwLock<FactorLibrary>,
-    workbook: Mutex<Workbook>,
-    settings: Mutex<Settings>,
-    data_dir: PathBuf,
+    pub(crate) library: RwLock<FactorLibrary>,
+    pub(crate) store: Mutex<Option<Store>>,
+    pub(crate) settings: Mutex<SettingsFile>,
+    pub(crate) data_dir: PathBuf,
+    /// The folder suggested for new organisation files.
+    pub(crate) default_folder: PathBuf,
+    /// Why the last organisation could not be reopened at start.
+    pub(crate) reopen_error: Mutex<Option<AppError>>,
 }
 
-fn internal(what: &str) -> AppError {
+/// `settings.json` in the app-data folder.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(crate) struct SettingsFile {
+    pub language: Language,
+    /// Organisation files opened before, most recent first.
+    #[serde(default)]
+    pub recent: Vec<RecentEntry>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(crate) struct RecentEntry {
+    pub path: String,
+    pub name: String,
+}
+
+/// How many recent files are remembered.
+const RECENT_MAX: usize = 10;
+
+impl SettingsFile {
+    /// Put `path` first in the recent list.
+    pub fn remember(&mut self, path: &str, name: &str) {
+        self.recent.retain(|r| r.path != path);
+        self.recent.insert(0, RecentEntry { path: path.to_string(), name: name.to_string() });
+        self.recent.truncate(RECENT_MAX);
+    }
+}
+
+pub(crate) fn internal(what: &str) -> AppError {
     AppError {
         code: ErrorCode::Internal,
         message: format!("{what} is unavailable (a previous command failed)"),
@@ -30,7 +64,11 @@ fn internal(what: &str) -> AppError {
     }
 }
 
-fn field_errors(diags: &[Diagnostic]) -> Vec<FieldError> {
+pub(crate) fn io_error(what: &str, e: &std::io::Error) -> AppError {
+    AppError { code: ErrorCode::Io, message: format!("{what}: {e}"), details: vec![] }
+}
+
+pub(crate) fn field_errors(diags: &[Diagnostic]) -> Vec<FieldError> {
     diags
         .iter()
         .map(|d| FieldError {
@@ -42,6 +80,31 @@ fn field_errors(diags: &[Diagnostic]) -> Vec<FieldError> {
         .collect()
 }
 
+/// The `ErrorCode` the UI switches on for a store diagnostic's code.
+pub(crate) fn error_code(code: Option<Code>) -> ErrorCode {
+    match code {
+        Some(Code::PeriodLocked) => ErrorCode::Locked,
+        Some(Code::UnknownRecord) => ErrorCode::NotFound,
+        Some(Code::PeriodOverlap | Code::DuplicateId | Code::InvalidState | Code::DatabaseExists) => {
+            ErrorCode::Conflict
+        }
+        Some(Code::UnreadableFile | Code::DatabaseError) => ErrorCode::Io,
+        Some(_) => ErrorCode::Validation,
+        None => ErrorCode::Internal,
+    }
+}
+
+/// A refused store action: the first diagnostic's message (with a count when there are more),
+/// every diagnostic as a located detail.
+pub(crate) fn store_error(e: &StoreError) -> AppError {
+    let first = e.diagnostics.first().map(|d| d.message.clone()).unwrap_or_else(|| e.to_string());
+    let message = match e.diagnostics.len() {
+        0 | 1 => first,
+        n => format!("{first} (and {} more problems)", n - 1),
+    };
+    AppError { code: error_code(e.code()), message, details: field_errors(&e.diagnostics) }
+}
+
 fn severity(s: Severity) -> String {
     match s {
         Severity::Error => "error".into(),
@@ -49,7 +112,7 @@ fn severity(s: Severity) -> String {
     }
 }
 
-fn gwp_from(id: GwpSetId) -> GwpSet {
+pub(crate) fn gwp_from(id: GwpSetId) -> GwpSet {
     match id {
         GwpSetId::AR4 => GwpSet::AR4,
         GwpSetId::AR5 => GwpSet::AR5,
@@ -57,7 +120,7 @@ fn gwp_from(id: GwpSetId) -> GwpSet {
     }
 }
 
-fn gwp_to(set: GwpSet) -> GwpSetId {
+pub(crate) fn gwp_to(set: GwpSet) -> GwpSetId {
     match set {
         GwpSet::AR4 => GwpSetId::AR4,
         GwpSet::AR5 => GwpSetId::AR5,
@@ -65,54 +128,64 @@ fn gwp_to(set: GwpSet) -> GwpSetId {
     }
 }
 
-fn draft_from(d: ActivityDraft) -> workbook::ActivityDraft {
-    workbook::ActivityDraft {
-        facility: d.facility,
-        period_start: d.period_start,
-        period_end: d.period_end,
-        activity: d.activity,
-        quantity: d.quantity,
-        unit: d.unit,
-        region: d.region,
-        factor: d.factor,
-        evidence: d.evidence,
+pub(crate) fn consolidation_from(c: Consolidation) -> store::Consolidation {
+    match c {
+        Consolidation::OperationalControl => store::Consolidation::OperationalControl,
+        Consolidation::FinancialControl => store::Consolidation::FinancialControl,
+        Consolidation::EquityShare => store::Consolidation::EquityShare,
     }
 }
 
-fn draft_to(d: &workbook::ActivityDraft) -> ActivityDraft {
-    ActivityDraft {
-        facility: d.facility.clone(),
-        period_start: d.period_start.clone(),
-        period_end: d.period_end.clone(),
-        activity: d.activity.clone(),
-        quantity: d.quantity.clone(),
-        unit: d.unit.clone(),
-        region: d.region.clone(),
-        factor: d.factor.clone(),
-        evidence: d.evidence.clone(),
+pub(crate) fn consolidation_to(c: store::Consolidation) -> Consolidation {
+    match c {
+        store::Consolidation::OperationalControl => Consolidation::OperationalControl,
+        store::Consolidation::FinancialControl => Consolidation::FinancialControl,
+        store::Consolidation::EquityShare => Consolidation::EquityShare,
     }
 }
 
-fn session_of(wb: &Workbook) -> Session {
-    Session {
-        organisation: wb.organisation.as_ref().map(|o| SetupInput {
-            name: o.name.clone(),
-            reporting_year: o.reporting_year,
-            consolidation: match o.consolidation {
-                workbook::Consolidation::OperationalControl => Consolidation::OperationalControl,
-                workbook::Consolidation::FinancialControl => Consolidation::FinancialControl,
-                workbook::Consolidation::EquityShare => Consolidation::EquityShare,
-            },
-            gwp_set: gwp_to(o.gwp_set),
+/// An id as it crosses IPC (32 bits, so it fits a JavaScript number).
+pub(crate) fn wire_id(id: i64) -> u32 {
+    u32::try_from(id).unwrap_or(u32::MAX)
+}
+
+impl AppState {
+    pub(crate) fn lock_store(&self) -> Result<MutexGuard<'_, Option<Store>>, AppError> {
+        self.store.lock().map_err(|_| internal("the organisation file"))
+    }
+
+    pub(crate) fn lock_settings(&self) -> Result<MutexGuard<'_, SettingsFile>, AppError> {
+        self.settings.lock().map_err(|_| internal("the settings"))
+    }
+
+    /// Write the settings file (write then rename, so a crash never leaves half a file).
+    pub(crate) fn save_settings(&self, settings: &SettingsFile) -> Result<(), AppError> {
+        let io = |e: std::io::Error| io_error("cannot save the settings", &e);
+        std::fs::create_dir_all(&self.data_dir).map_err(io)?;
+        let text = serde_json::to_string_pretty(settings).unwrap_or_default();
+        let tmp = self.data_dir.join("settings.json.tmp");
+        std::fs::write(&tmp, text).map_err(io)?;
+        std::fs::rename(&tmp, self.data_dir.join("settings.json")).map_err(io)
+    }
+}
+
+/// Run `f` on the open organisation file; `Conflict` when none is open.
+pub(crate) fn with_store<T>(
+    state: &AppState,
+    f: impl FnOnce(&mut Store) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    let mut guard = state.lock_store()?;
+    match guard.as_mut() {
+        Some(s) => f(s),
+        None => Err(AppError {
+            code: ErrorCode::Conflict,
+            message: "no organisation file is open; create or open one first".into(),
+            details: vec![],
         }),
-        activities: wb
-            .rows()
-            .map(|(id, d)| ActivityRow { id: u32::try_from(id).unwrap_or(u32::MAX), draft: draft_to(d) })
-            .collect(),
     }
 }
 
-fn totals(t: &scopebook::calc::ScopeTotals) -> Totals {
+pub(crate) fn totals(t: &scopebook::calc::ScopeTotals) -> Totals {
     Totals {
         scope1: tonnes(t.scope1).to_string(),
         scope2_location: tonnes(t.scope2_location).to_string(),
@@ -149,68 +222,16 @@ fn summary(f: &scopebook::factor::Factor, lib: &FactorLibrary) -> FactorSummary 
 }
 
 #[tauri::command]
-fn get_session(state: tauri::State<'_, AppState>) -> Result<Session, AppError> {
-    let wb = state.workbook.lock().map_err(|_| internal("the workbook"))?;
-    Ok(session_of(&wb))
-}
-
-#[tauri::command]
-fn setup(state: tauri::State<'_, AppState>, input: SetupInput) -> Result<Session, AppError> {
-    let mut details = Vec::new();
-    if input.name.trim().is_empty() {
-        details.push(FieldError {
-            field: "name".into(),
-            code: "missing-value".into(),
-            message: "the organisation needs a name".into(),
-            severity: "error".into(),
-        });
-    }
-    if !(1990..=2100).contains(&input.reporting_year) {
-        details.push(FieldError {
-            field: "reporting_year".into(),
-            code: "out-of-range".into(),
-            message: format!("{} is not a reporting year between 1990 and 2100", input.reporting_year),
-            severity: "error".into(),
-        });
-    }
-    if !details.is_empty() {
-        return Err(AppError { code: ErrorCode::Validation, message: "the setup has errors".into(), details });
-    }
-    let mut wb = state.workbook.lock().map_err(|_| internal("the workbook"))?;
-    wb.organisation = Some(workbook::Organisation {
-        name: input.name.trim().to_string(),
-        reporting_year: input.reporting_year,
-        consolidation: match input.consolidation {
-            Consolidation::OperationalControl => workbook::Consolidation::OperationalControl,
-            Consolidation::FinancialControl => workbook::Consolidation::FinancialControl,
-            Consolidation::EquityShare => workbook::Consolidation::EquityShare,
-        },
-        gwp_set: gwp_from(input.gwp_set),
-    });
-    Ok(session_of(&wb))
-}
-
-#[tauri::command]
 fn get_settings(state: tauri::State<'_, AppState>) -> Result<Settings, AppError> {
-    Ok(state.settings.lock().map_err(|_| internal("the settings"))?.clone())
+    Ok(Settings { language: state.lock_settings()?.language })
 }
 
 #[tauri::command]
 fn set_language(state: tauri::State<'_, AppState>, language: Language) -> Result<Settings, AppError> {
-    let mut settings = state.settings.lock().map_err(|_| internal("the settings"))?;
+    let mut settings = state.lock_settings()?;
     settings.language = language;
-    let io = |e: std::io::Error| AppError {
-        code: ErrorCode::Io,
-        message: format!("cannot save the settings: {e}"),
-        details: vec![],
-    };
-    std::fs::create_dir_all(&state.data_dir).map_err(io)?;
-    let text = serde_json::to_string_pretty(&*settings).unwrap_or_default();
-    // Write then rename, so a crash never leaves a half-written file.
-    let tmp = state.data_dir.join("settings.json.tmp");
-    std::fs::write(&tmp, text).map_err(io)?;
-    std::fs::rename(&tmp, state.data_dir.join("settings.json")).map_err(io)?;
-    Ok(settings.clone())
+    state.save_settings(&settings)?;
+    Ok(Settings { language: settings.language })
 }
 
 #[tauri::command]
@@ -237,111 +258,65 @@ fn activity_types(state: tauri::State<'_, AppState>, query: String) -> Result<Ve
     Ok(out.into_values().take(200).collect())
 }
 
+/// The dashboard of period `year` of the open organisation: `Store::calculate`, the same
+/// calculation as `scopebook calc --db FILE --period YEAR`.
 #[tauri::command]
-fn check_activity(state: tauri::State<'_, AppState>, draft: ActivityDraft) -> Result<(), AppError> {
+fn dashboard(state: tauri::State<'_, AppState>, year: i32) -> Result<Dashboard, AppError> {
     let lib = state.library.read().map_err(|_| internal("the factor library"))?;
-    let wb = state.workbook.lock().map_err(|_| internal("the workbook"))?;
-    wb.check(&lib, &draft_from(draft)).map(|_| ()).map_err(|d| AppError {
-        code: ErrorCode::Validation,
-        message: "the row has errors".into(),
-        details: field_errors(&d),
-    })
-}
-
-#[tauri::command]
-fn add_activity(state: tauri::State<'_, AppState>, draft: ActivityDraft) -> Result<Session, AppError> {
-    let lib = state.library.read().map_err(|_| internal("the factor library"))?;
-    let mut wb = state.workbook.lock().map_err(|_| internal("the workbook"))?;
-    if wb.organisation.is_none() {
-        return Err(AppError {
-            code: ErrorCode::Conflict,
-            message: "complete the setup first".into(),
-            details: vec![],
-        });
-    }
-    wb.add(&lib, draft_from(draft)).map_err(|d| AppError {
-        code: ErrorCode::Validation,
-        message: "the row has errors; nothing was saved".into(),
-        details: field_errors(&d),
-    })?;
-    Ok(session_of(&wb))
-}
-
-#[tauri::command]
-fn remove_activity(state: tauri::State<'_, AppState>, id: u32) -> Result<Session, AppError> {
-    let mut wb = state.workbook.lock().map_err(|_| internal("the workbook"))?;
-    if !wb.remove(u64::from(id)) {
-        return Err(AppError {
-            code: ErrorCode::NotFound,
-            message: format!("there is no activity row {id}"),
-            details: vec![],
-        });
-    }
-    Ok(session_of(&wb))
-}
-
-#[tauri::command]
-fn dashboard(state: tauri::State<'_, AppState>) -> Result<Dashboard, AppError> {
-    let lib = state.library.read().map_err(|_| internal("the factor library"))?;
-    let wb = state.workbook.lock().map_err(|_| internal("the workbook"))?;
-    let Some(org) = &wb.organisation else {
-        return Err(AppError {
-            code: ErrorCode::Conflict,
-            message: "complete the setup first".into(),
-            details: vec![],
-        });
-    };
-    let inv = wb.calculate(&lib);
-    let id = |row: u64| u32::try_from(row).unwrap_or(u32::MAX);
-    let notes = inv.factor_notes(&lib, org.gwp_set, "workbook");
-    Ok(Dashboard {
-        gwp_set: gwp_to(org.gwp_set),
-        complete: inv.unresolved.is_empty(),
-        totals: totals(&inv.totals.all),
-        scope2_market_basis: scopebook::report::SCOPE2_MARKET_BASIS.to_string(),
-        scope2_market_basis_code: "grid-average".to_string(),
-        by_facility: inv
-            .totals
-            .by_facility
-            .iter()
-            .map(|(f, t)| FacilityTotals { facility: f.to_string(), totals: totals(t) })
-            .collect(),
-        by_scope3_category: inv
-            .totals
-            .by_scope3_category
-            .iter()
-            .map(|(c, v)| CategoryTotal { category: c.number(), co2e_t: tonnes(*v).to_string() })
-            .collect(),
-        lines: inv
-            .lines
-            .iter()
-            .map(|l| DashboardLine {
-                id: id(l.activity.row),
-                facility: l.activity.facility.to_string(),
-                activity: l.activity.activity.to_string(),
-                scope: l.classification.scope(),
-                factor_id: l.factor.id.clone(),
-                dataset: l.factor.dataset.clone(),
-                edition: l.factor.edition.clone(),
-                selected_by: serde_json::to_value(l.factor.selected_by)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default(),
-                verified: l.factor.verified,
-                co2e_t: tonnes(l.emission.co2e_kg).to_string(),
-            })
-            .collect(),
-        unresolved: inv
-            .unresolved
-            .iter()
-            .map(|u| UnresolvedRow {
-                id: id(u.activity.row),
-                activity: u.activity.activity.to_string(),
-                code: u.diagnostic.code.as_str().to_string(),
-                message: u.diagnostic.message.clone(),
-            })
-            .collect(),
-        notes: field_errors(&notes),
+    with_store(&state, |s| {
+        let calc = s.calculate(&lib, year, true).map_err(|e| store_error(&e))?;
+        let inv = &calc.inventory;
+        let gwp = calc.period.gwp_set;
+        let notes = inv.factor_notes(&lib, gwp, &calc.file);
+        Ok(Dashboard {
+            gwp_set: gwp_to(gwp),
+            complete: inv.unresolved.is_empty(),
+            totals: totals(&inv.totals.all),
+            scope2_market_basis: scopebook::report::SCOPE2_MARKET_BASIS.to_string(),
+            scope2_market_basis_code: "grid-average".to_string(),
+            by_facility: inv
+                .totals
+                .by_facility
+                .iter()
+                .map(|(f, t)| FacilityTotals { facility: f.to_string(), totals: totals(t) })
+                .collect(),
+            by_scope3_category: inv
+                .totals
+                .by_scope3_category
+                .iter()
+                .map(|(c, v)| CategoryTotal { category: c.number(), co2e_t: tonnes(*v).to_string() })
+                .collect(),
+            lines: inv
+                .lines
+                .iter()
+                .map(|l| DashboardLine {
+                    id: u32::try_from(l.activity.row).unwrap_or(u32::MAX),
+                    facility: l.activity.facility.to_string(),
+                    activity: l.activity.activity.to_string(),
+                    scope: l.classification.scope(),
+                    factor_id: l.factor.id.clone(),
+                    dataset: l.factor.dataset.clone(),
+                    edition: l.factor.edition.clone(),
+                    selected_by: serde_json::to_value(l.factor.selected_by)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default(),
+                    verified: l.factor.verified,
+                    co2e_t: tonnes(l.emission.co2e_kg).to_string(),
+                })
+                .collect(),
+            unresolved: inv
+                .unresolved
+                .iter()
+                .map(|u| UnresolvedRow {
+                    id: u32::try_from(u.activity.row).unwrap_or(u32::MAX),
+                    activity: u.activity.activity.to_string(),
+                    code: u.diagnostic.code.as_str().to_string(),
+                    message: u.diagnostic.message.clone(),
+                })
+                .collect(),
+            notes: field_errors(&notes),
+        })
     })
 }
 
@@ -430,11 +405,6 @@ fn add_user_factors(
     Ok(UserFactorsResult { file: file_name, factors_added: u32::try_from(added).unwrap_or(u32::MAX), problems })
 }
 
-#[tauri::command]
-fn export_activities_csv(state: tauri::State<'_, AppState>) -> Result<String, AppError> {
-    Ok(state.workbook.lock().map_err(|_| internal("the workbook"))?.to_csv())
-}
-
 /// Where the app keeps its files: the platform's application-data folder, and a separate
 /// `dev` folder for development builds. `SCOPEBOOK_DATA_DIR` overrides both (tests use it).
 fn data_dir(app: &tauri::App) -> PathBuf {
@@ -449,6 +419,15 @@ fn data_dir(app: &tauri::App) -> PathBuf {
     }
 }
 
+/// The folder suggested for new organisation files: `Documents/Scopebook`, else the app-data
+/// folder.
+fn default_folder(app: &tauri::App, data_dir: &Path) -> PathBuf {
+    if std::env::var_os("SCOPEBOOK_DATA_DIR").is_some() {
+        return data_dir.to_path_buf();
+    }
+    app.path().document_dir().map(|d| d.join("Scopebook")).unwrap_or_else(|_| data_dir.to_path_buf())
+}
+
 pub fn run() {
     let builder = tauri::Builder::default().setup(|app| {
         let (library, diags) = FactorLibrary::shipped();
@@ -458,36 +437,131 @@ pub fn run() {
         let dir = data_dir(app);
         let settings = std::fs::read(dir.join("settings.json"))
             .ok()
-            .and_then(|b| serde_json::from_slice::<Settings>(&b).ok())
-            .unwrap_or(Settings { language: Language::En });
+            .and_then(|b| serde_json::from_slice::<SettingsFile>(&b).ok())
+            .unwrap_or(SettingsFile { language: Language::En, recent: vec![] });
+        // Reopen the last organisation file when it is still there.
+        let (store, reopen_error) = match settings.recent.first() {
+            Some(last) if Path::new(&last.path).is_file() => {
+                match Store::open(Path::new(&last.path), &store::default_user()) {
+                    Ok(s) => (Some(s), None),
+                    Err(e) => (None, Some(store_error(&e))),
+                }
+            }
+            _ => (None, None),
+        };
+        let folder = default_folder(app, &dir);
         app.manage(AppState {
             library: RwLock::new(library),
-            workbook: Mutex::new(Workbook::default()),
+            store: Mutex::new(store),
             settings: Mutex::new(settings),
             data_dir: dir,
+            default_folder: folder,
+            reopen_error: Mutex::new(reopen_error),
         });
         Ok(())
     });
     let result = builder
         .invoke_handler(tauri::generate_handler![
-            get_session,
-            setup,
             get_settings,
             set_language,
             activity_types,
-            check_activity,
-            add_activity,
-            remove_activity,
             dashboard,
             search_factors,
             factor_detail,
             list_datasets,
             add_user_factors,
-            export_activities_csv,
+            crate::inventory::get_session,
+            crate::inventory::create_organisation,
+            crate::inventory::open_organisation,
+            crate::inventory::close_organisation,
+            crate::inventory::forget_recent,
+            crate::inventory::list_facilities,
+            crate::inventory::add_facility,
+            crate::inventory::update_facility,
+            crate::inventory::delete_facility,
+            crate::inventory::list_periods,
+            crate::inventory::add_period,
+            crate::inventory::review_period,
+            crate::inventory::reopen_period,
+            crate::inventory::lock_period,
+            crate::inventory::check_activity,
+            crate::inventory::list_activities,
+            crate::inventory::add_activity,
+            crate::inventory::update_activity,
+            crate::inventory::delete_activity,
+            crate::inventory::restate_activity,
+            crate::inventory::activity_history,
+            crate::inventory::export_activities_csv,
+            crate::inventory::audit_log,
+            crate::inventory::verify_organisation,
+            crate::inventory::backup_organisation,
+            crate::inventory::restore_organisation,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {
         eprintln!("scopebook: the app could not start: {e}");
         std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn store_codes_map_to_the_error_codes_the_ui_switches_on() {
+        assert_eq!(error_code(Some(Code::PeriodLocked)), ErrorCode::Locked);
+        assert_eq!(error_code(Some(Code::UnknownRecord)), ErrorCode::NotFound);
+        assert_eq!(error_code(Some(Code::PeriodOverlap)), ErrorCode::Conflict);
+        assert_eq!(error_code(Some(Code::DuplicateId)), ErrorCode::Conflict);
+        assert_eq!(error_code(Some(Code::OutOfRange)), ErrorCode::Validation);
+        assert_eq!(error_code(Some(Code::NotAScopebookDatabase)), ErrorCode::Validation);
+        assert_eq!(error_code(Some(Code::DatabaseError)), ErrorCode::Io);
+    }
+
+    #[test]
+    fn a_locked_period_refuses_an_edit_with_the_locked_code() {
+        let dir = std::env::temp_dir().join(format!("scopebook-app-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("org.scopebook");
+        let _ = std::fs::remove_file(&path);
+        let (lib, _) = FactorLibrary::shipped();
+        let org = store::NewOrganisation { name: "T".into(), consolidation: store::Consolidation::OperationalControl };
+        let mut s = Store::create(&path, &org, "test").unwrap();
+        s.add_facility(&store::NewFacility::new("SZ", "Suzhou", "CN-JS")).unwrap();
+        s.add_period(&lib, &store::NewPeriod::year(2023)).unwrap();
+        let input = store::ActivityInput {
+            facility: "SZ".into(),
+            activity: "grid_electricity".into(),
+            quantity: "1000".into(),
+            unit: "kWh".into(),
+            start: "2023-01-01".into(),
+            end: "2023-12-31".into(),
+            ..Default::default()
+        };
+        let rec = s.add_activity(&lib, 2023, &input).unwrap();
+        s.lock_period(&lib, 2023).unwrap();
+        let err = store_error(&s.update_activity(&lib, rec.id, &input, None).unwrap_err());
+        assert_eq!(err.code, ErrorCode::Locked);
+        assert!(err.message.contains("locked"), "{}", err.message);
+        let err = store_error(&s.add_facility(&store::NewFacility::new("SZ", "again", "CN-JS")).unwrap_err());
+        assert_eq!((err.code, err.details[0].field.as_str()), (ErrorCode::Conflict, "code"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn the_recent_list_puts_the_latest_first_once() {
+        let mut s = SettingsFile { language: Language::En, recent: vec![] };
+        s.remember("/a", "A");
+        s.remember("/b", "B");
+        s.remember("/a", "A2");
+        let paths: Vec<&str> = s.recent.iter().map(|r| r.path.as_str()).collect();
+        assert_eq!(paths, ["/a", "/b"]);
+        assert_eq!(s.recent[0].name, "A2");
+        for i in 0..20 {
+            s.remember(&format!("/{i}"), "x");
+        }
+        assert_eq!(s.recent.len(), RECENT_MAX);
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod commands;
+pub mod inventory;
 
 pub fn run() {
     commands::run();

@@ -25,23 +25,121 @@ export type GwpSetId = "AR4" | "AR5" | "AR6";
 
 export type Language = "en" | "zh";
 
-export type SetupInput = { name: string, reporting_year: number, consolidation: Consolidation, gwp_set: GwpSetId, };
-
 export type Settings = { language: Language, };
+
+export type NewOrganisationInput = { 
+/**
+ * The file to create (must not exist yet); its folder is created when missing.
+ */
+path: string, name: string, consolidation: Consolidation, };
+
+export type OrganisationInfo = { path: string, name: string, consolidation: Consolidation, created_at: string, 
+/**
+ * The name written into the audit log for this session's changes.
+ */
+user: string, };
+
+export type RecentOrganisation = { path: string, name: string, 
+/**
+ * `false` when the file is no longer there.
+ */
+exists: boolean, };
+
+export type Session = { organisation: OrganisationInfo | null, recent: Array<RecentOrganisation>, 
+/**
+ * The folder suggested for a new organisation file.
+ */
+default_folder: string, 
+/**
+ * Why the last organisation could not be reopened at start, if it could not.
+ */
+reopen_error: AppError | null, };
+
+export type FacilityKind = "legal-entity" | "facility";
+
+export type FacilityInput = { code: string, name: string, kind: FacilityKind, 
+/**
+ * The parent's code, or "".
+ */
+parent: string, 
+/**
+ * Percent, 0 to 100, as a decimal string ("" means 100).
+ */
+equity_share: string, operational_control: boolean, financial_control: boolean, region: string, 
+/**
+ * "" for none.
+ */
+grid_region: string, ets_covered: boolean, };
+
+export type FacilityView = { id: number, code: string, name: string, kind: FacilityKind, parent: string | null, equity_share: string, operational_control: boolean, financial_control: boolean, region: string, grid_region: string | null, ets_covered: boolean, };
+
+export type PeriodStatus = "open" | "in_review" | "locked";
+
+export type PeriodInput = { year: number, start: string, end: string, gwp_set: GwpSetId, base_year: boolean, };
+
+export type SnapshotSummary = { id: number, taken_at: string, engine_version: string, gwp_set: string, input_sha256: string, result_sha256: string, 
+/**
+ * The snapshot's totals in tonnes CO2e (read from its stored report).
+ */
+totals: Totals | null, };
+
+export type PeriodView = { year: number, start: string, end: string, status: PeriodStatus, base_year: boolean, gwp_set: GwpSetId, 
+/**
+ * `dataset=edition` pins.
+ */
+pins: Array<string>, 
+/**
+ * Present once the period is locked.
+ */
+snapshot: SnapshotSummary | null, };
 
 export type ActivityDraft = { facility: string, period_start: string, period_end: string, activity: string, quantity: string, unit: string, region: string, 
 /**
  * An explicit factor id, or "".
  */
-factor: string, evidence: string, };
-
-export type ActivityRow = { id: number, draft: ActivityDraft, };
-
-export type Session = { 
+factor: string, evidence: string, 
 /**
- * `None` until the guided setup is done.
+ * `measured`, `calculated`, `estimated` or "".
  */
-organisation: SetupInput | null, activities: Array<ActivityRow>, };
+data_quality: string, note: string, };
+
+export type RecordStatus = "current" | "superseded";
+
+export type ActivityRecordView = { id: number, period: number, draft: ActivityDraft, entered_by: string, created_at: string, status: RecordStatus, 
+/**
+ * The record this one restates.
+ */
+supersedes: number | null, restatement_reason: string | null, };
+
+export type ActivityPage = { 
+/**
+ * How many records the period has in all (with `all`, superseded ones too).
+ */
+total: number, offset: number, records: Array<ActivityRecordView>, };
+
+export type AuditEntryView = { seq: number, at: string, user: string, action: string, table: string, record: number, old_value: string | null, new_value: string | null, reason: string | null, hash: string, };
+
+export type AuditQuery = { action: string, table: string, user: string, 
+/**
+ * Matched against the values and the reason.
+ */
+text: string, offset: number, 
+/**
+ * 0: no limit.
+ */
+limit: number, };
+
+export type AuditPage = { total: number, entries: Array<AuditEntryView>, };
+
+export type VerifyResult = { ok: boolean, entries: number, 
+/**
+ * The last entry's hash (when ok).
+ */
+head: string, 
+/**
+ * The diagnostic code of the first problem (when not ok).
+ */
+code: string, message: string, };
 
 export type ActivityType = { activity: string, 
 /**

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 vi.mock('@tauri-apps/api/core', () => ({ invoke: vi.fn() }));
 
 import { invoke } from '@tauri-apps/api/core';
-import type { ActivityDraft, AppError, FactorQuery, Session } from './bindings';
+import type { ActivityDraft, AppError, AuditQuery, FacilityInput, FactorQuery, Session } from './bindings';
 import * as api from './tauri';
 
 const mockInvoke = vi.mocked(invoke);
@@ -18,9 +18,24 @@ const draft: ActivityDraft = {
   region: 'CN-JS',
   factor: '',
   evidence: '',
+  data_quality: '',
+  note: '',
 };
 
-const session: Session = { organisation: null, activities: [] };
+const session: Session = { organisation: null, recent: [], default_folder: '/tmp', reopen_error: null };
+
+const facility: FacilityInput = {
+  code: 'SZ',
+  name: 'Suzhou',
+  kind: 'facility',
+  parent: 'HD',
+  equity_share: '60',
+  operational_control: true,
+  financial_control: false,
+  region: 'CN-JS',
+  grid_region: '',
+  ets_covered: false,
+};
 
 beforeEach(() => {
   mockInvoke.mockReset();
@@ -29,21 +44,48 @@ beforeEach(() => {
 
 describe('command names and argument keys', () => {
   const query: FactorQuery = { text: 'coal', dataset: '', edition: '', region: '', gas: '', scope: 0, limit: 0 };
+  const audit: AuditQuery = { action: 'update', table: '', user: '', text: '', offset: 0, limit: 50 };
   const cases: [string, () => Promise<unknown>, string, Record<string, unknown> | undefined][] = [
     ['getSession', () => api.getSession(), 'get_session', undefined],
     [
-      'setup',
-      () => api.setup({ name: 'Acme', reporting_year: 2024, consolidation: 'equity-share', gwp_set: 'AR5' }),
-      'setup',
-      { input: { name: 'Acme', reporting_year: 2024, consolidation: 'equity-share', gwp_set: 'AR5' } },
+      'createOrganisation',
+      () => api.createOrganisation({ path: '/o.scopebook', name: 'Acme', consolidation: 'equity-share' }),
+      'create_organisation',
+      { input: { path: '/o.scopebook', name: 'Acme', consolidation: 'equity-share' } },
     ],
+    ['openOrganisation', () => api.openOrganisation('/o.scopebook'), 'open_organisation', { path: '/o.scopebook' }],
+    ['closeOrganisation', () => api.closeOrganisation(), 'close_organisation', undefined],
+    ['forgetRecent', () => api.forgetRecent('/o.scopebook'), 'forget_recent', { path: '/o.scopebook' }],
+    ['listFacilities', () => api.listFacilities(), 'list_facilities', undefined],
+    ['addFacility', () => api.addFacility(facility), 'add_facility', { input: facility }],
+    ['updateFacility', () => api.updateFacility('SZ', facility, 'why'), 'update_facility', { code: 'SZ', input: facility, reason: 'why' }],
+    ['deleteFacility', () => api.deleteFacility('SZ', 'why'), 'delete_facility', { code: 'SZ', reason: 'why' }],
+    ['listPeriods', () => api.listPeriods(), 'list_periods', undefined],
+    [
+      'addPeriod',
+      () => api.addPeriod({ year: 2023, start: '', end: '', gwp_set: 'AR5', base_year: false }),
+      'add_period',
+      { input: { year: 2023, start: '', end: '', gwp_set: 'AR5', base_year: false } },
+    ],
+    ['reviewPeriod', () => api.reviewPeriod(2023), 'review_period', { year: 2023 }],
+    ['reopenPeriod', () => api.reopenPeriod(2023), 'reopen_period', { year: 2023 }],
+    ['lockPeriod', () => api.lockPeriod(2023), 'lock_period', { year: 2023 }],
     ['getSettings', () => api.getSettings(), 'get_settings', undefined],
     ['setLanguage', () => api.setLanguage('zh'), 'set_language', { language: 'zh' }],
     ['activityTypes', () => api.activityTypes('grid'), 'activity_types', { query: 'grid' }],
-    ['checkActivity', () => api.checkActivity(draft), 'check_activity', { draft }],
-    ['addActivity', () => api.addActivity(draft), 'add_activity', { draft }],
-    ['removeActivity', () => api.removeActivity(7), 'remove_activity', { id: 7 }],
-    ['dashboard', () => api.dashboard(), 'dashboard', undefined],
+    ['checkActivity', () => api.checkActivity(2023, draft), 'check_activity', { year: 2023, draft }],
+    ['listActivities', () => api.listActivities(2023, 100, 50, true), 'list_activities', { year: 2023, offset: 100, limit: 50, all: true }],
+    ['addActivity', () => api.addActivity(2023, draft), 'add_activity', { year: 2023, draft }],
+    ['updateActivity', () => api.updateActivity(7, draft, 'typo'), 'update_activity', { id: 7, draft, reason: 'typo' }],
+    ['deleteActivity', () => api.deleteActivity(7, 'dup'), 'delete_activity', { id: 7, reason: 'dup' }],
+    ['restateActivity', () => api.restateActivity(7, draft, 'bill'), 'restate_activity', { id: 7, draft, reason: 'bill' }],
+    ['activityHistory', () => api.activityHistory(7), 'activity_history', { id: 7 }],
+    ['exportActivitiesCsv', () => api.exportActivitiesCsv(2023), 'export_activities_csv', { year: 2023 }],
+    ['auditLog', () => api.auditLog(audit), 'audit_log', { query: audit }],
+    ['verifyOrganisation', () => api.verifyOrganisation(), 'verify_organisation', undefined],
+    ['backupOrganisation', () => api.backupOrganisation('/b.scopebook'), 'backup_organisation', { path: '/b.scopebook' }],
+    ['restoreOrganisation', () => api.restoreOrganisation('/b', '/n'), 'restore_organisation', { from: '/b', to: '/n' }],
+    ['dashboard', () => api.dashboard(2023), 'dashboard', { year: 2023 }],
     ['searchFactors', () => api.searchFactors(query), 'search_factors', { query }],
     ['factorDetail', () => api.factorDetail('cn-grid.2021.CN'), 'factor_detail', { id: 'cn-grid.2021.CN' }],
     ['listDatasets', () => api.listDatasets(), 'list_datasets', undefined],
@@ -53,7 +95,6 @@ describe('command names and argument keys', () => {
       'add_user_factors',
       { fileName: 'mine.csv', contents: 'id,activity\n' },
     ],
-    ['exportActivitiesCsv', () => api.exportActivitiesCsv(), 'export_activities_csv', undefined],
   ];
 
   it.each(cases)('%s invokes its command with camelCase argument keys', async (_name, run, command, args) => {
@@ -84,7 +125,7 @@ describe('errors', () => {
       ],
     };
     mockInvoke.mockRejectedValueOnce(err);
-    const caught = await api.checkActivity(draft).catch((e: unknown) => e);
+    const caught = await api.checkActivity(2023, draft).catch((e: unknown) => e);
     expect(caught).toBe(err);
     expect(api.isAppError(caught)).toBe(true);
     if (api.isAppError(caught)) {
@@ -95,7 +136,7 @@ describe('errors', () => {
 
   it('turns any other rejection into an internal AppError', async () => {
     mockInvoke.mockRejectedValueOnce('invalid args `draft` for command `add_activity`');
-    await expect(api.addActivity(draft)).rejects.toEqual({
+    await expect(api.addActivity(2023, draft)).rejects.toEqual({
       code: 'internal',
       message: 'invalid args `draft` for command `add_activity`',
       details: [],

@@ -9,19 +9,29 @@
 import { invoke } from '@tauri-apps/api/core';
 import type {
   ActivityDraft,
+  ActivityPage,
+  ActivityRecordView,
   ActivityType,
   AppError,
+  AuditEntryView,
+  AuditPage,
+  AuditQuery,
   Dashboard,
   DatasetInfo,
   ErrorCode,
+  FacilityInput,
+  FacilityView,
   FactorDetail,
   FactorQuery,
   FactorSearchResult,
   Language,
+  NewOrganisationInput,
+  PeriodInput,
+  PeriodView,
   Session,
   Settings,
-  SetupInput,
   UserFactorsResult,
+  VerifyResult,
 } from './bindings';
 
 export type { AppError, ErrorCode };
@@ -55,24 +65,77 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   }
 }
 
-export const getSession = (): Promise<Session> => call('get_session');
-
-export const setup = (input: SetupInput): Promise<Session> => call('setup', { input });
-
 export const getSettings = (): Promise<Settings> => call('get_settings');
 
 export const setLanguage = (language: Language): Promise<Settings> => call('set_language', { language });
 
+// ---- the organisation file ----
+
+export const getSession = (): Promise<Session> => call('get_session');
+
+export const createOrganisation = (input: NewOrganisationInput): Promise<Session> =>
+  call('create_organisation', { input });
+
+export const openOrganisation = (path: string): Promise<Session> => call('open_organisation', { path });
+
+export const closeOrganisation = (): Promise<Session> => call('close_organisation');
+
+export const forgetRecent = (path: string): Promise<Session> => call('forget_recent', { path });
+
+export const listFacilities = (): Promise<FacilityView[]> => call('list_facilities');
+
+export const addFacility = (input: FacilityInput): Promise<FacilityView> => call('add_facility', { input });
+
+export const updateFacility = (code: string, input: FacilityInput, reason: string): Promise<FacilityView> =>
+  call('update_facility', { code, input, reason });
+
+export const deleteFacility = (code: string, reason: string): Promise<void> => call('delete_facility', { code, reason });
+
+export const listPeriods = (): Promise<PeriodView[]> => call('list_periods');
+
+export const addPeriod = (input: PeriodInput): Promise<PeriodView> => call('add_period', { input });
+
+export const reviewPeriod = (year: number): Promise<PeriodView> => call('review_period', { year });
+
+export const reopenPeriod = (year: number): Promise<PeriodView> => call('reopen_period', { year });
+
+/** Lock a period; its calculation is stored as the snapshot (in the returned period). */
+export const lockPeriod = (year: number): Promise<PeriodView> => call('lock_period', { year });
+
 export const activityTypes = (query: string): Promise<ActivityType[]> => call('activity_types', { query });
 
 /** Check a draft row as `add_activity` would, without saving it; rejects with the problems. */
-export const checkActivity = (draft: ActivityDraft): Promise<void> => call('check_activity', { draft });
+export const checkActivity = (year: number, draft: ActivityDraft): Promise<void> => call('check_activity', { year, draft });
 
-export const addActivity = (draft: ActivityDraft): Promise<Session> => call('add_activity', { draft });
+export const listActivities = (year: number, offset: number, limit: number, all: boolean): Promise<ActivityPage> =>
+  call('list_activities', { year, offset, limit, all });
 
-export const removeActivity = (id: number): Promise<Session> => call('remove_activity', { id });
+export const addActivity = (year: number, draft: ActivityDraft): Promise<ActivityRecordView> =>
+  call('add_activity', { year, draft });
 
-export const dashboard = (): Promise<Dashboard> => call('dashboard');
+export const updateActivity = (id: number, draft: ActivityDraft, reason: string): Promise<ActivityRecordView> =>
+  call('update_activity', { id, draft, reason });
+
+export const deleteActivity = (id: number, reason: string): Promise<void> => call('delete_activity', { id, reason });
+
+export const restateActivity = (id: number, draft: ActivityDraft, reason: string): Promise<ActivityRecordView> =>
+  call('restate_activity', { id, draft, reason });
+
+export const activityHistory = (id: number): Promise<AuditEntryView[]> => call('activity_history', { id });
+
+export const exportActivitiesCsv = (year: number): Promise<string> => call('export_activities_csv', { year });
+
+export const auditLog = (query: AuditQuery): Promise<AuditPage> => call('audit_log', { query });
+
+export const verifyOrganisation = (): Promise<VerifyResult> => call('verify_organisation');
+
+export const backupOrganisation = (path: string): Promise<string> => call('backup_organisation', { path });
+
+export const restoreOrganisation = (from: string, to: string): Promise<Session> => call('restore_organisation', { from, to });
+
+// ---- results ----
+
+export const dashboard = (year: number): Promise<Dashboard> => call('dashboard', { year });
 
 export const searchFactors = (query: FactorQuery): Promise<FactorSearchResult> => call('search_factors', { query });
 
@@ -83,5 +146,3 @@ export const listDatasets = (): Promise<DatasetInfo[]> => call('list_datasets');
 /** Add a user's factor CSV; the UI reads the file the user chose and sends its text. */
 export const addUserFactors = (fileName: string, contents: string): Promise<UserFactorsResult> =>
   call('add_user_factors', { fileName, contents });
-
-export const exportActivitiesCsv = (): Promise<string> => call('export_activities_csv');

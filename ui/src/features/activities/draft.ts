@@ -13,6 +13,8 @@ export const COLUMNS = [
   'region',
   'factor',
   'evidence',
+  'data_quality',
+  'note',
 ] as const satisfies readonly (keyof ActivityDraft)[];
 
 export type Column = (typeof COLUMNS)[number];
@@ -21,7 +23,19 @@ export type Column = (typeof COLUMNS)[number];
 export const REQUIRED: readonly Column[] = ['facility', 'period_start', 'period_end', 'activity', 'quantity', 'unit'];
 
 export function emptyDraft(): ActivityDraft {
-  return { facility: '', period_start: '', period_end: '', activity: '', quantity: '', unit: '', region: '', factor: '', evidence: '' };
+  return {
+    facility: '',
+    period_start: '',
+    period_end: '',
+    activity: '',
+    quantity: '',
+    unit: '',
+    region: '',
+    factor: '',
+    evidence: '',
+    data_quality: '',
+    note: '',
+  };
 }
 
 /** Whether every required cell has something in it. */

@@ -1,0 +1,581 @@
+//! The organisation file's commands: create, open and close it; its facilities, reporting
+//! periods, activity records, audit log, backup and restore. Each one parses its input, calls
+//! `scopebook::store::Store` exactly as the CLI does, and maps the outcome onto the wire types.
+
+use std::path::{Path, PathBuf};
+
+use scopebook::store::{self, ActivityInput, ActivityRecord, FacilityChange, NewFacility, NewPeriod, Store};
+
+use crate::api::*;
+use crate::commands::{
+    consolidation_from, consolidation_to, field_errors, gwp_from, gwp_to, internal, io_error, store_error, wire_id,
+    with_store, AppState,
+};
+
+type Result<T> = std::result::Result<T, AppError>;
+
+fn conflict(message: String) -> AppError {
+    AppError { code: ErrorCode::Conflict, message, details: vec![] }
+}
+
+fn validation(field: &str, code: &str, message: String) -> AppError {
+    AppError {
+        code: ErrorCode::Validation,
+        message: message.clone(),
+        details: vec![FieldError { field: field.into(), code: code.into(), message, severity: "error".into() }],
+    }
+}
+
+fn opt(s: &str) -> Option<String> {
+    Some(s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+// ---- the organisation file ----
+
+fn info(s: &Store) -> Result<OrganisationInfo> {
+    let o = s.organisation().map_err(|e| store_error(&e))?;
+    Ok(OrganisationInfo {
+        path: s.name().to_string(),
+        name: o.name,
+        consolidation: consolidation_to(o.consolidation),
+        created_at: o.created_at,
+        user: s.user().to_string(),
+    })
+}
+
+fn session(state: &AppState) -> Result<Session> {
+    let organisation = state.lock_store()?.as_ref().map(info).transpose()?;
+    let recent = state
+        .lock_settings()?
+        .recent
+        .iter()
+        .map(|r| RecentOrganisation {
+            path: r.path.clone(),
+            name: r.name.clone(),
+            exists: Path::new(&r.path).is_file(),
+        })
+        .collect();
+    let reopen_error = state.reopen_error.lock().map_err(|_| internal("the start-up state"))?.clone();
+    Ok(Session { organisation, recent, default_folder: state.default_folder.display().to_string(), reopen_error })
+}
+
+/// Make `store` the open file and put it first in the recent list.
+fn install(state: &AppState, store: Store) -> Result<Session> {
+    let org = info(&store)?;
+    *state.lock_store()? = Some(store);
+    if let Ok(mut e) = state.reopen_error.lock() {
+        *e = None;
+    }
+    {
+        let mut settings = state.lock_settings()?;
+        settings.remember(&org.path, &org.name);
+        state.save_settings(&settings)?;
+    }
+    session(state)
+}
+
+/// A path as typed: trimmed, and not empty.
+fn path_of(field: &str, text: &str) -> Result<PathBuf> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(validation(field, "missing-value", "enter the file's path".into()));
+    }
+    Ok(PathBuf::from(t))
+}
+
+#[tauri::command]
+pub fn get_session(state: tauri::State<'_, AppState>) -> Result<Session> {
+    session(&state)
+}
+
+/// Create a new organisation file (`scopebook init`) and open it.
+#[tauri::command]
+pub fn create_organisation(state: tauri::State<'_, AppState>, input: NewOrganisationInput) -> Result<Session> {
+    let path = path_of("path", &input.path)?;
+    if input.name.trim().is_empty() {
+        return Err(validation("name", "missing-value", "the organisation needs a name".into()));
+    }
+    if path.exists() {
+        return Err(AppError {
+            code: ErrorCode::Conflict,
+            message: format!("{} already exists; open it, or choose a new file name", path.display()),
+            details: vec![FieldError {
+                field: "path".into(),
+                code: "database-exists".into(),
+                message: format!("{} already exists", path.display()),
+                severity: "error".into(),
+            }],
+        });
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| io_error(&format!("cannot create the folder {}", dir.display()), &e))?;
+    }
+    let org = store::NewOrganisation { name: input.name, consolidation: consolidation_from(input.consolidation) };
+    let s = Store::create(&path, &org, &store::default_user()).map_err(|e| store_error(&e))?;
+    install(&state, s)
+}
+
+/// Open an existing organisation file (refused when it is not Scopebook's).
+#[tauri::command]
+pub fn open_organisation(state: tauri::State<'_, AppState>, path: String) -> Result<Session> {
+    let path = path_of("path", &path)?;
+    let s = Store::open(&path, &store::default_user()).map_err(|e| store_error(&e))?;
+    install(&state, s)
+}
+
+#[tauri::command]
+pub fn close_organisation(state: tauri::State<'_, AppState>) -> Result<Session> {
+    *state.lock_store()? = None;
+    session(&state)
+}
+
+/// Remove a file from the recent list (the file itself is not touched).
+#[tauri::command]
+pub fn forget_recent(state: tauri::State<'_, AppState>, path: String) -> Result<Session> {
+    {
+        let mut settings = state.lock_settings()?;
+        settings.recent.retain(|r| r.path != path);
+        state.save_settings(&settings)?;
+    }
+    session(&state)
+}
+
+// ---- facilities ----
+
+fn facility_view(f: store::Facility) -> FacilityView {
+    FacilityView {
+        id: wire_id(f.id),
+        code: f.code,
+        name: f.name,
+        kind: match f.kind {
+            store::FacilityKind::LegalEntity => FacilityKind::LegalEntity,
+            store::FacilityKind::Facility => FacilityKind::Facility,
+        },
+        parent: f.parent,
+        equity_share: f.equity_share,
+        operational_control: f.operational_control,
+        financial_control: f.financial_control,
+        region: f.region,
+        grid_region: f.grid_region,
+        ets_covered: f.ets_covered,
+    }
+}
+
+#[tauri::command]
+pub fn list_facilities(state: tauri::State<'_, AppState>) -> Result<Vec<FacilityView>> {
+    with_store(&state, |s| Ok(s.facilities().map_err(|e| store_error(&e))?.into_iter().map(facility_view).collect()))
+}
+
+#[tauri::command]
+pub fn add_facility(state: tauri::State<'_, AppState>, input: FacilityInput) -> Result<FacilityView> {
+    let f = NewFacility {
+        code: input.code,
+        name: input.name,
+        kind: match input.kind {
+            FacilityKind::LegalEntity => store::FacilityKind::LegalEntity,
+            FacilityKind::Facility => store::FacilityKind::Facility,
+        },
+        parent: opt(&input.parent),
+        equity_share: opt(&input.equity_share),
+        operational_control: input.operational_control,
+        financial_control: input.financial_control,
+        region: input.region,
+        grid_region: opt(&input.grid_region),
+        ets_covered: input.ets_covered,
+    };
+    with_store(&state, |s| s.add_facility(&f).map(facility_view).map_err(|e| store_error(&e)))
+}
+
+/// Change a facility; its code, kind and parent stay.
+#[tauri::command]
+pub fn update_facility(
+    state: tauri::State<'_, AppState>,
+    code: String,
+    input: FacilityInput,
+    reason: String,
+) -> Result<FacilityView> {
+    let change = FacilityChange {
+        name: Some(input.name),
+        equity_share: Some(if input.equity_share.trim().is_empty() { "100".into() } else { input.equity_share }),
+        operational_control: Some(input.operational_control),
+        financial_control: Some(input.financial_control),
+        region: Some(input.region),
+        grid_region: Some(opt(&input.grid_region)),
+        ets_covered: Some(input.ets_covered),
+    };
+    with_store(&state, |s| {
+        s.update_facility(&code, &change, opt(&reason).as_deref()).map(facility_view).map_err(|e| store_error(&e))
+    })
+}
+
+#[tauri::command]
+pub fn delete_facility(state: tauri::State<'_, AppState>, code: String, reason: String) -> Result<()> {
+    with_store(&state, |s| s.delete_facility(&code, opt(&reason).as_deref()).map_err(|e| store_error(&e)))
+}
+
+// ---- periods ----
+
+fn snapshot_summary(snap: &store::Snapshot) -> SnapshotSummary {
+    let doc: serde_json::Value = serde_json::from_str(&snap.result_json).unwrap_or_default();
+    let total = |k: &str| doc.pointer(&format!("/totals/{k}")).and_then(|v| v.as_str()).map(str::to_string);
+    let totals = match (total("scope1"), total("scope2_location"), total("scope2_market"), total("scope3")) {
+        (Some(scope1), Some(scope2_location), Some(scope2_market), Some(scope3)) => Some(Totals {
+            scope1,
+            scope2_location,
+            scope2_market,
+            scope3,
+            biogenic_co2: total("biogenic_co2").unwrap_or_else(|| "0".into()),
+        }),
+        _ => None,
+    };
+    SnapshotSummary {
+        id: wire_id(snap.id),
+        taken_at: snap.taken_at.clone(),
+        engine_version: snap.engine_version.clone(),
+        gwp_set: snap.gwp_set.clone(),
+        input_sha256: snap.input_sha256.clone(),
+        result_sha256: snap.result_sha256.clone(),
+        totals,
+    }
+}
+
+fn period_view(s: &Store, p: store::ReportingPeriod) -> Result<PeriodView> {
+    let snapshot = if p.status == store::PeriodStatus::Locked {
+        s.snapshot(p.year).map_err(|e| store_error(&e))?.as_ref().map(snapshot_summary)
+    } else {
+        None
+    };
+    Ok(PeriodView {
+        year: p.year,
+        start: p.start,
+        end: p.end,
+        status: match p.status {
+            store::PeriodStatus::Open => PeriodStatus::Open,
+            store::PeriodStatus::InReview => PeriodStatus::InReview,
+            store::PeriodStatus::Locked => PeriodStatus::Locked,
+        },
+        base_year: p.base_year,
+        gwp_set: gwp_to(p.gwp_set),
+        pins: p.pins.iter().map(|(k, v)| format!("{k}={v}")).collect(),
+        snapshot,
+    })
+}
+
+#[tauri::command]
+pub fn list_periods(state: tauri::State<'_, AppState>) -> Result<Vec<PeriodView>> {
+    with_store(&state, |s| {
+        let periods = s.periods().map_err(|e| store_error(&e))?;
+        periods.into_iter().map(|p| period_view(s, p)).collect()
+    })
+}
+
+#[tauri::command]
+pub fn add_period(state: tauri::State<'_, AppState>, input: PeriodInput) -> Result<PeriodView> {
+    let lib = state.library.read().map_err(|_| internal("the factor library"))?;
+    let p = NewPeriod {
+        year: input.year,
+        start: opt(&input.start),
+        end: opt(&input.end),
+        base_year: input.base_year,
+        gwp_set: gwp_from(input.gwp_set),
+        pins: Default::default(),
+    };
+    with_store(&state, |s| {
+        let added = s.add_period(&lib, &p).map_err(|e| store_error(&e))?;
+        period_view(s, added)
+    })
+}
+
+#[tauri::command]
+pub fn review_period(state: tauri::State<'_, AppState>, year: i32) -> Result<PeriodView> {
+    with_store(&state, |s| {
+        let p = s.review_period(year).map_err(|e| store_error(&e))?;
+        period_view(s, p)
+    })
+}
+
+#[tauri::command]
+pub fn reopen_period(state: tauri::State<'_, AppState>, year: i32) -> Result<PeriodView> {
+    with_store(&state, |s| {
+        let p = s.reopen_period(year).map_err(|e| store_error(&e))?;
+        period_view(s, p)
+    })
+}
+
+/// Lock a period: its calculation is stored as the snapshot (refused while any record is
+/// unresolved).
+#[tauri::command]
+pub fn lock_period(state: tauri::State<'_, AppState>, year: i32) -> Result<PeriodView> {
+    let lib = state.library.read().map_err(|_| internal("the factor library"))?;
+    with_store(&state, |s| {
+        s.lock_period(&lib, year).map_err(|e| store_error(&e))?;
+        let p = s.period(year).map_err(|e| store_error(&e))?;
+        period_view(s, p)
+    })
+}
+
+// ---- activity records ----
+
+/// The draft's cells over `base` (a record's other fields stay as they were).
+fn input_of(d: &ActivityDraft, base: ActivityInput) -> ActivityInput {
+    ActivityInput {
+        facility: d.facility.trim().to_string(),
+        activity: d.activity.clone(),
+        quantity: d.quantity.clone(),
+        unit: d.unit.clone(),
+        start: d.period_start.clone(),
+        end: d.period_end.clone(),
+        factor: opt(&d.factor),
+        region: opt(&d.region),
+        evidence: opt(&d.evidence),
+        data_quality: opt(&d.data_quality),
+        note: opt(&d.note),
+        ..base
+    }
+}
+
+fn record_view(r: ActivityRecord) -> ActivityRecordView {
+    let draft = ActivityDraft {
+        facility: r.facility,
+        period_start: r.start,
+        period_end: r.end,
+        activity: r.activity,
+        quantity: r.quantity,
+        unit: r.unit,
+        region: r.region.unwrap_or_default(),
+        factor: r.factor.unwrap_or_default(),
+        evidence: r.evidence.unwrap_or_default(),
+        data_quality: r.data_quality.unwrap_or_default(),
+        note: r.note.unwrap_or_default(),
+    };
+    ActivityRecordView {
+        id: wire_id(r.id),
+        period: r.period,
+        draft,
+        entered_by: r.entered_by,
+        created_at: r.created_at,
+        status: match r.status {
+            store::RecordStatus::Current => RecordStatus::Current,
+            store::RecordStatus::Superseded => RecordStatus::Superseded,
+        },
+        supersedes: r.supersedes.map(wire_id),
+        restatement_reason: r.restatement_reason,
+    }
+}
+
+/// The columns `check_activity` reads, in the order of [`check_cells`].
+const CHECK_COLUMNS: [&str; 9] =
+    ["facility", "period_start", "period_end", "activity", "quantity", "unit", "region", "factor", "evidence"];
+
+fn check_cells(d: &ActivityDraft) -> Vec<&str> {
+    vec![
+        &d.facility,
+        &d.period_start,
+        &d.period_end,
+        &d.activity,
+        &d.quantity,
+        &d.unit,
+        &d.region,
+        &d.factor,
+        &d.evidence,
+    ]
+}
+
+/// Check a draft as `add_activity` would (the activity-file reader and factor selection under
+/// the period's GWP set, and that the facility exists), without saving it.
+#[tauri::command]
+pub fn check_activity(state: tauri::State<'_, AppState>, year: i32, draft: ActivityDraft) -> Result<()> {
+    let lib = state.library.read().map_err(|_| internal("the factor library"))?;
+    with_store(&state, |s| {
+        let p = s.period(year).map_err(|e| store_error(&e))?;
+        let mut problems =
+            match scopebook::workbook::check_rows(&lib, p.gwp_set, &CHECK_COLUMNS, &[check_cells(&draft)]).pop() {
+                Some(Ok(_)) | None => vec![],
+                Some(Err(d)) => field_errors(&d),
+            };
+        if !draft.facility.trim().is_empty() && !problems.iter().any(|p| p.field == "facility") {
+            if let Err(e) = s.facility(&draft.facility) {
+                problems.extend(
+                    field_errors(&e.diagnostics).into_iter().map(|f| FieldError { field: "facility".into(), ..f }),
+                );
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError { code: ErrorCode::Validation, message: "the row has errors".into(), details: problems })
+        }
+    })
+}
+
+/// One page of period `year`'s records (`all`: superseded ones too), in entry order.
+#[tauri::command]
+pub fn list_activities(
+    state: tauri::State<'_, AppState>,
+    year: i32,
+    offset: u32,
+    limit: u32,
+    all: bool,
+) -> Result<ActivityPage> {
+    with_store(&state, |s| {
+        let records = s.activities(year, all).map_err(|e| store_error(&e))?;
+        let total = u32::try_from(records.len()).unwrap_or(u32::MAX);
+        let limit = if limit == 0 { usize::MAX } else { limit as usize };
+        let page = records.into_iter().skip(offset as usize).take(limit).map(record_view).collect();
+        Ok(ActivityPage { total, offset, records: page })
+    })
+}
+
+#[tauri::command]
+pub fn add_activity(state: tauri::State<'_, AppState>, year: i32, draft: ActivityDraft) -> Result<ActivityRecordView> {
+    let lib = state.library.read().map_err(|_| internal("the factor library"))?;
+    let input = input_of(&draft, ActivityInput::default());
+    with_store(&state, |s| s.add_activity(&lib, year, &input).map(record_view).map_err(|e| store_error(&e)))
+}
+
+/// Change a record of an open or in-review period (`Locked` for a locked one).
+#[tauri::command]
+pub fn update_activity(
+    state: tauri::State<'_, AppState>,
+    id: u32,
+    draft: ActivityDraft,
+    reason: String,
+) -> Result<ActivityRecordView> {
+    let lib = state.library.read().map_err(|_| internal("the factor library"))?;
+    with_store(&state, |s| {
+        let base = s.activity(i64::from(id)).map_err(|e| store_error(&e))?.to_input();
+        let input = input_of(&draft, base);
+        s.update_activity(&lib, i64::from(id), &input, opt(&reason).as_deref())
+            .map(record_view)
+            .map_err(|e| store_error(&e))
+    })
+}
+
+#[tauri::command]
+pub fn delete_activity(state: tauri::State<'_, AppState>, id: u32, reason: String) -> Result<()> {
+    with_store(&state, |s| s.delete_activity(i64::from(id), opt(&reason).as_deref()).map_err(|e| store_error(&e)))
+}
+
+/// Correct a record of a locked period; the original stays, superseded. Needs a reason.
+#[tauri::command]
+pub fn restate_activity(
+    state: tauri::State<'_, AppState>,
+    id: u32,
+    draft: ActivityDraft,
+    reason: String,
+) -> Result<ActivityRecordView> {
+    let lib = state.library.read().map_err(|_| internal("the factor library"))?;
+    with_store(&state, |s| {
+        let base = s.activity(i64::from(id)).map_err(|e| store_error(&e))?.to_input();
+        let input = input_of(&draft, base);
+        s.restate_activity(&lib, i64::from(id), &input, &reason).map(record_view).map_err(|e| store_error(&e))
+    })
+}
+
+fn entry_view(e: store::AuditEntry) -> AuditEntryView {
+    AuditEntryView {
+        seq: wire_id(e.seq),
+        at: e.at,
+        user: e.user,
+        action: e.action,
+        table: e.table,
+        record: wire_id(e.record),
+        old_value: e.old_value,
+        new_value: e.new_value,
+        reason: e.reason,
+        hash: e.hash,
+    }
+}
+
+/// A record's history: its audit entries, oldest first.
+#[tauri::command]
+pub fn activity_history(state: tauri::State<'_, AppState>, id: u32) -> Result<Vec<AuditEntryView>> {
+    with_store(&state, |s| {
+        s.activity(i64::from(id)).map_err(|e| store_error(&e))?;
+        Ok(s.history("activity", i64::from(id)).map_err(|e| store_error(&e))?.into_iter().map(entry_view).collect())
+    })
+}
+
+/// Period `year`'s current records as an activity file (`scopebook activity export`).
+#[tauri::command]
+pub fn export_activities_csv(state: tauri::State<'_, AppState>, year: i32) -> Result<String> {
+    with_store(&state, |s| {
+        let (bytes, _) = s.export(year).map_err(|e| store_error(&e))?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    })
+}
+
+// ---- audit, backup, restore ----
+
+/// The audit log, newest first, filtered and paged.
+#[tauri::command]
+pub fn audit_log(state: tauri::State<'_, AppState>, query: AuditQuery) -> Result<AuditPage> {
+    with_store(&state, |s| {
+        let entries = s.audit_log().map_err(|e| store_error(&e))?;
+        let text = query.text.trim().to_lowercase();
+        let same = |filter: &str, value: &str| filter.trim().is_empty() || filter.trim() == value;
+        let matching: Vec<store::AuditEntry> = entries
+            .into_iter()
+            .rev()
+            .filter(|e| same(&query.action, &e.action) && same(&query.table, &e.table) && same(&query.user, &e.user))
+            .filter(|e| {
+                text.is_empty()
+                    || [&e.old_value, &e.new_value, &e.reason]
+                        .iter()
+                        .any(|v| v.as_deref().is_some_and(|v| v.to_lowercase().contains(&text)))
+            })
+            .collect();
+        let total = u32::try_from(matching.len()).unwrap_or(u32::MAX);
+        let limit = if query.limit == 0 { usize::MAX } else { query.limit as usize };
+        let entries = matching.into_iter().skip(query.offset as usize).take(limit).map(entry_view).collect();
+        Ok(AuditPage { total, entries })
+    })
+}
+
+/// `scopebook audit verify`: the integrity check, then the hash chain and its replay.
+#[tauri::command]
+pub fn verify_organisation(state: tauri::State<'_, AppState>) -> Result<VerifyResult> {
+    with_store(&state, |s| {
+        Ok(match s.integrity_check().and_then(|()| s.verify()) {
+            Ok(v) => VerifyResult {
+                ok: true,
+                entries: u32::try_from(v.entries).unwrap_or(u32::MAX),
+                head: v.head,
+                code: String::new(),
+                message: String::new(),
+            },
+            Err(e) => VerifyResult {
+                ok: false,
+                entries: 0,
+                head: String::new(),
+                code: e.code().map(|c| c.as_str().to_string()).unwrap_or_default(),
+                message: e.diagnostics.first().map(|d| d.message.clone()).unwrap_or_else(|| e.to_string()),
+            },
+        })
+    })
+}
+
+/// Copy the open file to `path` with SQLite's online backup (checked); returns the path.
+#[tauri::command]
+pub fn backup_organisation(state: tauri::State<'_, AppState>, path: String) -> Result<String> {
+    let to = path_of("backup_path", &path)?;
+    with_store(&state, |s| {
+        s.backup(&to).map_err(|e| store_error(&e))?;
+        Ok(to.display().to_string())
+    })
+}
+
+/// Restore the backup `from` into the new file `to` (refused when the backup fails
+/// verification, or when `to` exists), and open it.
+#[tauri::command]
+pub fn restore_organisation(state: tauri::State<'_, AppState>, from: String, to: String) -> Result<Session> {
+    let from = path_of("restore_from", &from)?;
+    let to = path_of("restore_to", &to)?;
+    if to.exists() {
+        return Err(conflict(format!("{} already exists; restore into a new file", to.display())));
+    }
+    let s = Store::restore(&from, &to, &store::default_user()).map_err(|e| store_error(&e))?;
+    s.verify().map_err(|e| store_error(&e))?;
+    install(&state, s)
+}
