@@ -1,6 +1,8 @@
 //! The `scopebook` command line: a thin layer over the library. It reads files, calls the
 //! library, prints, and chooses the exit status (0 success, 1 data errors, 2 usage errors).
 
+mod import_cmd;
+
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -61,6 +63,13 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         to: PathBuf,
     },
+    /// Import activity records from a CSV or spreadsheet file: preview, mapping, exact errors.
+    Import(Box<import_cmd::ImportArgs>),
+    /// The blank import workbook.
+    Template {
+        #[command(subcommand)]
+        command: import_cmd::TemplateCommand,
+    },
     /// Replace (or create) a database from a backup, after checking the backup completely.
     Restore {
         /// The backup file.
@@ -72,13 +81,13 @@ enum Command {
 }
 
 #[derive(clap::Args)]
-struct DbArgs {
+pub struct DbArgs {
     /// The organisation's inventory file.
     #[arg(long, value_name = "FILE")]
-    db: PathBuf,
+    pub db: PathBuf,
     /// Your name for the audit log (default: $USER, else $USERNAME, else "unknown").
     #[arg(long)]
-    user: Option<String>,
+    pub user: Option<String>,
 }
 
 impl DbArgs {
@@ -86,7 +95,7 @@ impl DbArgs {
         self.user.clone().map(|u| u.trim().to_string()).filter(|u| !u.is_empty()).unwrap_or_else(store::default_user)
     }
 
-    fn open(&self) -> Result<Store, ExitCode> {
+    pub fn open(&self) -> Result<Store, ExitCode> {
         Store::open(&self.db, &self.user()).map_err(|e| fail(&e))
     }
 }
@@ -111,7 +120,7 @@ struct InitArgs {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum StoreFormat {
+pub enum StoreFormat {
     Table,
     Json,
 }
@@ -593,6 +602,8 @@ fn main() -> ExitCode {
         Command::Audit { command } => audit(command),
         Command::Backup { db, to } => backup(&db, &to),
         Command::Restore { from, db } => restore(&from, &db),
+        Command::Import(args) => import_cmd::import(&lib, &args),
+        Command::Template { command } => import_cmd::template(&lib, command),
     }
 }
 
@@ -611,7 +622,7 @@ fn read(path: &PathBuf) -> Result<Vec<u8>, Diagnostic> {
     })
 }
 
-fn print_diagnostics(diags: &[Diagnostic]) {
+pub fn print_diagnostics(diags: &[Diagnostic]) {
     let mut err = std::io::stderr().lock();
     for d in diags {
         let _ = writeln!(err, "{d}");

@@ -86,8 +86,9 @@ fn an_import_writes_its_records_with_lineage_and_one_audit_entry() {
         mapping: file().mapping,
     };
     let choice = ValueChoice { kind: "activity".into(), source: "天然气".into(), target: "natural_gas".into() };
-    let out =
-        s.import(lib(), 2024, &file(), &rows(), ImportMode::AllOrNothing, Some(&template), &[choice.clone()]).unwrap();
+    let out = s
+        .import(lib(), 2024, &file(), &rows(), ImportMode::AllOrNothing, Some(&template), &[choice.clone()], &|_| true)
+        .unwrap();
     assert!(out.problems.is_empty(), "{:?}", out.problems);
     let written = out.written.expect("written");
     assert_eq!(written.records, 3);
@@ -134,7 +135,7 @@ fn a_dry_run_and_a_refused_import_change_nothing() {
     let before = sha(&path);
     s = Store::open(&path, "bob").unwrap();
 
-    let dry = s.import(lib(), 2024, &file(), &rows(), ImportMode::DryRun, None, &[]).unwrap();
+    let dry = s.import(lib(), 2024, &file(), &rows(), ImportMode::DryRun, None, &[], &|_| true).unwrap();
     assert!(dry.written.is_none());
     assert_eq!(dry.valid, 3);
     assert_eq!(dry.inventory.line_count, 3);
@@ -142,7 +143,7 @@ fn a_dry_run_and_a_refused_import_change_nothing() {
     let mut bad = rows();
     bad[1].input.unit = "kWh".into(); // does not fit natural gas
     bad[2].input.facility = "NOPE".into();
-    let refused = s.import(lib(), 2024, &file(), &bad, ImportMode::AllOrNothing, None, &[]).unwrap();
+    let refused = s.import(lib(), 2024, &file(), &bad, ImportMode::AllOrNothing, None, &[], &|_| true).unwrap();
     assert!(refused.written.is_none());
     assert_eq!(refused.valid, 1);
     let codes: Vec<(usize, Code, Option<u64>)> =
@@ -150,7 +151,7 @@ fn a_dry_run_and_a_refused_import_change_nothing() {
     assert_eq!(codes, [(1, Code::UnitMismatch, Some(3)), (2, Code::UnknownRecord, Some(4))]);
     assert_eq!(refused.problems[&1][0].location.file, "gas-2024.csv");
 
-    let locked = s.import(lib(), 2023, &file(), &rows(), ImportMode::AllOrNothing, None, &[]).unwrap_err();
+    let locked = s.import(lib(), 2023, &file(), &rows(), ImportMode::AllOrNothing, None, &[], &|_| true).unwrap_err();
     assert_eq!(locked.code(), Some(Code::PeriodLocked));
     drop(s);
     assert_eq!(sha(&path), before, "nothing was written");
@@ -165,7 +166,7 @@ fn valid_rows_only_skips_the_others_and_duplicates_are_caught() {
     mixed.push(row(5, "1", "GAS-2024-Q1")); // repeats record 3 of the fixture
     mixed.push(row(6, "2", "GAS-2024-Q3")); // repeats row 3 of this file
     mixed[0].input.quantity = "-4".into();
-    let out = s.import(lib(), 2024, &file(), &mixed, ImportMode::ValidRowsOnly, None, &[]).unwrap();
+    let out = s.import(lib(), 2024, &file(), &mixed, ImportMode::ValidRowsOnly, None, &[], &|_| true).unwrap();
     assert_eq!(out.duplicates, [(3, Duplicate::Record(3)), (4, Duplicate::Row(3))]);
     assert_eq!(out.problems.keys().copied().collect::<Vec<_>>(), [0, 3, 4]);
     assert_eq!(out.problems[&0][0].code, Code::NegativeQuantity);
@@ -177,7 +178,7 @@ fn valid_rows_only_skips_the_others_and_duplicates_are_caught() {
     s.verify().unwrap();
 
     // The same file again: every row is now a duplicate, and the earlier import is named.
-    let again = s.import(lib(), 2024, &file(), &rows(), ImportMode::DryRun, None, &[]).unwrap();
+    let again = s.import(lib(), 2024, &file(), &rows(), ImportMode::DryRun, None, &[], &|_| true).unwrap();
     assert_eq!(again.earlier_imports.len(), 1);
     assert_eq!(again.duplicates.len(), 2);
 }
@@ -206,7 +207,7 @@ fn tampering_with_imported_records_or_their_lineage_is_detected() {
         let dir = tempfile::tempdir().unwrap();
         let path = fixture(dir.path());
         let mut s = Store::open(&path, "bob").unwrap();
-        s.import(lib(), 2024, &file(), &rows(), ImportMode::AllOrNothing, None, &[]).unwrap();
+        s.import(lib(), 2024, &file(), &rows(), ImportMode::AllOrNothing, None, &[], &|_| true).unwrap();
         s.verify().unwrap();
         drop(s);
         raw(&path).execute_batch(sql).unwrap();
@@ -214,4 +215,27 @@ fn tampering_with_imported_records_or_their_lineage_is_detected() {
         let e = s.verify().expect_err(what);
         assert_eq!(e.code(), Some(Code::AuditDataMismatch), "{what}: {e}");
     }
+}
+
+#[test]
+fn a_cancelled_import_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = fixture(dir.path());
+    let mut s = Store::open(&path, "bob").unwrap();
+    let many: Vec<ImportRow> = (0..5000u64).map(|i| row(i + 2, "1", &format!("GAS-{i}"))).collect();
+    let asked = std::sync::atomic::AtomicU64::new(0);
+    let out = s
+        .import(lib(), 2024, &file(), &many, ImportMode::AllOrNothing, None, &[], &|n| {
+            asked.store(n, std::sync::atomic::Ordering::Relaxed);
+            false
+        })
+        .unwrap();
+    assert!(out.cancelled && out.written.is_none());
+    assert_eq!(asked.into_inner(), 4096, "asked after the first 4,096 records");
+    drop(s);
+    // Opening migrated the file to schema 2; nothing else changed.
+    let s = Store::open(&path, "bob").unwrap();
+    assert_eq!(s.activities(2024, false).unwrap().len(), 1);
+    assert!(s.imports().unwrap().is_empty());
+    s.verify().unwrap();
 }

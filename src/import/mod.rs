@@ -4,8 +4,10 @@
 //! - [`mapping`]: the file's columns to Scopebook fields, guessed from header names.
 //! - [`values`]: the file's own activity names and unit spellings to library ones.
 //! - [`template`]: the blank import workbook.
+//! - [`pipeline`]: one import, from a table to records in the store, with its preview.
 
 pub mod mapping;
+pub mod pipeline;
 pub mod read;
 pub mod template;
 pub mod values;

@@ -72,6 +72,8 @@ pub struct ImportChecked {
     pub written: Option<ImportWritten>,
     /// Earlier imports of a file with the same SHA-256.
     pub earlier_imports: Vec<ImportSummary>,
+    /// Set when `keep_going` said stop while the records were written: nothing was.
+    pub cancelled: bool,
 }
 
 /// What a duplicate repeats.
@@ -204,7 +206,9 @@ impl Store {
     /// written) when the period is locked, or in all-or-nothing mode when any row has a problem
     /// (the problems are then in the returned [`ImportChecked`], with `written` unset).
     ///
-    /// Diagnostics carry the file's name and each row's source row.
+    /// Diagnostics carry the file's name and each row's source row. While writing,
+    /// `keep_going(records written so far)` is asked every 4,096 records; `false` rolls the
+    /// import back (`cancelled` is then set and nothing was written).
     #[allow(clippy::too_many_arguments)]
     pub fn import(
         &mut self,
@@ -215,6 +219,7 @@ impl Store {
         mode: ImportMode,
         template: Option<&NewTemplate>,
         choices: &[ValueChoice],
+        keep_going: &dyn Fn(u64) -> bool,
     ) -> Result<ImportChecked, StoreError> {
         let user = self.user.clone();
         let run = |conn: &Connection| -> Result<ImportChecked, Fail> {
@@ -308,6 +313,10 @@ impl Store {
                     let id = insert_activity(&w, &p, &row.input, c, None, None)?;
                     source.execute(params![id, import_id, i64::try_from(row.source_row).unwrap_or(i64::MAX)])?;
                     ids.push((id, row.source_row));
+                    if ids.len() % 4096 == 0 && !keep_going(ids.len() as u64) {
+                        out.cancelled = true;
+                        return Ok(out);
+                    }
                 }
             }
             let (first, last) = (ids.first().map(|r| r.0), ids.last().map(|r| r.0));

@@ -1,0 +1,210 @@
+//! The import benchmark behind `scripts/bench-import.sh`: write an N-row CSV (Chinese headers
+//! and activity names, thousands separators, as an ERP export has them) and an M-row .xlsx,
+//! import each into a fresh organisation file exactly as `scopebook import` does (read,
+//! map, convert, check every row as `scopebook calc` does, write with lineage and the audited
+//! import record, one transaction), and time every stage. Then insert the same records into
+//! the same table with a bare rusqlite loop (one prepared statement, one transaction, no checks,
+//! no lineage): the practical ceiling, as in `bench_store`. Prints rows/s and the ratios, and a
+//! JSON line for tools.
+//!
+//!     cargo run --release --example bench_import -- [CSV_ROWS] [XLSX_ROWS] [--dir DIR]
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::float_arithmetic)]
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use scopebook::import::pipeline::{self, ImportOptions, Mode, Outcome};
+use scopebook::import::read::{self, ReadOptions};
+use scopebook::library::FactorLibrary;
+use scopebook::store::{Consolidation, NewFacility, NewOrganisation, NewPeriod, Store};
+
+const FACILITIES: usize = 20;
+const REGIONS: [&str; 5] = ["CN-JS", "CN-GD", "CN-SH", "CN-ZJ", "CN-BJ"];
+/// (the file's activity name, the file's unit): names the built-in dictionary maps.
+const KINDS: [(&str, &str); 5] =
+    [("电力", "kWh"), ("天然气", "万立方米"), ("柴油", "吨"), ("液化石油气", "t"), ("汽油", "t")];
+const HEADERS: [&str; 7] = ["设施", "能源品种", "用量", "单位", "开始日期", "结束日期", "凭证号"];
+
+fn cells(i: usize) -> [String; 7] {
+    let (activity, unit) = KINDS[i % KINDS.len()];
+    let month = i % 12 + 1;
+    let last = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+    let whole = (i * 7919) % 100_000 + 1;
+    let quantity = if whole >= 1000 {
+        format!("{},{:03}.{:03}", whole / 1000, whole % 1000, i % 1000)
+    } else {
+        format!("{whole}.{:03}", i % 1000)
+    };
+    [
+        format!("F{:02}", i % FACILITIES),
+        activity.to_string(),
+        quantity,
+        unit.to_string(),
+        format!("2023-{month:02}-01"),
+        format!("2023-{month:02}-{last}"),
+        format!("INV-{i:07}"),
+    ]
+}
+
+fn write_csv(path: &Path, n: usize) {
+    let mut w = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    let mut csv = csv::Writer::from_writer(&mut w);
+    csv.write_record(HEADERS).unwrap();
+    for i in 0..n {
+        csv.write_record(cells(i)).unwrap();
+    }
+    csv.flush().unwrap();
+    drop(csv);
+    w.flush().unwrap();
+}
+
+fn write_xlsx(path: &Path, n: usize) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("能源台账").unwrap();
+    for (c, h) in HEADERS.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for i in 0..n {
+        let r = (i + 1) as u32;
+        let c = cells(i);
+        for (k, v) in c.iter().enumerate() {
+            if k == 2 {
+                // A number cell, as Excel stores a typed quantity.
+                let q: f64 = v.replace(',', "").parse().unwrap();
+                ws.write_number(r, 2, q).unwrap();
+            } else {
+                ws.write_string(r, k as u16, v).unwrap();
+            }
+        }
+    }
+    wb.save(path).unwrap();
+}
+
+fn setup(path: &Path, lib: &FactorLibrary) -> Store {
+    let org = NewOrganisation { name: "Bench Manufacturing".into(), consolidation: Consolidation::OperationalControl };
+    let mut s = Store::create(path, &org, "bench").unwrap();
+    for f in 0..FACILITIES {
+        s.add_facility(&NewFacility::new(&format!("F{f:02}"), &format!("Plant {f}"), REGIONS[f % REGIONS.len()]))
+            .unwrap();
+    }
+    s.add_period(lib, &NewPeriod::year(2023)).unwrap();
+    s
+}
+
+struct Timing {
+    rows: usize,
+    read_s: f64,
+    import_s: f64,
+    bytes: u64,
+    records: u64,
+}
+
+fn import(dir: &Path, lib: &FactorLibrary, file: &Path, name: &str) -> Timing {
+    let db = dir.join(format!("{name}.scopebook"));
+    let mut s = setup(&db, lib);
+    let t = Instant::now();
+    let table = read::read(file, &ReadOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+    let read_s = t.elapsed().as_secs_f64();
+    let opts = ImportOptions { year: 2023, mode: Mode::AllOrNothing, ..ImportOptions::default() };
+    let t = Instant::now();
+    let p = pipeline::run(&mut s, lib, &table, &opts, &pipeline::Quiet).unwrap_or_else(|e| panic!("{e}"));
+    let import_s = t.elapsed().as_secs_f64();
+    assert_eq!(p.outcome, Outcome::Imported, "{:?}", p.problems.first());
+    assert_eq!(p.records_imported, table.rows.len() as u64);
+    let t = Instant::now();
+    s.verify().unwrap();
+    eprintln!("  ({name}: audit verify {:.2} s)", t.elapsed().as_secs_f64());
+    Timing {
+        rows: table.rows.len(),
+        read_s,
+        import_s,
+        bytes: std::fs::metadata(file).map(|m| m.len()).unwrap_or(0),
+        records: p.records_imported,
+    }
+}
+
+/// The ceiling: the same records, already normalised, into the same table with a bare loop.
+fn bare(dir: &Path, lib: &FactorLibrary, n: usize) -> f64 {
+    let path = dir.join("bare.scopebook");
+    drop(setup(&path, lib));
+    let mut conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+    conn.pragma_update(None, "synchronous", "FULL").unwrap();
+    conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+    let rows: Vec<[String; 7]> = (0..n).map(cells).collect();
+    let t = Instant::now();
+    let tx = conn.transaction().unwrap();
+    {
+        let mut stmt = tx
+            .prepare(
+                "INSERT INTO activity (period_id, facility_id, activity, quantity, unit, start_date, end_date, region, evidence, entered_by, created_at, status)
+                 VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'bench', '2026-01-01T00:00:00.000000Z', 'current')",
+            )
+            .unwrap();
+        for (i, r) in rows.iter().enumerate() {
+            let facility = i64::try_from(i % FACILITIES + 1).unwrap();
+            stmt.execute(rusqlite::params![
+                facility,
+                r[1],
+                r[2].replace(',', ""),
+                r[3],
+                r[4],
+                r[5],
+                REGIONS[i % FACILITIES % REGIONS.len()],
+                r[6]
+            ])
+            .unwrap();
+        }
+    }
+    tx.commit().unwrap();
+    t.elapsed().as_secs_f64()
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let nums: Vec<usize> =
+        args.iter().filter(|a| !a.starts_with("--")).map(|a| a.replace('_', "").parse().unwrap()).collect();
+    let (n_csv, n_xlsx) = (nums.first().copied().unwrap_or(1_000_000), nums.get(1).copied().unwrap_or(200_000));
+    let dir = args.iter().position(|a| a == "--dir").map(|i| PathBuf::from(&args[i + 1]));
+    let tmp = tempfile::tempdir_in(dir.unwrap_or_else(std::env::temp_dir)).unwrap();
+    let (lib, diags) = FactorLibrary::shipped();
+    assert!(diags.is_empty());
+
+    let csv_path = tmp.path().join("energy-2023.csv");
+    let xlsx_path = tmp.path().join("energy-2023.xlsx");
+    let t = Instant::now();
+    write_csv(&csv_path, n_csv);
+    write_xlsx(&xlsx_path, n_xlsx);
+    eprintln!("  (generated the files in {:.1} s)", t.elapsed().as_secs_f64());
+
+    let csv = import(tmp.path(), &lib, &csv_path, "csv");
+    let xlsx = import(tmp.path(), &lib, &xlsx_path, "xlsx");
+    let bare_s = bare(tmp.path(), &lib, n_csv);
+    let bare_rate = n_csv as f64 / bare_s;
+
+    println!("| file | rows | size | read | map, check, write | total | rows/s | ceiling / import |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for (name, t) in [("CSV", &csv), ("xlsx", &xlsx)] {
+        let total = t.read_s + t.import_s;
+        let rate = t.rows as f64 / total;
+        println!(
+            "| {name} | {} | {:.1} MB | {:.2} s | {:.2} s | {:.2} s | {:.0} | {:.2}× |",
+            t.rows,
+            t.bytes as f64 / 1e6,
+            t.read_s,
+            t.import_s,
+            total,
+            rate,
+            bare_rate / rate
+        );
+        assert_eq!(t.records, t.rows as u64);
+    }
+    println!("| bare rusqlite insert loop (ceiling) | {n_csv} | | | | {bare_s:.2} s | {bare_rate:.0} | 1.00× |");
+    println!(
+        "{{\"csv_rows\": {}, \"csv_read_s\": {:.3}, \"csv_import_s\": {:.3}, \"xlsx_rows\": {}, \"xlsx_read_s\": {:.3}, \"xlsx_import_s\": {:.3}, \"bare_s\": {bare_s:.3}}}",
+        csv.rows, csv.read_s, csv.import_s, xlsx.rows, xlsx.read_s, xlsx.import_s
+    );
+}
