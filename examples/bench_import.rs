@@ -134,6 +134,8 @@ fn bare(dir: &Path, lib: &FactorLibrary, n: usize) -> f64 {
     conn.pragma_update(None, "journal_mode", "WAL").unwrap();
     conn.pragma_update(None, "synchronous", "FULL").unwrap();
     conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+    // The page cache the store gives an import (see `Store::import`).
+    conn.pragma_update(None, "cache_size", -262_144).unwrap();
     let rows: Vec<[String; 7]> = (0..n).map(cells).collect();
     let t = Instant::now();
     let tx = conn.transaction().unwrap();

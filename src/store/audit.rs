@@ -52,6 +52,13 @@ pub struct AuditEntry {
 
 /// Write `s` as a JSON string (RFC 8259 escaping, as serde_json does it).
 fn push_json_str(out: &mut String, s: &str) {
+    // Most values need no escaping: write them as they are (what serde_json writes for them).
+    if !s.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     match serde_json::to_string(s) {
         Ok(q) => out.push_str(&q),
         // Serialising a &str cannot fail; keep the output well-formed regardless.
@@ -64,29 +71,53 @@ fn push_json_str(out: &mut String, s: &str) {
 /// `null`. (The schema has no REAL or BLOB columns; should one appear, it is written as a
 /// tagged string so that it can never equal a stored value.)
 pub fn row_json(table: &str, names: &[String], row: &rusqlite::Row<'_>) -> rusqlite::Result<String> {
-    let mut cols: Vec<(usize, &str)> =
-        names.iter().enumerate().filter(|(_, n)| !excluded(table, n)).map(|(i, n)| (i, n.as_str())).collect();
-    cols.sort_by(|a, b| a.1.as_bytes().cmp(b.1.as_bytes()));
-    let mut out = String::with_capacity(256);
-    out.push('{');
-    for (k, (i, name)) in cols.iter().enumerate() {
-        if k > 0 {
-            out.push(',');
-        }
-        push_json_str(&mut out, name);
-        out.push(':');
-        match row.get_ref(*i)? {
-            ValueRef::Null => out.push_str("null"),
-            ValueRef::Integer(v) => {
-                let _ = write!(out, "{v}");
-            }
-            ValueRef::Text(t) => push_json_str(&mut out, &String::from_utf8_lossy(t)),
-            ValueRef::Real(v) => push_json_str(&mut out, &format!("real:{v}")),
-            ValueRef::Blob(b) => push_json_str(&mut out, &format!("blob:{}", crate::dataset::sha256_hex(b))),
-        }
+    RowJson::new(table, names).write(row)
+}
+
+/// [`row_json`] for many rows of one query: the column order is worked out once.
+pub struct RowJson {
+    /// (column index, `"name":` already written as JSON), in byte order of the names.
+    cols: Vec<(usize, String)>,
+}
+
+impl RowJson {
+    pub fn new(table: &str, names: &[String]) -> RowJson {
+        let mut cols: Vec<(usize, &str)> =
+            names.iter().enumerate().filter(|(_, n)| !excluded(table, n)).map(|(i, n)| (i, n.as_str())).collect();
+        cols.sort_by(|a, b| a.1.as_bytes().cmp(b.1.as_bytes()));
+        let cols = cols
+            .into_iter()
+            .map(|(i, name)| {
+                let mut key = String::with_capacity(name.len() + 3);
+                push_json_str(&mut key, name);
+                key.push(':');
+                (i, key)
+            })
+            .collect();
+        RowJson { cols }
     }
-    out.push('}');
-    Ok(out)
+
+    pub fn write(&self, row: &rusqlite::Row<'_>) -> rusqlite::Result<String> {
+        let mut out = String::with_capacity(384);
+        out.push('{');
+        for (k, (i, key)) in self.cols.iter().enumerate() {
+            if k > 0 {
+                out.push(',');
+            }
+            out.push_str(key);
+            match row.get_ref(*i)? {
+                ValueRef::Null => out.push_str("null"),
+                ValueRef::Integer(v) => {
+                    let _ = write!(out, "{v}");
+                }
+                ValueRef::Text(t) => push_json_str(&mut out, &String::from_utf8_lossy(t)),
+                ValueRef::Real(v) => push_json_str(&mut out, &format!("real:{v}")),
+                ValueRef::Blob(b) => push_json_str(&mut out, &format!("blob:{}", crate::dataset::sha256_hex(b))),
+            }
+        }
+        out.push('}');
+        Ok(out)
+    }
 }
 
 /// The canonical JSON of one record, or `None` when it does not exist.
@@ -429,11 +460,12 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<Result<Verified, Broken>> {
         let id_col = names.iter().position(|n| n == "id").unwrap_or(0);
         let json_col = names.iter().position(|n| n == "result_json");
         let sha_col = names.iter().position(|n| n == "result_sha256");
+        let json = RowJson::new(table, &names);
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             count += 1;
             let id: i64 = r.get(id_col)?;
-            let value = digest(&row_json(table, &names, r)?);
+            let value = digest(&json.write(r)?);
             match replayed.remove(&id) {
                 Some(Replayed { import: Some(k), .. }) => {
                     if let Some(imp) = imports.get_mut(k) {
@@ -548,4 +580,19 @@ fn check_imports(conn: &Connection, imports: &[ImportReplay], out: &mut Vec<Brok
         });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    #[test]
+    fn json_strings_are_written_as_serde_json_writes_them() {
+        for s in ["", "plain", "天然气 10^4 Nm3", "quote\" in", "back\\slash", "tab\there", "nl\n", "\u{1f}", "é\u{7f}"]
+        {
+            let mut out = String::new();
+            super::push_json_str(&mut out, s);
+            assert_eq!(out, serde_json::to_string(s).unwrap(), "{s:?}");
+        }
+    }
 }

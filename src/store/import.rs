@@ -24,6 +24,12 @@ pub struct ImportRow {
     pub input: ActivityInput,
 }
 
+impl AsRef<ActivityInput> for ImportRow {
+    fn as_ref(&self) -> &ActivityInput {
+        &self.input
+    }
+}
+
 /// What an import records about its file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ImportFile {
@@ -229,9 +235,8 @@ impl Store {
                 return Err(locked(&p, "nothing can be imported into it; a correction is a restatement"));
             }
             let plib = period_library(lib, &p.pins)?;
-            let inputs: Vec<ActivityInput> = rows.iter().map(|r| r.input.clone()).collect();
-            let checked =
-                check_inputs(&tx, &file.file_name, &plib, &p, &inputs, &|i| rows.get(i).map(|r| r.source_row))?;
+            let mut checked =
+                check_inputs(&tx, &file.file_name, &plib, &p, rows, &|i| rows.get(i).map(|r| r.source_row))?;
             let mut out = ImportChecked { warnings: checked.warnings, ..ImportChecked::default() };
             out.earlier_imports = {
                 let mut stmt = tx.prepare_cached(&format!("{IMPORT_SELECT} WHERE b.file_sha256 = ?1 ORDER BY b.id"))?;
@@ -288,7 +293,7 @@ impl Store {
             // The inventory of the rows to write.
             let activities: Vec<crate::activity::Activity> = {
                 let keep: HashSet<usize> = valid.iter().copied().collect();
-                checked_activities(&checked.activities, &keep)
+                checked_activities(std::mem::take(&mut checked.activities), &keep)
             };
             out.inventory = crate::pipeline::calculate_activities(
                 &plib,
@@ -362,7 +367,13 @@ impl Store {
             });
             Ok(out)
         };
-        run(&self.conn).map_err(|e| self.err(e))
+        // A large import touches many pages of the tables and indexes: give SQLite a page cache
+        // that holds them (256 MiB at most, for this import only) instead of re-reading them.
+        let cache: i64 = self.conn.pragma_query_value(None, "cache_size", |r| r.get(0)).unwrap_or(-2000);
+        let _ = self.conn.pragma_update(None, "cache_size", -262_144);
+        let out = run(&self.conn).map_err(|e| self.err(e));
+        let _ = self.conn.pragma_update(None, "cache_size", cache);
+        out
     }
 
     /// Every import, oldest first.
@@ -437,10 +448,10 @@ impl Store {
 
 /// The activities of the rows in `keep`.
 fn checked_activities(
-    all: &[Option<crate::activity::Activity>],
+    all: Vec<Option<crate::activity::Activity>>,
     keep: &HashSet<usize>,
 ) -> Vec<crate::activity::Activity> {
-    all.iter().enumerate().filter(|(i, _)| keep.contains(i)).filter_map(|(_, a)| a.clone()).collect()
+    all.into_iter().enumerate().filter(|(i, _)| keep.contains(i)).filter_map(|(_, a)| a).collect()
 }
 
 /// `records_sha256` of the records `first..=last` just written, read back in one pass.
@@ -451,10 +462,11 @@ fn records_digest(c: &Connection, first: Option<i64>, last: Option<i64>, ids: &[
         let mut stmt = c.prepare("SELECT * FROM activity WHERE id BETWEEN ?1 AND ?2 ORDER BY id")?;
         let names: Vec<String> = stmt.column_names().map(str::to_string).collect();
         let id_col = names.iter().position(|n| n == "id").unwrap_or(0);
+        let writer = audit::RowJson::new("activity", &names);
         let mut q = stmt.query([first, last])?;
         while let Some(r) = q.next()? {
             let id: i64 = r.get(id_col)?;
-            let json = audit::row_json("activity", &names, r)?;
+            let json = writer.write(r)?;
             let source = rows.get(&id).copied().and_then(|s| i64::try_from(s).ok()).unwrap_or(-1);
             record_line(&mut lines, id, source, &Sha256::digest(json.as_bytes()).into());
         }

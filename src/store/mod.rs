@@ -1354,12 +1354,12 @@ struct CheckedRow {
 /// Check inputs as `scopebook calc` would (the activity-file reader, then factor selection
 /// under the period's GWP set and pinned editions), plus the store's own rules: the facility
 /// exists, the dates lie within the period, the data-quality indicator is known.
-fn check_inputs(
+fn check_inputs<I: AsRef<ActivityInput>>(
     c: &Connection,
     file: &str,
     lib: &FactorLibrary,
     p: &ReportingPeriod,
-    inputs: &[ActivityInput],
+    inputs: &[I],
     rows_of: &dyn Fn(usize) -> Option<u64>,
 ) -> Result<Checked, Fail> {
     let at =
@@ -1368,7 +1368,7 @@ fn check_inputs(
     let mut facilities: HashMap<String, Option<(i64, String)>> = HashMap::new();
     let mut rows: Vec<Vec<String>> = Vec::with_capacity(inputs.len());
     let mut facility_ids = Vec::with_capacity(inputs.len());
-    for (i, input) in inputs.iter().enumerate() {
+    for (i, input) in inputs.iter().map(AsRef::as_ref).enumerate() {
         let code = input.facility.trim();
         if !facilities.contains_key(code) {
             let found = match facility_id(c, code, "facility") {
@@ -1462,7 +1462,7 @@ fn check_inputs(
                     facility_id: fid,
                     activity: a.activity.to_string(),
                     quantity: a.quantity.to_string(),
-                    unit: inputs[i].unit.trim().to_string(),
+                    unit: inputs[i].as_ref().unit.trim().to_string(),
                     start,
                     end,
                     factor: a.factor.as_deref().map(str::to_string),
@@ -1470,7 +1470,7 @@ fn check_inputs(
                     scope3_category: a.scope3_category.map(|c| i64::from(c.number())),
                     supplier: a.supplier.as_deref().map(str::to_string),
                     evidence: a.evidence.as_deref().map(str::to_string),
-                    data_quality: opt(&inputs[i].data_quality),
+                    data_quality: opt(&inputs[i].as_ref().data_quality),
                     note: a.note.as_deref().map(str::to_string),
                 }));
                 activities.push(Some(a));

@@ -197,6 +197,12 @@ pub struct ActivityInput {
     pub note: Option<String>,
 }
 
+impl AsRef<ActivityInput> for ActivityInput {
+    fn as_ref(&self) -> &ActivityInput {
+        self
+    }
+}
+
 /// The data-quality indicators a record may carry.
 pub const DATA_QUALITY: &[&str] = &["measured", "calculated", "estimated"];
 
