@@ -617,3 +617,28 @@ fn canonical_row_json_is_sorted_and_compact() {
     let reparsed: serde_json::Value = serde_json::from_str(&canonical).unwrap();
     assert_eq!(reparsed["table"], "facility");
 }
+
+#[test]
+fn pages_of_records_and_of_the_audit_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut s) = populated(dir.path());
+    for q in ["1", "2", "3"] {
+        s.add_activity(lib(), 2023, &gas(q)).unwrap();
+    }
+    let (page, total) = s.activities_page(2023, false, 1, 2).unwrap();
+    assert_eq!(total, 5);
+    let all = s.activities(2023, false).unwrap();
+    assert_eq!(page, all[1..3]);
+    assert_eq!(s.activities_page(2023, false, 5, 10).unwrap(), (vec![], 5));
+
+    let log = s.audit_log().unwrap();
+    let (newest, total) = s.audit_page(&scopebook::store::AuditFilter::default(), 0, 2).unwrap();
+    assert_eq!(total as usize, log.len());
+    assert_eq!(newest, [log[log.len() - 1].clone(), log[log.len() - 2].clone()]);
+    let f = scopebook::store::AuditFilter { table: "activity".into(), text: "10^4 nm3".into(), ..Default::default() };
+    let (found, total) = s.audit_page(&f, 0, 100).unwrap();
+    assert_eq!(total, 4, "the gas records, matched case-insensitively");
+    assert!(found.iter().all(|e| e.table == "activity" && e.new_value.as_deref().unwrap().contains("10^4 Nm3")));
+    let f = scopebook::store::AuditFilter { text: "100%_".into(), ..Default::default() };
+    assert_eq!(s.audit_page(&f, 0, 100).unwrap().1, 0, "wildcards in the text are literal");
+}

@@ -265,6 +265,49 @@ pub fn entries(conn: &Connection, record: Option<(&str, i64)>) -> rusqlite::Resu
     }
 }
 
+/// Which entries [`page`] returns; empty fields match everything.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    pub action: String,
+    pub table: String,
+    pub user: String,
+    pub text: String,
+}
+
+/// One page of entries, newest first, and the number of entries that match.
+pub fn page(conn: &Connection, f: &AuditFilter, offset: u64, limit: u64) -> rusqlite::Result<(Vec<AuditEntry>, u64)> {
+    let mut clauses = Vec::new();
+    let mut args: Vec<String> = Vec::new();
+    for (column, value) in [("action", &f.action), ("table_name", &f.table), ("user", &f.user)] {
+        if !value.trim().is_empty() {
+            args.push(value.trim().to_string());
+            clauses.push(format!("{column} = ?{}", args.len()));
+        }
+    }
+    if !f.text.trim().is_empty() {
+        // LIKE with the wildcards in the text escaped: a plain "contains".
+        let escaped = f.text.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        args.push(format!("%{escaped}%"));
+        let n = args.len();
+        clauses.push(format!(
+            "(old_value LIKE ?{n} ESCAPE '\\' OR new_value LIKE ?{n} ESCAPE '\\' OR reason LIKE ?{n} ESCAPE '\\')"
+        ));
+    }
+    let filter = if clauses.is_empty() { String::new() } else { format!(" WHERE {}", clauses.join(" AND ")) };
+    let total: i64 =
+        conn.query_row(&format!("SELECT COUNT(*) FROM audit_log{filter}"), rusqlite::params_from_iter(&args), |r| {
+            r.get(0)
+        })?;
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM audit_log{filter} ORDER BY seq DESC LIMIT {limit} OFFSET {offset}"
+    ))?;
+    let rows =
+        stmt.query_map(rusqlite::params_from_iter(&args), entry_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok((rows, u64::try_from(total).unwrap_or(0)))
+}
+
 /// The outcome of a successful verification.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Verified {

@@ -30,7 +30,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use rust_decimal::Decimal;
 
-pub use audit::{AuditEntry, Verified};
+pub use audit::{AuditEntry, AuditFilter, Verified};
 pub use import::{
     Duplicate, ImportChecked, ImportFile, ImportMode, ImportRow, ImportSummary, ImportWritten, Lineage, NewTemplate,
     SavedTemplate, ValueChoice,
@@ -1059,6 +1059,32 @@ impl Store {
         })
     }
 
+    /// One page of a period's records in entry order (`limit` records from `offset`), and how
+    /// many there are in all: what a screen shows of a period of a million records.
+    pub fn activities_page(
+        &self,
+        year: i32,
+        all: bool,
+        offset: u64,
+        limit: u64,
+    ) -> Result<(Vec<ActivityRecord>, u64), StoreError> {
+        self.read(|c| {
+            let p = period_by_year(c, year)?;
+            let filter = if all { "" } else { " AND a.status = 'current'" };
+            let total: i64 =
+                c.query_row(&format!("SELECT COUNT(*) FROM activity a WHERE a.period_id = ?1{filter}"), [p.id], |r| {
+                    r.get(0)
+                })?;
+            let mut stmt = c.prepare(&format!(
+                "{ACTIVITY_SELECT} WHERE a.period_id = ?1{filter} ORDER BY a.id LIMIT ?2 OFFSET ?3"
+            ))?;
+            let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+            let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+            let rows = stmt.query_map(params![p.id, limit, offset], activity_from_row)?;
+            Ok((rows.collect::<Result<Vec<_>, _>>()?, u64::try_from(total).unwrap_or(0)))
+        })
+    }
+
     /// A period's current records as an activity file (`scopebook calc` input), in entry
     /// order, with their ids.
     pub fn export(&self, year: i32) -> Result<(Vec<u8>, Vec<i64>), StoreError> {
@@ -1143,6 +1169,18 @@ impl Store {
     /// The whole audit log, oldest first.
     pub fn audit_log(&self) -> Result<Vec<AuditEntry>, StoreError> {
         self.read(|c| Ok(audit::entries(c, None)?))
+    }
+
+    /// One page of the audit log, newest first, with the number of matching entries: entries
+    /// of one action, table and user when given, whose values or reason contain `text`
+    /// (case-insensitive for ASCII letters).
+    pub fn audit_page(
+        &self,
+        filter: &AuditFilter,
+        offset: u64,
+        limit: u64,
+    ) -> Result<(Vec<AuditEntry>, u64), StoreError> {
+        self.read(|c| Ok(audit::page(c, filter, offset, limit)?))
     }
 
     /// The audit entries of one record (its history), oldest first.
