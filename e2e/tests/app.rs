@@ -11,6 +11,11 @@
 //! period and three records; an equity share over 100 % refused at its field; the period locked;
 //! an edit refused as locked with nothing changed; Verify OK; a restart finds everything intact
 //! (facilities, status, records, totals), and the library verifies the file.
+//! `an_import_is_previewed_then_written`: a GBK CSV with Chinese headers and one bad row through
+//! the import wizard: the guessed mapping, the preview's counts and the bad row's problem; all or
+//! nothing refused with nothing written; valid rows only imports three records and writes the
+//! skipped row with its reason; a record's history names the file and row; the library verifies
+//! the file and finds one import of three records.
 //!
 //! Run: `cargo test -p scopebook-e2e -- --test-threads=1` (scripts/test.sh does, with
 //! `SCOPEBOOK_E2E_REQUIRED=1`). Screenshots: `e2e-artifacts/`.
@@ -600,6 +605,131 @@ async fn organisation_survives_a_restart() {
         let records = store.activities(2023, false).unwrap();
         let stored: Vec<&str> = records.iter().map(|r| r.quantity.as_str()).collect();
         assert_eq!(stored, ["12.5", "950", "45.2"]);
+    })
+    .await;
+}
+
+/// The import test's file: Chinese headers, GBK, four rows; the third (line 4) has a negative
+/// quantity.
+const IMPORT_CSV: &str = "设施,能源品种,用量,单位,开始日期,结束日期,凭证号\n\
+SZ,电力,50000,千瓦时,2023-01-01,2023-01-31,V-001\n\
+SZ,柴油,2.5,吨,2023-01-01,2023-01-31,V-002\n\
+SZ,电力,-20,千瓦时,2023-02-01,2023-02-28,V-003\n\
+SZ,电力,48000,千瓦时,2023-02-01,2023-02-28,V-004\n";
+
+/// The value of an element's `data-*` attribute, waiting until it equals `want`.
+async fn wait_attr(app: &App, testid: &str, name: &str, want: &str) {
+    app.wait_for(&format!("[{testid}] {name}={want:?}"), common::SETTLE, async || {
+        (app.maybe(testid).await?.attr(name).await.ok()?? == want).then_some(())
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn an_import_is_previewed_then_written() {
+    let Some(mut env) = Harness::start("import") else { return };
+    within("an_import_is_previewed_then_written", TEST_LIMIT, async {
+        let dir = TempDir::new("import-org");
+        let app = env.launch("org-name").await;
+        let path = create_organisation(&app, &dir).await;
+        add_facility(
+            &app,
+            &Fac { kind: "facility", parent: "", code: "SZ", name: "Suzhou", equity: "100", region: "CN-JS" },
+        )
+        .await;
+        add_period(&app, "2023").await;
+
+        let (gbk, _, lossy) = encoding_rs::GBK.encode(IMPORT_CSV);
+        assert!(!lossy, "the file is GBK");
+        let file = dir.path().join("energy.csv");
+        std::fs::write(&file, &gbk).unwrap();
+
+        // (1)–(3): inspect; the encoding is found and the mapping guessed from the headers.
+        app.click("nav-import").await;
+        app.fill("imp-path", &file.display().to_string()).await;
+        app.click("imp-inspect").await;
+        app.el("imp-file-info").await;
+        let encoding = app.attr("imp-file-info", "data-encoding").await.unwrap_or_default();
+        assert!(encoding.starts_with("GB"), "the encoding found: {encoding:?}");
+        assert_eq!(app.attr("imp-file-info", "data-rows").await.as_deref(), Some("4"));
+        assert_eq!(app.all("imp-sample-row").await.len(), 4);
+        assert_eq!(app.attr("imp-mapping-source", "data-kind").await.as_deref(), Some("guess"));
+        for (field, header) in [
+            ("facility", "设施"),
+            ("activity", "能源品种"),
+            ("quantity", "用量"),
+            ("unit", "单位"),
+            ("evidence", "凭证号"),
+        ] {
+            assert_eq!(app.value(&format!("imp-map-{field}")).await, header, "the guessed column of {field}");
+        }
+        app.screenshot("12-import-mapping").await;
+
+        // (4) the preview: counts, and the bad row at its row and column.
+        app.click("imp-preview").await;
+        wait_attr(&app, "imp-count-read", "data-value", "4").await;
+        assert_eq!(app.attr("imp-count-valid", "data-value").await.as_deref(), Some("3"));
+        assert_eq!(app.attr("imp-count-problems", "data-value").await.as_deref(), Some("1"));
+        let problems = app.all("imp-problem-row").await;
+        assert_eq!(problems.len(), 1, "one problem");
+        assert_eq!(problems[0].attr("data-row").await.unwrap().as_deref(), Some("4"));
+        assert_eq!(problems[0].attr("data-column").await.unwrap().as_deref(), Some("用量"));
+        assert_eq!(problems[0].attr("data-code").await.unwrap().as_deref(), Some("negative-quantity"));
+        let scope2 = app.attr("imp-emissions-scope2_location", "data-value").await.unwrap_or_default();
+        assert!(scope2 != "0" && !scope2.is_empty(), "the preview adds Scope 2 emissions: {scope2:?}");
+        app.screenshot("13-import-preview").await;
+
+        // (5) all or nothing: refused, nothing written.
+        app.click("imp-run-all").await;
+        wait_attr(&app, "imp-result", "data-outcome", "refused").await;
+        assert_eq!(app.attr("imp-result", "data-records").await.as_deref(), Some("0"));
+        app.click("nav-activities").await;
+        wait_attr(&app, "activity-total", "data-total", "0").await;
+        assert!(app.all("activity-row").await.is_empty(), "a refused import wrote records");
+
+        // Valid rows only: three records, the skipped row in a CSV with a reason column.
+        app.click("nav-import").await;
+        app.click("imp-run-valid").await;
+        wait_attr(&app, "imp-result", "data-outcome", "imported").await;
+        assert_eq!(app.attr("imp-result", "data-records").await.as_deref(), Some("3"));
+        let import_id = app.attr("imp-result", "data-import").await.unwrap_or_default();
+        let skipped = app.attr("imp-skipped-file", "data-path").await.unwrap_or_default();
+        assert_eq!(skipped, dir.path().join("energy.skipped.csv").display().to_string());
+        let text = std::fs::read_to_string(&skipped).expect("the skipped-rows file exists");
+        let text = text.trim_start_matches('\u{feff}');
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2, "the header and the one skipped row: {text}");
+        assert!(lines[0].ends_with(",reason"), "a reason column: {}", lines[0]);
+        assert!(lines[1].starts_with("SZ,电力,-20,") && lines[1].contains("negative"), "{}", lines[1]);
+        app.screenshot("14-import-written").await;
+
+        // The activities screen has the three records; one's history says where it came from.
+        app.click("nav-activities").await;
+        wait_attr(&app, "activity-total", "data-total", "3").await;
+        let quantities = app
+            .wait_for("the imported records", common::SETTLE, async || {
+                let q = shown_quantities(&app).await;
+                (q.len() == 3).then_some(q)
+            })
+            .await;
+        assert_eq!(quantities, ["50000", "2.5", "48000"]);
+        app.click("activity-history").await;
+        app.el("history-lineage").await;
+        assert_eq!(app.attr("history-lineage", "data-file").await.as_deref(), Some("energy.csv"));
+        assert_eq!(app.attr("history-lineage", "data-row").await.as_deref(), Some("2"));
+        assert_eq!(app.attr("history-lineage", "data-import").await.as_deref(), Some(import_id.as_str()));
+        app.screenshot("15-import-lineage").await;
+        app.close().await;
+
+        // The library verifies the file and finds one import of three records.
+        let store = scopebook::store::Store::open(std::path::Path::new(&path), "e2e").expect("the file opens");
+        store.verify().expect("the audit chain verifies");
+        let imports = store.imports().unwrap();
+        assert_eq!(imports.len(), 1, "one import");
+        assert_eq!(imports[0].rows_imported, 3);
+        assert_eq!(imports[0].rows_skipped, 1);
+        assert_eq!(imports[0].file_name, "energy.csv");
+        assert_eq!(store.activities(2023, false).unwrap().len(), 3);
     })
     .await;
 }

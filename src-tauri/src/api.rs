@@ -442,6 +442,239 @@ pub struct FieldErrorAt {
     pub severity: String,
 }
 
+// ---- the import wizard (issue 6) ----
+
+/// How to read an import file; empty strings and 0 mean "detect".
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ImportReadOptions {
+    /// The worksheet (workbooks only); "" for the first that is not empty.
+    pub sheet: String,
+    /// 1-based row (line, for CSV) of the header; 0 to detect.
+    pub header_row: u32,
+    /// One ASCII character, or "tab"; "" to detect.
+    pub delimiter: String,
+    /// e.g. "gbk", "utf-8"; "" to detect.
+    pub encoding: String,
+}
+
+/// A Scopebook field a file column can fill, with its labels.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ImportField {
+    /// The wire name (`facility`, `quantity`, …).
+    pub field: String,
+    pub label_en: String,
+    pub label_zh: String,
+    pub required: bool,
+}
+
+/// One field mapped to one of the file's headers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ColumnChoice {
+    pub field: String,
+    /// The file's header; "" unmaps the field.
+    pub header: String,
+}
+
+/// Where the column mapping came from: `guess`, `template` (named by the user) or
+/// `same-headers` (a template saved for files with these headers).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MappingSourceView {
+    pub kind: String,
+    pub name: Option<String>,
+}
+
+/// One data row of the file as display text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SampleRow {
+    /// The row (line) as the user sees it in the file.
+    pub row: u32,
+    pub cells: Vec<String>,
+}
+
+/// What `import_inspect` found in a file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ImportInspection {
+    pub file: String,
+    pub path: String,
+    pub format: String,
+    /// Every sheet of a workbook (empty for CSV), and the one read.
+    pub sheets: Vec<String>,
+    pub sheet: Option<String>,
+    pub encoding: Option<String>,
+    pub delimiter: Option<String>,
+    pub header_row: u32,
+    pub headers: Vec<String>,
+    pub rows_total: u32,
+    /// The first rows, for the preview table.
+    pub sample: Vec<SampleRow>,
+    /// The mapping the import will start from (a template, or the guess).
+    pub mapping: Vec<ColumnChoice>,
+    pub mapping_source: MappingSourceView,
+    pub fields: Vec<ImportField>,
+    /// The saved templates' names.
+    pub templates: Vec<String>,
+}
+
+/// A value of the file mapped by the user: `kind` is `activity` or `unit`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ValueChoiceInput {
+    pub kind: String,
+    pub value: String,
+    pub target: String,
+}
+
+/// Everything the user chose for an import.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ImportRequest {
+    pub path: String,
+    pub read: ImportReadOptions,
+    pub year: i32,
+    /// A saved template to use, or "".
+    pub template: String,
+    /// Corrections to the mapping.
+    pub columns: Vec<ColumnChoice>,
+    pub values: Vec<ValueChoiceInput>,
+    /// Save the mapping as a template of this name when the import is written ("" for none).
+    pub save_template: String,
+    /// Where a valid-rows-only import writes the skipped rows ("" for FILE.skipped.csv).
+    pub skipped_path: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportRunMode {
+    /// Write every row, or nothing if any row has a problem.
+    AllOrNothing,
+    /// Write the valid rows; the others go to the skipped-rows file.
+    ValidRowsOnly,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportOutcome {
+    /// A dry run: nothing was written.
+    Checked,
+    Imported,
+    /// All or nothing with problems: nothing was written.
+    Refused,
+    Cancelled,
+}
+
+/// One problem of one row.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ImportProblem {
+    pub row: u32,
+    /// The file's header of the column, or "" for the whole row.
+    pub column: String,
+    pub field: String,
+    /// The cell's text.
+    pub value: String,
+    pub code: String,
+    pub severity: String,
+    pub message: String,
+}
+
+/// A row that repeats a stored record or an earlier row of the file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ImportDuplicate {
+    pub row: u32,
+    pub of_record: Option<u32>,
+    pub of_row: Option<u32>,
+}
+
+/// A value of the file no rule maps yet, with suggestions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct UnknownValueView {
+    pub kind: String,
+    pub value: String,
+    pub rows: u32,
+    pub first_row: u32,
+    pub suggestions: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MappedValueView {
+    pub kind: String,
+    pub value: String,
+    pub to: String,
+    /// `built_in`, `user`, … (how the value was mapped).
+    pub by: String,
+    pub rows: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct EarlierImportView {
+    pub id: u32,
+    pub imported_at: String,
+    pub imported_by: String,
+    pub records: u32,
+}
+
+/// The preview of an import (a dry run), or the outcome of the real run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ImportPreview {
+    pub file: String,
+    pub sha256: String,
+    pub period: i32,
+    pub mapping: Vec<ColumnChoice>,
+    pub mapping_source: MappingSourceView,
+    pub unmapped_columns: Vec<String>,
+    pub rows_read: u32,
+    pub rows_valid: u32,
+    pub rows_with_problems: u32,
+    /// The first [`PROBLEMS_SHOWN`] problems, in row order.
+    pub problems: Vec<ImportProblem>,
+    /// How many problems there are in all.
+    pub problems_total: u32,
+    pub duplicates: Vec<ImportDuplicate>,
+    pub unknown_values: Vec<UnknownValueView>,
+    pub mapped_values: Vec<MappedValueView>,
+    /// The emissions the import adds (tonnes CO2e, exact decimal strings).
+    pub emissions: Totals,
+    pub warnings: Vec<String>,
+    pub earlier_imports: Vec<EarlierImportView>,
+    pub outcome: ImportOutcome,
+    pub import_id: Option<u32>,
+    pub records_imported: u32,
+    pub first_record: Option<u32>,
+    pub last_record: Option<u32>,
+    /// Where a valid-rows-only import wrote the skipped rows.
+    pub skipped_file: Option<String>,
+}
+
+/// How many problems an import preview carries at most (`problems_total` has the count).
+pub const PROBLEMS_SHOWN: usize = 1000;
+
+/// The payload of the `import-progress` event.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ImportProgress {
+    /// `converting`, `checking` or `writing`.
+    pub stage: String,
+    pub done: u32,
+    pub total: u32,
+}
+
+/// Where an imported record came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RecordLineage {
+    pub import_id: u32,
+    pub file_name: String,
+    pub file_sha256: String,
+    /// The row (line) of the file.
+    pub source_row: u32,
+    pub imported_at: String,
+    pub imported_by: String,
+}
+
+/// A blank import workbook to write.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TemplateExportInput {
+    pub path: String,
+    pub lang: Language,
+    /// Limit the date columns to this year (0 for none).
+    pub year: i32,
+}
+
 /// Every declaration of this module, as the TypeScript file the UI imports.
 pub fn typescript_bindings() -> String {
     let cfg = ts_rs::Config::new().with_large_int("number");
@@ -487,6 +720,25 @@ pub fn typescript_bindings() -> String {
         DatasetInfo::decl(&cfg),
         UserFactorsResult::decl(&cfg),
         FieldErrorAt::decl(&cfg),
+        ImportReadOptions::decl(&cfg),
+        ImportField::decl(&cfg),
+        ColumnChoice::decl(&cfg),
+        MappingSourceView::decl(&cfg),
+        SampleRow::decl(&cfg),
+        ImportInspection::decl(&cfg),
+        ValueChoiceInput::decl(&cfg),
+        ImportRequest::decl(&cfg),
+        ImportRunMode::decl(&cfg),
+        ImportOutcome::decl(&cfg),
+        ImportProblem::decl(&cfg),
+        ImportDuplicate::decl(&cfg),
+        UnknownValueView::decl(&cfg),
+        MappedValueView::decl(&cfg),
+        EarlierImportView::decl(&cfg),
+        ImportPreview::decl(&cfg),
+        ImportProgress::decl(&cfg),
+        RecordLineage::decl(&cfg),
+        TemplateExportInput::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from src-tauri/src/api.rs by `UPDATE_BINDINGS=1 cargo test -p scopebook-app`.\n// Do not edit: change the Rust types and regenerate. A test fails when this file drifts.\n\n",

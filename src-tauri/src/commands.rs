@@ -27,6 +27,8 @@ pub struct AppState {
     pub(crate) default_folder: PathBuf,
     /// Why the last organisation could not be reopened at start.
     pub(crate) reopen_error: Mutex<Option<AppError>>,
+    /// The running import's cancel flag and the last file read (see [`crate::import`]).
+    pub(crate) import: crate::import::ImportState,
 }
 
 /// `settings.json` in the app-data folder.
@@ -457,6 +459,7 @@ pub fn run() {
             data_dir: dir,
             default_folder: folder,
             reopen_error: Mutex::new(reopen_error),
+            import: Default::default(),
         });
         Ok(())
     });
@@ -496,6 +499,12 @@ pub fn run() {
             crate::inventory::verify_organisation,
             crate::inventory::backup_organisation,
             crate::inventory::restore_organisation,
+            crate::import::import_inspect,
+            crate::import::import_preview,
+            crate::import::import_run,
+            crate::import::import_cancel,
+            crate::import::template_export,
+            crate::import::record_lineage,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

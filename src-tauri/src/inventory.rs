@@ -75,7 +75,7 @@ fn install(state: &AppState, store: Store) -> Result<Session> {
 }
 
 /// A path as typed: trimmed, and not empty.
-fn path_of(field: &str, text: &str) -> Result<PathBuf> {
+pub(crate) fn path_of(field: &str, text: &str) -> Result<PathBuf> {
     let t = text.trim();
     if t.is_empty() {
         return Err(validation(field, "missing-value", "enter the file's path".into()));

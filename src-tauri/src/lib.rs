@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod commands;
+pub mod import;
 pub mod inventory;
 
 pub fn run() {

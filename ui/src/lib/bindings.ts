@@ -208,3 +208,141 @@ problems: Array<FieldErrorAt>, };
 
 export type FieldErrorAt = { row: number, field: string, code: string, message: string, severity: string, };
 
+export type ImportReadOptions = { 
+/**
+ * The worksheet (workbooks only); "" for the first that is not empty.
+ */
+sheet: string, 
+/**
+ * 1-based row (line, for CSV) of the header; 0 to detect.
+ */
+header_row: number, 
+/**
+ * One ASCII character, or "tab"; "" to detect.
+ */
+delimiter: string, 
+/**
+ * e.g. "gbk", "utf-8"; "" to detect.
+ */
+encoding: string, };
+
+export type ImportField = { 
+/**
+ * The wire name (`facility`, `quantity`, …).
+ */
+field: string, label_en: string, label_zh: string, required: boolean, };
+
+export type ColumnChoice = { field: string, 
+/**
+ * The file's header; "" unmaps the field.
+ */
+header: string, };
+
+export type MappingSourceView = { kind: string, name: string | null, };
+
+export type SampleRow = { 
+/**
+ * The row (line) as the user sees it in the file.
+ */
+row: number, cells: Array<string>, };
+
+export type ImportInspection = { file: string, path: string, format: string, 
+/**
+ * Every sheet of a workbook (empty for CSV), and the one read.
+ */
+sheets: Array<string>, sheet: string | null, encoding: string | null, delimiter: string | null, header_row: number, headers: Array<string>, rows_total: number, 
+/**
+ * The first rows, for the preview table.
+ */
+sample: Array<SampleRow>, 
+/**
+ * The mapping the import will start from (a template, or the guess).
+ */
+mapping: Array<ColumnChoice>, mapping_source: MappingSourceView, fields: Array<ImportField>, 
+/**
+ * The saved templates' names.
+ */
+templates: Array<string>, };
+
+export type ValueChoiceInput = { kind: string, value: string, target: string, };
+
+export type ImportRequest = { path: string, read: ImportReadOptions, year: number, 
+/**
+ * A saved template to use, or "".
+ */
+template: string, 
+/**
+ * Corrections to the mapping.
+ */
+columns: Array<ColumnChoice>, values: Array<ValueChoiceInput>, 
+/**
+ * Save the mapping as a template of this name when the import is written ("" for none).
+ */
+save_template: string, 
+/**
+ * Where a valid-rows-only import writes the skipped rows ("" for FILE.skipped.csv).
+ */
+skipped_path: string, };
+
+export type ImportRunMode = "all_or_nothing" | "valid_rows_only";
+
+export type ImportOutcome = "checked" | "imported" | "refused" | "cancelled";
+
+export type ImportProblem = { row: number, 
+/**
+ * The file's header of the column, or "" for the whole row.
+ */
+column: string, field: string, 
+/**
+ * The cell's text.
+ */
+value: string, code: string, severity: string, message: string, };
+
+export type ImportDuplicate = { row: number, of_record: number | null, of_row: number | null, };
+
+export type UnknownValueView = { kind: string, value: string, rows: number, first_row: number, suggestions: Array<string>, };
+
+export type MappedValueView = { kind: string, value: string, to: string, 
+/**
+ * `built_in`, `user`, … (how the value was mapped).
+ */
+by: string, rows: number, };
+
+export type EarlierImportView = { id: number, imported_at: string, imported_by: string, records: number, };
+
+export type ImportPreview = { file: string, sha256: string, period: number, mapping: Array<ColumnChoice>, mapping_source: MappingSourceView, unmapped_columns: Array<string>, rows_read: number, rows_valid: number, rows_with_problems: number, 
+/**
+ * The first [`PROBLEMS_SHOWN`] problems, in row order.
+ */
+problems: Array<ImportProblem>, 
+/**
+ * How many problems there are in all.
+ */
+problems_total: number, duplicates: Array<ImportDuplicate>, unknown_values: Array<UnknownValueView>, mapped_values: Array<MappedValueView>, 
+/**
+ * The emissions the import adds (tonnes CO2e, exact decimal strings).
+ */
+emissions: Totals, warnings: Array<string>, earlier_imports: Array<EarlierImportView>, outcome: ImportOutcome, import_id: number | null, records_imported: number, first_record: number | null, last_record: number | null, 
+/**
+ * Where a valid-rows-only import wrote the skipped rows.
+ */
+skipped_file: string | null, };
+
+export type ImportProgress = { 
+/**
+ * `converting`, `checking` or `writing`.
+ */
+stage: string, done: number, total: number, };
+
+export type RecordLineage = { import_id: number, file_name: string, file_sha256: string, 
+/**
+ * The row (line) of the file.
+ */
+source_row: number, imported_at: string, imported_by: string, };
+
+export type TemplateExportInput = { path: string, lang: Language, 
+/**
+ * Limit the date columns to this year (0 for none).
+ */
+year: number, };
+

@@ -3,7 +3,16 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 vi.mock('@tauri-apps/api/core', () => ({ invoke: vi.fn() }));
 
 import { invoke } from '@tauri-apps/api/core';
-import type { ActivityDraft, AppError, AuditQuery, FacilityInput, FactorQuery, Session } from './bindings';
+import type {
+  ActivityDraft,
+  AppError,
+  AuditQuery,
+  FacilityInput,
+  FactorQuery,
+  ImportReadOptions,
+  ImportRequest,
+  Session,
+} from './bindings';
 import * as api from './tauri';
 
 const mockInvoke = vi.mocked(invoke);
@@ -44,6 +53,17 @@ beforeEach(() => {
 
 describe('command names and argument keys', () => {
   const query: FactorQuery = { text: 'coal', dataset: '', edition: '', region: '', gas: '', scope: 0, limit: 0 };
+  const read: ImportReadOptions = { sheet: '', header_row: 0, delimiter: '', encoding: 'gbk' };
+  const request: ImportRequest = {
+    path: '/d/a.csv',
+    read,
+    year: 2023,
+    template: '',
+    columns: [{ field: 'quantity', header: '用量' }],
+    values: [],
+    save_template: '',
+    skipped_path: '',
+  };
   const audit: AuditQuery = { action: 'update', table: '', user: '', text: '', offset: 0, limit: 50 };
   const cases: [string, () => Promise<unknown>, string, Record<string, unknown> | undefined][] = [
     ['getSession', () => api.getSession(), 'get_session', undefined],
@@ -95,6 +115,17 @@ describe('command names and argument keys', () => {
       'add_user_factors',
       { fileName: 'mine.csv', contents: 'id,activity\n' },
     ],
+    ['importInspect', () => api.importInspect('/d/a.csv', read, ''), 'import_inspect', { path: '/d/a.csv', read, template: '' }],
+    ['importPreview', () => api.importPreview(request), 'import_preview', { request }],
+    ['importRun', () => api.importRun(request, 'valid_rows_only'), 'import_run', { request, mode: 'valid_rows_only' }],
+    ['importCancel', () => api.importCancel(), 'import_cancel', undefined],
+    [
+      'templateExport',
+      () => api.templateExport({ path: '/t.xlsx', lang: 'zh', year: 2023 }),
+      'template_export',
+      { input: { path: '/t.xlsx', lang: 'zh', year: 2023 } },
+    ],
+    ['recordLineage', () => api.recordLineage(7), 'record_lineage', { id: 7 }],
   ];
 
   it.each(cases)('%s invokes its command with camelCase argument keys', async (_name, run, command, args) => {
@@ -104,7 +135,7 @@ describe('command names and argument keys', () => {
   });
 
   it('covers every exported command wrapper', () => {
-    const wrappers = Object.keys(api).filter((k) => !['isAppError', 'toAppError'].includes(k));
+    const wrappers = Object.keys(api).filter((k) => !['isAppError', 'toAppError', 'onImportProgress'].includes(k));
     expect(wrappers.sort()).toEqual(cases.map((c) => c[0]).sort());
   });
 

@@ -7,6 +7,7 @@
 // `internal`, so callers can always switch on `code`.
 
 import { invoke } from '@tauri-apps/api/core';
+import { listen } from '@tauri-apps/api/event';
 import type {
   ActivityDraft,
   ActivityPage,
@@ -24,12 +25,20 @@ import type {
   FactorDetail,
   FactorQuery,
   FactorSearchResult,
+  ImportInspection,
+  ImportPreview,
+  ImportProgress,
+  ImportReadOptions,
+  ImportRequest,
+  ImportRunMode,
   Language,
   NewOrganisationInput,
   PeriodInput,
   PeriodView,
+  RecordLineage,
   Session,
   Settings,
+  TemplateExportInput,
   UserFactorsResult,
   VerifyResult,
 } from './bindings';
@@ -146,3 +155,37 @@ export const listDatasets = (): Promise<DatasetInfo[]> => call('list_datasets');
 /** Add a user's factor CSV; the UI reads the file the user chose and sends its text. */
 export const addUserFactors = (fileName: string, contents: string): Promise<UserFactorsResult> =>
   call('add_user_factors', { fileName, contents });
+
+// ---- the import wizard ----
+
+/** Read a file and show what was found, with the mapping the import starts from. */
+export const importInspect = (path: string, read: ImportReadOptions, template: string): Promise<ImportInspection> =>
+  call('import_inspect', { path, read, template });
+
+/** A dry run of the import: nothing is written. */
+export const importPreview = (request: ImportRequest): Promise<ImportPreview> => call('import_preview', { request });
+
+/** The import itself (the preview of what was written, or why nothing was). */
+export const importRun = (request: ImportRequest, mode: ImportRunMode): Promise<ImportPreview> =>
+  call('import_run', { request, mode });
+
+/** Ask the running import (or preview) to stop; it then writes nothing. */
+export const importCancel = (): Promise<void> => call('import_cancel');
+
+/** Write the blank import workbook; resolves to its path. */
+export const templateExport = (input: TemplateExportInput): Promise<string> => call('template_export', { input });
+
+/** Where an imported record came from (`null` for a record typed in). */
+export const recordLineage = (id: number): Promise<RecordLineage | null> => call('record_lineage', { id });
+
+/**
+ * Calls `handler` with each progress report of a running import or preview; resolves to the
+ * function that stops listening. Outside Tauri it listens to nothing.
+ */
+export async function onImportProgress(handler: (p: ImportProgress) => void): Promise<() => void> {
+  try {
+    return await listen<ImportProgress>('import-progress', (event) => handler(event.payload));
+  } catch {
+    return () => {};
+  }
+}

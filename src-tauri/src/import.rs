@@ -1,0 +1,656 @@
+//! The import wizard's commands (issue 6): inspect a file, preview an import (a dry run), run
+//! it (all or nothing, or valid rows only with the skipped rows written to a CSV), cancel it,
+//! write the blank import workbook, and say where an imported record came from. Each one calls
+//! `scopebook::import` exactly as `scopebook import` does and maps the outcome onto the wire
+//! types.
+//!
+//! Reading and importing run on a blocking thread (`spawn_blocking`), so the window stays
+//! responsive and `import_cancel` (which only sets an atomic flag, never waits for the store's
+//! lock) can arrive while an import holds the store. Progress reaches the UI as
+//! `import-progress` events, at most about every 100 ms and 1 %.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use scopebook::import::mapping::{Field, Lang};
+use scopebook::import::pipeline::{self, ImportError, ImportOptions, MappingSource, Mode, Outcome, Preview, Stage};
+use scopebook::import::read::{self, ReadError, ReadErrorCode, ReadOptions, Table};
+use scopebook::import::template;
+use scopebook::import::values::ValueKind;
+use scopebook::store::{self, Store};
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, Manager};
+
+use crate::api::*;
+use crate::commands::{internal, io_error, store_error, wire_id, with_store, AppState};
+use crate::inventory::path_of;
+
+type Result<T> = std::result::Result<T, AppError>;
+
+/// The event the UI listens to while an import runs.
+pub const PROGRESS_EVENT: &str = "import-progress";
+
+/// How many rows the inspection shows.
+const SAMPLE_ROWS: usize = 20;
+
+/// The last file read, so that inspect → preview → run read a large file once. Keyed by the
+/// path, the read options and the file's size and modification time.
+#[derive(Default)]
+pub(crate) struct TableCache {
+    entry: Option<(CacheKey, Arc<Table>)>,
+}
+
+#[derive(Clone, PartialEq, Eq)]
+struct CacheKey {
+    path: PathBuf,
+    opts: ReadOptions,
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+/// The import state of the app: the cancel flag and the last table read.
+#[derive(Default)]
+pub(crate) struct ImportState {
+    pub cancel: AtomicBool,
+    pub table: Mutex<TableCache>,
+}
+
+fn validation(field: &str, code: &str, message: String) -> AppError {
+    AppError {
+        code: ErrorCode::Validation,
+        message: message.clone(),
+        details: vec![FieldError { field: field.into(), code: code.into(), message, severity: "error".into() }],
+    }
+}
+
+/// A value's serde name (`built_in`, `kebab-case`, …) as text.
+fn wire_name<T: Serialize>(v: &T) -> String {
+    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+fn count(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// A refused file, located: the wizard's field the problem belongs to, the read code.
+fn read_error(e: &ReadError) -> AppError {
+    let field = match e.code {
+        ReadErrorCode::SheetNotFound => "sheet",
+        ReadErrorCode::HeaderNotFound | ReadErrorCode::MergedHeader | ReadErrorCode::DuplicateHeader => "header_row",
+        ReadErrorCode::Encoding => "encoding",
+        _ => "path",
+    };
+    let mut err = validation(field, e.code.as_str(), e.to_string());
+    if e.code == ReadErrorCode::Io {
+        err.code = ErrorCode::Io;
+    }
+    err
+}
+
+/// An import that could not be checked row by row, with a detail per problem (the field of a
+/// mapping problem, so the wizard marks its select).
+fn import_error(e: &ImportError) -> AppError {
+    match e {
+        ImportError::Store(s) => store_error(s),
+        ImportError::NoTemplate { .. } => {
+            let mut err = validation("template", "unknown-record", e.to_string());
+            err.code = ErrorCode::NotFound;
+            err
+        }
+        ImportError::Mapping { problems, .. } => {
+            let diags = e.diagnostics();
+            let details: Vec<FieldError> = problems
+                .iter()
+                .zip(&diags)
+                .map(|(p, d)| {
+                    use scopebook::import::mapping::MappingProblem as P;
+                    let field = match p {
+                        P::MissingField { field }
+                        | P::HeaderNotInFile { field, .. }
+                        | P::AmbiguousHeader { field, .. } => field.as_str().to_string(),
+                        P::SharedColumn { fields, .. } => fields.first().map(|f| f.as_str()).unwrap_or("").to_string(),
+                    };
+                    FieldError {
+                        field,
+                        code: d.code.as_str().to_string(),
+                        message: p.to_string(),
+                        severity: "error".into(),
+                    }
+                })
+                .collect();
+            let first = details.first().map(|d| d.message.clone()).unwrap_or_else(|| e.to_string());
+            let message = match details.len() {
+                0 | 1 => first,
+                n => format!("{first} (and {} more problems)", n - 1),
+            };
+            AppError { code: ErrorCode::Validation, message, details }
+        }
+    }
+}
+
+fn read_options(r: &ImportReadOptions) -> Result<ReadOptions> {
+    let delimiter = match r.delimiter.as_str() {
+        "" => None,
+        "tab" | "\\t" | "\t" => Some(b'\t'),
+        d if d.len() == 1 && d.is_ascii() => d.as_bytes().first().copied(),
+        d => {
+            return Err(validation(
+                "delimiter",
+                "malformed-value",
+                format!("the delimiter is one ASCII character or 'tab', not '{d}'"),
+            ))
+        }
+    };
+    let text = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    Ok(ReadOptions {
+        sheet: text(&r.sheet),
+        header_row: (r.header_row > 0).then_some(r.header_row as usize),
+        delimiter,
+        encoding: text(&r.encoding),
+        ..ReadOptions::default()
+    })
+}
+
+/// Read the file (or take it from the cache when it has not changed since).
+fn load_table(state: &AppState, path: &Path, opts: &ReadOptions) -> Result<Arc<Table>> {
+    let meta = std::fs::metadata(path).map_err(|e| {
+        let mut err = validation("path", "unreadable-file", format!("cannot read {}: {e}", path.display()));
+        if e.kind() != std::io::ErrorKind::NotFound {
+            err.code = ErrorCode::Io;
+        }
+        err
+    })?;
+    if !meta.is_file() {
+        return Err(validation("path", "unreadable-file", format!("{} is not a file", path.display())));
+    }
+    let key =
+        CacheKey { path: path.to_path_buf(), opts: opts.clone(), len: meta.len(), modified: meta.modified().ok() };
+    let cache = |f: &mut dyn FnMut(&mut TableCache)| {
+        if let Ok(mut c) = state.import.table.lock() {
+            f(&mut c);
+        }
+    };
+    let mut hit = None;
+    cache(&mut |c| {
+        if let Some((k, t)) = &c.entry {
+            if *k == key {
+                hit = Some(Arc::clone(t));
+            }
+        }
+    });
+    if let Some(t) = hit {
+        return Ok(t);
+    }
+    let table = Arc::new(read::read(path, opts).map_err(|e| read_error(&e))?);
+    cache(&mut |c| c.entry = Some((key.clone(), Arc::clone(&table))));
+    Ok(table)
+}
+
+fn forget_table(state: &AppState) {
+    if let Ok(mut c) = state.import.table.lock() {
+        c.entry = None;
+    }
+}
+
+fn source_view(s: &MappingSource) -> MappingSourceView {
+    match s {
+        MappingSource::Template { name } => MappingSourceView { kind: "template".into(), name: Some(name.clone()) },
+        MappingSource::SameHeaders { name } => {
+            MappingSourceView { kind: "same-headers".into(), name: Some(name.clone()) }
+        }
+        MappingSource::Guess => MappingSourceView { kind: "guess".into(), name: None },
+    }
+}
+
+fn choices(m: &std::collections::BTreeMap<Field, String>) -> Vec<ColumnChoice> {
+    m.iter().map(|(f, h)| ColumnChoice { field: f.as_str().to_string(), header: h.clone() }).collect()
+}
+
+fn fields() -> Vec<ImportField> {
+    Field::ALL
+        .iter()
+        .map(|f| ImportField {
+            field: f.as_str().to_string(),
+            label_en: f.label(Lang::En).to_string(),
+            label_zh: f.label(Lang::Zh).to_string(),
+            required: f.required(),
+        })
+        .collect()
+}
+
+fn text_option(s: &str) -> Option<String> {
+    Some(s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+/// The user's choices as the pipeline's options.
+fn options(req: &ImportRequest, mode: Mode) -> Result<ImportOptions> {
+    let mut columns = std::collections::BTreeMap::new();
+    for c in &req.columns {
+        let field = Field::parse(&c.field).ok_or_else(|| {
+            validation(&c.field, "unknown-field", format!("'{}' is not a field Scopebook imports", c.field))
+        })?;
+        columns.insert(field, c.header.trim().to_string());
+    }
+    let mut values = Vec::new();
+    for v in &req.values {
+        let kind = match v.kind.as_str() {
+            "activity" => ValueKind::Activity,
+            "unit" => ValueKind::Unit,
+            k => return Err(validation("values", "unknown-value", format!("'{k}' is not a kind of value"))),
+        };
+        if !v.value.trim().is_empty() && !v.target.trim().is_empty() {
+            values.push((kind, v.value.trim().to_string(), v.target.trim().to_string()));
+        }
+    }
+    Ok(ImportOptions {
+        year: req.year,
+        template: text_option(&req.template),
+        columns,
+        values,
+        save_template: text_option(&req.save_template),
+        mode,
+    })
+}
+
+/// Reports progress as events (throttled) and reads the cancel flag.
+struct Reporter<'a> {
+    app: &'a AppHandle,
+    cancel: &'a AtomicBool,
+    last: Mutex<Option<(Instant, Stage, u64)>>,
+}
+
+impl pipeline::Progress for Reporter<'_> {
+    fn report(&self, stage: Stage, done: u64, total: u64) {
+        let Ok(mut last) = self.last.lock() else { return };
+        let now = Instant::now();
+        let due = match *last {
+            None => true,
+            Some((at, s, d)) => {
+                s != stage
+                    || done >= total
+                    || (now.duration_since(at) >= Duration::from_millis(100)
+                        && done.saturating_sub(d).saturating_mul(100) >= total)
+            }
+        };
+        if due {
+            *last = Some((now, stage, done));
+            let _ = self.app.emit(
+                PROGRESS_EVENT,
+                ImportProgress { stage: wire_name(&stage), done: count(done), total: count(total) },
+            );
+        }
+    }
+
+    fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed)
+    }
+}
+
+fn preview_view(p: &Preview, skipped_file: Option<String>) -> ImportPreview {
+    let opt_id = |id: Option<i64>| id.map(wire_id);
+    ImportPreview {
+        file: p.file.clone(),
+        sha256: p.sha256.clone(),
+        period: p.period,
+        mapping: choices(&p.mapping),
+        mapping_source: source_view(&p.mapping_source),
+        unmapped_columns: p.unmapped_columns.clone(),
+        rows_read: count(p.rows_read),
+        rows_valid: count(p.rows_valid),
+        rows_with_problems: count(p.rows_with_problems),
+        problems: p
+            .problems
+            .iter()
+            .take(PROBLEMS_SHOWN)
+            .map(|pr| ImportProblem {
+                row: count(pr.row),
+                column: pr.column.clone().unwrap_or_default(),
+                field: pr.field.map(|f| f.as_str().to_string()).unwrap_or_default(),
+                value: pr.value.clone().unwrap_or_default(),
+                code: pr.code.as_str().to_string(),
+                severity: wire_name(&pr.severity),
+                message: pr.message.clone(),
+            })
+            .collect(),
+        problems_total: u32::try_from(p.problems.len()).unwrap_or(u32::MAX),
+        duplicates: p
+            .duplicates
+            .iter()
+            .map(|d| ImportDuplicate { row: count(d.row), of_record: opt_id(d.of_record), of_row: d.of_row.map(count) })
+            .collect(),
+        unknown_values: p
+            .unknown_values
+            .iter()
+            .map(|u| UnknownValueView {
+                kind: wire_name(&u.kind),
+                value: u.value.clone(),
+                rows: count(u.rows),
+                first_row: count(u.first_row),
+                suggestions: u.suggestions.clone(),
+            })
+            .collect(),
+        mapped_values: p
+            .mapped_values
+            .iter()
+            .map(|m| MappedValueView {
+                kind: wire_name(&m.kind),
+                value: m.value.clone(),
+                to: m.to.clone(),
+                by: wire_name(&m.by),
+                rows: count(m.rows),
+            })
+            .collect(),
+        emissions: Totals {
+            scope1: p.emissions.scope1.clone(),
+            scope2_location: p.emissions.scope2_location.clone(),
+            scope2_market: p.emissions.scope2_market.clone(),
+            scope3: p.emissions.scope3.clone(),
+            biogenic_co2: p.emissions.biogenic_co2.clone(),
+        },
+        warnings: p.warnings.clone(),
+        earlier_imports: p
+            .earlier_imports
+            .iter()
+            .map(|e| EarlierImportView {
+                id: wire_id(e.id),
+                imported_at: e.imported_at.clone(),
+                imported_by: e.imported_by.clone(),
+                records: u32::try_from(e.records).unwrap_or(0),
+            })
+            .collect(),
+        outcome: match p.outcome {
+            Outcome::Checked => ImportOutcome::Checked,
+            Outcome::Imported => ImportOutcome::Imported,
+            Outcome::Refused => ImportOutcome::Refused,
+            Outcome::Cancelled => ImportOutcome::Cancelled,
+        },
+        import_id: opt_id(p.import_id),
+        records_imported: count(p.records_imported),
+        first_record: opt_id(p.first_record),
+        last_record: opt_id(p.last_record),
+        skipped_file,
+    }
+}
+
+/// Where a valid-rows-only import writes the skipped rows by default: `FILE.skipped.csv` beside
+/// the file (as `scopebook import`).
+fn skipped_path(file: &Path) -> PathBuf {
+    let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "import".into());
+    file.with_file_name(format!("{stem}.skipped.csv"))
+}
+
+/// Run `f` on a blocking thread.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    tauri::async_runtime::spawn_blocking(f).await.map_err(|e| AppError {
+        code: ErrorCode::Internal,
+        message: format!("the import task stopped: {e}"),
+        details: vec![],
+    })?
+}
+
+fn inspect(state: &AppState, path: &str, read: &ImportReadOptions, template: &str) -> Result<ImportInspection> {
+    let path = path_of("path", path)?;
+    let table = load_table(state, &path, &read_options(read)?)?;
+    let opts = ImportOptions { template: text_option(template), ..ImportOptions::default() };
+    let (mapping, source, templates) = with_store(state, |s| {
+        let (m, src) = pipeline::choose_mapping(s, &table, &opts).map_err(|e| import_error(&e))?;
+        let templates = s.templates().map_err(|e| store_error(&e))?.into_iter().map(|t| t.name).collect();
+        Ok((m, src, templates))
+    })?;
+    Ok(ImportInspection {
+        file: table.file.clone(),
+        path: path.display().to_string(),
+        format: table.format.as_str().to_string(),
+        sheets: table.sheets.clone(),
+        sheet: table.sheet.clone(),
+        encoding: table.encoding.clone(),
+        delimiter: table.delimiter.map(|d| if d == b'\t' { "tab".to_string() } else { char::from(d).to_string() }),
+        header_row: u32::try_from(table.header_row).unwrap_or(u32::MAX),
+        headers: table.headers.clone(),
+        rows_total: u32::try_from(table.rows.len()).unwrap_or(u32::MAX),
+        sample: table
+            .rows
+            .iter()
+            .take(SAMPLE_ROWS)
+            .map(|r| SampleRow {
+                row: u32::try_from(r.line).unwrap_or(u32::MAX),
+                cells: r.cells.iter().map(|c| c.display_text()).collect(),
+            })
+            .collect(),
+        mapping: choices(&mapping.columns),
+        mapping_source: source_view(&source),
+        fields: fields(),
+        templates,
+    })
+}
+
+fn run(app: &AppHandle, req: &ImportRequest, mode: Mode) -> Result<ImportPreview> {
+    let state = app.state::<AppState>();
+    let path = path_of("path", &req.path)?;
+    let table = load_table(&state, &path, &read_options(&req.read)?)?;
+    let opts = options(req, mode)?;
+    state.import.cancel.store(false, Ordering::Relaxed);
+    let progress = Reporter { app, cancel: &state.import.cancel, last: Mutex::new(None) };
+    let lib = state.library.read().map_err(|_| internal("the factor library"))?;
+    let preview =
+        with_store(&state, |s| pipeline::run(s, &lib, &table, &opts, &progress).map_err(|e| import_error(&e)))?;
+    let mut skipped = None;
+    if mode == Mode::ValidRowsOnly && preview.outcome == Outcome::Imported && preview.rows_with_problems > 0 {
+        let to = text_option(&req.skipped_path).map(PathBuf::from).unwrap_or_else(|| skipped_path(&path));
+        std::fs::write(&to, pipeline::skipped_rows_csv(&table, &preview)).map_err(|e| {
+            io_error(
+                &format!(
+                    "import #{} was written, but the skipped rows could not be saved to {}",
+                    preview.import_id.unwrap_or_default(),
+                    to.display()
+                ),
+                &e,
+            )
+        })?;
+        skipped = Some(to.display().to_string());
+    }
+    if preview.outcome == Outcome::Imported {
+        forget_table(&state);
+    }
+    Ok(preview_view(&preview, skipped))
+}
+
+/// Read a file (`sheet`, `header_row`, `delimiter`, `encoding` when the user set them) and
+/// show what was found: headers, the first rows, and the mapping the import starts from (the
+/// named template, a template saved for the same headers, or a guess from the header names).
+#[tauri::command]
+pub async fn import_inspect(
+    app: AppHandle,
+    path: String,
+    read: ImportReadOptions,
+    template: String,
+) -> Result<ImportInspection> {
+    blocking(move || inspect(&app.state::<AppState>(), &path, &read, &template)).await
+}
+
+/// A dry run: every problem, duplicates, unknown values and the emissions the import would
+/// add. Nothing is written.
+#[tauri::command]
+pub async fn import_preview(app: AppHandle, request: ImportRequest) -> Result<ImportPreview> {
+    blocking(move || run(&app, &request, Mode::DryRun)).await
+}
+
+/// The import itself: all or nothing (refused with any problem), or the valid rows only, with
+/// the skipped rows written to a CSV with a reason column.
+#[tauri::command]
+pub async fn import_run(app: AppHandle, request: ImportRequest, mode: ImportRunMode) -> Result<ImportPreview> {
+    let mode = match mode {
+        ImportRunMode::AllOrNothing => Mode::AllOrNothing,
+        ImportRunMode::ValidRowsOnly => Mode::ValidRowsOnly,
+    };
+    blocking(move || run(&app, &request, mode)).await
+}
+
+/// Ask the running import to stop; it then writes nothing (outcome `cancelled`).
+#[tauri::command]
+pub fn import_cancel(state: tauri::State<'_, AppState>) {
+    state.import.cancel.store(true, Ordering::Relaxed);
+}
+
+/// The facility codes of the open organisation (none when no file is open).
+fn facility_codes(state: &AppState) -> Result<Vec<String>> {
+    let guard = state.lock_store()?;
+    let Some(s) = guard.as_ref() else { return Ok(vec![]) };
+    Ok(s.facilities()
+        .map_err(|e| store_error(&e))?
+        .into_iter()
+        .filter(|f| f.kind == store::FacilityKind::Facility)
+        .map(|f| f.code)
+        .collect())
+}
+
+/// Write the blank import workbook (.xlsx) in English or Chinese, with the open organisation's
+/// facilities in its dropdown; refused when the file exists. Returns the path.
+#[tauri::command]
+pub async fn template_export(app: AppHandle, input: TemplateExportInput) -> Result<String> {
+    blocking(move || {
+        let state = app.state::<AppState>();
+        let path = path_of("template_path", &input.path)?;
+        if path.exists() {
+            return Err(AppError {
+                code: ErrorCode::Conflict,
+                message: format!("{} already exists; choose a new file name", path.display()),
+                details: vec![FieldError {
+                    field: "template_path".into(),
+                    code: "database-exists".into(),
+                    message: format!("{} already exists", path.display()),
+                    severity: "error".into(),
+                }],
+            });
+        }
+        let lang = match input.lang {
+            Language::En => Lang::En,
+            Language::Zh => Lang::Zh,
+        };
+        let facilities = facility_codes(&state)?;
+        let year = (input.year != 0).then_some(input.year);
+        let bytes = {
+            let lib = state.library.read().map_err(|_| internal("the factor library"))?;
+            template::write_template(&lib, lang, &facilities, year).map_err(|e| match e {
+                template::TemplateError::Year(_) => validation("template_year", "out-of-range", e.to_string()),
+                template::TemplateError::Xlsx(_) => {
+                    AppError { code: ErrorCode::Internal, message: e.to_string(), details: vec![] }
+                }
+            })?
+        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| io_error(&format!("cannot create the folder {}", dir.display()), &e))?;
+        }
+        std::fs::write(&path, bytes).map_err(|e| io_error(&format!("cannot write {}", path.display()), &e))?;
+        Ok(path.display().to_string())
+    })
+    .await
+}
+
+/// Where record `id` came from, when it was imported (`None` for a record typed in).
+#[tauri::command]
+pub fn record_lineage(state: tauri::State<'_, AppState>, id: u32) -> Result<Option<RecordLineage>> {
+    with_store(&state, |s: &mut Store| {
+        Ok(s.lineage(i64::from(id)).map_err(|e| store_error(&e))?.map(|l| RecordLineage {
+            import_id: wire_id(l.import.id),
+            file_name: l.import.file_name,
+            file_sha256: l.import.file_sha256,
+            source_row: u32::try_from(l.source_row).unwrap_or(0),
+            imported_at: l.import.imported_at,
+            imported_by: l.import.imported_by,
+        }))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn read_options_take_empty_text_as_detect() {
+        let o = read_options(&ImportReadOptions::default()).unwrap();
+        assert_eq!(o, ReadOptions::default());
+        let o = read_options(&ImportReadOptions {
+            sheet: " Data ".into(),
+            header_row: 3,
+            delimiter: "tab".into(),
+            encoding: "gbk".into(),
+        })
+        .unwrap();
+        assert_eq!(
+            (o.sheet.as_deref(), o.header_row, o.delimiter, o.encoding.as_deref()),
+            (Some("Data"), Some(3), Some(b'\t'), Some("gbk"))
+        );
+        let err = read_options(&ImportReadOptions { delimiter: ";;".into(), ..Default::default() }).unwrap_err();
+        assert_eq!((err.code, err.details[0].field.as_str()), (ErrorCode::Validation, "delimiter"));
+    }
+
+    #[test]
+    fn the_request_becomes_the_pipeline_options() {
+        let req = ImportRequest {
+            year: 2023,
+            columns: vec![ColumnChoice { field: "quantity".into(), header: "用量".into() }],
+            values: vec![ValueChoiceInput { kind: "unit".into(), value: "立方米".into(), target: "m3".into() }],
+            save_template: " monthly ".into(),
+            ..Default::default()
+        };
+        let o = options(&req, Mode::DryRun).unwrap();
+        assert_eq!(o.columns.get(&Field::Quantity).map(String::as_str), Some("用量"));
+        assert_eq!(o.values, vec![(ValueKind::Unit, "立方米".to_string(), "m3".to_string())]);
+        assert_eq!(o.save_template.as_deref(), Some("monthly"));
+        assert_eq!(o.template, None);
+        let bad = ImportRequest { columns: vec![ColumnChoice { field: "nonsense".into(), header: "x".into() }], ..req };
+        assert_eq!(options(&bad, Mode::DryRun).unwrap_err().code, ErrorCode::Validation);
+    }
+
+    #[test]
+    fn a_mapping_problem_names_its_field() {
+        let e = ImportError::Mapping {
+            file: "f.csv".into(),
+            problems: vec![scopebook::import::mapping::MappingProblem::MissingField { field: Field::Unit }],
+            headers: vec!["a".into()],
+        };
+        let err = import_error(&e);
+        assert_eq!(err.code, ErrorCode::Validation);
+        assert_eq!(err.details[0].field, "unit");
+        assert_eq!(err.details[0].code, "unmapped-field");
+    }
+
+    #[test]
+    fn a_preview_crosses_ipc_with_every_problem_located() {
+        let dir = std::env::temp_dir().join(format!("scopebook-app-import-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("org.scopebook");
+        let _ = std::fs::remove_file(&path);
+        let (lib, _) = scopebook::library::FactorLibrary::shipped();
+        let org = store::NewOrganisation { name: "T".into(), consolidation: store::Consolidation::OperationalControl };
+        let mut s = Store::create(&path, &org, "test").unwrap();
+        s.add_facility(&store::NewFacility::new("SZ", "Suzhou", "CN-JS")).unwrap();
+        s.add_period(&lib, &store::NewPeriod::year(2023)).unwrap();
+        let csv = "设施,能源品种,用量,单位,开始日期,结束日期\n\
+                   SZ,电力,1000,千瓦时,2023-01-01,2023-01-31\n\
+                   SZ,电力,-5,千瓦时,2023-02-01,2023-02-28\n";
+        let table = read::read_bytes("energy.csv", csv.as_bytes(), &ReadOptions::default()).unwrap();
+        let opts = options(&ImportRequest { year: 2023, ..Default::default() }, Mode::DryRun).unwrap();
+        let p = pipeline::run(&mut s, &lib, &table, &opts, &pipeline::Quiet).unwrap();
+        let v = preview_view(&p, None);
+        assert_eq!((v.rows_read, v.rows_valid, v.rows_with_problems, v.problems_total), (2, 1, 1, 1));
+        assert_eq!(v.outcome, ImportOutcome::Checked);
+        let pr = &v.problems[0];
+        assert_eq!((pr.row, pr.column.as_str(), pr.field.as_str(), pr.value.as_str()), (3, "用量", "quantity", "-5"));
+        assert_eq!((pr.code.as_str(), pr.severity.as_str()), ("negative-quantity", "error"));
+        assert_eq!(v.mapping_source, MappingSourceView { kind: "guess".into(), name: None });
+        assert!(v.emissions.scope2_location != "0", "{:?}", v.emissions);
+        assert!(v.mapped_values.iter().any(|m| m.value == "电力" && m.to == "grid_electricity" && m.by == "built_in"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn the_skipped_file_sits_beside_the_import() {
+        assert_eq!(skipped_path(Path::new("/d/energy.csv")), PathBuf::from("/d/energy.skipped.csv"));
+    }
+}
