@@ -419,11 +419,10 @@ pub fn list_activities(
     all: bool,
 ) -> Result<ActivityPage> {
     with_store(&state, |s| {
-        let records = s.activities(year, all).map_err(|e| store_error(&e))?;
-        let total = u32::try_from(records.len()).unwrap_or(u32::MAX);
-        let limit = if limit == 0 { usize::MAX } else { limit as usize };
-        let page = records.into_iter().skip(offset as usize).take(limit).map(record_view).collect();
-        Ok(ActivityPage { total, offset, records: page })
+        let limit = if limit == 0 { u64::MAX } else { u64::from(limit) };
+        let (records, total) = s.activities_page(year, all, u64::from(offset), limit).map_err(|e| store_error(&e))?;
+        let total = u32::try_from(total).unwrap_or(u32::MAX);
+        Ok(ActivityPage { total, offset, records: records.into_iter().map(record_view).collect() })
     })
 }
 
@@ -512,24 +511,17 @@ pub fn export_activities_csv(state: tauri::State<'_, AppState>, year: i32) -> Re
 #[tauri::command]
 pub fn audit_log(state: tauri::State<'_, AppState>, query: AuditQuery) -> Result<AuditPage> {
     with_store(&state, |s| {
-        let entries = s.audit_log().map_err(|e| store_error(&e))?;
-        let text = query.text.trim().to_lowercase();
-        let same = |filter: &str, value: &str| filter.trim().is_empty() || filter.trim() == value;
-        let matching: Vec<store::AuditEntry> = entries
-            .into_iter()
-            .rev()
-            .filter(|e| same(&query.action, &e.action) && same(&query.table, &e.table) && same(&query.user, &e.user))
-            .filter(|e| {
-                text.is_empty()
-                    || [&e.old_value, &e.new_value, &e.reason]
-                        .iter()
-                        .any(|v| v.as_deref().is_some_and(|v| v.to_lowercase().contains(&text)))
-            })
-            .collect();
-        let total = u32::try_from(matching.len()).unwrap_or(u32::MAX);
-        let limit = if query.limit == 0 { usize::MAX } else { query.limit as usize };
-        let entries = matching.into_iter().skip(query.offset as usize).take(limit).map(entry_view).collect();
-        Ok(AuditPage { total, entries })
+        let filter = store::AuditFilter {
+            action: query.action.clone(),
+            table: query.table.clone(),
+            user: query.user.clone(),
+            text: query.text.clone(),
+        };
+        let limit = if query.limit == 0 { u64::MAX } else { u64::from(query.limit) };
+        let (entries, total) =
+            s.audit_page(&filter, u64::from(query.offset), limit).map_err(|e| store_error(&e))?;
+        let total = u32::try_from(total).unwrap_or(u32::MAX);
+        Ok(AuditPage { total, entries: entries.into_iter().map(entry_view).collect() })
     })
 }
 
