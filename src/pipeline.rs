@@ -61,17 +61,17 @@ pub struct CheckedRows {
 /// calc` checks an activity file: read, then calculate, in parallel pieces. A row passes only
 /// with no error at all; warnings are left in `inventory.diagnostics`. Row numbers in the
 /// diagnostics are file lines (the header is line 1, so row `i` is line `i + 2`).
-pub fn check_rows<S: AsRef<str> + Sync>(
+pub fn check_rows<S: AsRef<str>, R: AsRef<[S]>>(
     lib: &FactorLibrary,
     opts: CalcOptions,
     file: &str,
     columns: &[&str],
-    rows: &[Vec<S>],
+    rows: &[R],
 ) -> CheckedRows {
     let mut w = csv::WriterBuilder::new().from_writer(Vec::with_capacity(rows.len() * 96 + 128));
     let mut ok = w.write_record(columns).is_ok();
     for r in rows {
-        ok &= w.write_record(r.iter().map(AsRef::as_ref)).is_ok();
+        ok &= w.write_record(r.as_ref().iter().map(AsRef::as_ref)).is_ok();
     }
     let csv = w.into_inner().unwrap_or_default();
     let fail_all = |diags: Vec<Diagnostic>| CheckedRows {

@@ -87,7 +87,16 @@ fn an_import_writes_its_records_with_lineage_and_one_audit_entry() {
     };
     let choice = ValueChoice { kind: "activity".into(), source: "天然气".into(), target: "natural_gas".into() };
     let out = s
-        .import(lib(), 2024, &file(), &rows(), ImportMode::AllOrNothing, Some(&template), &[choice.clone()], &|_| true)
+        .import(
+            lib(),
+            2024,
+            &file(),
+            &rows(),
+            ImportMode::AllOrNothing,
+            Some(&template),
+            std::slice::from_ref(&choice),
+            &|_| true,
+        )
         .unwrap();
     assert!(out.problems.is_empty(), "{:?}", out.problems);
     let written = out.written.expect("written");

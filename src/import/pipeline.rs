@@ -7,7 +7,7 @@
 //!
 //! Used the same way by `scopebook import` and the app's import wizard.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
 use rayon::prelude::*;
@@ -299,7 +299,6 @@ pub fn choose_mapping(
 /// A row turned into a record, or its problems; and the values it looked up.
 struct Converted {
     row: Result<ImportRow, Vec<Problem>>,
-    lookups: Vec<(ValueKind, String, Lookup)>,
 }
 
 #[derive(Clone)]
@@ -324,7 +323,6 @@ struct RowContext<'a> {
 impl RowContext<'_> {
     fn convert(&self, line: u64, cells: &[Cell]) -> Converted {
         let mut problems = Vec::new();
-        let mut lookups = Vec::new();
         let cell = |f: Field| self.columns.get(&f).and_then(|i| cells.get(*i));
         let header = |f: Field| self.columns.get(&f).and_then(|i| self.headers.get(*i)).cloned();
         let problem = |f: Field, value: Option<String>, code: Code, message: String| Problem {
@@ -360,33 +358,29 @@ impl RowContext<'_> {
                     None
                 }
                 Some(c) => {
-                    let t = c.display_text();
-                    let t = t.trim();
-                    (!t.is_empty()).then(|| t.to_string())
+                    let t = cell_text(c);
+                    (!t.is_empty()).then(|| t.into_owned())
                 }
             }
         };
         let facility = text(Field::Facility, &mut problems);
         let activity_text = text(Field::Activity, &mut problems);
-        let activity = activity_text.as_ref().and_then(|a| {
-            let lookup = self.activities.get(a).cloned().unwrap_or(Lookup::Unknown(Vec::new()));
-            let value = match &lookup {
-                Lookup::Exact => Some(a.clone()),
-                Lookup::Mapped(to, _) => Some(to.clone()),
-                Lookup::Unknown(suggestions) => {
-                    problems.push(problem(
-                        Field::Activity,
-                        Some(a.clone()),
-                        Code::UnknownValue,
-                        unknown_message("activity", a, suggestions),
-                    ));
-                    None
-                }
-            };
-            if !matches!(lookup, Lookup::Exact) {
-                lookups.push((ValueKind::Activity, a.clone(), lookup));
+        let activity = activity_text.as_ref().and_then(|a| match self.activities.get(a) {
+            Some(Lookup::Exact) => Some(a.clone()),
+            Some(Lookup::Mapped(to, _)) => Some(to.clone()),
+            found => {
+                let suggestions = match found {
+                    Some(Lookup::Unknown(s)) => s.as_slice(),
+                    _ => &[],
+                };
+                problems.push(problem(
+                    Field::Activity,
+                    Some(a.clone()),
+                    Code::UnknownValue,
+                    unknown_message("activity", a, suggestions),
+                ));
+                None
             }
-            value
         });
         let quantity = match cell(Field::Quantity) {
             None | Some(Cell::Empty) => {
@@ -435,25 +429,22 @@ impl RowContext<'_> {
             (None, Some(hint)) => Some(hint.to_string()),
             _ => text(Field::Unit, &mut problems),
         };
-        let unit = unit_text.as_ref().and_then(|u| {
-            let lookup = self.units.get(u).cloned().unwrap_or(Lookup::Unknown(Vec::new()));
-            let value = match &lookup {
-                Lookup::Exact => Some(u.clone()),
-                Lookup::Mapped(to, _) => Some(to.clone()),
-                Lookup::Unknown(suggestions) => {
-                    problems.push(problem(
-                        Field::Unit,
-                        Some(u.clone()),
-                        Code::UnknownValue,
-                        unknown_message("unit", u, suggestions),
-                    ));
-                    None
-                }
-            };
-            if !matches!(lookup, Lookup::Exact) {
-                lookups.push((ValueKind::Unit, u.clone(), lookup));
+        let unit = unit_text.as_ref().and_then(|u| match self.units.get(u) {
+            Some(Lookup::Exact) => Some(u.clone()),
+            Some(Lookup::Mapped(to, _)) => Some(to.clone()),
+            found => {
+                let suggestions = match found {
+                    Some(Lookup::Unknown(s)) => s.as_slice(),
+                    _ => &[],
+                };
+                problems.push(problem(
+                    Field::Unit,
+                    Some(u.clone()),
+                    Code::UnknownValue,
+                    unknown_message("unit", u, suggestions),
+                ));
+                None
             }
-            value
         });
         let (period_start, period_end) = self.period_dates(cell(Field::Period), &mut problems, &problem);
         let date = |f: Field, fallback: Option<String>, problems: &mut Vec<Problem>| -> Option<String> {
@@ -511,7 +502,7 @@ impl RowContext<'_> {
             }
             _ => Err(problems),
         };
-        Converted { row, lookups }
+        Converted { row }
     }
 
     /// The dates a row's `period` cell gives (`2023`, `2023-03`, `2023年3月`, `2023-Q1`), or the
@@ -537,6 +528,15 @@ impl RowContext<'_> {
                 (None, None)
             }
         }
+    }
+}
+
+/// A cell's text, trimmed, borrowed when it can be.
+fn cell_text(c: &Cell) -> std::borrow::Cow<'_, str> {
+    match c {
+        Cell::Text(s) | Cell::Number(s) | Cell::Date(s) | Cell::Error(s) => std::borrow::Cow::Borrowed(s.trim()),
+        Cell::Empty => std::borrow::Cow::Borrowed(""),
+        Cell::Bool(_) => std::borrow::Cow::Owned(c.display_text()),
     }
 }
 
@@ -674,15 +674,23 @@ pub fn run(
     progress.report(Stage::Converting, 0, total);
     let unit_hint = if columns.contains_key(&Field::Unit) { None } else { unit_hint(&mapping, &guess) };
     // A file names few activities and units, many times over: resolve each distinct text once.
-    let distinct = |f: Field| -> BTreeSet<String> {
-        let Some(&c) = columns.get(&f) else { return BTreeSet::new() };
-        let mut seen = BTreeSet::new();
+    // Each distinct text with the number of rows that have it and the first of them.
+    let distinct = |f: Field| -> BTreeMap<String, (u64, u64)> {
+        let Some(&c) = columns.get(&f) else { return BTreeMap::new() };
+        let mut seen: BTreeMap<String, (u64, u64)> = BTreeMap::new();
         for r in &table.rows {
-            if let Some(cell) = r.cells.get(c) {
-                let t = cell.display_text();
-                let t = t.trim();
-                if !t.is_empty() && !seen.contains(t) {
-                    seen.insert(t.to_string());
+            let Some(cell) = r.cells.get(c) else { continue };
+            if matches!(cell, Cell::Error(_)) {
+                continue;
+            }
+            let t = cell_text(cell);
+            if t.is_empty() {
+                continue;
+            }
+            match seen.get_mut(t.as_ref()) {
+                Some(n) => n.0 += 1,
+                None => {
+                    seen.insert(t.into_owned(), (1, r.line as u64));
                 }
             }
         }
@@ -693,22 +701,15 @@ pub fn run(
         Resolved::Mapped { to, by } => Lookup::Mapped(to.to_string(), by),
         Resolved::Unknown { suggestions } => Lookup::Unknown(suggestions),
     };
-    let activities: HashMap<String, Lookup> = distinct(Field::Activity)
-        .into_iter()
-        .map(|a| {
-            let l = lookup(values::resolve_activity(lib, &user_values, &a));
-            (a, l)
-        })
-        .collect();
+    let activity_texts = distinct(Field::Activity);
+    let activities: HashMap<String, Lookup> =
+        activity_texts.keys().map(|a| (a.clone(), lookup(values::resolve_activity(lib, &user_values, a)))).collect();
     let mut unit_texts = distinct(Field::Unit);
-    unit_texts.extend(unit_hint.map(str::to_string));
-    let units: HashMap<String, Lookup> = unit_texts
-        .into_iter()
-        .map(|u| {
-            let l = lookup(values::resolve_unit(&user_values, &u));
-            (u, l)
-        })
-        .collect();
+    if let (Some(hint), Some(first)) = (unit_hint, table.rows.first()) {
+        unit_texts.insert(hint.to_string(), (total, first.line as u64));
+    }
+    let units: HashMap<String, Lookup> =
+        unit_texts.keys().map(|u| (u.clone(), lookup(values::resolve_unit(&user_values, u)))).collect();
     let ctx = RowContext {
         activities: &activities,
         units: &units,
@@ -724,32 +725,32 @@ pub fn run(
         return Ok(cancelled_preview(table, opts, mapping, mapping_source));
     }
 
-    // Lookups summarised.
-    let mut unknown: BTreeMap<(ValueKind, String), UnknownValue> = BTreeMap::new();
-    let mut mapped: BTreeMap<(ValueKind, String), MappedValue> = BTreeMap::new();
+    // Values summarised: each mapped or unknown text once, with its rows.
+    let mut unknown_values: Vec<UnknownValue> = Vec::new();
+    let mut mapped_values: Vec<MappedValue> = Vec::new();
+    for (kind, texts, lookups) in
+        [(ValueKind::Activity, &activity_texts, &activities), (ValueKind::Unit, &unit_texts, &units)]
+    {
+        for (value, (rows, first_row)) in texts {
+            match lookups.get(value) {
+                Some(Lookup::Mapped(to, by)) => {
+                    mapped_values.push(MappedValue { kind, value: value.clone(), to: to.clone(), by: *by, rows: *rows })
+                }
+                Some(Lookup::Unknown(suggestions)) => unknown_values.push(UnknownValue {
+                    kind,
+                    value: value.clone(),
+                    rows: *rows,
+                    first_row: *first_row,
+                    suggestions: suggestions.clone(),
+                }),
+                _ => {}
+            }
+        }
+    }
     let mut problems: Vec<Problem> = Vec::new();
     let mut rows = Vec::with_capacity(converted.len());
     let mut refused_early = 0u64;
     for c in converted {
-        for (kind, value, lookup) in c.lookups {
-            match lookup {
-                Lookup::Exact => {}
-                Lookup::Mapped(to, by) => {
-                    mapped.entry((kind, value.clone())).or_insert(MappedValue { kind, value, to, by, rows: 0 }).rows +=
-                        1;
-                }
-                Lookup::Unknown(suggestions) => {
-                    let line = match &c.row {
-                        Err(ps) => ps.first().map_or(0, |p| p.row),
-                        Ok(r) => r.source_row,
-                    };
-                    unknown
-                        .entry((kind, value.clone()))
-                        .or_insert(UnknownValue { kind, value, rows: 0, first_row: line, suggestions })
-                        .rows += 1;
-                }
-            }
-        }
         match c.row {
             Ok(r) => rows.push(r),
             Err(ps) => {
@@ -902,8 +903,8 @@ pub fn run(
                 })
             })
             .collect(),
-        unknown_values: unknown.into_values().collect(),
-        mapped_values: mapped.into_values().collect(),
+        unknown_values,
+        mapped_values,
         emissions: Emissions {
             scope1: t(totals.scope1),
             scope2_location: t(totals.scope2_location),

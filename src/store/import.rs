@@ -245,13 +245,15 @@ impl Store {
             };
             // Duplicates: of a current record with the same facility, activity and evidence, or of
             // an earlier row of this file.
-            let existing = existing_keys(&tx, p.id)?;
-            let mut seen: HashMap<DupKey, u64> = HashMap::new();
+            let existing_owned = existing_keys(&tx, p.id)?;
+            let existing: HashMap<(&str, &str, &str), i64> =
+                existing_owned.iter().map(|((f, a, e), id)| ((f.as_str(), a.as_str(), e.as_str()), *id)).collect();
+            let mut seen: HashMap<(&str, &str, &str), u64> = HashMap::new();
             let mut problems = checked.problems;
             for (i, (row, checked)) in rows.iter().zip(&checked.rows).enumerate() {
                 let Some(c) = checked else { continue };
                 let Some(evidence) = &c.evidence else { continue };
-                let key = (row.input.facility.trim().to_string(), c.activity.clone(), evidence.clone());
+                let key = (row.input.facility.trim(), c.activity.as_str(), evidence.as_str());
                 let dup = match existing.get(&key) {
                     Some(id) => Some(Duplicate::Record(*id)),
                     None => seen.get(&key).map(|r| Duplicate::Row(*r)),
@@ -454,22 +456,36 @@ fn checked_activities(
     all.into_iter().enumerate().filter(|(i, _)| keep.contains(i)).filter_map(|(_, a)| a).collect()
 }
 
-/// `records_sha256` of the records `first..=last` just written, read back in one pass.
+/// `records_sha256` of the records `first..=last` just written, read back in one pass (SQLite
+/// reads, the hashing runs in parallel in blocks).
 fn records_digest(c: &Connection, first: Option<i64>, last: Option<i64>, ids: &[(i64, u64)]) -> Result<String, Fail> {
+    use rayon::prelude::*;
+    const BLOCK: usize = 1 << 16;
     let mut lines = Vec::with_capacity(ids.len() * 90);
     if let (Some(first), Some(last)) = (first, last) {
-        let rows: BTreeMap<i64, u64> = ids.iter().copied().collect();
+        let rows: HashMap<i64, u64> = ids.iter().copied().collect();
         let mut stmt = c.prepare("SELECT * FROM activity WHERE id BETWEEN ?1 AND ?2 ORDER BY id")?;
         let names: Vec<String> = stmt.column_names().map(str::to_string).collect();
         let id_col = names.iter().position(|n| n == "id").unwrap_or(0);
         let writer = audit::RowJson::new("activity", &names);
         let mut q = stmt.query([first, last])?;
+        let mut block: Vec<(i64, String)> = Vec::with_capacity(BLOCK);
+        let flush = |block: &mut Vec<(i64, String)>, lines: &mut Vec<u8>| {
+            let digests: Vec<[u8; 32]> =
+                block.par_iter().map(|(_, json)| Sha256::digest(json.as_bytes()).into()).collect();
+            for ((id, _), d) in block.iter().zip(&digests) {
+                let source = rows.get(id).copied().and_then(|s| i64::try_from(s).ok()).unwrap_or(-1);
+                record_line(lines, *id, source, d);
+            }
+            block.clear();
+        };
         while let Some(r) = q.next()? {
-            let id: i64 = r.get(id_col)?;
-            let json = writer.write(r)?;
-            let source = rows.get(&id).copied().and_then(|s| i64::try_from(s).ok()).unwrap_or(-1);
-            record_line(&mut lines, id, source, &Sha256::digest(json.as_bytes()).into());
+            block.push((r.get(id_col)?, writer.write(r)?));
+            if block.len() == BLOCK {
+                flush(&mut block, &mut lines);
+            }
         }
+        flush(&mut block, &mut lines);
     }
     Ok(crate::dataset::sha256_hex(&lines))
 }

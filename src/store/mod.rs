@@ -1392,6 +1392,11 @@ struct CheckedRow {
 /// Check inputs as `scopebook calc` would (the activity-file reader, then factor selection
 /// under the period's GWP set and pinned editions), plus the store's own rules: the facility
 /// exists, the dates lie within the period, the data-quality indicator is known.
+/// An optional cell's text, or "" (an empty cell).
+fn cell_or_empty(o: &Option<String>) -> &str {
+    o.as_deref().unwrap_or("")
+}
+
 fn check_inputs<I: AsRef<ActivityInput>>(
     c: &Connection,
     file: &str,
@@ -1404,7 +1409,7 @@ fn check_inputs<I: AsRef<ActivityInput>>(
         |i: usize, column: &str| Location { file: file.to_string(), row: rows_of(i), column: Some(column.to_string()) };
     let mut problems: Vec<Vec<Diagnostic>> = vec![Vec::new(); inputs.len()];
     let mut facilities: HashMap<String, Option<(i64, String)>> = HashMap::new();
-    let mut rows: Vec<Vec<String>> = Vec::with_capacity(inputs.len());
+    let period_days = parse_date(&p.start).ok().zip(parse_date(&p.end).ok());
     let mut facility_ids = Vec::with_capacity(inputs.len());
     for (i, input) in inputs.iter().map(AsRef::as_ref).enumerate() {
         let code = input.facility.trim();
@@ -1416,7 +1421,7 @@ fn check_inputs<I: AsRef<ActivityInput>>(
             };
             facilities.insert(code.to_string(), found);
         }
-        let facility = facilities.get(code).cloned().flatten();
+        let facility = facilities.get(code).and_then(|f| f.as_ref().map(|f| f.0));
         if facility.is_none() && !code.is_empty() {
             problems[i].push(Diagnostic::error(
                 Code::UnknownRecord,
@@ -1443,10 +1448,11 @@ fn check_inputs<I: AsRef<ActivityInput>>(
                 ));
             }
         }
-        if let (Ok(start), Ok(end)) = (parse_date(&input.start), parse_date(&input.end)) {
-            let (start, end) = (start.to_string(), end.to_string());
-            if start <= end && (start < p.start || end > p.end) {
-                let column = if start < p.start { "period_start" } else { "period_end" };
+        if let (Ok(start), Ok(end), Some((first, last))) =
+            (parse_date(&input.start), parse_date(&input.end), period_days)
+        {
+            if start <= end && (start < first || end > last) {
+                let column = if start < first { "period_start" } else { "period_end" };
                 problems[i].push(Diagnostic::error(
                     Code::OutOfRange,
                     at(i, column),
@@ -1457,21 +1463,28 @@ fn check_inputs<I: AsRef<ActivityInput>>(
                 ));
             }
         }
-        let region = opt(&input.region).or_else(|| facility.as_ref().map(|f| f.1.clone())).unwrap_or_default();
-        facility_ids.push(facility.map(|f| f.0));
-        rows.push(vec![
-            code.to_string(),
-            input.start.clone(),
-            input.end.clone(),
-            input.activity.clone(),
-            input.quantity.clone(),
-            input.unit.clone(),
-            input.factor.clone().unwrap_or_default(),
+        facility_ids.push(facility);
+    }
+    // The rows as activity-file cells, borrowed from the inputs (no copies of a million rows).
+    let mut rows: Vec<[&str; 12]> = Vec::with_capacity(inputs.len());
+    for input in inputs.iter().map(AsRef::as_ref) {
+        let code = input.facility.trim();
+        let own_region = input.region.as_deref().map(str::trim).filter(|r| !r.is_empty());
+        let region =
+            own_region.or_else(|| facilities.get(code).and_then(|f| f.as_ref()).map(|f| f.1.as_str())).unwrap_or("");
+        rows.push([
+            code,
+            &input.start,
+            &input.end,
+            &input.activity,
+            &input.quantity,
+            &input.unit,
+            cell_or_empty(&input.factor),
             region,
-            input.scope3_category.clone().unwrap_or_default(),
-            input.supplier.clone().unwrap_or_default(),
-            input.evidence.clone().unwrap_or_default(),
-            input.note.clone().unwrap_or_default(),
+            cell_or_empty(&input.scope3_category),
+            cell_or_empty(&input.supplier),
+            cell_or_empty(&input.evidence),
+            cell_or_empty(&input.note),
         ]);
     }
     let opts = CalcOptions { gwp_set: p.gwp_set, keep_lines: false };

@@ -42,7 +42,22 @@ fn fold_width(c: char) -> char {
     }
 }
 
+/// `-?digits(.digits)?`: text that is already what `parse_decimal` reads.
+fn is_plain_number(t: &str) -> bool {
+    let body = t.strip_prefix('-').unwrap_or(t);
+    let (int, frac) = body.split_once('.').unwrap_or((body, "1"));
+    !int.is_empty()
+        && !frac.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit())
+}
+
 fn number_from_text(raw: &str) -> Result<String, String> {
+    // The common case, without the folding and checks below (a million-row import).
+    let plain = raw.trim();
+    if is_plain_number(plain) {
+        return Ok(plain.to_owned());
+    }
     let folded: String = raw.trim().chars().map(fold_width).collect();
     let t = folded.trim();
     if t.is_empty() {
@@ -217,6 +232,16 @@ fn from_serial(s: &str) -> Result<String, String> {
 
 /// [`date_text`] of a text cell.
 pub(super) fn date_text_plain(raw: &str) -> Result<String, String> {
+    // The common case: an ISO date, checked by the calendar.
+    let plain = raw.trim();
+    let b = plain.as_bytes();
+    if b.len() == 10
+        && b.get(4) == Some(&b'-')
+        && b.get(7) == Some(&b'-')
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+    {
+        return ymd(&format!("\"{plain}\""), plain.get(..4), plain.get(5..7), plain.get(8..10));
+    }
     let folded: String = raw.trim().chars().map(fold_width).collect();
     let t = folded.trim();
     let quoted = format!("\"{}\"", raw.trim());
