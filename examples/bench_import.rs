@@ -167,10 +167,15 @@ fn bare(dir: &Path, lib: &FactorLibrary, n: usize) -> f64 {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let nums: Vec<usize> =
-        args.iter().filter(|a| !a.starts_with("--")).map(|a| a.replace('_', "").parse().unwrap()).collect();
+    let dir_at = args.iter().position(|a| a == "--dir");
+    let nums: Vec<usize> = args
+        .iter()
+        .enumerate()
+        .filter(|(i, a)| !a.starts_with("--") && dir_at.map_or(true, |d| *i != d + 1))
+        .map(|(_, a)| a.replace('_', "").parse().unwrap())
+        .collect();
     let (n_csv, n_xlsx) = (nums.first().copied().unwrap_or(1_000_000), nums.get(1).copied().unwrap_or(200_000));
-    let dir = args.iter().position(|a| a == "--dir").map(|i| PathBuf::from(&args[i + 1]));
+    let dir = dir_at.map(|i| PathBuf::from(&args[i + 1]));
     let tmp = tempfile::tempdir_in(dir.unwrap_or_else(std::env::temp_dir)).unwrap();
     let (lib, diags) = FactorLibrary::shipped();
     assert!(diags.is_empty());
