@@ -171,7 +171,7 @@ fn main() {
     let nums: Vec<usize> = args
         .iter()
         .enumerate()
-        .filter(|(i, a)| !a.starts_with("--") && dir_at.map_or(true, |d| *i != d + 1))
+        .filter(|(i, a)| !a.starts_with("--") && dir_at.is_none_or(|d| *i != d + 1))
         .map(|(_, a)| a.replace('_', "").parse().unwrap())
         .collect();
     let (n_csv, n_xlsx) = (nums.first().copied().unwrap_or(1_000_000), nums.get(1).copied().unwrap_or(200_000));

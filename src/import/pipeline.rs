@@ -272,17 +272,11 @@ pub fn choose_mapping(
                 known: templates.iter().map(|t| t.name.clone()).collect(),
             });
         };
-        (
-            serde_json::from_str::<ColumnMapping>(&t.mapping).unwrap_or_default(),
-            MappingSource::Template { name: name.clone() },
-        )
+        (saved_mapping(table, t)?, MappingSource::Template { name: name.clone() })
     } else {
         let signature = mapping::header_signature(&table.headers);
         match templates.iter().find(|t| t.signature == signature) {
-            Some(t) => (
-                serde_json::from_str::<ColumnMapping>(&t.mapping).unwrap_or_default(),
-                MappingSource::SameHeaders { name: t.name.clone() },
-            ),
+            Some(t) => (saved_mapping(table, t)?, MappingSource::SameHeaders { name: t.name.clone() }),
             None => (mapping::guess(&table.headers).mapping, MappingSource::Guess),
         }
     };
@@ -294,6 +288,19 @@ pub fn choose_mapping(
         }
     }
     Ok((mapping, source))
+}
+
+/// A saved template's mapping (stored as the JSON of field → header).
+fn saved_mapping(table: &Table, t: &crate::store::SavedTemplate) -> Result<ColumnMapping, ImportError> {
+    serde_json::from_str::<BTreeMap<Field, String>>(&t.mapping).map(|columns| ColumnMapping { columns }).map_err(|e| {
+        ImportError::Store(StoreError {
+            diagnostics: vec![Diagnostic::error(
+                Code::DatabaseError,
+                Location::file(&table.file),
+                format!("the saved import template '{}' cannot be read ({e}); save it again", t.name),
+            )],
+        })
+    })
 }
 
 /// A row turned into a record, or its problems; and the values it looked up.
@@ -365,23 +372,25 @@ impl RowContext<'_> {
         };
         let facility = text(Field::Facility, &mut problems);
         let activity_text = text(Field::Activity, &mut problems);
-        let activity = activity_text.as_ref().and_then(|a| match self.activities.get(a) {
-            Some(Lookup::Exact) => Some(a.clone()),
-            Some(Lookup::Mapped(to, _)) => Some(to.clone()),
-            found => {
-                let suggestions = match found {
-                    Some(Lookup::Unknown(s)) => s.as_slice(),
-                    _ => &[],
-                };
-                problems.push(problem(
-                    Field::Activity,
-                    Some(a.clone()),
-                    Code::UnknownValue,
-                    unknown_message("activity", a, suggestions),
-                ));
-                None
-            }
-        });
+        // A file's value as the library's, or an `unknown-value` problem.
+        let resolve =
+            |text: &String, table: &HashMap<String, Lookup>, f: Field, problems: &mut Vec<Problem>| match table
+                .get(text)
+            {
+                Some(Lookup::Exact) => Some(text.clone()),
+                Some(Lookup::Mapped(to, _)) => Some(to.clone()),
+                found => {
+                    let suggestions = match found {
+                        Some(Lookup::Unknown(s)) => s.as_slice(),
+                        _ => &[],
+                    };
+                    let kind = if f == Field::Unit { "unit" } else { "activity" };
+                    let message = unknown_message(kind, text, suggestions);
+                    problems.push(problem(f, Some(text.clone()), Code::UnknownValue, message));
+                    None
+                }
+            };
+        let activity = activity_text.as_ref().and_then(|a| resolve(a, self.activities, Field::Activity, &mut problems));
         let quantity = match cell(Field::Quantity) {
             None | Some(Cell::Empty) => {
                 problems.push(problem(
@@ -429,23 +438,7 @@ impl RowContext<'_> {
             (None, Some(hint)) => Some(hint.to_string()),
             _ => text(Field::Unit, &mut problems),
         };
-        let unit = unit_text.as_ref().and_then(|u| match self.units.get(u) {
-            Some(Lookup::Exact) => Some(u.clone()),
-            Some(Lookup::Mapped(to, _)) => Some(to.clone()),
-            found => {
-                let suggestions = match found {
-                    Some(Lookup::Unknown(s)) => s.as_slice(),
-                    _ => &[],
-                };
-                problems.push(problem(
-                    Field::Unit,
-                    Some(u.clone()),
-                    Code::UnknownValue,
-                    unknown_message("unit", u, suggestions),
-                ));
-                None
-            }
-        });
+        let unit = unit_text.as_ref().and_then(|u| resolve(u, self.units, Field::Unit, &mut problems));
         let (period_start, period_end) = self.period_dates(cell(Field::Period), &mut problems, &problem);
         let date = |f: Field, fallback: Option<String>, problems: &mut Vec<Problem>| -> Option<String> {
             match cell(f) {
@@ -708,8 +701,20 @@ pub fn run(
     if let (Some(hint), Some(first)) = (unit_hint, table.rows.first()) {
         unit_texts.insert(hint.to_string(), (total, first.line as u64));
     }
-    let units: HashMap<String, Lookup> =
-        unit_texts.keys().map(|u| (u.clone(), lookup(values::resolve_unit(&user_values, u)))).collect();
+    // A unit Scopebook reads as written is stored in its canonical spelling ("kwh" → "kWh").
+    let units: HashMap<String, Lookup> = unit_texts
+        .keys()
+        .map(|u| {
+            let l = match lookup(values::resolve_unit(&user_values, u)) {
+                Lookup::Exact => match crate::unit::Unit::parse(u) {
+                    Ok(unit) if unit.to_string() != *u => Lookup::Mapped(unit.to_string(), values::MappedBy::BuiltIn),
+                    _ => Lookup::Exact,
+                },
+                other => other,
+            };
+            (u.clone(), l)
+        })
+        .collect();
     let ctx = RowContext {
         activities: &activities,
         units: &units,
