@@ -10,6 +10,55 @@ use super::{ReadError, ReadErrorCode};
 
 const ENDOFCHAIN: u32 = 0xFFFF_FFFE;
 const RESERVED: u32 = 0xFFFF_FFFA;
+const DIFSECT: u32 = 0xFFFF_FFFC;
+
+/// What calamine's `Sectors::get` does with a sector id.
+enum Get {
+    Bytes(Vec<u8>),
+    /// `SectorBeyondEof`: calamine returns an error.
+    CalamineErrs,
+    /// A slice whose start lies past its end: calamine panics.
+    CalaminePanics,
+}
+
+/// Calamine's sector buffer, simulated: the bytes after the header, read in order, and a
+/// buffer that calamine grows with zeros past the end of the file.
+struct Sectors<'a> {
+    body: &'a [u8],
+    /// The length of calamine's buffer (`data.len()`), which may pass the end of `body`.
+    data_len: usize,
+    size: usize,
+    maxid: u32,
+}
+
+impl Sectors<'_> {
+    fn byte(&self, i: usize) -> u8 {
+        self.body.get(i).copied().unwrap_or(0)
+    }
+
+    fn get(&mut self, id: u32) -> Get {
+        if self.maxid < id {
+            return Get::CalamineErrs;
+        }
+        let Some(start) = usize::try_from(id).ok().and_then(|i| i.checked_mul(self.size)) else {
+            return Get::CalaminePanics;
+        };
+        let end = start.saturating_add(self.size);
+        if end > self.data_len {
+            let len = self.data_len;
+            self.data_len = end;
+            // calamine reads up to the end of the file; what it read ends at `len_read`.
+            let len_read = self.body.len().max(len).min(end);
+            if len_read < end {
+                if start > len_read {
+                    return Get::CalaminePanics;
+                }
+                return Get::Bytes((start..len_read).map(|i| self.byte(i)).collect());
+            }
+        }
+        Get::Bytes((start..end).map(|i| self.byte(i)).collect())
+    }
+}
 
 fn damaged(name: &str, what: &str) -> ReadError {
     ReadError::new(
@@ -49,13 +98,24 @@ pub(super) fn check(name: &str, bytes: &[u8]) -> Result<(), ReadError> {
     if [dir_len, fat_len, mini_fat_len, difat_len].iter().any(|&n| n > sectors) {
         return Err(damaged(name, "a header count exceeds the file"));
     }
-    // Sector `id` starts after the header, which takes one sector (512 bytes in version 3).
-    let sector = |id: u32| -> Option<&[u8]> {
-        let start = count(id).checked_add(1)?.checked_mul(size)?;
-        bytes.get(start..start.checked_add(size)?)
-    };
-
-    // DIFAT: 109 entries in the header, then a chain of DIFAT sectors.
+    // From here on this mirrors calamine's own reading (calamine 0.32, `cfb.rs`) step by step,
+    // on a simulated sector buffer, so that the FAT and every chain are exactly the ones
+    // calamine will follow; each loop is bounded where calamine's is not.
+    let header_len = if size == 4096 { 4096 } else { 512 };
+    let body = bytes.get(header_len..).unwrap_or(&[]);
+    let mut sim = Sectors { body, data_len: 0, size, maxid: u32::try_from(len / size).unwrap_or(u32::MAX) };
+    let to_u32 = |b: &[u8]| -> Vec<u32> { b.chunks_exact(4).filter_map(|c| u32_at(c, 0)).collect() };
+    // Calamine stops with an error (not a crash) at its first unreadable sector: so do we,
+    // accepting the file, since calamine will refuse it cleanly.
+    macro_rules! get_or_done {
+        ($id:expr) => {
+            match sim.get($id) {
+                Get::Bytes(b) => b,
+                Get::CalamineErrs => return Ok(()),
+                Get::CalaminePanics => return Err(damaged(name, "a sector lies past the end of the file")),
+            }
+        };
+    }
     let mut difat: Vec<u32> = (0..109).filter_map(|i| u32_at(bytes, 76 + 4 * i)).collect();
     let mut next = difat_start;
     let mut steps = 0usize;
@@ -64,54 +124,78 @@ pub(super) fn check(name: &str, bytes: &[u8]) -> Result<(), ReadError> {
         if steps > sectors {
             return Err(damaged(name, "the DIFAT chain loops"));
         }
-        let s = sector(next).ok_or_else(|| damaged(name, "a DIFAT sector is beyond the end"))?;
-        let ids: Vec<u32> = (0..size / 4).filter_map(|i| u32_at(s, 4 * i)).collect();
-        let (last, rest) = ids.split_last().ok_or_else(|| damaged(name, "empty DIFAT sector"))?;
-        difat.extend_from_slice(rest);
-        next = *last;
+        let b = get_or_done!(next);
+        difat.extend(to_u32(&b));
+        next = match difat.pop() {
+            Some(n) => n,
+            None => return Err(damaged(name, "empty DIFAT")),
+        };
     }
-    // FAT.
     let mut fat: Vec<u32> = Vec::new();
-    for id in difat.into_iter().filter(|&id| id < RESERVED) {
-        if let Some(s) = sector(id) {
-            fat.extend((0..size / 4).filter_map(|i| u32_at(s, 4 * i)));
-        }
+    for id in difat.into_iter().filter(|&id| id < DIFSECT) {
+        let b = get_or_done!(id);
+        fat.extend(to_u32(&b));
     }
-    let walk = |start: u32, table: &[u32], limit: usize| -> Result<Vec<u32>, ReadError> {
-        let mut ids = Vec::new();
+    // A chain as calamine's `get_chain` reads it; `None` when calamine would fail cleanly.
+    let chain = |sim: &mut Sectors<'_>, start: u32, table: &[u32]| -> Result<Option<Vec<u8>>, ReadError> {
+        let mut out = Vec::new();
         let mut id = start;
-        while id != ENDOFCHAIN && id < RESERVED {
-            if ids.len() > limit {
+        let mut steps = 0usize;
+        while id != ENDOFCHAIN {
+            steps += 1;
+            if steps > sectors.saturating_mul(size / 64).saturating_add(1) {
                 return Err(damaged(name, "a sector chain loops"));
             }
-            ids.push(id);
-            id = table.get(count(id)).copied().unwrap_or(ENDOFCHAIN);
+            match sim.get(id) {
+                Get::Bytes(b) => out.extend_from_slice(&b),
+                Get::CalamineErrs => return Ok(None),
+                Get::CalaminePanics => return Err(damaged(name, "a sector lies past the end of the file")),
+            }
+            if out.len() > len.saturating_mul(2) {
+                return Err(damaged(name, "a sector chain is longer than the file"));
+            }
+            id = *table.get(count(id)).ok_or_else(|| damaged(name, "a sector chain leaves the FAT"))?;
         }
-        Ok(ids)
+        Ok(Some(out))
     };
-    let dir_sectors = walk(dir_start, &fat, sectors)?;
-    walk(mini_fat_start, &fat, sectors)?;
-    let mut mini_fat: Vec<u32> = Vec::new();
-    for id in walk(mini_fat_start, &fat, sectors)? {
-        if let Some(s) = sector(id) {
-            mini_fat.extend((0..size / 4).filter_map(|i| u32_at(s, 4 * i)));
-        }
+    let Some(mut dirs) = chain(&mut sim, dir_start, &fat)? else { return Ok(()) };
+    if dir_len > 0 {
+        dirs.truncate(dir_len.saturating_mul(size));
     }
     let max_len = u64::try_from(len).unwrap_or(u64::MAX);
-    for id in dir_sectors {
-        let Some(s) = sector(id) else { continue };
-        for entry in s.chunks(128) {
-            let stream_len = if size == 512 { u32_at(entry, 120).map(u64::from) } else { u64_at(entry, 120) };
-            let stream_len = stream_len.unwrap_or(0);
-            if stream_len > max_len {
-                return Err(damaged(name, "a stream is larger than the file"));
-            }
-            let start = u32_at(entry, 116).unwrap_or(ENDOFCHAIN);
-            // Small streams live in the mini stream and follow the mini FAT.
-            if stream_len < 4096 {
-                walk(start, &mini_fat, sectors.saturating_mul(size / 64))?;
-            }
-            walk(start, &fat, sectors)?;
+    let mut entries = Vec::new();
+    for entry in dirs.chunks(128) {
+        if entry.len() < 128 {
+            return Err(damaged(name, "a directory entry is cut short"));
+        }
+        let stream_len = if size == 512 { u32_at(entry, 120).map(u64::from) } else { u64_at(entry, 120) };
+        let stream_len = stream_len.unwrap_or(0);
+        if stream_len > max_len {
+            return Err(damaged(name, "a stream is larger than the file"));
+        }
+        entries.push((u32_at(entry, 116).unwrap_or(ENDOFCHAIN), stream_len));
+    }
+    let Some(&(root_start, _)) = entries.first() else { return Ok(()) };
+    let mut mini_fat: Vec<u32> = Vec::new();
+    let mut mini_stream: Vec<u8> = Vec::new();
+    if mini_fat_len > 0 {
+        let Some(ms) = chain(&mut sim, root_start, &fat)? else { return Ok(()) };
+        let Some(mf) = chain(&mut sim, mini_fat_start, &fat)? else { return Ok(()) };
+        mini_stream = ms;
+        mini_fat = to_u32(&mf);
+    }
+    // Every stream calamine may read: small ones from the mini stream, the others from the file.
+    let mut mini = Sectors {
+        body: &mini_stream,
+        data_len: mini_stream.len(),
+        size: 64,
+        maxid: u32::try_from((len / size) * 8).unwrap_or(u32::MAX),
+    };
+    for (start, stream_len) in entries.into_iter().skip(1) {
+        if stream_len < 4096 {
+            chain(&mut mini, start, &mini_fat)?;
+        } else {
+            chain(&mut sim, start, &fat)?;
         }
     }
     Ok(())
