@@ -518,8 +518,7 @@ pub fn audit_log(state: tauri::State<'_, AppState>, query: AuditQuery) -> Result
             text: query.text.clone(),
         };
         let limit = if query.limit == 0 { u64::MAX } else { u64::from(query.limit) };
-        let (entries, total) =
-            s.audit_page(&filter, u64::from(query.offset), limit).map_err(|e| store_error(&e))?;
+        let (entries, total) = s.audit_page(&filter, u64::from(query.offset), limit).map_err(|e| store_error(&e))?;
         let total = u32::try_from(total).unwrap_or(u32::MAX);
         Ok(AuditPage { total, entries: entries.into_iter().map(entry_view).collect() })
     })
