@@ -196,6 +196,16 @@ def xlsx_files():
     ws.append(["Plant A", "diesel", 5, "L", "2023-01-01", "2023-01-31"])
     save(wb, "xlsx-named.csv")
 
+    # Two cells at opposite corners of the sheet: tiny and honest as a ZIP, but calamine would
+    # allocate the whole 1,048,576 × 16,384 rectangle between them.
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = "facility"
+    ws["B1"] = "quantity"
+    ws["A2"] = "A"
+    ws["XFD1048576"] = 1
+    save(wb, "sparse-corners.xlsx")
+
 
 def fix_zip(data, cached):
     """Rewrite a ZIP with fixed timestamps; give formula cells a cached value."""

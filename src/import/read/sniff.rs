@@ -11,6 +11,10 @@ pub(super) const RATIO_MIN_SIZE: u64 = 10 * 1024 * 1024;
 pub(super) const MAX_RATIO: u64 = 100;
 /// More entries than this is not a spreadsheet.
 const MAX_ENTRIES: usize = 10_000;
+/// The most cells a worksheet's used area may span. Calamine allocates the whole rectangle from
+/// the first to the last cell, so two cells at A1 and XFD1048576 would ask for 17 billion.
+/// 50 million is 2,500,000 rows of 20 columns.
+pub(super) const MAX_SPAN_CELLS: u64 = 50_000_000;
 
 const OLE2: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 const ODS_MIME: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
@@ -170,8 +174,26 @@ fn inspect_zip(name: &str, bytes: &[u8]) -> Result<Format, ReadError> {
     for (i, size) in declared.into_iter().enumerate() {
         let entry = archive.by_index(i).map_err(|e| zip_error(name, e))?;
         let entry_name = entry.name().to_owned();
-        let inflated = std::io::copy(&mut entry.take(size.saturating_add(1)), &mut std::io::sink())
-            .map_err(|e| zip_error(name, e))?;
+        let is_sheet =
+            format == Format::Xlsx && entry_name.starts_with("xl/worksheets/") && entry_name.ends_with(".xml");
+        let mut span = CellSpan::default();
+        let inflated = if is_sheet {
+            std::io::copy(&mut entry.take(size.saturating_add(1)), &mut span)
+        } else {
+            std::io::copy(&mut entry.take(size.saturating_add(1)), &mut std::io::sink())
+        }
+        .map_err(|e| zip_error(name, e))?;
+        if let Some((rows, cols)) = span.extent() {
+            if rows.saturating_mul(cols) > MAX_SPAN_CELLS {
+                return Err(bomb(
+                    name,
+                    format!(
+                        "its sheet \"{entry_name}\" spans {rows} rows by {cols} columns ({} cells; the limit is {MAX_SPAN_CELLS})",
+                        rows.saturating_mul(cols)
+                    ),
+                ));
+            }
+        }
         if inflated > size {
             return Err(bomb(
                 name,
@@ -182,10 +204,95 @@ fn inspect_zip(name: &str, bytes: &[u8]) -> Result<Format, ReadError> {
     Ok(format)
 }
 
+/// The rows and columns a worksheet's XML spans, from its `<row r="…">` and `<c r="…">`
+/// references, read as the XML streams past (a reference may straddle two writes).
+#[derive(Default)]
+struct CellSpan {
+    /// The end of the previous write, so that a reference cut in two is still seen.
+    carry: Vec<u8>,
+    rows: Option<(u64, u64)>,
+    cols: Option<(u64, u64)>,
+}
+
+impl CellSpan {
+    fn extent(&self) -> Option<(u64, u64)> {
+        let (r0, r1) = self.rows?;
+        let cols = self.cols.map_or(1, |(c0, c1)| c1 - c0 + 1);
+        Some((r1 - r0 + 1, cols))
+    }
+
+    fn widen(range: &mut Option<(u64, u64)>, v: u64) {
+        *range = Some(match *range {
+            None => (v, v),
+            Some((lo, hi)) => (lo.min(v), hi.max(v)),
+        });
+    }
+
+    fn scan(&mut self, buf: &[u8]) {
+        for (tag, is_cell) in [(&b"<row r=\""[..], false), (&b"<c r=\""[..], true)] {
+            for at in memchr::memmem::find_iter(buf, tag) {
+                let rest = buf.get(at + tag.len()..).unwrap_or(&[]);
+                let Some(end) = rest.iter().position(|&b| b == b'"') else { continue };
+                let r = rest.get(..end).unwrap_or(&[]);
+                let letters = r.iter().take_while(|b| b.is_ascii_uppercase()).count();
+                let (col, row) = r.split_at(letters);
+                let Some(row) = std::str::from_utf8(row).ok().and_then(|t| t.parse::<u64>().ok()) else { continue };
+                Self::widen(&mut self.rows, row);
+                if is_cell && !col.is_empty() && col.len() <= 3 {
+                    let c = col.iter().fold(0u64, |n, b| n * 26 + u64::from(b - b'A' + 1));
+                    Self::widen(&mut self.cols, c);
+                }
+            }
+        }
+    }
+}
+
+impl std::io::Write for CellSpan {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        // A reference is at most `<row r="1048576"` (18 bytes): the last 31 bytes are scanned
+        // again with the next write, so that a reference cut in two is seen whole. Widening is
+        // idempotent, and a reference without its closing quote is skipped, so nothing counts
+        // twice or wrong.
+        let mut buf = std::mem::take(&mut self.carry);
+        buf.extend_from_slice(data);
+        self.scan(&buf);
+        self.carry = buf.get(buf.len().saturating_sub(31)..).unwrap_or(&[]).to_vec();
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 fn bomb(name: &str, why: String) -> ReadError {
     ReadError::new(
         name,
         ReadErrorCode::ZipBomb,
         format!("refused: {why}; this is not an ordinary spreadsheet (it may be a \"zip bomb\")"),
     )
+}
+
+#[cfg(test)]
+mod span_tests {
+    #![allow(clippy::unwrap_used)]
+    use std::io::Write as _;
+
+    use super::CellSpan;
+
+    /// The extent is the same however the XML is cut into writes.
+    #[test]
+    fn references_cut_between_writes_are_seen_whole() {
+        let xml = br#"<sheetData><row r="3"><c r="B3" t="s"><v>0</v></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>"#;
+        let mut whole = CellSpan::default();
+        whole.write_all(xml).unwrap();
+        assert_eq!(whole.extent(), Some((1_048_574, 16_383)));
+        for chunk in [1, 2, 5, 7, 13, 31, 32] {
+            let mut span = CellSpan::default();
+            for piece in xml.chunks(chunk) {
+                span.write_all(piece).unwrap();
+            }
+            assert_eq!(span.extent(), whole.extent(), "pieces of {chunk} bytes");
+        }
+    }
 }
