@@ -125,6 +125,10 @@ pub(super) fn check(name: &str, bytes: &[u8]) -> Result<(), ReadError> {
             return Err(damaged(name, "the DIFAT chain loops"));
         }
         let b = get_or_done!(next);
+        if b.len() % 4 != 0 {
+            // calamine asserts whole u32s here (a panic)
+            return Err(damaged(name, "a DIFAT sector is cut short"));
+        }
         difat.extend(to_u32(&b));
         next = match difat.pop() {
             Some(n) => n,
@@ -134,6 +138,9 @@ pub(super) fn check(name: &str, bytes: &[u8]) -> Result<(), ReadError> {
     let mut fat: Vec<u32> = Vec::new();
     for id in difat.into_iter().filter(|&id| id < DIFSECT) {
         let b = get_or_done!(id);
+        if b.len() % 4 != 0 {
+            return Err(damaged(name, "a FAT sector is cut short"));
+        }
         fat.extend(to_u32(&b));
     }
     // A chain as calamine's `get_chain` reads it; `None` when calamine would fail cleanly.
@@ -180,7 +187,11 @@ pub(super) fn check(name: &str, bytes: &[u8]) -> Result<(), ReadError> {
     let mut mini_stream: Vec<u8> = Vec::new();
     if mini_fat_len > 0 {
         let Some(ms) = chain(&mut sim, root_start, &fat)? else { return Ok(()) };
-        let Some(mf) = chain(&mut sim, mini_fat_start, &fat)? else { return Ok(()) };
+        let Some(mut mf) = chain(&mut sim, mini_fat_start, &fat)? else { return Ok(()) };
+        mf.truncate(mini_fat_len.saturating_mul(size));
+        if mf.len() % 4 != 0 {
+            return Err(damaged(name, "the mini FAT is cut short"));
+        }
         mini_stream = ms;
         mini_fat = to_u32(&mf);
     }
