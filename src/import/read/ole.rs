@@ -180,9 +180,13 @@ pub(super) fn check(name: &str, bytes: &[u8]) -> Result<(), ReadError> {
         if stream_len > max_len {
             return Err(damaged(name, "a stream is larger than the file"));
         }
-        entries.push((u32_at(entry, 116).unwrap_or(ENDOFCHAIN), stream_len));
+        // The entry's name: UTF-16LE, up to the first NUL (as calamine reads it).
+        let units: Vec<u16> = entry.get(..64).unwrap_or(&[]).chunks_exact(2).filter_map(|c| u16_at(c, 0)).collect();
+        let name16: String =
+            char::decode_utf16(units.into_iter().take_while(|&u| u != 0)).map(|c| c.unwrap_or('\u{FFFD}')).collect();
+        entries.push((u32_at(entry, 116).unwrap_or(ENDOFCHAIN), stream_len, name16));
     }
-    let Some(&(root_start, _)) = entries.first() else { return Ok(()) };
+    let Some(&(root_start, _, _)) = entries.first() else { return Ok(()) };
     let mut mini_fat: Vec<u32> = Vec::new();
     let mut mini_stream: Vec<u8> = Vec::new();
     if mini_fat_len > 0 {
@@ -202,11 +206,114 @@ pub(super) fn check(name: &str, bytes: &[u8]) -> Result<(), ReadError> {
         size: 64,
         maxid: u32::try_from((len / size) * 8).unwrap_or(u32::MAX),
     };
-    for (start, stream_len) in entries.into_iter().skip(1) {
-        if stream_len < 4096 {
-            chain(&mut mini, start, &mini_fat)?;
-        } else {
-            chain(&mut sim, start, &fat)?;
+    let mut workbook: Option<Vec<u8>> = None;
+    let mut book: Option<Vec<u8>> = None;
+    for (start, stream_len, entry_name) in entries.into_iter().skip(1) {
+        let read = if stream_len < 4096 { chain(&mut mini, start, &mini_fat)? } else { chain(&mut sim, start, &fat)? };
+        let Some(mut stream) = read else { continue };
+        if stream_len > 0 {
+            stream.truncate(usize::try_from(stream_len).unwrap_or(usize::MAX));
+        }
+        // calamine reads the first entry of each name.
+        match entry_name.as_str() {
+            "Workbook" if workbook.is_none() => workbook = Some(stream),
+            "Book" if book.is_none() => book = Some(stream),
+            _ => {}
+        }
+    }
+    match workbook.or(book) {
+        Some(stream) => biff_sheets(name, &stream),
+        None => Ok(()),
+    }
+}
+
+/// A BIFF record as calamine's `RecordIter` reads it: type and data; `CONTINUE` records after
+/// it are skipped. `None` at the end of the stream or where calamine stops with an error.
+fn biff_records(stream: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
+    let mut rest = stream;
+    std::iter::from_fn(move || {
+        let typ = u16_at(rest, 0)?;
+        let len = usize::from(u16_at(rest, 2)?);
+        let data = rest.get(4..4 + len)?;
+        rest = rest.get(4 + len..)?;
+        while rest.len() > 4 && u16_at(rest, 0) == Some(0x003C) {
+            let l = usize::from(u16_at(rest, 2)?);
+            rest = rest.get(4 + l..)?;
+        }
+        Some((typ, data))
+    })
+}
+
+/// The sheets of a BIFF workbook stream, checked where calamine would allocate from them:
+/// a sheet's DIMENSIONS record (calamine reserves rows × columns cells) and the span of its
+/// cells (calamine allocates the rectangle from the first to the last).
+fn biff_sheets(name: &str, stream: &[u8]) -> Result<(), ReadError> {
+    let limit = super::sniff::MAX_SPAN_CELLS;
+    let mut positions = Vec::new();
+    for (typ, data) in biff_records(stream) {
+        match typ {
+            0x000A => break,
+            0x0085 => positions.extend(u32_at(data, 0).and_then(|p| usize::try_from(p).ok())),
+            _ => {}
+        }
+    }
+    for pos in positions {
+        let sheet = stream.get(pos..).ok_or_else(|| damaged(name, "a sheet starts past the end of the workbook"))?;
+        let mut rows: Option<(u32, u32)> = None;
+        let mut cols: Option<(u32, u32)> = None;
+        let widen = |r: &mut Option<(u32, u32)>, v: u32| {
+            *r = Some(match *r {
+                None => (v, v),
+                Some((lo, hi)) => (lo.min(v), hi.max(v)),
+            });
+        };
+        for (typ, data) in biff_records(sheet) {
+            let at = |i: usize| u16_at(data, i).map(u32::from);
+            match typ {
+                0x000A => break,
+                0x0200 => {
+                    let (rf, rl, cf, cl) = match data.len() {
+                        10 => (at(0), at(2), at(4), at(6)),
+                        14 => (u32_at(data, 0), u32_at(data, 4), at(8), at(10)),
+                        _ => continue,
+                    };
+                    let (Some(rf), Some(rl), Some(mut cf), Some(cl)) = (rf, rl, cf, cl) else { continue };
+                    if 0xFF < cf || cl < cf {
+                        cf = 0;
+                    }
+                    let end = if 1 <= rl && 1 <= cl { (rl - 1, cl - 1) } else { (rf, cf) };
+                    if end.0 < rf || end.1 < cf {
+                        return Err(damaged(name, "a sheet's dimensions end before they start"));
+                    }
+                    let cells = u64::from(end.0 - rf + 1).saturating_mul(u64::from(end.1 - cf + 1));
+                    if cells > limit {
+                        return Err(damaged(name, "a sheet's dimensions are implausibly large"));
+                    }
+                }
+                0x0203 | 0x0204 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
+                    if let (Some(r), Some(c)) = (at(0), at(2)) {
+                        widen(&mut rows, r);
+                        widen(&mut cols, c);
+                    }
+                }
+                0x00BD => {
+                    let last = data.len().checked_sub(2).and_then(at);
+                    if let (Some(r), Some(first), Some(last)) = (at(0), at(2), last) {
+                        if last < first {
+                            return Err(damaged(name, "a multiple-cell record ends before it starts"));
+                        }
+                        widen(&mut rows, r);
+                        widen(&mut cols, first);
+                        widen(&mut cols, last);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let (Some((r0, r1)), Some((c0, c1))) = (rows, cols) {
+            if u64::from(r1 - r0 + 1).saturating_mul(u64::from(c1 - c0 + 1)) > limit {
+                return Err(damaged(name, "a sheet's cells span an implausibly large area"));
+            }
         }
     }
     Ok(())
