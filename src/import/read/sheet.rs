@@ -17,9 +17,30 @@ fn malformed(name: &str, format: Format, e: impl std::fmt::Display) -> ReadError
 
 /// Calamine is a parser of untrusted input written by others: a panic inside it (a bug) becomes a
 /// `malformed` error instead of taking the application down.
+/// The panic is not printed either: the error says what happened (a thread-local flag tells the
+/// panic hook, installed once around the previous one, to stay quiet for this thread only).
 fn guarded<T>(name: &str, format: Format, f: impl FnOnce() -> Result<T, ReadError>) -> Result<T, ReadError> {
-    catch_unwind(AssertUnwindSafe(f))
-        .unwrap_or_else(|_| Err(malformed(name, format, "the workbook reader failed on its content")))
+    quiet_panics_hook();
+    QUIET.with(|q| q.set(true));
+    let out = catch_unwind(AssertUnwindSafe(f));
+    QUIET.with(|q| q.set(false));
+    out.unwrap_or_else(|_| Err(malformed(name, format, "the workbook reader failed on its content")))
+}
+
+thread_local! {
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn quiet_panics_hook() {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
 }
 
 pub(super) fn sheet_names(name: &str, bytes: &[u8], format: Format) -> Result<Vec<String>, ReadError> {
