@@ -642,3 +642,23 @@ fn pages_of_records_and_of_the_audit_log() {
     let f = scopebook::store::AuditFilter { text: "100%_".into(), ..Default::default() };
     assert_eq!(s.audit_page(&f, 0, 100).unwrap().1, 0, "wildcards in the text are literal");
 }
+
+#[test]
+fn check_activity_checks_as_add_would_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, s) = populated(dir.path());
+    let entries = s.audit_log().unwrap().len();
+    s.check_activity(lib(), 2023, &gas("3")).unwrap();
+    let mut wrong_unit = gas("3");
+    wrong_unit.unit = "kWh".into();
+    assert_eq!(code(&s.check_activity(lib(), 2023, &wrong_unit).unwrap_err()), Code::UnitMismatch);
+    let mut outside = gas("3");
+    outside.end = "2024-01-31".into();
+    let e = s.check_activity(lib(), 2023, &outside).unwrap_err();
+    assert_eq!((code(&e), e.diagnostics[0].location.column.as_deref()), (Code::OutOfRange, Some("period_end")));
+    let mut nowhere = gas("3");
+    nowhere.facility = "XX".into();
+    assert_eq!(code(&s.check_activity(lib(), 2023, &nowhere).unwrap_err()), Code::UnknownRecord);
+    assert_eq!(s.audit_log().unwrap().len(), entries, "a check writes nothing");
+    assert_eq!(s.activities(2023, false).unwrap().len(), 2);
+}

@@ -364,48 +364,19 @@ fn record_view(r: ActivityRecord) -> ActivityRecordView {
     }
 }
 
-/// The columns `check_activity` reads, in the order of [`check_cells`].
-const CHECK_COLUMNS: [&str; 9] =
-    ["facility", "period_start", "period_end", "activity", "quantity", "unit", "region", "factor", "evidence"];
-
-fn check_cells(d: &ActivityDraft) -> Vec<&str> {
-    vec![
-        &d.facility,
-        &d.period_start,
-        &d.period_end,
-        &d.activity,
-        &d.quantity,
-        &d.unit,
-        &d.region,
-        &d.factor,
-        &d.evidence,
-    ]
-}
-
-/// Check a draft as `add_activity` would (the activity-file reader and factor selection under
-/// the period's GWP set, and that the facility exists), without saving it.
+/// Check a draft as `add_activity` would (`Store::check_activity`: the activity-file reader and
+/// factor selection under the period's GWP set and pinned editions, its dates, the facility),
+/// without saving it.
 #[tauri::command]
 pub fn check_activity(state: tauri::State<'_, AppState>, year: i32, draft: ActivityDraft) -> Result<()> {
     let lib = state.library.read().map_err(|_| internal("the factor library"))?;
+    let input = input_of(&draft, ActivityInput::default());
     with_store(&state, |s| {
-        let p = s.period(year).map_err(|e| store_error(&e))?;
-        let mut problems =
-            match scopebook::workbook::check_rows(&lib, p.gwp_set, &CHECK_COLUMNS, &[check_cells(&draft)]).pop() {
-                Some(Ok(_)) | None => vec![],
-                Some(Err(d)) => field_errors(&d),
-            };
-        if !draft.facility.trim().is_empty() && !problems.iter().any(|p| p.field == "facility") {
-            if let Err(e) = s.facility(&draft.facility) {
-                problems.extend(
-                    field_errors(&e.diagnostics).into_iter().map(|f| FieldError { field: "facility".into(), ..f }),
-                );
-            }
-        }
-        if problems.is_empty() {
-            Ok(())
-        } else {
-            Err(AppError { code: ErrorCode::Validation, message: "the row has errors".into(), details: problems })
-        }
+        s.check_activity(&lib, year, &input).map_err(|e| AppError {
+            code: ErrorCode::Validation,
+            message: "the row has errors".into(),
+            details: field_errors(&e.diagnostics),
+        })
     })
 }
 

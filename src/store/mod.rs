@@ -880,6 +880,18 @@ impl Store {
         self.activity(id)
     }
 
+    /// Check one record for period `year` exactly as [`Store::add_activity`] would (the period's
+    /// GWP set and pinned editions, its dates, the facility), writing nothing: the app's check
+    /// while the user types.
+    pub fn check_activity(&self, lib: &FactorLibrary, year: i32, input: &ActivityInput) -> Result<(), StoreError> {
+        let name = self.name.clone();
+        self.read(|c| {
+            let p = period_by_year(c, year)?;
+            let plib = period_library(lib, &p.pins)?;
+            validate(c, &name, &plib, &p, std::slice::from_ref(input)).map(|_| ())
+        })
+    }
+
     /// Add many records in one transaction (the import path): each is checked exactly as
     /// `scopebook calc` would check it, and audited. One bad row rejects them all, with every
     /// problem of every row (the diagnostics' row is the 1-based position in `inputs` when
