@@ -142,11 +142,7 @@ fn parse_values(args: &[String]) -> Result<Vec<(ValueKind, String, String)>, Str
         .map(|a| {
             let bad = || format!("--value takes activity:TEXT=TYPE or unit:TEXT=UNIT, found '{a}'");
             let (kind, rest) = a.split_once(':').ok_or_else(bad)?;
-            let kind = match kind.trim() {
-                "activity" => ValueKind::Activity,
-                "unit" => ValueKind::Unit,
-                _ => return Err(bad()),
-            };
+            let kind = ValueKind::parse(kind).ok_or_else(bad)?;
             let (source, target) = rest.rsplit_once('=').ok_or_else(bad)?;
             if source.trim().is_empty() || target.trim().is_empty() {
                 return Err(bad());
@@ -154,14 +150,6 @@ fn parse_values(args: &[String]) -> Result<Vec<(ValueKind, String, String)>, Str
             Ok((kind, source.trim().to_string(), target.trim().to_string()))
         })
         .collect()
-}
-
-fn delimiter(d: &str) -> Result<u8, String> {
-    match d {
-        "tab" | "\\t" | "\t" => Ok(b'\t'),
-        d if d.len() == 1 && d.is_ascii() => Ok(d.as_bytes()[0]),
-        _ => Err(format!("--delimiter takes one ASCII character or 'tab', found '{d}'")),
-    }
 }
 
 pub fn import(lib: &FactorLibrary, args: &ImportArgs) -> ExitCode {
@@ -173,9 +161,9 @@ pub fn import(lib: &FactorLibrary, args: &ImportArgs) -> ExitCode {
         Ok(v) => v,
         Err(m) => return usage(&m),
     };
-    let delimiter = match args.delimiter.as_deref().map(delimiter).transpose() {
+    let delimiter = match read::parse_delimiter(args.delimiter.as_deref().unwrap_or("")) {
         Ok(d) => d,
-        Err(m) => return usage(&m),
+        Err(m) => return usage(&format!("--delimiter: {m}")),
     };
     let read_opts = ReadOptions {
         sheet: args.sheet.clone(),
@@ -220,7 +208,7 @@ pub fn import(lib: &FactorLibrary, args: &ImportArgs) -> ExitCode {
     // Skipped rows, ready to correct and import again.
     let mut skipped_file = None;
     if mode == Mode::ValidRowsOnly && preview.outcome == Outcome::Imported && preview.rows_with_problems > 0 {
-        let path = args.skipped.clone().unwrap_or_else(|| skipped_path(&args.file));
+        let path = args.skipped.clone().unwrap_or_else(|| pipeline::skipped_path(&args.file));
         let bytes = pipeline::skipped_rows_csv(&table, &preview);
         if let Err(e) = std::fs::write(&path, bytes) {
             eprintln!(
@@ -250,11 +238,6 @@ pub fn import(lib: &FactorLibrary, args: &ImportArgs) -> ExitCode {
         Outcome::Checked if !has_errors => ExitCode::SUCCESS,
         _ => ExitCode::from(1),
     }
-}
-
-fn skipped_path(file: &Path) -> PathBuf {
-    let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "import".into());
-    file.with_file_name(format!("{stem}.skipped.csv"))
 }
 
 /// Each problem as a located diagnostic (`FILE:ROW:COLUMN`, the column by the file's header).
@@ -308,8 +291,7 @@ fn summary(p: &Preview, skipped: Option<&Path>) -> String {
             scopebook::import::values::MappedBy::User => "remembered",
             scopebook::import::values::MappedBy::BuiltIn => "built-in",
         };
-        let kind = if m.kind == ValueKind::Unit { "unit" } else { "activity" };
-        let _ = writeln!(o, "value:    {kind} '{}' → {} ({by}, {} rows)", m.value, m.to, m.rows);
+        let _ = writeln!(o, "value:    {} '{}' → {} ({by}, {} rows)", m.kind.as_str(), m.value, m.to, m.rows);
     }
     let _ = writeln!(
         o,

@@ -373,3 +373,14 @@ proptest! {
         prop_assert_eq!(number_text(&Cell::Text(grouped)).unwrap(), plain);
     }
 }
+
+#[test]
+fn delimiters_as_users_write_them() {
+    use scopebook::import::read::parse_delimiter;
+    assert_eq!(parse_delimiter(""), Ok(None));
+    assert_eq!(parse_delimiter("tab"), Ok(Some(b'\t')));
+    assert_eq!(parse_delimiter("\\t"), Ok(Some(b'\t')));
+    assert_eq!(parse_delimiter(";"), Ok(Some(b';')));
+    assert!(parse_delimiter(";;").unwrap_err().contains("one ASCII character"));
+    assert!(parse_delimiter("，").is_err(), "a full-width comma is not one ASCII character");
+}

@@ -131,18 +131,7 @@ fn import_error(e: &ImportError) -> AppError {
 }
 
 fn read_options(r: &ImportReadOptions) -> Result<ReadOptions> {
-    let delimiter = match r.delimiter.as_str() {
-        "" => None,
-        "tab" | "\\t" | "\t" => Some(b'\t'),
-        d if d.len() == 1 && d.is_ascii() => d.as_bytes().first().copied(),
-        d => {
-            return Err(validation(
-                "delimiter",
-                "malformed-value",
-                format!("the delimiter is one ASCII character or 'tab', not '{d}'"),
-            ))
-        }
-    };
+    let delimiter = read::parse_delimiter(&r.delimiter).map_err(|m| validation("delimiter", "malformed-value", m))?;
     let text = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
     Ok(ReadOptions {
         sheet: text(&r.sheet),
@@ -235,11 +224,8 @@ fn options(req: &ImportRequest, mode: Mode) -> Result<ImportOptions> {
     }
     let mut values = Vec::new();
     for v in &req.values {
-        let kind = match v.kind.as_str() {
-            "activity" => ValueKind::Activity,
-            "unit" => ValueKind::Unit,
-            k => return Err(validation("values", "unknown-value", format!("'{k}' is not a kind of value"))),
-        };
+        let kind = ValueKind::parse(&v.kind)
+            .ok_or_else(|| validation("values", "unknown-value", format!("'{}' is not a kind of value", v.kind)))?;
         if !v.value.trim().is_empty() && !v.target.trim().is_empty() {
             values.push((kind, v.value.trim().to_string(), v.target.trim().to_string()));
         }
@@ -374,13 +360,6 @@ fn preview_view(p: &Preview, skipped_file: Option<String>) -> ImportPreview {
     }
 }
 
-/// Where a valid-rows-only import writes the skipped rows by default: `FILE.skipped.csv` beside
-/// the file (as `scopebook import`).
-fn skipped_path(file: &Path) -> PathBuf {
-    let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "import".into());
-    file.with_file_name(format!("{stem}.skipped.csv"))
-}
-
 /// Run `f` on a blocking thread.
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
     tauri::async_runtime::spawn_blocking(f).await.map_err(|e| AppError {
@@ -438,7 +417,7 @@ fn run(app: &AppHandle, req: &ImportRequest, mode: Mode) -> Result<ImportPreview
         with_store(&state, |s| pipeline::run(s, &lib, &table, &opts, &progress).map_err(|e| import_error(&e)))?;
     let mut skipped = None;
     if mode == Mode::ValidRowsOnly && preview.outcome == Outcome::Imported && preview.rows_with_problems > 0 {
-        let to = text_option(&req.skipped_path).map(PathBuf::from).unwrap_or_else(|| skipped_path(&path));
+        let to = text_option(&req.skipped_path).map(PathBuf::from).unwrap_or_else(|| pipeline::skipped_path(&path));
         std::fs::write(&to, pipeline::skipped_rows_csv(&table, &preview)).map_err(|e| {
             io_error(
                 &format!(
@@ -651,6 +630,6 @@ mod tests {
 
     #[test]
     fn the_skipped_file_sits_beside_the_import() {
-        assert_eq!(skipped_path(Path::new("/d/energy.csv")), PathBuf::from("/d/energy.skipped.csv"));
+        assert_eq!(pipeline::skipped_path(Path::new("/d/energy.csv")), PathBuf::from("/d/energy.skipped.csv"));
     }
 }

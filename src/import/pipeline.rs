@@ -384,7 +384,7 @@ impl RowContext<'_> {
                         Some(Lookup::Unknown(s)) => s.as_slice(),
                         _ => &[],
                     };
-                    let kind = if f == Field::Unit { "unit" } else { "activity" };
+                    let kind = if f == Field::Unit { ValueKind::Unit } else { ValueKind::Activity };
                     let message = unknown_message(kind, text, suggestions);
                     problems.push(problem(f, Some(text.clone()), Code::UnknownValue, message));
                     None
@@ -533,15 +533,17 @@ fn cell_text(c: &Cell) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn unknown_message(kind: &str, value: &str, suggestions: &[String]) -> String {
-    let mut m =
-        format!("'{value}' is not {} Scopebook knows", if kind == "unit" { "a unit" } else { "an activity type" });
+fn unknown_message(kind: ValueKind, value: &str, suggestions: &[String]) -> String {
+    let mut m = format!(
+        "'{value}' is not {} Scopebook knows",
+        if kind == ValueKind::Unit { "a unit" } else { "an activity type" }
+    );
     if suggestions.is_empty() {
         m.push_str("; map it with `--value ");
     } else {
         let _ = write!(m, " (did you mean {}?); map it with `--value ", suggestions.join(", "));
     }
-    let _ = write!(m, "{kind}:{value}=…` (remembered for later imports)");
+    let _ = write!(m, "{}:{value}=…` (remembered for later imports)", kind.as_str());
     m
 }
 
@@ -657,8 +659,10 @@ pub fn run(
     };
     let mut user_values = ValueMap::new();
     for c in store.value_choices()? {
-        let kind = if c.kind == "unit" { ValueKind::Unit } else { ValueKind::Activity };
-        user_values.insert(kind, &c.source, &c.target);
+        // The store keeps only these two kinds (a CHECK constraint).
+        if let Some(kind) = ValueKind::parse(&c.kind) {
+            user_values.insert(kind, &c.source, &c.target);
+        }
     }
     for (kind, source, target) in &opts.values {
         user_values.insert(*kind, source, target);
@@ -798,10 +802,7 @@ pub fn run(
         .values
         .iter()
         .map(|(kind, source, target)| ValueChoice {
-            kind: match kind {
-                ValueKind::Activity => "activity".into(),
-                ValueKind::Unit => "unit".into(),
-            },
+            kind: kind.as_str().to_string(),
             source: values::normalise(source),
             target: target.trim().to_string(),
         })
@@ -1009,6 +1010,13 @@ fn cancelled_preview(table: &Table, opts: &ImportOptions, mapping: ColumnMapping
         first_record: None,
         last_record: None,
     }
+}
+
+/// Where a valid-rows-only import writes the skipped rows unless told otherwise:
+/// `FILE.skipped.csv` beside the file.
+pub fn skipped_path(file: &std::path::Path) -> std::path::PathBuf {
+    let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "import".into());
+    file.with_file_name(format!("{stem}.skipped.csv"))
 }
 
 /// The rows a valid-rows-only import skipped, as a UTF-8 CSV (with a BOM, so that Excel reads

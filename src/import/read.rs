@@ -244,6 +244,16 @@ impl fmt::Display for ReadError {
 
 impl std::error::Error for ReadError {}
 
+/// A delimiter as a user writes it: one ASCII character, or `tab`; empty means "detect".
+pub fn parse_delimiter(text: &str) -> Result<Option<u8>, String> {
+    match text {
+        "" => Ok(None),
+        "tab" | "\\t" | "\t" => Ok(Some(b'\t')),
+        d if d.len() == 1 && d.is_ascii() => Ok(d.as_bytes().first().copied()),
+        d => Err(format!("the delimiter is one ASCII character or 'tab', not '{d}'")),
+    }
+}
+
 /// Read a file: refuse it if it is larger than `opts.max_bytes` (before reading), then
 /// [`read_bytes`].
 pub fn read(path: &Path, opts: &ReadOptions) -> Result<Table, ReadError> {

@@ -33,6 +33,24 @@ pub enum ValueKind {
     Unit,
 }
 
+impl ValueKind {
+    /// `activity` or `unit`: the name the CLI, the app and the store use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ValueKind::Activity => "activity",
+            ValueKind::Unit => "unit",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ValueKind> {
+        match text.trim() {
+            "activity" => Some(ValueKind::Activity),
+            "unit" => Some(ValueKind::Unit),
+            _ => None,
+        }
+    }
+}
+
 /// The user's remembered choices: (kind, normalised source text) → target (a library activity
 /// type or a unit symbol). Serialises as `{"activity": {...}, "unit": {...}}`; keys are
 /// normalised again when read, so a hand-edited file still matches.
