@@ -25,7 +25,6 @@ pub mod region;
 pub mod report;
 pub mod store;
 pub mod unit;
-pub mod workbook;
 
 /// The engine version recorded in every report.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");

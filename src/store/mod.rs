@@ -726,7 +726,8 @@ impl Store {
             let plib = period_library(lib, pins)?;
             let (csv, ids) = export_csv(w.conn, p.id)?;
             let rows = read_export_rows(&csv);
-            let checked = crate::workbook::check_rows(&plib, p.gwp_set, &EXPORT_COLUMNS, &rows);
+            let opts = CalcOptions { gwp_set: p.gwp_set, keep_lines: false };
+            let checked = crate::pipeline::check_rows(&plib, opts, &name, &EXPORT_COLUMNS, &rows).rows;
             let mut problems = Vec::new();
             for (res, id) in checked.into_iter().zip(&ids) {
                 if let Err(ds) = res {

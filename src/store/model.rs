@@ -5,7 +5,14 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::gas::GwpSet;
-pub use crate::workbook::Consolidation;
+/// How the organisational boundary is drawn (GHG Protocol Corporate Standard, chapter 3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Consolidation {
+    OperationalControl,
+    FinancialControl,
+    EquityShare,
+}
 
 /// The organisation a database belongs to (one per file).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
