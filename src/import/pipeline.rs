@@ -731,7 +731,7 @@ pub fn run(
     let converted: Vec<Converted> = table.rows.par_iter().map(|r| ctx.convert(r.line as u64, &r.cells)).collect();
     progress.report(Stage::Converting, total, total);
     if progress.cancelled() {
-        return Ok(cancelled_preview(table, opts, mapping, mapping_source));
+        return Ok(preview_base(table, opts, mapping, mapping_source, Outcome::Cancelled));
     }
 
     // Values summarised: each mapped or unknown text once, with its rows.
@@ -874,27 +874,8 @@ pub fn run(
         Outcome::Refused
     };
     let written = checked.written.as_ref();
+    let base = preview_base(table, opts, mapping, mapping_source, outcome);
     Ok(Preview {
-        file: table.file.clone(),
-        sha256: table.sha256.clone(),
-        format: table.format.as_str().to_string(),
-        sheet: table.sheet.clone(),
-        sheets: table.sheets.clone(),
-        encoding: table.encoding.clone(),
-        delimiter: table.delimiter.map(|d| char::from(d).to_string()),
-        header_row: table.header_row as u64,
-        headers: table.headers.clone(),
-        period: opts.year,
-        mode: opts.mode,
-        unmapped_columns: table
-            .headers
-            .iter()
-            .filter(|h| !mapping.columns.values().any(|m| m == *h))
-            .cloned()
-            .collect(),
-        mapping: mapping.columns,
-        mapping_source,
-        rows_read: total,
         rows_valid: checked.valid,
         rows_with_problems,
         problems,
@@ -929,11 +910,11 @@ pub fn run(
                 records: e.rows_imported,
             })
             .collect(),
-        outcome,
         import_id: written.map(|w| w.import_id),
         records_imported: written.map_or(0, |w| w.records),
         first_record: written.and_then(|w| w.first_record),
         last_record: written.and_then(|w| w.last_record),
+        ..base
     })
 }
 
@@ -978,7 +959,15 @@ fn field_value(input: &ActivityInput, f: Field) -> Option<String> {
     }
 }
 
-fn cancelled_preview(table: &Table, opts: &ImportOptions, mapping: ColumnMapping, source: MappingSource) -> Preview {
+/// A preview of what the file and the mapping say, with no rows checked yet: what a cancelled
+/// import reports, and the part of every preview that does not depend on the rows.
+fn preview_base(
+    table: &Table,
+    opts: &ImportOptions,
+    mapping: ColumnMapping,
+    source: MappingSource,
+    outcome: Outcome,
+) -> Preview {
     Preview {
         file: table.file.clone(),
         sha256: table.sha256.clone(),
@@ -991,9 +980,14 @@ fn cancelled_preview(table: &Table, opts: &ImportOptions, mapping: ColumnMapping
         headers: table.headers.clone(),
         period: opts.year,
         mode: opts.mode,
+        unmapped_columns: table
+            .headers
+            .iter()
+            .filter(|h| !mapping.columns.values().any(|m| m == *h))
+            .cloned()
+            .collect(),
         mapping: mapping.columns,
         mapping_source: source,
-        unmapped_columns: Vec::new(),
         rows_read: table.rows.len() as u64,
         rows_valid: 0,
         rows_with_problems: 0,
@@ -1004,7 +998,7 @@ fn cancelled_preview(table: &Table, opts: &ImportOptions, mapping: ColumnMapping
         emissions: Emissions::default(),
         warnings: Vec::new(),
         earlier_imports: Vec::new(),
-        outcome: Outcome::Cancelled,
+        outcome,
         import_id: None,
         records_imported: 0,
         first_record: None,
