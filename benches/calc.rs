@@ -8,10 +8,10 @@ use std::fmt::Write as _;
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use scopebook::calc::{evaluate, CalcOptions};
-use scopebook::gas::GwpSet;
-use scopebook::library::FactorLibrary;
-use scopebook::unit::Unit;
+use scopebook_core::calc::{evaluate, CalcOptions};
+use scopebook_core::gas::GwpSet;
+use scopebook_core::library::FactorLibrary;
+use scopebook_core::unit::Unit;
 
 const FACTORS: &str = "id,activity,scope,category,unit,co2_kg,ch4_kg,n2o_kg,co2e_kg,biogenic_co2_kg,other_gas,other_gas_kg,ncv_gj_per_unit,carbon_t_per_gj,oxidation,source,gwp_basis\n\
 b.coal,coal,1,stationary,t,,,,,,,,19.57,0.0261,0.93,bench,\n\
@@ -64,7 +64,7 @@ fn bench(c: &mut Criterion) {
             group.bench_with_input(BenchmarkId::new(name, rows), &file, |b, file| {
                 b.iter(|| {
                     let opts = CalcOptions { gwp_set: GwpSet::AR5, keep_lines };
-                    scopebook::pipeline::calculate_csv(&lib, "bench.csv", file, opts)
+                    scopebook_core::pipeline::calculate_csv(&lib, "bench.csv", file, opts)
                 })
             });
         }

@@ -7,8 +7,8 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
-use scopebook::library::FactorLibrary;
-use scopebook::store::{ActivityInput, Consolidation, NewFacility, NewOrganisation, NewPeriod, Store};
+use scopebook_core::library::FactorLibrary;
+use scopebook_store::{ActivityInput, Consolidation, NewFacility, NewOrganisation, NewPeriod, Store};
 
 fn row(i: usize) -> ActivityInput {
     let kinds = [("grid_electricity", "kWh"), ("natural_gas", "10^4 Nm3"), ("diesel", "t")];

@@ -15,10 +15,10 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use scopebook::import::pipeline::{self, ImportOptions, Mode, Outcome};
-use scopebook::import::read::{self, ReadOptions};
-use scopebook::library::FactorLibrary;
-use scopebook::store::{Consolidation, NewFacility, NewOrganisation, NewPeriod, Store};
+use scopebook_core::library::FactorLibrary;
+use scopebook_import::pipeline::{self, ImportOptions, Mode, Outcome};
+use scopebook_import::read::{self, ReadOptions};
+use scopebook_store::{Consolidation, NewFacility, NewOrganisation, NewPeriod, Store};
 
 const FACILITIES: usize = 20;
 const REGIONS: [&str; 5] = ["CN-JS", "CN-GD", "CN-SH", "CN-ZJ", "CN-BJ"];

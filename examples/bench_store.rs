@@ -12,8 +12,8 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use scopebook::library::FactorLibrary;
-use scopebook::store::{ActivityInput, Consolidation, NewFacility, NewOrganisation, NewPeriod, Store};
+use scopebook_core::library::FactorLibrary;
+use scopebook_store::{ActivityInput, Consolidation, NewFacility, NewOrganisation, NewPeriod, Store};
 
 const BATCH: usize = 10_000;
 const FACILITIES: usize = 20;

@@ -19,7 +19,7 @@ if [ "${1:-}" = "cli" ]; then
   if [ "$#" -eq 0 ]; then
     set -- calc examples/activities-2023.csv --factors examples/factors-scope3.csv
   fi
-  exec cargo run --quiet --release --locked -- "$@"
+  exec cargo run --quiet --release --locked -p scopebook --bin scopebook -- "$@"
 fi
 
 if [ "$#" -gt 0 ]; then

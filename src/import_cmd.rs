@@ -1,4 +1,4 @@
-//! `scopebook import` and `scopebook template export`: thin layers over `scopebook::import`.
+//! `scopebook import` and `scopebook template export`: thin layers over `scopebook_import`.
 
 use std::collections::BTreeMap;
 use std::io::Write as _;
@@ -6,13 +6,13 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::ValueEnum;
-use scopebook::diagnostic::{Code, Diagnostic, Location, Severity};
-use scopebook::import::mapping::{Field, Lang};
-use scopebook::import::pipeline::{self, ImportOptions, Mode, Outcome, Preview};
-use scopebook::import::read::{self, ReadError, ReadErrorCode, ReadOptions};
-use scopebook::import::template;
-use scopebook::import::values::ValueKind;
-use scopebook::library::FactorLibrary;
+use scopebook_core::diagnostic::{Code, Diagnostic, Location, Severity};
+use scopebook_core::library::FactorLibrary;
+use scopebook_import::mapping::{Field, Lang};
+use scopebook_import::pipeline::{self, ImportOptions, Mode, Outcome, Preview};
+use scopebook_import::read::{self, ReadError, ReadErrorCode, ReadOptions};
+use scopebook_import::template;
+use scopebook_import::values::ValueKind;
 
 use crate::{print_diagnostics, DbArgs, StoreFormat};
 
@@ -288,8 +288,8 @@ fn summary(p: &Preview, skipped: Option<&Path>) -> String {
     }
     for m in &p.mapped_values {
         let by = match m.by {
-            scopebook::import::values::MappedBy::User => "remembered",
-            scopebook::import::values::MappedBy::BuiltIn => "built-in",
+            scopebook_import::values::MappedBy::User => "remembered",
+            scopebook_import::values::MappedBy::BuiltIn => "built-in",
         };
         let _ = writeln!(o, "value:    {} '{}' → {} ({by}, {} rows)", m.kind.as_str(), m.value, m.to, m.rows);
     }

@@ -8,12 +8,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use scopebook::calc::CalcOptions;
-use scopebook::diagnostic::{Code, Diagnostic, Location};
-use scopebook::gas::GwpSet;
-use scopebook::library::FactorLibrary;
-use scopebook::report::{self, DatasetUsed, InputFile, Inputs, Report, Rounding};
-use scopebook::store::{self, ActivityInput, EvidenceFile, Store, StoreError};
+use scopebook_core::calc::CalcOptions;
+use scopebook_core::diagnostic::{Code, Diagnostic, Location};
+use scopebook_core::gas::GwpSet;
+use scopebook_core::library::FactorLibrary;
+use scopebook_core::report::{self, DatasetUsed, InputFile, Inputs, Report, Rounding};
+use scopebook_store::{self as store, ActivityInput, EvidenceFile, Store, StoreError};
 
 #[derive(Parser)]
 #[command(name = "scopebook", version, about = "Exact, auditable greenhouse-gas inventories")]
@@ -337,7 +337,7 @@ impl ActivityFields {
             })?;
             let name =
                 path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-            input.evidence_file = Some(EvidenceFile { name, sha256: scopebook::dataset::sha256_hex(&bytes) });
+            input.evidence_file = Some(EvidenceFile { name, sha256: scopebook_core::dataset::sha256_hex(&bytes) });
         }
         Ok(())
     }
@@ -661,7 +661,7 @@ fn load_factors(lib: &mut FactorLibrary, path: &PathBuf) -> (Vec<Diagnostic>, Op
     match read(path) {
         Ok(bytes) => {
             let diags = lib.add_user_file(&name, &bytes);
-            (diags, Some(InputFile { file: name, sha256: scopebook::dataset::sha256_hex(&bytes) }))
+            (diags, Some(InputFile { file: name, sha256: scopebook_core::dataset::sha256_hex(&bytes) }))
         }
         Err(d) => (vec![d], None),
     }
@@ -703,8 +703,8 @@ fn calc(mut lib: FactorLibrary, args: &CalcArgs) -> ExitCode {
     let gwp_set = GwpSet::from(args.gwp);
     let opts = CalcOptions { gwp_set, keep_lines: !args.summary };
     let ((inv, file_diags), activities_sha256) = rayon::join(
-        || scopebook::pipeline::calculate_csv(&lib, &name, &bytes, opts),
-        || scopebook::dataset::sha256_hex(&bytes),
+        || scopebook_core::pipeline::calculate_csv(&lib, &name, &bytes, opts),
+        || scopebook_core::dataset::sha256_hex(&bytes),
     );
     diags.extend(file_diags);
     diags.extend(inv.diagnostics.iter().cloned());
@@ -741,9 +741,9 @@ fn calc(mut lib: FactorLibrary, args: &CalcArgs) -> ExitCode {
 
 fn factors(mut lib: FactorLibrary, command: FactorsCommand) -> ExitCode {
     match command {
-        FactorsCommand::List { format } => out(&scopebook::listing::datasets(&lib, listing_format(format))),
+        FactorsCommand::List { format } => out(&scopebook_core::listing::datasets(&lib, listing_format(format))),
         FactorsCommand::Search { text, filters, format } => {
-            let f = scopebook::listing::Filters {
+            let f = scopebook_core::listing::Filters {
                 activity: filters.activity,
                 region: filters.region,
                 gas: filters.gas,
@@ -751,10 +751,10 @@ fn factors(mut lib: FactorLibrary, command: FactorsCommand) -> ExitCode {
                 edition: filters.edition,
                 scope: filters.scope,
             };
-            out(&scopebook::listing::search(&lib, &text, &f, listing_format(format)))
+            out(&scopebook_core::listing::search(&lib, &text, &f, listing_format(format)))
         }
         FactorsCommand::Show { id, format } => match lib.by_id(&id) {
-            Some(f) => out(&scopebook::listing::show(&lib, f, listing_format(format))),
+            Some(f) => out(&scopebook_core::listing::show(&lib, f, listing_format(format))),
             None => {
                 let d = Diagnostic::error(
                     Code::UnknownFactor,
@@ -800,15 +800,15 @@ fn edition_diff(mut lib: FactorLibrary, args: &EditionDiffArgs) -> ExitCode {
         }
     };
     let opts = CalcOptions { gwp_set: GwpSet::from(args.gwp), keep_lines: true };
-    let (before, file_diags) = scopebook::pipeline::calculate_csv(&lib, &name, &bytes, opts);
+    let (before, file_diags) = scopebook_core::pipeline::calculate_csv(&lib, &name, &bytes, opts);
     if let Err(e) = apply_pins(&mut lib, std::slice::from_ref(&args.to)) {
         eprintln!("scopebook: {e}");
         return ExitCode::from(2);
     }
-    let (after, _) = scopebook::pipeline::calculate_csv(&lib, &name, &bytes, opts);
+    let (after, _) = scopebook_core::pipeline::calculate_csv(&lib, &name, &bytes, opts);
     diags.extend(file_diags);
     print_diagnostics(&diags);
-    let comparison = scopebook::compare::compare(&before, &after);
+    let comparison = scopebook_core::compare::compare(&before, &after);
     let text = match args.format {
         ListFormat::Json => serde_json::to_string_pretty(&comparison).map(|s| s + "\n").unwrap_or_default(),
         _ => comparison.to_table(),
@@ -821,11 +821,11 @@ fn edition_diff(mut lib: FactorLibrary, args: &EditionDiffArgs) -> ExitCode {
     }
 }
 
-fn listing_format(f: ListFormat) -> scopebook::listing::Format {
+fn listing_format(f: ListFormat) -> scopebook_core::listing::Format {
     match f {
-        ListFormat::Table => scopebook::listing::Format::Table,
-        ListFormat::Json => scopebook::listing::Format::Json,
-        ListFormat::Markdown => scopebook::listing::Format::Markdown,
+        ListFormat::Table => scopebook_core::listing::Format::Table,
+        ListFormat::Json => scopebook_core::listing::Format::Json,
+        ListFormat::Markdown => scopebook_core::listing::Format::Markdown,
     }
 }
 

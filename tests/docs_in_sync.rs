@@ -27,18 +27,18 @@ fn check(path: &Path, expected: &str) {
 
 #[test]
 fn units_reference_matches_the_unit_table() {
-    check(&root().join("docs/units.md"), &scopebook::unit::units_markdown());
+    check(&root().join("docs/units.md"), &scopebook_core::unit::units_markdown());
 }
 
 #[test]
 fn dataset_table_in_emission_factors_readme_matches_the_data() {
-    let (lib, diags) = scopebook::library::FactorLibrary::shipped();
+    let (lib, diags) = scopebook_core::library::FactorLibrary::shipped();
     assert!(diags.is_empty(), "{diags:?}");
     let path = root().join("emission-factors/README.md");
     let text = std::fs::read_to_string(&path).expect("read README");
     let start = text.find(BEGIN).expect("README has the BEGIN marker") + BEGIN.len();
     let end = text.find(END).expect("README has the END marker");
-    let table = scopebook::listing::datasets(&lib, scopebook::listing::Format::Markdown);
+    let table = scopebook_core::listing::datasets(&lib, scopebook_core::listing::Format::Markdown);
     let expected = format!("{}{}{}", &text[..start], table, &text[end..]);
     check(&path, &expected);
 }

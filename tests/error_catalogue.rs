@@ -29,8 +29,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use scopebook::dataset::{verify_checksum, DatasetMeta};
-use scopebook::diagnostic::Code;
+use scopebook_core::dataset::{verify_checksum, DatasetMeta};
+use scopebook_core::diagnostic::Code;
 
 fn errors_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("errors")

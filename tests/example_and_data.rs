@@ -14,7 +14,7 @@ fn root() -> &'static Path {
 
 #[test]
 fn every_shipped_dataset_loads_without_a_diagnostic() {
-    let (lib, diags) = scopebook::library::FactorLibrary::shipped();
+    let (lib, diags) = scopebook_core::library::FactorLibrary::shipped();
     assert!(diags.is_empty(), "{diags:#?}");
     // Every dataset folder on disk is compiled in and loaded.
     let mut on_disk = 0;
@@ -39,7 +39,7 @@ fn every_shipped_dataset_loads_without_a_diagnostic() {
         assert!(!f.source.trim().is_empty(), "factor {} has no source reference", f.id);
     }
     // The GWP sets hold the core gases in every set.
-    use scopebook::gas::{Gas, GwpSet};
+    use scopebook_core::gas::{Gas, GwpSet};
     for set in GwpSet::ALL {
         for gas in [Gas::Co2, Gas::Ch4, Gas::N2o, Gas::Sf6, Gas::Hfc134a] {
             assert!(lib.gwp.gwp(gas, set).is_some(), "{gas} in {set}");
@@ -86,7 +86,7 @@ fn the_example_inventory_matches_the_hand_worked_totals() {
 
 #[test]
 fn no_shipped_dataset_can_tie_with_itself() {
-    let (lib, _) = scopebook::library::FactorLibrary::shipped();
+    let (lib, _) = scopebook_core::library::FactorLibrary::shipped();
     let factors = lib.factors();
     for (i, a) in factors.iter().enumerate() {
         for b in &factors[i + 1..] {

@@ -174,12 +174,12 @@ fn the_blank_template_filled_in_imports_with_no_help() {
     ok(d, &["template", "export", "--out", "模板.xlsx", "--lang", "zh"], 1);
     // Fill the template's first sheet as a user would, keeping its header row.
     let bytes = std::fs::read(d.join("模板.xlsx")).unwrap();
-    let table = scopebook::import::read::read_bytes("模板.xlsx", &bytes, &Default::default());
+    let table = scopebook_import::read::read_bytes("模板.xlsx", &bytes, &Default::default());
     let headers = match table {
         Ok(t) => t.headers,
         Err(e) => {
             // A blank template has a header and no rows.
-            assert_eq!(e.code, scopebook::import::read::ReadErrorCode::HeaderOnly, "{e}");
+            assert_eq!(e.code, scopebook_import::read::ReadErrorCode::HeaderOnly, "{e}");
             let mut wb: calamine::Xlsx<_> = calamine::open_workbook(d.join("模板.xlsx")).unwrap();
             let first = calamine::Reader::sheet_names(&wb)[0].clone();
             let range = calamine::Reader::worksheet_range(&mut wb, &first).unwrap();
@@ -192,7 +192,7 @@ fn the_blank_template_filled_in_imports_with_no_help() {
         ws.write_string(0, c as u16, h).unwrap();
     }
     let field = |name: &str| {
-        let label = scopebook::import::mapping::Field::parse(name).unwrap().label(scopebook::import::mapping::Lang::Zh);
+        let label = scopebook_import::mapping::Field::parse(name).unwrap().label(scopebook_import::mapping::Lang::Zh);
         headers.iter().position(|h| h.contains(label)).unwrap_or_else(|| panic!("{name} ({label}) in {headers:?}"))
             as u16
     };

@@ -11,7 +11,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
-use scopebook::import::read::{
+use scopebook_import::read::{
     date_text, number_text, read, read_bytes, sheets, Cell, Format, ReadErrorCode, ReadOptions, Table,
 };
 
@@ -376,7 +376,7 @@ proptest! {
 
 #[test]
 fn delimiters_as_users_write_them() {
-    use scopebook::import::read::parse_delimiter;
+    use scopebook_import::read::parse_delimiter;
     assert_eq!(parse_delimiter(""), Ok(None));
     assert_eq!(parse_delimiter("tab"), Ok(Some(b'\t')));
     assert_eq!(parse_delimiter("\\t"), Ok(Some(b'\t')));

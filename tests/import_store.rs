@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use rusqlite::Connection;
-use scopebook::diagnostic::Code;
-use scopebook::library::FactorLibrary;
-use scopebook::store::{ActivityInput, Duplicate, ImportFile, ImportMode, ImportRow, NewTemplate, Store, ValueChoice};
+use scopebook_core::diagnostic::Code;
+use scopebook_core::library::FactorLibrary;
+use scopebook_store::{ActivityInput, Duplicate, ImportFile, ImportMode, ImportRow, NewTemplate, Store, ValueChoice};
 
 fn lib() -> &'static FactorLibrary {
     static LIB: OnceLock<FactorLibrary> = OnceLock::new();
@@ -70,7 +70,7 @@ fn sha(path: &Path) -> String {
     let c = raw(path);
     c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
     drop(c);
-    scopebook::dataset::sha256_hex(&std::fs::read(path).unwrap())
+    scopebook_core::dataset::sha256_hex(&std::fs::read(path).unwrap())
 }
 
 #[test]
@@ -108,8 +108,8 @@ fn an_import_writes_its_records_with_lineage_and_one_audit_entry() {
                SZ,2024-04-01,2024-06-30,natural_gas,4.5,10^4 Nm3,CN-JS\n\
                SZ,2024-04-01,2024-06-30,natural_gas,5,10^4 Nm3,CN-JS\n\
                SZ,2024-04-01,2024-06-30,natural_gas,6.25,10^4 Nm3,CN-JS\n";
-    let opts = scopebook::calc::CalcOptions { gwp_set: scopebook::gas::GwpSet::AR5, keep_lines: false };
-    let (calc, _) = scopebook::pipeline::calculate_csv(lib(), "same.csv", csv.as_bytes(), opts);
+    let opts = scopebook_core::calc::CalcOptions { gwp_set: scopebook_core::gas::GwpSet::AR5, keep_lines: false };
+    let (calc, _) = scopebook_core::pipeline::calculate_csv(lib(), "same.csv", csv.as_bytes(), opts);
     assert!(calc.totals.all.scope1 > rust_decimal::Decimal::ZERO);
     assert_eq!(out.inventory.totals.all, calc.totals.all);
 

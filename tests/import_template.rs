@@ -5,10 +5,10 @@ use std::io::Cursor;
 use std::sync::OnceLock;
 
 use calamine::{Data, Reader, SheetVisible, Xlsx};
-use scopebook::import::mapping::{guess, Lang};
-use scopebook::import::template::{sheet_names, template_activities, write_template, TEMPLATE_FIELDS};
-use scopebook::import::values::{resolve_activity, resolve_unit, Resolved, ValueMap};
-use scopebook::library::FactorLibrary;
+use scopebook_core::library::FactorLibrary;
+use scopebook_import::mapping::{guess, Lang};
+use scopebook_import::template::{sheet_names, template_activities, write_template, TEMPLATE_FIELDS};
+use scopebook_import::values::{resolve_activity, resolve_unit, Resolved, ValueMap};
 
 fn lib() -> &'static FactorLibrary {
     static LIB: OnceLock<FactorLibrary> = OnceLock::new();

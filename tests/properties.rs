@@ -23,15 +23,15 @@ use chrono::NaiveDate;
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use rust_decimal::Decimal;
-use scopebook::activity::{split_body, ActivityHeader};
-use scopebook::calc::{calculate, CalcOptions, Emission, Inventory, ResultLine, ScopeTotals, Totals};
-use scopebook::diagnostic::Diagnostic;
-use scopebook::gas::GwpSet;
-use scopebook::library::FactorLibrary;
-use scopebook::number::MASS_DP;
-use scopebook::pipeline::calculate_csv;
-use scopebook::report::{DatasetUsed, InputFile, Inputs, Report};
-use scopebook::unit::{PhysicalUnit, Unit, UnitError};
+use scopebook_core::activity::{split_body, ActivityHeader};
+use scopebook_core::calc::{calculate, CalcOptions, Emission, Inventory, ResultLine, ScopeTotals, Totals};
+use scopebook_core::diagnostic::Diagnostic;
+use scopebook_core::gas::GwpSet;
+use scopebook_core::library::FactorLibrary;
+use scopebook_core::number::MASS_DP;
+use scopebook_core::pipeline::calculate_csv;
+use scopebook_core::report::{DatasetUsed, InputFile, Inputs, Report};
+use scopebook_core::unit::{PhysicalUnit, Unit, UnitError};
 
 // ---------------------------------------------------------------------------------------------
 // The factor file and the activity kinds drawn from it
@@ -483,7 +483,7 @@ fn check_parts_sum_to_totals(inv: &Inventory) -> Result<(), TestCaseError> {
         let lines = inv
             .lines
             .iter()
-            .filter(|l| l.classification == scopebook::classify::Classification::Scope3(*c))
+            .filter(|l| l.classification == scopebook_core::classify::Classification::Scope3(*c))
             .map(|l| &l.emission.co2e_kg);
         prop_assert_eq!(sum(lines), *v, "scope 3 category {}", c.number());
     }
@@ -884,10 +884,13 @@ fn report_json(csv: &str, set: GwpSet, with_lines: bool, inv: &Inventory, file_d
     diags.extend(inv.factor_notes(lib, set, "activities.csv"));
     let factors = factors_csv();
     let inputs = Inputs {
-        activities: InputFile { file: "activities.csv".into(), sha256: scopebook::dataset::sha256_hex(csv.as_bytes()) },
+        activities: InputFile {
+            file: "activities.csv".into(),
+            sha256: scopebook_core::dataset::sha256_hex(csv.as_bytes()),
+        },
         factor_files: vec![InputFile {
             file: FACTOR_FILE.into(),
-            sha256: scopebook::dataset::sha256_hex(factors.as_bytes()),
+            sha256: scopebook_core::dataset::sha256_hex(factors.as_bytes()),
         }],
         datasets: lib
             .datasets()

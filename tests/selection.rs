@@ -4,9 +4,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code may fail loudly
 
-use scopebook::calc::{CalcOptions, Inventory};
-use scopebook::gas::GwpSet;
-use scopebook::library::FactorLibrary;
+use scopebook_core::calc::{CalcOptions, Inventory};
+use scopebook_core::gas::GwpSet;
+use scopebook_core::library::FactorLibrary;
 
 const HEADER: &str = "id,activity,scope,category,unit,co2_kg,region,valid_from,valid_to,facility,supplier,source\n";
 
@@ -22,7 +22,7 @@ fn library(user_rows: &str) -> FactorLibrary {
 
 fn run(lib: &FactorLibrary, rows: &str) -> Inventory {
     let csv = format!("facility,period_start,period_end,activity,quantity,unit,factor,region,supplier\n{rows}");
-    let (inv, diags) = scopebook::pipeline::calculate_csv(
+    let (inv, diags) = scopebook_core::pipeline::calculate_csv(
         lib,
         "activities.csv",
         csv.as_bytes(),
@@ -133,7 +133,7 @@ fn a_pinned_edition_hides_the_other_editions() {
 #[test]
 fn user_dataset_folders_need_evidence_and_a_matching_checksum() {
     let factors = format!("{HEADER}lab.coal,coal_measured,1,stationary,GJ,96.1,CN,,,,,lab report LR-2023-17\n");
-    let sha = scopebook::dataset::sha256_hex(factors.as_bytes());
+    let sha = scopebook_core::dataset::sha256_hex(factors.as_bytes());
     let meta = |evidence: &str, sha: &str| {
         format!(
             "id = \"huadong-lab\"\nedition = \"2023\"\ntitle = \"Measured coal\"\npublisher = \"Huadong lab\"\nregion = \"CN\"\nlicence = \"internal\"\nsource_url = \"-\"\n{evidence}[files]\nfactors = \"factors.csv\"\nsha256 = \"{sha}\"\n"

@@ -6,9 +6,9 @@
 use std::path::Path;
 
 use rust_decimal::Decimal;
-use scopebook::factor::{Factor, Method};
-use scopebook::gas::{Gas, Species};
-use scopebook::library::FactorLibrary;
+use scopebook_core::factor::{Factor, Method};
+use scopebook_core::gas::{Gas, Species};
+use scopebook_core::library::FactorLibrary;
 
 fn field(f: &Factor, name: &str) -> Option<Decimal> {
     let gas = |g: Gas| match &f.method {

@@ -1,4 +1,4 @@
-//! The inventory file (`scopebook::store`): model rules, one transaction per action, locked
+//! The inventory file (`scopebook_store`): model rules, one transaction per action, locked
 //! periods and restatements, snapshots, migrations, foreign files, backup and restore, and the
 //! audit chain's detection of tampering.
 
@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use rusqlite::Connection;
-use scopebook::diagnostic::Code;
-use scopebook::library::FactorLibrary;
-use scopebook::store::{
+use scopebook_core::diagnostic::Code;
+use scopebook_core::library::FactorLibrary;
+use scopebook_store::{
     schema, ActivityInput, Consolidation, FacilityChange, FacilityKind, NewFacility, NewOrganisation, NewPeriod,
     PeriodStatus, RecordStatus, SnapshotComparison, Store, StoreError,
 };
@@ -92,7 +92,7 @@ fn raw(path: &Path) -> Connection {
 }
 
 fn sha(path: &Path) -> String {
-    scopebook::dataset::sha256_hex(&std::fs::read(path).unwrap())
+    scopebook_core::dataset::sha256_hex(&std::fs::read(path).unwrap())
 }
 
 #[test]
@@ -301,8 +301,8 @@ fn the_snapshot_reproduces_the_fresh_calculation() {
     let dir = tempfile::tempdir().unwrap();
     let (path, mut s) = populated(dir.path());
     let snap = s.lock_period(lib(), 2023).unwrap();
-    assert_eq!(snap.engine_version, scopebook::ENGINE_VERSION);
-    assert_eq!(snap.result_sha256, scopebook::dataset::sha256_hex(snap.result_json.as_bytes()));
+    assert_eq!(snap.engine_version, scopebook_core::ENGINE_VERSION);
+    assert_eq!(snap.result_sha256, scopebook_core::dataset::sha256_hex(snap.result_json.as_bytes()));
     let calc = s.calculate(lib(), 2023, true).unwrap();
     assert_eq!(calc.report(true).to_json(), snap.result_json);
     assert_eq!(s.compare_with_snapshot(&calc).unwrap(), SnapshotComparison::Identical);
@@ -329,14 +329,15 @@ fn the_period_calculation_equals_calc_on_the_exported_file() {
     let (csv, ids) = s.export(2023).unwrap();
     let calc = s.calculate(lib(), 2023, true).unwrap();
     let file = "period 2023";
-    let opts = scopebook::calc::CalcOptions { gwp_set: scopebook::gas::GwpSet::AR5, keep_lines: true };
-    let (mut inv, mut diags) = scopebook::pipeline::calculate_csv(lib(), file, &csv, opts);
+    let opts = scopebook_core::calc::CalcOptions { gwp_set: scopebook_core::gas::GwpSet::AR5, keep_lines: true };
+    let (mut inv, mut diags) = scopebook_core::pipeline::calculate_csv(lib(), file, &csv, opts);
     inv.renumber_rows(|line| u64::try_from(ids[usize::try_from(line).unwrap() - 2]).unwrap());
     diags.extend(inv.diagnostics.iter().cloned());
-    diags.extend(inv.factor_notes(lib(), scopebook::gas::GwpSet::AR5, file));
-    let report = scopebook::report::Report::new(&inv, &diags, calc.inputs(), scopebook::gas::GwpSet::AR5, true);
+    diags.extend(inv.factor_notes(lib(), scopebook_core::gas::GwpSet::AR5, file));
+    let report =
+        scopebook_core::report::Report::new(&inv, &diags, calc.inputs(), scopebook_core::gas::GwpSet::AR5, true);
     assert_eq!(report.to_json(), calc.report(true).to_json());
-    assert_eq!(calc.input_sha256, scopebook::dataset::sha256_hex(&csv));
+    assert_eq!(calc.input_sha256, scopebook_core::dataset::sha256_hex(&csv));
 }
 
 #[test]
@@ -601,7 +602,7 @@ fn canonical_row_json_is_sorted_and_compact() {
     assert!(v.contains("\"equity_share\":\"75.5\",\"ets_covered\":0,\"financial_control\":1,\"grid_region\":\"CN-GRID-EAST\",\"id\":2"), "{v}");
     assert!(!v.contains(": ") && !v.contains(", "));
     // Anyone can recompute an entry's hash from its fields.
-    let fields = scopebook::store::audit::EntryFields {
+    let fields = scopebook_store::audit::EntryFields {
         seq: entry.seq,
         at: &entry.at,
         user: &entry.user,
@@ -612,8 +613,8 @@ fn canonical_row_json_is_sorted_and_compact() {
         new: entry.new_value.as_deref(),
         reason: entry.reason.as_deref(),
     };
-    assert_eq!(scopebook::store::audit::entry_hash(&entry.prev_hash, &fields), entry.hash);
-    let canonical = scopebook::store::audit::entry_canonical(&fields);
+    assert_eq!(scopebook_store::audit::entry_hash(&entry.prev_hash, &fields), entry.hash);
+    let canonical = scopebook_store::audit::entry_canonical(&fields);
     let reparsed: serde_json::Value = serde_json::from_str(&canonical).unwrap();
     assert_eq!(reparsed["table"], "facility");
 }
@@ -632,14 +633,14 @@ fn pages_of_records_and_of_the_audit_log() {
     assert_eq!(s.activities_page(2023, false, 5, 10).unwrap(), (vec![], 5));
 
     let log = s.audit_log().unwrap();
-    let (newest, total) = s.audit_page(&scopebook::store::AuditFilter::default(), 0, 2).unwrap();
+    let (newest, total) = s.audit_page(&scopebook_store::AuditFilter::default(), 0, 2).unwrap();
     assert_eq!(total as usize, log.len());
     assert_eq!(newest, [log[log.len() - 1].clone(), log[log.len() - 2].clone()]);
-    let f = scopebook::store::AuditFilter { table: "activity".into(), text: "10^4 nm3".into(), ..Default::default() };
+    let f = scopebook_store::AuditFilter { table: "activity".into(), text: "10^4 nm3".into(), ..Default::default() };
     let (found, total) = s.audit_page(&f, 0, 100).unwrap();
     assert_eq!(total, 4, "the gas records, matched case-insensitively");
     assert!(found.iter().all(|e| e.table == "activity" && e.new_value.as_deref().unwrap().contains("10^4 Nm3")));
-    let f = scopebook::store::AuditFilter { text: "100%_".into(), ..Default::default() };
+    let f = scopebook_store::AuditFilter { text: "100%_".into(), ..Default::default() };
     assert_eq!(s.audit_page(&f, 0, 100).unwrap().1, 0, "wildcards in the text are literal");
 }
 

@@ -175,7 +175,7 @@ fn the_store_commands_from_init_to_restore() {
     let records: serde_json::Value =
         serde_json::from_str(&ok(dir, &["activity", "list", "--db", DB, "--period", "2023", "--format", "json"], 0))
             .unwrap();
-    let pdf_sha = scopebook::dataset::sha256_hex(b"%PDF-1.7 a scanned invoice");
+    let pdf_sha = scopebook_core::dataset::sha256_hex(b"%PDF-1.7 a scanned invoice");
     assert_eq!(records[0]["evidence_file"]["name"], "invoice-2023-12.pdf");
     assert_eq!(records[0]["evidence_file"]["sha256"], pdf_sha.as_str());
     assert_eq!(

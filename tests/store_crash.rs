@@ -17,8 +17,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use scopebook::library::FactorLibrary;
-use scopebook::store::{ActivityInput, Consolidation, NewFacility, NewOrganisation, NewPeriod, Store};
+use scopebook_core::library::FactorLibrary;
+use scopebook_store::{ActivityInput, Consolidation, NewFacility, NewOrganisation, NewPeriod, Store};
 
 const CHILD: &str = "SCOPEBOOK_CRASH_CHILD";
 const BATCH: usize = 20;

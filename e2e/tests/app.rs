@@ -597,11 +597,11 @@ async fn organisation_survives_a_restart() {
         app.close().await;
 
         // The library the CLI uses reads and verifies the same file.
-        let store = scopebook::store::Store::open(std::path::Path::new(&path), "e2e").expect("the file opens");
+        let store = scopebook_store::Store::open(std::path::Path::new(&path), "e2e").expect("the file opens");
         let verified = store.verify().expect("the audit chain verifies");
         assert!(verified.entries > 0);
         assert_eq!(store.facilities().unwrap().len(), 3);
-        assert_eq!(store.period(2023).unwrap().status, scopebook::store::PeriodStatus::Locked);
+        assert_eq!(store.period(2023).unwrap().status, scopebook_store::PeriodStatus::Locked);
         let records = store.activities(2023, false).unwrap();
         let stored: Vec<&str> = records.iter().map(|r| r.quantity.as_str()).collect();
         assert_eq!(stored, ["12.5", "950", "45.2"]);
@@ -722,7 +722,7 @@ async fn an_import_is_previewed_then_written() {
         app.close().await;
 
         // The library verifies the file and finds one import of three records.
-        let store = scopebook::store::Store::open(std::path::Path::new(&path), "e2e").expect("the file opens");
+        let store = scopebook_store::Store::open(std::path::Path::new(&path), "e2e").expect("the file opens");
         store.verify().expect("the audit chain verifies");
         let imports = store.imports().unwrap();
         assert_eq!(imports.len(), 1, "one import");

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use scopebook::import::read::{date_text, number_text, read_bytes, ReadOptions};
+use scopebook_import::read::{date_text, number_text, read_bytes, ReadOptions};
 
 /// OLE2 (.xls) and ZIP (.xlsx, .ods) content goes to the workbook readers (`workbook_reader`,
 /// `xls_reader`); this target keeps to text.

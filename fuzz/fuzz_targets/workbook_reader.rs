@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use scopebook::import::read::{date_text, number_text, read_bytes, ReadOptions};
+use scopebook_import::read::{date_text, number_text, read_bytes, ReadOptions};
 
 const NAMES: [&str; 4] = ["fuzz.xlsx", "fuzz.xls", "fuzz.ods", "fuzz.csv"];
 

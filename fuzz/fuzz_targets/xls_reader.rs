@@ -2,7 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use scopebook::import::read::{read_bytes, ReadOptions};
+use scopebook_import::read::{read_bytes, ReadOptions};
 
 fuzz_target!(|data: &[u8]| {
     let _ = read_bytes("fuzz.xls", data, &ReadOptions::default());

@@ -5,12 +5,12 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, RwLock};
 
-use scopebook::diagnostic::{Code, Diagnostic, Severity};
-use scopebook::gas::GwpSet;
-use scopebook::library::FactorLibrary;
-use scopebook::listing::{self, Filters};
-use scopebook::report::tonnes;
-use scopebook::store::{self, Store, StoreError};
+use scopebook_core::diagnostic::{Code, Diagnostic, Severity};
+use scopebook_core::gas::GwpSet;
+use scopebook_core::library::FactorLibrary;
+use scopebook_core::listing::{self, Filters};
+use scopebook_core::report::tonnes;
+use scopebook_store::{self as store, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use tauri::Manager;
 
@@ -187,7 +187,7 @@ pub(crate) fn with_store<T>(
     }
 }
 
-pub(crate) fn totals(t: &scopebook::calc::ScopeTotals) -> Totals {
+pub(crate) fn totals(t: &scopebook_core::calc::ScopeTotals) -> Totals {
     Totals {
         scope1: tonnes(t.scope1).to_string(),
         scope2_location: tonnes(t.scope2_location).to_string(),
@@ -197,16 +197,16 @@ pub(crate) fn totals(t: &scopebook::calc::ScopeTotals) -> Totals {
     }
 }
 
-fn summary(f: &scopebook::factor::Factor, lib: &FactorLibrary) -> FactorSummary {
+fn summary(f: &scopebook_core::factor::Factor, lib: &FactorLibrary) -> FactorSummary {
     let v = listing::factor_json(lib, f);
     let gases = v["figures"]["gases_kg"]
         .as_object()
         .map(|m| m.keys().cloned().collect())
         .unwrap_or_else(|| vec!["CO2e".to_string()]);
     let category = match f.classification {
-        scopebook::classify::Classification::Scope1(c) => format!("{c:?}").to_lowercase(),
-        scopebook::classify::Classification::Scope2(c) => format!("{c:?}").to_lowercase(),
-        scopebook::classify::Classification::Scope3(c) => c.number().to_string(),
+        scopebook_core::classify::Classification::Scope1(c) => format!("{c:?}").to_lowercase(),
+        scopebook_core::classify::Classification::Scope2(c) => format!("{c:?}").to_lowercase(),
+        scopebook_core::classify::Classification::Scope3(c) => c.number().to_string(),
     };
     FactorSummary {
         id: f.id.clone(),
@@ -274,7 +274,7 @@ fn dashboard(state: tauri::State<'_, AppState>, year: i32) -> Result<Dashboard, 
             gwp_set: gwp_to(gwp),
             complete: inv.unresolved.is_empty(),
             totals: totals(&inv.totals.all),
-            scope2_market_basis: scopebook::report::SCOPE2_MARKET_BASIS.to_string(),
+            scope2_market_basis: scopebook_core::report::SCOPE2_MARKET_BASIS.to_string(),
             scope2_market_basis_code: "grid-average".to_string(),
             by_facility: inv
                 .totals

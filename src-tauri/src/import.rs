@@ -1,7 +1,7 @@
 //! The import wizard's commands (issue 6): inspect a file, preview an import (a dry run), run
 //! it (all or nothing, or valid rows only with the skipped rows written to a CSV), cancel it,
 //! write the blank import workbook, and say where an imported record came from. Each one calls
-//! `scopebook::import` exactly as `scopebook import` does and maps the outcome onto the wire
+//! `scopebook_import` exactly as `scopebook import` does and maps the outcome onto the wire
 //! types.
 //!
 //! Reading and importing run on a blocking thread (`spawn_blocking`), so the window stays
@@ -14,12 +14,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
-use scopebook::import::mapping::{Field, Lang};
-use scopebook::import::pipeline::{self, ImportError, ImportOptions, MappingSource, Mode, Outcome, Preview, Stage};
-use scopebook::import::read::{self, ReadError, ReadErrorCode, ReadOptions, Table};
-use scopebook::import::template;
-use scopebook::import::values::ValueKind;
-use scopebook::store::{self, Store};
+use scopebook_import::mapping::{Field, Lang};
+use scopebook_import::pipeline::{self, ImportError, ImportOptions, MappingSource, Mode, Outcome, Preview, Stage};
+use scopebook_import::read::{self, ReadError, ReadErrorCode, ReadOptions, Table};
+use scopebook_import::template;
+use scopebook_import::values::ValueKind;
+use scopebook_store::{self as store, Store};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager};
 
@@ -105,7 +105,7 @@ fn import_error(e: &ImportError) -> AppError {
                 .iter()
                 .zip(&diags)
                 .map(|(p, d)| {
-                    use scopebook::import::mapping::MappingProblem as P;
+                    use scopebook_import::mapping::MappingProblem as P;
                     let field = match p {
                         P::MissingField { field }
                         | P::HeaderNotInFile { field, .. }
@@ -590,7 +590,7 @@ mod tests {
     fn a_mapping_problem_names_its_field() {
         let e = ImportError::Mapping {
             file: "f.csv".into(),
-            problems: vec![scopebook::import::mapping::MappingProblem::MissingField { field: Field::Unit }],
+            problems: vec![scopebook_import::mapping::MappingProblem::MissingField { field: Field::Unit }],
             headers: vec!["a".into()],
         };
         let err = import_error(&e);
@@ -605,7 +605,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("org.scopebook");
         let _ = std::fs::remove_file(&path);
-        let (lib, _) = scopebook::library::FactorLibrary::shipped();
+        let (lib, _) = scopebook_core::library::FactorLibrary::shipped();
         let org = store::NewOrganisation { name: "T".into(), consolidation: store::Consolidation::OperationalControl };
         let mut s = Store::create(&path, &org, "test").unwrap();
         s.add_facility(&store::NewFacility::new("SZ", "Suzhou", "CN-JS")).unwrap();

@@ -1,10 +1,10 @@
 //! The organisation file's commands: create, open and close it; its facilities, reporting
 //! periods, activity records, audit log, backup and restore. Each one parses its input, calls
-//! `scopebook::store::Store` exactly as the CLI does, and maps the outcome onto the wire types.
+//! `scopebook_store::Store` exactly as the CLI does, and maps the outcome onto the wire types.
 
 use std::path::{Path, PathBuf};
 
-use scopebook::store::{self, ActivityInput, ActivityRecord, FacilityChange, NewFacility, NewPeriod, Store};
+use scopebook_store::{self as store, ActivityInput, ActivityRecord, FacilityChange, NewFacility, NewPeriod, Store};
 
 use crate::api::*;
 use crate::commands::{

@@ -17,9 +17,9 @@ use rust_xlsxwriter::{
 };
 
 use super::mapping::{Field, Lang};
-use crate::library::FactorLibrary;
-use crate::store::model::DATA_QUALITY;
-use crate::unit::{Currency, MoneyScale, PhysicalUnit, Unit};
+use scopebook_core::library::FactorLibrary;
+use scopebook_core::unit::{Currency, MoneyScale, PhysicalUnit, Unit};
+use scopebook_store::model::DATA_QUALITY;
 
 /// The columns of the template, in order: the required ones and the dates first.
 pub const TEMPLATE_FIELDS: &[Field] = &[

@@ -17,7 +17,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::diagnostic::Code;
+use scopebook_core::diagnostic::Code;
 
 /// The `prev_hash` of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -112,7 +112,9 @@ impl RowJson {
                 }
                 ValueRef::Text(t) => push_json_str(&mut out, &String::from_utf8_lossy(t)),
                 ValueRef::Real(v) => push_json_str(&mut out, &format!("real:{v}")),
-                ValueRef::Blob(b) => push_json_str(&mut out, &format!("blob:{}", crate::dataset::sha256_hex(b))),
+                ValueRef::Blob(b) => {
+                    push_json_str(&mut out, &format!("blob:{}", scopebook_core::dataset::sha256_hex(b)))
+                }
             }
         }
         out.push('}');
@@ -519,7 +521,7 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<Result<Verified, Broken>> {
                     if let (Some(j), Some(s)) = (json_col, sha_col) {
                         let json: String = r.get(j)?;
                         let sha: String = r.get(s)?;
-                        if crate::dataset::sha256_hex(json.as_bytes()) != sha {
+                        if scopebook_core::dataset::sha256_hex(json.as_bytes()) != sha {
                             mismatches.push(Broken {
                                 code: Code::AuditDataMismatch,
                                 seq: Some(seq),
@@ -600,7 +602,7 @@ fn check_imports(conn: &Connection, imports: &[ImportReplay], out: &mut Vec<Brok
                 imp.values.len()
             ));
         }
-        if bad.is_none() && crate::dataset::sha256_hex(&lines) != imp.records_sha256 {
+        if bad.is_none() && scopebook_core::dataset::sha256_hex(&lines) != imp.records_sha256 {
             bad = Some(format!(
                 "the records of import {} (activity {}..{}) or their source rows differ from what audit entry {} recorded: they were changed without the audit log",
                 imp.id,

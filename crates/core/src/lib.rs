@@ -15,7 +15,6 @@ pub mod dataset;
 pub mod diagnostic;
 pub mod factor;
 pub mod gas;
-pub mod import;
 pub mod library;
 pub mod listing;
 pub mod number;
@@ -23,7 +22,6 @@ pub mod period;
 pub mod pipeline;
 pub mod region;
 pub mod report;
-pub mod store;
 pub mod unit;
 
 /// The engine version recorded in every report.

@@ -15,7 +15,7 @@ use rusqlite::{params, OptionalExtension};
 use sha2::{Digest, Sha256};
 
 use super::*;
-use crate::calc::Inventory;
+use scopebook_core::calc::Inventory;
 
 /// One row of a file to import: its row number in the file and the record it gives.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -293,11 +293,11 @@ impl Store {
                 }
             }
             // The inventory of the rows to write.
-            let activities: Vec<crate::activity::Activity> = {
+            let activities: Vec<scopebook_core::activity::Activity> = {
                 let keep: HashSet<usize> = valid.iter().copied().collect();
                 checked_activities(std::mem::take(&mut checked.activities), &keep)
             };
-            out.inventory = crate::pipeline::calculate_activities(
+            out.inventory = scopebook_core::pipeline::calculate_activities(
                 &plib,
                 &activities,
                 &file.file_name,
@@ -450,9 +450,9 @@ impl Store {
 
 /// The activities of the rows in `keep`.
 fn checked_activities(
-    all: Vec<Option<crate::activity::Activity>>,
+    all: Vec<Option<scopebook_core::activity::Activity>>,
     keep: &HashSet<usize>,
-) -> Vec<crate::activity::Activity> {
+) -> Vec<scopebook_core::activity::Activity> {
     all.into_iter().enumerate().filter(|(i, _)| keep.contains(i)).filter_map(|(_, a)| a).collect()
 }
 
@@ -487,7 +487,7 @@ fn records_digest(c: &Connection, first: Option<i64>, last: Option<i64>, ids: &[
         }
         flush(&mut block, &mut lines);
     }
-    Ok(crate::dataset::sha256_hex(&lines))
+    Ok(scopebook_core::dataset::sha256_hex(&lines))
 }
 
 fn save_template(w: &mut Tx<'_>, t: &NewTemplate) -> Result<(), Fail> {

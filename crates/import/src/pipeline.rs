@@ -17,10 +17,10 @@ use serde::Serialize;
 use super::mapping::{self, ColumnMapping, Field, MappingProblem};
 use super::read::{date_text, number_text, Cell, Table};
 use super::values::{self, Resolved, ValueKind, ValueMap};
-use crate::diagnostic::{Code, Diagnostic, Location, Severity};
-use crate::library::FactorLibrary;
-use crate::report::tonnes;
-use crate::store::{
+use scopebook_core::diagnostic::{Code, Diagnostic, Location, Severity};
+use scopebook_core::library::FactorLibrary;
+use scopebook_core::report::tonnes;
+use scopebook_store::{
     ActivityInput, Duplicate, ImportFile, ImportMode, ImportRow, NewTemplate, Store, StoreError, ValueChoice,
 };
 
@@ -291,7 +291,7 @@ pub fn choose_mapping(
 }
 
 /// A saved template's mapping (stored as the JSON of field → header).
-fn saved_mapping(table: &Table, t: &crate::store::SavedTemplate) -> Result<ColumnMapping, ImportError> {
+fn saved_mapping(table: &Table, t: &scopebook_store::SavedTemplate) -> Result<ColumnMapping, ImportError> {
     serde_json::from_str::<BTreeMap<Field, String>>(&t.mapping).map(|columns| ColumnMapping { columns }).map_err(|e| {
         ImportError::Store(StoreError {
             diagnostics: vec![Diagnostic::error(
@@ -411,7 +411,7 @@ impl RowContext<'_> {
                 None
             }
             Some(c) => match number_text(c) {
-                Ok(q) => match crate::number::parse_decimal(&q) {
+                Ok(q) => match scopebook_core::number::parse_decimal(&q) {
                     Ok(d) if d > MAX_QUANTITY => {
                         problems.push(problem(
                             Field::Quantity,
@@ -710,7 +710,7 @@ pub fn run(
         .keys()
         .map(|u| {
             let l = match lookup(values::resolve_unit(&user_values, u)) {
-                Lookup::Exact => match crate::unit::Unit::parse(u) {
+                Lookup::Exact => match scopebook_core::unit::Unit::parse(u) {
                     Ok(unit) if unit.to_string() != *u => Lookup::Mapped(unit.to_string(), values::MappedBy::BuiltIn),
                     _ => Lookup::Exact,
                 },

@@ -22,8 +22,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::library::FactorLibrary;
-use crate::unit::{PhysicalUnit, Unit};
+use scopebook_core::library::FactorLibrary;
+use scopebook_core::unit::{PhysicalUnit, Unit};
 
 /// What kind of value a mapping is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -5,11 +5,16 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 fn main() {
-    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default()).join("emission-factors");
+    // The datasets live at the workspace root (`emission-factors/`), two levels above this crate.
+    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default()).join("../../emission-factors");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();
     collect(&root, &root, &mut files);
     files.sort();
+    if files.is_empty() {
+        println!("cargo:warning=no factor data found under {}", root.display());
+        std::process::exit(1);
+    }
     let mut out = String::from("/// Every file under `emission-factors/` that is data: (relative path, contents).\npub static SHIPPED_FILES: &[(&str, &[u8])] = &[\n");
     for (rel, abs) in &files {
         println!("cargo:rerun-if-changed={}", abs.display());

@@ -10,7 +10,7 @@ const MAX_SERIAL: u32 = 2_958_465;
 /// Largest exponent accepted in `1.5E3`.
 const MAX_EXPONENT: i64 = 60;
 
-/// The plain decimal text of a cell (`-1234.50`): what [`crate::number::parse_decimal`] reads.
+/// The plain decimal text of a cell (`-1234.50`): what [`scopebook_core::number::parse_decimal`] reads.
 ///
 /// Accepts thousands separators in groups of three (`1,234.5`, `1 234`, no-break and thin
 /// spaces), full-width digits and punctuation (`１２３．５`), `(12)` and a trailing minus (`12-`,

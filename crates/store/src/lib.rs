@@ -37,13 +37,13 @@ pub use import::{
 };
 pub use model::*;
 
-use crate::calc::{CalcOptions, Inventory};
-use crate::diagnostic::{Code, Diagnostic, Location};
-use crate::gas::GwpSet;
-use crate::library::FactorLibrary;
-use crate::period::parse_date;
-use crate::region::Region;
-use crate::report::{DatasetUsed, InputFile, Inputs, Report};
+use scopebook_core::calc::{CalcOptions, Inventory};
+use scopebook_core::diagnostic::{Code, Diagnostic, Location};
+use scopebook_core::gas::GwpSet;
+use scopebook_core::library::FactorLibrary;
+use scopebook_core::period::parse_date;
+use scopebook_core::region::Region;
+use scopebook_core::report::{DatasetUsed, InputFile, Inputs, Report};
 
 /// How long a write waits for another program's write to finish before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -260,7 +260,7 @@ fn check_identity(conn: &Connection) -> Result<i32, Fail> {
             Code::NewerSchema,
             format!(
                 "the database has schema version {version}, but this Scopebook ({}) understands versions up to {}; open it with a newer Scopebook (the file was not changed)",
-                crate::ENGINE_VERSION,
+                scopebook_core::ENGINE_VERSION,
                 schema::SCHEMA_VERSION
             ),
         ));
@@ -302,7 +302,7 @@ fn region(value: &str, column: &'static str) -> Result<String, Fail> {
 }
 
 fn equity_share(value: &str) -> Result<String, Fail> {
-    let d = crate::number::parse_decimal(value).map_err(|r| {
+    let d = scopebook_core::number::parse_decimal(value).map_err(|r| {
         refuse_at(Code::MalformedNumber, "equity_share", format!("'{}' is not a number: {r}", value.trim()))
     })?;
     if d < Decimal::ZERO || d > Decimal::ONE_HUNDRED {
@@ -727,7 +727,7 @@ impl Store {
             let (csv, ids) = export_csv(w.conn, p.id)?;
             let rows = read_export_rows(&csv);
             let opts = CalcOptions { gwp_set: p.gwp_set, keep_lines: false };
-            let checked = crate::pipeline::check_rows(&plib, opts, &name, &EXPORT_COLUMNS, &rows).rows;
+            let checked = scopebook_core::pipeline::check_rows(&plib, opts, &name, &EXPORT_COLUMNS, &rows).rows;
             let mut problems = Vec::new();
             for (res, id) in checked.into_iter().zip(&ids) {
                 if let Err(ds) = res {
@@ -826,11 +826,11 @@ impl Store {
                 params![
                     p.id,
                     w.at,
-                    crate::ENGINE_VERSION,
+                    scopebook_core::ENGINE_VERSION,
                     p.gwp_set.to_string(),
                     serde_json::to_string(&datasets).unwrap_or_default(),
                     calc.input_sha256,
-                    crate::dataset::sha256_hex(json.as_bytes()),
+                    scopebook_core::dataset::sha256_hex(json.as_bytes()),
                     json
                 ],
             )?;
@@ -1130,8 +1130,12 @@ impl Store {
             )?)
         })?;
         let mut why = Vec::new();
-        if snap.engine_version != crate::ENGINE_VERSION {
-            why.push(format!("it was taken by Scopebook {}, this is {}", snap.engine_version, crate::ENGINE_VERSION));
+        if snap.engine_version != scopebook_core::ENGINE_VERSION {
+            why.push(format!(
+                "it was taken by Scopebook {}, this is {}",
+                snap.engine_version,
+                scopebook_core::ENGINE_VERSION
+            ));
         }
         if snap.input_sha256 != calc.input_sha256 {
             if restated > 0 {
@@ -1501,7 +1505,7 @@ fn check_inputs<I: AsRef<ActivityInput>>(
         ]);
     }
     let opts = CalcOptions { gwp_set: p.gwp_set, keep_lines: false };
-    let checked = crate::pipeline::check_rows(lib, opts, file, &EXPORT_COLUMNS, &rows);
+    let checked = scopebook_core::pipeline::check_rows(lib, opts, file, &EXPORT_COLUMNS, &rows);
     let mut out: Vec<Option<CheckedRow>> = Vec::with_capacity(inputs.len());
     let mut activities = Vec::with_capacity(inputs.len());
     for (i, res) in checked.rows.into_iter().enumerate() {
@@ -1548,7 +1552,7 @@ fn check_inputs<I: AsRef<ActivityInput>>(
 struct Checked {
     rows: Vec<Option<CheckedRow>>,
     /// The activity each row reads as (for the inventory of an import).
-    activities: Vec<Option<crate::activity::Activity>>,
+    activities: Vec<Option<scopebook_core::activity::Activity>>,
     problems: Vec<Vec<Diagnostic>>,
     /// Warnings of the calculation (unverified factors and the like).
     warnings: Vec<Diagnostic>,
@@ -1661,8 +1665,8 @@ fn calculate(
     let file = format!("period {}", p.year);
     let opts = CalcOptions { gwp_set: p.gwp_set, keep_lines };
     let ((mut inv, file_diags), input_sha256) = rayon::join(
-        || crate::pipeline::calculate_csv(&plib, &file, &bytes, opts),
-        || crate::dataset::sha256_hex(&bytes),
+        || scopebook_core::pipeline::calculate_csv(&plib, &file, &bytes, opts),
+        || scopebook_core::dataset::sha256_hex(&bytes),
     );
     inv.renumber_rows(|line| {
         usize::try_from(line)

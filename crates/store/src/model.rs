@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::gas::GwpSet;
+use scopebook_core::gas::GwpSet;
 /// How the organisational boundary is drawn (GHG Protocol Corporate Standard, chapter 3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]

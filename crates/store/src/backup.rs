@@ -12,7 +12,7 @@ use rusqlite::backup::{Backup, StepResult};
 use rusqlite::Connection;
 
 use super::{audit, check_identity, connect, integrity_check, refuse, schema, Fail, Store, StoreError};
-use crate::diagnostic::Code;
+use scopebook_core::diagnostic::Code;
 
 /// Check a database file completely: Scopebook's application id, a schema version this build
 /// understands, `integrity_check`, and the audit chain with its replay.

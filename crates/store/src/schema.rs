@@ -254,7 +254,7 @@ pub fn apply(conn: &Connection, migrations: &[Migration], from: i32, to: i32) ->
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
-    use crate::dataset::sha256_hex;
+    use scopebook_core::dataset::sha256_hex;
 
     /// Each released migration's SHA-256. A released migration must never change: a schema
     /// change is a new migration. Add the new one's checksum here when it is released.
