@@ -69,7 +69,7 @@ fn bench(c: &mut Criterion) {
         let s = store(dir.path(), &lib, n);
         group.throughput(Throughput::Elements(n as u64));
         group.bench_with_input(BenchmarkId::new("calculate period totals", n), &n, |b, _| {
-            b.iter(|| s.calculate(&lib, 2023, false).unwrap().inventory.line_count)
+            b.iter(|| s.calculate(&lib, 2023, false).unwrap().run.inventory.line_count)
         });
         group.bench_with_input(BenchmarkId::new("audit verify", n), &n, |b, _| b.iter(|| s.verify().unwrap().entries));
     }

@@ -72,8 +72,8 @@ fn main() {
     let write_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let calc = s.calculate(&lib, 2023, false).unwrap();
-    let report = calc.report(false);
-    assert!(report.complete, "{:?}", calc.diagnostics.first());
+    let report = calc.run.report(false);
+    assert!(report.complete, "{:?}", calc.run.diagnostics.first());
     assert_eq!(report.line_count, n as u64);
     let read_s = t.elapsed().as_secs_f64();
     let totals = (report.totals.scope1, report.totals.scope2_location);

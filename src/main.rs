@@ -12,7 +12,8 @@ use scopebook_core::calc::CalcOptions;
 use scopebook_core::diagnostic::{Code, Diagnostic, Location};
 use scopebook_core::gas::GwpSet;
 use scopebook_core::library::FactorLibrary;
-use scopebook_core::report::{self, DatasetUsed, InputFile, Inputs, Report, Rounding};
+use scopebook_core::report::{self, InputFile, Rounding};
+use scopebook_core::run::{pin_map, Pin, Run};
 use scopebook_store::{self as store, ActivityInput, EvidenceFile, Store, StoreError};
 
 #[derive(Parser)]
@@ -196,7 +197,7 @@ enum PeriodCommand {
         base_year: bool,
         /// Use only this edition of a dataset, e.g. cn-mee-nbs-grid=2022; may be repeated.
         #[arg(long = "pin", value_name = "DATASET=EDITION")]
-        pins: Vec<String>,
+        pins: Vec<Pin>,
     },
     /// Change the dataset editions a period uses (each record must still find its factor).
     Pin {
@@ -206,7 +207,7 @@ enum PeriodCommand {
         year: i32,
         /// The complete new set of pins; none means every edition may be used.
         #[arg(long = "pin", value_name = "DATASET=EDITION")]
-        pins: Vec<String>,
+        pins: Vec<Pin>,
         #[arg(long)]
         reason: Option<String>,
     },
@@ -485,7 +486,7 @@ struct CalcArgs {
     factors: Vec<PathBuf>,
     /// Use only this edition of a dataset, e.g. cn-mee-nbs-grid=2022; may be repeated.
     #[arg(long = "pin", value_name = "DATASET=EDITION")]
-    pins: Vec<String>,
+    pins: Vec<Pin>,
     /// GWP-100 set.
     #[arg(long, value_enum, default_value = "ar5")]
     gwp: Gwp,
@@ -504,12 +505,12 @@ struct EditionDiffArgs {
     activities: PathBuf,
     /// The edition to change to, e.g. cn-mee-nbs-grid=2022.
     #[arg(long = "to", value_name = "DATASET=EDITION")]
-    to: String,
+    to: Pin,
     #[arg(long = "factors", value_name = "FILE|DIR")]
     factors: Vec<PathBuf>,
     /// Editions the current calculation uses (as with `calc --pin`).
     #[arg(long = "pin", value_name = "DATASET=EDITION")]
-    pins: Vec<String>,
+    pins: Vec<Pin>,
     #[arg(long, value_enum, default_value = "ar5")]
     gwp: Gwp,
     #[arg(long, value_enum, default_value = "table")]
@@ -667,11 +668,10 @@ fn load_factors(lib: &mut FactorLibrary, path: &PathBuf) -> (Vec<Diagnostic>, Op
     }
 }
 
-/// Apply `--pin DATASET=EDITION` arguments.
-fn apply_pins(lib: &mut FactorLibrary, pins: &[String]) -> Result<(), String> {
+/// Apply `--pin DATASET=EDITION` arguments; the error names a pin that matches nothing loaded.
+fn apply_pins(lib: &mut FactorLibrary, pins: &[Pin]) -> Result<(), String> {
     for pin in pins {
-        let (id, edition) = pin.split_once('=').ok_or_else(|| format!("--pin takes DATASET=EDITION, found '{pin}'"))?;
-        lib.pin(id.trim(), edition.trim())?;
+        lib.pin(&pin.dataset, &pin.edition)?;
     }
     Ok(())
 }
@@ -700,37 +700,15 @@ fn calc(mut lib: FactorLibrary, args: &CalcArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let gwp_set = GwpSet::from(args.gwp);
-    let opts = CalcOptions { gwp_set, keep_lines: !args.summary };
-    let ((inv, file_diags), activities_sha256) = rayon::join(
-        || scopebook_core::pipeline::calculate_csv(&lib, &name, &bytes, opts),
-        || scopebook_core::dataset::sha256_hex(&bytes),
-    );
-    diags.extend(file_diags);
-    diags.extend(inv.diagnostics.iter().cloned());
-    diags.extend(inv.factor_notes(&lib, gwp_set, &name));
-    let inputs = Inputs {
-        activities: InputFile { file: name, sha256: activities_sha256 },
-        factor_files,
-        datasets: lib
-            .datasets()
-            .iter()
-            .map(|d| DatasetUsed {
-                id: d.reference.id.clone(),
-                edition: d.reference.edition.clone(),
-                sha256: d.reference.sha256.clone(),
-                shipped: d.reference.shipped,
-                factors: d.factor_count,
-            })
-            .collect(),
-    };
-    let report = Report::new(&inv, &diags, inputs, gwp_set, !args.summary);
+    let opts = CalcOptions { gwp_set: GwpSet::from(args.gwp), keep_lines: !args.summary };
+    let run = Run::calculate(&lib, &name, &bytes, opts).with_factor_files(factor_files, diags);
+    let report = run.report(!args.summary);
     let text = match args.format {
         Format::Json => report.to_json(),
         Format::Table => report.to_table(Rounding { decimals: args.decimals }),
-        Format::Csv => report::to_csv(&report, &inv, args.summary),
+        Format::Csv => report::to_csv(&report, &run.inventory, args.summary),
     };
-    print_diagnostics(&diags);
+    print_diagnostics(&run.diagnostics);
     let status = out(&text);
     if status != ExitCode::SUCCESS || !report.complete {
         ExitCode::from(1)
@@ -800,15 +778,16 @@ fn edition_diff(mut lib: FactorLibrary, args: &EditionDiffArgs) -> ExitCode {
         }
     };
     let opts = CalcOptions { gwp_set: GwpSet::from(args.gwp), keep_lines: true };
-    let (before, file_diags) = scopebook_core::pipeline::calculate_csv(&lib, &name, &bytes, opts);
+    let before = Run::calculate(&lib, &name, &bytes, opts);
     if let Err(e) = apply_pins(&mut lib, std::slice::from_ref(&args.to)) {
         eprintln!("scopebook: {e}");
         return ExitCode::from(2);
     }
-    let (after, _) = scopebook_core::pipeline::calculate_csv(&lib, &name, &bytes, opts);
-    diags.extend(file_diags);
+    let after = Run::calculate(&lib, &name, &bytes, opts);
+    // The findings of reading the file as a whole; the rows' are shown as the comparison.
+    diags.extend(before.input_diagnostics().iter().cloned());
     print_diagnostics(&diags);
-    let comparison = scopebook_core::compare::compare(&before, &after);
+    let comparison = scopebook_core::compare::compare(&before.inventory, &after.inventory);
     let text = match args.format {
         ListFormat::Json => serde_json::to_string_pretty(&comparison).map(|s| s + "\n").unwrap_or_default(),
         _ => comparison.to_table(),
@@ -846,19 +825,6 @@ fn done(result: Result<String, StoreError>) -> ExitCode {
 
 fn json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string_pretty(value).map(|s| s + "\n").unwrap_or_default()
-}
-
-/// `--pin DATASET=EDITION` arguments as a map; a malformed one is a usage error.
-fn parse_pins(pins: &[String]) -> Result<std::collections::BTreeMap<String, String>, ExitCode> {
-    let mut map = std::collections::BTreeMap::new();
-    for pin in pins {
-        let Some((id, edition)) = pin.split_once('=') else {
-            eprintln!("scopebook: --pin takes DATASET=EDITION, found '{pin}'");
-            return Err(ExitCode::from(2));
-        };
-        map.insert(id.trim().to_string(), edition.trim().to_string());
-    }
-    Ok(map)
 }
 
 /// A plain text table: a header row and aligned columns.
@@ -1005,10 +971,7 @@ fn period_line(p: &store::ReportingPeriod) -> Vec<String> {
 fn period(lib: &FactorLibrary, command: PeriodCommand) -> ExitCode {
     match command {
         PeriodCommand::Add { db, year, start, end, gwp, base_year, pins } => {
-            let pins = match parse_pins(&pins) {
-                Ok(p) => p,
-                Err(c) => return c,
-            };
+            let pins = pin_map(&pins);
             let mut s = open_or_return!(db);
             let p = store::NewPeriod { year, start, end, base_year, gwp_set: GwpSet::from(gwp), pins };
             done(s.add_period(lib, &p).map(|p| {
@@ -1016,10 +979,7 @@ fn period(lib: &FactorLibrary, command: PeriodCommand) -> ExitCode {
             }))
         }
         PeriodCommand::Pin { db, year, pins, reason } => {
-            let pins = match parse_pins(&pins) {
-                Ok(p) => p,
-                Err(c) => return c,
-            };
+            let pins = pin_map(&pins);
             let mut s = open_or_return!(db);
             done(
                 s.set_pins(lib, year, &pins, reason.as_deref())
@@ -1238,13 +1198,13 @@ fn calc_db(lib: &FactorLibrary, args: &CalcArgs) -> ExitCode {
         Ok(c) => c,
         Err(e) => return fail(&e),
     };
-    let report = calc.report(!args.summary);
+    let report = calc.run.report(!args.summary);
     let text = match args.format {
         Format::Json => report.to_json(),
         Format::Table => report.to_table(Rounding { decimals: args.decimals }),
-        Format::Csv => report::to_csv(&report, &calc.inventory, args.summary),
+        Format::Csv => report::to_csv(&report, &calc.run.inventory, args.summary),
     };
-    print_diagnostics(&calc.diagnostics);
+    print_diagnostics(&calc.run.diagnostics);
     if locked {
         match s.compare_with_snapshot(&calc) {
             Ok(store::SnapshotComparison::Differs(d)) => print_diagnostics(&[d]),

@@ -30,7 +30,7 @@ use scopebook_core::gas::GwpSet;
 use scopebook_core::library::FactorLibrary;
 use scopebook_core::number::MASS_DP;
 use scopebook_core::pipeline::calculate_csv;
-use scopebook_core::report::{DatasetUsed, InputFile, Inputs, Report};
+use scopebook_core::report::{InputFile, Inputs, Report};
 use scopebook_core::unit::{PhysicalUnit, Unit, UnitError};
 
 // ---------------------------------------------------------------------------------------------
@@ -892,17 +892,7 @@ fn report_json(csv: &str, set: GwpSet, with_lines: bool, inv: &Inventory, file_d
             file: FACTOR_FILE.into(),
             sha256: scopebook_core::dataset::sha256_hex(factors.as_bytes()),
         }],
-        datasets: lib
-            .datasets()
-            .iter()
-            .map(|d| DatasetUsed {
-                id: d.reference.id.clone(),
-                edition: d.reference.edition.clone(),
-                sha256: d.reference.sha256.clone(),
-                shipped: d.reference.shipped,
-                factors: d.factor_count,
-            })
-            .collect(),
+        datasets: scopebook_core::run::datasets_used(lib),
     };
     Report::new(inv, &diags, inputs, set, with_lines).to_json()
 }

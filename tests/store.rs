@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 use rusqlite::Connection;
 use scopebook_core::diagnostic::Code;
 use scopebook_core::library::FactorLibrary;
+use scopebook_core::run::Run;
 use scopebook_store::{
     schema, ActivityInput, Consolidation, FacilityChange, FacilityKind, NewFacility, NewOrganisation, NewPeriod,
     PeriodStatus, RecordStatus, SnapshotComparison, Store, StoreError,
@@ -304,9 +305,9 @@ fn the_snapshot_reproduces_the_fresh_calculation() {
     assert_eq!(snap.engine_version, scopebook_core::ENGINE_VERSION);
     assert_eq!(snap.result_sha256, scopebook_core::dataset::sha256_hex(snap.result_json.as_bytes()));
     let calc = s.calculate(lib(), 2023, true).unwrap();
-    assert_eq!(calc.report(true).to_json(), snap.result_json);
+    assert_eq!(calc.run.report(true).to_json(), snap.result_json);
     assert_eq!(s.compare_with_snapshot(&calc).unwrap(), SnapshotComparison::Identical);
-    assert_eq!(calc.input_sha256, snap.input_sha256);
+    assert_eq!(calc.run.input_sha256(), snap.input_sha256);
     // The same after closing and reopening.
     drop(s);
     let s = Store::open(&path, "auditor").unwrap();
@@ -314,7 +315,7 @@ fn the_snapshot_reproduces_the_fresh_calculation() {
     assert_eq!(s.compare_with_snapshot(&calc).unwrap(), SnapshotComparison::Identical);
     // Lock lines are numbered by record id.
     let ids: Vec<u64> = s.activities(2023, false).unwrap().iter().map(|a| u64::try_from(a.id).unwrap()).collect();
-    let rows: Vec<u64> = calc.inventory.lines.iter().map(|l| l.activity.row).collect();
+    let rows: Vec<u64> = calc.run.inventory.lines.iter().map(|l| l.activity.row).collect();
     assert_eq!(rows, ids);
 }
 
@@ -328,16 +329,21 @@ fn the_period_calculation_equals_calc_on_the_exported_file() {
     s.add_activity(lib(), 2023, &electricity("1000")).unwrap();
     let (csv, ids) = s.export(2023).unwrap();
     let calc = s.calculate(lib(), 2023, true).unwrap();
-    let file = "period 2023";
+    // `scopebook calc` on the export (the one calculation run), with lines numbered by record id.
     let opts = scopebook_core::calc::CalcOptions { gwp_set: scopebook_core::gas::GwpSet::AR5, keep_lines: true };
-    let (mut inv, mut diags) = scopebook_core::pipeline::calculate_csv(lib(), file, &csv, opts);
-    inv.renumber_rows(|line| u64::try_from(ids[usize::try_from(line).unwrap() - 2]).unwrap());
-    diags.extend(inv.diagnostics.iter().cloned());
-    diags.extend(inv.factor_notes(lib(), scopebook_core::gas::GwpSet::AR5, file));
-    let report =
-        scopebook_core::report::Report::new(&inv, &diags, calc.inputs(), scopebook_core::gas::GwpSet::AR5, true);
-    assert_eq!(report.to_json(), calc.report(true).to_json());
-    assert_eq!(calc.input_sha256, scopebook_core::dataset::sha256_hex(&csv));
+    let renumbered = Run::calculate_numbered(lib(), "period 2023", &csv, opts, |line| {
+        u64::try_from(ids[usize::try_from(line).unwrap() - 2]).unwrap()
+    });
+    assert_eq!(renumbered.report(true).to_json(), calc.run.report(true).to_json());
+    // Numbering aside, it is the file's own calculation: the same totals and lines.
+    let plain = Run::calculate(lib(), "period 2023", &csv, opts);
+    let plain_json: serde_json::Value = serde_json::from_str(&plain.report(true).to_json()).unwrap();
+    let store_json: serde_json::Value = serde_json::from_str(&calc.run.report(true).to_json()).unwrap();
+    assert_eq!(plain_json["totals"], store_json["totals"]);
+    assert_eq!(plain.inventory.lines.len(), calc.run.inventory.lines.len());
+    let rows: Vec<i64> = calc.run.inventory.lines.iter().map(|l| i64::try_from(l.activity.row).unwrap()).collect();
+    assert_eq!(rows, ids);
+    assert_eq!(calc.run.input_sha256(), scopebook_core::dataset::sha256_hex(&csv));
 }
 
 #[test]

@@ -267,9 +267,9 @@ fn dashboard(state: tauri::State<'_, AppState>, year: i32) -> Result<Dashboard, 
     let lib = state.library.read().map_err(|_| internal("the factor library"))?;
     with_store(&state, |s| {
         let calc = s.calculate(&lib, year, true).map_err(|e| store_error(&e))?;
-        let inv = &calc.inventory;
+        let inv = &calc.run.inventory;
         let gwp = calc.period.gwp_set;
-        let notes = inv.factor_notes(&lib, gwp, &calc.file);
+        let notes = inv.factor_notes(&lib, gwp, calc.run.file());
         Ok(Dashboard {
             gwp_set: gwp_to(gwp),
             complete: inv.unresolved.is_empty(),

@@ -22,6 +22,7 @@ pub mod period;
 pub mod pipeline;
 pub mod region;
 pub mod report;
+pub mod run;
 pub mod unit;
 
 /// The engine version recorded in every report.

@@ -89,7 +89,7 @@ pub struct Precision {
     pub presentation: &'static str,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct Inputs {
     pub activities: InputFile,
     pub factor_files: Vec<InputFile>,

@@ -37,13 +37,13 @@ pub use import::{
 };
 pub use model::*;
 
-use scopebook_core::calc::{CalcOptions, Inventory};
+use scopebook_core::calc::CalcOptions;
 use scopebook_core::diagnostic::{Code, Diagnostic, Location};
 use scopebook_core::gas::GwpSet;
 use scopebook_core::library::FactorLibrary;
 use scopebook_core::period::parse_date;
 use scopebook_core::region::Region;
-use scopebook_core::report::{DatasetUsed, InputFile, Inputs, Report};
+use scopebook_core::run::Run;
 
 /// How long a write waits for another program's write to finish before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -326,56 +326,15 @@ fn pins_json(pins: &BTreeMap<String, String>) -> String {
 
 /// The library as a period uses it: its pinned editions only.
 fn period_library<'l>(lib: &'l FactorLibrary, pins: &BTreeMap<String, String>) -> Result<Cow<'l, FactorLibrary>, Fail> {
-    if pins.is_empty() {
-        return Ok(Cow::Borrowed(lib));
-    }
-    let mut l = lib.clone();
-    for (id, edition) in pins {
-        l.pin(id, edition).map_err(|e| refuse_at(Code::UnknownRecord, "pin", e))?;
-    }
-    Ok(Cow::Owned(l))
+    scopebook_core::run::pinned_library(lib, pins).map_err(|e| refuse_at(Code::UnknownRecord, "pin", e))
 }
 
-/// The dataset editions of a library, as recorded in a report and a snapshot.
-fn datasets_used(lib: &FactorLibrary) -> Vec<DatasetUsed> {
-    lib.datasets()
-        .iter()
-        .map(|d| DatasetUsed {
-            id: d.reference.id.clone(),
-            edition: d.reference.edition.clone(),
-            sha256: d.reference.sha256.clone(),
-            shipped: d.reference.shipped,
-            factors: d.factor_count,
-        })
-        .collect()
-}
-
-/// A period's records calculated: the same inventory and report as `scopebook calc` gives for
-/// the records exported as an activity file, except that each line's `row` is its record id.
+/// A period's records calculated: the same [`Run`] as `scopebook calc` makes of the records
+/// exported as an activity file (named `period YEAR`), except that each line's `row` is its
+/// record id.
 pub struct PeriodCalculation {
     pub period: ReportingPeriod,
-    pub inventory: Inventory,
-    /// Every finding, in the order `scopebook calc` prints them.
-    pub diagnostics: Vec<Diagnostic>,
-    /// The name the report gives the input: `period YEAR`.
-    pub file: String,
-    /// SHA-256 of the records exported as an activity file ([`Store::export`]).
-    pub input_sha256: String,
-    pub datasets: Vec<DatasetUsed>,
-}
-
-impl PeriodCalculation {
-    pub fn inputs(&self) -> Inputs {
-        Inputs {
-            activities: InputFile { file: self.file.clone(), sha256: self.input_sha256.clone() },
-            factor_files: Vec::new(),
-            datasets: self.datasets.clone(),
-        }
-    }
-
-    pub fn report(&self, with_lines: bool) -> Report<'_> {
-        Report::new(&self.inventory, &self.diagnostics, self.inputs(), self.period.gwp_set, with_lines)
-    }
+    pub run: Run,
 }
 
 /// How a fresh calculation of a locked period compares with its snapshot.
@@ -801,12 +760,12 @@ impl Store {
                 return Err(refuse_at(Code::InvalidState, "year", format!("period {year} is already locked")));
             }
             let calc = calculate(w.conn, lib, &p, true)?;
-            let errors: Vec<Diagnostic> = calc.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
-            if !errors.is_empty() || !calc.inventory.unresolved.is_empty() {
+            let errors: Vec<Diagnostic> = calc.run.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+            if !errors.is_empty() || !calc.run.inventory.unresolved.is_empty() {
                 let mut out = vec![Diagnostic::error(
                     Code::InvalidState,
                     Location::file(&name),
-                    format!("period {year} cannot be locked: {} record(s) have errors or no factor; correct them first", calc.inventory.unresolved.len().max(errors.len())),
+                    format!("period {year} cannot be locked: {} record(s) have errors or no factor; correct them first", calc.run.inventory.unresolved.len().max(errors.len())),
                 )];
                 out.extend(errors);
                 return Err(Fail::Rows(out));
@@ -814,8 +773,10 @@ impl Store {
             let old = w.row("period", p.id)?;
             w.conn.execute("UPDATE period SET status = 'locked' WHERE id = ?1", [p.id])?;
             w.log("lock", "period", p.id, old.as_deref(), None)?;
-            let json = calc.report(true).to_json();
+            let json = calc.run.report(true).to_json();
             let datasets: Vec<BTreeMap<&str, &str>> = calc
+                .run
+                .inputs
                 .datasets
                 .iter()
                 .map(|d| BTreeMap::from([("id", d.id.as_str()), ("edition", d.edition.as_str()), ("sha256", d.sha256.as_str())]))
@@ -829,7 +790,7 @@ impl Store {
                     scopebook_core::ENGINE_VERSION,
                     p.gwp_set.to_string(),
                     serde_json::to_string(&datasets).unwrap_or_default(),
-                    calc.input_sha256,
+                    calc.run.input_sha256(),
                     scopebook_core::dataset::sha256_hex(json.as_bytes()),
                     json
                 ],
@@ -1118,7 +1079,7 @@ impl Store {
     /// Compare a fresh calculation (with lines) of a locked period with its snapshot.
     pub fn compare_with_snapshot(&self, calc: &PeriodCalculation) -> Result<SnapshotComparison, StoreError> {
         let Some(snap) = self.snapshot(calc.period.year)? else { return Ok(SnapshotComparison::NoSnapshot) };
-        let fresh = calc.report(true).to_json();
+        let fresh = calc.run.report(true).to_json();
         if fresh == snap.result_json {
             return Ok(SnapshotComparison::Identical);
         }
@@ -1137,7 +1098,7 @@ impl Store {
                 scopebook_core::ENGINE_VERSION
             ));
         }
-        if snap.input_sha256 != calc.input_sha256 {
+        if snap.input_sha256 != calc.run.input_sha256() {
             if restated > 0 {
                 why.push(format!("{restated} record(s) were restated since"));
             } else {
@@ -1145,10 +1106,10 @@ impl Store {
             }
         }
         let old: serde_json::Value = serde_json::from_str(&snap.result_json).unwrap_or_default();
-        if old.pointer("/inputs/datasets") != serde_json::to_value(&calc.datasets).ok().as_ref() {
+        if old.pointer("/inputs/datasets") != serde_json::to_value(&calc.run.inputs.datasets).ok().as_ref() {
             why.push("the loaded dataset editions differ".to_string());
         }
-        let report = calc.report(false);
+        let report = calc.run.report(false);
         let total = |v: &serde_json::Value, k: &str| {
             v.pointer(&format!("/totals/{k}")).and_then(|x| x.as_str()).unwrap_or("?").to_string()
         };
@@ -1171,7 +1132,7 @@ impl Store {
         }
         Ok(SnapshotComparison::Differs(Diagnostic::warning(
             Code::SnapshotMismatch,
-            Location::file(&calc.file),
+            Location::file(calc.run.file()),
             format!(
                 "this calculation differs from the snapshot taken when period {} was locked (snapshot {}): {}",
                 calc.period.year,
@@ -1652,8 +1613,8 @@ fn read_export_rows(csv: &[u8]) -> Vec<Vec<String>> {
     rdr.records().filter_map(Result::ok).map(|r| r.iter().map(str::to_string).collect()).collect()
 }
 
-/// Calculate a period: export its records, read and calculate them as `scopebook calc` does,
-/// then number each line by its record id.
+/// Calculate a period: export its records, then the one calculation run of `scopebook calc`,
+/// with each line numbered by its record id.
 fn calculate(
     c: &Connection,
     lib: &FactorLibrary,
@@ -1664,11 +1625,8 @@ fn calculate(
     let (bytes, ids) = export_csv(c, p.id)?;
     let file = format!("period {}", p.year);
     let opts = CalcOptions { gwp_set: p.gwp_set, keep_lines };
-    let ((mut inv, file_diags), input_sha256) = rayon::join(
-        || scopebook_core::pipeline::calculate_csv(&plib, &file, &bytes, opts),
-        || scopebook_core::dataset::sha256_hex(&bytes),
-    );
-    inv.renumber_rows(|line| {
+    // Line n of the export (the header is line 1) is record ids[n - 2].
+    let run = Run::calculate_numbered(&plib, &file, &bytes, opts, |line| {
         usize::try_from(line)
             .ok()
             .and_then(|l| l.checked_sub(2))
@@ -1676,15 +1634,5 @@ fn calculate(
             .and_then(|id| u64::try_from(*id).ok())
             .unwrap_or(line)
     });
-    let mut diagnostics = file_diags;
-    diagnostics.extend(inv.diagnostics.iter().cloned());
-    diagnostics.extend(inv.factor_notes(&plib, p.gwp_set, &file));
-    Ok(PeriodCalculation {
-        period: p.clone(),
-        inventory: inv,
-        diagnostics,
-        file,
-        input_sha256,
-        datasets: datasets_used(&plib),
-    })
+    Ok(PeriodCalculation { period: p.clone(), run })
 }
