@@ -2,8 +2,9 @@
 # Runs every test of the project. This is the README's test command and what CI runs.
 # On a fresh Debian 12 machine with the Rust toolchain and Node.js, it installs the system
 # packages it needs (as root; otherwise it says what to install), the UI's npm packages, builds
-# the UI, then runs: format, lint, the Rust tests, the UI's unit tests (Vitest), a benchmark
-# build, an example run, and the real-window end-to-end tests of the desktop app under Xvfb.
+# the UI, then runs: the UI's unit tests (Vitest) and type check (svelte-check), format, lint,
+# the Rust tests, a benchmark build, an example run, and the real-window end-to-end tests of the
+# desktop app under Xvfb.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/setup-system.sh
@@ -21,6 +22,8 @@ scopebook_ensure_packages "${SCOPEBOOK_APP_PACKAGES[@]}" "${SCOPEBOOK_TEST_PACKA
 scopebook_build_ui
 echo "== UI unit tests"
 (cd ui && npm test --silent)
+echo "== UI type check (svelte-check)"
+(cd ui && npm run check --silent)
 
 echo "== format"
 cargo fmt --all -- --check

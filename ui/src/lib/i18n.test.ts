@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { get } from 'svelte/store';
-import { dictionaries, isMessageKey, language, locale, localeOf, t, translate } from './i18n';
+import { dictionaries, isMessageKey, language, locale, localeOf, t, translate, type Dictionary } from './i18n';
+import { en as enFile } from './i18n/en';
+import { zhCN as zhFile } from './i18n/zh';
 
 describe('dictionaries', () => {
   const en = dictionaries.en;
@@ -11,6 +13,19 @@ describe('dictionaries', () => {
     const zhKeys = Object.keys(zh).sort();
     expect(zhKeys).toEqual(enKeys);
     expect(enKeys.length).toBeGreaterThan(100);
+  });
+
+  it('are the one file per language', () => {
+    expect(en).toBe(enFile);
+    expect(zh).toBe(zhFile);
+  });
+
+  it('leave no key out, by type as well (zh.ts is typed against the English keys)', () => {
+    const { 'nav.factors': left, ...partial } = zhFile;
+    // @ts-expect-error: a dictionary without one of the English keys is not a Dictionary
+    const incomplete: Dictionary = partial;
+    expect(Object.keys(incomplete)).not.toContain('nav.factors');
+    expect(left).toBe('排放因子');
   });
 
   it('have no empty strings', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { FieldError } from '../../lib/bindings';
-import { draftKey, emptyDraft, findType, groupErrors, requiredFilled, snapshot } from './draft';
+import type { AppError, FieldError } from '../../lib/bindings';
+import { fieldOf, draftKey, emptyDraft, findType, groupErrors, requiredFilled, saveErrors, snapshot, typeHint } from './draft';
 
 const err = (field: string, message = 'bad'): FieldError => ({ field, code: 'x', message, severity: 'error' });
 
@@ -29,6 +29,26 @@ describe('activity draft helpers', () => {
     expect(g.facility).toBeUndefined();
   });
 
+  it("shows the reason's errors at the reason cell", () => {
+    const g = groupErrors([err('reason', 'the reason for the restatement is empty')]);
+    expect(g.reason).toHaveLength(1);
+    expect(g['']).toBeUndefined();
+  });
+
+  it('shows a refused save at the cells, or at the row when the error names no cell', () => {
+    const refused = (code: AppError['code'], details: FieldError[]): AppError => ({ code, message: 'refused', details });
+    expect(saveErrors(refused('validation', [err('unit', 'u')]))?.unit?.[0].message).toBe('u');
+    expect(saveErrors(refused('validation', []))?.['']?.[0].message).toBe('refused');
+    expect(saveErrors(refused('locked', [err('quantity')]))).toBeNull();
+  });
+
+  it('knows the fields by their data-col', () => {
+    expect(fieldOf('period_start')).toBe('period_start');
+    expect(fieldOf('reason')).toBe('reason');
+    expect(fieldOf('scope3_category')).toBeUndefined();
+    expect(fieldOf(undefined)).toBeUndefined();
+  });
+
   it('keys drafts by content and copies them', () => {
     const a = emptyDraft();
     const b = snapshot(a);
@@ -43,5 +63,13 @@ describe('activity draft helpers', () => {
     expect(findType(types, ' Grid_Electricity ')?.units).toEqual(['kWh']);
     expect(findType(types, 'grid')).toBeUndefined();
     expect(findType(types, '')).toBeUndefined();
+  });
+
+  it('hints at the type, or says it is unknown once the list for it has come', () => {
+    const types = [{ activity: 'grid_electricity', units: ['kWh'], regions: ['CN'], scope: 2 }];
+    expect(typeHint(types, 'Grid_Electricity', null)).toEqual({ kind: 'known', type: types[0] });
+    expect(typeHint([], 'nonsense', 'nonsense')).toEqual({ kind: 'unknown' });
+    expect(typeHint([], 'nonsense', 'nons')).toEqual({ kind: 'none' }); // the list is for something else
+    expect(typeHint([], ' ', '')).toEqual({ kind: 'none' });
   });
 });
