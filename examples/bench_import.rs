@@ -7,6 +7,10 @@
 //! no lineage): the practical ceiling, as in `bench_store`. Prints rows/s and the ratios, and a
 //! JSON line for tools.
 //!
+//! On Linux it also prints peak memory (the kernel's high-water mark of resident memory, reset
+//! before each step through `/proc/self/clear_refs`): of reading the file, of the import on top
+//! of the table it read, and what holding the table costs. `XLSX_ROWS` 0 skips the workbook.
+//!
 //!     cargo run --release --example bench_import -- [CSV_ROWS] [XLSX_ROWS] [--dir DIR]
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::float_arithmetic)]
@@ -100,29 +104,70 @@ struct Timing {
     import_s: f64,
     bytes: u64,
     records: u64,
+    /// Peak resident memory while reading, and while importing (the table included), in MB.
+    read_peak: Option<f64>,
+    import_peak: Option<f64>,
+    /// Resident memory the table adds once read, in MB.
+    table: Option<f64>,
+}
+
+/// A field of `/proc/self/status` (kB) in MB; `None` off Linux.
+fn status_mb(field: &str) -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// Reset the peak (`VmHWM`) to the current resident size.
+fn reset_peak() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+fn mb(v: Option<f64>) -> String {
+    v.map_or_else(|| "n/a".to_string(), |v| format!("{v:.0} MB"))
 }
 
 fn import(dir: &Path, lib: &FactorLibrary, file: &Path, name: &str) -> Timing {
     let db = dir.join(format!("{name}.scopebook"));
     let mut s = setup(&db, lib);
+    let before = status_mb("VmRSS:");
+    reset_peak();
     let t = Instant::now();
     let table = read::read(file, &ReadOptions::default()).unwrap_or_else(|e| panic!("{e}"));
     let read_s = t.elapsed().as_secs_f64();
+    let read_peak = status_mb("VmHWM:");
+    let table_mb = status_mb("VmRSS:").zip(before).map(|(after, before)| after - before);
     let opts = ImportOptions { year: 2023, mode: Mode::AllOrNothing, ..ImportOptions::default() };
+    reset_peak();
     let t = Instant::now();
     let p = pipeline::run(&mut s, lib, &table, &opts, &pipeline::Quiet).unwrap_or_else(|e| panic!("{e}"));
     let import_s = t.elapsed().as_secs_f64();
+    let import_peak = status_mb("VmHWM:");
     assert_eq!(p.outcome, Outcome::Imported, "{:?}", p.problems.first());
     assert_eq!(p.records_imported, table.rows.len() as u64);
+    if std::env::var("BENCH_IMPORT_ONLY").is_ok() {
+        std::process::exit(0);
+    }
+    let rows = table.rows.len();
+    drop(table);
+    reset_peak();
     let t = Instant::now();
     s.verify().unwrap();
-    eprintln!("  ({name}: audit verify {:.2} s)", t.elapsed().as_secs_f64());
+    eprintln!(
+        "  ({name}: audit verify {:.2} s, peak RSS {})",
+        t.elapsed().as_secs_f64(),
+        mb(status_mb("VmHWM:"))
+    );
     Timing {
-        rows: table.rows.len(),
+        rows,
         read_s,
         import_s,
         bytes: std::fs::metadata(file).map(|m| m.len()).unwrap_or(0),
         records: p.records_imported,
+        read_peak,
+        import_peak,
+        table: table_mb,
     }
 }
 
@@ -137,6 +182,7 @@ fn bare(dir: &Path, lib: &FactorLibrary, n: usize) -> f64 {
     // The page cache the store gives an import (see `Store::import`).
     conn.pragma_update(None, "cache_size", -262_144).unwrap();
     let rows: Vec<[String; 7]> = (0..n).map(cells).collect();
+    reset_peak();
     let t = Instant::now();
     let tx = conn.transaction().unwrap();
     {
@@ -162,7 +208,66 @@ fn bare(dir: &Path, lib: &FactorLibrary, n: usize) -> f64 {
         }
     }
     tx.commit().unwrap();
-    t.elapsed().as_secs_f64()
+    let s = t.elapsed().as_secs_f64();
+    eprintln!("  (bare loop: peak RSS {} with its {n} rows of cells)", mb(status_mb("VmHWM:")));
+    s
+}
+
+
+fn cpu() -> f64 {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap();
+    s.split_whitespace().next().unwrap().parse::<f64>().unwrap() / 1e9
+}
+
+fn variant(dir: &Path, lib: &FactorLibrary, n: usize, name: &str, per: usize, source: bool) {
+    let path = dir.join(format!("v-{name}.scopebook"));
+    drop(setup(&path, lib));
+    let mut conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+    conn.pragma_update(None, "synchronous", "FULL").unwrap();
+    conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+    conn.pragma_update(None, "cache_size", -262_144).unwrap();
+    conn.execute("INSERT INTO import_batch (id, period_id, file_name, file_sha256, format, sheet, header_row, template, mapping, rows_read, rows_imported, rows_skipped, first_activity, last_activity, records_sha256, imported_by, imported_at) VALUES (1, 1, 'f', 'x', 'csv', NULL, 1, NULL, '{}', 0, 0, 0, NULL, NULL, 'x', 'b', 'x')", []).ok();
+    let rows: Vec<[String; 7]> = (0..n).map(cells).collect();
+    let q: Vec<String> = rows.iter().map(|r| r[2].replace(',', "")).collect();
+    let t = Instant::now();
+    let c0 = cpu();
+    let tx = conn.transaction().unwrap();
+    {
+        let one = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'current', NULL, NULL)";
+        let sql = |k: usize| format!("INSERT INTO activity (period_id, facility_id, activity, quantity, unit, start_date, end_date, factor, region,
+       scope3_category, supplier, evidence, evidence_file, evidence_sha256, meter_id, data_quality, note, entered_by,
+       created_at, status, supersedes, restatement_reason) VALUES {}", vec![one; k].join(", "));
+        let srcsql = |k: usize| format!("INSERT INTO activity_source (activity_id, import_id, source_row) VALUES {}", vec!["(?, ?, ?)"; k].join(", "));
+        let mut stmt = tx.prepare(&sql(per)).unwrap();
+        let mut src = tx.prepare(&srcsql(per)).unwrap();
+        let regions: Vec<&str> = (0..n).map(|i| REGIONS[i % FACILITIES % REGIONS.len()]).collect();
+        let facs: Vec<i64> = (0..n).map(|i| (i % FACILITIES + 1) as i64).collect();
+        let none: Option<String> = None;
+        let nonei: Option<i64> = None;
+        let one_i: i64 = 1;
+        let mut start = 0;
+        while start < n {
+            let k = per.min(n - start);
+            let mut ps: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(k * 19);
+            for i in start..start + k {
+                let r = &rows[i];
+                ps.extend([&one_i as &dyn rusqlite::ToSql, &facs[i], &r[1], &q[i], &r[3], &r[4], &r[5], &none, &regions[i], &nonei, &none, &r[6], &none, &none, &none, &none, &none, &"bench", &"2026-01-01T00:00:00.000000Z"]);
+            }
+            if k == per { stmt.execute(rusqlite::params_from_iter(ps)).unwrap(); } else { tx.prepare(&sql(k)).unwrap().execute(rusqlite::params_from_iter(ps)).unwrap(); }
+            let last = tx.last_insert_rowid();
+            if source {
+                let ids: Vec<i64> = (0..k as i64).map(|j| last - k as i64 + 1 + j).collect();
+                let srows: Vec<i64> = (start..start + k).map(|i| i as i64 + 2).collect();
+                let mut ps: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(k * 3);
+                for j in 0..k { ps.extend([&ids[j] as &dyn rusqlite::ToSql, &one_i, &srows[j]]); }
+                if k == per { src.execute(rusqlite::params_from_iter(ps)).unwrap(); } else { tx.prepare(&srcsql(k)).unwrap().execute(rusqlite::params_from_iter(ps)).unwrap(); }
+            }
+            start += k;
+        }
+    }
+    tx.commit().unwrap();
+    eprintln!("VARIANT {name}: cpu {:.2} s; {:.2} s", cpu() - c0, t.elapsed().as_secs_f64());
 }
 
 fn main() {
@@ -184,34 +289,60 @@ fn main() {
     let xlsx_path = tmp.path().join("energy-2023.xlsx");
     let t = Instant::now();
     write_csv(&csv_path, n_csv);
-    write_xlsx(&xlsx_path, n_xlsx);
+    if n_xlsx > 0 {
+        write_xlsx(&xlsx_path, n_xlsx);
+    }
     eprintln!("  (generated the files in {:.1} s)", t.elapsed().as_secs_f64());
 
+    if std::env::var("BENCH_VARIANTS").is_ok() {
+        for (name, per, so) in [("single", 1, false), ("single+source", 1, true), ("x64", 64, false), ("x64+source", 64, true), ("x256+source", 256, true), ("single+source b", 1, true)] {
+            variant(tmp.path(), &lib, n_csv, name, per, so);
+        }
+        let s = bare(tmp.path(), &lib, n_csv);
+        eprintln!("VARIANT bare8: {s:.2}");
+        return;
+    }
     let csv = import(tmp.path(), &lib, &csv_path, "csv");
-    let xlsx = import(tmp.path(), &lib, &xlsx_path, "xlsx");
+    let xlsx = (n_xlsx > 0).then(|| import(tmp.path(), &lib, &xlsx_path, "xlsx"));
     let bare_s = bare(tmp.path(), &lib, n_csv);
     let bare_rate = n_csv as f64 / bare_s;
 
-    println!("| file | rows | size | read | map, check, write | total | rows/s | ceiling / import |");
-    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-    for (name, t) in [("CSV", &csv), ("xlsx", &xlsx)] {
+    println!(
+        "| file | rows | size | read | map, check, write | total | rows/s | import ÷ ceiling | peak RSS read | peak RSS import | table held |"
+    );
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for (name, t) in [("CSV", Some(&csv)), ("xlsx", xlsx.as_ref())] {
+        let Some(t) = t else { continue };
         let total = t.read_s + t.import_s;
         let rate = t.rows as f64 / total;
         println!(
-            "| {name} | {} | {:.1} MB | {:.2} s | {:.2} s | {:.2} s | {:.0} | {:.2}× |",
+            "| {name} | {} | {:.1} MB | {:.2} s | {:.2} s | {:.2} s | {:.0} | {:.2}× | {} | {} | {} |",
             t.rows,
             t.bytes as f64 / 1e6,
             t.read_s,
             t.import_s,
             total,
             rate,
-            bare_rate / rate
+            bare_rate / rate,
+            mb(t.read_peak),
+            mb(t.import_peak),
+            mb(t.table),
         );
         assert_eq!(t.records, t.rows as u64);
     }
-    println!("| bare rusqlite insert loop (ceiling) | {n_csv} | | | | {bare_s:.2} s | {bare_rate:.0} | 1.00× |");
+    println!("| bare rusqlite insert loop (ceiling) | {n_csv} | | | | {bare_s:.2} s | {bare_rate:.0} | 1.00× | | | |");
+    let x = |f: fn(&Timing) -> f64| xlsx.as_ref().map_or(0.0, f);
+    let peak = |v: Option<f64>| v.map_or_else(|| "null".to_string(), |v| format!("{v:.0}"));
     println!(
-        "{{\"csv_rows\": {}, \"csv_read_s\": {:.3}, \"csv_import_s\": {:.3}, \"xlsx_rows\": {}, \"xlsx_read_s\": {:.3}, \"xlsx_import_s\": {:.3}, \"bare_s\": {bare_s:.3}}}",
-        csv.rows, csv.read_s, csv.import_s, xlsx.rows, xlsx.read_s, xlsx.import_s
+        "{{\"csv_rows\": {}, \"csv_read_s\": {:.3}, \"csv_import_s\": {:.3}, \"csv_read_peak_mb\": {}, \"csv_import_peak_mb\": {}, \"csv_table_mb\": {}, \"xlsx_rows\": {}, \"xlsx_read_s\": {:.3}, \"xlsx_import_s\": {:.3}, \"bare_s\": {bare_s:.3}}}",
+        csv.rows,
+        csv.read_s,
+        csv.import_s,
+        peak(csv.read_peak),
+        peak(csv.import_peak),
+        peak(csv.table),
+        xlsx.as_ref().map_or(0, |t| t.rows),
+        x(|t| t.read_s),
+        x(|t| t.import_s),
     );
 }

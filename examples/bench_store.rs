@@ -6,6 +6,13 @@
 //! for both and the ratio, and a JSON line for tools.
 //!
 //!     cargo run --release --example bench_store -- [N] [--dir DIR]
+//!
+//! With `--make-db FILE` it only writes the store (N records of grid electricity and natural gas
+//! in 50 facilities, period 2023, through the store API as above) to FILE and stops: the input of
+//! `scripts/bench-calc-db.sh`, which times `scopebook calc --db` against `scopebook calc` on the
+//! period's export.
+//!
+//!     cargo run --release --example bench_store -- [N] --make-db FILE
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::float_arithmetic)]
 
@@ -20,14 +27,22 @@ const FACILITIES: usize = 20;
 const REGIONS: [&str; 5] = ["CN-JS", "CN-GD", "CN-SH", "CN-ZJ", "CN-BJ"];
 const KINDS: [(&str, &str); 5] =
     [("grid_electricity", "kWh"), ("natural_gas", "10^4 Nm3"), ("diesel", "t"), ("bituminous_coal", "t"), ("lpg", "t")];
+/// `--make-db`: gas and electricity in 50 facilities.
+const CALC_FACILITIES: usize = 50;
+const CALC_KINDS: [(&str, &str); 2] = [("grid_electricity", "kWh"), ("natural_gas", "10^4 Nm3")];
 
-/// Row `i`: a facility, a month of 2023, an activity type and a quantity.
+/// Row `i` of the write benchmark: a facility, a month of 2023, an activity type and a quantity.
 fn row(i: usize) -> ActivityInput {
-    let (activity, unit) = KINDS[i % KINDS.len()];
+    row_of(i, FACILITIES, &KINDS)
+}
+
+/// Row `i` among `facilities` facilities and `kinds` activity types.
+fn row_of(i: usize, facilities: usize, kinds: &[(&str, &str)]) -> ActivityInput {
+    let (activity, unit) = kinds[i % kinds.len()];
     let month = i % 12 + 1;
     let last = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
     ActivityInput {
-        facility: format!("F{:02}", i % FACILITIES),
+        facility: format!("F{:02}", i % facilities),
         activity: activity.to_string(),
         quantity: format!("{}.{:03}", (i * 7919) % 100_000 + 1, i % 1000),
         unit: unit.to_string(),
@@ -39,9 +54,13 @@ fn row(i: usize) -> ActivityInput {
 }
 
 fn setup(path: &std::path::Path, lib: &FactorLibrary) -> Store {
+    setup_with(path, lib, FACILITIES)
+}
+
+fn setup_with(path: &std::path::Path, lib: &FactorLibrary, facilities: usize) -> Store {
     let org = NewOrganisation { name: "Bench Manufacturing".into(), consolidation: Consolidation::OperationalControl };
     let mut s = Store::create(path, &org, "bench").unwrap();
-    for f in 0..FACILITIES {
+    for f in 0..facilities {
         s.add_facility(&NewFacility::new(&format!("F{f:02}"), &format!("Plant {f}"), REGIONS[f % REGIONS.len()]))
             .unwrap();
     }
@@ -49,11 +68,35 @@ fn setup(path: &std::path::Path, lib: &FactorLibrary) -> Store {
     s
 }
 
+/// Write `n` records of gas and electricity in 50 facilities to a new store at `path`.
+fn make_db(path: &std::path::Path, n: usize) {
+    let (lib, diags) = FactorLibrary::shipped();
+    assert!(diags.is_empty());
+    let mut s = setup_with(path, &lib, CALC_FACILITIES);
+    let t = Instant::now();
+    let mut done = 0;
+    while done < n {
+        let k = BATCH.min(n - done);
+        let rows: Vec<ActivityInput> = (done..done + k).map(|i| row_of(i, CALC_FACILITIES, &CALC_KINDS)).collect();
+        s.add_activities(&lib, 2023, &rows).unwrap_or_else(|e| panic!("{e}"));
+        done += k;
+    }
+    println!(
+        "wrote {n} records ({CALC_FACILITIES} facilities, gas and electricity) to {} in {:.1} s",
+        path.display(),
+        t.elapsed().as_secs_f64()
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let n: usize =
-        args.iter().find(|a| !a.starts_with("--")).map_or(1_000_000, |a| a.replace('_', "").parse().unwrap());
+        args.first().filter(|a| !a.starts_with("--")).map_or(1_000_000, |a| a.replace('_', "").parse().unwrap());
     let dir = args.iter().position(|a| a == "--dir").map(|i| PathBuf::from(&args[i + 1]));
+    if let Some(i) = args.iter().position(|a| a == "--make-db") {
+        make_db(&PathBuf::from(&args[i + 1]), n);
+        return;
+    }
     let tmp = tempfile::tempdir_in(dir.clone().unwrap_or_else(std::env::temp_dir)).unwrap();
     let (lib, diags) = FactorLibrary::shipped();
     assert!(diags.is_empty());

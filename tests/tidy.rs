@@ -51,7 +51,8 @@ fn sources(dir: &str, exts: &[&str]) -> Vec<(String, String)> {
                     stack.push(p);
                 }
             } else if exts.iter().any(|x| name.ends_with(x)) {
-                let rel = p.strip_prefix(root()).unwrap().to_string_lossy().replace('\\', "/");
+                let Ok(rel) = p.strip_prefix(root()) else { continue };
+                let rel = rel.to_string_lossy().replace('\\', "/");
                 out.push((rel, std::fs::read_to_string(&p).unwrap_or_default()));
             }
         }

@@ -361,8 +361,16 @@ async fn inventory_matches_the_cli() {
         }
         app.screenshot("03-dashboard").await;
 
-        // A line's factor link opens the factor's detail.
-        let lines = app.all("dash-line").await;
+        // A line's factor link opens the factor's detail. The lines table loads its rows a page
+        // at a time after the totals: wait for the first page.
+        let total = app.attr("dash-lines-total", "data-total").await;
+        assert_eq!(total, Some(GOOD_ROWS.len().to_string()), "the lines table counts one row per record");
+        let lines = app
+            .wait_for("the dashboard's lines", common::SETTLE, async || {
+                let lines = app.all("dash-line").await;
+                (lines.len() == GOOD_ROWS.len()).then_some(lines)
+            })
+            .await;
         assert_eq!(lines.len(), GOOD_ROWS.len(), "one dashboard line per row");
         let factor_ids: Vec<String> = cli["lines"]
             .as_array()

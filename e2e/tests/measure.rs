@@ -12,6 +12,12 @@
 //!
 //! Memory: VmRSS of the `scopebook-app` process and of its WebKit children (WebKitWebProcess,
 //! WebKitNetworkProcess), read from /proc a few seconds after the first screen appeared.
+//!
+//! `against_bare_tauri`: Scopebook and a bare Tauri 2 window (`src-tauri/examples/bare`: the
+//! same Tauri and WebKitGTK, the same window size, a one-line page with the header's colour),
+//! launched alternately the same way (directly, no automation, a fresh data folder each time):
+//! first paint by the screen method, then idle Pss of the app and all its descendants (the WebKit
+//! processes) 5 s after that paint. Prints each run and a table of medians with the ratios.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::float_arithmetic)]
 
@@ -20,7 +26,7 @@ mod common;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{children, rss_kb, within, Harness, Proc};
+use common::{children, rss_kb, within, Harness, Proc, TempDir};
 
 const RUNS: usize = 5;
 const IDLE: Duration = Duration::from_secs(5);
@@ -111,6 +117,175 @@ async fn startup_and_memory() {
             drop(app);
             tokio::time::sleep(Duration::from_millis(500)).await;
         }
+    })
+    .await;
+}
+
+/// Builds the bare Tauri window (`src-tauri/examples/bare`) into the target folder and profile of
+/// this test binary, as `common::build_binaries` builds the app. Returns its path.
+fn bare_binary() -> std::path::PathBuf {
+    let profile = common::profile_dir();
+    let target = profile.parent().expect("the profile folder is in the target folder");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.args(["build", "--workspace", "--example", "bare", "--locked", "--target-dir"])
+        .arg(target)
+        .current_dir(common::repo_root());
+    match profile.file_name().and_then(|n| n.to_str()) {
+        Some("debug") | None => {}
+        Some("release") => {
+            cmd.arg("--release");
+        }
+        Some(other) => {
+            cmd.args(["--profile", other]);
+        }
+    }
+    let out = cmd.output().expect("cargo runs");
+    assert!(out.status.success(), "cargo build --example bare failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    profile.join("examples").join("bare")
+}
+
+/// A command for `program` with the environment `template` sets (display, bus, no automation).
+fn same_env(template: &Command, program: &std::path::Path) -> Command {
+    let mut cmd = Command::new(program);
+    for (key, value) in template.get_envs() {
+        match value {
+            Some(v) => cmd.env(key, v),
+            None => cmd.env_remove(key),
+        };
+    }
+    cmd
+}
+
+/// Every descendant of `pid` (children, their children, ...) as `(pid, comm)`.
+fn descendants(pid: u32) -> Vec<(u32, String)> {
+    let mut out = Vec::new();
+    let mut todo = vec![pid];
+    while let Some(p) = todo.pop() {
+        for (child, comm) in children(p) {
+            todo.push(child);
+            out.push((child, comm));
+        }
+    }
+    out
+}
+
+/// Pss of a process from `/proc/<pid>/smaps_rollup`, in kB.
+fn pss_kb(pid: u32) -> Option<u64> {
+    let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok()?;
+    let line = rollup.lines().find(|l| l.starts_with("Pss:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Polls one pixel of the header bar (a point of the top-left placed window) every 100 ms
+/// until it has the header's colour #15202b; the time from `start`, or `None` after 60 s.
+fn wait_for_header(display: &str, start: Instant) -> Option<Duration> {
+    loop {
+        let out = Command::new("import")
+            .args(["-display", display, "-window", "root", "-crop", "1x1+400+20", "txt:-"])
+            .output()
+            .expect("import runs");
+        if String::from_utf8_lossy(&out.stdout).to_lowercase().contains("srgb(21,32,43)") {
+            return Some(start.elapsed());
+        }
+        if start.elapsed() > Duration::from_secs(60) {
+            return None;
+        }
+        // Capturing back to back takes CPU from the app being measured (2 cores here).
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// One launch: first paint (ms) and idle Pss (kB) of the process and its descendants.
+struct Launch {
+    paint_ms: u64,
+    app_pss: u64,
+    webkit_pss: u64,
+}
+
+impl Launch {
+    fn total_pss(&self) -> u64 {
+        self.app_pss + self.webkit_pss
+    }
+}
+
+/// Starts `cmd` (in its own process group, with a fresh data folder), waits for the header's
+/// colour on screen, then [`IDLE`], and reads the Pss of the process tree.
+fn launch_once(what: &str, env: &Harness, cmd: &mut Command) -> Option<Launch> {
+    let data = TempDir::new("measure-launch");
+    cmd.env("SCOPEBOOK_DATA_DIR", data.path()).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
+    let start = Instant::now();
+    let app = Proc::spawn(what, cmd, true);
+    let paint = wait_for_header(&env.display, start)?;
+    std::thread::sleep(IDLE);
+    let pid = app.pid();
+    let kids = descendants(pid);
+    let launch = Launch {
+        paint_ms: u64::try_from(paint.as_millis()).unwrap_or(u64::MAX),
+        app_pss: pss_kb(pid).unwrap_or(0),
+        webkit_pss: kids.iter().filter_map(|(p, _)| pss_kb(*p)).sum(),
+    };
+    let parts: Vec<String> = kids.iter().map(|(p, c)| format!("{c} {} kB", pss_kb(*p).unwrap_or(0))).collect();
+    println!(
+        "  {what}: paint {} ms; Pss app {} kB + [{}] = {} kB",
+        launch.paint_ms,
+        launch.app_pss,
+        parts.join(", "),
+        launch.total_pss()
+    );
+    drop(app);
+    std::thread::sleep(Duration::from_millis(500));
+    Some(launch)
+}
+
+fn median(mut v: Vec<u64>) -> u64 {
+    v.sort_unstable();
+    v.get(v.len() / 2).copied().unwrap_or(0)
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "a measurement, not a test: run with --ignored --nocapture"]
+async fn against_bare_tauri() {
+    if Command::new("import").arg("-version").stdout(Stdio::null()).status().is_err() {
+        panic!("ImageMagick `import` is needed (Debian package imagemagick)");
+    }
+    let bare = bare_binary();
+    let Some(env) = Harness::start("measure-bare") else { return };
+    within("against_bare_tauri", Duration::from_secs(600), async {
+        println!("profile: {}; load average before: {}", common::profile_dir().display(), load_average());
+        let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+        // Alternate the two, so that other load on the machine falls on both alike.
+        for run in 1..=RUNS {
+            println!("run {run} (load {})", load_average());
+            ours.push(
+                launch_once("scopebook-app", &env, &mut env.app_command()).expect("Scopebook painted its header"),
+            );
+            let mut cmd = same_env(&env.app_command(), &bare);
+            theirs.push(launch_once("bare", &env, &mut cmd).expect("the bare window painted its header"));
+        }
+        println!("load average after: {}", load_average());
+        // Medians in ms and kB; memory shown in MB (1 MB = 1024 kB).
+        let row = |name: &str, f: &dyn Fn(&Launch) -> u64, per: f64, unit: &str| {
+            let (a, b) = (median(ours.iter().map(f).collect()), median(theirs.iter().map(f).collect()));
+            let ratio = if b == 0 { 0.0 } else { a as f64 / b as f64 };
+            println!("| {name} | {:.0} {unit} | {:.0} {unit} | {ratio:.2}× |", a as f64 / per, b as f64 / per);
+        };
+        println!("\nmedians of {RUNS} launches each:\n");
+        println!("| measure | Scopebook | bare Tauri 2 window | ratio |");
+        println!("| --- | ---: | ---: | ---: |");
+        row("first paint (screen)", &|l| l.paint_ms, 1.0, "ms");
+        row("idle Pss, app + WebKit", &|l| l.total_pss(), 1024.0, "MB");
+        row("idle Pss, app process", &|l| l.app_pss, 1024.0, "MB");
+        row("idle Pss, WebKit processes", &|l| l.webkit_pss, 1024.0, "MB");
     })
     .await;
 }

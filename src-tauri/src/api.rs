@@ -1,9 +1,85 @@
 //! The wire types of the app's commands: what crosses IPC. TypeScript declarations are generated
 //! from these (`ui/src/lib/bindings.ts`; a test fails when they drift). Decimals cross as
 //! strings, never as JavaScript numbers; ids are 32-bit so they fit a JavaScript number.
+//!
+//! Every code that crosses is typed: a problem's code is a [`DiagnosticCode`] (a code of the
+//! diagnostic catalogue, `tests/errors/`, and nothing else), and its severity, an import's stage
+//! and a line's selection rule are enums, so the UI switches on a closed union.
 
-use serde::{Deserialize, Serialize};
+use scopebook_core::diagnostic::{self, Code};
+use scopebook_core::library;
+use scopebook_import::{pipeline, values};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use ts_rs::TS;
+
+/// A code of the diagnostic catalogue (`scopebook_core::diagnostic::Code`, one fixture each in
+/// `tests/errors/`). Its TypeScript type is the union of every catalogue code, generated from
+/// `Code::ALL`, so the shell cannot send a code the catalogue does not have.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DiagnosticCode(pub Code);
+
+impl From<Code> for DiagnosticCode {
+    fn from(c: Code) -> Self {
+        DiagnosticCode(c)
+    }
+}
+
+impl Serialize for DiagnosticCode {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for DiagnosticCode {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Code::ALL
+            .iter()
+            .find(|c| c.as_str() == text)
+            .map(|c| DiagnosticCode(*c))
+            .ok_or_else(|| serde::de::Error::custom(format!("'{text}' is not a diagnostic code")))
+    }
+}
+
+impl TS for DiagnosticCode {
+    type WithoutGenerics = Self;
+    type OptionInnerType = Self;
+
+    fn name(_: &ts_rs::Config) -> String {
+        "DiagnosticCode".to_string()
+    }
+
+    fn inline(_: &ts_rs::Config) -> String {
+        Code::ALL.iter().map(|c| format!("\"{}\"", c.as_str())).collect::<Vec<_>>().join(" | ")
+    }
+
+    fn decl(cfg: &ts_rs::Config) -> String {
+        format!("type DiagnosticCode = {};", Self::inline(cfg))
+    }
+
+    fn decl_concrete(cfg: &ts_rs::Config) -> String {
+        Self::decl(cfg)
+    }
+}
+
+/// How serious a problem is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The data is wrong; it is refused.
+    Error,
+    /// The result stands, with a caveat the user must see.
+    Warning,
+}
+
+impl From<diagnostic::Severity> for Severity {
+    fn from(s: diagnostic::Severity) -> Self {
+        match s {
+            diagnostic::Severity::Error => Severity::Error,
+            diagnostic::Severity::Warning => Severity::Warning,
+        }
+    }
+}
 
 /// The one error type of every command. The UI switches on `code`, never on `message`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -34,9 +110,16 @@ pub struct FieldError {
     /// The field (an activity column name such as `quantity` or `unit`), or "" for the whole row.
     pub field: String,
     /// The diagnostic code (`malformed-number`, `unit-mismatch`, …).
-    pub code: String,
+    pub code: DiagnosticCode,
     pub message: String,
-    pub severity: String,
+    pub severity: Severity,
+}
+
+impl FieldError {
+    /// An error about `field`.
+    pub fn error(field: &str, code: Code, message: impl Into<String>) -> FieldError {
+        FieldError { field: field.to_string(), code: code.into(), message: message.into(), severity: Severity::Error }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -122,8 +205,10 @@ pub struct FacilityInput {
     pub kind: FacilityKind,
     /// The parent's code, or "".
     pub parent: String,
-    /// Percent, 0 to 100, as a decimal string ("" means 100).
-    pub equity_share: String,
+    /// Percent, 0 to 100, as a decimal string. `null`: not given — a new facility then has the
+    /// store's default (100, as `scopebook facility add` without `--equity-share`), and an edit
+    /// leaves the share as it is.
+    pub equity_share: Option<String>,
     pub operational_control: bool,
     pub financial_control: bool,
     pub region: String,
@@ -175,8 +260,20 @@ pub struct SnapshotSummary {
     pub gwp_set: String,
     pub input_sha256: String,
     pub result_sha256: String,
-    /// The snapshot's totals in tonnes CO2e (read from its stored report).
-    pub totals: Option<Totals>,
+    /// The snapshot's totals in tonnes CO2e (read from its stored report); `null` when the stored
+    /// report cannot be read.
+    pub totals: Option<SnapshotTotals>,
+}
+
+/// A snapshot's totals in tonnes CO2e, as decimal strings, as its stored report has them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SnapshotTotals {
+    pub scope1: String,
+    pub scope2_location: String,
+    pub scope2_market: String,
+    pub scope3: String,
+    /// `null` when the stored report does not record it.
+    pub biogenic_co2: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -285,7 +382,7 @@ pub struct VerifyResult {
     /// The last entry's hash (when ok).
     pub head: String,
     /// The diagnostic code of the first problem (when not ok).
-    pub code: String,
+    pub code: Option<DiagnosticCode>,
     pub message: String,
 }
 
@@ -297,7 +394,8 @@ pub struct ActivityType {
     pub units: Vec<String>,
     /// Regions its factors cover.
     pub regions: Vec<String>,
-    pub scope: u8,
+    /// The scopes of its factors, ascending (one, unless its factors disagree).
+    pub scopes: Vec<u8>,
 }
 
 /// Totals in tonnes CO2e, as decimal strings.
@@ -322,6 +420,33 @@ pub struct CategoryTotal {
     pub co2e_t: String,
 }
 
+/// Why a line's factor was chosen (decision 0001), strongest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum SelectionRule {
+    Explicit,
+    FacilitySpecific,
+    SupplierSpecific,
+    UserSupplied,
+    Region,
+    ParentRegion,
+    GlobalDefault,
+}
+
+impl From<library::SelectionRule> for SelectionRule {
+    fn from(r: library::SelectionRule) -> Self {
+        match r {
+            library::SelectionRule::Explicit => SelectionRule::Explicit,
+            library::SelectionRule::FacilitySpecific => SelectionRule::FacilitySpecific,
+            library::SelectionRule::SupplierSpecific => SelectionRule::SupplierSpecific,
+            library::SelectionRule::UserSupplied => SelectionRule::UserSupplied,
+            library::SelectionRule::Region => SelectionRule::Region,
+            library::SelectionRule::ParentRegion => SelectionRule::ParentRegion,
+            library::SelectionRule::GlobalDefault => SelectionRule::GlobalDefault,
+        }
+    }
+}
+
 /// One computed line and the factor behind it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct DashboardLine {
@@ -332,7 +457,7 @@ pub struct DashboardLine {
     pub factor_id: String,
     pub dataset: String,
     pub edition: String,
-    pub selected_by: String,
+    pub selected_by: SelectionRule,
     pub verified: bool,
     pub co2e_t: String,
 }
@@ -341,7 +466,7 @@ pub struct DashboardLine {
 pub struct UnresolvedRow {
     pub id: u32,
     pub activity: String,
-    pub code: String,
+    pub code: DiagnosticCode,
     pub message: String,
 }
 
@@ -356,10 +481,32 @@ pub struct Dashboard {
     pub scope2_market_basis_code: String,
     pub by_facility: Vec<FacilityTotals>,
     pub by_scope3_category: Vec<CategoryTotal>,
-    pub lines: Vec<DashboardLine>,
+    /// The period's records calculated: each one is a line or an unresolved row, and
+    /// `dashboard_lines` gives them a page at a time.
+    pub records: u32,
+    /// How many of the records were calculated.
+    pub line_count: u32,
+    /// How many could not be calculated.
+    pub unresolved_total: u32,
+    /// The first [`UNRESOLVED_SHOWN`] of those, in entry order.
     pub unresolved: Vec<UnresolvedRow>,
     /// Warnings about factors used (unverified figures, GWP basis).
     pub notes: Vec<FieldError>,
+}
+
+/// How many unresolved rows the dashboard carries at most (`unresolved_total` has the count;
+/// every one is also a row of `dashboard_lines`).
+pub const UNRESOLVED_SHOWN: usize = 100;
+
+/// A page of the dashboard's lines table: records `offset..` in entry order, each one either
+/// calculated (in `lines`) or not (in `unresolved`), as the full calculation has it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DashboardLinesPage {
+    /// How many records the period has: the rows of the table.
+    pub total: u32,
+    pub offset: u32,
+    pub lines: Vec<DashboardLine>,
+    pub unresolved: Vec<UnresolvedRow>,
 }
 
 /// Filters for the factor browser; empty strings match everything.
@@ -380,8 +527,10 @@ pub struct FactorQuery {
 pub struct FactorSummary {
     pub id: String,
     pub activity: String,
-    pub name: String,
+    /// The factor's descriptive name, when its file gives one.
+    pub name: Option<String>,
     pub scope: u8,
+    /// As a factor file writes it: `stationary`, `electricity`, or the Scope 3 number `1`–`15`.
     pub category: String,
     pub unit: String,
     pub region: String,
@@ -416,10 +565,13 @@ pub struct FactorDetail {
 pub struct DatasetInfo {
     pub id: String,
     pub edition: String,
-    pub title: String,
-    pub publisher: String,
+    /// The file the factors were read from.
+    pub file: String,
+    /// From the dataset's metadata; `null` for a user's factor file, which has none.
+    pub title: Option<String>,
+    pub publisher: Option<String>,
     pub region: String,
-    pub licence: String,
+    pub licence: Option<String>,
     pub factors: u32,
     pub shipped: bool,
 }
@@ -437,9 +589,9 @@ pub struct UserFactorsResult {
 pub struct FieldErrorAt {
     pub row: u32,
     pub field: String,
-    pub code: String,
+    pub code: DiagnosticCode,
     pub message: String,
-    pub severity: String,
+    pub severity: Severity,
 }
 
 // ---- the import wizard (issue 6) ----
@@ -479,8 +631,59 @@ pub struct ColumnChoice {
 /// `same-headers` (a template saved for files with these headers).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct MappingSourceView {
-    pub kind: String,
+    pub kind: MappingSourceKind,
     pub name: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum MappingSourceKind {
+    Guess,
+    Template,
+    SameHeaders,
+}
+
+/// What kind of value of the file a value mapping is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueKind {
+    Activity,
+    Unit,
+}
+
+impl From<values::ValueKind> for ValueKind {
+    fn from(k: values::ValueKind) -> Self {
+        match k {
+            values::ValueKind::Activity => ValueKind::Activity,
+            values::ValueKind::Unit => ValueKind::Unit,
+        }
+    }
+}
+
+impl From<ValueKind> for values::ValueKind {
+    fn from(k: ValueKind) -> Self {
+        match k {
+            ValueKind::Activity => values::ValueKind::Activity,
+            ValueKind::Unit => values::ValueKind::Unit,
+        }
+    }
+}
+
+/// Who mapped a value: Scopebook's own spelling rules and dictionaries, or the user earlier.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum MappedBy {
+    BuiltIn,
+    User,
+}
+
+impl From<values::MappedBy> for MappedBy {
+    fn from(b: values::MappedBy) -> Self {
+        match b {
+            values::MappedBy::BuiltIn => MappedBy::BuiltIn,
+            values::MappedBy::User => MappedBy::User,
+        }
+    }
 }
 
 /// One data row of the file as display text.
@@ -515,10 +718,10 @@ pub struct ImportInspection {
     pub templates: Vec<String>,
 }
 
-/// A value of the file mapped by the user: `kind` is `activity` or `unit`.
+/// A value of the file mapped by the user.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ValueChoiceInput {
-    pub kind: String,
+    pub kind: ValueKind,
     pub value: String,
     pub target: String,
 }
@@ -569,8 +772,8 @@ pub struct ImportProblem {
     pub field: String,
     /// The cell's text.
     pub value: String,
-    pub code: String,
-    pub severity: String,
+    pub code: DiagnosticCode,
+    pub severity: Severity,
     pub message: String,
 }
 
@@ -585,7 +788,7 @@ pub struct ImportDuplicate {
 /// A value of the file no rule maps yet, with suggestions.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct UnknownValueView {
-    pub kind: String,
+    pub kind: ValueKind,
     pub value: String,
     pub rows: u32,
     pub first_row: u32,
@@ -594,11 +797,10 @@ pub struct UnknownValueView {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct MappedValueView {
-    pub kind: String,
+    pub kind: ValueKind,
     pub value: String,
     pub to: String,
-    /// `built_in`, `user`, … (how the value was mapped).
-    pub by: String,
+    pub by: MappedBy,
     pub rows: u32,
 }
 
@@ -645,11 +847,29 @@ pub struct ImportPreview {
 /// How many problems an import preview carries at most (`problems_total` has the count).
 pub const PROBLEMS_SHOWN: usize = 1000;
 
+/// The stages of an import, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum ImportStage {
+    Converting,
+    Checking,
+    Writing,
+}
+
+impl From<pipeline::Stage> for ImportStage {
+    fn from(s: pipeline::Stage) -> Self {
+        match s {
+            pipeline::Stage::Converting => ImportStage::Converting,
+            pipeline::Stage::Checking => ImportStage::Checking,
+            pipeline::Stage::Writing => ImportStage::Writing,
+        }
+    }
+}
+
 /// The payload of the `import-progress` event.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ImportProgress {
-    /// `converting`, `checking` or `writing`.
-    pub stage: String,
+    pub stage: ImportStage,
     pub done: u32,
     pub total: u32,
 }
@@ -681,6 +901,8 @@ pub fn typescript_bindings() -> String {
     let decls = [
         AppError::decl(&cfg),
         ErrorCode::decl(&cfg),
+        DiagnosticCode::decl(&cfg),
+        Severity::decl(&cfg),
         FieldError::decl(&cfg),
         Consolidation::decl(&cfg),
         GwpSetId::decl(&cfg),
@@ -696,6 +918,7 @@ pub fn typescript_bindings() -> String {
         PeriodStatus::decl(&cfg),
         PeriodInput::decl(&cfg),
         SnapshotSummary::decl(&cfg),
+        SnapshotTotals::decl(&cfg),
         PeriodView::decl(&cfg),
         ActivityDraft::decl(&cfg),
         RecordStatus::decl(&cfg),
@@ -709,9 +932,11 @@ pub fn typescript_bindings() -> String {
         Totals::decl(&cfg),
         FacilityTotals::decl(&cfg),
         CategoryTotal::decl(&cfg),
+        SelectionRule::decl(&cfg),
         DashboardLine::decl(&cfg),
         UnresolvedRow::decl(&cfg),
         Dashboard::decl(&cfg),
+        DashboardLinesPage::decl(&cfg),
         FactorQuery::decl(&cfg),
         FactorSummary::decl(&cfg),
         FactorSearchResult::decl(&cfg),
@@ -724,6 +949,9 @@ pub fn typescript_bindings() -> String {
         ImportField::decl(&cfg),
         ColumnChoice::decl(&cfg),
         MappingSourceView::decl(&cfg),
+        MappingSourceKind::decl(&cfg),
+        ValueKind::decl(&cfg),
+        MappedBy::decl(&cfg),
         SampleRow::decl(&cfg),
         ImportInspection::decl(&cfg),
         ValueChoiceInput::decl(&cfg),
@@ -736,6 +964,7 @@ pub fn typescript_bindings() -> String {
         MappedValueView::decl(&cfg),
         EarlierImportView::decl(&cfg),
         ImportPreview::decl(&cfg),
+        ImportStage::decl(&cfg),
         ImportProgress::decl(&cfg),
         RecordLineage::decl(&cfg),
         TemplateExportInput::decl(&cfg),
@@ -749,4 +978,80 @@ pub fn typescript_bindings() -> String {
         out.push_str("\n\n");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// A code string the shell sends that is not in the catalogue (the issue's examples).
+    const NOT_CATALOGUE_CODES: [&str; 5] = ["malformed-value", "unknown-field", "too-large", "zip-bomb", "validation"];
+
+    #[test]
+    fn every_code_the_shell_can_send_is_a_catalogue_code() {
+        let cfg = ts_rs::Config::new();
+        // The generated union is exactly the catalogue, in its order.
+        let union: Vec<String> =
+            DiagnosticCode::inline(&cfg).split(" | ").map(|c| c.trim_matches('"').to_string()).collect();
+        let catalogue: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(union, catalogue);
+        // Each crosses as its catalogue string and comes back; nothing else is accepted.
+        for c in Code::ALL {
+            let wire = serde_json::to_value(DiagnosticCode(*c)).unwrap();
+            assert_eq!(wire, c.as_str());
+            assert_eq!(serde_json::from_value::<DiagnosticCode>(wire).unwrap(), DiagnosticCode(*c));
+        }
+        for bad in NOT_CATALOGUE_CODES {
+            assert!(serde_json::from_value::<DiagnosticCode>(serde_json::json!(bad)).is_err(), "{bad}");
+        }
+    }
+
+    /// A wire field that carries a code, a severity, a stage, a rule or a kind is typed: in the
+    /// TypeScript the UI compiles against, none of them is a bare `string` (a facility's `code`
+    /// is its name in the organisation, not a code the UI switches on).
+    #[test]
+    fn no_code_crosses_ipc_as_a_plain_string() {
+        let ts = typescript_bindings();
+        let typed = ["code", "severity", "stage", "selected_by", "kind", "by"];
+        let names = ["FacilityInput.code", "FacilityView.code"];
+        let mut plain = Vec::new();
+        for decl in ts.split("export type ").skip(1) {
+            let Some((ty, body)) = decl.split_once(" = ") else { continue };
+            for name in typed {
+                for (at, _) in body.match_indices(&format!("{name}: ")) {
+                    let whole_word = body[..at].chars().next_back().is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+                    let rest = &body[at + name.len() + 2..];
+                    let field = format!("{ty}.{name}");
+                    if whole_word && rest.starts_with("string") && !names.contains(&field.as_str()) {
+                        plain.push(field);
+                    }
+                }
+            }
+        }
+        assert!(plain.is_empty(), "wire fields sent as plain strings: {plain:?}");
+        for name in ["DiagnosticCode", "Severity", "ImportStage", "SelectionRule", "ValueKind", "MappedBy"] {
+            assert!(ts.contains(&format!("export type {name} = ")), "{name} is not generated");
+        }
+    }
+
+    #[test]
+    fn the_wire_enums_cross_as_the_librarys_names() {
+        for rule in library::SelectionRule::ALL {
+            assert_eq!(serde_json::to_value(SelectionRule::from(rule)).unwrap(), rule.as_str());
+        }
+        for stage in [pipeline::Stage::Converting, pipeline::Stage::Checking, pipeline::Stage::Writing] {
+            assert_eq!(serde_json::to_value(ImportStage::from(stage)).unwrap(), serde_json::to_value(stage).unwrap());
+        }
+        for s in [diagnostic::Severity::Error, diagnostic::Severity::Warning] {
+            assert_eq!(serde_json::to_value(Severity::from(s)).unwrap(), serde_json::to_value(s).unwrap());
+        }
+        for k in [values::ValueKind::Activity, values::ValueKind::Unit] {
+            assert_eq!(serde_json::to_value(ValueKind::from(k)).unwrap(), k.as_str());
+            assert_eq!(values::ValueKind::from(ValueKind::from(k)), k);
+        }
+        for b in [values::MappedBy::BuiltIn, values::MappedBy::User] {
+            assert_eq!(serde_json::to_value(MappedBy::from(b)).unwrap(), serde_json::to_value(b).unwrap());
+        }
+    }
 }

@@ -3,9 +3,9 @@
 //! the settings file, the factor library's commands and the start-up.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, RwLock};
+use std::sync::{Mutex, MutexGuard};
 
-use scopebook_core::diagnostic::{Code, Diagnostic, Severity};
+use scopebook_core::diagnostic::{Code, Diagnostic};
 use scopebook_core::gas::GwpSet;
 use scopebook_core::library::FactorLibrary;
 use scopebook_core::listing::{self, Filters};
@@ -19,7 +19,8 @@ use crate::api::*;
 /// What the app holds while it runs: the factor library, the open organisation file (if any)
 /// and the settings.
 pub struct AppState {
-    pub(crate) library: RwLock<FactorLibrary>,
+    /// Loaded when first needed, not at start-up (see [`crate::library`]).
+    pub(crate) library: crate::library::LazyLibrary,
     pub(crate) store: Mutex<Option<Store>>,
     pub(crate) settings: Mutex<SettingsFile>,
     pub(crate) data_dir: PathBuf,
@@ -75,9 +76,9 @@ pub(crate) fn field_errors(diags: &[Diagnostic]) -> Vec<FieldError> {
         .iter()
         .map(|d| FieldError {
             field: d.location.column.clone().unwrap_or_default(),
-            code: d.code.as_str().to_string(),
+            code: d.code.into(),
             message: d.message.clone(),
-            severity: severity(d.severity),
+            severity: d.severity.into(),
         })
         .collect()
 }
@@ -98,19 +99,14 @@ pub(crate) fn error_code(code: Option<Code>) -> ErrorCode {
 
 /// A refused store action: the first diagnostic's message (with a count when there are more),
 /// every diagnostic as a located detail.
-pub(crate) fn store_error(e: &StoreError) -> AppError {
-    let first = e.diagnostics.first().map(|d| d.message.clone()).unwrap_or_else(|| e.to_string());
-    let message = match e.diagnostics.len() {
-        0 | 1 => first,
-        n => format!("{first} (and {} more problems)", n - 1),
-    };
-    AppError { code: error_code(e.code()), message, details: field_errors(&e.diagnostics) }
-}
-
-fn severity(s: Severity) -> String {
-    match s {
-        Severity::Error => "error".into(),
-        Severity::Warning => "warning".into(),
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> AppError {
+        let first = e.diagnostics.first().map(|d| d.message.clone()).unwrap_or_else(|| e.to_string());
+        let message = match e.diagnostics.len() {
+            0 | 1 => first,
+            n => format!("{first} (and {} more problems)", n - 1),
+        };
+        AppError { code: error_code(e.code()), message, details: field_errors(&e.diagnostics) }
     }
 }
 
@@ -198,25 +194,15 @@ pub(crate) fn totals(t: &scopebook_core::calc::ScopeTotals) -> Totals {
 }
 
 fn summary(f: &scopebook_core::factor::Factor, lib: &FactorLibrary) -> FactorSummary {
-    let v = listing::factor_json(lib, f);
-    let gases = v["figures"]["gases_kg"]
-        .as_object()
-        .map(|m| m.keys().cloned().collect())
-        .unwrap_or_else(|| vec!["CO2e".to_string()]);
-    let category = match f.classification {
-        scopebook_core::classify::Classification::Scope1(c) => format!("{c:?}").to_lowercase(),
-        scopebook_core::classify::Classification::Scope2(c) => format!("{c:?}").to_lowercase(),
-        scopebook_core::classify::Classification::Scope3(c) => c.number().to_string(),
-    };
     FactorSummary {
         id: f.id.clone(),
         activity: f.activity.clone(),
-        name: f.name.clone().unwrap_or_default(),
+        name: f.name.clone(),
         scope: f.classification.scope(),
-        category,
+        category: f.classification.category_text(),
         unit: f.unit.to_string(),
         region: f.region.to_string(),
-        gases,
+        gases: listing::gases(lib, f),
         dataset: f.dataset.id.clone(),
         edition: f.dataset.edition.clone(),
         verified: f.verified,
@@ -236,90 +222,23 @@ fn set_language(state: tauri::State<'_, AppState>, language: Language) -> Result
     Ok(Settings { language: settings.language })
 }
 
+/// How many activity types the grid's picker is given at most.
+const ACTIVITY_TYPES_SHOWN: usize = 200;
+
+/// The library's activity types whose name contains `query` (`listing::activity_types`).
 #[tauri::command]
 fn activity_types(state: tauri::State<'_, AppState>, query: String) -> Result<Vec<ActivityType>, AppError> {
     let lib = state.library.read().map_err(|_| internal("the factor library"))?;
-    let q = query.trim().to_lowercase();
-    let mut out: std::collections::BTreeMap<&str, ActivityType> = Default::default();
-    for f in lib.factors().iter().filter(|f| q.is_empty() || f.activity.contains(&q)) {
-        let entry = out.entry(&f.activity).or_insert_with(|| ActivityType {
-            activity: f.activity.clone(),
-            units: vec![],
-            regions: vec![],
-            scope: f.classification.scope(),
-        });
-        let unit = f.unit.to_string();
-        if !entry.units.contains(&unit) {
-            entry.units.push(unit);
-        }
-        let region = f.region.to_string();
-        if !entry.regions.contains(&region) {
-            entry.regions.push(region);
-        }
-    }
-    Ok(out.into_values().take(200).collect())
-}
-
-/// The dashboard of period `year` of the open organisation: `Store::calculate`, the same
-/// calculation as `scopebook calc --db FILE --period YEAR`.
-#[tauri::command]
-fn dashboard(state: tauri::State<'_, AppState>, year: i32) -> Result<Dashboard, AppError> {
-    let lib = state.library.read().map_err(|_| internal("the factor library"))?;
-    with_store(&state, |s| {
-        let calc = s.calculate(&lib, year, true).map_err(|e| store_error(&e))?;
-        let inv = &calc.run.inventory;
-        let gwp = calc.period.gwp_set;
-        let notes = inv.factor_notes(&lib, gwp, calc.run.file());
-        Ok(Dashboard {
-            gwp_set: gwp_to(gwp),
-            complete: inv.unresolved.is_empty(),
-            totals: totals(&inv.totals.all),
-            scope2_market_basis: scopebook_core::report::SCOPE2_MARKET_BASIS.to_string(),
-            scope2_market_basis_code: "grid-average".to_string(),
-            by_facility: inv
-                .totals
-                .by_facility
-                .iter()
-                .map(|(f, t)| FacilityTotals { facility: f.to_string(), totals: totals(t) })
-                .collect(),
-            by_scope3_category: inv
-                .totals
-                .by_scope3_category
-                .iter()
-                .map(|(c, v)| CategoryTotal { category: c.number(), co2e_t: tonnes(*v).to_string() })
-                .collect(),
-            lines: inv
-                .lines
-                .iter()
-                .map(|l| DashboardLine {
-                    id: u32::try_from(l.activity.row).unwrap_or(u32::MAX),
-                    facility: l.activity.facility.to_string(),
-                    activity: l.activity.activity.to_string(),
-                    scope: l.classification.scope(),
-                    factor_id: l.factor.id.clone(),
-                    dataset: l.factor.dataset.clone(),
-                    edition: l.factor.edition.clone(),
-                    selected_by: serde_json::to_value(l.factor.selected_by)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_string))
-                        .unwrap_or_default(),
-                    verified: l.factor.verified,
-                    co2e_t: tonnes(l.emission.co2e_kg).to_string(),
-                })
-                .collect(),
-            unresolved: inv
-                .unresolved
-                .iter()
-                .map(|u| UnresolvedRow {
-                    id: u32::try_from(u.activity.row).unwrap_or(u32::MAX),
-                    activity: u.activity.activity.to_string(),
-                    code: u.diagnostic.code.as_str().to_string(),
-                    message: u.diagnostic.message.clone(),
-                })
-                .collect(),
-            notes: field_errors(&notes),
+    Ok(listing::activity_types(&lib, &query)
+        .into_iter()
+        .take(ACTIVITY_TYPES_SHOWN)
+        .map(|t| ActivityType {
+            activity: t.activity,
+            units: t.units.iter().map(ToString::to_string).collect(),
+            regions: t.regions.iter().map(ToString::to_string).collect(),
+            scopes: t.scopes,
         })
-    })
+        .collect())
 }
 
 #[tauri::command]
@@ -366,10 +285,11 @@ fn list_datasets(state: tauri::State<'_, AppState>) -> Result<Vec<DatasetInfo>, 
             DatasetInfo {
                 id: d.reference.id.clone(),
                 edition: d.reference.edition.clone(),
-                title: m.map(|m| m.title.clone()).unwrap_or_else(|| d.file.clone()),
-                publisher: m.map(|m| m.publisher.clone()).unwrap_or_default(),
+                file: d.file.clone(),
+                title: m.map(|m| m.title.clone()),
+                publisher: m.map(|m| m.publisher.clone()),
                 region: d.reference.region.to_string(),
-                licence: m.map(|m| m.licence.clone()).unwrap_or_default(),
+                licence: m.map(|m| m.licence.clone()),
                 factors: u32::try_from(d.factor_count).unwrap_or(u32::MAX),
                 shipped: d.reference.shipped,
             }
@@ -394,9 +314,9 @@ fn add_user_factors(
         .map(|d| FieldErrorAt {
             row: d.location.row.and_then(|r| u32::try_from(r).ok()).unwrap_or(0),
             field: d.location.column.clone().unwrap_or_default(),
-            code: d.code.as_str().to_string(),
+            code: d.code.into(),
             message: d.message.clone(),
-            severity: severity(d.severity),
+            severity: d.severity.into(),
         })
         .collect();
     let added = candidate.datasets().get(before).map_or(0, |d| d.factor_count);
@@ -432,10 +352,8 @@ fn default_folder(app: &tauri::App, data_dir: &Path) -> PathBuf {
 
 pub fn run() {
     let builder = tauri::Builder::default().setup(|app| {
-        let (library, diags) = FactorLibrary::shipped();
-        for d in &diags {
-            eprintln!("{d}");
-        }
+        // This runs on the main thread before the window's page can load: only what the first
+        // screen needs. The factor library is loaded later (see `crate::library`).
         let dir = data_dir(app);
         let settings = std::fs::read(dir.join("settings.json"))
             .ok()
@@ -446,14 +364,19 @@ pub fn run() {
             Some(last) if Path::new(&last.path).is_file() => {
                 match Store::open(Path::new(&last.path), &store::default_user()) {
                     Ok(s) => (Some(s), None),
-                    Err(e) => (None, Some(store_error(&e))),
+                    Err(e) => (None, Some(AppError::from(e))),
                 }
             }
             _ => (None, None),
         };
         let folder = default_folder(app, &dir);
+        let library = crate::library::LazyLibrary::default();
+        if store.is_some() {
+            // The reopened file's screens need it soon: load it beside the window.
+            library.preload();
+        }
         app.manage(AppState {
-            library: RwLock::new(library),
+            library,
             store: Mutex::new(store),
             settings: Mutex::new(settings),
             data_dir: dir,
@@ -468,7 +391,8 @@ pub fn run() {
             get_settings,
             set_language,
             activity_types,
-            dashboard,
+            crate::dashboard::dashboard,
+            crate::dashboard::dashboard_lines,
             search_factors,
             factor_detail,
             list_datasets,
@@ -551,10 +475,10 @@ mod tests {
         };
         let rec = s.add_activity(&lib, 2023, &input).unwrap();
         s.lock_period(&lib, 2023).unwrap();
-        let err = store_error(&s.update_activity(&lib, rec.id, &input, None).unwrap_err());
+        let err = AppError::from(s.update_activity(&lib, rec.id, &input, None).unwrap_err());
         assert_eq!(err.code, ErrorCode::Locked);
         assert!(err.message.contains("locked"), "{}", err.message);
-        let err = store_error(&s.add_facility(&store::NewFacility::new("SZ", "again", "CN-JS")).unwrap_err());
+        let err = AppError::from(s.add_facility(&store::NewFacility::new("SZ", "again", "CN-JS")).unwrap_err());
         assert_eq!((err.code, err.details[0].field.as_str()), (ErrorCode::Conflict, "code"));
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -14,17 +14,16 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
+use scopebook_core::diagnostic::Code;
 use scopebook_import::mapping::{Field, Lang};
 use scopebook_import::pipeline::{self, ImportError, ImportOptions, MappingSource, Mode, Outcome, Preview, Stage};
 use scopebook_import::read::{self, ReadError, ReadErrorCode, ReadOptions, Table};
 use scopebook_import::template;
-use scopebook_import::values::ValueKind;
 use scopebook_store::{self as store, Store};
-use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager};
 
 use crate::api::*;
-use crate::commands::{internal, io_error, store_error, wire_id, with_store, AppState};
+use crate::commands::{internal, io_error, wire_id, with_store, AppState};
 use crate::inventory::path_of;
 
 type Result<T> = std::result::Result<T, AppError>;
@@ -57,24 +56,20 @@ pub(crate) struct ImportState {
     pub table: Mutex<TableCache>,
 }
 
-fn validation(field: &str, code: &str, message: String) -> AppError {
+fn validation(field: &str, code: Code, message: String) -> AppError {
     AppError {
         code: ErrorCode::Validation,
         message: message.clone(),
-        details: vec![FieldError { field: field.into(), code: code.into(), message, severity: "error".into() }],
+        details: vec![FieldError::error(field, code, message)],
     }
-}
-
-/// A value's serde name (`built_in`, `kebab-case`, …) as text.
-fn wire_name<T: Serialize>(v: &T) -> String {
-    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
 
 fn count(n: u64) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// A refused file, located: the wizard's field the problem belongs to, the read code.
+/// A refused file, located: the wizard's field the problem belongs to, and the catalogue code the
+/// library gives the refusal (the one `scopebook import` prints).
 fn read_error(e: &ReadError) -> AppError {
     let field = match e.code {
         ReadErrorCode::SheetNotFound => "sheet",
@@ -82,7 +77,7 @@ fn read_error(e: &ReadError) -> AppError {
         ReadErrorCode::Encoding => "encoding",
         _ => "path",
     };
-    let mut err = validation(field, e.code.as_str(), e.to_string());
+    let mut err = validation(field, e.code.diagnostic_code(), e.to_string());
     if e.code == ReadErrorCode::Io {
         err.code = ErrorCode::Io;
     }
@@ -91,11 +86,20 @@ fn read_error(e: &ReadError) -> AppError {
 
 /// An import that could not be checked row by row, with a detail per problem (the field of a
 /// mapping problem, so the wizard marks its select).
+impl From<ImportError> for AppError {
+    fn from(e: ImportError) -> AppError {
+        match e {
+            ImportError::Store(s) => AppError::from(s),
+            other => import_error(&other),
+        }
+    }
+}
+
 fn import_error(e: &ImportError) -> AppError {
     match e {
-        ImportError::Store(s) => store_error(s),
+        ImportError::Store(s) => AppError::from(s.clone()),
         ImportError::NoTemplate { .. } => {
-            let mut err = validation("template", "unknown-record", e.to_string());
+            let mut err = validation("template", Code::UnknownRecord, e.to_string());
             err.code = ErrorCode::NotFound;
             err
         }
@@ -112,12 +116,7 @@ fn import_error(e: &ImportError) -> AppError {
                         | P::AmbiguousHeader { field, .. } => field.as_str().to_string(),
                         P::SharedColumn { fields, .. } => fields.first().map(|f| f.as_str()).unwrap_or("").to_string(),
                     };
-                    FieldError {
-                        field,
-                        code: d.code.as_str().to_string(),
-                        message: p.to_string(),
-                        severity: "error".into(),
-                    }
+                    FieldError::error(&field, d.code, p.to_string())
                 })
                 .collect();
             let first = details.first().map(|d| d.message.clone()).unwrap_or_else(|| e.to_string());
@@ -131,7 +130,7 @@ fn import_error(e: &ImportError) -> AppError {
 }
 
 fn read_options(r: &ImportReadOptions) -> Result<ReadOptions> {
-    let delimiter = read::parse_delimiter(&r.delimiter).map_err(|m| validation("delimiter", "malformed-value", m))?;
+    let delimiter = read::parse_delimiter(&r.delimiter).map_err(|m| validation("delimiter", Code::OutOfRange, m))?;
     let text = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
     Ok(ReadOptions {
         sheet: text(&r.sheet),
@@ -145,14 +144,14 @@ fn read_options(r: &ImportReadOptions) -> Result<ReadOptions> {
 /// Read the file (or take it from the cache when it has not changed since).
 fn load_table(state: &AppState, path: &Path, opts: &ReadOptions) -> Result<Arc<Table>> {
     let meta = std::fs::metadata(path).map_err(|e| {
-        let mut err = validation("path", "unreadable-file", format!("cannot read {}: {e}", path.display()));
+        let mut err = validation("path", Code::UnreadableFile, format!("cannot read {}: {e}", path.display()));
         if e.kind() != std::io::ErrorKind::NotFound {
             err.code = ErrorCode::Io;
         }
         err
     })?;
     if !meta.is_file() {
-        return Err(validation("path", "unreadable-file", format!("{} is not a file", path.display())));
+        return Err(validation("path", Code::UnreadableFile, format!("{} is not a file", path.display())));
     }
     let key =
         CacheKey { path: path.to_path_buf(), opts: opts.clone(), len: meta.len(), modified: meta.modified().ok() };
@@ -185,11 +184,13 @@ fn forget_table(state: &AppState) {
 
 fn source_view(s: &MappingSource) -> MappingSourceView {
     match s {
-        MappingSource::Template { name } => MappingSourceView { kind: "template".into(), name: Some(name.clone()) },
-        MappingSource::SameHeaders { name } => {
-            MappingSourceView { kind: "same-headers".into(), name: Some(name.clone()) }
+        MappingSource::Template { name } => {
+            MappingSourceView { kind: MappingSourceKind::Template, name: Some(name.clone()) }
         }
-        MappingSource::Guess => MappingSourceView { kind: "guess".into(), name: None },
+        MappingSource::SameHeaders { name } => {
+            MappingSourceView { kind: MappingSourceKind::SameHeaders, name: Some(name.clone()) }
+        }
+        MappingSource::Guess => MappingSourceView { kind: MappingSourceKind::Guess, name: None },
     }
 }
 
@@ -218,16 +219,14 @@ fn options(req: &ImportRequest, mode: Mode) -> Result<ImportOptions> {
     let mut columns = std::collections::BTreeMap::new();
     for c in &req.columns {
         let field = Field::parse(&c.field).ok_or_else(|| {
-            validation(&c.field, "unknown-field", format!("'{}' is not a field Scopebook imports", c.field))
+            validation(&c.field, Code::UnknownColumn, format!("'{}' is not a field Scopebook imports", c.field))
         })?;
         columns.insert(field, c.header.trim().to_string());
     }
     let mut values = Vec::new();
     for v in &req.values {
-        let kind = ValueKind::parse(&v.kind)
-            .ok_or_else(|| validation("values", "unknown-value", format!("'{}' is not a kind of value", v.kind)))?;
         if !v.value.trim().is_empty() && !v.target.trim().is_empty() {
-            values.push((kind, v.value.trim().to_string(), v.target.trim().to_string()));
+            values.push((v.kind.into(), v.value.trim().to_string(), v.target.trim().to_string()));
         }
     }
     Ok(ImportOptions {
@@ -262,10 +261,9 @@ impl pipeline::Progress for Reporter<'_> {
         };
         if due {
             *last = Some((now, stage, done));
-            let _ = self.app.emit(
-                PROGRESS_EVENT,
-                ImportProgress { stage: wire_name(&stage), done: count(done), total: count(total) },
-            );
+            let _ = self
+                .app
+                .emit(PROGRESS_EVENT, ImportProgress { stage: stage.into(), done: count(done), total: count(total) });
         }
     }
 
@@ -295,8 +293,8 @@ fn preview_view(p: &Preview, skipped_file: Option<String>) -> ImportPreview {
                 column: pr.column.clone().unwrap_or_default(),
                 field: pr.field.map(|f| f.as_str().to_string()).unwrap_or_default(),
                 value: pr.value.clone().unwrap_or_default(),
-                code: pr.code.as_str().to_string(),
-                severity: wire_name(&pr.severity),
+                code: pr.code.into(),
+                severity: pr.severity.into(),
                 message: pr.message.clone(),
             })
             .collect(),
@@ -310,7 +308,7 @@ fn preview_view(p: &Preview, skipped_file: Option<String>) -> ImportPreview {
             .unknown_values
             .iter()
             .map(|u| UnknownValueView {
-                kind: wire_name(&u.kind),
+                kind: u.kind.into(),
                 value: u.value.clone(),
                 rows: count(u.rows),
                 first_row: count(u.first_row),
@@ -321,10 +319,10 @@ fn preview_view(p: &Preview, skipped_file: Option<String>) -> ImportPreview {
             .mapped_values
             .iter()
             .map(|m| MappedValueView {
-                kind: wire_name(&m.kind),
+                kind: m.kind.into(),
                 value: m.value.clone(),
                 to: m.to.clone(),
-                by: wire_name(&m.by),
+                by: m.by.into(),
                 rows: count(m.rows),
             })
             .collect(),
@@ -360,11 +358,11 @@ fn preview_view(p: &Preview, skipped_file: Option<String>) -> ImportPreview {
     }
 }
 
-/// Run `f` on a blocking thread.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+/// Run `f` on a blocking thread (imports, and the dashboard's calculations).
+pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
     tauri::async_runtime::spawn_blocking(f).await.map_err(|e| AppError {
         code: ErrorCode::Internal,
-        message: format!("the import task stopped: {e}"),
+        message: format!("the background task stopped: {e}"),
         details: vec![],
     })?
 }
@@ -374,8 +372,8 @@ fn inspect(state: &AppState, path: &str, read: &ImportReadOptions, template: &st
     let table = load_table(state, &path, &read_options(read)?)?;
     let opts = ImportOptions { template: text_option(template), ..ImportOptions::default() };
     let (mapping, source, templates) = with_store(state, |s| {
-        let (m, src) = pipeline::choose_mapping(s, &table, &opts).map_err(|e| import_error(&e))?;
-        let templates = s.templates().map_err(|e| store_error(&e))?.into_iter().map(|t| t.name).collect();
+        let (m, src) = pipeline::choose_mapping(s, &table, &opts)?;
+        let templates = s.templates()?.into_iter().map(|t| t.name).collect();
         Ok((m, src, templates))
     })?;
     Ok(ImportInspection {
@@ -413,8 +411,7 @@ fn run(app: &AppHandle, req: &ImportRequest, mode: Mode) -> Result<ImportPreview
     state.import.cancel.store(false, Ordering::Relaxed);
     let progress = Reporter { app, cancel: &state.import.cancel, last: Mutex::new(None) };
     let lib = state.library.read().map_err(|_| internal("the factor library"))?;
-    let preview =
-        with_store(&state, |s| pipeline::run(s, &lib, &table, &opts, &progress).map_err(|e| import_error(&e)))?;
+    let preview = with_store(&state, |s| pipeline::run(s, &lib, &table, &opts, &progress).map_err(AppError::from))?;
     let mut skipped = None;
     if mode == Mode::ValidRowsOnly && preview.outcome == Outcome::Imported && preview.rows_with_problems > 0 {
         let to = text_option(&req.skipped_path).map(PathBuf::from).unwrap_or_else(|| pipeline::skipped_path(&path));
@@ -477,12 +474,7 @@ pub fn import_cancel(state: tauri::State<'_, AppState>) {
 fn facility_codes(state: &AppState) -> Result<Vec<String>> {
     let guard = state.lock_store()?;
     let Some(s) = guard.as_ref() else { return Ok(vec![]) };
-    Ok(s.facilities()
-        .map_err(|e| store_error(&e))?
-        .into_iter()
-        .filter(|f| f.kind == store::FacilityKind::Facility)
-        .map(|f| f.code)
-        .collect())
+    Ok(s.facilities()?.into_iter().filter(|f| f.kind == store::FacilityKind::Facility).map(|f| f.code).collect())
 }
 
 /// Write the blank import workbook (.xlsx) in English or Chinese, with the open organisation's
@@ -496,12 +488,11 @@ pub async fn template_export(app: AppHandle, input: TemplateExportInput) -> Resu
             return Err(AppError {
                 code: ErrorCode::Conflict,
                 message: format!("{} already exists; choose a new file name", path.display()),
-                details: vec![FieldError {
-                    field: "template_path".into(),
-                    code: "database-exists".into(),
-                    message: format!("{} already exists", path.display()),
-                    severity: "error".into(),
-                }],
+                details: vec![FieldError::error(
+                    "template_path",
+                    Code::DatabaseExists,
+                    format!("{} already exists", path.display()),
+                )],
             });
         }
         let lang = match input.lang {
@@ -513,7 +504,7 @@ pub async fn template_export(app: AppHandle, input: TemplateExportInput) -> Resu
         let bytes = {
             let lib = state.library.read().map_err(|_| internal("the factor library"))?;
             template::write_template(&lib, lang, &facilities, year).map_err(|e| match e {
-                template::TemplateError::Year(_) => validation("template_year", "out-of-range", e.to_string()),
+                template::TemplateError::Year(_) => validation("template_year", Code::OutOfRange, e.to_string()),
                 template::TemplateError::Xlsx(_) => {
                     AppError { code: ErrorCode::Internal, message: e.to_string(), details: vec![] }
                 }
@@ -533,7 +524,7 @@ pub async fn template_export(app: AppHandle, input: TemplateExportInput) -> Resu
 #[tauri::command]
 pub fn record_lineage(state: tauri::State<'_, AppState>, id: u32) -> Result<Option<RecordLineage>> {
     with_store(&state, |s: &mut Store| {
-        Ok(s.lineage(i64::from(id)).map_err(|e| store_error(&e))?.map(|l| RecordLineage {
+        Ok(s.lineage(i64::from(id))?.map(|l| RecordLineage {
             import_id: wire_id(l.import.id),
             file_name: l.import.file_name,
             file_sha256: l.import.file_sha256,
@@ -548,6 +539,7 @@ pub fn record_lineage(state: tauri::State<'_, AppState>, id: u32) -> Result<Opti
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use scopebook_import::values;
 
     #[test]
     fn read_options_take_empty_text_as_detect() {
@@ -573,13 +565,13 @@ mod tests {
         let req = ImportRequest {
             year: 2023,
             columns: vec![ColumnChoice { field: "quantity".into(), header: "用量".into() }],
-            values: vec![ValueChoiceInput { kind: "unit".into(), value: "立方米".into(), target: "m3".into() }],
+            values: vec![ValueChoiceInput { kind: ValueKind::Unit, value: "立方米".into(), target: "m3".into() }],
             save_template: " monthly ".into(),
             ..Default::default()
         };
         let o = options(&req, Mode::DryRun).unwrap();
         assert_eq!(o.columns.get(&Field::Quantity).map(String::as_str), Some("用量"));
-        assert_eq!(o.values, vec![(ValueKind::Unit, "立方米".to_string(), "m3".to_string())]);
+        assert_eq!(o.values, vec![(values::ValueKind::Unit, "立方米".to_string(), "m3".to_string())]);
         assert_eq!(o.save_template.as_deref(), Some("monthly"));
         assert_eq!(o.template, None);
         let bad = ImportRequest { columns: vec![ColumnChoice { field: "nonsense".into(), header: "x".into() }], ..req };
@@ -593,10 +585,10 @@ mod tests {
             problems: vec![scopebook_import::mapping::MappingProblem::MissingField { field: Field::Unit }],
             headers: vec!["a".into()],
         };
-        let err = import_error(&e);
+        let err = AppError::from(e);
         assert_eq!(err.code, ErrorCode::Validation);
         assert_eq!(err.details[0].field, "unit");
-        assert_eq!(err.details[0].code, "unmapped-field");
+        assert_eq!(err.details[0].code, DiagnosticCode(Code::UnmappedField));
     }
 
     #[test]
@@ -621,11 +613,29 @@ mod tests {
         assert_eq!(v.outcome, ImportOutcome::Checked);
         let pr = &v.problems[0];
         assert_eq!((pr.row, pr.column.as_str(), pr.field.as_str(), pr.value.as_str()), (3, "用量", "quantity", "-5"));
-        assert_eq!((pr.code.as_str(), pr.severity.as_str()), ("negative-quantity", "error"));
-        assert_eq!(v.mapping_source, MappingSourceView { kind: "guess".into(), name: None });
+        assert_eq!((pr.code, pr.severity), (DiagnosticCode(Code::NegativeQuantity), Severity::Error));
+        assert_eq!(v.mapping_source, MappingSourceView { kind: MappingSourceKind::Guess, name: None });
         assert!(v.emissions.scope2_location != "0", "{:?}", v.emissions);
-        assert!(v.mapped_values.iter().any(|m| m.value == "电力" && m.to == "grid_electricity" && m.by == "built_in"));
+        assert!(v
+            .mapped_values
+            .iter()
+            .any(|m| m.value == "电力" && m.to == "grid_electricity" && m.by == MappedBy::BuiltIn));
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_refused_file_has_the_same_catalogue_code_as_in_the_cli() {
+        let small = ReadOptions { max_bytes: 4, ..ReadOptions::default() };
+        for (bytes, opts, want) in [
+            (&b""[..], ReadOptions::default(), Code::EmptyFile),
+            (&b"site,fuel\nSZ,gas\n"[..], small, Code::FileTooLarge),
+            (&b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"[..], ReadOptions::default(), Code::WrongFileType),
+        ] {
+            let e = read::read_bytes("bills.csv", bytes, &opts).unwrap_err();
+            let err = read_error(&e);
+            assert_eq!(err.details[0].code, DiagnosticCode(e.diagnostic().code), "{e}");
+            assert_eq!(err.details[0].code, DiagnosticCode(want), "{e}");
+        }
     }
 
     #[test]

@@ -4,12 +4,14 @@
 
 use std::path::{Path, PathBuf};
 
+use scopebook_core::diagnostic::Code;
+use scopebook_core::report;
 use scopebook_store::{self as store, ActivityInput, ActivityRecord, FacilityChange, NewFacility, NewPeriod, Store};
 
 use crate::api::*;
 use crate::commands::{
-    consolidation_from, consolidation_to, field_errors, gwp_from, gwp_to, internal, io_error, store_error, wire_id,
-    with_store, AppState,
+    consolidation_from, consolidation_to, field_errors, gwp_from, gwp_to, internal, io_error, wire_id, with_store,
+    AppState,
 };
 
 type Result<T> = std::result::Result<T, AppError>;
@@ -18,11 +20,11 @@ fn conflict(message: String) -> AppError {
     AppError { code: ErrorCode::Conflict, message, details: vec![] }
 }
 
-fn validation(field: &str, code: &str, message: String) -> AppError {
+fn validation(field: &str, code: Code, message: String) -> AppError {
     AppError {
         code: ErrorCode::Validation,
         message: message.clone(),
-        details: vec![FieldError { field: field.into(), code: code.into(), message, severity: "error".into() }],
+        details: vec![FieldError::error(field, code, message)],
     }
 }
 
@@ -33,7 +35,7 @@ fn opt(s: &str) -> Option<String> {
 // ---- the organisation file ----
 
 fn info(s: &Store) -> Result<OrganisationInfo> {
-    let o = s.organisation().map_err(|e| store_error(&e))?;
+    let o = s.organisation()?;
     Ok(OrganisationInfo {
         path: s.name().to_string(),
         name: o.name,
@@ -63,6 +65,8 @@ fn session(state: &AppState) -> Result<Session> {
 fn install(state: &AppState, store: Store) -> Result<Session> {
     let org = info(&store)?;
     *state.lock_store()? = Some(store);
+    // The file's screens need the factor library: load it now, beside the UI.
+    state.library.preload();
     if let Ok(mut e) = state.reopen_error.lock() {
         *e = None;
     }
@@ -78,7 +82,7 @@ fn install(state: &AppState, store: Store) -> Result<Session> {
 pub(crate) fn path_of(field: &str, text: &str) -> Result<PathBuf> {
     let t = text.trim();
     if t.is_empty() {
-        return Err(validation(field, "missing-value", "enter the file's path".into()));
+        return Err(validation(field, Code::MissingValue, "enter the file's path".into()));
     }
     Ok(PathBuf::from(t))
 }
@@ -93,18 +97,17 @@ pub fn get_session(state: tauri::State<'_, AppState>) -> Result<Session> {
 pub fn create_organisation(state: tauri::State<'_, AppState>, input: NewOrganisationInput) -> Result<Session> {
     let path = path_of("path", &input.path)?;
     if input.name.trim().is_empty() {
-        return Err(validation("name", "missing-value", "the organisation needs a name".into()));
+        return Err(validation("name", Code::MissingValue, "the organisation needs a name".into()));
     }
     if path.exists() {
         return Err(AppError {
             code: ErrorCode::Conflict,
             message: format!("{} already exists; open it, or choose a new file name", path.display()),
-            details: vec![FieldError {
-                field: "path".into(),
-                code: "database-exists".into(),
-                message: format!("{} already exists", path.display()),
-                severity: "error".into(),
-            }],
+            details: vec![FieldError::error(
+                "path",
+                Code::DatabaseExists,
+                format!("{} already exists", path.display()),
+            )],
         });
     }
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -112,7 +115,7 @@ pub fn create_organisation(state: tauri::State<'_, AppState>, input: NewOrganisa
             .map_err(|e| io_error(&format!("cannot create the folder {}", dir.display()), &e))?;
     }
     let org = store::NewOrganisation { name: input.name, consolidation: consolidation_from(input.consolidation) };
-    let s = Store::create(&path, &org, &store::default_user()).map_err(|e| store_error(&e))?;
+    let s = Store::create(&path, &org, &store::default_user())?;
     install(&state, s)
 }
 
@@ -120,7 +123,7 @@ pub fn create_organisation(state: tauri::State<'_, AppState>, input: NewOrganisa
 #[tauri::command]
 pub fn open_organisation(state: tauri::State<'_, AppState>, path: String) -> Result<Session> {
     let path = path_of("path", &path)?;
-    let s = Store::open(&path, &store::default_user()).map_err(|e| store_error(&e))?;
+    let s = Store::open(&path, &store::default_user())?;
     install(&state, s)
 }
 
@@ -164,7 +167,7 @@ fn facility_view(f: store::Facility) -> FacilityView {
 
 #[tauri::command]
 pub fn list_facilities(state: tauri::State<'_, AppState>) -> Result<Vec<FacilityView>> {
-    with_store(&state, |s| Ok(s.facilities().map_err(|e| store_error(&e))?.into_iter().map(facility_view).collect()))
+    with_store(&state, |s| Ok(s.facilities()?.into_iter().map(facility_view).collect()))
 }
 
 #[tauri::command]
@@ -177,14 +180,28 @@ pub fn add_facility(state: tauri::State<'_, AppState>, input: FacilityInput) -> 
             FacilityKind::Facility => store::FacilityKind::Facility,
         },
         parent: opt(&input.parent),
-        equity_share: opt(&input.equity_share),
+        equity_share: input.equity_share.as_deref().and_then(opt),
         operational_control: input.operational_control,
         financial_control: input.financial_control,
         region: input.region,
         grid_region: opt(&input.grid_region),
         ets_covered: input.ets_covered,
     };
-    with_store(&state, |s| s.add_facility(&f).map(facility_view).map_err(|e| store_error(&e)))
+    with_store(&state, |s| s.add_facility(&f).map(facility_view).map_err(AppError::from))
+}
+
+/// The change an edit makes: every field as typed, except an equity share not given, which stays
+/// as it is (nothing is filled in for it).
+fn facility_change(input: FacilityInput) -> FacilityChange {
+    FacilityChange {
+        name: Some(input.name),
+        equity_share: input.equity_share.as_deref().and_then(opt),
+        operational_control: Some(input.operational_control),
+        financial_control: Some(input.financial_control),
+        region: Some(input.region),
+        grid_region: Some(opt(&input.grid_region)),
+        ets_covered: Some(input.ets_covered),
+    }
 }
 
 /// Change a facility; its code, kind and parent stay.
@@ -195,40 +212,27 @@ pub fn update_facility(
     input: FacilityInput,
     reason: String,
 ) -> Result<FacilityView> {
-    let change = FacilityChange {
-        name: Some(input.name),
-        equity_share: Some(if input.equity_share.trim().is_empty() { "100".into() } else { input.equity_share }),
-        operational_control: Some(input.operational_control),
-        financial_control: Some(input.financial_control),
-        region: Some(input.region),
-        grid_region: Some(opt(&input.grid_region)),
-        ets_covered: Some(input.ets_covered),
-    };
+    let change = facility_change(input);
     with_store(&state, |s| {
-        s.update_facility(&code, &change, opt(&reason).as_deref()).map(facility_view).map_err(|e| store_error(&e))
+        s.update_facility(&code, &change, opt(&reason).as_deref()).map(facility_view).map_err(AppError::from)
     })
 }
 
 #[tauri::command]
 pub fn delete_facility(state: tauri::State<'_, AppState>, code: String, reason: String) -> Result<()> {
-    with_store(&state, |s| s.delete_facility(&code, opt(&reason).as_deref()).map_err(|e| store_error(&e)))
+    with_store(&state, |s| s.delete_facility(&code, opt(&reason).as_deref()).map_err(AppError::from))
 }
 
 // ---- periods ----
 
 fn snapshot_summary(snap: &store::Snapshot) -> SnapshotSummary {
-    let doc: serde_json::Value = serde_json::from_str(&snap.result_json).unwrap_or_default();
-    let total = |k: &str| doc.pointer(&format!("/totals/{k}")).and_then(|v| v.as_str()).map(str::to_string);
-    let totals = match (total("scope1"), total("scope2_location"), total("scope2_market"), total("scope3")) {
-        (Some(scope1), Some(scope2_location), Some(scope2_market), Some(scope3)) => Some(Totals {
-            scope1,
-            scope2_location,
-            scope2_market,
-            scope3,
-            biogenic_co2: total("biogenic_co2").unwrap_or_else(|| "0".into()),
-        }),
-        _ => None,
-    };
+    let totals = report::stored_totals(&snap.result_json).map(|t| SnapshotTotals {
+        scope1: t.scope1.to_string(),
+        scope2_location: t.scope2_location.to_string(),
+        scope2_market: t.scope2_market.to_string(),
+        scope3: t.scope3.to_string(),
+        biogenic_co2: t.biogenic_co2.map(|d| d.to_string()),
+    });
     SnapshotSummary {
         id: wire_id(snap.id),
         taken_at: snap.taken_at.clone(),
@@ -241,11 +245,8 @@ fn snapshot_summary(snap: &store::Snapshot) -> SnapshotSummary {
 }
 
 fn period_view(s: &Store, p: store::ReportingPeriod) -> Result<PeriodView> {
-    let snapshot = if p.status == store::PeriodStatus::Locked {
-        s.snapshot(p.year).map_err(|e| store_error(&e))?.as_ref().map(snapshot_summary)
-    } else {
-        None
-    };
+    let snapshot =
+        if p.status == store::PeriodStatus::Locked { s.snapshot(p.year)?.as_ref().map(snapshot_summary) } else { None };
     Ok(PeriodView {
         year: p.year,
         start: p.start,
@@ -265,7 +266,7 @@ fn period_view(s: &Store, p: store::ReportingPeriod) -> Result<PeriodView> {
 #[tauri::command]
 pub fn list_periods(state: tauri::State<'_, AppState>) -> Result<Vec<PeriodView>> {
     with_store(&state, |s| {
-        let periods = s.periods().map_err(|e| store_error(&e))?;
+        let periods = s.periods()?;
         periods.into_iter().map(|p| period_view(s, p)).collect()
     })
 }
@@ -282,7 +283,7 @@ pub fn add_period(state: tauri::State<'_, AppState>, input: PeriodInput) -> Resu
         pins: Default::default(),
     };
     with_store(&state, |s| {
-        let added = s.add_period(&lib, &p).map_err(|e| store_error(&e))?;
+        let added = s.add_period(&lib, &p)?;
         period_view(s, added)
     })
 }
@@ -290,7 +291,7 @@ pub fn add_period(state: tauri::State<'_, AppState>, input: PeriodInput) -> Resu
 #[tauri::command]
 pub fn review_period(state: tauri::State<'_, AppState>, year: i32) -> Result<PeriodView> {
     with_store(&state, |s| {
-        let p = s.review_period(year).map_err(|e| store_error(&e))?;
+        let p = s.review_period(year)?;
         period_view(s, p)
     })
 }
@@ -298,7 +299,7 @@ pub fn review_period(state: tauri::State<'_, AppState>, year: i32) -> Result<Per
 #[tauri::command]
 pub fn reopen_period(state: tauri::State<'_, AppState>, year: i32) -> Result<PeriodView> {
     with_store(&state, |s| {
-        let p = s.reopen_period(year).map_err(|e| store_error(&e))?;
+        let p = s.reopen_period(year)?;
         period_view(s, p)
     })
 }
@@ -309,8 +310,8 @@ pub fn reopen_period(state: tauri::State<'_, AppState>, year: i32) -> Result<Per
 pub fn lock_period(state: tauri::State<'_, AppState>, year: i32) -> Result<PeriodView> {
     let lib = state.library.read().map_err(|_| internal("the factor library"))?;
     with_store(&state, |s| {
-        s.lock_period(&lib, year).map_err(|e| store_error(&e))?;
-        let p = s.period(year).map_err(|e| store_error(&e))?;
+        s.lock_period(&lib, year)?;
+        let p = s.period(year)?;
         period_view(s, p)
     })
 }
@@ -391,7 +392,7 @@ pub fn list_activities(
 ) -> Result<ActivityPage> {
     with_store(&state, |s| {
         let limit = if limit == 0 { u64::MAX } else { u64::from(limit) };
-        let (records, total) = s.activities_page(year, all, u64::from(offset), limit).map_err(|e| store_error(&e))?;
+        let (records, total) = s.activities_page(year, all, u64::from(offset), limit)?;
         let total = u32::try_from(total).unwrap_or(u32::MAX);
         Ok(ActivityPage { total, offset, records: records.into_iter().map(record_view).collect() })
     })
@@ -401,7 +402,7 @@ pub fn list_activities(
 pub fn add_activity(state: tauri::State<'_, AppState>, year: i32, draft: ActivityDraft) -> Result<ActivityRecordView> {
     let lib = state.library.read().map_err(|_| internal("the factor library"))?;
     let input = input_of(&draft, ActivityInput::default());
-    with_store(&state, |s| s.add_activity(&lib, year, &input).map(record_view).map_err(|e| store_error(&e)))
+    with_store(&state, |s| s.add_activity(&lib, year, &input).map(record_view).map_err(AppError::from))
 }
 
 /// Change a record of an open or in-review period (`Locked` for a locked one).
@@ -414,17 +415,15 @@ pub fn update_activity(
 ) -> Result<ActivityRecordView> {
     let lib = state.library.read().map_err(|_| internal("the factor library"))?;
     with_store(&state, |s| {
-        let base = s.activity(i64::from(id)).map_err(|e| store_error(&e))?.to_input();
+        let base = s.activity(i64::from(id))?.to_input();
         let input = input_of(&draft, base);
-        s.update_activity(&lib, i64::from(id), &input, opt(&reason).as_deref())
-            .map(record_view)
-            .map_err(|e| store_error(&e))
+        s.update_activity(&lib, i64::from(id), &input, opt(&reason).as_deref()).map(record_view).map_err(AppError::from)
     })
 }
 
 #[tauri::command]
 pub fn delete_activity(state: tauri::State<'_, AppState>, id: u32, reason: String) -> Result<()> {
-    with_store(&state, |s| s.delete_activity(i64::from(id), opt(&reason).as_deref()).map_err(|e| store_error(&e)))
+    with_store(&state, |s| s.delete_activity(i64::from(id), opt(&reason).as_deref()).map_err(AppError::from))
 }
 
 /// Correct a record of a locked period; the original stays, superseded. Needs a reason.
@@ -437,9 +436,9 @@ pub fn restate_activity(
 ) -> Result<ActivityRecordView> {
     let lib = state.library.read().map_err(|_| internal("the factor library"))?;
     with_store(&state, |s| {
-        let base = s.activity(i64::from(id)).map_err(|e| store_error(&e))?.to_input();
+        let base = s.activity(i64::from(id))?.to_input();
         let input = input_of(&draft, base);
-        s.restate_activity(&lib, i64::from(id), &input, &reason).map(record_view).map_err(|e| store_error(&e))
+        s.restate_activity(&lib, i64::from(id), &input, &reason).map(record_view).map_err(AppError::from)
     })
 }
 
@@ -462,8 +461,8 @@ fn entry_view(e: store::AuditEntry) -> AuditEntryView {
 #[tauri::command]
 pub fn activity_history(state: tauri::State<'_, AppState>, id: u32) -> Result<Vec<AuditEntryView>> {
     with_store(&state, |s| {
-        s.activity(i64::from(id)).map_err(|e| store_error(&e))?;
-        Ok(s.history("activity", i64::from(id)).map_err(|e| store_error(&e))?.into_iter().map(entry_view).collect())
+        s.activity(i64::from(id))?;
+        Ok(s.history("activity", i64::from(id))?.into_iter().map(entry_view).collect())
     })
 }
 
@@ -471,7 +470,7 @@ pub fn activity_history(state: tauri::State<'_, AppState>, id: u32) -> Result<Ve
 #[tauri::command]
 pub fn export_activities_csv(state: tauri::State<'_, AppState>, year: i32) -> Result<String> {
     with_store(&state, |s| {
-        let (bytes, _) = s.export(year).map_err(|e| store_error(&e))?;
+        let (bytes, _) = s.export(year)?;
         Ok(String::from_utf8_lossy(&bytes).into_owned())
     })
 }
@@ -489,7 +488,7 @@ pub fn audit_log(state: tauri::State<'_, AppState>, query: AuditQuery) -> Result
             text: query.text.clone(),
         };
         let limit = if query.limit == 0 { u64::MAX } else { u64::from(query.limit) };
-        let (entries, total) = s.audit_page(&filter, u64::from(query.offset), limit).map_err(|e| store_error(&e))?;
+        let (entries, total) = s.audit_page(&filter, u64::from(query.offset), limit)?;
         let total = u32::try_from(total).unwrap_or(u32::MAX);
         Ok(AuditPage { total, entries: entries.into_iter().map(entry_view).collect() })
     })
@@ -504,14 +503,14 @@ pub fn verify_organisation(state: tauri::State<'_, AppState>) -> Result<VerifyRe
                 ok: true,
                 entries: u32::try_from(v.entries).unwrap_or(u32::MAX),
                 head: v.head,
-                code: String::new(),
+                code: None,
                 message: String::new(),
             },
             Err(e) => VerifyResult {
                 ok: false,
                 entries: 0,
                 head: String::new(),
-                code: e.code().map(|c| c.as_str().to_string()).unwrap_or_default(),
+                code: e.code().map(DiagnosticCode),
                 message: e.diagnostics.first().map(|d| d.message.clone()).unwrap_or_else(|| e.to_string()),
             },
         })
@@ -523,7 +522,7 @@ pub fn verify_organisation(state: tauri::State<'_, AppState>) -> Result<VerifyRe
 pub fn backup_organisation(state: tauri::State<'_, AppState>, path: String) -> Result<String> {
     let to = path_of("backup_path", &path)?;
     with_store(&state, |s| {
-        s.backup(&to).map_err(|e| store_error(&e))?;
+        s.backup(&to)?;
         Ok(to.display().to_string())
     })
 }
@@ -537,7 +536,59 @@ pub fn restore_organisation(state: tauri::State<'_, AppState>, from: String, to:
     if to.exists() {
         return Err(conflict(format!("{} already exists; restore into a new file", to.display())));
     }
-    let s = Store::restore(&from, &to, &store::default_user()).map_err(|e| store_error(&e))?;
-    s.verify().map_err(|e| store_error(&e))?;
+    let s = Store::restore(&from, &to, &store::default_user())?;
+    s.verify()?;
     install(&state, s)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn input(equity_share: Option<&str>) -> FacilityInput {
+        FacilityInput {
+            code: "SZ".into(),
+            name: "Suzhou".into(),
+            kind: FacilityKind::Facility,
+            parent: String::new(),
+            equity_share: equity_share.map(str::to_string),
+            operational_control: true,
+            financial_control: true,
+            region: "CN-JS".into(),
+            grid_region: String::new(),
+            ets_covered: false,
+        }
+    }
+
+    #[test]
+    fn an_edit_without_an_equity_share_leaves_it_as_it_is() {
+        assert_eq!(facility_change(input(None)).equity_share, None);
+        assert_eq!(facility_change(input(Some("  "))).equity_share, None);
+        assert_eq!(facility_change(input(Some(" 60 "))).equity_share.as_deref(), Some("60"));
+    }
+
+    fn snapshot(result_json: &str) -> store::Snapshot {
+        store::Snapshot {
+            id: 1,
+            year: 2023,
+            taken_at: "t".into(),
+            engine_version: "v".into(),
+            gwp_set: "AR5".into(),
+            datasets: "[]".into(),
+            input_sha256: "i".into(),
+            result_sha256: "r".into(),
+            result_json: result_json.into(),
+        }
+    }
+
+    #[test]
+    fn a_snapshot_without_a_biogenic_total_shows_none_rather_than_zero() {
+        let older = r#"{"totals": {"scope1": "1.5", "scope2_location": "2", "scope2_market": "2", "scope3": "0"}}"#;
+        let t = snapshot_summary(&snapshot(older)).totals.unwrap();
+        assert_eq!((t.scope1.as_str(), t.biogenic_co2), ("1.5", None));
+        let with = r#"{"totals": {"scope1": "1", "scope2_location": "2", "scope2_market": "2", "scope3": "3", "biogenic_co2": "0.25"}}"#;
+        assert_eq!(snapshot_summary(&snapshot(with)).totals.unwrap().biogenic_co2.as_deref(), Some("0.25"));
+        assert_eq!(snapshot_summary(&snapshot("{}")).totals, None);
+    }
 }

@@ -3,8 +3,10 @@
 
 pub mod api;
 pub mod commands;
+pub mod dashboard;
 pub mod import;
 pub mod inventory;
+mod library;
 
 pub fn run() {
     commands::run();

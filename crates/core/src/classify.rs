@@ -13,6 +13,18 @@ pub enum Scope1Category {
     Fugitive,
 }
 
+impl Scope1Category {
+    /// The name a factor file writes (`stationary`, `mobile`, `process`, `fugitive`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope1Category::Stationary => "stationary",
+            Scope1Category::Mobile => "mobile",
+            Scope1Category::Process => "process",
+            Scope1Category::Fugitive => "fugitive",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Scope2Category {
@@ -20,6 +32,18 @@ pub enum Scope2Category {
     Heat,
     Steam,
     Cooling,
+}
+
+impl Scope2Category {
+    /// The name a factor file writes (`electricity`, `heat`, `steam`, `cooling`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope2Category::Electricity => "electricity",
+            Scope2Category::Heat => "heat",
+            Scope2Category::Steam => "steam",
+            Scope2Category::Cooling => "cooling",
+        }
+    }
 }
 
 /// A GHG Protocol Scope 3 category, 1 to 15.
@@ -109,6 +133,16 @@ impl Classification {
         }
     }
 
+    /// The category as a factor file's `category` column writes it: `stationary`, `electricity`,
+    /// or the Scope 3 category's number (`1` to `15`). [`Classification::parse`] reads it back.
+    pub fn category_text(self) -> String {
+        match self {
+            Classification::Scope1(c) => c.as_str().to_string(),
+            Classification::Scope2(c) => c.as_str().to_string(),
+            Classification::Scope3(c) => c.number().to_string(),
+        }
+    }
+
     pub fn scope(self) -> u8 {
         match self {
             Classification::Scope1(_) => 1,
@@ -136,8 +170,8 @@ impl Classification {
 impl fmt::Display for Classification {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Classification::Scope1(c) => write!(f, "Scope 1 / {}", format!("{c:?}").to_lowercase()),
-            Classification::Scope2(c) => write!(f, "Scope 2 / {}", format!("{c:?}").to_lowercase()),
+            Classification::Scope1(c) => write!(f, "Scope 1 / {}", c.as_str()),
+            Classification::Scope2(c) => write!(f, "Scope 2 / {}", c.as_str()),
             Classification::Scope3(c) => write!(f, "Scope 3 / category {}", c.number()),
         }
     }
@@ -195,6 +229,28 @@ mod tests {
         assert!(Classification::parse("3", "0").is_err());
         assert!(Classification::parse("4", "1").is_err());
         assert!(Classification::parse("2", "stationary").is_err());
+    }
+
+    #[test]
+    fn the_category_text_is_what_parse_reads_back() {
+        let mut all: Vec<Classification> =
+            [Scope1Category::Stationary, Scope1Category::Mobile, Scope1Category::Process, Scope1Category::Fugitive]
+                .into_iter()
+                .map(Classification::Scope1)
+                .collect();
+        all.extend(
+            [Scope2Category::Electricity, Scope2Category::Heat, Scope2Category::Steam, Scope2Category::Cooling]
+                .into_iter()
+                .map(Classification::Scope2),
+        );
+        all.extend(Scope3Category::all().map(Classification::Scope3));
+        for c in all {
+            let back = Classification::parse(&c.scope().to_string(), &c.category_text()).unwrap();
+            assert_eq!(back, c, "{}", c.category_text());
+        }
+        // The serde names (the report's JSON) are the same words.
+        assert_eq!(serde_json::to_value(Scope1Category::Fugitive).unwrap(), "fugitive");
+        assert_eq!(serde_json::to_value(Scope2Category::Cooling).unwrap(), "cooling");
     }
 
     #[test]

@@ -49,6 +49,30 @@ pub enum SelectionRule {
 }
 
 impl SelectionRule {
+    /// Every rule, strongest first.
+    pub const ALL: [SelectionRule; 7] = [
+        SelectionRule::Explicit,
+        SelectionRule::FacilitySpecific,
+        SelectionRule::SupplierSpecific,
+        SelectionRule::UserSupplied,
+        SelectionRule::Region,
+        SelectionRule::ParentRegion,
+        SelectionRule::GlobalDefault,
+    ];
+
+    /// The stable name (`explicit`, `parent-region`, …): the report's `selected_by`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SelectionRule::Explicit => "explicit",
+            SelectionRule::FacilitySpecific => "facility-specific",
+            SelectionRule::SupplierSpecific => "supplier-specific",
+            SelectionRule::UserSupplied => "user-supplied",
+            SelectionRule::Region => "region",
+            SelectionRule::ParentRegion => "parent-region",
+            SelectionRule::GlobalDefault => "global-default",
+        }
+    }
+
     pub fn describe(self) -> &'static str {
         match self {
             SelectionRule::Explicit => "named explicitly by the activity",
@@ -603,5 +627,17 @@ impl Location {
     pub fn with_column(mut self, column: &str) -> Location {
         self.column = Some(column.to_string());
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SelectionRule;
+
+    #[test]
+    fn a_rules_name_is_its_serde_name() {
+        for rule in SelectionRule::ALL {
+            assert_eq!(serde_json::to_value(rule).unwrap(), rule.as_str());
+        }
     }
 }

@@ -1,4 +1,5 @@
-//! Listings of the factor library for `scopebook factors`: datasets, search results, one factor.
+//! Listings of the factor library for `scopebook factors` and the app's factor browser and
+//! activity picker: datasets, search results, one factor, a factor's gases, the activity types.
 
 use std::fmt::Write as _;
 
@@ -8,6 +9,8 @@ use serde_json::json;
 use crate::factor::{Factor, Method};
 use crate::gas::{GwpTable, Species};
 use crate::library::FactorLibrary;
+use crate::region::Region;
+use crate::unit::Unit;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -106,6 +109,12 @@ fn activity_summary(lib: &FactorLibrary, id: &str, edition: &str) -> String {
     }
 }
 
+/// The gases a factor gives figures for, in the factor's order: `CO2` first for a carbon-chain
+/// factor, a blend by its name, `CO2e` for a CO2e-only factor.
+pub fn gases(lib: &FactorLibrary, f: &Factor) -> Vec<String> {
+    gases_of(f, &lib.gwp)
+}
+
 fn gases_of(f: &Factor, gwp: &GwpTable) -> Vec<String> {
     match &f.method {
         Method::PerGas { gases, carbon } => {
@@ -123,6 +132,44 @@ fn gases_of(f: &Factor, gwp: &GwpTable) -> Vec<String> {
         }
         Method::Co2e { .. } => vec!["CO2e".into()],
     }
+}
+
+/// An activity type of the library: what its factors are per and where they apply.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActivityType {
+    pub activity: String,
+    /// The units its factors are per, in library order, each once.
+    pub units: Vec<Unit>,
+    /// The regions its factors cover, in library order, each once.
+    pub regions: Vec<Region>,
+    /// The scopes of its factors, ascending (one, unless its factors disagree).
+    pub scopes: Vec<u8>,
+}
+
+/// The activity types whose name contains `query` (trimmed, case-insensitive; empty matches
+/// all), sorted by name.
+pub fn activity_types(lib: &FactorLibrary, query: &str) -> Vec<ActivityType> {
+    let q = query.trim().to_lowercase();
+    let mut out: std::collections::BTreeMap<&str, ActivityType> = std::collections::BTreeMap::new();
+    for f in lib.factors().iter().filter(|f| q.is_empty() || f.activity.to_lowercase().contains(&q)) {
+        let t = out.entry(f.activity.as_str()).or_insert_with(|| ActivityType {
+            activity: f.activity.clone(),
+            units: vec![],
+            regions: vec![],
+            scopes: vec![],
+        });
+        if !t.units.contains(&f.unit) {
+            t.units.push(f.unit);
+        }
+        if !t.regions.contains(&f.region) {
+            t.regions.push(f.region.clone());
+        }
+        let scope = f.classification.scope();
+        if let Err(i) = t.scopes.binary_search(&scope) {
+            t.scopes.insert(i, scope);
+        }
+    }
+    out.into_values().collect()
 }
 
 /// A factor as a JSON value, with its provenance.
@@ -289,4 +336,45 @@ pub fn flatten_fields(v: &serde_json::Value) -> Vec<(String, String)> {
     let mut out = Vec::new();
     walk(&mut out, "", v);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn activity_types_are_sorted_once_each_with_their_units_regions_and_scopes() {
+        let (lib, _) = FactorLibrary::shipped();
+        let all = activity_types(&lib, "");
+        assert!(all.windows(2).all(|w| w[0].activity < w[1].activity), "sorted, each once");
+        let distinct: std::collections::BTreeSet<&str> = lib.factors().iter().map(|f| f.activity.as_str()).collect();
+        assert_eq!(all.len(), distinct.len());
+        let grid = activity_types(&lib, "  GRID_Electricity ");
+        let t = grid.iter().find(|t| t.activity == "grid_electricity").unwrap();
+        assert_eq!(t.scopes, [2]);
+        assert!(t.units.iter().any(|u| u.to_string() == "kWh"), "{:?}", t.units);
+        assert!(t.regions.iter().any(|r| r.as_str() == "CN"), "{:?}", t.regions);
+        assert!(grid.iter().all(|t| t.activity.contains("grid_electricity")));
+    }
+
+    #[test]
+    fn a_factors_gases_name_co2_of_a_carbon_chain_and_co2e_of_a_co2e_only_factor() {
+        let (lib, _) = FactorLibrary::shipped();
+        let mut seen = (false, false);
+        for f in lib.factors() {
+            let g = gases(&lib, f);
+            match &f.method {
+                Method::PerGas { carbon: Some(_), .. } => {
+                    assert_eq!(g.first().map(String::as_str), Some("CO2"), "{}", f.id);
+                    seen.0 = true;
+                }
+                Method::PerGas { .. } => assert!(g.iter().all(|n| !n.is_empty() && n != "CO2e"), "{}", f.id),
+                Method::Co2e { .. } => {
+                    assert_eq!(g, ["CO2e"], "{}", f.id);
+                    seen.1 = true;
+                }
+            }
+        }
+        assert_eq!(seen, (true, true), "the shipped data has both shapes");
+    }
 }

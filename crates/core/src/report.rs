@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use rust_decimal::{Decimal, RoundingStrategy};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::calc::{Inventory, ResultLine, ScopeTotals, UnresolvedLine};
 use crate::diagnostic::Diagnostic;
@@ -54,6 +54,28 @@ impl From<&ScopeTotals> for Totals {
             biogenic_co2: tonnes(t.biogenic_co2),
         }
     }
+}
+
+/// The totals of a stored report document (the JSON of `scopebook calc`, as a locked period's
+/// snapshot keeps it), in tonnes, as written.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct StoredTotals {
+    pub scope1: Decimal,
+    pub scope2_location: Decimal,
+    pub scope2_market: Decimal,
+    pub scope3: Decimal,
+    /// `None` when the document does not record it.
+    #[serde(default)]
+    pub biogenic_co2: Option<Decimal>,
+}
+
+/// The totals of a stored report document; `None` when `json` is not one.
+pub fn stored_totals(json: &str) -> Option<StoredTotals> {
+    #[derive(Deserialize)]
+    struct Document {
+        totals: StoredTotals,
+    }
+    serde_json::from_str::<Document>(json).ok().map(|d| d.totals)
 }
 
 #[derive(Serialize)]
@@ -135,7 +157,6 @@ impl<'a> Report<'a> {
         with_lines: bool,
     ) -> Report<'a> {
         let t = &inv.totals;
-        let lower = |s: String| s.to_lowercase();
         Report {
             scopebook_version: crate::ENGINE_VERSION,
             gwp_set,
@@ -148,8 +169,8 @@ impl<'a> Report<'a> {
             },
             totals: Totals::from(&t.all),
             scope2_market_basis: SCOPE2_MARKET_BASIS,
-            by_scope1_category: t.by_scope1_category.iter().map(|(c, v)| NamedTotal { category: lower(format!("{c:?}")), co2e_t: tonnes(*v) }).collect(),
-            by_scope2_category: t.by_scope2_category.iter().map(|(c, v)| NamedTotal { category: lower(format!("{c:?}")), co2e_t: tonnes(*v) }).collect(),
+            by_scope1_category: t.by_scope1_category.iter().map(|(c, v)| NamedTotal { category: c.as_str().to_string(), co2e_t: tonnes(*v) }).collect(),
+            by_scope2_category: t.by_scope2_category.iter().map(|(c, v)| NamedTotal { category: c.as_str().to_string(), co2e_t: tonnes(*v) }).collect(),
             by_scope3_category: t.by_scope3_category.iter().map(|(c, v)| CategoryTotal { category: c.number(), name: c.name(), co2e_t: tonnes(*v) }).collect(),
             by_iso_category: t.by_iso_category.iter().map(|(c, v)| CategoryTotal { category: c.number(), name: c.name(), co2e_t: tonnes(*v) }).collect(),
             by_gas: t.by_gas.iter().map(|(g, (m, c))| GasTotal { gas: *g, mass_t: tonnes(*m), co2e_t: tonnes(*c) }).collect(),
@@ -233,10 +254,7 @@ impl<'a> Report<'a> {
                 "row", "facility", "activity", "factor", "selected by", "t CO2e"
             );
             for l in lines {
-                let sel = serde_json::to_value(l.factor.selected_by)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default();
+                let sel = l.factor.selected_by.as_str();
                 let _ = writeln!(
                     o,
                     "  {:>5}  {:<12} {:<28} {:<40} {:<16} {:>12}{}",
@@ -361,14 +379,11 @@ pub fn to_csv(report: &Report<'_>, inv: &Inventory, summary: bool) -> String {
                 .map(|m| m.co2e_kg)
                 .sum();
             let (scope, category) = match l.classification {
-                crate::classify::Classification::Scope1(c) => ("1", format!("{c:?}").to_lowercase()),
-                crate::classify::Classification::Scope2(c) => ("2", format!("{c:?}").to_lowercase()),
+                crate::classify::Classification::Scope1(c) => ("1", c.as_str().to_string()),
+                crate::classify::Classification::Scope2(c) => ("2", c.as_str().to_string()),
                 crate::classify::Classification::Scope3(c) => ("3", c.number().to_string()),
             };
-            let sel = serde_json::to_value(l.factor.selected_by)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
+            let sel = l.factor.selected_by.as_str();
             let _ = w.write_record([
                 a.row.to_string(),
                 csv_safe(&a.facility),
@@ -383,7 +398,7 @@ pub fn to_csv(report: &Report<'_>, inv: &Inventory, summary: bool) -> String {
                 csv_safe(&l.factor.id),
                 l.factor.dataset.clone(),
                 l.factor.edition.clone(),
-                sel,
+                sel.to_string(),
                 l.factor.verified.to_string(),
                 l.gwp_set.to_string(),
                 mass(Gas::Co2).to_string(),
@@ -398,4 +413,20 @@ pub fn to_csv(report: &Report<'_>, inv: &Inventory, summary: bool) -> String {
         }
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_totals_read_back_as_written_and_an_absent_biogenic_figure_stays_absent() {
+        let doc = r#"{"totals": {"scope1": "1.50", "scope2_location": "2", "scope2_market": "2", "scope3": "0", "biogenic_co2": "0.25"}}"#;
+        let t = stored_totals(doc).unwrap();
+        assert_eq!((t.scope1.to_string(), t.biogenic_co2.map(|d| d.to_string())), ("1.50".into(), Some("0.25".into())));
+        let older = r#"{"totals": {"scope1": "1", "scope2_location": "2", "scope2_market": "2", "scope3": "3"}}"#;
+        assert_eq!(stored_totals(older).unwrap().biogenic_co2, None);
+        assert_eq!(stored_totals(r#"{"totals": {"scope1": "1"}}"#), None);
+        assert_eq!(stored_totals("not json"), None);
+    }
 }

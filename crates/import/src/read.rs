@@ -15,8 +15,10 @@
 //! - [`number_text`] and [`date_text`] ([`cells`]) turn a cell into the text the validator parses.
 //!
 //! **Architecture invariant:** nothing here panics on any input, and a refused file yields one
-//! [`ReadError`] with a stable [`ReadErrorCode`] and, where it can, the row and column. Nothing
-//! here knows what the columns mean (that is [`super::mapping`]).
+//! [`ReadError`] with a stable [`ReadErrorCode`] and, where it can, the row and column. The
+//! reason maps onto one code of the diagnostic catalogue ([`ReadErrorCode::diagnostic_code`],
+//! [`ReadError::diagnostic`]): the CLI prints it and the app sends it. Nothing here knows what the
+//! columns mean (that is [`super::mapping`]).
 
 mod cells;
 mod ole;
@@ -27,6 +29,7 @@ mod text;
 use std::fmt;
 use std::path::Path;
 
+use scopebook_core::diagnostic::{Code, Diagnostic, Location};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -151,7 +154,8 @@ impl Cell {
     }
 }
 
-/// Why a file was refused. Stable codes: the UI switches on [`ReadErrorCode::as_str`].
+/// Why a file was refused, in more detail than the catalogue: several reasons share one
+/// catalogue code ([`ReadErrorCode::diagnostic_code`]), which is what crosses to users.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ReadErrorCode {
@@ -199,6 +203,23 @@ impl ReadErrorCode {
             ReadErrorCode::Io => "io",
         }
     }
+
+    /// The code of the diagnostic catalogue (`tests/errors/`) a refused file is reported with.
+    pub fn diagnostic_code(self) -> Code {
+        match self {
+            ReadErrorCode::Empty => Code::EmptyFile,
+            ReadErrorCode::HeaderOnly => Code::NoDataRows,
+            ReadErrorCode::NotThisFormat => Code::WrongFileType,
+            ReadErrorCode::TooLarge | ReadErrorCode::ZipBomb => Code::FileTooLarge,
+            ReadErrorCode::SheetNotFound => Code::UnknownRecord,
+            ReadErrorCode::HeaderNotFound => Code::MissingColumn,
+            ReadErrorCode::MergedHeader | ReadErrorCode::DuplicateHeader => Code::DuplicateColumn,
+            ReadErrorCode::RowTooLong => Code::MalformedRow,
+            ReadErrorCode::Encoding | ReadErrorCode::Encrypted | ReadErrorCode::Malformed | ReadErrorCode::Io => {
+                Code::UnreadableFile
+            }
+        }
+    }
 }
 
 /// A refused file. Display: `FILE[:row N][, column C]: message`.
@@ -226,6 +247,17 @@ impl ReadError {
     pub(crate) fn at_column(mut self, column: String) -> Self {
         self.column = Some(column);
         self
+    }
+
+    /// The refusal as a located error diagnostic with its catalogue code
+    /// ([`ReadErrorCode::diagnostic_code`]).
+    pub fn diagnostic(&self) -> Diagnostic {
+        let location = Location {
+            file: self.file.clone(),
+            row: self.row.map(|r| u64::try_from(r).unwrap_or(u64::MAX)),
+            column: self.column.clone(),
+        };
+        Diagnostic::error(self.code.diagnostic_code(), location, self.message.clone())
     }
 }
 
@@ -556,4 +588,28 @@ fn check_merged_header(name: &str, grid: &Grid, header_line: usize, width: usize
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_file_is_reported_with_its_catalogue_code_and_location() {
+        let e = ReadError::new("bills.xlsx", ReadErrorCode::ZipBomb, "it inflates to 64 MiB")
+            .at_row(3)
+            .at_column("B".into());
+        let d = e.diagnostic();
+        assert_eq!(d.code, Code::FileTooLarge);
+        assert!(d.is_error());
+        assert_eq!(
+            (d.location.file.as_str(), d.location.row, d.location.column.as_deref()),
+            ("bills.xlsx", Some(3), Some("B"))
+        );
+        assert_eq!(d.message, "it inflates to 64 MiB");
+        // One refused file has one catalogue code, whichever way it was too large.
+        assert_eq!(ReadErrorCode::TooLarge.diagnostic_code(), ReadErrorCode::ZipBomb.diagnostic_code());
+        assert_eq!(ReadErrorCode::NotThisFormat.diagnostic_code(), Code::WrongFileType);
+        assert_eq!(ReadErrorCode::Empty.diagnostic_code(), Code::EmptyFile);
+    }
 }

@@ -627,6 +627,38 @@ fn check_imports(conn: &Connection, imports: &[ImportReplay], out: &mut Vec<Brok
     Ok(())
 }
 
+// The store's audit operations.
+impl crate::Store {
+    /// The whole audit log, oldest first.
+    pub fn audit_log(&self) -> Result<Vec<AuditEntry>, crate::StoreError> {
+        self.read(|c| Ok(entries(c, None)?))
+    }
+
+    /// One page of the audit log, newest first, with the number of matching entries: entries
+    /// of one action, table and user when given, whose values or reason contain `text`
+    /// (case-insensitive for ASCII letters).
+    pub fn audit_page(
+        &self,
+        filter: &AuditFilter,
+        offset: u64,
+        limit: u64,
+    ) -> Result<(Vec<AuditEntry>, u64), crate::StoreError> {
+        self.read(|c| Ok(page(c, filter, offset, limit)?))
+    }
+
+    /// The audit entries of one record (its history), oldest first.
+    pub fn history(&self, table: &str, id: i64) -> Result<Vec<AuditEntry>, crate::StoreError> {
+        self.read(|c| Ok(entries(c, Some((table, id)))?))
+    }
+
+    /// Walk the audit chain and replay it against the tables. Fails with the first entry where
+    /// the chain or the data stop matching.
+    pub fn verify(&self) -> Result<Verified, crate::StoreError> {
+        let outcome = self.read(|c| Ok(verify(c)?))?;
+        outcome.map_err(|b| crate::StoreError::one(b.code, self.name(), b.message))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

@@ -11,8 +11,25 @@ use std::path::{Path, PathBuf};
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::Connection;
 
-use super::{audit, check_identity, connect, integrity_check, refuse, schema, Fail, Store, StoreError};
 use scopebook_core::diagnostic::Code;
+
+use crate::connection::{check_identity, configure, connect, integrity_check};
+use crate::error::{refuse, Fail, StoreError};
+use crate::{audit, schema, Store};
+
+impl Store {
+    /// Copy the database to a new file `to` with SQLite's online backup, then check the copy.
+    pub fn backup(&self, to: &Path) -> Result<(), StoreError> {
+        backup(&self.conn, &self.name, to)
+    }
+
+    /// Replace the database at `to` (or create it) with the backup `from`, after checking the
+    /// backup: its application id, schema version, `integrity_check` and audit chain. A backup
+    /// that fails is refused and `to` is left untouched.
+    pub fn restore(from: &Path, to: &Path, user: &str) -> Result<Store, StoreError> {
+        restore(from, to, user)
+    }
+}
 
 /// Check a database file completely: Scopebook's application id, a schema version this build
 /// understands, `integrity_check`, and the audit chain with its replay.
@@ -53,7 +70,7 @@ fn copy(src: &Connection, dst: &mut Connection) -> Result<(), Fail> {
     }
 }
 
-pub(super) fn backup(conn: &Connection, name: &str, to: &Path) -> Result<(), StoreError> {
+fn backup(conn: &Connection, name: &str, to: &Path) -> Result<(), StoreError> {
     let shown = to.display().to_string();
     if to.exists() {
         return Err(StoreError::one(
@@ -82,7 +99,7 @@ pub(super) fn backup(conn: &Connection, name: &str, to: &Path) -> Result<(), Sto
     })
 }
 
-pub(super) fn restore(from: &Path, to: &Path, user: &str) -> Result<Store, StoreError> {
+fn restore(from: &Path, to: &Path, user: &str) -> Result<Store, StoreError> {
     let source = from.display().to_string();
     let target = to.display().to_string();
     if !from.exists() {
@@ -111,11 +128,11 @@ pub(super) fn restore(from: &Path, to: &Path, user: &str) -> Result<Store, Store
                 })?;
             }
             let mut conn = conn;
-            super::configure(&mut conn)?;
+            configure(&mut conn)?;
             Ok(conn)
         } else {
             let mut conn = connect(to, true)?;
-            super::configure(&mut conn)?;
+            configure(&mut conn)?;
             Ok(conn)
         }
     })()

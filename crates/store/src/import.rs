@@ -8,14 +8,24 @@
 //! from the records (or, for a record changed later, from the value the next entry found), so a
 //! record added, removed or changed behind the log's back, or a rewritten source row, is found
 //! as surely as with one entry per record — at a fraction of the cost for a million rows.
+//!
+//! An import streams ([`Store::begin_import`], [`ImportSession::add`] per block of rows,
+//! [`ImportSession::finish`]): memory is a block of rows plus one duplicate key per row
+//! (`keys`). `records_sha256` is computed while writing, on the thread pool, from the values
+//! each record was written with (`digest`), not read back after.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 
 use rusqlite::{params, OptionalExtension};
-use sha2::{Digest, Sha256};
+
+mod digest;
+mod keys;
+mod session;
 
 use super::*;
 use scopebook_core::calc::Inventory;
+
+pub use session::ImportSession;
 
 /// One row of a file to import: its row number in the file and the record it gives.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -189,32 +199,34 @@ pub(crate) fn record_line(out: &mut Vec<u8>, id: i64, source_row: i64, digest: &
     out.push(b'\n');
 }
 
-/// Duplicate key of a record: facility, activity, evidence (within one period).
-type DupKey = (String, String, String);
-
-fn existing_keys(c: &Connection, period_id: i64) -> Result<HashMap<DupKey, i64>, Fail> {
-    let mut stmt = c.prepare_cached(
-        "SELECT f.code, a.activity, a.evidence, a.id FROM activity a JOIN facility f ON f.id = a.facility_id
-         WHERE a.period_id = ?1 AND a.status = 'current' AND a.evidence IS NOT NULL",
-    )?;
-    let mut rows = stmt.query([period_id])?;
-    let mut out = HashMap::new();
-    while let Some(r) = rows.next()? {
-        out.entry((r.get(0)?, r.get(1)?, r.get(2)?)).or_insert(r.get(3)?);
-    }
-    Ok(out)
+/// One block of rows checked by [`ImportSession::add`] (and its valid rows written, unless not).
+#[derive(Debug, Default)]
+pub struct BlockChecked {
+    /// The problems of each row that has any, by the row's position in the block.
+    pub problems: BTreeMap<usize, Vec<Diagnostic>>,
+    /// Positions in the block of rows that repeat an existing record or an earlier row.
+    pub duplicates: Vec<(usize, Duplicate)>,
+    /// The rows of the block without problems.
+    pub valid: u64,
+    /// Set when `keep_going` said stop: the import is cancelled and will write nothing.
+    pub cancelled: bool,
 }
+
+/// Rows per block when [`Store::import`] streams a slice through an [`ImportSession`].
+const BLOCK: usize = 32_768;
 
 impl Store {
     /// Check rows for period `year` and, unless `mode` is a dry run, write them as one import:
     /// every record with its source row, one `import_batch` record and one audit entry, plus
     /// the template and value choices to remember — all in one transaction. Refused (nothing
     /// written) when the period is locked, or in all-or-nothing mode when any row has a problem
-    /// (the problems are then in the returned [`ImportChecked`], with `written` unset).
+    /// (the problems are then in the returned [`ImportChecked`], with `written` unset) or
+    /// `file.rows_refused_earlier` is not zero.
     ///
     /// Diagnostics carry the file's name and each row's source row. While writing,
     /// `keep_going(records written so far)` is asked every 4,096 records; `false` rolls the
-    /// import back (`cancelled` is then set and nothing was written).
+    /// import back (`cancelled` is then set and nothing was written). Streams through an
+    /// [`ImportSession`] in blocks.
     #[allow(clippy::too_many_arguments)]
     pub fn import(
         &mut self,
@@ -227,155 +239,22 @@ impl Store {
         choices: &[ValueChoice],
         keep_going: &dyn Fn(u64) -> bool,
     ) -> Result<ImportChecked, StoreError> {
-        let user = self.user.clone();
-        let run = |conn: &Connection| -> Result<ImportChecked, Fail> {
-            let tx = conn.unchecked_transaction()?;
-            let p = period_by_year(&tx, year)?;
-            if p.status == PeriodStatus::Locked {
-                return Err(locked(&p, "nothing can be imported into it; a correction is a restatement"));
+        let mut session = self.begin_import(lib, year, file, mode)?;
+        let mut problems = BTreeMap::new();
+        let mut duplicates = Vec::new();
+        for (k, block) in rows.chunks(BLOCK).enumerate() {
+            let base = k * BLOCK;
+            let checked = session.add(block, 0, keep_going)?;
+            problems.extend(checked.problems.into_iter().map(|(i, ds)| (base + i, ds)));
+            duplicates.extend(checked.duplicates.into_iter().map(|(i, d)| (base + i, d)));
+            if checked.cancelled {
+                break;
             }
-            let plib = period_library(lib, &p.pins)?;
-            let mut checked =
-                check_inputs(&tx, &file.file_name, &plib, &p, rows, &|i| rows.get(i).map(|r| r.source_row))?;
-            let mut out = ImportChecked { warnings: checked.warnings, ..ImportChecked::default() };
-            out.earlier_imports = {
-                let mut stmt = tx.prepare_cached(&format!("{IMPORT_SELECT} WHERE b.file_sha256 = ?1 ORDER BY b.id"))?;
-                let found = stmt.query_map([&file.sha256], import_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
-                found
-            };
-            // Duplicates: of a current record with the same facility, activity and evidence, or of
-            // an earlier row of this file.
-            let existing_owned = existing_keys(&tx, p.id)?;
-            let existing: HashMap<(&str, &str, &str), i64> =
-                existing_owned.iter().map(|((f, a, e), id)| ((f.as_str(), a.as_str(), e.as_str()), *id)).collect();
-            let mut seen: HashMap<(&str, &str, &str), u64> = HashMap::new();
-            let mut problems = checked.problems;
-            for (i, (row, checked)) in rows.iter().zip(&checked.rows).enumerate() {
-                let Some(c) = checked else { continue };
-                let Some(evidence) = &c.evidence else { continue };
-                let key = (row.input.facility.trim(), c.activity.as_str(), evidence.as_str());
-                let dup = match existing.get(&key) {
-                    Some(id) => Some(Duplicate::Record(*id)),
-                    None => seen.get(&key).map(|r| Duplicate::Row(*r)),
-                };
-                match dup {
-                    Some(d) => {
-                        let message = match &d {
-                            Duplicate::Record(id) => format!(
-                                "this row repeats record {id} (facility {}, activity {}, evidence {evidence}) already in period {}",
-                                key.0, key.1, p.year
-                            ),
-                            Duplicate::Row(r) => format!(
-                                "this row repeats row {r} of the file (facility {}, activity {}, evidence {evidence})",
-                                key.0, key.1
-                            ),
-                        };
-                        let location = Location {
-                            file: file.file_name.clone(),
-                            row: Some(row.source_row),
-                            column: Some("evidence".to_string()),
-                        };
-                        if let Some(ps) = problems.get_mut(i) {
-                            ps.push(Diagnostic::error(Code::DuplicateRecord, location, message));
-                        }
-                        out.duplicates.push((i, d));
-                    }
-                    None => {
-                        seen.insert(key, row.source_row);
-                    }
-                }
-            }
-            let valid: Vec<usize> = (0..rows.len()).filter(|i| problems.get(*i).is_some_and(Vec::is_empty)).collect();
-            out.valid = valid.len() as u64;
-            for (i, ps) in problems.into_iter().enumerate() {
-                if !ps.is_empty() {
-                    out.problems.insert(i, ps);
-                }
-            }
-            // The inventory of the rows to write.
-            let activities: Vec<scopebook_core::activity::Activity> = {
-                let keep: HashSet<usize> = valid.iter().copied().collect();
-                checked_activities(std::mem::take(&mut checked.activities), &keep)
-            };
-            out.inventory = scopebook_core::pipeline::calculate_activities(
-                &plib,
-                &activities,
-                &file.file_name,
-                CalcOptions { gwp_set: p.gwp_set, keep_lines: false },
-            );
-            let refuse_all = mode == ImportMode::AllOrNothing && !out.problems.is_empty();
-            if mode == ImportMode::DryRun || refuse_all {
-                return Ok(out);
-            }
-            // Write.
-            let mut w = Tx { conn: &tx, user: &user, at: now(), head: audit::Head::load(&tx)? };
-            let import_id: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM import_batch", [], |r| r.get(0))?;
-            let mut ids = Vec::with_capacity(valid.len());
-            {
-                let mut source = tx.prepare_cached(
-                    "INSERT INTO activity_source (activity_id, import_id, source_row) VALUES (?1, ?2, ?3)",
-                )?;
-                for &i in &valid {
-                    let (Some(row), Some(Some(c))) = (rows.get(i), checked.rows.get(i)) else { continue };
-                    let id = insert_activity(&w, &p, &row.input, c, None, None)?;
-                    source.execute(params![id, import_id, i64::try_from(row.source_row).unwrap_or(i64::MAX)])?;
-                    ids.push((id, row.source_row));
-                    if ids.len() % 4096 == 0 && !keep_going(ids.len() as u64) {
-                        out.cancelled = true;
-                        return Ok(out);
-                    }
-                }
-            }
-            let (first, last) = (ids.first().map(|r| r.0), ids.last().map(|r| r.0));
-            let records_sha256 = records_digest(&tx, first, last, &ids)?;
-            tx.execute(
-                "INSERT INTO import_batch (id, period_id, file_name, file_sha256, format, sheet, header_row, template, mapping,
-                   rows_read, rows_imported, rows_skipped, first_activity, last_activity, records_sha256, imported_by, imported_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-                params![
-                    import_id,
-                    p.id,
-                    file.file_name,
-                    file.sha256,
-                    file.format,
-                    file.sheet,
-                    i64::try_from(file.header_row).unwrap_or(i64::MAX),
-                    file.template.as_deref().or(template.map(|t| t.name.as_str())),
-                    file.mapping,
-                    i64::try_from(file.rows_read).unwrap_or(i64::MAX),
-                    i64::try_from(ids.len()).unwrap_or(i64::MAX),
-                    i64::try_from(file.rows_read.saturating_sub(ids.len() as u64)).unwrap_or(i64::MAX),
-                    first,
-                    last,
-                    records_sha256,
-                    w.user,
-                    w.at,
-                ],
-            )?;
-            w.log("import", "import_batch", import_id, None, None)?;
-            if let Some(t) = template {
-                save_template(&mut w, t)?;
-            }
-            for c in choices {
-                remember_value(&mut w, c)?;
-            }
-            tx.commit()?;
-            out.written = Some(ImportWritten {
-                import_id,
-                first_record: first,
-                last_record: last,
-                records: ids.len() as u64,
-                records_sha256,
-            });
-            Ok(out)
-        };
-        // A large import touches many pages of the tables and indexes: give SQLite a page cache
-        // that holds them (256 MiB at most, for this import only) instead of re-reading them.
-        let cache: i64 = self.conn.pragma_query_value(None, "cache_size", |r| r.get(0)).unwrap_or(-2000);
-        let _ = self.conn.pragma_update(None, "cache_size", -262_144);
-        let out = run(&self.conn).map_err(|e| self.err(e));
-        let _ = self.conn.pragma_update(None, "cache_size", cache);
-        out
+        }
+        let mut out = session.finish(template, choices)?;
+        out.problems = problems;
+        out.duplicates = duplicates;
+        Ok(out)
     }
 
     /// Every import, oldest first.
@@ -446,48 +325,6 @@ impl Store {
             Ok(())
         })
     }
-}
-
-/// The activities of the rows in `keep`.
-fn checked_activities(
-    all: Vec<Option<scopebook_core::activity::Activity>>,
-    keep: &HashSet<usize>,
-) -> Vec<scopebook_core::activity::Activity> {
-    all.into_iter().enumerate().filter(|(i, _)| keep.contains(i)).filter_map(|(_, a)| a).collect()
-}
-
-/// `records_sha256` of the records `first..=last` just written, read back in one pass (SQLite
-/// reads, the hashing runs in parallel in blocks).
-fn records_digest(c: &Connection, first: Option<i64>, last: Option<i64>, ids: &[(i64, u64)]) -> Result<String, Fail> {
-    use rayon::prelude::*;
-    const BLOCK: usize = 1 << 16;
-    let mut lines = Vec::with_capacity(ids.len() * 90);
-    if let (Some(first), Some(last)) = (first, last) {
-        let rows: HashMap<i64, u64> = ids.iter().copied().collect();
-        let mut stmt = c.prepare("SELECT * FROM activity WHERE id BETWEEN ?1 AND ?2 ORDER BY id")?;
-        let names: Vec<String> = stmt.column_names().map(str::to_string).collect();
-        let id_col = names.iter().position(|n| n == "id").unwrap_or(0);
-        let writer = audit::RowJson::new("activity", &names);
-        let mut q = stmt.query([first, last])?;
-        let mut block: Vec<(i64, String)> = Vec::with_capacity(BLOCK);
-        let flush = |block: &mut Vec<(i64, String)>, lines: &mut Vec<u8>| {
-            let digests: Vec<[u8; 32]> =
-                block.par_iter().map(|(_, json)| Sha256::digest(json.as_bytes()).into()).collect();
-            for ((id, _), d) in block.iter().zip(&digests) {
-                let source = rows.get(id).copied().and_then(|s| i64::try_from(s).ok()).unwrap_or(-1);
-                record_line(lines, *id, source, d);
-            }
-            block.clear();
-        };
-        while let Some(r) = q.next()? {
-            block.push((r.get(id_col)?, writer.write(r)?));
-            if block.len() == BLOCK {
-                flush(&mut block, &mut lines);
-            }
-        }
-        flush(&mut block, &mut lines);
-    }
-    Ok(scopebook_core::dataset::sha256_hex(&lines))
 }
 
 fn save_template(w: &mut Tx<'_>, t: &NewTemplate) -> Result<(), Fail> {

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use scopebook_core::gas::GwpSet;
+
 /// How the organisational boundary is drawn (GHG Protocol Corporate Standard, chapter 3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -12,6 +13,25 @@ pub enum Consolidation {
     OperationalControl,
     FinancialControl,
     EquityShare,
+}
+
+impl Consolidation {
+    pub const ALL: [Consolidation; 3] =
+        [Consolidation::OperationalControl, Consolidation::FinancialControl, Consolidation::EquityShare];
+
+    /// The stored text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Consolidation::OperationalControl => "operational-control",
+            Consolidation::FinancialControl => "financial-control",
+            Consolidation::EquityShare => "equity-share",
+        }
+    }
+
+    /// The approach a stored text names; `None` for any other text.
+    pub fn parse(s: &str) -> Option<Consolidation> {
+        Consolidation::ALL.into_iter().find(|c| c.as_str() == s)
+    }
 }
 
 /// The organisation a database belongs to (one per file).

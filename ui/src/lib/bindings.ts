@@ -9,6 +9,10 @@ details: Array<FieldError>, };
 
 export type ErrorCode = "validation" | "not_found" | "conflict" | "locked" | "io" | "internal";
 
+export type DiagnosticCode = "unreadable-file" | "empty-file" | "missing-column" | "duplicate-column" | "unknown-column" | "malformed-row" | "missing-value" | "malformed-number" | "negative-quantity" | "non-positive-value" | "out-of-range" | "unknown-unit" | "invalid-region" | "no-data-rows" | "unit-mismatch" | "malformed-date" | "impossible-date-range" | "unknown-gas" | "unknown-scope" | "unknown-category" | "misplaced-scope3-category" | "duplicate-id" | "invalid-factor" | "missing-gwp-basis" | "checksum-mismatch" | "invalid-metadata" | "unknown-factor" | "no-factor" | "ambiguous-factor" | "missing-gwp" | "gwp-basis-mismatch" | "unverified-factor" | "inexact-conversion" | "overflow" | "not-a-scopebook-database" | "newer-schema" | "database-exists" | "database-error" | "unknown-record" | "period-overlap" | "period-locked" | "invalid-state" | "audit-chain-broken" | "audit-data-mismatch" | "duplicate-record" | "unmapped-field" | "unknown-value" | "error-cell" | "wrong-file-type" | "file-too-large" | "snapshot-mismatch";
+
+export type Severity = "error" | "warning";
+
 export type FieldError = { 
 /**
  * The field (an activity column name such as `quantity` or `unit`), or "" for the whole row.
@@ -17,7 +21,7 @@ field: string,
 /**
  * The diagnostic code (`malformed-number`, `unit-mismatch`, …).
  */
-code: string, message: string, severity: string, };
+code: DiagnosticCode, message: string, severity: Severity, };
 
 export type Consolidation = "operational-control" | "financial-control" | "equity-share";
 
@@ -63,9 +67,11 @@ export type FacilityInput = { code: string, name: string, kind: FacilityKind,
  */
 parent: string, 
 /**
- * Percent, 0 to 100, as a decimal string ("" means 100).
+ * Percent, 0 to 100, as a decimal string. `null`: not given — a new facility then has the
+ * store's default (100, as `scopebook facility add` without `--equity-share`), and an edit
+ * leaves the share as it is.
  */
-equity_share: string, operational_control: boolean, financial_control: boolean, region: string, 
+equity_share: string | null, operational_control: boolean, financial_control: boolean, region: string, 
 /**
  * "" for none.
  */
@@ -79,9 +85,16 @@ export type PeriodInput = { year: number, start: string, end: string, gwp_set: G
 
 export type SnapshotSummary = { id: number, taken_at: string, engine_version: string, gwp_set: string, input_sha256: string, result_sha256: string, 
 /**
- * The snapshot's totals in tonnes CO2e (read from its stored report).
+ * The snapshot's totals in tonnes CO2e (read from its stored report); `null` when the stored
+ * report cannot be read.
  */
-totals: Totals | null, };
+totals: SnapshotTotals | null, };
+
+export type SnapshotTotals = { scope1: string, scope2_location: string, scope2_market: string, scope3: string, 
+/**
+ * `null` when the stored report does not record it.
+ */
+biogenic_co2: string | null, };
 
 export type PeriodView = { year: number, start: string, end: string, status: PeriodStatus, base_year: boolean, gwp_set: GwpSetId, 
 /**
@@ -139,7 +152,7 @@ head: string,
 /**
  * The diagnostic code of the first problem (when not ok).
  */
-code: string, message: string, };
+code: DiagnosticCode | null, message: string, };
 
 export type ActivityType = { activity: string, 
 /**
@@ -149,7 +162,11 @@ units: Array<string>,
 /**
  * Regions its factors cover.
  */
-regions: Array<string>, scope: number, };
+regions: Array<string>, 
+/**
+ * The scopes of its factors, ascending (one, unless its factors disagree).
+ */
+scopes: Array<number>, };
 
 export type Totals = { scope1: string, scope2_location: string, scope2_market: string, scope3: string, biogenic_co2: string, };
 
@@ -157,20 +174,45 @@ export type FacilityTotals = { facility: string, totals: Totals, };
 
 export type CategoryTotal = { category: number, co2e_t: string, };
 
-export type DashboardLine = { id: number, facility: string, activity: string, scope: number, factor_id: string, dataset: string, edition: string, selected_by: string, verified: boolean, co2e_t: string, };
+export type SelectionRule = "explicit" | "facility-specific" | "supplier-specific" | "user-supplied" | "region" | "parent-region" | "global-default";
 
-export type UnresolvedRow = { id: number, activity: string, code: string, message: string, };
+export type DashboardLine = { id: number, facility: string, activity: string, scope: number, factor_id: string, dataset: string, edition: string, selected_by: SelectionRule, verified: boolean, co2e_t: string, };
+
+export type UnresolvedRow = { id: number, activity: string, code: DiagnosticCode, message: string, };
 
 export type Dashboard = { gwp_set: GwpSetId, complete: boolean, totals: Totals, scope2_market_basis: string, 
 /**
  * A stable code for the basis, which the UI translates: `grid-average` (no contractual
  * instruments yet; decision 0007).
  */
-scope2_market_basis_code: string, by_facility: Array<FacilityTotals>, by_scope3_category: Array<CategoryTotal>, lines: Array<DashboardLine>, unresolved: Array<UnresolvedRow>, 
+scope2_market_basis_code: string, by_facility: Array<FacilityTotals>, by_scope3_category: Array<CategoryTotal>, 
+/**
+ * The period's records calculated: each one is a line or an unresolved row, and
+ * `dashboard_lines` gives them a page at a time.
+ */
+records: number, 
+/**
+ * How many of the records were calculated.
+ */
+line_count: number, 
+/**
+ * How many could not be calculated.
+ */
+unresolved_total: number, 
+/**
+ * The first [`UNRESOLVED_SHOWN`] of those, in entry order.
+ */
+unresolved: Array<UnresolvedRow>, 
 /**
  * Warnings about factors used (unverified figures, GWP basis).
  */
 notes: Array<FieldError>, };
+
+export type DashboardLinesPage = { 
+/**
+ * How many records the period has: the rows of the table.
+ */
+total: number, offset: number, lines: Array<DashboardLine>, unresolved: Array<UnresolvedRow>, };
 
 export type FactorQuery = { text: string, dataset: string, edition: string, region: string, gas: string, 
 /**
@@ -182,7 +224,15 @@ scope: number,
  */
 limit: number, };
 
-export type FactorSummary = { id: string, activity: string, name: string, scope: number, category: string, unit: string, region: string, gases: Array<string>, dataset: string, edition: string, verified: boolean, };
+export type FactorSummary = { id: string, activity: string, 
+/**
+ * The factor's descriptive name, when its file gives one.
+ */
+name: string | null, scope: number, 
+/**
+ * As a factor file writes it: `stationary`, `electricity`, or the Scope 3 number `1`–`15`.
+ */
+category: string, unit: string, region: string, gases: Array<string>, dataset: string, edition: string, verified: boolean, };
 
 export type FactorSearchResult = { 
 /**
@@ -198,7 +248,15 @@ export type FactorDetail = { summary: FactorSummary,
  */
 fields: Array<Field>, };
 
-export type DatasetInfo = { id: string, edition: string, title: string, publisher: string, region: string, licence: string, factors: number, shipped: boolean, };
+export type DatasetInfo = { id: string, edition: string, 
+/**
+ * The file the factors were read from.
+ */
+file: string, 
+/**
+ * From the dataset's metadata; `null` for a user's factor file, which has none.
+ */
+title: string | null, publisher: string | null, region: string, licence: string | null, factors: number, shipped: boolean, };
 
 export type UserFactorsResult = { file: string, factors_added: number, 
 /**
@@ -206,7 +264,7 @@ export type UserFactorsResult = { file: string, factors_added: number,
  */
 problems: Array<FieldErrorAt>, };
 
-export type FieldErrorAt = { row: number, field: string, code: string, message: string, severity: string, };
+export type FieldErrorAt = { row: number, field: string, code: DiagnosticCode, message: string, severity: Severity, };
 
 export type ImportReadOptions = { 
 /**
@@ -238,7 +296,13 @@ export type ColumnChoice = { field: string,
  */
 header: string, };
 
-export type MappingSourceView = { kind: string, name: string | null, };
+export type MappingSourceView = { kind: MappingSourceKind, name: string | null, };
+
+export type MappingSourceKind = "guess" | "template" | "same-headers";
+
+export type ValueKind = "activity" | "unit";
+
+export type MappedBy = "built_in" | "user";
 
 export type SampleRow = { 
 /**
@@ -264,7 +328,7 @@ mapping: Array<ColumnChoice>, mapping_source: MappingSourceView, fields: Array<I
  */
 templates: Array<string>, };
 
-export type ValueChoiceInput = { kind: string, value: string, target: string, };
+export type ValueChoiceInput = { kind: ValueKind, value: string, target: string, };
 
 export type ImportRequest = { path: string, read: ImportReadOptions, year: number, 
 /**
@@ -296,17 +360,13 @@ column: string, field: string,
 /**
  * The cell's text.
  */
-value: string, code: string, severity: string, message: string, };
+value: string, code: DiagnosticCode, severity: Severity, message: string, };
 
 export type ImportDuplicate = { row: number, of_record: number | null, of_row: number | null, };
 
-export type UnknownValueView = { kind: string, value: string, rows: number, first_row: number, suggestions: Array<string>, };
+export type UnknownValueView = { kind: ValueKind, value: string, rows: number, first_row: number, suggestions: Array<string>, };
 
-export type MappedValueView = { kind: string, value: string, to: string, 
-/**
- * `built_in`, `user`, … (how the value was mapped).
- */
-by: string, rows: number, };
+export type MappedValueView = { kind: ValueKind, value: string, to: string, by: MappedBy, rows: number, };
 
 export type EarlierImportView = { id: number, imported_at: string, imported_by: string, records: number, };
 
@@ -328,11 +388,9 @@ emissions: Totals, warnings: Array<string>, earlier_imports: Array<EarlierImport
  */
 skipped_file: string | null, };
 
-export type ImportProgress = { 
-/**
- * `converting`, `checking` or `writing`.
- */
-stage: string, done: number, total: number, };
+export type ImportStage = "converting" | "checking" | "writing";
+
+export type ImportProgress = { stage: ImportStage, done: number, total: number, };
 
 export type RecordLineage = { import_id: number, file_name: string, file_sha256: string, 
 /**

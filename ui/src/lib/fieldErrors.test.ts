@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { AppError, FieldError } from './bindings';
+import type { AppError, DiagnosticCode, FieldError } from './bindings';
 import { errorsFor, groupFieldErrors, hasFieldErrors, localError, validationErrors, withoutField } from './fieldErrors';
 
-const err = (field: string, message = 'bad', code = 'x'): FieldError => ({ field, code, message, severity: 'error' });
+const err = (field: string, message = 'bad', code: DiagnosticCode = 'malformed-number'): FieldError => ({ field, code, message, severity: 'error' });
 const appError = (code: AppError['code'], details: FieldError[], message = 'refused'): AppError => ({ code, message, details });
 
 describe('groupFieldErrors', () => {
@@ -36,7 +36,7 @@ describe('validationErrors', () => {
 
   it("keeps the message of a validation error without details at ''", () => {
     const g = validationErrors(appError('validation', [], 'the row is refused'));
-    expect(g['']).toEqual([{ field: '', code: 'validation', message: 'the row is refused', severity: 'error' }]);
+    expect(g['']).toEqual([{ field: '', code: null, message: 'the row is refused', severity: 'error' }]);
   });
 
   it('has no field errors for other codes (they go to the banner)', () => {
@@ -63,7 +63,12 @@ describe('errorsFor and withoutField', () => {
 });
 
 describe('localError', () => {
-  it('is a validation error at a field', () => {
-    expect(localError('year', 'not a year')).toEqual({ field: 'year', code: 'validation', message: 'not a year', severity: 'error' });
+  it('is an error at a field, with its catalogue code', () => {
+    expect(localError('year', 'not a year', 'malformed-number')).toEqual({
+      field: 'year',
+      code: 'malformed-number',
+      message: 'not a year',
+      severity: 'error',
+    });
   });
 });

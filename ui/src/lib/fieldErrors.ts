@@ -2,20 +2,26 @@
 // its errors this way and shows each field's with `FieldError.svelte`. An error is found by its
 // `field` (the Rust side's name of the field), never by its message text.
 
-import type { AppError, FieldError } from './bindings';
+import type { AppError, DiagnosticCode, FieldError } from './bindings';
+
+/**
+ * A problem shown at a form: a `FieldError` the Rust side located (its `code` is a code of the
+ * diagnostic catalogue), or one with no catalogue code (`null`): a refusal that named no problem.
+ */
+export type FormError = Omit<FieldError, 'code'> & { code: DiagnosticCode | null };
 
 /**
  * Errors by field, in the order they came. The key `''` holds the errors that are not about one
  * of the form's fields: they are shown at the form (or only in the error banner).
  */
-export type FieldErrors<F extends string = string> = Partial<Record<F | '', FieldError[]>>;
+export type FieldErrors<F extends string = string> = Partial<Record<F | '', FormError[]>>;
 
 /**
  * Groups errors by field. Given the form's `fields`, an error about any other field is put under
  * `''`; without them, every error stays under its own field.
  */
 export function groupFieldErrors<F extends string = string>(
-  details: readonly FieldError[],
+  details: readonly FormError[],
   fields?: readonly F[],
 ): FieldErrors<F> {
   const known: readonly string[] | undefined = fields;
@@ -36,12 +42,12 @@ export function validationErrors<F extends string = string>(error: AppError, fie
   if (error.code !== 'validation') return {};
   if (error.details.length > 0) return groupFieldErrors(error.details, fields);
   const whole: FieldErrors<F> = {};
-  whole[''] = [localError('', error.message, error.code)];
+  whole[''] = [localError('', error.message, null)];
   return whole;
 }
 
 /** The errors about these fields, in the order of the fields. */
-export function errorsFor<F extends string>(errors: FieldErrors<F>, ...fields: NoInfer<F | ''>[]): FieldError[] {
+export function errorsFor<F extends string>(errors: FieldErrors<F>, ...fields: NoInfer<F | ''>[]): FormError[] {
   return fields.flatMap((f) => errors[f] ?? []);
 }
 
@@ -58,7 +64,7 @@ export function hasFieldErrors(errors: FieldErrors): boolean {
   return Object.values(errors).some((list) => list !== undefined && list.length > 0);
 }
 
-/** An error found by the UI itself (a check made before asking the Rust side). */
-export function localError(field: string, message: string, code = 'validation'): FieldError {
+/** An error the UI puts at a field itself (a check made before asking the Rust side, with its catalogue code). */
+export function localError(field: string, message: string, code: DiagnosticCode | null): FormError {
   return { field, code, message, severity: 'error' };
 }

@@ -106,6 +106,7 @@ describe('command names and argument keys', () => {
     ['backupOrganisation', () => api.backupOrganisation('/b.scopebook'), 'backup_organisation', { path: '/b.scopebook' }],
     ['restoreOrganisation', () => api.restoreOrganisation('/b', '/n'), 'restore_organisation', { from: '/b', to: '/n' }],
     ['dashboard', () => api.dashboard(2023), 'dashboard', { year: 2023 }],
+    ['dashboardLines', () => api.dashboardLines(2023, 200, 100), 'dashboard_lines', { year: 2023, offset: 200, limit: 100 }],
     ['searchFactors', () => api.searchFactors(query), 'search_factors', { query }],
     ['factorDetail', () => api.factorDetail('cn-grid.2021.CN'), 'factor_detail', { id: 'cn-grid.2021.CN' }],
     ['listDatasets', () => api.listDatasets(), 'list_datasets', undefined],

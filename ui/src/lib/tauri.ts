@@ -18,6 +18,7 @@ import type {
   AuditPage,
   AuditQuery,
   Dashboard,
+  DashboardLinesPage,
   DatasetInfo,
   ErrorCode,
   FacilityInput,
@@ -144,7 +145,12 @@ export const restoreOrganisation = (from: string, to: string): Promise<Session> 
 
 // ---- results ----
 
+/** The period's totals and charts (the calculation's aggregates; no lines). */
 export const dashboard = (year: number): Promise<Dashboard> => call('dashboard', { year });
+
+/** `limit` records of the dashboard's lines table from `offset`, calculated. */
+export const dashboardLines = (year: number, offset: number, limit: number): Promise<DashboardLinesPage> =>
+  call('dashboard_lines', { year, offset, limit });
 
 export const searchFactors = (query: FactorQuery): Promise<FactorSearchResult> => call('search_factors', { query });
 

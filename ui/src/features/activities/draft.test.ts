@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AppError, FieldError } from '../../lib/bindings';
 import { fieldOf, draftKey, emptyDraft, findType, groupErrors, requiredFilled, saveErrors, snapshot, typeHint } from './draft';
 
-const err = (field: string, message = 'bad'): FieldError => ({ field, code: 'x', message, severity: 'error' });
+const err = (field: string, message = 'bad'): FieldError => ({ field, code: 'malformed-number', message, severity: 'error' });
 
 describe('activity draft helpers', () => {
   it('needs facility, period, activity, quantity and unit before checking', () => {
@@ -59,14 +59,14 @@ describe('activity draft helpers', () => {
   });
 
   it('finds the activity type case-insensitively', () => {
-    const types = [{ activity: 'grid_electricity', units: ['kWh'], regions: ['CN'], scope: 2 }];
+    const types = [{ activity: 'grid_electricity', units: ['kWh'], regions: ['CN'], scopes: [2] }];
     expect(findType(types, ' Grid_Electricity ')?.units).toEqual(['kWh']);
     expect(findType(types, 'grid')).toBeUndefined();
     expect(findType(types, '')).toBeUndefined();
   });
 
   it('hints at the type, or says it is unknown once the list for it has come', () => {
-    const types = [{ activity: 'grid_electricity', units: ['kWh'], regions: ['CN'], scope: 2 }];
+    const types = [{ activity: 'grid_electricity', units: ['kWh'], regions: ['CN'], scopes: [2] }];
     expect(typeHint(types, 'Grid_Electricity', null)).toEqual({ kind: 'known', type: types[0] });
     expect(typeHint([], 'nonsense', 'nonsense')).toEqual({ kind: 'unknown' });
     expect(typeHint([], 'nonsense', 'nons')).toEqual({ kind: 'none' }); // the list is for something else

@@ -10,6 +10,7 @@ import type {
   ImportRequest,
   Language,
   ValueChoiceInput,
+  ValueKind,
 } from '../../lib/bindings';
 
 /** Field → the file's header ('' when the field is not mapped). */
@@ -50,15 +51,18 @@ export function fieldLabel(f: ImportField, language: Language): string {
 /** The user's answers for values the file spells its own way: `kind\u0000value` → target. */
 export type ValueChoices = Record<string, string>;
 
-export const valueKey = (kind: string, value: string): string => `${kind}\u0000${value}`;
+export const valueKey = (kind: ValueKind, value: string): string => `${kind}\u0000${value}`;
+
+const VALUE_KINDS: readonly string[] = ['activity', 'unit'] satisfies ValueKind[];
 
 /** The value choices with a target, as the request carries them. */
 export function valueInputs(choices: ValueChoices): ValueChoiceInput[] {
   return Object.entries(choices)
     .filter(([, target]) => target.trim() !== '')
-    .map(([key, target]) => {
+    .flatMap(([key, target]): ValueChoiceInput[] => {
       const [kind, value] = key.split('\u0000');
-      return { kind, value, target: target.trim() };
+      // Every key is made by `valueKey`; a key without a kind is not a choice.
+      return VALUE_KINDS.includes(kind) ? [{ kind: kind as ValueKind, value, target: target.trim() }] : [];
     })
     .sort((a, b) => (a.kind + a.value < b.kind + b.value ? -1 : a.kind + a.value > b.kind + b.value ? 1 : 0));
 }

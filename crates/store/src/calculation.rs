@@ -1,0 +1,445 @@
+//! Calculating a period: its current records, under its GWP set and pinned editions, give the
+//! same [`Run`] as `scopebook calc` makes of them exported as an activity file (named
+//! `period YEAR`), except that each line's `row` is its record id; and how a fresh calculation
+//! of a locked period compares with its snapshot.
+//!
+//! The records are not exported first and read back afterwards: they are streamed from SQLite
+//! into pieces of the activity file, and each piece is read and calculated
+//! (`pipeline::calculate_csv`) while the next is still being read, in parallel. The pieces'
+//! inventories are merged in file order; every sum is exact, so the result does not depend on how
+//! the file is split (ARCHITECTURE.md, "Precision and determinism"). The input's SHA-256 is that
+//! of the whole export (decision 0016).
+
+use std::sync::mpsc;
+
+use rusqlite::{Connection, TransactionBehavior};
+use scopebook_core::calc::{CalcOptions, Inventory};
+use scopebook_core::diagnostic::{Code, Diagnostic, Location};
+use scopebook_core::library::FactorLibrary;
+use scopebook_core::pipeline::calculate_csv;
+use scopebook_core::report::{InputFile, Inputs};
+use scopebook_core::run::{datasets_used, Run};
+use sha2::{Digest, Sha256};
+
+use crate::error::{refuse, Fail, StoreError};
+use crate::export::{export_csv, header_line, read_records, RecordLines, Records, Split};
+use crate::model::ReportingPeriod;
+use crate::periods::{period_by_year, period_library};
+use crate::Store;
+
+/// A period's records calculated: the same [`Run`] as `scopebook calc` makes of the records
+/// exported as an activity file (named `period YEAR`), except that each line's `row` is its
+/// record id.
+#[derive(Debug)]
+pub struct PeriodCalculation {
+    pub period: ReportingPeriod,
+    pub run: Run,
+}
+
+/// How a fresh calculation of a locked period compares with its snapshot.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SnapshotComparison {
+    /// The period is not locked: there is no snapshot.
+    NoSnapshot,
+    Identical,
+    /// A warning saying what differs.
+    Differs(Diagnostic),
+}
+
+/// Read the period and its records in one read transaction (one view of the file, whatever
+/// another program commits meanwhile), unless a transaction is already open.
+fn read_view(c: &Connection) -> Result<Option<rusqlite::Transaction<'_>>, Fail> {
+    if c.is_autocommit() {
+        Ok(Some(rusqlite::Transaction::new_unchecked(c, TransactionBehavior::Deferred)?))
+    } else {
+        Ok(None)
+    }
+}
+
+impl Store {
+    /// A period's current records as an activity file (`scopebook calc` input), in entry
+    /// order, with their ids.
+    pub fn export(&self, year: i32) -> Result<(Vec<u8>, Vec<i64>), StoreError> {
+        self.read(|c| {
+            let _view = read_view(c)?;
+            let p = period_by_year(c, year)?;
+            export_csv(c, p.id)
+        })
+    }
+
+    /// Calculate a period's current records under its GWP set and pinned editions.
+    pub fn calculate(&self, lib: &FactorLibrary, year: i32, keep_lines: bool) -> Result<PeriodCalculation, StoreError> {
+        self.read(|c| {
+            let _view = read_view(c)?;
+            let p = period_by_year(c, year)?;
+            calculate(c, lib, &p, keep_lines)
+        })
+    }
+
+    /// Records `offset..offset + limit` of a period's current records (in entry order)
+    /// calculated, with lines: each line is the line of the same record in the full calculation
+    /// ([`Store::calculate`]), as every line depends on its own record only. What a screen
+    /// shows of a period of a million records.
+    pub fn calculate_page(
+        &self,
+        lib: &FactorLibrary,
+        year: i32,
+        offset: u64,
+        limit: u64,
+    ) -> Result<PeriodCalculation, StoreError> {
+        self.read(|c| {
+            let _view = read_view(c)?;
+            let p = period_by_year(c, year)?;
+            calculate_records(c, lib, &p, true, Records::Page { offset, limit }, Split::WHOLE)
+        })
+    }
+
+    /// Compare a fresh calculation (with lines) of a locked period with its snapshot.
+    pub fn compare_with_snapshot(&self, calc: &PeriodCalculation) -> Result<SnapshotComparison, StoreError> {
+        let Some(snap) = self.snapshot(calc.period.year)? else { return Ok(SnapshotComparison::NoSnapshot) };
+        let fresh = calc.run.report(true).to_json();
+        if fresh == snap.result_json {
+            return Ok(SnapshotComparison::Identical);
+        }
+        let restated: i64 = self.read(|c| {
+            Ok(c.query_row(
+                "SELECT count(*) FROM activity WHERE period_id = ?1 AND supersedes IS NOT NULL",
+                [calc.period.id],
+                |r| r.get(0),
+            )?)
+        })?;
+        let mut why = Vec::new();
+        if snap.engine_version != scopebook_core::ENGINE_VERSION {
+            why.push(format!(
+                "it was taken by Scopebook {}, this is {}",
+                snap.engine_version,
+                scopebook_core::ENGINE_VERSION
+            ));
+        }
+        if snap.input_sha256 != calc.run.input_sha256() {
+            if restated > 0 {
+                why.push(format!("{restated} record(s) were restated since"));
+            } else {
+                why.push("the period's records differ".to_string());
+            }
+        }
+        let old: serde_json::Value = serde_json::from_str(&snap.result_json).unwrap_or_default();
+        if old.pointer("/inputs/datasets") != serde_json::to_value(&calc.run.inputs.datasets).ok().as_ref() {
+            why.push("the loaded dataset editions differ".to_string());
+        }
+        let report = calc.run.report(false);
+        let total = |v: &serde_json::Value, k: &str| {
+            v.pointer(&format!("/totals/{k}")).and_then(|x| x.as_str()).unwrap_or("?").to_string()
+        };
+        let mut totals = Vec::new();
+        for (k, now) in [
+            ("scope1", report.totals.scope1),
+            ("scope2_location", report.totals.scope2_location),
+            ("scope2_market", report.totals.scope2_market),
+            ("scope3", report.totals.scope3),
+        ] {
+            let then = total(&old, k);
+            if then != now.to_string() {
+                totals.push(format!("{k} {then} t → {now} t"));
+            }
+        }
+        if totals.is_empty() {
+            why.push("the totals are unchanged".to_string());
+        } else {
+            why.push(format!("totals: {}", totals.join(", ")));
+        }
+        Ok(SnapshotComparison::Differs(Diagnostic::warning(
+            Code::SnapshotMismatch,
+            Location::file(calc.run.file()),
+            format!(
+                "this calculation differs from the snapshot taken when period {} was locked (snapshot {}): {}",
+                calc.period.year,
+                snap.id,
+                why.join("; ")
+            ),
+        )))
+    }
+}
+
+/// A piece of the export, written and calculated.
+struct Piece {
+    bytes: Vec<u8>,
+    inventory: Inventory,
+    findings: Vec<Diagnostic>,
+}
+
+/// One piece of the export, read and calculated as `scopebook calc` reads and calculates a
+/// file, with its lines numbered by record id.
+fn calculate_piece(
+    lib: &FactorLibrary,
+    file: &str,
+    piece: &[u8],
+    lines: &RecordLines,
+    opts: CalcOptions,
+) -> (Inventory, Vec<Diagnostic>) {
+    let (mut inventory, file_findings) = calculate_csv(lib, file, piece, opts);
+    inventory.renumber_rows(|line| lines.id_at(line).and_then(|id| u64::try_from(id).ok()).unwrap_or(line));
+    (inventory, file_findings)
+}
+
+/// Calculate a period: its records streamed from the database in pieces of the export, each
+/// read and calculated (in parallel) while the next is read, with each line numbered by its
+/// record id. The same [`Run`] as [`Run::calculate_numbered`] on the whole export (a test
+/// compares them byte for byte).
+pub(crate) fn calculate(
+    c: &Connection,
+    lib: &FactorLibrary,
+    p: &ReportingPeriod,
+    keep_lines: bool,
+) -> Result<PeriodCalculation, Fail> {
+    // Two pieces a thread: reading the next while the last is calculated, few enough that
+    // factor selection (cached within a piece) is not repeated much.
+    let split = Split { pieces: rayon::current_num_threads() * 2, min_records: 8192 };
+    calculate_records(c, lib, p, keep_lines, Records::All, split)
+}
+
+/// [`calculate`] of some of the period's records, in pieces as `split` says (tests split finely).
+fn calculate_records(
+    c: &Connection,
+    lib: &FactorLibrary,
+    p: &ReportingPeriod,
+    keep_lines: bool,
+    records: Records,
+    split: Split,
+) -> Result<PeriodCalculation, Fail> {
+    let plib = period_library(lib, &p.pins)?;
+    let lib: &FactorLibrary = &plib;
+    let file = format!("period {}", p.year);
+    let opts = CalcOptions { gwp_set: p.gwp_set, keep_lines };
+    let head = header_line();
+    let (head_ref, file_ref) = (head.as_slice(), file.as_str());
+    // This thread reads the records from SQLite (and nothing else); each piece is written as
+    // CSV and calculated on the thread pool meanwhile, and comes back here by its position.
+    let (done, results) = mpsc::channel::<(usize, Piece)>();
+    let mut sha = Sha256::new();
+    sha.update(&head);
+    let mut parts = rayon::in_place_scope(|s| -> Result<Vec<(Inventory, Vec<Diagnostic>)>, Fail> {
+        let mut pieces = 0;
+        read_records(c, p.id, records, split, head_ref, |raw| {
+            let (k, done) = (pieces, done.clone());
+            pieces += 1;
+            s.spawn(move |_| {
+                let (bytes, lines) = raw.into_csv();
+                let (inventory, findings) = calculate_piece(lib, file_ref, &bytes, &lines, opts);
+                let _ = done.send((k, Piece { bytes, inventory, findings }));
+            });
+            Ok(())
+        })?;
+        // Only the pieces' threads send now: should one fail to, the loop below ends.
+        drop(done);
+        // Collect the pieces in file order, hashing each as soon as those before it are in
+        // (while the last ones are still being calculated).
+        let mut parts: Vec<Option<Piece>> = (0..pieces).map(|_| None).collect();
+        let mut hashed = 0;
+        for _ in 0..pieces {
+            let Ok((k, piece)) = results.recv() else { break };
+            if let Some(slot) = parts.get_mut(k) {
+                *slot = Some(piece);
+            }
+            while let Some(Some(next)) = parts.get_mut(hashed) {
+                sha.update(next.bytes.get(head_ref.len()..).unwrap_or_default());
+                next.bytes = Vec::new();
+                hashed += 1;
+            }
+        }
+        if hashed < pieces {
+            return Err(refuse(Code::DatabaseError, "a piece of the calculation did not finish"));
+        }
+        Ok(parts.into_iter().flatten().map(|piece| (piece.inventory, piece.findings)).collect())
+    })?;
+    if parts.is_empty() {
+        // No records: the export is its header alone.
+        parts.push(calculate_piece(lib, &file, &head, &RecordLines::default(), opts));
+    }
+    let mut inventory = Inventory::default();
+    let mut file_findings = None;
+    for (part, findings) in parts {
+        // Every piece starts with the same header, and so has the same findings about it.
+        file_findings.get_or_insert(findings);
+        inventory.merge(part);
+    }
+    let file_findings = file_findings.unwrap_or_default();
+    let sha256: String = sha.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    // As `Run::calculate_numbered` assembles it.
+    let input_findings = file_findings.len();
+    let mut diagnostics = file_findings;
+    diagnostics.extend(inventory.diagnostics.iter().cloned());
+    diagnostics.extend(inventory.factor_notes(lib, opts.gwp_set, &file));
+    let run = Run {
+        inventory,
+        diagnostics,
+        input_findings,
+        gwp_set: opts.gwp_set,
+        inputs: Inputs {
+            activities: InputFile { file, sha256 },
+            factor_files: Vec::new(),
+            datasets: datasets_used(lib),
+        },
+    };
+    Ok(PeriodCalculation { period: p.clone(), run })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use super::*;
+    use crate::model::{ActivityInput, NewPeriod};
+    use crate::testing::{electricity, lib, store, TempDir};
+
+    /// `scopebook calc` on the export, each line numbered by the id of the record it is in
+    /// (found by reading the export's records), as [`Run::calculate_numbered`] makes it.
+    fn reference(s: &Store, lib: &FactorLibrary, year: i32, keep_lines: bool) -> Run {
+        let p = s.period(year).unwrap();
+        let plib = period_library(lib, &p.pins).unwrap();
+        let (csv, ids) = s.export(year).unwrap();
+        let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(csv.as_slice());
+        let starts: Vec<u64> = rdr.records().map(|r| r.unwrap().position().unwrap().line()).collect();
+        assert_eq!(starts.len(), ids.len());
+        let opts = CalcOptions { gwp_set: p.gwp_set, keep_lines };
+        Run::calculate_numbered(&plib, &format!("period {year}"), &csv, opts, |line| {
+            let k = starts.partition_point(|&s| s <= line);
+            k.checked_sub(1).map_or(line, |i| u64::try_from(ids[i]).unwrap())
+        })
+    }
+
+    fn assert_same(streamed: &Run, reference: &Run, what: &str) {
+        assert_eq!(streamed.report(true).to_json(), reference.report(true).to_json(), "{what}: the report");
+        assert_eq!(streamed.report(false).to_json(), reference.report(false).to_json(), "{what}: the summary");
+        assert_eq!(streamed.diagnostics, reference.diagnostics, "{what}: the findings");
+        assert_eq!(streamed.input_findings, reference.input_findings, "{what}");
+        assert_eq!(streamed.input_sha256(), reference.input_sha256(), "{what}: the input's SHA-256");
+        assert_eq!(streamed.inventory.line_count, reference.inventory.line_count, "{what}");
+    }
+
+    /// The export as it was written before it was streamed (decision 0016): the oracle.
+    fn export_as_before(s: &Store, year: i32) -> (Vec<u8>, Vec<i64>) {
+        let c = s.connection();
+        let p = s.period(year).unwrap();
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(crate::EXPORT_COLUMNS).unwrap();
+        let mut stmt = c
+            .prepare(
+                "SELECT a.id, f.code, a.start_date, a.end_date, a.activity, a.quantity, a.unit, a.factor, a.region,
+                        a.scope3_category, a.supplier, a.evidence, a.note
+                 FROM activity a JOIN facility f ON f.id = a.facility_id
+                 WHERE a.period_id = ?1 AND a.status = 'current' ORDER BY a.id",
+            )
+            .unwrap();
+        let mut rows = stmt.query([p.id]).unwrap();
+        let mut ids = Vec::new();
+        while let Some(r) = rows.next().unwrap() {
+            ids.push(r.get::<_, i64>(0).unwrap());
+            let record: Vec<String> = (1..=12)
+                .map(|i| match r.get_ref(i).unwrap() {
+                    rusqlite::types::ValueRef::Integer(n) => n.to_string(),
+                    rusqlite::types::ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+                    _ => String::new(),
+                })
+                .collect();
+            w.write_record(&record).unwrap();
+        }
+        (w.into_inner().unwrap(), ids)
+    }
+
+    /// The period calculated in pieces (as finely as one record a piece) is the run of its export,
+    /// and the export is the one written before.
+    fn check(s: &Store, lib: &FactorLibrary, year: i32, what: &str) {
+        assert_eq!(s.export(year).unwrap(), export_as_before(s, year), "{what}: the export");
+        for keep_lines in [true, false] {
+            let want = reference(s, lib, year, keep_lines);
+            assert_same(&s.calculate(lib, year, keep_lines).unwrap().run, &want, what);
+            let p = s.period(year).unwrap();
+            for (pieces, min_records) in [(1, 1), (2, 1), (3, 2), (1000, 1)] {
+                let split = Split { pieces, min_records };
+                let calc = calculate_records(s.connection(), lib, &p, keep_lines, Records::All, split).unwrap();
+                assert_same(&calc.run, &want, &format!("{what}, {pieces} pieces"));
+            }
+        }
+    }
+
+    #[test]
+    fn the_streamed_calculation_is_the_run_of_the_export() {
+        let dir = TempDir::new("streamed");
+        let mut s = store(&dir);
+        s.add_period(lib(), &NewPeriod::year(2022)).unwrap();
+        // An empty period: the export is its header alone.
+        check(&s, lib(), 2023, "an empty period");
+        // A user's factor the shipped library lacks: its records are unresolved under `lib()`.
+        let mut with_mine = lib().clone();
+        let mine =
+            "id,activity,scope,category,unit,co2e_kg,gwp_basis,source,region\nmine.widget,widgets,3,1,kg,2.5,AR5,supplier,GLOBAL\n";
+        let found = with_mine.add_user_file("mine.csv", mine.as_bytes());
+        assert!(found.is_empty(), "{found:?}");
+        for i in 0..40 {
+            let input = match i % 6 {
+                0 => electricity(&format!("{}.5", 1000 + i)),
+                1 => ActivityInput {
+                    activity: "natural_gas".into(),
+                    unit: "10^4 Nm3".into(),
+                    start: "2023-03-01".into(),
+                    end: "2023-03-31".into(),
+                    ..electricity(&format!("1.{i}"))
+                },
+                2 => ActivityInput {
+                    factor: Some("mine.widget".into()),
+                    activity: "widgets".into(),
+                    unit: "kg".into(),
+                    ..electricity("7")
+                },
+                // Cells that must be quoted, one with line breaks: records that span lines.
+                3 => ActivityInput {
+                    note: Some(format!("read on site,\n\"by {i}\"\nagain")),
+                    evidence: Some(format!("INV, {i}")),
+                    facility: "BJ".into(),
+                    ..electricity("12")
+                },
+                4 => ActivityInput { supplier: Some("Grid \"East\"".into()), ..electricity(&format!("{i}")) },
+                _ => electricity(&format!("{i}")),
+            };
+            s.add_activity(&with_mine, 2023, &input).unwrap();
+            // Another period's records between them: the period's ids are not one run.
+            if i % 4 == 0 {
+                s.add_activity(
+                    lib(),
+                    2022,
+                    &ActivityInput { start: "2022-01-01".into(), end: "2022-12-31".into(), ..electricity("5") },
+                )
+                .unwrap();
+            }
+        }
+        let ids: Vec<i64> = s.activities(2023, false).unwrap().iter().map(|a| a.id).collect();
+        s.delete_activity(ids[3], None).unwrap();
+        s.update_activity(&with_mine, ids[6], &electricity("42"), None).unwrap();
+        // A facility code with a comma, and a note that is not UTF-8 (written by another program).
+        s.add_facility(&crate::NewFacility::new("SZ,2", "Suzhou, hall 2", "CN-JS")).unwrap();
+        let odd = s.add_activity(lib(), 2023, &ActivityInput { facility: "SZ,2".into(), ..electricity("3") }).unwrap();
+        s.connection()
+            .execute("UPDATE activity SET note = CAST(x'6e6fff7465' AS TEXT) WHERE id = ?1", [odd.id])
+            .unwrap();
+        let export = String::from_utf8(s.export(2023).unwrap().0).unwrap();
+        assert!(export.contains("\"SZ,2\",2023-01-01,2023-12-31,grid_electricity,3,kWh,,CN-JS,,,,no\u{fffd}te\n"));
+        assert!(export.contains(",\"INV, 9\",\"read on site,\n\"\"by 9\"\"\nagain\"\n"), "{export}");
+        // Read in the table's order, skipping the 2022 records between them; 2022's by the index.
+        check(&s, lib(), 2023, "records with errors, warnings, quoted cells and line breaks");
+        check(&s, &with_mine, 2023, "the same records, all resolved");
+        check(&s, lib(), 2022, "the other period");
+        // A period whose records are one run of ids is read by the table's own order.
+        s.add_period(lib(), &NewPeriod::year(2021)).unwrap();
+        let run: Vec<ActivityInput> = (0..30)
+            .map(|i| ActivityInput {
+                start: "2021-02-01".into(),
+                end: "2021-02-28".into(),
+                note: (i % 7 == 0).then(|| "two\nlines".to_string()),
+                ..electricity(&format!("{i}.25"))
+            })
+            .collect();
+        s.add_activities(lib(), 2021, &run).unwrap();
+        check(&s, lib(), 2021, "one run of ids");
+    }
+}

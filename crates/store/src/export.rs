@@ -1,0 +1,439 @@
+//! A period's current records as an activity file (`scopebook calc` input, `scopebook activity
+//! export`), streamed from SQLite's rows straight into CSV bytes: the cells are read as borrowed
+//! bytes and written with the quoting of the `csv` crate's default writer (the bytes are the same
+//! as before this module wrote them itself; a test compares the two), no string is allocated per
+//! cell, and the records can be handed on in chunks while the rest are still being read
+//! (decision 0016).
+
+use std::io::Write as _;
+
+use rusqlite::types::ValueRef;
+use rusqlite::Connection;
+use scopebook_core::diagnostic::Code;
+
+use crate::error::{refuse, Fail};
+
+/// Columns of a period's records exported as an activity file (`scopebook calc` input).
+pub const EXPORT_COLUMNS: [&str; 12] = [
+    "facility",
+    "period_start",
+    "period_end",
+    "activity",
+    "quantity",
+    "unit",
+    "factor",
+    "region",
+    "scope3_category",
+    "supplier",
+    "evidence",
+    "note",
+];
+
+/// The export's first line.
+pub(crate) fn header_line() -> Vec<u8> {
+    let mut out = EXPORT_COLUMNS.join(",").into_bytes();
+    out.push(b'\n');
+    out
+}
+
+/// The record on each line of an export: record `i` starts on line `2 + i` (the header is line
+/// 1), unless an earlier record spans lines (a quoted cell with a line break).
+#[derive(Debug, Default)]
+pub(crate) struct RecordLines {
+    /// The records' ids, in file order.
+    pub(crate) ids: Vec<i64>,
+    /// The line each record starts on, kept once a record has spanned lines.
+    starts: Option<Vec<u64>>,
+}
+
+impl RecordLines {
+    fn push(&mut self, id: i64, line: u64) {
+        let expected = 2 + self.ids.len() as u64;
+        match &mut self.starts {
+            Some(starts) => starts.push(line),
+            None if line != expected => {
+                let mut starts: Vec<u64> = (0..self.ids.len() as u64).map(|i| 2 + i).collect();
+                starts.push(line);
+                self.starts = Some(starts);
+            }
+            None => {}
+        }
+        self.ids.push(id);
+    }
+
+    /// The id of the record on `line`; a line inside a record that spans lines is that record's.
+    pub(crate) fn id_at(&self, line: u64) -> Option<i64> {
+        let index = match &self.starts {
+            None => line.checked_sub(2).and_then(|i| usize::try_from(i).ok()),
+            Some(starts) => starts.partition_point(|&s| s <= line).checked_sub(1),
+        };
+        index.and_then(|i| self.ids.get(i)).copied()
+    }
+}
+
+/// The select of a period's current records. The facility is its id (the codes are looked up
+/// in memory: a join per record costs a third of the read); `?1` is the period.
+const SELECT: &str = "SELECT a.id, a.facility_id, a.start_date, a.end_date, a.activity, a.quantity, a.unit, a.factor,
+       a.region, a.scope3_category, a.supplier, a.evidence, a.note FROM activity a";
+
+/// By the index on (period, status, id): any layout of the records.
+const BY_INDEX: &str = " WHERE a.period_id = ?1 AND a.status = 'current' ORDER BY a.id";
+
+/// By the table itself over the ids `?2..=?3`, when most of that range is the period's current
+/// records (an import writes a period's records one after another): no index look-up per record.
+/// The unary `+` keeps SQLite from choosing the index for these terms.
+const BY_RANGE: &str = " WHERE a.id BETWEEN ?2 AND ?3 AND +a.period_id = ?1 AND +a.status = 'current' ORDER BY a.id";
+
+/// How the records of a period lie in the table: the first and last id, about how many there
+/// are, and whether reading the whole id range by the table's own order is the cheaper way.
+struct Extent {
+    first: i64,
+    last: i64,
+    records: u64,
+    by_range: bool,
+}
+
+/// The ids a density sample looks at: `SAMPLES` windows of `WINDOW` ids spread over the range.
+const SAMPLES: i64 = 16;
+const WINDOW: i64 = 256;
+
+/// Where a period's current records lie. Counting them exactly would read the whole index (a
+/// tenth of the time of reading the records themselves, for a million); the first and last id
+/// come from the index directly, and how densely the period fills that range is sampled.
+fn extent(c: &Connection, period_id: i64) -> Result<Extent, Fail> {
+    let end =
+        |sql: &str| -> Result<Option<i64>, Fail> { Ok(c.prepare_cached(sql)?.query_row([period_id], |r| r.get(0))?) };
+    let first = end("SELECT min(id) FROM activity WHERE period_id = ?1 AND status = 'current'")?;
+    let last = end("SELECT max(id) FROM activity WHERE period_id = ?1 AND status = 'current'")?;
+    let (Some(first), Some(last)) = (first, last) else {
+        return Ok(Extent { first: 0, last: -1, records: 0, by_range: false });
+    };
+    let range = last.saturating_sub(first).saturating_add(1);
+    let mut count = c.prepare_cached(
+        "SELECT count(*) FROM activity WHERE period_id = ?1 AND status = 'current' AND id BETWEEN ?2 AND ?3",
+    )?;
+    let (mut seen, mut found) = (0i64, 0i64);
+    if range <= SAMPLES * WINDOW {
+        (seen, found) = (range, count.query_row([period_id, first, last], |r| r.get(0))?);
+    } else {
+        let step = (range - WINDOW) / (SAMPLES - 1);
+        for k in 0..SAMPLES {
+            let from = first + k * step;
+            found += count.query_row([period_id, from, from + WINDOW - 1], |r| r.get::<_, i64>(0))?;
+            seen += WINDOW;
+        }
+    }
+    // The table's own order when about 3 in 4 of the ids in the range or more are the period's
+    // current records (an import writes a period's records one after another); otherwise the
+    // index, which reads only the period's records but looks each one up.
+    let by_range = found * 4 >= seen * 3;
+    let records = u64::try_from(i128::from(range) * i128::from(found) / i128::from(seen.max(1))).unwrap_or(0);
+    Ok(Extent { first, last, records: records.max(1), by_range })
+}
+
+/// Facility ids with their codes, in id order.
+pub(crate) struct Codes(Vec<(i64, Box<[u8]>)>);
+
+impl Codes {
+    /// The facilities' codes by id.
+    pub(crate) fn read(c: &Connection) -> Result<Codes, Fail> {
+        let mut stmt = c.prepare_cached("SELECT id, code FROM facility ORDER BY id")?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            // Facility codes are never quoted: a code with a comma, quote or line break, or that
+            // is not UTF-8, is written through the careful path (see `RawRecords::into_csv`).
+            let mut code = Vec::new();
+            push_stored(&mut code, r.get_ref(1)?);
+            out.push((r.get::<_, i64>(0)?, code.into_boxed_slice()));
+        }
+        Ok(Codes(out))
+    }
+
+    fn get(&self, id: i64) -> Option<&[u8]> {
+        self.0.binary_search_by_key(&id, |(id, _)| *id).ok().map(|i| &*self.0[i].1)
+    }
+}
+
+/// The bytes that make a cell quoted: `,`, `"`, `\n`, `\r`.
+const SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b',' as usize] = true;
+    t[b'"' as usize] = true;
+    t[b'\n' as usize] = true;
+    t[b'\r' as usize] = true;
+    t
+};
+
+/// Append one cell as the `csv` crate's default writer writes it (`QuoteStyle::Necessary`, `,`,
+/// `"` doubled): quoted when it holds a comma, a quote or a line break. Returns the line breaks
+/// it holds (a record with any spans lines).
+fn push_cell(out: &mut Vec<u8>, cell: &[u8]) -> u64 {
+    if !cell.iter().any(|&b| SPECIAL[usize::from(b)]) {
+        out.extend_from_slice(cell);
+        return 0;
+    }
+    out.push(b'"');
+    let mut breaks = 0;
+    for &b in cell {
+        match b {
+            b'"' => out.extend_from_slice(b"\"\""),
+            b'\n' => {
+                breaks += 1;
+                out.push(b);
+            }
+            _ => out.push(b),
+        }
+    }
+    out.push(b'"');
+    breaks
+}
+
+/// How to split an export into pieces: about `pieces` of them, none under `min_records`
+/// records (but the last); one piece when `pieces` ≤ 1.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Split {
+    pub(crate) pieces: usize,
+    pub(crate) min_records: u64,
+}
+
+impl Split {
+    /// The whole export in one piece.
+    pub(crate) const WHOLE: Split = Split { pieces: 1, min_records: 1 };
+}
+
+/// Which of a period's current records (in id order) an export holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Records {
+    All,
+    /// `limit` records from the `offset`-th (what a screen shows of a large period).
+    Page {
+        offset: u64,
+        limit: u64,
+    },
+}
+
+/// The cells of a record: the facility's code, then the 11 of the select after it.
+const CELLS: usize = 12;
+
+/// A piece of the export as the reading thread leaves it: the records as activity-file lines,
+/// each cell as stored, after the header line. Reading the rows and copying their cells is all
+/// that thread does; whether a cell must be quoted (a comma, a quote or a line break in it, which
+/// is rare) and whether the text is UTF-8 is found out by the thread that calculates the piece,
+/// in one pass over it ([`RawRecords::into_csv`]).
+pub(crate) struct RawRecords {
+    ids: Vec<i64>,
+    /// The header line, then one line a record: its cells as stored, separated by commas.
+    text: Vec<u8>,
+    head: usize,
+    /// Each cell's length, [`CELLS`] a record (to write the lines again, quoted, when needed).
+    lengths: Vec<u32>,
+}
+
+impl RawRecords {
+    fn new(head: &[u8], records: usize, bytes_per_record: usize) -> RawRecords {
+        let mut text = Vec::with_capacity(head.len() + records.saturating_mul(bytes_per_record));
+        text.extend_from_slice(head);
+        RawRecords {
+            ids: Vec::with_capacity(records),
+            text,
+            head: head.len(),
+            lengths: Vec::with_capacity(records.saturating_mul(CELLS)),
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// The piece as an activity file, as the `csv` crate's default writer would write its
+    /// records after the header, with which record is on which line (the first on line 2).
+    pub(crate) fn into_csv(self) -> (Vec<u8>, RecordLines) {
+        let body = self.text.get(self.head..).unwrap_or_default();
+        let n = self.ids.len();
+        // One line a record, no cell to quote, and valid UTF-8: the text is the file already.
+        let (mut commas, mut breaks, mut quotes) = (0usize, 0usize, 0usize);
+        for &b in body {
+            commas += usize::from(b == b',');
+            breaks += usize::from(b == b'\n');
+            quotes += usize::from(b == b'"' || b == b'\r');
+        }
+        if commas == n * (CELLS - 1) && breaks == n && quotes == 0 && std::str::from_utf8(body).is_ok() {
+            return (self.text, RecordLines { ids: self.ids, starts: None });
+        }
+        let mut out = Vec::with_capacity(self.text.len() + n * 4);
+        out.extend_from_slice(self.text.get(..self.head).unwrap_or_default());
+        let mut lines = RecordLines { ids: Vec::with_capacity(n), starts: None };
+        let (mut line, mut at) = (2u64, self.head);
+        for (&id, lengths) in self.ids.iter().zip(self.lengths.chunks_exact(CELLS)) {
+            lines.push(id, line);
+            let mut breaks = 0;
+            for (i, &len) in lengths.iter().enumerate() {
+                let end = at + len as usize;
+                if i > 0 {
+                    out.push(b',');
+                }
+                let cell = self.text.get(at..end).unwrap_or_default();
+                breaks += push_cell(&mut out, String::from_utf8_lossy(cell).as_bytes());
+                // The separator (or the line's end) after the cell.
+                at = end + 1;
+            }
+            out.push(b'\n');
+            line += 1 + breaks;
+        }
+        (out, lines)
+    }
+}
+
+/// Append a stored cell's bytes as they are: text (checked for UTF-8 later), an integer in
+/// decimal, anything else (NULL) nothing.
+fn push_stored(out: &mut Vec<u8>, v: ValueRef<'_>) {
+    match v {
+        ValueRef::Text(t) => out.extend_from_slice(t),
+        ValueRef::Integer(n) => {
+            let _ = write!(out, "{n}");
+        }
+        _ => {}
+    }
+}
+
+/// Read period `period_id`'s current `records`, in id order, in pieces as `split` says, each
+/// after `head` (the header line): `emit(records)` gets each piece as soon as it is read;
+/// nothing is emitted when there are no records. Returns the number of records.
+pub(crate) fn read_records(
+    c: &Connection,
+    period_id: i64,
+    records: Records,
+    split: Split,
+    head: &[u8],
+    mut emit: impl FnMut(RawRecords) -> Result<(), Fail>,
+) -> Result<u64, Fail> {
+    let codes = Codes::read(c)?;
+    let (mut stmt, mut rows, count);
+    match records {
+        Records::All => {
+            let span = extent(c, period_id)?;
+            let by_range = span.by_range;
+            stmt = c.prepare_cached(&format!("{SELECT}{}", if by_range { BY_RANGE } else { BY_INDEX }))?;
+            rows = if by_range { stmt.query([period_id, span.first, span.last])? } else { stmt.query([period_id])? };
+            count = span.records;
+        }
+        Records::Page { offset, limit } => {
+            stmt = c.prepare_cached(&format!("{SELECT}{BY_INDEX} LIMIT ?2 OFFSET ?3"))?;
+            let [offset, limit] = [offset, limit].map(|n| i64::try_from(n).unwrap_or(i64::MAX));
+            rows = stmt.query([period_id, limit, offset])?;
+            count = u64::try_from(limit).unwrap_or(0);
+        }
+    }
+    let chunk =
+        if split.pieces <= 1 { u64::MAX } else { count.div_ceil(split.pieces as u64).max(split.min_records).max(1) };
+    let per_chunk = usize::try_from(chunk.min(count).min(1 << 22)).unwrap_or(0);
+    // Room for what the records so far took a record (80 bytes to begin with).
+    let mut per_record = 80;
+    let mut raw = RawRecords::new(head, per_chunk, per_record);
+    let mut total = 0u64;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let facility: i64 = r.get(1)?;
+        let Some(code) = codes.get(facility) else {
+            return Err(refuse(
+                Code::DatabaseError,
+                format!("activity record {id} names facility {facility}, which does not exist: the file was changed by another program or is damaged; restore it from a backup (`scopebook restore`)"),
+            ));
+        };
+        raw.ids.push(id);
+        raw.text.extend_from_slice(code);
+        raw.lengths.push(u32::try_from(code.len()).unwrap_or(u32::MAX));
+        for i in 2..=CELLS {
+            raw.text.push(b',');
+            let before = raw.text.len();
+            push_stored(&mut raw.text, r.get_ref(i)?);
+            raw.lengths.push(u32::try_from(raw.text.len() - before).unwrap_or(u32::MAX));
+        }
+        raw.text.push(b'\n');
+        total += 1;
+        if raw.len() as u64 == chunk {
+            per_record = per_record.max((raw.text.len() - raw.head) / raw.len() + 8);
+            emit(std::mem::replace(&mut raw, RawRecords::new(head, per_chunk, per_record)))?;
+        }
+    }
+    if raw.len() > 0 {
+        emit(raw)?;
+    }
+    Ok(total)
+}
+
+/// The current records of a period as an activity file, with their ids in file order.
+pub(crate) fn export_csv(c: &Connection, period_id: i64) -> Result<(Vec<u8>, Vec<i64>), Fail> {
+    let (mut out, mut ids) = (header_line(), Vec::new());
+    let split = Split { pieces: 64, min_records: 1 << 14 };
+    read_records(c, period_id, Records::All, split, &[], |raw| {
+        let (piece, lines) = raw.into_csv();
+        out.extend_from_slice(&piece);
+        ids.extend(lines.ids);
+        Ok(())
+    })?;
+    Ok((out, ids))
+}
+
+/// The cells of an export's data rows (for re-checking them).
+pub(crate) fn read_export_rows(csv: &[u8]) -> Vec<Vec<String>> {
+    let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(csv);
+    rdr.records().filter_map(Result::ok).map(|r| r.iter().map(str::to_string).collect()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use super::*;
+
+    #[test]
+    fn cells_are_written_as_the_csv_crates_writer_writes_them() {
+        let cells: [&[u8]; 15] = [
+            b"",
+            b"plain",
+            b"with space",
+            b"a,b",
+            b"say \"hi\"",
+            b"\"",
+            b"two\nlines",
+            b"carriage\rreturn",
+            b"crlf\r\n",
+            b" leading and trailing ",
+            "电力 10^4 Nm3".as_bytes(),
+            b"#comment",
+            b"tab\there",
+            b"\\backslash",
+            b"last",
+        ];
+        let mut theirs = csv::Writer::from_writer(Vec::new());
+        let mut ours = Vec::new();
+        for row in cells.chunks(3) {
+            theirs.write_record(row).unwrap();
+            for (i, cell) in row.iter().enumerate() {
+                if i > 0 {
+                    ours.push(b',');
+                }
+                push_cell(&mut ours, cell);
+            }
+            ours.push(b'\n');
+        }
+        assert_eq!(String::from_utf8_lossy(&ours), String::from_utf8_lossy(&theirs.into_inner().unwrap()));
+        let mut out = Vec::new();
+        assert_eq!(push_cell(&mut out, b"one\ntwo\nthree"), 2);
+        assert_eq!(push_cell(&mut out, b"no break\r"), 0);
+    }
+
+    #[test]
+    fn a_line_inside_a_record_that_spans_lines_is_that_records() {
+        let mut lines = RecordLines::default();
+        lines.push(10, 2);
+        lines.push(11, 3);
+        assert_eq!((lines.id_at(2), lines.id_at(3), lines.id_at(4), lines.id_at(1)), (Some(10), Some(11), None, None));
+        // Record 11 spans lines 3 and 4; record 12 starts on line 5.
+        lines.push(12, 5);
+        let ids: Vec<Option<i64>> = (1..=6).map(|l| lines.id_at(l)).collect();
+        assert_eq!(ids, [None, Some(10), Some(11), Some(11), Some(12), Some(12)]);
+    }
+}

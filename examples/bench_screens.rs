@@ -1,0 +1,140 @@
+//! The screen benchmark behind `scripts/bench-screens.sh`: on an inventory file (written by
+//! `bench_store --make-db`: N records of gas and electricity in 50 facilities, period 2023), time
+//! what each screen asks the store for when it opens, with the same library calls as the app's
+//! commands:
+//!
+//! - the dashboard's totals and charts: `Store::calculate` without lines (`dashboard`);
+//! - a page of 100 calculated lines: the record count and `Store::calculate_page`
+//!   (`dashboard_lines`), at the first records and at the last;
+//! - a page of 100 records: `Store::activities_page` (`list_activities`), first and last;
+//! - a page of 50 audit-log entries, filtered: `Store::audit_page` (`audit_log`), by action and
+//!   table, and by text.
+//!
+//! Each is run once untimed, then RUNS times; the table shows the median against the 1 s goal,
+//! and a JSON line follows for tools. The factor library is loaded once, before timing (the
+//! app loads it once too).
+//!
+//!     cargo run --release --example bench_screens -- FILE [--runs N]
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::float_arithmetic)]
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use scopebook_core::library::FactorLibrary;
+use scopebook_store::{AuditFilter, Store};
+
+const YEAR: i32 = 2023;
+const LINES_PAGE: u64 = 100;
+const RECORDS_PAGE: u64 = 100;
+const AUDIT_PAGE: u64 = 50;
+const GOAL: Duration = Duration::from_secs(1);
+
+/// Median of `runs` timed calls of `f` (after one untimed call), with every run's time.
+fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, Vec<Duration>) {
+    std::hint::black_box(f());
+    let mut all: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            std::hint::black_box(f());
+            t.elapsed()
+        })
+        .collect();
+    let shown = all.clone();
+    all.sort();
+    (all[all.len() / 2], shown)
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let file =
+        PathBuf::from(args.first().filter(|a| !a.starts_with("--")).expect("usage: bench_screens FILE [--runs N]"));
+    let runs: usize = args.iter().position(|a| a == "--runs").map_or(5, |i| args[i + 1].parse().unwrap());
+    let (lib, diags) = FactorLibrary::shipped();
+    assert!(diags.is_empty(), "{diags:?}");
+    let s = Store::open(&file, "bench").unwrap_or_else(|e| panic!("{e}"));
+
+    let (_, records) = s.activities_page(YEAR, false, 0, 0).unwrap();
+    let last = records.saturating_sub(LINES_PAGE);
+    // Every record is calculated, and the last page holds the last records (that a page's lines
+    // are the full calculation's, line by line, is proved by tests/store.rs).
+    let calc = s.calculate(&lib, YEAR, false).unwrap();
+    assert_eq!(calc.run.inventory.line_count, records);
+    assert!(calc.run.inventory.unresolved.is_empty(), "{:?}", calc.run.inventory.unresolved.first());
+    let page = s.calculate_page(&lib, YEAR, last, LINES_PAGE).unwrap();
+    assert_eq!(page.run.inventory.lines.len() as u64, records.min(LINES_PAGE));
+    drop(calc);
+
+    let by_action = AuditFilter { action: "create".into(), table: "activity".into(), ..AuditFilter::default() };
+    let by_text = AuditFilter { text: format!("INV-{:07}", records / 2), ..AuditFilter::default() };
+    let (_, audit_matches) = s.audit_page(&by_action, 0, 0).unwrap();
+    let (_, text_matches) = s.audit_page(&by_text, 0, 0).unwrap();
+
+    type Case<'a> = (String, Box<dyn FnMut() + 'a>);
+    let lines_page = |offset: u64| {
+        let (s, lib) = (&s, &lib);
+        move || {
+            let (_, total) = s.activities_page(YEAR, false, 0, 0).unwrap();
+            let calc = s.calculate_page(lib, YEAR, offset, LINES_PAGE).unwrap();
+            std::hint::black_box((total, calc.run.inventory.lines.len()));
+        }
+    };
+    let records_page = |offset: u64| {
+        let s = &s;
+        move || {
+            std::hint::black_box(s.activities_page(YEAR, false, offset, RECORDS_PAGE).unwrap());
+        }
+    };
+    let audit_page = |f: AuditFilter| {
+        let s = &s;
+        move || {
+            std::hint::black_box(s.audit_page(&f, 0, AUDIT_PAGE).unwrap());
+        }
+    };
+    let cases: Vec<Case> = vec![
+        (
+            "dashboard totals (calculate, no lines)".into(),
+            Box::new(|| {
+                std::hint::black_box(s.calculate(&lib, YEAR, false).unwrap().run.inventory.totals);
+            }),
+        ),
+        (format!("{LINES_PAGE} lines, first page"), Box::new(lines_page(0))),
+        (format!("{LINES_PAGE} lines, last page"), Box::new(lines_page(last))),
+        (format!("{RECORDS_PAGE} records, first page"), Box::new(records_page(0))),
+        (format!("{RECORDS_PAGE} records, last page"), Box::new(records_page(records.saturating_sub(RECORDS_PAGE)))),
+        (
+            format!("{AUDIT_PAGE} audit entries, create+activity ({audit_matches} match)"),
+            Box::new(audit_page(by_action)),
+        ),
+        (
+            format!("{AUDIT_PAGE} audit entries, text \"{}\" ({text_matches} match)", by_text.text),
+            Box::new(audit_page(by_text.clone())),
+        ),
+    ];
+
+    println!(
+        "{records} records in {}; median of {runs} runs after one warm-up; goal {} s",
+        file.display(),
+        GOAL.as_secs()
+    );
+    println!("{:<58} {:>10} {:>6}  runs (ms)", "screen", "median ms", "goal");
+    let mut json = Vec::new();
+    let mut all_met = true;
+    for (name, mut f) in cases {
+        let (median, all) = time(runs, &mut f);
+        let met = median < GOAL;
+        all_met &= met;
+        let shown: Vec<String> = all.iter().map(|d| format!("{:.1}", ms(*d))).collect();
+        println!("{:<58} {:>10.1} {:>6}  {}", name, ms(median), if met { "met" } else { "MISSED" }, shown.join(" "));
+        json.push(format!("{{\"screen\": {:?}, \"median_ms\": {:.1}, \"met\": {met}}}", name, ms(median)));
+    }
+    println!(
+        "{{\"records\": {records}, \"goal_ms\": {}, \"all_met\": {all_met}, \"screens\": [{}]}}",
+        ms(GOAL),
+        json.join(", ")
+    );
+}

@@ -1,0 +1,224 @@
+//! The dashboard's commands. `dashboard` is the period's totals and charts from the
+//! calculation's aggregates alone (`Store::calculate` without lines: a period can hold a million
+//! records, and no line crosses IPC); `dashboard_lines` is a page of the lines table, calculated
+//! from that page's records only (`Store::calculate_page`), so each line is the full
+//! calculation's line for the same record. Both run on a blocking thread: the window stays
+//! responsive while a large period is calculated.
+
+use scopebook_core::calc::{Inventory, ResultLine, UnresolvedLine};
+use scopebook_core::library::FactorLibrary;
+use scopebook_core::report::{tonnes, SCOPE2_MARKET_BASIS};
+use scopebook_store::Store;
+use tauri::{AppHandle, Manager};
+
+use crate::api::*;
+use crate::commands::{field_errors, gwp_to, internal, totals, with_store, AppState};
+use crate::import::blocking;
+
+type Result<T> = std::result::Result<T, AppError>;
+
+/// The most lines a page of `dashboard_lines` holds.
+pub const LINES_PAGE_MAX: u32 = 1000;
+
+fn count(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+fn line(l: &ResultLine) -> DashboardLine {
+    DashboardLine {
+        id: count(l.activity.row),
+        facility: l.activity.facility.to_string(),
+        activity: l.activity.activity.to_string(),
+        scope: l.classification.scope(),
+        factor_id: l.factor.id.clone(),
+        dataset: l.factor.dataset.clone(),
+        edition: l.factor.edition.clone(),
+        selected_by: l.factor.selected_by.into(),
+        verified: l.factor.verified,
+        co2e_t: tonnes(l.emission.co2e_kg).to_string(),
+    }
+}
+
+fn unresolved(u: &UnresolvedLine) -> UnresolvedRow {
+    UnresolvedRow {
+        id: count(u.activity.row),
+        activity: u.activity.activity.to_string(),
+        code: u.diagnostic.code.into(),
+        message: u.diagnostic.message.clone(),
+    }
+}
+
+/// Period `year`'s dashboard: `Store::calculate` without lines, the totals of
+/// `scopebook calc --db FILE --period YEAR`.
+pub(crate) fn dashboard_of(s: &Store, lib: &FactorLibrary, year: i32) -> Result<Dashboard> {
+    let calc = s.calculate(lib, year, false)?;
+    let inv: &Inventory = &calc.run.inventory;
+    let gwp = calc.period.gwp_set;
+    let notes = inv.factor_notes(lib, gwp, calc.run.file());
+    let unresolved_total = u64::try_from(inv.unresolved.len()).unwrap_or(u64::MAX);
+    Ok(Dashboard {
+        gwp_set: gwp_to(gwp),
+        complete: inv.unresolved.is_empty(),
+        totals: totals(&inv.totals.all),
+        scope2_market_basis: SCOPE2_MARKET_BASIS.to_string(),
+        scope2_market_basis_code: "grid-average".to_string(),
+        by_facility: inv
+            .totals
+            .by_facility
+            .iter()
+            .map(|(f, t)| FacilityTotals { facility: f.to_string(), totals: totals(t) })
+            .collect(),
+        by_scope3_category: inv
+            .totals
+            .by_scope3_category
+            .iter()
+            .map(|(c, v)| CategoryTotal { category: c.number(), co2e_t: tonnes(*v).to_string() })
+            .collect(),
+        records: count(inv.line_count),
+        line_count: count(inv.line_count.saturating_sub(unresolved_total)),
+        unresolved_total: count(unresolved_total),
+        unresolved: inv.unresolved.iter().take(UNRESOLVED_SHOWN).map(unresolved).collect(),
+        notes: field_errors(&notes),
+    })
+}
+
+/// Records `offset..offset + limit` of period `year` (at most [`LINES_PAGE_MAX`]), calculated:
+/// each one's line, or why it has none.
+pub(crate) fn lines_page_of(
+    s: &Store,
+    lib: &FactorLibrary,
+    year: i32,
+    offset: u32,
+    limit: u32,
+) -> Result<DashboardLinesPage> {
+    let limit = limit.min(LINES_PAGE_MAX);
+    let (_, total) = s.activities_page(year, false, 0, 0)?;
+    let calc = s.calculate_page(lib, year, u64::from(offset), u64::from(limit))?;
+    let inv = &calc.run.inventory;
+    Ok(DashboardLinesPage {
+        total: count(total),
+        offset,
+        lines: inv.lines.iter().map(line).collect(),
+        unresolved: inv.unresolved.iter().map(unresolved).collect(),
+    })
+}
+
+/// The dashboard of period `year` of the open organisation.
+#[tauri::command]
+pub async fn dashboard(app: AppHandle, year: i32) -> Result<Dashboard> {
+    blocking(move || {
+        let state = app.state::<AppState>();
+        let lib = state.library.read().map_err(|_| internal("the factor library"))?;
+        with_store(&state, |s| dashboard_of(s, &lib, year))
+    })
+    .await
+}
+
+/// A page of the dashboard's lines table: `limit` records from `offset`, in entry order.
+#[tauri::command]
+pub async fn dashboard_lines(app: AppHandle, year: i32, offset: u32, limit: u32) -> Result<DashboardLinesPage> {
+    blocking(move || {
+        let state = app.state::<AppState>();
+        let lib = state.library.read().map_err(|_| internal("the factor library"))?;
+        with_store(&state, |s| lines_page_of(s, &lib, year, offset, limit))
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use scopebook_store::{ActivityInput, Consolidation, NewFacility, NewOrganisation, NewPeriod};
+
+    fn input(activity: &str, quantity: &str, unit: &str, factor: Option<&str>) -> ActivityInput {
+        ActivityInput {
+            facility: "SZ".into(),
+            activity: activity.into(),
+            quantity: quantity.into(),
+            unit: unit.into(),
+            start: "2023-01-01".into(),
+            end: "2023-12-31".into(),
+            factor: factor.map(str::to_string),
+            ..Default::default()
+        }
+    }
+
+    /// `lib` with a user's factor the app's library does not have: a record that names it is
+    /// unresolved when the app calculates.
+    fn with_mine(lib: &FactorLibrary) -> FactorLibrary {
+        let mut l = lib.clone();
+        let mine = "id,activity,scope,category,unit,co2e_kg,gwp_basis,source,region\n\
+                    mine.widget,purchased_widgets,3,1,kg,2.5,AR5,my supplier,GLOBAL\n";
+        let diags = l.add_user_file("mine.csv", mine.as_bytes());
+        assert!(diags.is_empty(), "{diags:?}");
+        l
+    }
+
+    fn unresolvable() -> ActivityInput {
+        input("purchased_widgets", "10", "kg", Some("mine.widget"))
+    }
+
+    /// A new store in a fresh folder named after the test, with seven records; the fourth is
+    /// unresolved under `lib`.
+    fn store(name: &str, lib: &FactorLibrary) -> (std::path::PathBuf, Store) {
+        let dir = std::env::temp_dir().join(format!("scopebook-dashboard-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let org = NewOrganisation { name: "T".into(), consolidation: Consolidation::OperationalControl };
+        let mut s = Store::create(&dir.join("org.scopebook"), &org, "test").unwrap();
+        s.add_facility(&NewFacility::new("SZ", "Suzhou", "CN-JS")).unwrap();
+        s.add_period(lib, &NewPeriod::year(2023)).unwrap();
+        s.add_activity(lib, 2023, &input("grid_electricity", "1000", "kWh", None)).unwrap();
+        s.add_activity(lib, 2023, &input("natural_gas", "1.25", "10^4 Nm3", None)).unwrap();
+        s.add_activity(lib, 2023, &input("grid_electricity", "2500.5", "kWh", None)).unwrap();
+        s.add_activity(&with_mine(lib), 2023, &unresolvable()).unwrap();
+        s.add_activity(lib, 2023, &input("diesel", "2", "t", None)).unwrap();
+        s.add_activity(lib, 2023, &input("grid_electricity", "3", "kWh", None)).unwrap();
+        s.add_activity(lib, 2023, &input("grid_electricity", "7", "kWh", None)).unwrap();
+        (dir, s)
+    }
+
+    #[test]
+    fn the_dashboard_carries_aggregates_and_counts_and_its_pages_every_record_once() {
+        let (lib, _) = FactorLibrary::shipped();
+        let (dir, s) = store("pages", &lib);
+        let full = s.calculate(&lib, 2023, true).unwrap();
+        let d = dashboard_of(&s, &lib, 2023).unwrap();
+        assert_eq!((d.records, d.line_count, d.unresolved_total, d.complete), (7, 6, 1, false));
+        assert_eq!(d.totals, totals(&full.run.inventory.totals.all));
+        assert_eq!(d.by_facility.len(), 1);
+
+        let expected_lines: Vec<DashboardLine> = full.run.inventory.lines.iter().map(line).collect();
+        let expected_unresolved: Vec<UnresolvedRow> = full.run.inventory.unresolved.iter().map(unresolved).collect();
+        assert_eq!(d.unresolved, expected_unresolved);
+        let (mut lines, mut unresolved_rows) = (Vec::new(), Vec::new());
+        for offset in (0..8).step_by(3) {
+            let page = lines_page_of(&s, &lib, 2023, offset, 3).unwrap();
+            assert_eq!((page.total, page.offset), (7, offset));
+            assert_eq!(page.lines.len() + page.unresolved.len(), (7 - offset as usize).min(3));
+            lines.extend(page.lines);
+            unresolved_rows.extend(page.unresolved);
+        }
+        assert_eq!(lines, expected_lines);
+        assert_eq!(unresolved_rows, expected_unresolved);
+        let empty = lines_page_of(&s, &lib, 2023, 0, 0).unwrap();
+        assert_eq!((empty.total, empty.lines.len(), empty.unresolved.len()), (7, 0, 0));
+        drop(s);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn the_dashboard_shows_the_first_unresolved_rows_with_their_count() {
+        let (lib, _) = FactorLibrary::shipped();
+        let (dir, mut s) = store("unresolved", &lib);
+        let rows: Vec<ActivityInput> = (0..UNRESOLVED_SHOWN + 5).map(|_| unresolvable()).collect();
+        s.add_activities(&with_mine(&lib), 2023, &rows).unwrap();
+        let d = dashboard_of(&s, &lib, 2023).unwrap();
+        assert_eq!(d.unresolved_total as usize, UNRESOLVED_SHOWN + 6);
+        assert_eq!(d.unresolved.len(), UNRESOLVED_SHOWN);
+        assert_eq!(d.records as usize, 7 + UNRESOLVED_SHOWN + 5);
+        drop(s);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -1,0 +1,321 @@
+//! Arguments of the inventory-file commands: `init`, `facility`, `period`, `activity`, `audit`.
+
+use std::path::PathBuf;
+
+use clap::{Subcommand, ValueEnum};
+use scopebook_core::run::Pin;
+use scopebook_store::{Consolidation, FacilityKind};
+
+use super::values::trimmed;
+use super::{DbArgs, Gwp, StoreFormat};
+
+// `init --consolidation`.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ConsolidationArg {
+    OperationalControl,
+    FinancialControl,
+    EquityShare,
+}
+
+impl From<ConsolidationArg> for Consolidation {
+    fn from(c: ConsolidationArg) -> Consolidation {
+        match c {
+            ConsolidationArg::OperationalControl => Consolidation::OperationalControl,
+            ConsolidationArg::FinancialControl => Consolidation::FinancialControl,
+            ConsolidationArg::EquityShare => Consolidation::EquityShare,
+        }
+    }
+}
+
+#[derive(clap::Args)]
+pub struct InitArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// The organisation's name.
+    #[arg(long)]
+    pub name: String,
+    /// How the organisational boundary is drawn (GHG Protocol, chapter 3).
+    #[arg(long, value_enum)]
+    pub consolidation: ConsolidationArg,
+}
+
+// `facility add --kind`.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum KindArg {
+    Facility,
+    LegalEntity,
+}
+
+impl From<KindArg> for FacilityKind {
+    fn from(k: KindArg) -> FacilityKind {
+        match k {
+            KindArg::Facility => FacilityKind::Facility,
+            KindArg::LegalEntity => FacilityKind::LegalEntity,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+pub enum FacilityCommand {
+    /// Add a legal entity or facility.
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        /// A short unique code, used in activity records.
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// Country or province code (ISO 3166, e.g. CN-JS), used to find location factors.
+        #[arg(long)]
+        region: String,
+        /// The grid region, e.g. CN-GRID-EAST.
+        #[arg(long = "grid-region")]
+        grid_region: Option<String>,
+        #[arg(long, value_enum, default_value = "facility")]
+        kind: KindArg,
+        /// The code of the legal entity or facility this one belongs to.
+        #[arg(long)]
+        parent: Option<String>,
+        /// The organisation's equity share in percent, 0 to 100 (default 100).
+        #[arg(long = "equity-share", value_name = "PCT")]
+        equity_share: Option<String>,
+        /// The organisation does not have operational control.
+        #[arg(long = "no-operational-control")]
+        no_operational_control: bool,
+        /// The organisation does not have financial control.
+        #[arg(long = "no-financial-control")]
+        no_financial_control: bool,
+        /// Covered by an emissions-trading scheme.
+        #[arg(long)]
+        ets: bool,
+    },
+    /// List the legal entities and facilities.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long, value_enum, default_value = "table")]
+        format: StoreFormat,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum PeriodCommand {
+    /// Add a reporting period (by default the calendar year).
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        year: i32,
+        /// First day, if not 1 January (YYYY-MM-DD).
+        #[arg(long)]
+        start: Option<String>,
+        /// Last day, if not 31 December (YYYY-MM-DD).
+        #[arg(long)]
+        end: Option<String>,
+        #[arg(long, value_enum, default_value = "ar5")]
+        gwp: Gwp,
+        /// The period is the base year.
+        #[arg(long = "base-year")]
+        base_year: bool,
+        /// Use only this edition of a dataset, e.g. cn-mee-nbs-grid=2022; may be repeated.
+        #[arg(long = "pin", value_name = "DATASET=EDITION")]
+        pins: Vec<Pin>,
+    },
+    /// Change the dataset editions a period uses (each record must still find its factor).
+    Pin {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        year: i32,
+        /// The complete new set of pins; none means every edition may be used.
+        #[arg(long = "pin", value_name = "DATASET=EDITION")]
+        pins: Vec<Pin>,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Open → in review.
+    Review {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        year: i32,
+    },
+    /// In review → open.
+    Reopen {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        year: i32,
+    },
+    /// Lock a period and store a snapshot of its calculation; later corrections are restatements.
+    Lock {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        year: i32,
+    },
+    /// List the periods.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long, value_enum, default_value = "table")]
+        format: StoreFormat,
+    },
+}
+
+// `activity --quality`.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum QualityArg {
+    Measured,
+    Calculated,
+    Estimated,
+}
+
+impl QualityArg {
+    /// The record's `data_quality` text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QualityArg::Measured => "measured",
+            QualityArg::Calculated => "calculated",
+            QualityArg::Estimated => "estimated",
+        }
+    }
+}
+
+/// The fields of an activity record; for `edit` and `restate` each one given replaces the
+/// record's value.
+#[derive(clap::Args)]
+pub struct ActivityFields {
+    /// The facility's code.
+    #[arg(long)]
+    pub facility: Option<String>,
+    /// The activity type, e.g. grid_electricity, natural_gas.
+    #[arg(long)]
+    pub activity: Option<String>,
+    #[arg(long)]
+    pub quantity: Option<String>,
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// First day of the activity (YYYY-MM-DD).
+    #[arg(long)]
+    pub start: Option<String>,
+    /// Last day of the activity (YYYY-MM-DD).
+    #[arg(long)]
+    pub end: Option<String>,
+    /// An explicit factor id.
+    #[arg(long)]
+    pub factor: Option<String>,
+    /// Region for factor selection (default: the facility's region).
+    #[arg(long)]
+    pub region: Option<String>,
+    #[arg(long = "scope3-category")]
+    pub scope3_category: Option<String>,
+    #[arg(long)]
+    pub supplier: Option<String>,
+    /// A document number or other reference.
+    #[arg(long)]
+    pub evidence: Option<String>,
+    /// A file attached as evidence: its name and SHA-256 are stored.
+    #[arg(long = "evidence-file", value_name = "PATH")]
+    pub evidence_file: Option<PathBuf>,
+    #[arg(long = "meter")]
+    pub meter_id: Option<String>,
+    #[arg(long, value_enum)]
+    pub quality: Option<QualityArg>,
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum ActivityCommand {
+    /// Add a record, checked exactly as `scopebook calc` checks a row.
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        period: i32,
+        #[command(flatten)]
+        fields: ActivityFields,
+    },
+    /// Change a record of an open or in-review period.
+    Edit {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        id: i64,
+        #[command(flatten)]
+        fields: ActivityFields,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Delete a record of an open or in-review period (the audit log keeps it).
+    Delete {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        id: i64,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Correct a record of a locked period: the original is kept, superseded by a new record.
+    Restate {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        id: i64,
+        #[command(flatten)]
+        fields: ActivityFields,
+        /// Why the record is restated (required).
+        #[arg(long)]
+        reason: String,
+    },
+    /// List a period's records.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        period: i32,
+        /// Include superseded (restated) records.
+        #[arg(long)]
+        all: bool,
+        #[arg(long, value_enum, default_value = "table")]
+        format: StoreFormat,
+    },
+    /// Write a period's current records as an activity file (`scopebook calc` input).
+    Export {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        period: i32,
+    },
+    /// The audit history of one record.
+    History {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        id: i64,
+        #[arg(long, value_enum, default_value = "table")]
+        format: StoreFormat,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AuditCommand {
+    /// The audit log, oldest first.
+    Log {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long, value_enum, default_value = "table")]
+        format: StoreFormat,
+    },
+    /// Check the file's integrity, walk the hash chain and replay it against the data.
+    Verify {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The head hash noted at an earlier verification: fail unless the chain still
+        /// contains it (detects a log rewritten from an earlier point).
+        #[arg(long, value_name = "HASH", value_parser = trimmed)]
+        expect_head: Option<String>,
+    },
+}
