@@ -8,8 +8,8 @@
 //! JSON line for tools.
 //!
 //! On Linux it also prints peak memory (the kernel's high-water mark of resident memory, reset
-//! before each step through `/proc/self/clear_refs`): of reading the file, of the import on top
-//! of the table it read, and what holding the table costs. `XLSX_ROWS` 0 skips the workbook.
+//! before each step through `/proc/self/clear_refs`): of reading the file, of the import with
+//! the table it read, and what holding the table costs. `XLSX_ROWS` 0 skips the workbook.
 //!
 //!     cargo run --release --example bench_import -- [CSV_ROWS] [XLSX_ROWS] [--dir DIR]
 
@@ -109,6 +109,33 @@ struct Timing {
     import_peak: Option<f64>,
     /// Resident memory the table adds once read, in MB.
     table: Option<f64>,
+    /// CPU time of the import: all threads, and the calling thread (the one that writes).
+    import_cpu: Option<f64>,
+    import_thread_cpu: Option<f64>,
+}
+
+/// CPU seconds of the whole process (user + system, every thread); `None` off Linux.
+fn process_cpu() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The fields after the command name (which is in parentheses and may hold spaces).
+    let rest = stat.get(stat.rfind(')')? + 2..)?;
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0) // USER_HZ
+}
+
+/// CPU seconds of the calling thread; `None` off Linux.
+fn thread_cpu() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    Some(s.split_whitespace().next()?.parse::<f64>().ok()? / 1e9)
+}
+
+fn delta(before: Option<f64>, after: Option<f64>) -> Option<f64> {
+    Some(after? - before?)
+}
+
+fn secs(v: Option<f64>) -> String {
+    v.map_or_else(|| "n/a".to_string(), |v| format!("{v:.2} s"))
 }
 
 /// A field of `/proc/self/status` (kB) in MB; `None` off Linux.
@@ -119,9 +146,12 @@ fn status_mb(field: &str) -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-/// Reset the peak (`VmHWM`) to the current resident size.
+/// Reset the peak (`VmHWM`) to the current resident size, unless `BENCH_KEEP_PEAK` is set
+/// (the process's peak as `/usr/bin/time -v` reports it then covers every step).
 fn reset_peak() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    if std::env::var_os("BENCH_KEEP_PEAK").is_none() {
+        let _ = std::fs::write("/proc/self/clear_refs", "5");
+    }
 }
 
 fn mb(v: Option<f64>) -> String {
@@ -140,25 +170,20 @@ fn import(dir: &Path, lib: &FactorLibrary, file: &Path, name: &str) -> Timing {
     let table_mb = status_mb("VmRSS:").zip(before).map(|(after, before)| after - before);
     let opts = ImportOptions { year: 2023, mode: Mode::AllOrNothing, ..ImportOptions::default() };
     reset_peak();
+    let (cpu0, thread0) = (process_cpu(), thread_cpu());
     let t = Instant::now();
     let p = pipeline::run(&mut s, lib, &table, &opts, &pipeline::Quiet).unwrap_or_else(|e| panic!("{e}"));
     let import_s = t.elapsed().as_secs_f64();
     let import_peak = status_mb("VmHWM:");
+    let (import_cpu, import_thread_cpu) = (delta(cpu0, process_cpu()), delta(thread0, thread_cpu()));
     assert_eq!(p.outcome, Outcome::Imported, "{:?}", p.problems.first());
     assert_eq!(p.records_imported, table.rows.len() as u64);
-    if std::env::var("BENCH_IMPORT_ONLY").is_ok() {
-        std::process::exit(0);
-    }
     let rows = table.rows.len();
     drop(table);
     reset_peak();
     let t = Instant::now();
     s.verify().unwrap();
-    eprintln!(
-        "  ({name}: audit verify {:.2} s, peak RSS {})",
-        t.elapsed().as_secs_f64(),
-        mb(status_mb("VmHWM:"))
-    );
+    eprintln!("  ({name}: audit verify {:.2} s, peak RSS {})", t.elapsed().as_secs_f64(), mb(status_mb("VmHWM:")));
     Timing {
         rows,
         read_s,
@@ -168,11 +193,13 @@ fn import(dir: &Path, lib: &FactorLibrary, file: &Path, name: &str) -> Timing {
         read_peak,
         import_peak,
         table: table_mb,
+        import_cpu,
+        import_thread_cpu,
     }
 }
 
 /// The ceiling: the same records, already normalised, into the same table with a bare loop.
-fn bare(dir: &Path, lib: &FactorLibrary, n: usize) -> f64 {
+fn bare(dir: &Path, lib: &FactorLibrary, n: usize) -> (f64, Option<f64>) {
     let path = dir.join("bare.scopebook");
     drop(setup(&path, lib));
     let mut conn = rusqlite::Connection::open(&path).unwrap();
@@ -183,6 +210,7 @@ fn bare(dir: &Path, lib: &FactorLibrary, n: usize) -> f64 {
     conn.pragma_update(None, "cache_size", -262_144).unwrap();
     let rows: Vec<[String; 7]> = (0..n).map(cells).collect();
     reset_peak();
+    let thread0 = thread_cpu();
     let t = Instant::now();
     let tx = conn.transaction().unwrap();
     {
@@ -210,64 +238,7 @@ fn bare(dir: &Path, lib: &FactorLibrary, n: usize) -> f64 {
     tx.commit().unwrap();
     let s = t.elapsed().as_secs_f64();
     eprintln!("  (bare loop: peak RSS {} with its {n} rows of cells)", mb(status_mb("VmHWM:")));
-    s
-}
-
-
-fn cpu() -> f64 {
-    let s = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap();
-    s.split_whitespace().next().unwrap().parse::<f64>().unwrap() / 1e9
-}
-
-fn variant(dir: &Path, lib: &FactorLibrary, n: usize, name: &str, per: usize, source: bool) {
-    let path = dir.join(format!("v-{name}.scopebook"));
-    drop(setup(&path, lib));
-    let mut conn = rusqlite::Connection::open(&path).unwrap();
-    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
-    conn.pragma_update(None, "synchronous", "FULL").unwrap();
-    conn.pragma_update(None, "foreign_keys", "ON").unwrap();
-    conn.pragma_update(None, "cache_size", -262_144).unwrap();
-    conn.execute("INSERT INTO import_batch (id, period_id, file_name, file_sha256, format, sheet, header_row, template, mapping, rows_read, rows_imported, rows_skipped, first_activity, last_activity, records_sha256, imported_by, imported_at) VALUES (1, 1, 'f', 'x', 'csv', NULL, 1, NULL, '{}', 0, 0, 0, NULL, NULL, 'x', 'b', 'x')", []).ok();
-    let rows: Vec<[String; 7]> = (0..n).map(cells).collect();
-    let q: Vec<String> = rows.iter().map(|r| r[2].replace(',', "")).collect();
-    let t = Instant::now();
-    let c0 = cpu();
-    let tx = conn.transaction().unwrap();
-    {
-        let one = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'current', NULL, NULL)";
-        let sql = |k: usize| format!("INSERT INTO activity (period_id, facility_id, activity, quantity, unit, start_date, end_date, factor, region,
-       scope3_category, supplier, evidence, evidence_file, evidence_sha256, meter_id, data_quality, note, entered_by,
-       created_at, status, supersedes, restatement_reason) VALUES {}", vec![one; k].join(", "));
-        let srcsql = |k: usize| format!("INSERT INTO activity_source (activity_id, import_id, source_row) VALUES {}", vec!["(?, ?, ?)"; k].join(", "));
-        let mut stmt = tx.prepare(&sql(per)).unwrap();
-        let mut src = tx.prepare(&srcsql(per)).unwrap();
-        let regions: Vec<&str> = (0..n).map(|i| REGIONS[i % FACILITIES % REGIONS.len()]).collect();
-        let facs: Vec<i64> = (0..n).map(|i| (i % FACILITIES + 1) as i64).collect();
-        let none: Option<String> = None;
-        let nonei: Option<i64> = None;
-        let one_i: i64 = 1;
-        let mut start = 0;
-        while start < n {
-            let k = per.min(n - start);
-            let mut ps: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(k * 19);
-            for i in start..start + k {
-                let r = &rows[i];
-                ps.extend([&one_i as &dyn rusqlite::ToSql, &facs[i], &r[1], &q[i], &r[3], &r[4], &r[5], &none, &regions[i], &nonei, &none, &r[6], &none, &none, &none, &none, &none, &"bench", &"2026-01-01T00:00:00.000000Z"]);
-            }
-            if k == per { stmt.execute(rusqlite::params_from_iter(ps)).unwrap(); } else { tx.prepare(&sql(k)).unwrap().execute(rusqlite::params_from_iter(ps)).unwrap(); }
-            let last = tx.last_insert_rowid();
-            if source {
-                let ids: Vec<i64> = (0..k as i64).map(|j| last - k as i64 + 1 + j).collect();
-                let srows: Vec<i64> = (start..start + k).map(|i| i as i64 + 2).collect();
-                let mut ps: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(k * 3);
-                for j in 0..k { ps.extend([&ids[j] as &dyn rusqlite::ToSql, &one_i, &srows[j]]); }
-                if k == per { src.execute(rusqlite::params_from_iter(ps)).unwrap(); } else { tx.prepare(&srcsql(k)).unwrap().execute(rusqlite::params_from_iter(ps)).unwrap(); }
-            }
-            start += k;
-        }
-    }
-    tx.commit().unwrap();
-    eprintln!("VARIANT {name}: cpu {:.2} s; {:.2} s", cpu() - c0, t.elapsed().as_secs_f64());
+    (s, delta(thread0, thread_cpu()))
 }
 
 fn main() {
@@ -294,17 +265,9 @@ fn main() {
     }
     eprintln!("  (generated the files in {:.1} s)", t.elapsed().as_secs_f64());
 
-    if std::env::var("BENCH_VARIANTS").is_ok() {
-        for (name, per, so) in [("single", 1, false), ("single+source", 1, true), ("x64", 64, false), ("x64+source", 64, true), ("x256+source", 256, true), ("single+source b", 1, true)] {
-            variant(tmp.path(), &lib, n_csv, name, per, so);
-        }
-        let s = bare(tmp.path(), &lib, n_csv);
-        eprintln!("VARIANT bare8: {s:.2}");
-        return;
-    }
     let csv = import(tmp.path(), &lib, &csv_path, "csv");
     let xlsx = (n_xlsx > 0).then(|| import(tmp.path(), &lib, &xlsx_path, "xlsx"));
-    let bare_s = bare(tmp.path(), &lib, n_csv);
+    let (bare_s, bare_cpu) = bare(tmp.path(), &lib, n_csv);
     let bare_rate = n_csv as f64 / bare_s;
 
     println!(
@@ -331,6 +294,28 @@ fn main() {
         assert_eq!(t.records, t.rows as u64);
     }
     println!("| bare rusqlite insert loop (ceiling) | {n_csv} | | | | {bare_s:.2} s | {bare_rate:.0} | 1.00× | | | |");
+    // CPU time depends far less than wall time on what else the machine runs.
+    println!();
+    println!(
+        "| file | import CPU, all threads | import CPU, writing thread | bare loop CPU | all ÷ bare | writing ÷ bare |"
+    );
+    println!("| --- | ---: | ---: | ---: | ---: | ---: |");
+    for (name, t) in [("CSV", Some(&csv)), ("xlsx", xlsx.as_ref())] {
+        let Some(t) = t else { continue };
+        let scale = t.rows as f64 / n_csv as f64;
+        let ratio = |v: Option<f64>| match (v, bare_cpu) {
+            (Some(v), Some(b)) if b > 0.0 => format!("{:.2}×", v / (b * scale)),
+            _ => "n/a".to_string(),
+        };
+        println!(
+            "| {name} | {} | {} | {} | {} | {} |",
+            secs(t.import_cpu),
+            secs(t.import_thread_cpu),
+            secs(bare_cpu.map(|b| b * scale)),
+            ratio(t.import_cpu),
+            ratio(t.import_thread_cpu)
+        );
+    }
     let x = |f: fn(&Timing) -> f64| xlsx.as_ref().map_or(0.0, f);
     let peak = |v: Option<f64>| v.map_or_else(|| "null".to_string(), |v| format!("{v:.0}"));
     println!(

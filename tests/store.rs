@@ -702,6 +702,34 @@ fn pages_of_records_and_of_the_audit_log() {
 }
 
 #[test]
+fn audit_pages_are_the_same_whether_read_by_index_or_backwards() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut s) = populated(dir.path());
+    let rows: Vec<ActivityInput> = (1..=40).map(|i| gas(&format!("{i}"))).collect();
+    s.add_activities(lib(), 2023, &rows).unwrap();
+    let log = s.audit_log().unwrap();
+    // Many matches (read backwards, at least for the first pages) and few (by the index).
+    for (table, action) in [("activity", "create"), ("facility", ""), ("", "")] {
+        let f = scopebook_store::AuditFilter { table: table.into(), action: action.into(), ..Default::default() };
+        let want: Vec<_> = log
+            .iter()
+            .rev()
+            .filter(|e| (table.is_empty() || e.table == table) && (action.is_empty() || e.action == action))
+            .cloned()
+            .collect();
+        for limit in [1, 7, 100] {
+            let mut got = Vec::new();
+            for offset in (0..=want.len()).step_by(limit) {
+                let (page, total) = s.audit_page(&f, offset as u64, limit as u64).unwrap();
+                assert_eq!(total as usize, want.len(), "{table} {action}");
+                got.extend(page);
+            }
+            assert_eq!(got, want, "{table} {action}, pages of {limit}");
+        }
+    }
+}
+
+#[test]
 fn check_activity_checks_as_add_would_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let (_, s) = populated(dir.path());

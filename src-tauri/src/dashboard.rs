@@ -61,7 +61,7 @@ pub(crate) fn dashboard_of(s: &Store, lib: &FactorLibrary, year: i32) -> Result<
         complete: inv.unresolved.is_empty(),
         totals: totals(&inv.totals.all),
         scope2_market_basis: SCOPE2_MARKET_BASIS.to_string(),
-        scope2_market_basis_code: "grid-average".to_string(),
+        scope2_market_basis_code: Scope2MarketBasis::GridAverage,
         by_facility: inv
             .totals
             .by_facility

@@ -303,14 +303,12 @@ pub fn run(
     opts: &ImportOptions,
     progress: &dyn Progress,
 ) -> Result<Preview, ImportError> {
-    let t0 = std::time::Instant::now();
     let period = store.period(opts.year)?;
     let plan = plan::plan(store, table, opts)?;
     let total = table.rows.len() as u64;
     progress.report(Stage::Converting, 0, total);
     let values = lookup::resolve_values(store, lib, table, &plan, opts)?;
     progress.report(Stage::Converting, total, total);
-    eprintln!("TIMING plan+values {:?}", t0.elapsed());
     if progress.cancelled() {
         return Ok(preview::base(table, opts, plan.mapping, plan.source, Outcome::Cancelled));
     }

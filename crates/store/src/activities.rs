@@ -233,7 +233,7 @@ impl Store {
 }
 
 /// The period of a record, and the record's status.
-pub(crate) fn record_period(c: &Connection, id: i64) -> Result<(ReportingPeriod, RecordStatus), Fail> {
+fn record_period(c: &Connection, id: i64) -> Result<(ReportingPeriod, RecordStatus), Fail> {
     let found: Option<(i64, String)> = c
         .query_row("SELECT period_id, status FROM activity WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;

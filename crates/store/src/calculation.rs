@@ -3,14 +3,17 @@
 //! `period YEAR`), except that each line's `row` is its record id; and how a fresh calculation
 //! of a locked period compares with its snapshot.
 //!
-//! The records are not exported first and read back afterwards: they are streamed from SQLite
-//! into pieces of the activity file, and each piece is read and calculated
-//! (`pipeline::calculate_csv`) while the next is still being read, in parallel. The pieces'
-//! inventories are merged in file order; every sum is exact, so the result does not depend on how
-//! the file is split (ARCHITECTURE.md, "Precision and determinism"). The input's SHA-256 is that
-//! of the whole export (decision 0016).
+//! The records are not exported first and read back afterwards. This thread reads them from
+//! SQLite in pieces of the export (`export::read_records`); each piece, an activity file of its
+//! own (the header, then its records), is checked, read and calculated by
+//! `pipeline::calculate_csv` on the thread pool while the next is read, then hashed in file order.
+//! The pieces' inventories are merged in file order; every sum is exact, so the result does not
+//! depend on how the file is split (ARCHITECTURE.md, "Precision and determinism"), and the
+//! input's SHA-256 is that of the whole export. The run is assembled as `Run::calculate_numbered`
+//! assembles it; a test compares the two byte for byte (decision 0016).
 
-use std::sync::mpsc;
+use std::collections::BTreeMap;
+use std::sync::{mpsc, Mutex};
 
 use rusqlite::{Connection, TransactionBehavior};
 use scopebook_core::calc::{CalcOptions, Inventory};
@@ -161,11 +164,25 @@ impl Store {
     }
 }
 
-/// A piece of the export, written and calculated.
-struct Piece {
-    bytes: Vec<u8>,
-    inventory: Inventory,
-    findings: Vec<Diagnostic>,
+/// The SHA-256 of the export, fed its pieces in file order as they are done.
+struct InOrder {
+    next: usize,
+    sha: Sha256,
+    /// Pieces done before those ahead of them: the piece (with its header) by its position.
+    waiting: BTreeMap<usize, Vec<u8>>,
+}
+
+/// Hash piece `k` (after its first `head` bytes, the header line), and any waiting pieces after
+/// it, once those before it are hashed; otherwise keep it waiting.
+fn hash_in_order(hashing: &Mutex<InOrder>, k: usize, piece: Vec<u8>, head: usize) {
+    let mut h = hashing.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    h.waiting.insert(k, piece);
+    loop {
+        let next = h.next;
+        let Some(piece) = h.waiting.remove(&next) else { break };
+        h.sha.update(piece.get(head..).unwrap_or_default());
+        h.next += 1;
+    }
 }
 
 /// One piece of the export, read and calculated as `scopebook calc` reads and calculates a
@@ -214,44 +231,46 @@ fn calculate_records(
     let head = header_line();
     let (head_ref, file_ref) = (head.as_slice(), file.as_str());
     // This thread reads the records from SQLite (and nothing else); each piece is written as
-    // CSV and calculated on the thread pool meanwhile, and comes back here by its position.
-    let (done, results) = mpsc::channel::<(usize, Piece)>();
-    let mut sha = Sha256::new();
-    sha.update(&head);
-    let mut parts = rayon::in_place_scope(|s| -> Result<Vec<(Inventory, Vec<Diagnostic>)>, Fail> {
+    // CSV, calculated and hashed (in file order) on the thread pool meanwhile.
+    let hashing = Mutex::new(InOrder { next: 0, sha: Sha256::new(), waiting: BTreeMap::new() });
+    if let Ok(mut h) = hashing.lock() {
+        h.sha.update(&head);
+    }
+    let (done, results) = mpsc::channel::<(usize, (Inventory, Vec<Diagnostic>))>();
+    let hashing_ref = &hashing;
+    // The scope ends when every piece is done (a thread of the pool that calls this helps with
+    // them meanwhile, so that nothing waits on a thread that waits).
+    let pieces = rayon::in_place_scope(|s| {
         let mut pieces = 0;
         read_records(c, p.id, records, split, head_ref, |raw| {
             let (k, done) = (pieces, done.clone());
             pieces += 1;
             s.spawn(move |_| {
                 let (bytes, lines) = raw.into_csv();
-                let (inventory, findings) = calculate_piece(lib, file_ref, &bytes, &lines, opts);
-                let _ = done.send((k, Piece { bytes, inventory, findings }));
+                let part = calculate_piece(lib, file_ref, &bytes, &lines, opts);
+                let _ = done.send((k, part));
+                hash_in_order(hashing_ref, k, bytes, head_ref.len());
             });
             Ok(())
         })?;
-        // Only the pieces' threads send now: should one fail to, the loop below ends.
-        drop(done);
-        // Collect the pieces in file order, hashing each as soon as those before it are in
-        // (while the last ones are still being calculated).
-        let mut parts: Vec<Option<Piece>> = (0..pieces).map(|_| None).collect();
-        let mut hashed = 0;
-        for _ in 0..pieces {
-            let Ok((k, piece)) = results.recv() else { break };
-            if let Some(slot) = parts.get_mut(k) {
-                *slot = Some(piece);
-            }
-            while let Some(Some(next)) = parts.get_mut(hashed) {
-                sha.update(next.bytes.get(head_ref.len()..).unwrap_or_default());
-                next.bytes = Vec::new();
-                hashed += 1;
-            }
-        }
-        if hashed < pieces {
-            return Err(refuse(Code::DatabaseError, "a piece of the calculation did not finish"));
-        }
-        Ok(parts.into_iter().flatten().map(|piece| (piece.inventory, piece.findings)).collect())
+        Ok::<usize, Fail>(pieces)
     })?;
+    drop(done);
+    let mut slots: Vec<Option<(Inventory, Vec<Diagnostic>)>> = (0..pieces).map(|_| None).collect();
+    for (k, part) in results.try_iter() {
+        if let Some(slot) = slots.get_mut(k) {
+            *slot = Some(part);
+        }
+    }
+    let mut parts: Vec<(Inventory, Vec<Diagnostic>)> = slots.into_iter().flatten().collect();
+    if parts.len() != pieces {
+        return Err(refuse(Code::DatabaseError, "a piece of the calculation did not finish"));
+    }
+    let hashing = hashing.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if hashing.next != parts.len() {
+        return Err(refuse(Code::DatabaseError, "a piece of the calculation was not hashed"));
+    }
+    let sha = hashing.sha;
     if parts.is_empty() {
         // No records: the export is its header alone.
         parts.push(calculate_piece(lib, &file, &head, &RecordLines::default(), opts));

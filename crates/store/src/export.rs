@@ -1,9 +1,11 @@
 //! A period's current records as an activity file (`scopebook calc` input, `scopebook activity
-//! export`), streamed from SQLite's rows straight into CSV bytes: the cells are read as borrowed
-//! bytes and written with the quoting of the `csv` crate's default writer (the bytes are the same
-//! as before this module wrote them itself; a test compares the two), no string is allocated per
-//! cell, and the records can be handed on in chunks while the rest are still being read
-//! (decision 0016).
+//! export`), read from SQLite in pieces ([`read_records`]) by one thread that does nothing else:
+//! it copies each row's cells, as stored, into a line of the piece. Whoever takes the piece
+//! ([`RawRecords::into_csv`]) checks it in one pass: when no cell holds a comma, a quote or a line
+//! break and the text is UTF-8 (nearly always) the piece is the file's text already; otherwise
+//! its lines are written again cell by cell with the quoting of the `csv` crate's default writer
+//! and `String::from_utf8_lossy`, which is how the export was written before (a test compares
+//! the two byte for byte). See decision 0016.
 
 use std::io::Write as _;
 
@@ -252,13 +254,10 @@ impl RawRecords {
         let body = self.text.get(self.head..).unwrap_or_default();
         let n = self.ids.len();
         // One line a record, no cell to quote, and valid UTF-8: the text is the file already.
-        let (mut commas, mut breaks, mut quotes) = (0usize, 0usize, 0usize);
-        for &b in body {
-            commas += usize::from(b == b',');
-            breaks += usize::from(b == b'\n');
-            quotes += usize::from(b == b'"' || b == b'\r');
-        }
-        if commas == n * (CELLS - 1) && breaks == n && quotes == 0 && std::str::from_utf8(body).is_ok() {
+        // The separators are 11 commas and a line break a record: any more such bytes, or a
+        // quote or carriage return, are in a cell.
+        let special = count_special(body);
+        if special == n * CELLS && std::str::from_utf8(body).is_ok() {
             return (self.text, RecordLines { ids: self.ids, starts: None });
         }
         let mut out = Vec::with_capacity(self.text.len() + n * 4);
@@ -283,6 +282,18 @@ impl RawRecords {
         }
         (out, lines)
     }
+}
+
+/// How many commas, quotes and line breaks (`\n`, `\r`) `bytes` holds; counted in blocks of
+/// 255 bytes with byte-wide sums, which the compiler turns into vector instructions.
+fn count_special(bytes: &[u8]) -> usize {
+    bytes
+        .chunks(255)
+        .map(|block| {
+            let n = block.iter().fold(0u8, |n, &b| n.wrapping_add(u8::from(matches!(b, b',' | b'\n' | b'"' | b'\r'))));
+            usize::from(n)
+        })
+        .sum()
 }
 
 /// Append a stored cell's bytes as they are: text (checked for UTF-8 later), an integer in
@@ -325,12 +336,15 @@ pub(crate) fn read_records(
             count = u64::try_from(limit).unwrap_or(0);
         }
     }
-    let chunk =
-        if split.pieces <= 1 { u64::MAX } else { count.div_ceil(split.pieces as u64).max(split.min_records).max(1) };
-    let per_chunk = usize::try_from(chunk.min(count).min(1 << 22)).unwrap_or(0);
+    // The pieces grow from an eighth of their size to their size, doubling: the first is soon
+    // read, so that the threads that calculate start early, and there are few of them in all
+    // (each one's factor selections are cached apart).
+    let full = if split.pieces <= 1 { u64::MAX } else { count.div_ceil(split.pieces as u64).max(split.min_records) };
+    let mut chunk = if split.pieces <= 1 { u64::MAX } else { (full / 8).max(split.min_records).max(1) };
     // Room for what the records so far took a record (80 bytes to begin with).
+    let capacity = |chunk: u64| usize::try_from(chunk.min(count).min(1 << 22)).unwrap_or(0);
     let mut per_record = 80;
-    let mut raw = RawRecords::new(head, per_chunk, per_record);
+    let mut raw = RawRecords::new(head, capacity(chunk), per_record);
     let mut total = 0u64;
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
@@ -354,7 +368,8 @@ pub(crate) fn read_records(
         total += 1;
         if raw.len() as u64 == chunk {
             per_record = per_record.max((raw.text.len() - raw.head) / raw.len() + 8);
-            emit(std::mem::replace(&mut raw, RawRecords::new(head, per_chunk, per_record)))?;
+            chunk = chunk.saturating_mul(2).min(full);
+            emit(std::mem::replace(&mut raw, RawRecords::new(head, capacity(chunk), per_record)))?;
         }
     }
     if raw.len() > 0 {

@@ -191,12 +191,36 @@ fn import_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ImportSummary> {
 
 /// The line of one record in `records_sha256`.
 pub(crate) fn record_line(out: &mut Vec<u8>, id: i64, source_row: i64, digest: &[u8; 32]) {
-    use std::io::Write as _;
-    let _ = write!(out, "{id}\t{source_row}\t");
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.extend_from_slice(decimal(id, &mut [0; 20]).as_bytes());
+    out.push(b'\t');
+    out.extend_from_slice(decimal(source_row, &mut [0; 20]).as_bytes());
+    out.push(b'\t');
     for b in digest {
-        let _ = write!(out, "{b:02x}");
+        out.push(HEX[usize::from(b >> 4)]);
+        out.push(HEX[usize::from(b & 15)]);
     }
     out.push(b'\n');
+}
+
+/// `v` in decimal, as `{v}` writes it (without the formatting machinery: a million records
+/// have two numbers each).
+pub(crate) fn decimal(v: i64, buf: &mut [u8; 20]) -> &str {
+    let mut n = v.unsigned_abs();
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if v < 0 {
+        at -= 1;
+        buf[at] = b'-';
+    }
+    std::str::from_utf8(&buf[at..]).unwrap_or_default()
 }
 
 /// One block of rows checked by [`ImportSession::add`] (and its valid rows written, unless not).

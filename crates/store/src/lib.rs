@@ -67,31 +67,21 @@ pub struct Store {
     user: String,
 }
 
-// The crate's shared helpers, in scope here for the modules that reach them through
-// `use super::*` (`import`).
+// The crate's shared helpers, in scope here for `import`, which reaches them through
+// `use super::*` (other modules import them by path, e.g. `crate::error::refuse`).
 #[allow(unused_imports)]
 use {
-    activities::{insert_activity, record_period, RecordValues, RECORD_COLUMNS},
+    activities::{insert_activity, RecordValues, RECORD_COLUMNS},
     checks::{check_inputs, validate, Checked, CheckedRow},
-    connection::{check_identity, configure, connect, integrity_check},
     error::{locked, refuse, refuse_at, Fail},
-    export::{export_csv, read_export_rows},
     facilities::facility_id,
-    periods::{period_by_year, period_from_row, period_library, status_text, PERIOD_SELECT},
-    rusqlite::{params, OptionalExtension, TransactionBehavior},
+    periods::{period_by_year, period_library},
+    rusqlite::{params, OptionalExtension},
     scopebook_core::{
         calc::CalcOptions,
         diagnostic::{Code, Diagnostic, Location},
-        gas::GwpSet,
         library::FactorLibrary,
-        period::parse_date,
-        region::Region,
-        run::Run,
     },
-    std::{
-        borrow::Cow,
-        collections::{BTreeMap, HashMap},
-    },
-    text::{cell_or_empty, non_empty, opt},
+    text::{non_empty, opt},
     write::{now, Tx},
 };

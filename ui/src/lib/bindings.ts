@@ -1,4 +1,4 @@
-// Generated from src-tauri/src/api.rs by `UPDATE_BINDINGS=1 cargo test -p scopebook-app`.
+// Generated from src-tauri/src/api/ by `UPDATE_BINDINGS=1 cargo test -p scopebook-app`.
 // Do not edit: change the Rust types and regenerate. A test fails when this file drifts.
 
 export type AppError = { code: ErrorCode, message: string, 
@@ -180,12 +180,13 @@ export type DashboardLine = { id: number, facility: string, activity: string, sc
 
 export type UnresolvedRow = { id: number, activity: string, code: DiagnosticCode, message: string, };
 
+export type Scope2MarketBasis = "grid-average";
+
 export type Dashboard = { gwp_set: GwpSetId, complete: boolean, totals: Totals, scope2_market_basis: string, 
 /**
- * A stable code for the basis, which the UI translates: `grid-average` (no contractual
- * instruments yet; decision 0007).
+ * The basis as a code the UI translates.
  */
-scope2_market_basis_code: string, by_facility: Array<FacilityTotals>, by_scope3_category: Array<CategoryTotal>, 
+scope2_market_basis_code: Scope2MarketBasis, by_facility: Array<FacilityTotals>, by_scope3_category: Array<CategoryTotal>, 
 /**
  * The period's records calculated: each one is a line or an unresolved row, and
  * `dashboard_lines` gives them a page at a time.

@@ -63,9 +63,7 @@ pub(super) fn check_and_write(
         });
         let mut done = 0u64;
         // Returning drops the receiver, which stops the converting thread.
-        let mut tw = std::time::Instant::now();
         for block in converted {
-            eprintln!("TIMING wait-convert {:?}", tw.elapsed());
             if progress.cancelled() {
                 return Ok(false);
             }
@@ -80,15 +78,12 @@ pub(super) fn check_and_write(
             if cancelled {
                 return Ok(false);
             }
-            tw = std::time::Instant::now();
         }
         Ok(true)
     })?;
-    let tf = std::time::Instant::now();
     if finished {
         out.checked = Some(session.finish(new_template(table, opts, plan).as_ref(), &choices(opts))?);
     }
-    eprintln!("TIMING finish {:?}", tf.elapsed());
     Ok(out)
 }
 

@@ -10,13 +10,11 @@
 //! ([`read_back`]). `verify` recomputes the digest from the table either way, and the tests
 //! compare both ways of computing it.
 
-use std::fmt::Write as _;
-
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, ToSql};
 use sha2::{Digest, Sha256};
 
-use super::{record_line, ImportRow};
+use super::{decimal, record_line, ImportRow};
 use crate::activities::{RecordValues, RECORD_COLUMNS};
 use crate::audit;
 use crate::checks::CheckedRow;
@@ -52,7 +50,7 @@ impl RecordJson {
     /// For the activity table as it is; `None` when it has a column an import does not set.
     pub(super) fn for_table(c: &Connection) -> Result<Option<RecordJson>, Fail> {
         let stmt = c.prepare("SELECT * FROM activity LIMIT 0")?;
-        let mut names: Vec<&str> = stmt.column_names().into_iter().collect();
+        let mut names: Vec<&str> = stmt.column_names().collect();
         names.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
         let mut cols = Vec::with_capacity(names.len());
         for name in names {
@@ -131,7 +129,7 @@ pub(super) fn source_row(row: &ImportRow) -> i64 {
 pub(super) fn read_back(c: &Connection, records: &[(i64, i64)]) -> Result<Vec<u8>, Fail> {
     let (Some(first), Some(last)) = (records.first(), records.last()) else { return Ok(Vec::new()) };
     let mut stmt = c.prepare_cached("SELECT * FROM activity WHERE id BETWEEN ?1 AND ?2 ORDER BY id")?;
-    let names: Vec<String> = stmt.column_names().into_iter().map(str::to_string).collect();
+    let names: Vec<String> = stmt.column_names().map(str::to_string).collect();
     let json = audit::RowJson::new("activity", &names);
     let id_col = names.iter().position(|n| n == "id").unwrap_or(0);
     let mut lines = Vec::with_capacity(records.len() * 96);
@@ -151,7 +149,7 @@ pub(super) fn read_back(c: &Connection, records: &[(i64, i64)]) -> Result<Vec<u8
 }
 
 fn push_int(out: &mut String, v: i64) {
-    let _ = write!(out, "{v}");
+    out.push_str(decimal(v, &mut [0; 20]));
 }
 
 /// As `audit::row_json` writes a value.
@@ -249,5 +247,12 @@ mod tests {
         let written = import(&mut s);
         assert_eq!(written.records_sha256, read_back_digest(&s));
         s.verify().unwrap();
+    }
+
+    #[test]
+    fn numbers_are_written_as_format_writes_them() {
+        for v in [0, 7, -1, 10, 99, 1234567890, i64::MIN, i64::MAX] {
+            assert_eq!(decimal(v, &mut [0; 20]), v.to_string());
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! earlier row of the same import, when facility, activity and evidence reference are the same
 //! (decision 0015).
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -62,16 +63,18 @@ impl DupKeys {
         if let Some(id) = self.existing.get(self.key.as_slice()) {
             return Some(Duplicate::Record(*id));
         }
-        if let Some(r) = self.seen.get(self.key.as_slice()) {
-            return Some(Duplicate::Row(*r));
+        match self.seen.entry(self.key.as_slice().into()) {
+            Entry::Occupied(first) => Some(Duplicate::Row(*first.get())),
+            Entry::Vacant(v) => {
+                v.insert(row);
+                None
+            }
         }
-        self.seen.insert(self.key.clone().into_boxed_slice(), row);
-        None
     }
 }
 
-/// A fast hash for the keys (the Fx hash of rustc): the keys are the user's own data in a local
-/// file, so the standard hasher's resistance to crafted collisions buys nothing here.
+/// A fast hash for the keys (rustc's Fx hash, with a finaliser): the keys are the user's own data
+/// in a local file, so the standard hasher's resistance to crafted collisions buys nothing here.
 type Quick = BuildHasherDefault<Fx>;
 
 #[derive(Default)]
@@ -100,7 +103,14 @@ impl Hasher for Fx {
     }
 
     fn finish(&self) -> u64 {
-        self.0
+        // MurmurHash3's finaliser: the table takes its bucket from the low bits, which the
+        // multiplications above leave poorly mixed for keys that differ only near their ends.
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
     }
 }
 

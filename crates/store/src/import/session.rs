@@ -1,7 +1,7 @@
 //! An import in progress ([`ImportSession`]): one transaction, fed blocks of rows.
 
 use std::borrow::Cow;
-use std::sync::Mutex;
+use std::sync::{LazyLock, OnceLock};
 
 use rusqlite::{params, Connection};
 use sha2::{Digest, Sha256};
@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 use super::digest::{self, RecordJson, Shared};
 use super::keys::DupKeys;
 use super::*;
+use crate::error::refuse;
 use scopebook_core::calc::Inventory;
 
 /// Records whose lines of `records_sha256` are worked out by one task of the thread pool.
@@ -160,11 +161,9 @@ impl ImportSession<'_> {
         if rows.is_empty() || self.cancelled {
             return Ok(out);
         }
-        let t0 = std::time::Instant::now();
         let file = self.file.file_name.as_str();
         let source_row = |i: usize| rows.get(i).map(|r| r.source_row);
         let checked = check_inputs(&self.tx, file, &self.lib, &self.period, rows, &source_row)?;
-        let t1 = t0.elapsed();
         let Checked { rows: checked_rows, activities, mut problems, warnings } = checked;
         // The calculation numbers rows by their line in the block's activity file (row i is
         // line i + 2): give them their source rows.
@@ -209,7 +208,6 @@ impl ImportSession<'_> {
         if self.mode == ImportMode::AllOrNothing && !out.problems.is_empty() {
             self.refused = true;
         }
-        let t2 = t0.elapsed();
         let write = self.mode != ImportMode::DryRun && !self.refused;
         // This thread writes the valid rows; meanwhile the thread pool calculates their
         // emissions and hashes the records written, a chunk at a time.
@@ -218,7 +216,10 @@ impl ImportSession<'_> {
         let this = &*self;
         let lib: &FactorLibrary = &this.lib;
         let mut inventory = None;
-        let lines: Mutex<Vec<(usize, Vec<u8>)>> = Mutex::new(Vec::new());
+        // The lines of `records_sha256`, a chunk of records each, in id order (or, when the
+        // table has columns an import does not set, all of them read back).
+        let chunks: Vec<OnceLock<Vec<u8>>> = (0..valid.len().div_ceil(CHUNK)).map(|_| OnceLock::new()).collect();
+        let (mut hashed, mut read_back) = (0usize, Vec::new());
         let shared = Shared { period_id: this.period.id, user: &this.store.user, at: &this.at };
         let wrote: Result<bool, Fail> = rayon::in_place_scope(|s| {
             s.spawn(|_| {
@@ -229,27 +230,32 @@ impl ImportSession<'_> {
             }
             let mut records: Vec<(i64, usize)> = Vec::with_capacity(CHUNK);
             let mut all: Vec<(i64, i64)> = Vec::new();
-            let w =
-                Tx { conn: &this.tx, user: &this.store.user, at: this.at.clone(), head: audit::Head::load(&this.tx)? };
+            // What every record of the import shares is bound once; SQLite keeps it.
+            let mut insert = this.tx.prepare_cached(&INSERT_IMPORTED)?;
+            insert.raw_bind_parameter(1, this.period.id)?;
+            insert.raw_bind_parameter(RECORD_COLUMNS.len() + 2, &this.store.user)?;
+            insert.raw_bind_parameter(RECORD_COLUMNS.len() + 3, &this.at)?;
             let mut source = this.tx.prepare_cached(INSERT_SOURCE)?;
-            let (rows_ref, checked_ref, lines_ref, shared) = (rows, &checked_rows, &lines, &shared);
-            let mut chunks = 0usize;
+            source.raw_bind_parameter(2, this.import_id)?;
+            let (rows_ref, checked_ref, shared) = (rows, &checked_rows, &shared);
             let mut hash = |records: Vec<(i64, usize)>| {
-                chunks += 1;
-                let k = chunks;
-                if let Some(json) = &this.json {
+                if let (Some(json), Some(slot)) = (&this.json, chunks.get(hashed)) {
                     s.spawn(move |_| {
-                        let l = json.lines(shared, &records, rows_ref, checked_ref);
-                        if let Ok(mut v) = lines_ref.lock() {
-                            v.push((k, l));
-                        }
+                        let _ = slot.set(json.lines(shared, &records, rows_ref, checked_ref));
                     });
                 }
+                hashed += 1;
             };
             for &i in &valid {
                 let (Some(row), Some(Some(c))) = (rows.get(i), checked_rows.get(i)) else { continue };
-                let id = insert_activity(&w, &this.period, &row.input, c, None, None)?;
-                source.execute(params![id, this.import_id, digest::source_row(row)])?;
+                for (k, v) in RecordValues::new(&row.input, c).params().into_iter().enumerate() {
+                    insert.raw_bind_parameter(k + 2, v)?;
+                }
+                insert.raw_execute()?;
+                let id = this.tx.last_insert_rowid();
+                source.raw_bind_parameter(1, id)?;
+                source.raw_bind_parameter(3, digest::source_row(row))?;
+                source.raw_execute()?;
                 written.first.get_or_insert(id);
                 written.last = Some(id);
                 written.records += 1;
@@ -267,19 +273,21 @@ impl ImportSession<'_> {
             if !records.is_empty() {
                 hash(records);
             }
-            eprintln!("TIMING loop {:?}", t0.elapsed() - t2);
             if this.json.is_none() {
-                let l = digest::read_back(&this.tx, &all)?;
-                if let Ok(mut v) = lines.lock() {
-                    v.push((0, l));
-                }
+                read_back = digest::read_back(&this.tx, &all)?;
             }
             Ok(true)
         });
-        eprintln!("TIMING check {:?} dup {:?} scope {:?}", t1, t2 - t1, t0.elapsed() - t2);
-        let mut lines = lines.into_inner().unwrap_or_default();
-        lines.sort_by_key(|(k, _)| *k);
-        lines.iter().for_each(|(_, l)| written.digest.update(l));
+        if this.json.is_some() {
+            for chunk in chunks.iter().take(hashed) {
+                // Every task spawned has run when the scope ends.
+                let Some(lines) = chunk.get() else {
+                    return Err(refuse(Code::DatabaseError, "a chunk of the import's records was not hashed"));
+                };
+                written.digest.update(lines);
+            }
+        }
+        written.digest.update(&read_back);
         self.written = written;
         if let Some(inv) = inventory {
             self.inventory.merge(inv);
@@ -353,5 +361,18 @@ impl ImportSession<'_> {
         Ok(out)
     }
 }
+
+/// `INSERT` of an imported record: the period, [`RECORD_COLUMNS`] (?2 to ?17), who and when
+/// (the columns and values `insert_activity` writes, never restating).
+static INSERT_IMPORTED: LazyLock<String> = LazyLock::new(|| {
+    let marks: Vec<String> = (2..=RECORD_COLUMNS.len() + 1).map(|i| format!("?{i}")).collect();
+    format!(
+        "INSERT INTO activity (period_id, {}, entered_by, created_at, status) VALUES (?1, {}, ?{}, ?{}, 'current')",
+        RECORD_COLUMNS.join(", "),
+        marks.join(", "),
+        RECORD_COLUMNS.len() + 2,
+        RECORD_COLUMNS.len() + 3
+    )
+});
 
 const INSERT_SOURCE: &str = "INSERT INTO activity_source (activity_id, import_id, source_row) VALUES (?1, ?2, ?3)";
