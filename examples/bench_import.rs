@@ -318,8 +318,9 @@ fn main() {
     }
     let x = |f: fn(&Timing) -> f64| xlsx.as_ref().map_or(0.0, f);
     let peak = |v: Option<f64>| v.map_or_else(|| "null".to_string(), |v| format!("{v:.0}"));
+    let cpu = |v: Option<f64>| v.map_or_else(|| "null".to_string(), |v| format!("{v:.2}"));
     println!(
-        "{{\"csv_rows\": {}, \"csv_read_s\": {:.3}, \"csv_import_s\": {:.3}, \"csv_read_peak_mb\": {}, \"csv_import_peak_mb\": {}, \"csv_table_mb\": {}, \"xlsx_rows\": {}, \"xlsx_read_s\": {:.3}, \"xlsx_import_s\": {:.3}, \"bare_s\": {bare_s:.3}}}",
+        "{{\"csv_rows\": {}, \"csv_read_s\": {:.3}, \"csv_import_s\": {:.3}, \"csv_read_peak_mb\": {}, \"csv_import_peak_mb\": {}, \"csv_table_mb\": {}, \"xlsx_rows\": {}, \"xlsx_read_s\": {:.3}, \"xlsx_import_s\": {:.3}, \"bare_s\": {bare_s:.3}, \"csv_import_cpu_s\": {}, \"bare_cpu_s\": {}}}",
         csv.rows,
         csv.read_s,
         csv.import_s,
@@ -329,5 +330,7 @@ fn main() {
         xlsx.as_ref().map_or(0, |t| t.rows),
         x(|t| t.read_s),
         x(|t| t.import_s),
+        cpu(csv.import_cpu),
+        cpu(bare_cpu),
     );
 }

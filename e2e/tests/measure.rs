@@ -18,6 +18,10 @@
 //! launched alternately the same way (directly, no automation, a fresh data folder each time):
 //! first paint by the screen method, then idle Pss of the app and all its descendants (the WebKit
 //! processes) 5 s after that paint. Prints each run and a table of medians with the ratios.
+//! `SCOPEBOOK_MEASURE_RUNS=N` sets the number of launches of each (default 5): on a loaded
+//! machine the paint times spread widely. `SCOPEBOOK_MEASURE_BASELINE=PATH` adds another build of
+//! the app (e.g. one from before a change, copied aside), launched in turn with the others. Pss shares each shared page among all the processes
+//! that map it, so a run warns when WebKit processes of other apps are running.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::float_arithmetic)]
 
@@ -226,21 +230,50 @@ fn launch_once(what: &str, env: &Harness, cmd: &mut Command) -> Option<Launch> {
         webkit_pss: kids.iter().filter_map(|(p, _)| pss_kb(*p)).sum(),
     };
     let parts: Vec<String> = kids.iter().map(|(p, c)| format!("{c} {} kB", pss_kb(*p).unwrap_or(0))).collect();
+    // Pss divides each shared page among all the processes that map it, on the whole machine:
+    // WebKit processes of other apps (another test, a leftover) make this launch look smaller.
+    let mut tree: Vec<u32> = kids.iter().map(|(p, _)| *p).collect();
+    tree.push(pid);
+    let others = other_webkit_processes(&tree);
     println!(
-        "  {what}: paint {} ms; Pss app {} kB + [{}] = {} kB",
+        "  {what}: paint {} ms; Pss app {} kB + [{}] = {} kB{}",
         launch.paint_ms,
         launch.app_pss,
         parts.join(", "),
-        launch.total_pss()
+        launch.total_pss(),
+        if others == 0 { String::new() } else { format!(" (WARNING: {others} other WebKit processes running)") }
     );
     drop(app);
     std::thread::sleep(Duration::from_millis(500));
     Some(launch)
 }
 
+/// WebKit web and network processes on the machine outside `tree` (the driver is not one).
+fn other_webkit_processes(tree: &[u32]) -> usize {
+    let Ok(entries) = std::fs::read_dir("/proc") else { return 0 };
+    entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str().and_then(|s| s.parse::<u32>().ok()))
+        .filter(|pid| !tree.contains(pid))
+        .filter(|pid| {
+            let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+            comm.starts_with("WebKit") && !comm.starts_with("WebKitWebDriver")
+        })
+        .count()
+}
+
 fn median(mut v: Vec<u64>) -> u64 {
     v.sort_unstable();
-    v.get(v.len() / 2).copied().unwrap_or(0)
+    match v.len() {
+        0 => 0,
+        n if n % 2 == 1 => v[n / 2],
+        n => (v[n / 2 - 1] + v[n / 2]) / 2,
+    }
+}
+
+/// Launches of each kind for `against_bare_tauri`: `SCOPEBOOK_MEASURE_RUNS`, else [`RUNS`].
+fn comparison_runs() -> usize {
+    std::env::var("SCOPEBOOK_MEASURE_RUNS").ok().and_then(|v| v.parse().ok()).filter(|&n| n > 0).unwrap_or(RUNS)
 }
 
 fn load_average() -> String {
@@ -260,28 +293,59 @@ async fn against_bare_tauri() {
     }
     let bare = bare_binary();
     let Some(env) = Harness::start("measure-bare") else { return };
-    within("against_bare_tauri", Duration::from_secs(600), async {
+    let runs = comparison_runs();
+    // The app as built, optionally another build of it (before a change), and the bare window.
+    let mut subjects: Vec<(String, Option<std::path::PathBuf>)> = vec![("Scopebook".into(), None)];
+    if let Some(other) = std::env::var_os("SCOPEBOOK_MEASURE_BASELINE") {
+        subjects.push(("baseline".into(), Some(other.into())));
+    }
+    subjects.push(("bare Tauri 2 window".into(), Some(bare)));
+    let limit = Duration::from_secs(30 * u64::try_from(runs * subjects.len()).unwrap_or(u64::MAX));
+    within("against_bare_tauri", limit, async {
         println!("profile: {}; load average before: {}", common::profile_dir().display(), load_average());
-        let (mut ours, mut theirs) = (Vec::new(), Vec::new());
-        // Alternate the two, so that other load on the machine falls on both alike.
-        for run in 1..=RUNS {
+        for (name, path) in &subjects[1..] {
+            println!("{name}: {}", path.as_ref().map(|p| p.display().to_string()).unwrap_or_default());
+        }
+        let mut launches: Vec<Vec<Launch>> = subjects.iter().map(|_| Vec::new()).collect();
+        // Alternate them, so that other load on the machine falls on each alike.
+        for run in 1..=runs {
             println!("run {run} (load {})", load_average());
-            ours.push(
-                launch_once("scopebook-app", &env, &mut env.app_command()).expect("Scopebook painted its header"),
-            );
-            let mut cmd = same_env(&env.app_command(), &bare);
-            theirs.push(launch_once("bare", &env, &mut cmd).expect("the bare window painted its header"));
+            for ((name, path), done) in subjects.iter().zip(launches.iter_mut()) {
+                let mut cmd = match path {
+                    None => env.app_command(),
+                    Some(p) => same_env(&env.app_command(), p),
+                };
+                done.push(
+                    launch_once(name, &env, &mut cmd).unwrap_or_else(|| panic!("{name} did not paint its header")),
+                );
+            }
         }
         println!("load average after: {}", load_average());
-        // Medians in ms and kB; memory shown in MB (1 MB = 1024 kB).
+        // Medians (and the range) in ms and kB; memory shown in MB (1 MB = 1024 kB). The ratios
+        // are of each build's median to the bare window's (the last column of figures).
         let row = |name: &str, f: &dyn Fn(&Launch) -> u64, per: f64, unit: &str| {
-            let (a, b) = (median(ours.iter().map(f).collect()), median(theirs.iter().map(f).collect()));
-            let ratio = if b == 0 { 0.0 } else { a as f64 / b as f64 };
-            println!("| {name} | {:.0} {unit} | {:.0} {unit} | {ratio:.2}× |", a as f64 / per, b as f64 / per);
+            let cells: Vec<(u64, String)> = launches
+                .iter()
+                .map(|l| {
+                    let v: Vec<u64> = l.iter().map(f).collect();
+                    let (lo, hi) = (v.iter().min().copied().unwrap_or(0), v.iter().max().copied().unwrap_or(0));
+                    let m = median(v);
+                    (m, format!("{:.0} {unit} ({:.0}–{:.0})", m as f64 / per, lo as f64 / per, hi as f64 / per))
+                })
+                .collect();
+            let bare = cells.last().map_or(0, |c| c.0);
+            let texts: Vec<&str> = cells.iter().map(|c| c.1.as_str()).collect();
+            let ratios: Vec<String> = cells[..cells.len() - 1]
+                .iter()
+                .map(|c| if bare == 0 { "?".into() } else { format!("{:.2}×", c.0 as f64 / bare as f64) })
+                .collect();
+            println!("| {name} | {} | {} |", texts.join(" | "), ratios.join(" | "));
         };
-        println!("\nmedians of {RUNS} launches each:\n");
-        println!("| measure | Scopebook | bare Tauri 2 window | ratio |");
-        println!("| --- | ---: | ---: | ---: |");
+        let names: Vec<&str> = subjects.iter().map(|s| s.0.as_str()).collect();
+        let ratio_heads: Vec<String> = names[..names.len() - 1].iter().map(|n| format!("{n} ÷ bare")).collect();
+        println!("\nmedians (min–max) of {runs} launches each:\n");
+        println!("| measure | {} | {} |", names.join(" | "), ratio_heads.join(" | "));
+        println!("|{}", " --- |".repeat(1 + names.len() + ratio_heads.len()));
         row("first paint (screen)", &|l| l.paint_ms, 1.0, "ms");
         row("idle Pss, app + WebKit", &|l| l.total_pss(), 1024.0, "MB");
         row("idle Pss, app process", &|l| l.app_pss, 1024.0, "MB");

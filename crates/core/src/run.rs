@@ -112,20 +112,30 @@ impl Run {
         let ((mut inventory, file_diags), sha256) =
             rayon::join(|| calculate_csv(lib, file, bytes, opts), || sha256_hex(bytes));
         inventory.renumber_rows(row);
-        let input_findings = file_diags.len();
-        let mut diagnostics = file_diags;
+        Self::assemble(lib, InputFile { file: file.to_string(), sha256 }, inventory, file_diags, opts.gwp_set)
+    }
+
+    /// A run from an inventory already calculated (in pieces, by a caller that read the
+    /// activity file's pieces itself, e.g. the store streaming a period's records): the findings
+    /// in print order — `file_findings` (the file's header), the rows', then the notes on the
+    /// factors used — and the inputs, exactly as [`Run::calculate_numbered`] gathers them.
+    pub fn assemble(
+        lib: &FactorLibrary,
+        activities: InputFile,
+        inventory: Inventory,
+        file_findings: Vec<Diagnostic>,
+        gwp_set: GwpSet,
+    ) -> Run {
+        let input_findings = file_findings.len();
+        let mut diagnostics = file_findings;
         diagnostics.extend(inventory.diagnostics.iter().cloned());
-        diagnostics.extend(inventory.factor_notes(lib, opts.gwp_set, file));
+        diagnostics.extend(inventory.factor_notes(lib, gwp_set, &activities.file));
         Run {
             inventory,
             diagnostics,
             input_findings,
-            gwp_set: opts.gwp_set,
-            inputs: Inputs {
-                activities: InputFile { file: file.to_string(), sha256 },
-                factor_files: Vec::new(),
-                datasets: datasets_used(lib),
-            },
+            gwp_set,
+            inputs: Inputs { activities, factor_files: Vec::new(), datasets: datasets_used(lib) },
         }
     }
 

@@ -20,8 +20,8 @@ use scopebook_core::calc::{CalcOptions, Inventory};
 use scopebook_core::diagnostic::{Code, Diagnostic, Location};
 use scopebook_core::library::FactorLibrary;
 use scopebook_core::pipeline::calculate_csv;
-use scopebook_core::report::{InputFile, Inputs};
-use scopebook_core::run::{datasets_used, Run};
+use scopebook_core::report::InputFile;
+use scopebook_core::run::Run;
 use sha2::{Digest, Sha256};
 
 use crate::error::{refuse, Fail, StoreError};
@@ -93,7 +93,7 @@ impl Store {
         self.read(|c| {
             let _view = read_view(c)?;
             let p = period_by_year(c, year)?;
-            calculate_records(c, lib, &p, true, Records::Page { offset, limit }, Split::WHOLE)
+            calculate_whole(c, lib, &p, true, Records::Page { offset, limit })
         })
     }
 
@@ -215,6 +215,30 @@ pub(crate) fn calculate(
     calculate_records(c, lib, p, keep_lines, Records::All, split)
 }
 
+/// Some of a period's records exported whole and calculated by [`Run::calculate_numbered`] itself:
+/// for a page of records, where reading and calculating at once gains nothing.
+fn calculate_whole(
+    c: &Connection,
+    lib: &FactorLibrary,
+    p: &ReportingPeriod,
+    keep_lines: bool,
+    records: Records,
+) -> Result<PeriodCalculation, Fail> {
+    let plib = period_library(lib, &p.pins)?;
+    let head = header_line();
+    let mut export = None;
+    read_records(c, p.id, records, Split::WHOLE, &head, |raw| {
+        export = Some(raw.into_csv());
+        Ok(())
+    })?;
+    let (bytes, lines) = export.unwrap_or_else(|| (head, RecordLines::default()));
+    let opts = CalcOptions { gwp_set: p.gwp_set, keep_lines };
+    let run = Run::calculate_numbered(&plib, &format!("period {}", p.year), &bytes, opts, |line| {
+        lines.id_at(line).and_then(|id| u64::try_from(id).ok()).unwrap_or(line)
+    });
+    Ok(PeriodCalculation { period: p.clone(), run })
+}
+
 /// [`calculate`] of some of the period's records, in pieces as `split` says (tests split finely).
 fn calculate_records(
     c: &Connection,
@@ -284,22 +308,7 @@ fn calculate_records(
     }
     let file_findings = file_findings.unwrap_or_default();
     let sha256: String = sha.finalize().iter().map(|b| format!("{b:02x}")).collect();
-    // As `Run::calculate_numbered` assembles it.
-    let input_findings = file_findings.len();
-    let mut diagnostics = file_findings;
-    diagnostics.extend(inventory.diagnostics.iter().cloned());
-    diagnostics.extend(inventory.factor_notes(lib, opts.gwp_set, &file));
-    let run = Run {
-        inventory,
-        diagnostics,
-        input_findings,
-        gwp_set: opts.gwp_set,
-        inputs: Inputs {
-            activities: InputFile { file, sha256 },
-            factor_files: Vec::new(),
-            datasets: datasets_used(lib),
-        },
-    };
+    let run = Run::assemble(lib, InputFile { file, sha256 }, inventory, file_findings, opts.gwp_set);
     Ok(PeriodCalculation { period: p.clone(), run })
 }
 
@@ -374,6 +383,8 @@ mod tests {
             let want = reference(s, lib, year, keep_lines);
             assert_same(&s.calculate(lib, year, keep_lines).unwrap().run, &want, what);
             let p = s.period(year).unwrap();
+            let whole = calculate_whole(s.connection(), lib, &p, keep_lines, Records::All).unwrap();
+            assert_same(&whole.run, &want, &format!("{what}, whole"));
             for (pieces, min_records) in [(1, 1), (2, 1), (3, 2), (1000, 1)] {
                 let split = Split { pieces, min_records };
                 let calc = calculate_records(s.connection(), lib, &p, keep_lines, Records::All, split).unwrap();
