@@ -51,7 +51,7 @@ fn bench(c: &mut Criterion) {
     let tonne = Unit::parse("t").expect("unit");
     let qty = "1234.567".parse().expect("decimal");
     c.bench_function("evaluate/carbon-chain line", |b| {
-        b.iter(|| evaluate(black_box(qty), tonne, coal, &lib.gwp, GwpSet::AR5, None))
+        b.iter(|| evaluate(black_box(qty), tonne, coal, None, &lib.gwp, GwpSet::AR5, None))
     });
 
     let mut group = c.benchmark_group("calculate_csv");

@@ -39,6 +39,7 @@ const CASES: &[&str] = &[
     "08-unresolved-rows",
     "09-us-units",
     "10-every-mass-held-at-9dp",
+    "11-energy-and-measured-parameters",
 ];
 
 fn golden_dir() -> PathBuf {

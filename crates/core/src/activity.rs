@@ -13,6 +13,7 @@ use crate::factor::csv_reason;
 use crate::number::parse_decimal;
 use crate::period::{parse_date, Period};
 use crate::region::Region;
+use crate::sector::Sector;
 use crate::unit::Unit;
 
 /// One validated activity record.
@@ -38,10 +39,118 @@ pub struct Activity {
     pub evidence: Option<Box<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<Box<str>>,
+    /// The IPCC sector the fuel is burnt in, when the record gives one (else the facility's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sector: Option<Sector>,
+    /// Fuel parameters the plant measured or calculated, replacing the factor's defaults.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameters: Option<Box<Parameters>>,
+}
+
+/// A record's own fuel parameters (China MEE guidelines, EU MRR tiers): each replaces the
+/// factor's default for this line only. At least one figure is given.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Parameters {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ncv_gj_per_unit: Option<Decimal>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub carbon_t_per_gj: Option<Decimal>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oxidation: Option<Decimal>,
+    /// How the figures were obtained; `None` when the record does not say (a warning).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<ParameterSource>,
+}
+
+/// How a record's fuel parameters were obtained.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ParameterSource {
+    /// Measured by the plant or a laboratory (MEE "实测值").
+    Measured,
+    /// Calculated from other measurements.
+    Calculated,
+    /// A published default, entered on the record.
+    Default,
+}
+
+impl ParameterSource {
+    pub const ALL: [ParameterSource; 3] =
+        [ParameterSource::Measured, ParameterSource::Calculated, ParameterSource::Default];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParameterSource::Measured => "measured",
+            ParameterSource::Calculated => "calculated",
+            ParameterSource::Default => "default",
+        }
+    }
+
+    /// Its stable name in any case, or the Chinese terms 实测 / 计算 / 缺省.
+    pub fn parse(text: &str) -> Option<ParameterSource> {
+        let t = text.trim();
+        match t {
+            "实测" | "实测值" => return Some(ParameterSource::Measured),
+            "计算" | "计算值" => return Some(ParameterSource::Calculated),
+            "缺省" | "缺省值" | "默认" | "默认值" => return Some(ParameterSource::Default),
+            _ => {}
+        }
+        ParameterSource::ALL.into_iter().find(|s| s.as_str().eq_ignore_ascii_case(t))
+    }
+}
+
+/// The checks on a record's own parameters, shared by activity files, imports and the store:
+/// `Err((column, code, reason))` for the first figure out of range.
+pub fn check_parameters(p: &Parameters) -> Result<(), (&'static str, Code, String)> {
+    if let Some(ncv) = p.ncv_gj_per_unit {
+        if ncv <= Decimal::ZERO {
+            return Err((
+                "ncv_gj_per_unit",
+                Code::NonPositiveValue,
+                format!("'ncv_gj_per_unit' must be above zero, found {ncv}"),
+            ));
+        }
+    }
+    if let Some(c) = p.carbon_t_per_gj {
+        if c <= Decimal::ZERO {
+            return Err((
+                "carbon_t_per_gj",
+                Code::NonPositiveValue,
+                format!("'carbon_t_per_gj' must be above zero, found {c}"),
+            ));
+        }
+    }
+    if let Some(o) = p.oxidation {
+        if o <= Decimal::ZERO || o > Decimal::ONE {
+            let hint = if o >= Decimal::TEN && o <= Decimal::ONE_HUNDRED {
+                format!(" (write {}, not {o})", (o / Decimal::ONE_HUNDRED).normalize())
+            } else {
+                String::new()
+            };
+            return Err((
+                "oxidation",
+                Code::OutOfRange,
+                format!("'oxidation' is a fraction between 0 and 1, found {o}{hint}"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 pub const REQUIRED_COLUMNS: &[&str] = &["facility", "period_start", "period_end", "activity", "quantity", "unit"];
-pub const OPTIONAL_COLUMNS: &[&str] = &["factor", "region", "scope3_category", "supplier", "evidence", "note"];
+pub const OPTIONAL_COLUMNS: &[&str] = &[
+    "factor",
+    "region",
+    "scope3_category",
+    "supplier",
+    "evidence",
+    "note",
+    "sector",
+    "ncv_gj_per_unit",
+    "carbon_t_per_gj",
+    "oxidation",
+    "parameter_source",
+];
 
 /// The index of a known column in [`REQUIRED_COLUMNS`] then [`OPTIONAL_COLUMNS`]; resolved at
 /// compile time for the literal names used below.
@@ -252,6 +361,59 @@ impl ActivityHeader {
             }
             c
         };
+        let sector_text = cell("sector");
+        let sector = if sector_text.is_empty() {
+            None
+        } else {
+            let s = Sector::parse(sector_text);
+            if s.is_none() {
+                err(Code::UnknownSector, "sector", Sector::unknown(sector_text));
+            }
+            s
+        };
+        let figure = |column: &str, err: &mut dyn FnMut(Code, &str, String)| {
+            let text = cell(column);
+            if text.is_empty() {
+                return None;
+            }
+            parse_decimal(text)
+                .map_err(|reason| err(Code::MalformedNumber, column, format!("'{text}' is not a number: {reason}")))
+                .ok()
+        };
+        let ncv = figure("ncv_gj_per_unit", &mut err);
+        let carbon = figure("carbon_t_per_gj", &mut err);
+        let oxidation = figure("oxidation", &mut err);
+        let source_text = cell("parameter_source");
+        let source = if source_text.is_empty() {
+            None
+        } else {
+            let s = ParameterSource::parse(source_text);
+            if s.is_none() {
+                err(
+                    Code::InvalidValue,
+                    "parameter_source",
+                    format!("'{source_text}' is not a parameter source; use measured, calculated or default"),
+                );
+            }
+            s
+        };
+        let parameters = if ncv.is_none() && carbon.is_none() && oxidation.is_none() {
+            if source.is_some() {
+                err(
+                    Code::InvalidValue,
+                    "parameter_source",
+                    "'parameter_source' is given but no parameter (ncv_gj_per_unit, carbon_t_per_gj, oxidation) is"
+                        .into(),
+                );
+            }
+            None
+        } else {
+            let p = Parameters { ncv_gj_per_unit: ncv, carbon_t_per_gj: carbon, oxidation, source };
+            if let Err((column, code, reason)) = check_parameters(&p) {
+                err(code, column, reason);
+            }
+            Some(Box::new(p))
+        };
         if diags.len() > before {
             return None;
         }
@@ -269,6 +431,8 @@ impl ActivityHeader {
             supplier: opt("supplier").map(|s| interner.get(s)),
             evidence: opt("evidence").map(Box::from),
             note: opt("note").map(Box::from),
+            sector,
+            parameters,
         })
     }
 }

@@ -11,14 +11,15 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::activity::Activity;
+use crate::activity::{Activity, ParameterSource, Parameters};
+use crate::boundary::Boundary;
 use crate::classify::{Classification, IsoCategory, Scope1Category, Scope2Category, Scope3Category};
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::factor::{Factor, Method};
 use crate::gas::{Gas, GwpSet, GwpTable, Species};
 use crate::library::{FactorLibrary, FactorQuery, Selection, SelectionRule};
 use crate::number::hold_mass;
-use crate::unit::{PhysicalUnit, Unit};
+use crate::unit::{Dimension, PhysicalUnit, Unit};
 
 /// One step of a line's calculation, kept so an auditor can redo it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -34,9 +35,33 @@ pub enum Step {
         exact: bool,
     },
     /// Quantity × net calorific value = energy.
-    CalorificValue { quantity: Decimal, unit: Unit, ncv_gj_per_unit: Decimal, energy_gj: Decimal },
+    CalorificValue {
+        quantity: Decimal,
+        unit: Unit,
+        ncv_gj_per_unit: Decimal,
+        energy_gj: Decimal,
+        /// Present when the value is the record's own, beside the factor's default.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        record: Option<RecordValue>,
+    },
+    /// The activity is already energy: the factor's calorific value (per its own unit) is not
+    /// applied.
+    EnergyInput { energy: Decimal, unit: Unit, factor_ncv_gj_per_unit: Decimal, factor_unit: Unit },
     /// Energy × carbon content × oxidation = carbon oxidised; × 44/12 = CO2.
-    CarbonChain { energy_gj: Decimal, carbon_t_per_gj: Decimal, oxidation: Decimal, carbon_t: Decimal, co2_kg: Decimal },
+    CarbonChain {
+        energy_gj: Decimal,
+        carbon_t_per_gj: Decimal,
+        oxidation: Decimal,
+        carbon_t: Decimal,
+        co2_kg: Decimal,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        carbon_from_record: Option<RecordValue>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        oxidation_from_record: Option<RecordValue>,
+        /// The factor's own CO2 figure (kg per basis unit) that the record's carbon chain replaces.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        replaces_co2_kg_per_unit: Option<Decimal>,
+    },
     /// Basis amount × kg of gas per unit = mass of the gas.
     GasFactor { gas: String, basis: Decimal, basis_unit: Unit, kg_per_unit: Decimal, mass_kg: Decimal },
     /// A blend's mass split into its component gases.
@@ -49,6 +74,23 @@ pub enum Step {
     Biogenic { basis: Decimal, basis_unit: Unit, kg_per_unit: Decimal, co2_kg: Decimal },
 }
 
+/// A parameter taken from the record instead of the factor: how the record's figure was
+/// obtained, and the factor's default it replaces (shown side by side in the lineage).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RecordValue {
+    /// `measured`, `calculated`, `default`, or `unstated` when the record does not say.
+    pub source: &'static str,
+    /// The factor's default, in the factor's own unit; `None` when the factor has none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub factor_default: Option<Decimal>,
+}
+
+impl RecordValue {
+    fn new(own: &Parameters, factor_default: Option<Decimal>) -> RecordValue {
+        RecordValue { source: own.source.map_or("unstated", ParameterSource::as_str), factor_default }
+    }
+}
+
 /// The masses a line emits.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Emission {
@@ -58,6 +100,23 @@ pub struct Emission {
     pub unspeciated_co2e_kg: Decimal,
     pub co2e_kg: Decimal,
     pub biogenic_co2_kg: Decimal,
+}
+
+impl Emission {
+    /// `share` percent of these emissions, exact.
+    pub fn share(&self, share: Decimal) -> Emission {
+        let part = |v: Decimal| v * share / Decimal::ONE_HUNDRED;
+        Emission {
+            gases: self
+                .gases
+                .iter()
+                .map(|g| GasMass { gas: g.gas, mass_kg: part(g.mass_kg), gwp: g.gwp, co2e_kg: part(g.co2e_kg) })
+                .collect(),
+            unspeciated_co2e_kg: part(self.unspeciated_co2e_kg),
+            co2e_kg: part(self.co2e_kg),
+            biogenic_co2_kg: part(self.biogenic_co2_kg),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -72,22 +131,42 @@ pub struct GasMass {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EvalError {
     pub code: Code,
+    /// The activity column the problem is in.
+    pub column: &'static str,
     pub message: String,
 }
 
 fn overflow() -> EvalError {
-    EvalError { code: Code::Overflow, message: "the figures are too large to compute exactly".into() }
+    EvalError {
+        code: Code::Overflow,
+        column: "quantity",
+        message: "the figures are too large to compute exactly".into(),
+    }
 }
 
 fn mul(a: Decimal, b: Decimal) -> Result<Decimal, EvalError> {
     a.checked_mul(b).ok_or_else(overflow)
 }
 
-/// Compute the emissions of `quantity` `unit` under `factor`, recording steps when asked.
+fn convert(quantity: Decimal, from: Unit, to: Unit) -> Result<crate::unit::Converted, EvalError> {
+    from.convert(quantity, to).map_err(|e| EvalError {
+        code: if matches!(e, crate::unit::UnitError::Overflow) { Code::Overflow } else { Code::UnitMismatch },
+        column: "quantity",
+        message: e.to_string(),
+    })
+}
+
+fn parameter_error(column: &'static str, message: String) -> EvalError {
+    EvalError { code: Code::InvalidValue, column, message }
+}
+
+/// Compute the emissions of `quantity` `unit` under `factor`, with the record's own fuel
+/// parameters `own` replacing the factor's defaults, recording steps when asked.
 pub fn evaluate(
     quantity: Decimal,
     unit: Unit,
     factor: &Factor,
+    own: Option<&Parameters>,
     gwp: &GwpTable,
     set: GwpSet,
     mut steps: Option<&mut Vec<Step>>,
@@ -97,65 +176,150 @@ pub fn evaluate(
             v.push(s);
         }
     };
-    let converted = unit.convert(quantity, factor.unit).map_err(|e| EvalError {
-        code: if matches!(e, crate::unit::UnitError::Overflow) { Code::Overflow } else { Code::UnitMismatch },
-        message: e.to_string(),
-    })?;
-    if unit != factor.unit {
-        record(Step::ConvertUnit {
-            from_quantity: quantity,
-            from_unit: unit,
-            ratio: converted.ratio,
-            to_quantity: converted.value,
-            to_unit: factor.unit,
-            exact: converted.exact,
-        });
-    }
-    let (basis, basis_unit) = match factor.ncv_gj_per_unit {
-        Some(ncv) => {
-            let energy = mul(converted.value, ncv)?;
-            record(Step::CalorificValue {
-                quantity: converted.value,
-                unit: factor.unit,
-                ncv_gj_per_unit: ncv,
-                energy_gj: energy,
+    let gj = Unit::Physical(PhysicalUnit::Gigajoule);
+    let own_ncv = own.and_then(|p| p.ncv_gj_per_unit);
+    let factor_basis = factor.basis_unit();
+    let energy_based = factor_basis.dimension() == Dimension::Energy;
+    let convert_recorded = |from_quantity: Decimal, from: Unit, to: Unit, record: &mut dyn FnMut(Step)| {
+        let c = convert(from_quantity, from, to)?;
+        if from != to {
+            record(Step::ConvertUnit {
+                from_quantity,
+                from_unit: from,
+                ratio: c.ratio,
+                to_quantity: c.value,
+                to_unit: to,
+                exact: c.exact,
             });
-            (energy, Unit::Physical(PhysicalUnit::Gigajoule))
         }
-        None => (converted.value, factor.unit),
+        Ok::<Decimal, EvalError>(c.value)
+    };
+    let (basis, basis_unit) = if unit.dimension() == factor.unit.dimension() && own_ncv.is_none() {
+        // The usual path: into the factor's unit, then through its calorific value if it has one.
+        let converted = convert_recorded(quantity, unit, factor.unit, &mut record)?;
+        match factor.ncv_gj_per_unit {
+            Some(ncv) => {
+                let energy = mul(converted, ncv)?;
+                record(Step::CalorificValue {
+                    quantity: converted,
+                    unit: factor.unit,
+                    ncv_gj_per_unit: ncv,
+                    energy_gj: energy,
+                    record: None,
+                });
+                (energy, gj)
+            }
+            None => (converted, factor.unit),
+        }
+    } else if energy_based && unit.dimension() == Dimension::Energy {
+        if own_ncv.is_some() {
+            return Err(parameter_error(
+                "ncv_gj_per_unit",
+                format!("the quantity is already energy ({unit}); a calorific value does not apply to it"),
+            ));
+        }
+        let energy = convert_recorded(quantity, unit, factor_basis, &mut record)?;
+        if let Some(ncv) = factor.ncv_gj_per_unit {
+            record(Step::EnergyInput {
+                energy,
+                unit: factor_basis,
+                factor_ncv_gj_per_unit: ncv,
+                factor_unit: factor.unit,
+            });
+        }
+        (energy, factor_basis)
+    } else if let (Some(ncv), true) = (own_ncv, energy_based) {
+        let energy_gj = mul(quantity, ncv)?;
+        let default = factor.ncv_gj_per_unit.filter(|_| factor.unit == unit);
+        record(Step::CalorificValue {
+            quantity,
+            unit,
+            ncv_gj_per_unit: ncv,
+            energy_gj,
+            record: own.map(|p| RecordValue::new(p, default)),
+        });
+        (convert_recorded(energy_gj, gj, factor_basis, &mut record)?, factor_basis)
+    } else if own_ncv.is_some() {
+        return Err(parameter_error(
+            "ncv_gj_per_unit",
+            format!(
+                "factor '{}' gives figures per {}, not per unit of energy: a calorific value does not apply to it",
+                factor.id, factor.unit
+            ),
+        ));
+    } else {
+        // Not reached through selection, which only picks a factor that accepts the unit.
+        convert(quantity, unit, factor.unit)?;
+        return Err(EvalError {
+            code: Code::UnitMismatch,
+            column: "quantity",
+            message: format!("{unit} cannot be converted into {}", factor.unit),
+        });
     };
 
     let mut out = Emission::default();
     let mut masses: Vec<(Gas, Decimal)> = Vec::with_capacity(4);
     match &factor.method {
         Method::PerGas { gases, carbon } => {
-            if let Some(chain) = carbon {
-                let energy_gj = if basis_unit == Unit::Physical(PhysicalUnit::Gigajoule) {
+            let own_carbon = own.and_then(|p| p.carbon_t_per_gj);
+            let own_oxidation = own.and_then(|p| p.oxidation);
+            let factor_co2 = gases.iter().find(|(g, _)| *g == Species::Gas(Gas::Co2)).map(|(_, v)| *v);
+            let chain = match (carbon, own_carbon, own_oxidation) {
+                (Some(c), _, _) => {
+                    Some((own_carbon.unwrap_or(c.carbon_t_per_gj), own_oxidation.unwrap_or(c.oxidation)))
+                }
+                (None, Some(c), Some(o)) => Some((c, o)),
+                (None, None, None) => None,
+                (None, _, _) => {
+                    let (column, missing) = if own_carbon.is_some() {
+                        ("oxidation", "oxidation")
+                    } else {
+                        ("carbon_t_per_gj", "carbon_t_per_gj")
+                    };
+                    return Err(parameter_error(
+                        column,
+                        format!("factor '{}' has no carbon chain of its own: give both carbon_t_per_gj and oxidation to compute CO2 from the fuel's carbon ({missing} is empty), or neither", factor.id),
+                    ));
+                }
+            };
+            let replaces = carbon.is_none() && chain.is_some();
+            if let Some((carbon_t_per_gj, oxidation)) = chain {
+                let energy_gj = if basis_unit == gj {
                     basis
                 } else {
                     basis_unit
-                        .convert(basis, Unit::Physical(PhysicalUnit::Gigajoule))
+                        .convert(basis, gj)
                         .map_err(|e| EvalError {
                             code: Code::UnitMismatch,
+                            column: "quantity",
                             message: format!("the carbon chain needs energy: {e}"),
                         })?
                         .value
                 };
-                let carbon_t = mul(mul(energy_gj, chain.carbon_t_per_gj)?, chain.oxidation)?;
+                let carbon_t = mul(mul(energy_gj, carbon_t_per_gj)?, oxidation)?;
                 // t C × 1000 kg/t × 44/12 kg CO2 per kg C: divide last, so only one rounding.
                 let co2_kg = hold_mass(
                     mul(carbon_t, Decimal::from(44_000))?.checked_div(Decimal::from(12)).ok_or_else(overflow)?,
                 );
+                let from_record = |given: Option<Decimal>, default: Option<Decimal>| {
+                    given.and(own).map(|p| RecordValue::new(p, default))
+                };
                 record(Step::CarbonChain {
                     energy_gj,
-                    carbon_t_per_gj: chain.carbon_t_per_gj,
-                    oxidation: chain.oxidation,
+                    carbon_t_per_gj,
+                    oxidation,
                     carbon_t,
                     co2_kg,
+                    carbon_from_record: from_record(own_carbon, carbon.map(|c| c.carbon_t_per_gj)),
+                    oxidation_from_record: from_record(own_oxidation, carbon.map(|c| c.oxidation)),
+                    replaces_co2_kg_per_unit: if replaces { factor_co2 } else { None },
                 });
                 masses.push((Gas::Co2, co2_kg));
             }
             for (species, kg_per_unit) in gases {
+                if replaces && *species == Species::Gas(Gas::Co2) {
+                    continue;
+                }
                 let mass = hold_mass(mul(basis, *kg_per_unit)?);
                 match species {
                     Species::Gas(g) => {
@@ -169,9 +333,11 @@ pub fn evaluate(
                         masses.push((*g, mass));
                     }
                     Species::Blend(i) => {
-                        let blend = gwp
-                            .blend(*i)
-                            .ok_or_else(|| EvalError { code: Code::UnknownGas, message: "unknown blend".into() })?;
+                        let blend = gwp.blend(*i).ok_or_else(|| EvalError {
+                            code: Code::UnknownGas,
+                            column: "activity",
+                            message: "unknown blend".into(),
+                        })?;
                         record(Step::GasFactor {
                             gas: blend.name.clone(),
                             basis,
@@ -194,6 +360,17 @@ pub fn evaluate(
             }
         }
         Method::Co2e { kg_per_unit, basis: published_with } => {
+            if let Some(column) =
+                own.and_then(|p| p.carbon_t_per_gj.map(|_| "carbon_t_per_gj").or(p.oxidation.map(|_| "oxidation")))
+            {
+                return Err(parameter_error(
+                    column,
+                    format!(
+                        "factor '{}' gives CO2e only: a carbon content or oxidation does not apply to it",
+                        factor.id
+                    ),
+                ));
+            }
             let co2e = hold_mass(mul(basis, *kg_per_unit)?);
             record(Step::Co2eFactor {
                 basis,
@@ -210,6 +387,7 @@ pub fn evaluate(
         let Some(g) = gwp.gwp(gas, set) else {
             return Err(EvalError {
                 code: Code::MissingGwp,
+                column: "activity",
                 message: format!("{gas} has no 100-year GWP in {set}; choose another GWP set or another factor"),
             });
         };
@@ -254,7 +432,10 @@ pub struct ResultLine {
     pub factor: FactorUse,
     pub gwp_set: GwpSet,
     pub steps: Vec<Step>,
+    /// The line's full emissions (the organisation's share is applied to the totals only).
     pub emission: Emission,
+    /// The organisation's share of the line's facility, in percent (100 outside an organisation).
+    pub share_applied: Decimal,
 }
 
 /// An activity that could not be computed.
@@ -287,7 +468,12 @@ pub struct Totals {
     /// Per gas: (mass kg, CO2e kg).
     pub by_gas: BTreeMap<Gas, (Decimal, Decimal)>,
     pub unspeciated_co2e: Decimal,
+    /// Per facility, after the organisation's share.
     pub by_facility: BTreeMap<Arc<str>, ScopeTotals>,
+    /// Per facility, its own full emissions (before the share).
+    pub own_by_facility: BTreeMap<Arc<str>, ScopeTotals>,
+    /// Per facility, the organisation's share in percent.
+    pub share_by_facility: BTreeMap<Arc<str>, Decimal>,
     /// Whether any sum overflowed (then the totals are not to be trusted, and an error is raised).
     pub overflowed: bool,
 }
@@ -327,8 +513,23 @@ impl ScopeTotals {
 }
 
 impl Totals {
-    fn add_line(&mut self, facility: &Arc<str>, classification: Classification, e: &Emission) {
+    fn add_line(&mut self, facility: &Arc<str>, classification: Classification, full: &Emission, share: Decimal) {
         let o = &mut self.overflowed;
+        let own = ScopeTotals::line(classification, full);
+        match self.own_by_facility.get_mut(facility) {
+            Some(f) => f.add(&own, o),
+            None => {
+                self.own_by_facility.insert(Arc::clone(facility), own);
+            }
+        }
+        self.share_by_facility.insert(Arc::clone(facility), share);
+        let scaled;
+        let e = if share == Decimal::ONE_HUNDRED {
+            full
+        } else {
+            scaled = full.share(share);
+            &scaled
+        };
         let line = ScopeTotals::line(classification, e);
         self.all.add(&line, o);
         match self.by_facility.get_mut(facility) {
@@ -355,14 +556,19 @@ impl Totals {
         let o = &mut self.overflowed;
         *o |= other.overflowed;
         self.all.add(&other.all, o);
-        for (k, v) in other.by_facility {
-            match self.by_facility.get_mut(&k) {
-                Some(f) => f.add(&v, o),
-                None => {
-                    self.by_facility.insert(k, v);
+        for (mine, theirs) in
+            [(&mut self.by_facility, other.by_facility), (&mut self.own_by_facility, other.own_by_facility)]
+        {
+            for (k, v) in theirs {
+                match mine.get_mut(&k) {
+                    Some(f) => f.add(&v, o),
+                    None => {
+                        mine.insert(k, v);
+                    }
                 }
             }
         }
+        self.share_by_facility.extend(other.share_by_facility);
         for (k, v) in other.by_scope1_category {
             add_to(self.by_scope1_category.entry(k).or_default(), v, o);
         }
@@ -398,6 +604,8 @@ pub struct Inventory {
     used_factors: BTreeSet<usize>,
     /// Unit conversions that did not terminate: (from, to) → (first row, ratio).
     inexact: BTreeMap<(Unit, Unit), (u64, Decimal)>,
+    /// Sums per (facility, classification), full emissions: the totals are derived from them.
+    groups: Groups,
 }
 
 /// How to calculate.
@@ -426,6 +634,8 @@ pub fn calculate(lib: &FactorLibrary, activities: &[Activity], file: &str, opts:
             period: a.period,
             unit: a.unit,
             factor: a.factor.as_ref().map_or(0, |f| Arc::as_ptr(f).cast::<u8>() as usize),
+            sector: a.sector,
+            own_ncv: a.parameters.as_ref().is_some_and(|p| p.ncv_gj_per_unit.is_some()),
         };
         let selected = cache
             .entry(key)
@@ -438,6 +648,8 @@ pub fn calculate(lib: &FactorLibrary, activities: &[Activity], file: &str, opts:
                     period: a.period,
                     unit: a.unit,
                     explicit: a.factor.as_deref(),
+                    sector: a.sector,
+                    own_ncv: a.parameters.as_ref().is_some_and(|p| p.ncv_gj_per_unit.is_some()),
                 })
             })
             .clone();
@@ -486,12 +698,19 @@ pub fn calculate(lib: &FactorLibrary, activities: &[Activity], file: &str, opts:
             ));
         }
         let mut steps = Vec::new();
-        let result =
-            evaluate(a.quantity, a.unit, factor, &lib.gwp, opts.gwp_set, opts.keep_lines.then_some(&mut steps));
+        let result = evaluate(
+            a.quantity,
+            a.unit,
+            factor,
+            a.parameters.as_deref(),
+            &lib.gwp,
+            opts.gwp_set,
+            opts.keep_lines.then_some(&mut steps),
+        );
         let emission = match result {
             Ok(e) => e,
             Err(e) => {
-                let column = if e.code == Code::MissingGwp { "activity" } else { "quantity" };
+                let column = e.column;
                 let message = if e.code == Code::Overflow {
                     format!(
                         "{} {} under factor '{}' gives a figure beyond the largest exact number (about 7.9 × 10^28); check the quantity",
@@ -506,6 +725,13 @@ pub fn calculate(lib: &FactorLibrary, activities: &[Activity], file: &str, opts:
                 continue;
             }
         };
+        if a.parameters.as_ref().is_some_and(|p| p.source.is_none()) {
+            inv.diagnostics.push(Diagnostic::warning(
+                Code::MissingValue,
+                Location::cell(file, a.row, "parameter_source"),
+                "the record gives its own fuel parameters without saying how they were obtained (measured, calculated or default); the lineage marks them 'unstated'",
+            ));
+        }
         inv.used_factors.insert(selection.factor);
         if a.unit != factor.unit && !inv.inexact.contains_key(&(a.unit, factor.unit)) {
             if let Ok(c) = a.unit.convert(a.quantity, factor.unit) {
@@ -533,10 +759,12 @@ pub fn calculate(lib: &FactorLibrary, activities: &[Activity], file: &str, opts:
                 gwp_set: opts.gwp_set,
                 steps,
                 emission,
+                share_applied: Decimal::ONE_HUNDRED,
             });
         }
     }
-    inv.totals = groups.into_totals();
+    inv.totals = groups.totals(&Boundary::full());
+    inv.groups = groups;
     inv
 }
 
@@ -557,11 +785,13 @@ struct CacheKey {
     period: crate::period::Period,
     unit: Unit,
     factor: usize,
+    sector: Option<crate::sector::Sector>,
+    own_ncv: bool,
 }
 
 /// Per-(facility, classification) sums, gathered line by line; every breakdown of [`Totals`] is
 /// derived from them once at the end, so each line costs a handful of additions.
-#[derive(Default)]
+#[derive(Clone, Debug, Default)]
 struct Groups {
     index: HashMap<(usize, Classification), usize>,
     groups: Vec<(Arc<str>, Classification, Emission)>,
@@ -579,6 +809,10 @@ impl Groups {
                 self.groups.len() - 1
             }
         };
+        self.add_to_slot(slot, e);
+    }
+
+    fn add_to_slot(&mut self, slot: usize, e: &Emission) {
         let g = &mut self.groups[slot].2;
         let o = &mut self.overflowed;
         add_to(&mut g.co2e_kg, e.co2e_kg, o);
@@ -595,12 +829,30 @@ impl Groups {
         }
     }
 
-    fn into_totals(self) -> Totals {
+    fn totals(&self, boundary: &Boundary) -> Totals {
         let mut t = Totals { overflowed: self.overflowed, ..Totals::default() };
         for (facility, classification, e) in &self.groups {
-            t.add_line(facility, *classification, e);
+            t.add_line(facility, *classification, e, boundary.share(facility));
         }
         t
+    }
+
+    /// Append `other`'s sums (its facility names are other allocations of the same strings).
+    fn merge(&mut self, other: Groups) {
+        self.overflowed |= other.overflowed;
+        for (facility, classification, e) in &other.groups {
+            let found = self.groups.iter().position(|(f, c, _)| f == facility && c == classification);
+            let slot = match found {
+                Some(i) => i,
+                None => {
+                    self.groups.push((Arc::clone(facility), *classification, Emission::default()));
+                    self.index
+                        .insert((Arc::as_ptr(facility).cast::<u8>() as usize, *classification), self.groups.len() - 1);
+                    self.groups.len() - 1
+                }
+            };
+            self.add_to_slot(slot, e);
+        }
     }
 }
 
@@ -608,6 +860,7 @@ impl Inventory {
     /// Append `other`, which covers later input rows.
     pub fn merge(&mut self, other: Inventory) {
         self.totals.merge(other.totals);
+        self.groups.merge(other.groups);
         self.lines.extend(other.lines);
         self.unresolved.extend(other.unresolved);
         self.diagnostics.extend(other.diagnostics);
@@ -682,6 +935,15 @@ impl Inventory {
         for v in self.inexact.values_mut() {
             v.0 = f(v.0);
         }
+    }
+
+    /// Apply the organisation's boundary: each line shows its facility's share, and every total
+    /// is recomputed after the shares (lines keep their full emissions).
+    pub fn apply_boundary(&mut self, boundary: &Boundary) {
+        for l in &mut self.lines {
+            l.share_applied = boundary.share(&l.activity.facility);
+        }
+        self.totals = self.groups.totals(boundary);
     }
 
     pub fn used_factor_count(&self) -> usize {

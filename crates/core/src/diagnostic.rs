@@ -39,7 +39,7 @@ codes! {
     MissingValue => "missing-value", "a required cell is empty";
     MalformedNumber => "malformed-number", "a cell is not a plain decimal number";
     NegativeQuantity => "negative-quantity", "an activity quantity is below zero";
-    NonPositiveValue => "non-positive-value", "a factor figure is negative, or zero where it must be above zero";
+    NonPositiveValue => "non-positive-value", "a factor figure or fuel parameter is negative, or zero where it must be above zero";
     OutOfRange => "out-of-range", "a value lies outside its allowed range";
     UnknownUnit => "unknown-unit", "a unit is not one Scopebook knows";
     InvalidRegion => "invalid-region", "a region is not a region code (CN, CN-GD, CN-GRID-EAST, GLOBAL)";
@@ -81,6 +81,8 @@ codes! {
     WrongFileType => "wrong-file-type", "a file's contents are not what its name says, or not a format Scopebook imports";
     FileTooLarge => "file-too-large", "a file, or what a compressed workbook expands to, is over the import limit";
     SnapshotMismatch => "snapshot-mismatch", "a locked period's fresh calculation differs from the snapshot taken when it was locked";
+    UnknownSector => "unknown-sector", "a sector is not one of energy, manufacturing, commercial, residential";
+    InvalidValue => "invalid-value", "a cell holds a value that is not one of its column's allowed values";
 }
 
 impl fmt::Display for Code {

@@ -465,6 +465,17 @@ pub fn unit_hint(e: &crate::unit::UnitError) -> String {
 }
 
 impl Factor {
+    /// Whether an activity in `unit` can be computed with this factor: its unit converts into
+    /// the factor's; or the factor's figures are per unit of energy (per GJ after its calorific
+    /// value, or an energy unit) and the activity gives energy, or its own calorific value
+    /// (`own_ncv`) turns its quantity into energy.
+    pub fn accepts(&self, unit: Unit, own_ncv: bool) -> bool {
+        use crate::unit::Dimension;
+        unit.dimension() == self.unit.dimension()
+            || (self.basis_unit().dimension() == Dimension::Energy
+                && (unit.dimension() == Dimension::Energy || own_ncv))
+    }
+
     /// The unit the gas figures are per: GJ when a calorific value applies, else the factor unit.
     pub fn basis_unit(&self) -> Unit {
         if self.ncv_gj_per_unit.is_some() {

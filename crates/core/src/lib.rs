@@ -7,6 +7,7 @@
 //! `docs/ARCHITECTURE.md` is the map.
 
 pub mod activity;
+pub mod boundary;
 pub mod calc;
 pub mod classify;
 mod columns;
@@ -23,6 +24,7 @@ pub mod pipeline;
 pub mod region;
 pub mod report;
 pub mod run;
+pub mod sector;
 pub mod unit;
 
 /// The engine version recorded in every report.

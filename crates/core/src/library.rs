@@ -15,6 +15,7 @@ use crate::factor::{parse_factor_file, DatasetRef, Factor};
 use crate::gas::GwpTable;
 use crate::period::Period;
 use crate::region::Region;
+use crate::sector::Sector;
 use crate::unit::Unit;
 
 /// A loaded dataset edition.
@@ -96,6 +97,11 @@ pub struct FactorQuery<'a> {
     pub period: Period,
     pub unit: Unit,
     pub explicit: Option<&'a str>,
+    /// The sector the fuel is burnt in (the record's, else its facility's).
+    pub sector: Option<Sector>,
+    /// Whether the record gives its own calorific value (then a mass or volume can feed a
+    /// factor whose figures are per unit of energy).
+    pub own_ncv: bool,
 }
 
 /// A chosen factor.
@@ -393,7 +399,7 @@ impl FactorLibrary {
                     candidates: vec![],
                 });
             }
-            if f.unit.dimension() != q.unit.dimension() {
+            if !f.accepts(q.unit, q.own_ncv) {
                 return Err(unit_mismatch(q, std::slice::from_ref(&f)));
             }
             return Ok(Selection { factor: index, rule: SelectionRule::Explicit });
@@ -406,7 +412,7 @@ impl FactorLibrary {
                 candidates: vec![],
             });
         };
-        let fits = |f: &Factor| q.period.within(f.valid_from, f.valid_to) && f.unit.dimension() == q.unit.dimension();
+        let fits = |f: &Factor| q.period.within(f.valid_from, f.valid_to) && f.accepts(q.unit, q.own_ncv);
         // Facility- and supplier-specific factors apply only to their own facility or supplier.
         let specific: [(SelectionRule, Vec<usize>); 2] = [
             (
@@ -434,7 +440,7 @@ impl FactorLibrary {
         ];
         for (rule, candidates) in specific {
             let fitting: Vec<usize> = candidates.into_iter().filter(|&i| fits(&self.factors[i])).collect();
-            match fitting.as_slice() {
+            match self.direct_first(fitting, q.unit).as_slice() {
                 [] => {}
                 [one] => return Ok(Selection { factor: *one, rule }),
                 many => return Err(self.tie(q, many, &format!("{rule:?}"))),
@@ -472,8 +478,8 @@ impl FactorLibrary {
                     .collect();
                 period_matched.extend(valid.iter().map(|&i| &self.factors[i]));
                 let fitting: Vec<usize> =
-                    valid.into_iter().filter(|&i| self.factors[i].unit.dimension() == q.unit.dimension()).collect();
-                match fitting.as_slice() {
+                    valid.into_iter().filter(|&i| self.factors[i].accepts(q.unit, q.own_ncv)).collect();
+                match self.direct_first(fitting, q.unit).as_slice() {
                     [] => continue,
                     [one] => {
                         let rule = if !shipped {
@@ -559,6 +565,22 @@ impl FactorLibrary {
                 candidates.join(", ")
             ),
             candidates,
+        }
+    }
+
+    /// Of factors that all accept the activity's unit, those whose own unit it converts into
+    /// directly, when there are any: a fuel published both per tonne (with an NCV) and per GJ
+    /// gives an activity in MWh the per-GJ factor, and one in tonnes the per-tonne factor.
+    fn direct_first(&self, fitting: Vec<usize>, unit: Unit) -> Vec<usize> {
+        if fitting.len() < 2 {
+            return fitting;
+        }
+        let direct: Vec<usize> =
+            fitting.iter().copied().filter(|&i| self.factors[i].unit.dimension() == unit.dimension()).collect();
+        if direct.is_empty() {
+            fitting
+        } else {
+            direct
         }
     }
 

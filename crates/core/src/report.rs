@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
+use crate::boundary::Consolidation;
 use crate::calc::{Inventory, ResultLine, ScopeTotals, UnresolvedLine};
 use crate::diagnostic::Diagnostic;
 use crate::gas::{Gas, GwpSet};
@@ -98,11 +99,15 @@ pub struct NamedTotal {
     pub co2e_t: Decimal,
 }
 
+/// A facility's totals: after the organisation's share (these add up to the report's totals),
+/// the share in percent, and the facility's own full emissions.
 #[derive(Serialize)]
 pub struct FacilityTotal {
     pub facility: String,
     #[serde(flatten)]
     pub totals: Totals,
+    pub share_applied: Decimal,
+    pub own: Totals,
 }
 
 #[derive(Serialize)]
@@ -129,6 +134,10 @@ pub struct Report<'a> {
     pub complete: bool,
     pub inputs: Inputs,
     pub precision: Precision,
+    /// The organisation's consolidation approach; absent for an activity file on its own
+    /// (every facility then counts in full).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consolidation: Option<Consolidation>,
     pub totals: Totals,
     pub scope2_market_basis: &'static str,
     pub by_scope1_category: Vec<NamedTotal>,
@@ -154,6 +163,7 @@ impl<'a> Report<'a> {
         diagnostics: &'a [Diagnostic],
         inputs: Inputs,
         gwp_set: GwpSet,
+        consolidation: Option<Consolidation>,
         with_lines: bool,
     ) -> Report<'a> {
         let t = &inv.totals;
@@ -167,6 +177,7 @@ impl<'a> Report<'a> {
                 internal: format!("each line's mass of each gas is held to {MASS_DP} decimal places of kg (half-even) when it is longer; all sums are exact"),
                 presentation: "none: figures are full precision",
             },
+            consolidation,
             totals: Totals::from(&t.all),
             scope2_market_basis: SCOPE2_MARKET_BASIS,
             by_scope1_category: t.by_scope1_category.iter().map(|(c, v)| NamedTotal { category: c.as_str().to_string(), co2e_t: tonnes(*v) }).collect(),
@@ -175,7 +186,16 @@ impl<'a> Report<'a> {
             by_iso_category: t.by_iso_category.iter().map(|(c, v)| CategoryTotal { category: c.number(), name: c.name(), co2e_t: tonnes(*v) }).collect(),
             by_gas: t.by_gas.iter().map(|(g, (m, c))| GasTotal { gas: *g, mass_t: tonnes(*m), co2e_t: tonnes(*c) }).collect(),
             unspeciated_co2e_t: tonnes(t.unspeciated_co2e),
-            by_facility: t.by_facility.iter().map(|(f, v)| FacilityTotal { facility: f.to_string(), totals: Totals::from(v) }).collect(),
+            by_facility: t
+                .by_facility
+                .iter()
+                .map(|(f, v)| FacilityTotal {
+                    facility: f.to_string(),
+                    totals: Totals::from(v),
+                    share_applied: t.share_by_facility.get(f).copied().unwrap_or(Decimal::ONE_HUNDRED),
+                    own: Totals::from(t.own_by_facility.get(f).unwrap_or(v)),
+                })
+                .collect(),
             line_count: inv.line_count,
             lines: with_lines.then_some(inv.lines.as_slice()),
             unresolved: &inv.unresolved,
@@ -234,10 +254,14 @@ impl<'a> Report<'a> {
         if !self.unspeciated_co2e_t.is_zero() {
             let _ = writeln!(o, "  {:<28} {:>14} {:>14}", "CO2e-only factors", "-", r(self.unspeciated_co2e_t));
         }
-        let _ = writeln!(o, "\nBy facility          Scope 1   Scope 2 (loc)   Scope 2 (mkt)        Scope 3");
+        let _ = write!(o, "\nBy facility          Scope 1   Scope 2 (loc)   Scope 2 (mkt)        Scope 3");
+        if let Some(c) = self.consolidation {
+            let _ = write!(o, "   share %  ({}: after the organisation's share)", c.as_str());
+        }
+        o.push('\n');
         for f in &self.by_facility {
             let t = &f.totals;
-            let _ = writeln!(
+            let _ = write!(
                 o,
                 "  {:<14} {:>11} {:>15} {:>15} {:>14}",
                 f.facility,
@@ -246,6 +270,10 @@ impl<'a> Report<'a> {
                 r(t.scope2_market),
                 r(t.scope3)
             );
+            if self.consolidation.is_some() {
+                let _ = write!(o, " {:>9}", f.share_applied);
+            }
+            o.push('\n');
         }
         if let Some(lines) = self.lines {
             let _ = writeln!(
@@ -367,6 +395,7 @@ pub fn to_csv(report: &Report<'_>, inv: &Inventory, summary: bool) -> String {
             "co2e_kg",
             "biogenic_co2_kg",
             "evidence",
+            "share_applied",
         ]);
         for l in &inv.lines {
             let a = &l.activity;
@@ -409,6 +438,7 @@ pub fn to_csv(report: &Report<'_>, inv: &Inventory, summary: bool) -> String {
                 l.emission.co2e_kg.to_string(),
                 l.emission.biogenic_co2_kg.to_string(),
                 a.evidence.as_deref().map(csv_safe).unwrap_or_default(),
+                l.share_applied.to_string(),
             ]);
         }
     }

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
+use crate::boundary::{Boundary, Consolidation};
 use crate::calc::{CalcOptions, Inventory};
 use crate::dataset::sha256_hex;
 use crate::diagnostic::Diagnostic;
@@ -92,6 +93,8 @@ pub struct Run {
     pub gwp_set: GwpSet,
     /// The activity file (its name and SHA-256), user factor files and the loaded datasets.
     pub inputs: Inputs,
+    /// The organisation's approach, once its boundary is applied ([`Run::with_boundary`]).
+    pub consolidation: Option<Consolidation>,
 }
 
 impl Run {
@@ -136,7 +139,16 @@ impl Run {
             input_findings,
             gwp_set,
             inputs: Inputs { activities, factor_files: Vec::new(), datasets: datasets_used(lib) },
+            consolidation: None,
         }
+    }
+
+    /// Apply an organisation's boundary: lines show their facility's share, and every total is
+    /// after the shares.
+    pub fn with_boundary(mut self, boundary: &Boundary) -> Run {
+        self.inventory.apply_boundary(boundary);
+        self.consolidation = boundary.approach;
+        self
     }
 
     /// Record the user factor files the library was given, and the findings from loading them
@@ -167,7 +179,14 @@ impl Run {
 
     /// The report of this run, with or without its lines.
     pub fn report(&self, with_lines: bool) -> Report<'_> {
-        Report::new(&self.inventory, &self.diagnostics, self.inputs.clone(), self.gwp_set, with_lines)
+        Report::new(
+            &self.inventory,
+            &self.diagnostics,
+            self.inputs.clone(),
+            self.gwp_set,
+            self.consolidation,
+            with_lines,
+        )
     }
 }
 
