@@ -398,7 +398,8 @@ impl ActivityHeader {
             s
         };
         let parameters = if ncv.is_none() && carbon.is_none() && oxidation.is_none() {
-            if source.is_some() {
+            let any_cell = ["ncv_gj_per_unit", "carbon_t_per_gj", "oxidation"].iter().any(|c| !cell(c).is_empty());
+            if source.is_some() && !any_cell {
                 err(
                     Code::InvalidValue,
                     "parameter_source",
