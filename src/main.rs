@@ -19,6 +19,10 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(code) => return code,
     };
+    // The allowance position needs no factor library.
+    if let Command::Position(args) = &cli.command {
+        return cmd::position(args);
+    }
     let (lib, shipped_diags) = FactorLibrary::shipped();
     if !shipped_diags.is_empty() {
         // A defect of this build's data, not of the user's: report it and refuse to compute.
@@ -40,6 +44,7 @@ fn main() -> ExitCode {
         Command::Backup { db, to } => cmd::backup(&db, &to),
         Command::Restore { from, db } => cmd::restore(&from, &db),
         Command::Import(args) => cmd::import(&lib, &args),
+        Command::Position(args) => cmd::position(&args),
         Command::Template { command } => cmd::template(&lib, command),
     }
 }

@@ -4,6 +4,7 @@
 
 mod calc;
 mod import;
+mod position;
 mod store;
 mod values;
 
@@ -15,6 +16,7 @@ use scopebook_core::gas::GwpSet;
 
 pub use calc::{CalcArgs, EditionDiffArgs, FactorsCommand, Format, ListFormat};
 pub use import::{ImportArgs, TemplateCommand};
+pub use position::{PositionArgs, Scheme};
 pub use store::{ActivityCommand, ActivityFields, AuditCommand, FacilityCommand, InitArgs, PeriodCommand};
 pub use values::UsageError;
 
@@ -66,6 +68,9 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         to: PathBuf,
     },
+    /// The allowance position (China ETS or EU ETS): obligation, allocation, holdings, offsets,
+    /// shortfall or surplus, its value at each --price, the penalty exposure.
+    Position(Box<PositionArgs>),
     /// Import activity records from a CSV or spreadsheet file: preview, mapping, exact errors.
     Import(Box<ImportArgs>),
     /// The blank import workbook.

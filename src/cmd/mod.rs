@@ -25,6 +25,7 @@ mod facility;
 mod factors;
 mod import;
 mod period;
+mod position;
 
 pub use activity::activity;
 pub use audit::{audit, backup, restore};
@@ -33,6 +34,7 @@ pub use facility::{facility, init};
 pub use factors::factors;
 pub use import::{import, template};
 pub use period::period;
+pub use position::position;
 
 /// The store named by `--db`, opened for `--user`; a failure is printed (status 1).
 pub fn open(db: &DbArgs) -> Result<Store, ExitCode> {

@@ -1,0 +1,65 @@
+//! Arguments of `position`: the allowance position of a China ETS plan's units or of EU
+//! Transaction Log installations.
+
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+
+use super::StoreFormat;
+
+/// `position --scheme`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Scheme {
+    /// China national ETS (allowances CEA, offsets CCER, prices in CNY).
+    CnEts,
+    /// EU ETS (allowances EUA, prices in EUR).
+    EuEts,
+}
+
+pub const PRICE_HELP: &str = "\
+Prices (--price, repeatable): [NAME=]AMOUNT[CURRENCY], e.g. --price low=50 --price central=75 \
+--price high=105CNY. The amount is a plain decimal, not below zero; the currency, if written, must \
+be the scheme's (CNY for cn-ets, EUR for eu-ets). Each enterprise's shortfall is valued at every \
+price (positive = the cost of closing it, negative = what the surplus is worth); the last trade \
+in the ledger is added as scenario 'last-trade'. China's penalty range is low × the lowest price \
+to high × the highest, per tonne owed, where the plan sets a multiple of the price.
+
+Plans: cn-power-2019-2020, cn-power-2021-2022, cn-power-2023-2024, cn-industry-2024-2025, or a \
+plan file (PATH.toml) in the same format (allowance-plans/README.md).";
+
+#[derive(clap::Args)]
+#[command(after_help = PRICE_HELP)]
+pub struct PositionArgs {
+    /// The scheme.
+    #[arg(long, value_enum)]
+    pub scheme: Scheme,
+    /// China: the allocation plan, a shipped id or a plan file (PATH.toml).
+    #[arg(long, value_name = "PLAN")]
+    pub plan: Option<String>,
+    /// The compliance year (China: needed for a plan allocated year by year; EU: default the
+    /// registry's last year).
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<i32>,
+    /// China: the covered units (enterprise, unit, unit_class, cooling, output_mwh, heat_gj,
+    /// heat_supply_ratio, load_factor, verified_t; or allocation_t).
+    #[arg(long, value_name = "UNITS.csv")]
+    pub units: Option<PathBuf>,
+    /// The ledger: enterprise, date, kind, quantity_t, instrument, price, currency, vintage,
+    /// project, evidence.
+    #[arg(long, value_name = "LEDGER.csv")]
+    pub ledger: Option<PathBuf>,
+    /// EU: the EU Transaction Log's per-installation export files, as published.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub registry: Vec<PathBuf>,
+    /// A price scenario, [NAME=]AMOUNT[CURRENCY]; may be repeated.
+    #[arg(long = "price", value_name = "P", allow_hyphen_values = true)]
+    pub prices: Vec<String>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: StoreFormat,
+    /// An inventory file's ledger and units instead of files (not available yet).
+    #[arg(long, value_name = "FILE", requires = "period")]
+    pub db: Option<PathBuf>,
+    /// The compliance period, with --db.
+    #[arg(long, value_name = "YEAR", requires = "db")]
+    pub period: Option<i32>,
+}
