@@ -1,5 +1,7 @@
 //! Embeds the shipped factor datasets (`emission-factors/`) into the library, so the CLI and the
 //! app carry their data with them. The library verifies each file's checksum when it loads it.
+//! Each edition's `verification.csv` (the record of the checks behind its `verified` marks) is
+//! left out: only the tests read it.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -37,7 +39,11 @@ fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, PathBuf)>) {
         if path.is_dir() {
             println!("cargo:rerun-if-changed={}", path.display());
             collect(root, &path, files);
-        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("csv" | "toml")) {
+        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("csv" | "toml"))
+            // An edition's `verification.csv` records the checks behind its `verified` marks, for
+            // the tests and for review; the engine does not read it.
+            && path.file_name().and_then(|n| n.to_str()) != Some("verification.csv")
+        {
             if let Ok(rel) = path.strip_prefix(root) {
                 // Forward slashes on every platform, so the names are the same on Windows.
                 let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");

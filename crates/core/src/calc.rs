@@ -3,7 +3,7 @@
 //! **Architecture invariant:** this module does no IO. It takes validated activities and a
 //! factor library and returns values; every figure it produces carries its lineage.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
@@ -590,6 +590,49 @@ impl Totals {
     }
 }
 
+/// A factor marked unverified that computed lines of a run (the report's `unverified_factors`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct UnverifiedFactor {
+    pub id: String,
+    pub dataset: String,
+    pub edition: String,
+    /// How many lines it computed.
+    pub lines: u64,
+}
+
+/// How many unverified factors the run's note names; the report lists them all.
+pub const UNVERIFIED_NAMED: usize = 10;
+
+/// The run's one note on unverified figures: how many of the `computed` lines use them, and which
+/// factors (the first [`UNVERIFIED_NAMED`] of `unverified`, in its order). `None` when no line does.
+pub fn unverified_note(unverified: &[UnverifiedFactor], computed: u64, file: &str) -> Option<Diagnostic> {
+    if unverified.is_empty() {
+        return None;
+    }
+    let plural = |n: u64, one: &'static str, many: &'static str| if n == 1 { one } else { many };
+    let lines: u64 = unverified.iter().map(|u| u.lines).sum();
+    let factors = u64::try_from(unverified.len()).unwrap_or(u64::MAX);
+    let mut named: Vec<String> = unverified
+        .iter()
+        .take(UNVERIFIED_NAMED)
+        .map(|u| format!("'{}' ({} {})", u.id, u.lines, plural(u.lines, "line", "lines")))
+        .collect();
+    if unverified.len() > UNVERIFIED_NAMED {
+        named.push(format!("and {} more", unverified.len() - UNVERIFIED_NAMED));
+    }
+    Some(Diagnostic::warning(
+        Code::UnverifiedFactor,
+        Location::file(file),
+        format!(
+            "{lines} of {computed} calculated {} {} {factors} {} marked unverified, whose figures are not yet confirmed in their primary source: {}; the JSON report lists them all under unverified_factors",
+            plural(computed, "line", "lines"),
+            plural(lines, "uses", "use"),
+            plural(factors, "factor", "factors"),
+            named.join(", ")
+        ),
+    ))
+}
+
 /// The outcome of a calculation.
 #[derive(Clone, Debug, Default)]
 pub struct Inventory {
@@ -600,8 +643,9 @@ pub struct Inventory {
     /// Row-level findings, in input order.
     pub diagnostics: Vec<Diagnostic>,
     pub line_count: u64,
-    /// Factors used, for the per-factor notes (unverified figures, GWP basis).
-    used_factors: BTreeSet<usize>,
+    /// Factors used (library index) and how many lines each computed: for the notes on the
+    /// factors (unverified figures, GWP basis) and the report's list of unverified factors.
+    used_factors: BTreeMap<usize, u64>,
     /// Unit conversions that did not terminate: (from, to) → (first row, ratio).
     inexact: BTreeMap<(Unit, Unit), (u64, Decimal)>,
     /// Sums per (facility, classification), full emissions: the totals are derived from them.
@@ -732,7 +776,7 @@ pub fn calculate(lib: &FactorLibrary, activities: &[Activity], file: &str, opts:
                 "the record gives its own fuel parameters without saying how they were obtained (measured, calculated or default); the lineage marks them 'unstated'",
             ));
         }
-        inv.used_factors.insert(selection.factor);
+        *inv.used_factors.entry(selection.factor).or_default() += 1;
         if a.unit != factor.unit && !inv.inexact.contains_key(&(a.unit, factor.unit)) {
             if let Ok(c) = a.unit.convert(a.quantity, factor.unit) {
                 if !c.exact {
@@ -865,28 +909,24 @@ impl Inventory {
         self.unresolved.extend(other.unresolved);
         self.diagnostics.extend(other.diagnostics);
         self.line_count += other.line_count;
-        self.used_factors.extend(other.used_factors);
+        for (i, n) in other.used_factors {
+            *self.used_factors.entry(i).or_default() += n;
+        }
         for (k, v) in other.inexact {
             self.inexact.entry(k).or_insert(v);
         }
     }
 
-    /// Notes that concern factors rather than rows: unverified figures, and CO2e factors
-    /// published with another GWP set than the inventory's. One per factor.
+    /// Notes that concern factors rather than rows: one for the whole run on the lines that use
+    /// unverified figures (how many, and which factors: [`Inventory::unverified_factors`] has
+    /// them all), and one per CO2e factor published with another GWP set than the inventory's.
     pub fn factor_notes(&self, lib: &FactorLibrary, set: GwpSet, file: &str) -> Vec<Diagnostic> {
         let mut out = Vec::new();
-        for &i in &self.used_factors {
+        if let Some(note) = unverified_note(&self.unverified_factors(lib), self.used_factors.values().sum(), file) {
+            out.push(note);
+        }
+        for &i in self.used_factors.keys() {
             let f = lib.factor(i);
-            if !f.verified {
-                out.push(Diagnostic::warning(
-                    Code::UnverifiedFactor,
-                    f.origin.clone(),
-                    format!(
-                        "factor '{}' is marked unverified: its figure is not yet confirmed in the primary source ({})",
-                        f.id, f.source
-                    ),
-                ));
-            }
             if let Method::Co2e { basis, .. } = f.method {
                 if basis != set {
                     out.push(Diagnostic::warning(
@@ -948,5 +988,26 @@ impl Inventory {
 
     pub fn used_factor_count(&self) -> usize {
         self.used_factors.len()
+    }
+
+    /// The factors marked unverified that computed lines, each with its line count: most lines
+    /// first, then by dataset, edition and id.
+    pub fn unverified_factors(&self, lib: &FactorLibrary) -> Vec<UnverifiedFactor> {
+        let mut out: Vec<UnverifiedFactor> = self
+            .used_factors
+            .iter()
+            .map(|(&i, &lines)| (lib.factor(i), lines))
+            .filter(|(f, _)| !f.verified)
+            .map(|(f, lines)| UnverifiedFactor {
+                id: f.id.clone(),
+                dataset: f.dataset.id.clone(),
+                edition: f.dataset.edition.clone(),
+                lines,
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            b.lines.cmp(&a.lines).then_with(|| (&a.dataset, &a.edition, &a.id).cmp(&(&b.dataset, &b.edition, &b.id)))
+        });
+        out
     }
 }

@@ -9,7 +9,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
 use crate::boundary::Consolidation;
-use crate::calc::{Inventory, ResultLine, ScopeTotals, UnresolvedLine};
+use crate::calc::{Inventory, ResultLine, ScopeTotals, UnresolvedLine, UnverifiedFactor};
 use crate::diagnostic::Diagnostic;
 use crate::gas::{Gas, GwpSet};
 use crate::number::MASS_DP;
@@ -152,6 +152,9 @@ pub struct Report<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lines: Option<&'a [ResultLine]>,
     pub unresolved: &'a [UnresolvedLine],
+    /// Every factor marked unverified that computed lines, with how many (the `unverified-factor`
+    /// note names the first few); empty when none did. Set by [`Report::with_unverified_factors`].
+    pub unverified_factors: Vec<UnverifiedFactor>,
     pub diagnostics: &'a [Diagnostic],
 }
 
@@ -199,8 +202,15 @@ impl<'a> Report<'a> {
             line_count: inv.line_count,
             lines: with_lines.then_some(inv.lines.as_slice()),
             unresolved: &inv.unresolved,
+            unverified_factors: Vec::new(),
             diagnostics,
         }
+    }
+
+    /// The factors marked unverified that computed lines ([`Inventory::unverified_factors`]).
+    pub fn with_unverified_factors(mut self, unverified: Vec<UnverifiedFactor>) -> Report<'a> {
+        self.unverified_factors = unverified;
+        self
     }
 
     pub fn to_json(&self) -> String {

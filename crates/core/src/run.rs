@@ -10,7 +10,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::boundary::{Boundary, Consolidation};
-use crate::calc::{CalcOptions, Inventory};
+use crate::calc::{CalcOptions, Inventory, UnverifiedFactor};
 use crate::dataset::sha256_hex;
 use crate::diagnostic::Diagnostic;
 use crate::gas::GwpSet;
@@ -95,6 +95,9 @@ pub struct Run {
     pub inputs: Inputs,
     /// The organisation's approach, once its boundary is applied ([`Run::with_boundary`]).
     pub consolidation: Option<Consolidation>,
+    /// The factors marked unverified that computed lines, with how many each (the report's
+    /// `unverified_factors`; the `unverified-factor` note among `diagnostics` sums them up).
+    pub unverified_factors: Vec<UnverifiedFactor>,
 }
 
 impl Run {
@@ -133,6 +136,7 @@ impl Run {
         let mut diagnostics = file_findings;
         diagnostics.extend(inventory.diagnostics.iter().cloned());
         diagnostics.extend(inventory.factor_notes(lib, gwp_set, &activities.file));
+        let unverified_factors = inventory.unverified_factors(lib);
         Run {
             inventory,
             diagnostics,
@@ -140,6 +144,7 @@ impl Run {
             gwp_set,
             inputs: Inputs { activities, factor_files: Vec::new(), datasets: datasets_used(lib) },
             consolidation: None,
+            unverified_factors,
         }
     }
 
@@ -187,6 +192,7 @@ impl Run {
             self.consolidation,
             with_lines,
         )
+        .with_unverified_factors(self.unverified_factors.clone())
     }
 }
 
