@@ -45,6 +45,7 @@ fn main() -> ExitCode {
         Command::Restore { from, db } => cmd::restore(&from, &db),
         Command::Import(args) => cmd::import(&lib, &args),
         Command::Position(args) => cmd::position(&args),
+        Command::Report(args) => cmd::report(&lib, &args),
         Command::Template { command } => cmd::template(&lib, command),
     }
 }

@@ -5,6 +5,7 @@
 mod calc;
 mod import;
 mod position;
+mod report;
 mod store;
 mod values;
 
@@ -17,6 +18,7 @@ use scopebook_core::gas::GwpSet;
 pub use calc::{CalcArgs, EditionDiffArgs, FactorsCommand, Format, ListFormat};
 pub use import::{ImportArgs, TemplateCommand};
 pub use position::{PositionArgs, Scheme};
+pub use report::ReportArgs;
 pub use store::{ActivityCommand, ActivityFields, AuditCommand, FacilityCommand, InitArgs, PeriodCommand};
 pub use values::UsageError;
 
@@ -71,6 +73,9 @@ pub enum Command {
     /// The allowance position (China ETS or EU ETS): obligation, allocation, holdings, offsets,
     /// shortfall or surplus, its value at each --price, the penalty exposure.
     Position(Box<PositionArgs>),
+    /// A period's report written to --out (.pdf, .xlsx or .csv): the GHG inventory report
+    /// (PDF/A, English, Chinese or both), its workbook with every line, or its figures as CSV.
+    Report(Box<ReportArgs>),
     /// Import activity records from a CSV or spreadsheet file: preview, mapping, exact errors.
     Import(Box<ImportArgs>),
     /// The blank import workbook.

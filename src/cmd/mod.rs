@@ -26,6 +26,7 @@ mod factors;
 mod import;
 mod period;
 mod position;
+mod report;
 
 pub use activity::activity;
 pub use audit::{audit, backup, restore};
@@ -35,6 +36,7 @@ pub use factors::factors;
 pub use import::{import, template};
 pub use period::period;
 pub use position::position;
+pub use report::report;
 
 /// The store named by `--db`, opened for `--user`; a failure is printed (status 1).
 pub fn open(db: &DbArgs) -> Result<Store, ExitCode> {

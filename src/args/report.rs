@@ -1,0 +1,74 @@
+//! Arguments of `report`: a period's report written to a file whose extension names the format.
+
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+
+use super::DbArgs;
+
+/// `report --kind`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportKind {
+    /// The GHG inventory report (.pdf, .xlsx, .csv).
+    Inventory,
+    /// The allowance position report for finance (not available yet).
+    Position,
+    /// China ETS data sheets, prefilled (not available yet).
+    CnEtsSheet,
+    /// EU annual emissions report data sheet (not available yet).
+    EuAer,
+}
+
+impl From<ReportKind> for scopebook_report::Kind {
+    fn from(k: ReportKind) -> scopebook_report::Kind {
+        match k {
+            ReportKind::Inventory => scopebook_report::Kind::Inventory,
+            ReportKind::Position => scopebook_report::Kind::Position,
+            ReportKind::CnEtsSheet => scopebook_report::Kind::CnEtsSheet,
+            ReportKind::EuAer => scopebook_report::Kind::EuAer,
+        }
+    }
+}
+
+/// `report --lang`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportLang {
+    En,
+    Zh,
+    Both,
+}
+
+impl From<ReportLang> for scopebook_report::Lang {
+    fn from(l: ReportLang) -> scopebook_report::Lang {
+        match l {
+            ReportLang::En => scopebook_report::Lang::En,
+            ReportLang::Zh => scopebook_report::Lang::Zh,
+            ReportLang::Both => scopebook_report::Lang::Both,
+        }
+    }
+}
+
+#[derive(clap::Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// The reporting period (its year).
+    #[arg(long, value_name = "YEAR")]
+    pub period: i32,
+    /// Which report.
+    #[arg(long, value_enum)]
+    pub kind: ReportKind,
+    /// The report's language: English, Chinese, or both side by side.
+    #[arg(long, value_enum, default_value = "en")]
+    pub lang: ReportLang,
+    /// Decimal places shown (half to even); every total is computed unrounded.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=9))]
+    pub decimals: u32,
+    /// The folder holding the report fonts (default: $SCOPEBOOK_FONTS, then fonts/ beside the
+    /// executable, then the source tree's fonts/).
+    #[arg(long, value_name = "DIR")]
+    pub fonts: Option<PathBuf>,
+    /// The file to write; its extension names the format: .pdf, .xlsx or .csv.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+}

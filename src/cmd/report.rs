@@ -1,0 +1,66 @@
+//! `scopebook report`: a period's report, written to the file `--out` names (the format from
+//! its extension). Status 0 when written; 1 when the inventory file refused, the fonts are
+//! missing or the file cannot be written, or when the report was written but leaves out
+//! records that could not be calculated (as `calc` does); 2 for a usage error.
+
+use std::process::ExitCode;
+
+use scopebook_core::library::FactorLibrary;
+use scopebook_core::report::Rounding;
+use scopebook_report::{Fonts, Format, InventorySource, Kind, ReportError};
+
+use crate::args::ReportArgs;
+use crate::io::{fail, out, usage};
+
+pub fn report(lib: &FactorLibrary, args: &ReportArgs) -> ExitCode {
+    let kind = Kind::from(args.kind);
+    if let Err(e) = kind.available() {
+        return usage(&e.to_string());
+    }
+    let Some(format) = Format::from_path(&args.out) else {
+        return usage(&format!(
+            "--out {}: the file's extension names the format: .pdf, .xlsx or .csv",
+            args.out.display()
+        ));
+    };
+    let store = open_or_return!(args.db);
+    let fonts = match format {
+        Format::Pdf => {
+            let dirs = args.fonts.clone().map_or_else(Fonts::default_dirs, |d| vec![d]);
+            match Fonts::load(&dirs) {
+                Ok(f) => Some(f),
+                Err(e) => return failed(&e),
+            }
+        }
+        Format::Xlsx | Format::Csv => None,
+    };
+    let source = match InventorySource::gather(&store, lib, args.period, format == Format::Xlsx) {
+        Ok(s) => s,
+        Err(ReportError::Store(e)) => return fail(&e),
+        Err(e) => return failed(&e),
+    };
+    let rounding = Rounding { decimals: args.decimals };
+    let bytes = match scopebook_report::inventory(&source, format, args.lang.into(), rounding, fonts.as_ref()) {
+        Ok(b) => b,
+        Err(e) => return failed(&e),
+    };
+    if let Err(e) = std::fs::write(&args.out, &bytes) {
+        eprintln!("scopebook: cannot write {}: {e}", args.out.display());
+        return ExitCode::from(1);
+    }
+    let status = out(&format!("wrote {} ({} bytes)\n", args.out.display(), bytes.len()));
+    let unresolved = source.calculation.run.inventory.unresolved.len();
+    if !source.calculation.run.report(false).complete {
+        eprintln!(
+            "scopebook: the report leaves out {} record(s) that could not be calculated (see `scopebook calc --db`)",
+            unresolved.max(1)
+        );
+        return ExitCode::from(1);
+    }
+    status
+}
+
+fn failed(e: &ReportError) -> ExitCode {
+    eprintln!("scopebook: {e}");
+    ExitCode::from(1)
+}
