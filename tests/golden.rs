@@ -10,7 +10,8 @@
 //! - `totals`: {scope1, scope2_location, scope2_market, scope3, biogenic_co2}, tonnes;
 //! - `by_gas`: [{gas, mass_t, co2e_t}], `by_scope3_category`: [{category, co2e_t}],
 //!   `by_facility`: [{facility, scope1, ...}] — matched by key; the set of keys must be the same;
-//! - `lines`: [{row, co2e_kg}] — matched by row; the set of computed rows must be the same;
+//! - `lines`: [{row, co2e_kg}] — matched by row; the set of computed rows must be the same; a line
+//!   may also give `factor_id` and `selected_by`;
 //! - `unspeciated_co2e_t`, `complete`;
 //! - `unresolved`: [{row, code}] in order; `diagnostic_codes`: codes that must appear.
 //!
@@ -40,6 +41,7 @@ const CASES: &[&str] = &[
     "09-us-units",
     "10-every-mass-held-at-9dp",
     "11-energy-and-measured-parameters",
+    "15-latest-available-grid",
 ];
 
 fn golden_dir() -> PathBuf {
@@ -204,6 +206,8 @@ fn check_case(name: &str) {
                             "row": l["activity"]["row"],
                             "co2e_kg": normal(&as_str(&l["emission"]["co2e_kg"])),
                             "biogenic_co2_kg": normal(&as_str(&l["emission"]["biogenic_co2_kg"])),
+                            "factor_id": l["factor"]["id"],
+                            "selected_by": l["factor"]["selected_by"],
                         })
                     })
                     .collect()
@@ -268,6 +272,7 @@ golden! {
     case_08_unresolved_rows => "08-unresolved-rows",
     case_09_us_units => "09-us-units",
     case_10_every_mass_held_at_9dp => "10-every-mass-held-at-9dp",
+    case_15_latest_available_grid => "15-latest-available-grid",
 }
 
 #[test]

@@ -150,3 +150,151 @@ fn user_dataset_folders_need_evidence_and_a_matching_checksum() {
     let f = lib.by_id("lab.coal").unwrap();
     assert_eq!((f.dataset.id.as_str(), f.dataset.edition.as_str(), f.dataset.shipped), ("huadong-lab", "2023", false));
 }
+
+/// Issue 11: one activity vocabulary, the IPCC sector as a qualifier, and the latest available
+/// edition (decision 0018).
+mod vocabulary_and_latest_available {
+    use super::*;
+
+    /// (factor id, selected_by, edition) of the single line, or (code, message).
+    fn pick_with(lib: &FactorLibrary, row: &str) -> Result<(String, String, String), (String, String)> {
+        let csv = format!("facility,period_start,period_end,activity,quantity,unit,region,sector\n{row}\n");
+        let (inv, diags) = scopebook_core::pipeline::calculate_csv(
+            lib,
+            "activities.csv",
+            csv.as_bytes(),
+            CalcOptions { gwp_set: GwpSet::AR5, keep_lines: true },
+        );
+        assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
+        if let Some(u) = inv.unresolved.first() {
+            return Err((u.diagnostic.code.as_str().to_string(), u.diagnostic.message.clone()));
+        }
+        let l = &inv.lines[0];
+        let rule = serde_json::to_value(l.factor.selected_by).unwrap().as_str().unwrap().to_string();
+        Ok((l.factor.id.clone(), rule, l.factor.edition.clone()))
+    }
+
+    fn id_rule(r: Result<(String, String, String), (String, String)>) -> (String, String) {
+        let (id, rule, _) = r.unwrap();
+        (id, rule)
+    }
+
+    #[test]
+    fn natural_gas_in_gj_with_no_region_needs_a_sector_and_gets_the_ipcc_default() {
+        let lib = library("");
+        assert_eq!(
+            id_rule(pick_with(&lib, "F,2023-01-01,2023-12-31,natural_gas,1000,GJ,,manufacturing")),
+            ("ipcc2006.natural_gas.manufacturing.gj".into(), "global-default".into())
+        );
+        assert_eq!(
+            id_rule(pick_with(&lib, "F,2023-01-01,2023-12-31,天然气,1000,GJ,,residential")),
+            ("ipcc2006.natural_gas.residential.gj".into(), "global-default".into())
+        );
+        // No sector: never a guess, the four sectors are listed.
+        let (code, message) = pick_with(&lib, "F,2023-01-01,2023-12-31,natural_gas,1000,GJ,,").unwrap_err();
+        assert_eq!(code, "ambiguous-factor");
+        for key in [
+            "energy (natural_gas.energy_industries)",
+            "manufacturing (natural_gas.manufacturing)",
+            "commercial (natural_gas.commercial)",
+            "residential (natural_gas.residential)",
+        ] {
+            assert!(message.contains(key), "{message}");
+        }
+        assert!(message.contains("'sector' column"), "{message}");
+    }
+
+    #[test]
+    fn a_region_with_its_own_factor_wins_over_the_sector_default() {
+        let lib = library("");
+        // The MEE chain accepts energy: region CN, with or without a sector.
+        assert_eq!(
+            id_rule(pick_with(&lib, "F,2023-01-01,2023-12-31,natural_gas,1000,GJ,CN,")),
+            ("cn-mee.natural_gas".into(), "region".into())
+        );
+        assert_eq!(
+            id_rule(pick_with(&lib, "F,2023-01-01,2023-12-31,天然气,10,10^4 Nm3,CN-GD,manufacturing")),
+            ("cn-mee.natural_gas".into(), "parent-region".into())
+        );
+        // A region with no factor of a convertible unit: the next rule applies, and says so.
+        assert_eq!(
+            id_rule(pick_with(&lib, "F,2023-01-01,2023-12-31,natural_gas,1000,GJ,JP,commercial")),
+            ("ipcc2006.natural_gas.commercial.gj".into(), "global-default".into())
+        );
+        // Naming the key keeps today's meaning: the IPCC default, not the region's factor.
+        assert_eq!(
+            id_rule(pick_with(&lib, "F,2023-01-01,2023-12-31,natural_gas.manufacturing,1000,GJ,CN,")),
+            ("ipcc2006.natural_gas.manufacturing.gj".into(), "global-default".into())
+        );
+    }
+
+    #[test]
+    fn names_in_either_language_and_other_datasets_keys_find_the_same_factors() {
+        let lib = library("");
+        for text in ["柴油", "diesel", "Diesel", "0#柴油"] {
+            assert_eq!(pick_with(&lib, &format!("F,2023-01-01,2023-12-31,{text},5,t,CN,")).unwrap().0, "cn-mee.diesel");
+        }
+        // DESNZ calls it petrol; in CN the MEE's motor gasoline applies.
+        assert_eq!(pick_with(&lib, "F,2023-01-01,2023-12-31,petrol,5,t,CN,").unwrap().0, "cn-mee.motor_gasoline");
+        assert_eq!(
+            pick_with(&lib, "F,2023-01-01,2023-12-31,外购电力,1000,kWh,CN-GD,").unwrap().0,
+            "cn-grid.2023.CN-GD"
+        );
+        // A general name lists what it may mean.
+        let (code, message) = pick_with(&lib, "F,2023-01-01,2023-12-31,原煤,5,t,CN,").unwrap_err();
+        assert_eq!(code, "ambiguous-factor");
+        assert!(message.contains("bituminous_coal (烟煤)") && message.contains("anthracite (无烟煤)"), "{message}");
+        // Variants other than a sector are listed too (gross or net calorific value).
+        let (code, message) = pick_with(&lib, "F,2024-01-01,2024-12-31,natural_gas,1000,kWh,GB,").unwrap_err();
+        assert_eq!(code, "ambiguous-factor");
+        assert!(message.contains("gcv (natural_gas.gcv)") && message.contains("ncv (natural_gas.ncv)"), "{message}");
+        assert!(pick_with(&lib, "F,2024-01-01,2024-12-31,natural_gas.gcv,1000,kWh,GB,").is_ok());
+        // Nothing known: no-factor, with suggestions.
+        let (code, message) = pick_with(&lib, "F,2023-01-01,2023-12-31,unobtainium_fuel,5,t,CN,").unwrap_err();
+        assert_eq!(code, "no-factor", "{message}");
+    }
+
+    #[test]
+    fn a_year_no_edition_covers_gets_the_latest_earlier_edition_of_the_same_region() {
+        let mut lib = library("");
+        let gd = "F,2024-01-01,2024-12-31,grid_electricity,1000,kWh,CN-GD,";
+        assert_eq!(
+            pick_with(&lib, gd).unwrap(),
+            ("cn-grid.2023.CN-GD".into(), "latest-available".into(), "2023".into())
+        );
+        // A province with no factor of its own: the national factor's latest edition, never GLOBAL.
+        assert_eq!(
+            id_rule(pick_with(&lib, "F,2025-01-01,2025-03-31,grid_electricity,1000,kWh,CN-XZ,")),
+            ("cn-grid.2023.CN".into(), "latest-available".into())
+        );
+        // The same dataset's period-matching edition still wins where there is one.
+        assert_eq!(
+            id_rule(pick_with(&lib, "F,2023-01-01,2023-12-31,grid_electricity,1000,kWh,CN-GD,")),
+            ("cn-grid.2023.CN-GD".into(), "region".into())
+        );
+        // A period that straddles the last edition's end is split by the user, not carried over.
+        let (code, message) = pick_with(&lib, "F,2023-07-01,2024-06-30,grid_electricity,1000,kWh,CN-GD,").unwrap_err();
+        assert_eq!(code, "no-factor");
+        assert!(message.contains("split the activity"), "{message}");
+        // Before the first edition: nothing.
+        assert_eq!(
+            pick_with(&lib, "F,2019-01-01,2019-12-31,grid_electricity,1000,kWh,CN-GD,").unwrap_err().0,
+            "no-factor"
+        );
+        // A pinned edition turns the rule off for its dataset.
+        lib.pin("cn-mee-nbs-grid", "2023").unwrap();
+        assert_eq!(pick_with(&lib, gd).unwrap_err().0, "no-factor");
+        // --strict-years turns it off everywhere.
+        let mut lib = library("");
+        lib.set_strict_years(true);
+        let (code, message) = pick_with(&lib, gd).unwrap_err();
+        assert_eq!(code, "no-factor");
+        assert!(message.contains("--strict-years"), "{message}");
+    }
+
+    #[test]
+    fn user_factors_are_never_carried_into_a_later_year() {
+        let lib = library("u.heat,heat_buy,2,heat,GJ,60,CN,2022-01-01,2022-12-31,,,2022 rate\n");
+        assert_eq!(pick_with(&lib, "F,2023-01-01,2023-12-31,heat_buy,1,GJ,CN,").unwrap_err().0, "no-factor");
+    }
+}

@@ -53,6 +53,10 @@ pub struct CalcArgs {
     /// Use only this edition of a dataset, e.g. cn-mee-nbs-grid=2022; may be repeated.
     #[arg(long = "pin", value_name = "DATASET=EDITION")]
     pub pins: Vec<Pin>,
+    /// Use only editions valid for each activity's period: a line no edition covers is
+    /// unresolved, instead of getting its dataset's latest earlier edition (`latest-available`).
+    #[arg(long)]
+    pub strict_years: bool,
     /// GWP-100 set.
     #[arg(long, value_enum, default_value = "ar5")]
     pub gwp: Gwp,

@@ -70,6 +70,7 @@ pub fn calc(mut lib: FactorLibrary, args: &CalcArgs) -> ExitCode {
     if let Err(code) = apply_pins(&mut lib, &args.pins) {
         return code;
     }
+    lib.set_strict_years(args.strict_years);
     let (Some(activities), None) = (&args.activities, &args.db) else {
         return calc_db(&lib, args);
     };

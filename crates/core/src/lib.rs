@@ -18,14 +18,18 @@ pub mod factor;
 pub mod gas;
 pub mod library;
 pub mod listing;
+pub mod market;
 pub mod number;
 pub mod period;
 pub mod pipeline;
 pub mod region;
 pub mod report;
+pub mod residual;
 pub mod run;
+mod select;
 pub mod sector;
 pub mod unit;
+pub mod vocabulary;
 
 /// The engine version recorded in every report.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -17,6 +17,7 @@ use crate::period::Period;
 use crate::region::Region;
 use crate::sector::Sector;
 use crate::unit::Unit;
+use crate::vocabulary::{KeyMapping, Vocabulary};
 
 /// A loaded dataset edition.
 #[derive(Clone, Debug, Serialize)]
@@ -47,11 +48,15 @@ pub enum SelectionRule {
     ParentRegion,
     /// A shipped factor its publisher meant for use anywhere (e.g. an IPCC default).
     GlobalDefault,
+    /// No edition of a shipped dataset covers the period: the most recent earlier edition for
+    /// the same region applies (decision 0018). It ranks after factors of the same region level
+    /// valid for the period, before the parent region's.
+    LatestAvailable,
 }
 
 impl SelectionRule {
-    /// Every rule, strongest first.
-    pub const ALL: [SelectionRule; 7] = [
+    /// Every rule, strongest first (`LatestAvailable` last: it ranks within each region level).
+    pub const ALL: [SelectionRule; 8] = [
         SelectionRule::Explicit,
         SelectionRule::FacilitySpecific,
         SelectionRule::SupplierSpecific,
@@ -59,6 +64,7 @@ impl SelectionRule {
         SelectionRule::Region,
         SelectionRule::ParentRegion,
         SelectionRule::GlobalDefault,
+        SelectionRule::LatestAvailable,
     ];
 
     /// The stable name (`explicit`, `parent-region`, …): the report's `selected_by`.
@@ -71,6 +77,7 @@ impl SelectionRule {
             SelectionRule::Region => "region",
             SelectionRule::ParentRegion => "parent-region",
             SelectionRule::GlobalDefault => "global-default",
+            SelectionRule::LatestAvailable => "latest-available",
         }
     }
 
@@ -83,6 +90,9 @@ impl SelectionRule {
             SelectionRule::Region => "shipped factor for the activity's region",
             SelectionRule::ParentRegion => "shipped factor for a parent region of the activity's region",
             SelectionRule::GlobalDefault => "shipped global default",
+            SelectionRule::LatestAvailable => {
+                "most recent earlier edition of a shipped dataset (no edition covers the period)"
+            }
         }
     }
 }
@@ -124,11 +134,17 @@ pub struct Unresolved {
 pub struct FactorLibrary {
     pub gwp: GwpTable,
     datasets: Vec<DatasetInfo>,
-    factors: Vec<Factor>,
-    by_id: HashMap<String, usize>,
-    by_activity: HashMap<String, Vec<usize>>,
+    pub(crate) factors: Vec<Factor>,
+    pub(crate) by_id: HashMap<String, usize>,
+    pub(crate) by_activity: HashMap<String, Vec<usize>>,
+    /// Each factor's place in the activity vocabulary (`None`: a user's key it does not know).
+    pub(crate) mapping: Vec<Option<KeyMapping>>,
+    /// Vocabulary activity type → its factors.
+    pub(crate) by_entry: HashMap<String, Vec<usize>>,
     /// Dataset id → the one edition selection may use (see [`FactorLibrary::pin`]).
-    pinned: BTreeMap<String, String>,
+    pub(crate) pinned: BTreeMap<String, String>,
+    /// Whether the latest-available rule is off (`calc --strict-years`).
+    pub(crate) strict_years: bool,
     facility_specific: bool,
 }
 
@@ -348,6 +364,11 @@ impl FactorLibrary {
             self.facility_specific |= f.facility.is_some();
             self.by_id.insert(f.id.clone(), index);
             self.by_activity.entry(f.activity.clone()).or_default().push(index);
+            let mapping = Vocabulary::shipped().map_key(&f.activity);
+            if let Some(m) = &mapping {
+                self.by_entry.entry(m.activity.clone()).or_default().push(index);
+            }
+            self.mapping.push(mapping);
             self.factors.push(f);
             count += 1;
         }
@@ -371,221 +392,8 @@ impl FactorLibrary {
         self.by_id.get(id).map(|&i| &self.factors[i])
     }
 
-    /// Choose the factor for an activity. The precedence, strongest first: an explicit id; a
-    /// user-supplied factor; a shipped factor for the activity's own region; for a parent region;
-    /// a global default. Within one rank only factors valid for the whole period and whose unit
-    /// the activity's unit converts into qualify; two or more left is a tie, never a pick.
-    pub fn select(&self, q: &FactorQuery<'_>) -> Result<Selection, Unresolved> {
-        if let Some(id) = q.explicit {
-            let Some(&index) = self.by_id.get(id) else {
-                return Err(Unresolved {
-                    code: Code::UnknownFactor,
-                    message: format!(
-                        "factor '{id}' is not in the loaded datasets or factor files (try `scopebook factors search`)"
-                    ),
-                    candidates: vec![],
-                });
-            };
-            let f = &self.factors[index];
-            if !self.usable(f) {
-                return Err(Unresolved {
-                    code: Code::UnknownFactor,
-                    message: format!(
-                        "factor '{id}' belongs to {} edition {}, but this calculation uses edition {} of that dataset",
-                        f.dataset.id,
-                        f.dataset.edition,
-                        self.pinned.get(&f.dataset.id).map_or("?", String::as_str)
-                    ),
-                    candidates: vec![],
-                });
-            }
-            if !f.accepts(q.unit, q.own_ncv) {
-                return Err(unit_mismatch(q, std::slice::from_ref(&f)));
-            }
-            return Ok(Selection { factor: index, rule: SelectionRule::Explicit });
-        }
-
-        let Some(all) = self.by_activity.get(q.activity) else {
-            return Err(Unresolved {
-                code: Code::NoFactor,
-                message: format!("no factor is loaded for activity type '{}'{}", q.activity, self.suggest(q.activity)),
-                candidates: vec![],
-            });
-        };
-        let fits = |f: &Factor| q.period.within(f.valid_from, f.valid_to) && f.accepts(q.unit, q.own_ncv);
-        // Facility- and supplier-specific factors apply only to their own facility or supplier.
-        let specific: [(SelectionRule, Vec<usize>); 2] = [
-            (
-                SelectionRule::FacilitySpecific,
-                all.iter()
-                    .copied()
-                    .filter(|&i| {
-                        self.usable(&self.factors[i]) && self.factors[i].facility.as_deref() == Some(q.facility)
-                    })
-                    .collect(),
-            ),
-            (
-                SelectionRule::SupplierSpecific,
-                all.iter()
-                    .copied()
-                    .filter(|&i| {
-                        let f = &self.factors[i];
-                        self.usable(f)
-                            && f.facility.is_none()
-                            && f.supplier.is_some()
-                            && f.supplier.as_deref() == q.supplier
-                    })
-                    .collect(),
-            ),
-        ];
-        for (rule, candidates) in specific {
-            let fitting: Vec<usize> = candidates.into_iter().filter(|&i| fits(&self.factors[i])).collect();
-            match self.direct_first(fitting, q.unit).as_slice() {
-                [] => {}
-                [one] => return Ok(Selection { factor: *one, rule }),
-                many => return Err(self.tie(q, many, &format!("{rule:?}"))),
-            }
-        }
-        let all: Vec<usize> = all
-            .iter()
-            .copied()
-            .filter(|&i| {
-                let f = &self.factors[i];
-                self.usable(f) && f.facility.is_none() && f.supplier.is_none()
-            })
-            .collect();
-        let all = &all;
-
-        let chain: Vec<Region> = match q.region {
-            Some(r) => r.lineage().into_iter().chain([Region::global()]).collect(),
-            None => vec![Region::global()],
-        };
-        let mut region_matched: Vec<&Factor> = Vec::new();
-        let mut period_matched: Vec<&Factor> = Vec::new();
-
-        // Rank 1: user-supplied, most specific region first. Then shipped, by region.
-        for shipped in [false, true] {
-            for (level, region) in chain.iter().enumerate() {
-                let at_level: Vec<usize> = all
-                    .iter()
-                    .copied()
-                    .filter(|&i| self.factors[i].dataset.shipped == shipped && self.factors[i].region == *region)
-                    .collect();
-                region_matched.extend(at_level.iter().map(|&i| &self.factors[i]));
-                let valid: Vec<usize> = at_level
-                    .into_iter()
-                    .filter(|&i| q.period.within(self.factors[i].valid_from, self.factors[i].valid_to))
-                    .collect();
-                period_matched.extend(valid.iter().map(|&i| &self.factors[i]));
-                let fitting: Vec<usize> =
-                    valid.into_iter().filter(|&i| self.factors[i].accepts(q.unit, q.own_ncv)).collect();
-                match self.direct_first(fitting, q.unit).as_slice() {
-                    [] => continue,
-                    [one] => {
-                        let rule = if !shipped {
-                            SelectionRule::UserSupplied
-                        } else if region.is_global() {
-                            SelectionRule::GlobalDefault
-                        } else if level == 0 {
-                            SelectionRule::Region
-                        } else {
-                            SelectionRule::ParentRegion
-                        };
-                        return Ok(Selection { factor: *one, rule });
-                    }
-                    many => return Err(self.tie(q, many, &format!("region {region}"))),
-                }
-            }
-        }
-
-        let wanted = match q.region {
-            Some(r) => format!("region {r} (or a parent region, or GLOBAL)"),
-            None => "GLOBAL (the activity gives no region)".to_string(),
-        };
-        if region_matched.is_empty() {
-            let mut regions: Vec<String> = all.iter().map(|&i| self.factors[i].region.to_string()).collect();
-            regions.sort();
-            regions.dedup();
-            return Err(Unresolved {
-                code: Code::NoFactor,
-                message: format!(
-                    "no factor for activity type '{}' applies to {wanted}; factors exist for: {}",
-                    q.activity,
-                    regions.join(", ")
-                ),
-                candidates: vec![],
-            });
-        }
-        if period_matched.is_empty() {
-            let mut spans: Vec<String> = region_matched
-                .iter()
-                .map(|f| {
-                    format!(
-                        "{}..{}",
-                        f.valid_from.map_or("open".into(), |d| d.to_string()),
-                        f.valid_to.map_or("open".into(), |d| d.to_string())
-                    )
-                })
-                .collect();
-            spans.sort();
-            spans.dedup();
-            let overlaps = region_matched.iter().any(|f| {
-                f.valid_from.is_none_or(|from| from <= q.period.end) && f.valid_to.is_none_or(|to| q.period.start <= to)
-            });
-            let remedy = if overlaps {
-                "split the activity at those boundaries"
-            } else {
-                "add a factor for this period, or name one in the 'factor' column"
-            };
-            return Err(Unresolved {
-                code: Code::NoFactor,
-                message: format!(
-                    "no factor for activity type '{}' in {wanted} is valid for the whole period {}..{} (valid periods: {}); {remedy}",
-                    q.activity, q.period.start, q.period.end, spans.join(", ")
-                ),
-                candidates: vec![],
-            });
-        }
-        Err(unit_mismatch(q, &period_matched))
-    }
-
-    fn tie(&self, q: &FactorQuery<'_>, many: &[usize], rank: &str) -> Unresolved {
-        let candidates: Vec<String> = many.iter().map(|&i| self.factors[i].id.clone()).collect();
-        let rank = match rank {
-            "FacilitySpecific" => format!("for facility {}", q.facility),
-            "SupplierSpecific" => format!("for supplier {}", q.supplier.unwrap_or("")),
-            other => format!("in {other}"),
-        };
-        Unresolved {
-            code: Code::AmbiguousFactor,
-            message: format!(
-                "{} factors match activity type '{}' {rank} equally well: {}; name one in the 'factor' column",
-                many.len(),
-                q.activity,
-                candidates.join(", ")
-            ),
-            candidates,
-        }
-    }
-
-    /// Of factors that all accept the activity's unit, those whose own unit it converts into
-    /// directly, when there are any: a fuel published both per tonne (with an NCV) and per GJ
-    /// gives an activity in MWh the per-GJ factor, and one in tonnes the per-tonne factor.
-    fn direct_first(&self, fitting: Vec<usize>, unit: Unit) -> Vec<usize> {
-        if fitting.len() < 2 {
-            return fitting;
-        }
-        let direct: Vec<usize> =
-            fitting.iter().copied().filter(|&i| self.factors[i].unit.dimension() == unit.dimension()).collect();
-        if direct.is_empty() {
-            fitting
-        } else {
-            direct
-        }
-    }
-
     /// Whether selection may use `f`: its dataset is not pinned to another edition.
-    fn usable(&self, f: &Factor) -> bool {
+    pub(crate) fn usable(&self, f: &Factor) -> bool {
         self.pinned.get(&f.dataset.id).is_none_or(|e| *e == f.dataset.edition)
     }
 
@@ -613,35 +421,40 @@ impl FactorLibrary {
         &self.pinned
     }
 
-    /// " (did you mean: a, b?)" for activity types that share a word with `activity`.
-    fn suggest(&self, activity: &str) -> String {
-        let words: Vec<&str> = activity.split(['_', '.']).filter(|w| w.len() > 2).collect();
-        let mut near: Vec<&str> =
-            self.by_activity.keys().map(String::as_str).filter(|k| words.iter().any(|w| k.contains(w))).collect();
-        near.sort_unstable();
-        near.truncate(6);
-        if near.is_empty() {
-            String::new()
-        } else {
-            format!(" (similar activity types: {})", near.join(", "))
-        }
+    /// Turn the latest-available rule off (`calc --strict-years`): a line no edition covers is
+    /// then unresolved.
+    pub fn set_strict_years(&mut self, strict: bool) {
+        self.strict_years = strict;
     }
-}
 
-fn unit_mismatch(q: &FactorQuery<'_>, factors: &[&Factor]) -> Unresolved {
-    let mut units: Vec<String> =
-        factors.iter().map(|f| format!("'{}' is per {} [{}]", f.id, f.unit, f.unit.dimension())).collect();
-    units.sort();
-    units.dedup();
-    Unresolved {
-        code: Code::UnitMismatch,
-        message: format!(
-            "the activity's unit {} [{}] cannot be converted into its factor's unit: {}",
-            q.unit,
-            q.unit.dimension(),
-            units.join("; ")
-        ),
-        candidates: factors.iter().map(|f| f.id.clone()).collect(),
+    pub fn strict_years(&self) -> bool {
+        self.strict_years
+    }
+
+    /// The vocabulary selection resolves activity names through.
+    pub fn vocabulary(&self) -> &'static Vocabulary {
+        Vocabulary::shipped()
+    }
+
+    /// Where the factor at `index` sits in the vocabulary.
+    pub fn key_mapping(&self, index: usize) -> Option<&KeyMapping> {
+        self.mapping.get(index).and_then(Option::as_ref)
+    }
+
+    /// Whether an activity text finds any factor: a key of a loaded factor, or a vocabulary name
+    /// whose activity type has factors (or that asks to choose among ones that do).
+    pub fn knows_activity(&self, text: &str) -> bool {
+        let t = text.trim();
+        if self.by_activity.contains_key(t) {
+            return true;
+        }
+        match Vocabulary::shipped().resolve(t) {
+            Some(r) => {
+                self.by_entry.contains_key(&r.activity)
+                    || Vocabulary::shipped().entry(&r.activity).is_some_and(|e| !e.narrower.is_empty())
+            }
+            None => false,
+        }
     }
 }
 

@@ -433,6 +433,7 @@ pub enum SelectionRule {
     Region,
     ParentRegion,
     GlobalDefault,
+    LatestAvailable,
 }
 
 impl From<library::SelectionRule> for SelectionRule {
@@ -445,6 +446,7 @@ impl From<library::SelectionRule> for SelectionRule {
             library::SelectionRule::Region => SelectionRule::Region,
             library::SelectionRule::ParentRegion => SelectionRule::ParentRegion,
             library::SelectionRule::GlobalDefault => SelectionRule::GlobalDefault,
+            library::SelectionRule::LatestAvailable => SelectionRule::LatestAvailable,
         }
     }
 }

@@ -174,7 +174,7 @@ export type FacilityTotals = { facility: string, totals: Totals, };
 
 export type CategoryTotal = { category: number, co2e_t: string, };
 
-export type SelectionRule = "explicit" | "facility-specific" | "supplier-specific" | "user-supplied" | "region" | "parent-region" | "global-default";
+export type SelectionRule = "explicit" | "facility-specific" | "supplier-specific" | "user-supplied" | "region" | "parent-region" | "global-default" | "latest-available";
 
 export type DashboardLine = { id: number, facility: string, activity: string, scope: number, factor_id: string, dataset: string, edition: string, selected_by: SelectionRule, verified: boolean, co2e_t: string, };
 

@@ -163,6 +163,7 @@ export const en = {
   'selectedBy.region': 'Region',
   'selectedBy.parent-region': 'Parent region',
   'selectedBy.global-default': 'Global default',
+  'selectedBy.latest-available': 'Latest available edition',
 
   'scope3cat.1': '1 Purchased goods and services',
   'scope3cat.2': '2 Capital goods',

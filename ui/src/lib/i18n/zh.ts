@@ -163,6 +163,7 @@ export const zhCN: Dictionary = {
   'selectedBy.region': '本地区因子',
   'selectedBy.parent-region': '上级地区因子',
   'selectedBy.global-default': '全球默认值',
+  'selectedBy.latest-available': '最近一期已发布因子',
 
   'scope3cat.1': '1 外购商品和服务',
   'scope3cat.2': '2 资本货物',
