@@ -44,6 +44,8 @@ fn main() -> ExitCode {
         Command::Backup { db, to } => cmd::backup(&db, &to),
         Command::Restore { from, db } => cmd::restore(&from, &db),
         Command::Import(args) => cmd::import(&lib, &args),
+        Command::ExportPackage(args) => cmd::export_package(&lib, &args),
+        Command::Verify(args) => cmd::verify(&args),
         Command::Position(args) => cmd::position(&args),
         Command::Report(args) => cmd::report(&lib, &args),
         Command::Template { command } => cmd::template(&lib, command),

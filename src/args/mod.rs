@@ -4,6 +4,7 @@
 
 mod calc;
 mod import;
+mod package;
 mod position;
 mod report;
 mod store;
@@ -17,6 +18,7 @@ use scopebook_core::gas::GwpSet;
 
 pub use calc::{CalcArgs, EditionDiffArgs, FactorsCommand, Format, ListFormat};
 pub use import::{ImportArgs, TemplateCommand};
+pub use package::{ExportPackageArgs, VerifyArgs};
 pub use position::{PositionArgs, Scheme};
 pub use report::ReportArgs;
 pub use store::{ActivityCommand, ActivityFields, AuditCommand, FacilityCommand, InitArgs, PeriodCommand};
@@ -76,6 +78,12 @@ pub enum Command {
     /// A period's report written to --out (.pdf, .xlsx or .csv): the GHG inventory report
     /// (PDF/A, English, Chinese or both), its workbook with every line, or its figures as CSV.
     Report(Box<ReportArgs>),
+    /// Write a period as an auditor's package: the inventory as data, factors, audit log,
+    /// snapshot, evidence index, a README and verify.py, with a manifest of SHA-256s (a .zip).
+    ExportPackage(ExportPackageArgs),
+    /// Check an auditor's package from the package alone: hashes, audit chain, every line and
+    /// total recomputed. Exit 0 only if everything matches.
+    Verify(VerifyArgs),
     /// Import activity records from a CSV or spreadsheet file: preview, mapping, exact errors.
     Import(Box<ImportArgs>),
     /// The blank import workbook.

@@ -35,6 +35,11 @@ pub struct DatasetMeta {
     /// For a user dataset: the document that backs its figures.
     #[serde(default)]
     pub evidence: Option<String>,
+    /// `false` when the licence forbids passing the factor file on: an auditor's package then
+    /// carries its SHA-256 and reference only, and verification reports its lines as withheld.
+    /// Absent means it may be redistributed (every shipped dataset may).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redistributable: Option<bool>,
     /// File names and their SHA-256: `factors` + `sha256`, or for the GWP folder `gwp100` +
     /// `gwp100_sha256` and `blends` + `blends_sha256`.
     pub files: BTreeMap<String, String>,

@@ -86,6 +86,8 @@ codes! {
     InsufficientHoldings => "insufficient-holdings", "a surrender, sale or transfer is larger than the allowances or credits held at its date";
     IneligibleOffset => "ineligible-offset", "an offset credit cannot be used for this compliance year (a legacy credit after its last year)";
     OffsetCapExceeded => "offset-cap-exceeded", "offset credits surrendered exceed the plan's cap; the excess does not count";
+    FigureMismatch => "figure-mismatch", "a figure recomputed from an auditor's package differs from the one the package states";
+    FactorWithheld => "factor-withheld", "a factor file is not in an auditor's package (its licence forbids redistribution), so its lines were not recomputed";
 }
 
 impl fmt::Display for Code {

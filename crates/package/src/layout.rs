@@ -1,0 +1,58 @@
+//! The files of a package. Paths are relative, `/`-separated, ASCII.
+
+/// The manifest: every other file's SHA-256 and size, and the root hash.
+pub const MANIFEST: &str = "manifest.json";
+/// `sha256sum` lines of every file but itself and the manifest; its SHA-256 is the root hash.
+pub const SUMS: &str = "SHA256SUMS";
+pub const README: &str = "README.md";
+pub const VERIFY_PY: &str = "verify.py";
+
+pub const ORGANISATION: &str = "inventory/organisation.json";
+pub const PERIOD: &str = "inventory/period.json";
+pub const BOUNDARY: &str = "inventory/boundary.json";
+pub const BOUNDARY_CSV: &str = "inventory/boundary.csv";
+
+/// The period's current records exported as an activity file: the bytes that were calculated.
+pub const ACTIVITIES: &str = "data/activities.csv";
+/// Each record of `ACTIVITIES`, in its order: id, SHA-256 and the stored canonical JSON.
+pub const RECORDS: &str = "data/records.json";
+pub const RECORDS_CSV: &str = "data/records.csv";
+/// Every unit spelling the records and factors use, with its dimension and size in base units.
+pub const UNITS: &str = "data/units.csv";
+
+/// `scopebook calc --db FILE --period YEAR --format json`: lines with steps, totals.
+pub const REPORT: &str = "results/report.json";
+pub const LINES_CSV: &str = "results/lines.csv";
+pub const TOTALS_CSV: &str = "results/totals.csv";
+
+/// The factors the lines used, with provenance and whether each file is included.
+pub const FACTORS_USED: &str = "factors/used.csv";
+/// Folder of a dataset edition: `dataset.json` (its metadata) and `factors.csv` (unless withheld).
+pub fn dataset_dir(id: &str, edition: &str) -> String {
+    format!("factors/{id}/{edition}")
+}
+pub const DATASET_META: &str = "dataset.json";
+pub const DATASET_FACTORS: &str = "factors.csv";
+
+pub const GWP_META: &str = "gwp/dataset.toml";
+pub const GWP_TABLE: &str = "gwp/gwp100.csv";
+pub const GWP_BLENDS: &str = "gwp/blends.csv";
+/// The GWP values the lines used.
+pub const GWP_USED: &str = "gwp/used.csv";
+
+/// The whole audit log as stored, one entry (JSON) a line, oldest first.
+pub const AUDIT_LOG: &str = "audit/log.jsonl";
+
+/// A locked period's snapshot: its stored canonical record, and the report it keeps.
+pub const SNAPSHOT: &str = "snapshot/snapshot.json";
+pub const SNAPSHOT_REPORT: &str = "snapshot/report.json";
+
+pub const EVIDENCE_INDEX: &str = "evidence/index.csv";
+
+/// Whether `text` may be one path component (a dataset id or edition).
+pub fn safe_component(text: &str) -> bool {
+    !text.is_empty()
+        && text != "."
+        && text != ".."
+        && text.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+}

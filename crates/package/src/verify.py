@@ -1,0 +1,355 @@
+#!/usr/bin/env python3
+"""Check a Scopebook auditor's package without Scopebook: Python 3.8+, standard library only.
+
+    python3 verify.py            # the folder this file is in (the package, unzipped)
+    python3 verify.py PKG.zip    # or a package as a ZIP file
+
+It checks every file against manifest.json and SHA256SUMS (and prints the root hash), walks the
+audit log's hash chain, checks each record against its hash and its last audit entry, then
+recomputes every line from data/activities.csv, the factor files in factors/, the GWP table in
+gwp/ and the unit sizes in data/units.csv with exact decimals, applies each facility's share
+from inventory/boundary.json, recomputes every total, and compares all of it with
+results/report.json. Exit status 0 only when everything matches.
+"""
+
+import csv
+import hashlib
+import io
+import json
+import os
+import sys
+import zipfile
+from decimal import Decimal, InvalidOperation, ROUND_HALF_EVEN, getcontext
+
+getcontext().prec = 100  # wide enough that every product and sum here is exact
+MASS = Decimal("0.000000001")  # line masses are held to 9 decimal places of kg, half-even
+HUNDRED = Decimal(100)
+problems = []
+
+
+def problem(where, message):
+    problems.append("%s: %s" % (where, message))
+
+
+def load(argv):
+    files = {}
+    if len(argv) > 1 and os.path.isfile(argv[1]):
+        with zipfile.ZipFile(argv[1]) as z:
+            for info in z.infolist():
+                name = info.filename
+                if name.startswith("/") or "\\" in name or ".." in name.split("/") or info.is_dir():
+                    sys.exit("refused: unsafe entry %r in the package" % name)
+                if info.file_size > (1 << 30):
+                    sys.exit("refused: entry %r is over 1 GiB" % name)
+                files[name] = z.read(info)
+        return files
+    root = argv[1] if len(argv) > 1 else os.path.dirname(os.path.abspath(__file__))
+    for folder, _, names in os.walk(root):
+        for n in names:
+            path = os.path.join(folder, n)
+            if os.path.islink(path):
+                continue
+            rel = os.path.relpath(path, root).replace(os.sep, "/")
+            with open(path, "rb") as f:
+                files[rel] = f.read()
+    return files
+
+
+def sha256(b):
+    return hashlib.sha256(b).hexdigest()
+
+
+def dec(text):
+    text = (text or "").strip()
+    if text == "":
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise ValueError("'%s' is not a decimal" % text)
+
+
+def rows(files, path):
+    return list(csv.DictReader(io.StringIO(files[path].decode("utf-8"))))
+
+
+def check_hashes(files):
+    manifest = json.loads(files["manifest.json"])
+    listed = {f["path"]: f["sha256"] for f in manifest["files"]}
+    for path, want in sorted(listed.items()):
+        if path not in files:
+            problem(path, "listed in manifest.json but missing")
+        elif sha256(files[path]) != want:
+            problem(path, "SHA-256 %s, manifest.json records %s" % (sha256(files[path]), want))
+    for path in sorted(files):
+        if path not in listed and path not in ("manifest.json", "SHA256SUMS"):
+            problem(path, "not listed in manifest.json")
+    sums = "".join("%s  %s\n" % (listed[p], p) for p in sorted(listed, key=lambda p: p.encode("utf-8")))
+    root = sha256(sums.encode("utf-8"))
+    if root != manifest["root_hash"]:
+        problem("manifest.json", "root_hash is %s, the file list hashes to %s" % (manifest["root_hash"], root))
+    if files.get("SHA256SUMS", b"").decode("utf-8") != sums:
+        problem("SHA256SUMS", "does not list the files of manifest.json")
+    return manifest, root
+
+
+def js(s):
+    return json.dumps(s, ensure_ascii=False)
+
+
+def check_chain(files):
+    prev = "0" * 64
+    last = {}
+    n = 0
+    for line_no, text in enumerate(files["audit/log.jsonl"].decode("utf-8").splitlines(), 1):
+        e = json.loads(text)
+        n += 1
+        where = "audit/log.jsonl:%d" % line_no
+        if e["seq"] != n or e["prev_hash"] != prev:
+            problem(where, "entry %s is out of sequence or does not follow its predecessor" % e["seq"])
+            return last, n, prev
+        entry = '{"action":%s,"at":%s,"new":%s,"old":%s,"reason":%s,"record":%d,"seq":%d,"table":%s,"user":%s}' % (
+            js(e["action"]), js(e["at"]), e["new_value"] or "null", e["old_value"] or "null",
+            "null" if e["reason"] is None else js(e["reason"]), e["record"], e["seq"], js(e["table"]), js(e["user"]))
+        if sha256((prev + "\n" + entry).encode("utf-8")) != e["hash"]:
+            problem(where, "audit entry %d does not match its hash" % e["seq"])
+            return last, n, prev
+        last[(e["table"], e["record"])] = e["new_value"]
+        prev = e["hash"]
+    return last, n, prev
+
+
+def shares(files):
+    org = json.loads(files["inventory/organisation.json"])
+    holdings = {h["code"]: h for h in json.loads(files["inventory/boundary.json"])["holdings"]}
+    approach = org["consolidation"]
+    out = {}
+    for code in holdings:
+        share, node, steps = HUNDRED, holdings[code], 0
+        while True:
+            if approach == "equity-share":
+                share = share * Decimal(node["equity_share"]) / HUNDRED
+            elif approach == "operational-control" and not node["operational_control"]:
+                share = Decimal(0)
+            elif approach == "financial-control" and not node["financial_control"]:
+                share = Decimal(0)
+            if node["parent"] is None or steps > len(holdings):
+                break
+            node, steps = holdings[node["parent"]], steps + 1
+        out[code] = share
+    return out
+
+
+class Library:
+    def __init__(self, files):
+        self.units = {r["text"]: (r["unit"], r["dimension"], Decimal(r["to_base"])) for r in rows(files, "data/units.csv")}
+        self.factors = {}
+        for path in files:
+            if path.startswith("factors/") and path.endswith("/factors.csv"):
+                for r in rows(files, path):
+                    self.factors[r["id"].strip()] = r
+        self.gwp = {r["gas"].strip().lower(): r for r in rows(files, "gwp/gwp100.csv")}
+        self.blends = {}
+        for r in rows(files, "gwp/blends.csv"):
+            self.blends.setdefault(r["blend"].strip().lower(), []).append((r["component"].strip(), Decimal(r["mass_percent"]) / HUNDRED))
+
+    def unit(self, text):
+        if text.strip() not in self.units:
+            raise ValueError("unit '%s' is not in data/units.csv" % text)
+        return self.units[text.strip()]
+
+    def convert(self, x, a, b):
+        if a[0] == b[0]:
+            return x
+        if a[1] != b[1]:
+            raise ValueError("%s cannot be converted into %s" % (a[0], b[0]))
+        return x * a[2] / b[2]
+
+    def gwp_of(self, gas, gwp_set):
+        row = self.gwp.get(gas.lower())
+        value = dec(row.get(gwp_set.lower(), "")) if row else None
+        if value is None:
+            raise ValueError("%s has no GWP in %s in gwp/gwp100.csv" % (gas, gwp_set))
+        return value
+
+
+def hold(x):
+    return x.quantize(MASS, rounding=ROUND_HALF_EVEN)
+
+
+def evaluate(lib, rec, f, gwp_set):
+    """The line's masses of each gas, CO2e, unspeciated CO2e and biogenic CO2, in kg."""
+    q, u = dec(rec["quantity"]), lib.unit(rec["unit"])
+    own = {k: dec(rec.get(k)) for k in ("ncv_gj_per_unit", "carbon_t_per_gj", "oxidation")}
+    fu, fncv = lib.unit(f["unit"]), dec(f.get("ncv_gj_per_unit"))
+    gj = lib.unit("GJ")
+    basis_unit = gj if fncv is not None else fu
+    if u[1] == fu[1] and own["ncv_gj_per_unit"] is None:
+        basis = lib.convert(q, u, fu)
+        if fncv is not None:
+            basis = basis * fncv
+    elif basis_unit[1] == gj[1] and u[1] == gj[1] and own["ncv_gj_per_unit"] is None:
+        basis = lib.convert(q, u, basis_unit)
+    elif own["ncv_gj_per_unit"] is not None and basis_unit[1] == gj[1]:
+        basis = lib.convert(q * own["ncv_gj_per_unit"], gj, basis_unit)
+    else:
+        raise ValueError("%s cannot feed factor %s (per %s)" % (u[0], f["id"], fu[0]))
+    masses, unspeciated = [], Decimal(0)
+    co2e_factor = dec(f.get("co2e_kg"))
+    if co2e_factor is not None:
+        unspeciated = hold(basis * co2e_factor)
+    else:
+        fc, fo = dec(f.get("carbon_t_per_gj")), dec(f.get("oxidation"))
+        chain = None
+        if fc is not None:
+            chain = (own["carbon_t_per_gj"] or fc, own["oxidation"] or fo)
+        elif own["carbon_t_per_gj"] is not None and own["oxidation"] is not None:
+            chain = (own["carbon_t_per_gj"], own["oxidation"])
+        replaces = fc is None and chain is not None
+        if chain:
+            energy = basis if basis_unit[0] == gj[0] else lib.convert(basis, basis_unit, gj)
+            masses.append(("CO2", hold(energy * chain[0] * chain[1] * 44000 / 12)))
+        gases = [("CO2", f.get("co2_kg")), ("CH4", f.get("ch4_kg")), ("N2O", f.get("n2o_kg"))]
+        if (f.get("other_gas") or "").strip():
+            gases.append((f["other_gas"].strip(), f.get("other_gas_kg")))
+        for gas, cell in gases:
+            kg = dec(cell)
+            if kg is None or (replaces and gas == "CO2"):
+                continue
+            mass = hold(basis * kg)
+            if gas.lower() in lib.blends:
+                masses.extend((g, hold(mass * frac)) for g, frac in lib.blends[gas.lower()])
+            else:
+                masses.append((gas, mass))
+    out = {}
+    for gas, mass in masses:
+        key = lib.gwp[gas.lower()]["gas"] if gas.lower() in lib.gwp else gas
+        m, c = out.get(key, (Decimal(0), Decimal(0)))
+        out[key] = (m + mass, c + mass * lib.gwp_of(gas, gwp_set))
+    co2e = unspeciated + sum((c for _, c in out.values()), Decimal(0))
+    biogenic = dec(f.get("biogenic_co2_kg"))
+    return out, co2e, unspeciated, hold(basis * biogenic) if biogenic is not None else Decimal(0)
+
+
+def main(argv):
+    files = load(argv)
+    manifest, root = check_hashes(files)
+    last, entries, head = check_chain(files)
+    records = json.loads(files["data/records.json"])
+    for r in records:
+        if sha256(r["stored"].encode("utf-8")) != r["sha256"]:
+            problem("data/records.json", "record %d does not hash to its sha256" % r["id"])
+        if last.get(("activity", r["id"])) != r["stored"]:
+            problem("data/records.json", "record %d differs from its last audit entry" % r["id"])
+    report = json.loads(files["results/report.json"])
+    if sha256(files["data/activities.csv"]) != report["inputs"]["activities"]["sha256"]:
+        problem("results/report.json", "inputs.activities.sha256 is not the SHA-256 of data/activities.csv")
+    lib = Library(files)
+    share_of = shares(files)
+    gwp_set = report["gwp_set"]
+    activity_rows = rows(files, "data/activities.csv")
+    by_id = {r["id"]: row for r, row in zip(records, activity_rows)}
+    if len(activity_rows) != len(records):
+        problem("data/activities.csv", "%d rows for %d records" % (len(activity_rows), len(records)))
+    recomputed = withheld = 0
+    groups = {}
+    for line in report.get("lines", []):
+        rid = line["activity"]["row"]
+        where = "results/report.json: record %s" % rid
+        fid = line["factor"]["id"]
+        e = line["emission"]
+        share = share_of.get(line["activity"]["facility"], HUNDRED)
+        if Decimal(line["share_applied"]) != share:
+            problem(where, "share_applied %s, the boundary gives %s" % (line["share_applied"], share))
+        stated = ({g["gas"]: (Decimal(g["mass_kg"]), Decimal(g["co2e_kg"])) for g in e["gases"]},
+                  Decimal(e["co2e_kg"]), Decimal(e["unspeciated_co2e_kg"]), Decimal(e["biogenic_co2_kg"]))
+        if fid not in lib.factors:
+            withheld += 1
+            figures = stated
+        elif rid not in by_id:
+            problem(where, "the record is not in data/records.json")
+            continue
+        else:
+            try:
+                figures = evaluate(lib, by_id[rid], lib.factors[fid], gwp_set)
+            except (ValueError, KeyError, InvalidOperation) as err:
+                problem(where, "cannot be recomputed: %s" % err)
+                continue
+            inexact = any(s.get("exact") is False for s in line["steps"])
+            close = (lambda a, b: abs(a - b) <= Decimal("0.000001")) if inexact else (lambda a, b: a == b)
+            same = (set(figures[0]) == set(stated[0])
+                    and all(close(figures[0][g][0], stated[0][g][0]) and close(figures[0][g][1], stated[0][g][1]) for g in stated[0])
+                    and all(close(a, b) for a, b in zip(figures[1:], stated[1:])))
+            if same:
+                recomputed += 1
+            else:
+                problem(where, "%s %s: co2e_kg %s in the package, recomputed %s" % (
+                    line["activity"]["facility"], line["activity"]["activity"], e["co2e_kg"], figures[1]))
+        key = (line["activity"]["facility"], line["classification"]["scope"], str(line["classification"]["category"]), str(line["iso_category"]))
+        g = groups.setdefault(key, {"co2e": Decimal(0), "biogenic": Decimal(0), "unspeciated": Decimal(0), "gases": {}, "share": share})
+        g["co2e"] += figures[1]
+        g["unspeciated"] += figures[2]
+        g["biogenic"] += figures[3]
+        for gas, (m, c) in figures[0].items():
+            gm, gc = g["gases"].get(gas, (Decimal(0), Decimal(0)))
+            g["gases"][gas] = (gm + m, gc + c)
+    totals = {}
+
+    def put(k, v):
+        totals[k] = totals.get(k, Decimal(0)) + v
+
+    for (facility, scope, category, iso), g in groups.items():
+        part = lambda v: v * g["share"] / HUNDRED
+        names = {"1": ["scope1"], "2": ["scope2_location", "scope2_market"]}.get(scope, ["scope3"])
+        for n in names:
+            put(n, part(g["co2e"]))
+        put("biogenic_co2", part(g["biogenic"]))
+        put("by_scope%s_category %s" % (scope, category), part(g["co2e"]))
+        put("by_iso_category %s" % iso, part(g["co2e"]))
+        put("unspeciated_co2e_t", part(g["unspeciated"]))
+        for gas, (m, c) in g["gases"].items():
+            put("by_gas %s mass_t" % gas, part(m))
+            put("by_gas %s co2e_t" % gas, part(c))
+    stated_totals = {k: Decimal(report["totals"][k]) for k in ("scope1", "scope2_location", "scope2_market", "scope3", "biogenic_co2")}
+    stated_totals["unspeciated_co2e_t"] = Decimal(report["unspeciated_co2e_t"])
+    for n in (1, 2, 3):
+        for c in report["by_scope%d_category" % n]:
+            stated_totals["by_scope%d_category %s" % (n, c["category"])] = Decimal(c["co2e_t"])
+    for c in report["by_iso_category"]:
+        stated_totals["by_iso_category %s" % c["category"]] = Decimal(c["co2e_t"])
+    for c in report["by_gas"]:
+        stated_totals["by_gas %s mass_t" % c["gas"]] = Decimal(c["mass_t"])
+        stated_totals["by_gas %s co2e_t" % c["gas"]] = Decimal(c["co2e_t"])
+
+    print("package: %s, period %s" % (manifest["organisation"], manifest["period"]))
+    print("root hash: %s (%d files)" % (root, len(manifest["files"])))
+    print("audit log: %d entries, head %s" % (entries, head))
+    print("lines: %d recomputed to the same figures, %d withheld (factor file not in the package)" % (recomputed, withheld))
+    print()
+    print("%-36s %26s %26s" % ("total (t)", "package", "recomputed"))
+    # Market-based Scope 2 equals location-based only under grid averages; contractual
+    # instruments and residual mixes are allocated per facility from data the lines do not carry.
+    if report["scope2_market_basis"].startswith("grid-average factors"):
+        stated_totals["scope2_market"] = Decimal(report["totals"]["scope2_market"])
+    else:
+        del stated_totals["scope2_market"]
+        totals.pop("scope2_market", None)
+        print("(market-based Scope 2 is not recomputed: it allocates contractual instruments and residual mixes per facility)")
+    for k in sorted(set(stated_totals) | set(totals)):
+        a, b = stated_totals.get(k, Decimal(0)), totals.get(k, Decimal(0)) / 1000
+        mark = "ok" if a == b else "DIFFERS"
+        if a != b:
+            problem("results/report.json", "total %s is %s, recomputed %s" % (k, a, b.normalize()))
+        print("%-36s %26s %26s  %s" % (k, a, "{:f}".format(b.normalize()), mark))
+    print()
+    if problems:
+        for p in problems:
+            print("problem: " + p)
+        print("NOT VERIFIED: %d problem(s)" % len(problems))
+        return 1
+    print("verified: every hash, the audit chain, every recomputed line and every total match")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
