@@ -22,10 +22,13 @@ use std::time::Instant;
 use scopebook_core::library::FactorLibrary;
 use scopebook_import::pipeline::{self, ImportOptions, Mode, Outcome};
 use scopebook_import::read::{self, ReadOptions};
-use scopebook_store::{Consolidation, NewFacility, NewOrganisation, NewPeriod, Store};
+use scopebook_store::Store;
+
+#[path = "common/bench.rs"]
+mod bench;
+use bench::{bare_connection, bare_insert, setup_store, BareRow, REGIONS};
 
 const FACILITIES: usize = 20;
-const REGIONS: [&str; 5] = ["CN-JS", "CN-GD", "CN-SH", "CN-ZJ", "CN-BJ"];
 /// (the file's activity name, the file's unit): names the built-in dictionary maps.
 const KINDS: [(&str, &str); 5] =
     [("电力", "kWh"), ("天然气", "万立方米"), ("柴油", "吨"), ("液化石油气", "t"), ("汽油", "t")];
@@ -88,14 +91,7 @@ fn write_xlsx(path: &Path, n: usize) {
 }
 
 fn setup(path: &Path, lib: &FactorLibrary) -> Store {
-    let org = NewOrganisation { name: "Bench Manufacturing".into(), consolidation: Consolidation::OperationalControl };
-    let mut s = Store::create(path, &org, "bench").unwrap();
-    for f in 0..FACILITIES {
-        s.add_facility(&NewFacility::new(&format!("F{f:02}"), &format!("Plant {f}"), REGIONS[f % REGIONS.len()]))
-            .unwrap();
-    }
-    s.add_period(lib, &NewPeriod::year(2023)).unwrap();
-    s
+    setup_store(path, lib, FACILITIES)
 }
 
 struct Timing {
@@ -202,40 +198,27 @@ fn import(dir: &Path, lib: &FactorLibrary, file: &Path, name: &str) -> Timing {
 fn bare(dir: &Path, lib: &FactorLibrary, n: usize) -> (f64, Option<f64>) {
     let path = dir.join("bare.scopebook");
     drop(setup(&path, lib));
-    let mut conn = rusqlite::Connection::open(&path).unwrap();
-    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
-    conn.pragma_update(None, "synchronous", "FULL").unwrap();
-    conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+    let mut conn = bare_connection(&path);
     // The page cache the store gives an import (see `Store::import`).
     conn.pragma_update(None, "cache_size", -262_144).unwrap();
     let rows: Vec<[String; 7]> = (0..n).map(cells).collect();
     reset_peak();
     let thread0 = thread_cpu();
     let t = Instant::now();
-    let tx = conn.transaction().unwrap();
-    {
-        let mut stmt = tx
-            .prepare(
-                "INSERT INTO activity (period_id, facility_id, activity, quantity, unit, start_date, end_date, region, evidence, entered_by, created_at, status)
-                 VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'bench', '2026-01-01T00:00:00.000000Z', 'current')",
-            )
-            .unwrap();
-        for (i, r) in rows.iter().enumerate() {
-            let facility = i64::try_from(i % FACILITIES + 1).unwrap();
-            stmt.execute(rusqlite::params![
-                facility,
-                r[1],
-                r[2].replace(',', ""),
-                r[3],
-                r[4],
-                r[5],
-                REGIONS[i % FACILITIES % REGIONS.len()],
-                r[6]
-            ])
-            .unwrap();
-        }
-    }
-    tx.commit().unwrap();
+    bare_insert(
+        &mut conn,
+        "activity",
+        rows.iter().enumerate().map(|(i, r)| BareRow {
+            facility: i64::try_from(i % FACILITIES + 1).unwrap(),
+            activity: &r[1],
+            quantity: r[2].replace(',', "").into(),
+            unit: &r[3],
+            start: &r[4],
+            end: &r[5],
+            region: REGIONS[i % FACILITIES % REGIONS.len()],
+            evidence: Some(&r[6]),
+        }),
+    );
     let s = t.elapsed().as_secs_f64();
     eprintln!("  (bare loop: peak RSS {} with its {n} rows of cells)", mb(status_mb("VmHWM:")));
     (s, delta(thread0, thread_cpu()))

@@ -20,11 +20,14 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use scopebook_core::library::FactorLibrary;
-use scopebook_store::{ActivityInput, Consolidation, NewFacility, NewOrganisation, NewPeriod, Store};
+use scopebook_store::{ActivityInput, Store};
+
+#[path = "common/bench.rs"]
+mod bench;
+use bench::{bare_connection, bare_insert, setup_store, BareRow, REGIONS};
 
 const BATCH: usize = 10_000;
 const FACILITIES: usize = 20;
-const REGIONS: [&str; 5] = ["CN-JS", "CN-GD", "CN-SH", "CN-ZJ", "CN-BJ"];
 const KINDS: [(&str, &str); 5] =
     [("grid_electricity", "kWh"), ("natural_gas", "10^4 Nm3"), ("diesel", "t"), ("bituminous_coal", "t"), ("lpg", "t")];
 /// `--make-db`: gas and electricity in 50 facilities.
@@ -58,14 +61,7 @@ fn setup(path: &std::path::Path, lib: &FactorLibrary) -> Store {
 }
 
 fn setup_with(path: &std::path::Path, lib: &FactorLibrary, facilities: usize) -> Store {
-    let org = NewOrganisation { name: "Bench Manufacturing".into(), consolidation: Consolidation::OperationalControl };
-    let mut s = Store::create(path, &org, "bench").unwrap();
-    for f in 0..facilities {
-        s.add_facility(&NewFacility::new(&format!("F{f:02}"), &format!("Plant {f}"), REGIONS[f % REGIONS.len()]))
-            .unwrap();
-    }
-    s.add_period(lib, &NewPeriod::year(2023)).unwrap();
-    s
+    setup_store(path, lib, facilities)
 }
 
 /// Write `n` records of gas and electricity in 50 facilities to a new store at `path`.
@@ -131,38 +127,22 @@ fn main() {
     let bare_path = tmp.path().join("bare.db");
     let s = setup(&bare_path, &lib);
     drop(s);
-    let mut conn = rusqlite::Connection::open(&bare_path).unwrap();
-    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
-    conn.pragma_update(None, "synchronous", "FULL").unwrap();
-    conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+    let mut conn = bare_connection(&bare_path);
     let rows: Vec<ActivityInput> = (0..n).map(row).collect();
+    let bare_rows = || {
+        rows.iter().enumerate().map(|(i, r)| BareRow {
+            facility: i64::try_from(i % FACILITIES + 1).unwrap(),
+            activity: &r.activity,
+            quantity: r.quantity.as_str().into(),
+            unit: &r.unit,
+            start: &r.start,
+            end: &r.end,
+            region: REGIONS[i % FACILITIES % REGIONS.len()],
+            evidence: r.evidence.as_deref(),
+        })
+    };
     let t = Instant::now();
-    {
-        let tx = conn.transaction().unwrap();
-        {
-            let mut stmt = tx
-                .prepare(
-                    "INSERT INTO activity (period_id, facility_id, activity, quantity, unit, start_date, end_date, region, evidence, entered_by, created_at, status)
-                     VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'bench', '2026-01-01T00:00:00.000000Z', 'current')",
-                )
-                .unwrap();
-            for (i, r) in rows.iter().enumerate() {
-                let facility = i64::try_from(i % FACILITIES + 1).unwrap();
-                stmt.execute(rusqlite::params![
-                    facility,
-                    r.activity,
-                    r.quantity,
-                    r.unit,
-                    r.start,
-                    r.end,
-                    REGIONS[i % FACILITIES % REGIONS.len()],
-                    r.evidence
-                ])
-                .unwrap();
-            }
-        }
-        tx.commit().unwrap();
-    }
+    bare_insert(&mut conn, "activity", bare_rows());
     let bare_s = t.elapsed().as_secs_f64();
     let count: i64 = conn.query_row("SELECT count(*) FROM activity", [], |r| r.get(0)).unwrap();
     assert_eq!(count, n as i64);
@@ -175,32 +155,7 @@ fn main() {
     )
     .unwrap();
     let t = Instant::now();
-    {
-        let tx = conn.transaction().unwrap();
-        {
-            let mut stmt = tx
-                .prepare(
-                    "INSERT INTO plain (period_id, facility_id, activity, quantity, unit, start_date, end_date, region, evidence, entered_by, created_at, status)
-                     VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'bench', '2026-01-01T00:00:00.000000Z', 'current')",
-                )
-                .unwrap();
-            for (i, r) in rows.iter().enumerate() {
-                let facility = i64::try_from(i % FACILITIES + 1).unwrap();
-                stmt.execute(rusqlite::params![
-                    facility,
-                    r.activity,
-                    r.quantity,
-                    r.unit,
-                    r.start,
-                    r.end,
-                    REGIONS[i % FACILITIES % REGIONS.len()],
-                    r.evidence
-                ])
-                .unwrap();
-            }
-        }
-        tx.commit().unwrap();
-    }
+    bare_insert(&mut conn, "plain", bare_rows());
     let plain_s = t.elapsed().as_secs_f64();
 
     let store_rate = n as f64 / write_s;
