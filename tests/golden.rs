@@ -41,6 +41,9 @@ const CASES: &[&str] = &[
     "09-us-units",
     "10-every-mass-held-at-9dp",
     "11-energy-and-measured-parameters",
+    "12-scope2-certificates",
+    "13-scope2-residual-mix",
+    "14-scope2-over-allocation",
     "15-latest-available-grid",
 ];
 
@@ -272,6 +275,10 @@ golden! {
     case_08_unresolved_rows => "08-unresolved-rows",
     case_09_us_units => "09-us-units",
     case_10_every_mass_held_at_9dp => "10-every-mass-held-at-9dp",
+    case_11_energy_and_measured_parameters => "11-energy-and-measured-parameters",
+    case_12_scope2_certificates => "12-scope2-certificates",
+    case_13_scope2_residual_mix => "13-scope2-residual-mix",
+    case_14_scope2_over_allocation => "14-scope2-over-allocation",
     case_15_latest_available_grid => "15-latest-available-grid",
 }
 

@@ -57,6 +57,16 @@ pub struct CalcArgs {
     /// unresolved, instead of getting its dataset's latest earlier edition (`latest-available`).
     #[arg(long)]
     pub strict_years: bool,
+    /// Contractual instruments for market-based Scope 2 (certificates, PPAs, green tariffs,
+    /// supplier rates): facility, instrument, mwh, emission_rate_kg_per_mwh, generation_start,
+    /// generation_end, and optional market, registry, serial_from, serial_to, retired_on,
+    /// beneficiary, evidence.
+    #[arg(long = "instruments", value_name = "INSTR.csv", conflicts_with = "db")]
+    pub instruments: Option<PathBuf>,
+    /// A residual-mix file (factor format, activity `residual_mix_electricity`, one row per region
+    /// and year); may be repeated. Used for consumption no instrument covers.
+    #[arg(long = "residual-mix", value_name = "FILE", conflicts_with = "db")]
+    pub residual_mix: Vec<PathBuf>,
     /// GWP-100 set.
     #[arg(long, value_enum, default_value = "ar5")]
     pub gwp: Gwp,

@@ -8,7 +8,9 @@ use scopebook_core::dataset::sha256_hex;
 use scopebook_core::diagnostic::Diagnostic;
 use scopebook_core::gas::GwpSet;
 use scopebook_core::library::FactorLibrary;
+use scopebook_core::market::read_instruments;
 use scopebook_core::report::{InputFile, Report};
+use scopebook_core::residual::RESIDUAL_ACTIVITIES;
 use scopebook_core::run::{Pin, Run};
 use scopebook_store::{self as store, PeriodStatus, SnapshotComparison, Store};
 
@@ -39,6 +41,26 @@ pub fn load_factors(lib: &mut FactorLibrary, path: &Path) -> (Vec<Diagnostic>, O
         }
         Err(d) => (vec![d], None),
     }
+}
+
+/// Load a `--residual-mix` file: a factor file whose every factor is a residual mix.
+fn load_residual_mix(lib: &mut FactorLibrary, path: &Path) -> (Vec<Diagnostic>, Option<InputFile>) {
+    let before = lib.factors().len();
+    let (mut diags, input) = load_factors(lib, path);
+    let name = path.display().to_string();
+    for f in &lib.factors()[before..] {
+        if !RESIDUAL_ACTIVITIES.contains(&f.activity.as_str()) {
+            diags.push(Diagnostic::error(
+                scopebook_core::diagnostic::Code::InvalidValue,
+                f.origin.clone().with_column("activity"),
+                format!(
+                    "'{}' in residual-mix file {name} is not a residual mix: its activity must be {}",
+                    f.id, RESIDUAL_ACTIVITIES[0]
+                ),
+            ));
+        }
+    }
+    (diags, input)
 }
 
 /// Apply `--pin DATASET=EDITION` arguments; a pin that matches nothing loaded is a usage error.
@@ -82,8 +104,41 @@ pub fn calc(mut lib: FactorLibrary, args: &CalcArgs) -> ExitCode {
             return refuse(&diags);
         }
     };
+    for path in &args.residual_mix {
+        let (d, input) = load_residual_mix(&mut lib, path);
+        if d.iter().any(Diagnostic::is_error) {
+            diags.extend(d);
+            return refuse(&diags);
+        }
+        diags.extend(d);
+        factor_files.extend(input);
+    }
+    let instruments = match &args.instruments {
+        Some(path) => match read(path) {
+            Ok(b) => {
+                let file = path.display().to_string();
+                let (list, d) = read_instruments(&file, &b);
+                if d.iter().any(Diagnostic::is_error) {
+                    diags.extend(d);
+                    return refuse(&diags);
+                }
+                diags.extend(d);
+                factor_files.push(InputFile { file: file.clone(), sha256: sha256_hex(&b) });
+                Some((list, file))
+            }
+            Err(d) => {
+                diags.push(d);
+                return refuse(&diags);
+            }
+        },
+        None => None,
+    };
     let opts = CalcOptions { gwp_set: GwpSet::from(args.gwp), keep_lines: !args.summary };
-    let run = Run::calculate(&lib, &name, &bytes, opts).with_factor_files(factor_files, diags);
+    let mut run = Run::calculate(&lib, &name, &bytes, opts);
+    if let Some((list, file)) = &instruments {
+        run = run.with_instruments(&lib, list, file);
+    }
+    let run = run.with_factor_files(factor_files, diags);
     let report = run.report(!args.summary);
     let text = output::report_text(&report, &run.inventory, args.format, args.decimals, args.summary);
     print_diagnostics(&run.diagnostics);

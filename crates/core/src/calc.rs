@@ -18,6 +18,7 @@ use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::factor::{Factor, Method};
 use crate::gas::{Gas, GwpSet, GwpTable, Species};
 use crate::library::{FactorLibrary, FactorQuery, Selection, SelectionRule};
+use crate::market::{self, ElectricityUse, Instrument, Market};
 use crate::number::hold_mass;
 use crate::unit::{Dimension, PhysicalUnit, Unit};
 
@@ -650,6 +651,10 @@ pub struct Inventory {
     inexact: BTreeMap<(Unit, Unit), (u64, Decimal)>,
     /// Sums per (facility, classification), full emissions: the totals are derived from them.
     groups: Groups,
+    /// The organisation's boundary applied to the totals (every facility at 100 % until set).
+    boundary: Boundary,
+    /// Market-based Scope 2, once allocated ([`Inventory::apply_market`]).
+    pub market: Option<Market>,
 }
 
 /// How to calculate.
@@ -785,6 +790,11 @@ pub fn calculate(lib: &FactorLibrary, activities: &[Activity], file: &str, opts:
             }
         }
         groups.add(&a.facility, classification, &emission);
+        if classification == Classification::Scope2(Scope2Category::Electricity) {
+            if let Ok(c) = a.unit.convert(a.quantity, Unit::Physical(PhysicalUnit::MegawattHour)) {
+                groups.add_electricity(a, c.value, emission.co2e_kg);
+            }
+        }
         if opts.keep_lines {
             inv.lines.push(ResultLine {
                 activity: a.clone(),
@@ -839,6 +849,9 @@ struct CacheKey {
 struct Groups {
     index: HashMap<(usize, Classification), usize>,
     groups: Vec<(Arc<str>, Classification, Emission)>,
+    /// Electricity used per (facility, region, period), for market-based Scope 2.
+    electricity: Vec<ElectricityUse>,
+    electricity_index: HashMap<(usize, usize, crate::period::Period), usize>,
     overflowed: bool,
 }
 
@@ -854,6 +867,32 @@ impl Groups {
             }
         };
         self.add_to_slot(slot, e);
+    }
+
+    /// Record `mwh` of electricity (location-based CO2e `co2e_kg`) used by `a`'s facility.
+    fn add_electricity(&mut self, a: &Activity, mwh: Decimal, co2e_kg: Decimal) {
+        let key = (
+            Arc::as_ptr(&a.facility).cast::<u8>() as usize,
+            a.region.as_ref().map_or(0, |r| Arc::as_ptr(r) as usize),
+            a.period,
+        );
+        let slot = match self.electricity_index.get(&key) {
+            Some(&i) => i,
+            None => {
+                self.electricity.push(ElectricityUse {
+                    facility: Arc::clone(&a.facility),
+                    region: a.region.as_deref().cloned(),
+                    period: a.period,
+                    mwh: Decimal::ZERO,
+                    location_co2e_kg: Decimal::ZERO,
+                });
+                self.electricity_index.insert(key, self.electricity.len() - 1);
+                self.electricity.len() - 1
+            }
+        };
+        let u = &mut self.electricity[slot];
+        add_to(&mut u.mwh, mwh, &mut self.overflowed);
+        add_to(&mut u.location_co2e_kg, co2e_kg, &mut self.overflowed);
     }
 
     fn add_to_slot(&mut self, slot: usize, e: &Emission) {
@@ -896,6 +935,20 @@ impl Groups {
                 }
             };
             self.add_to_slot(slot, e);
+        }
+        for u in other.electricity {
+            let found = self
+                .electricity
+                .iter_mut()
+                .find(|x| x.facility == u.facility && x.region == u.region && x.period == u.period);
+            match found {
+                Some(x) => {
+                    add_to(&mut x.mwh, u.mwh, &mut self.overflowed);
+                    add_to(&mut x.location_co2e_kg, u.location_co2e_kg, &mut self.overflowed);
+                }
+                // Merged groups take no more lines, so the pointer index is not needed for it.
+                None => self.electricity.push(u),
+            }
         }
     }
 }
@@ -983,7 +1036,45 @@ impl Inventory {
         for l in &mut self.lines {
             l.share_applied = boundary.share(&l.activity.facility);
         }
-        self.totals = self.groups.totals(boundary);
+        self.boundary = boundary.clone();
+        self.recompute_totals();
+    }
+
+    /// The electricity each facility used, per region and period.
+    pub fn electricity(&self) -> &[ElectricityUse] {
+        &self.groups.electricity
+    }
+
+    /// Market-based Scope 2: allocate `instruments` (from `file`) to each facility's electricity,
+    /// the rest at the residual mix `lib` has for its region and period, else the grid average;
+    /// every total's `scope2_market` is then recomputed (after the boundary's shares).
+    pub fn apply_market(&mut self, lib: &FactorLibrary, set: GwpSet, instruments: &[Instrument], file: &str) {
+        let residual = |u: &ElectricityUse| crate::residual::residual_mix(lib, set, u);
+        self.market = Some(market::allocate(&self.groups.electricity, instruments, file, &residual));
+        self.recompute_totals();
+    }
+
+    fn recompute_totals(&mut self) {
+        let mut t = self.groups.totals(&self.boundary);
+        if let Some(m) = &self.market {
+            for (facility, f) in &m.by_facility {
+                let delta = f.market_co2e_kg - f.location_co2e_kg;
+                if delta.is_zero() {
+                    continue;
+                }
+                let share = self.boundary.share(facility);
+                let scaled = delta * share / Decimal::ONE_HUNDRED;
+                let o = &mut t.overflowed;
+                add_to(&mut t.all.scope2_market, scaled, o);
+                if let Some(x) = t.by_facility.get_mut(facility) {
+                    add_to(&mut x.scope2_market, scaled, o);
+                }
+                if let Some(x) = t.own_by_facility.get_mut(facility) {
+                    add_to(&mut x.scope2_market, delta, o);
+                }
+            }
+        }
+        self.totals = t;
     }
 
     pub fn used_factor_count(&self) -> usize {

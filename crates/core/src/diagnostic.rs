@@ -83,6 +83,9 @@ codes! {
     SnapshotMismatch => "snapshot-mismatch", "a locked period's fresh calculation differs from the snapshot taken when it was locked";
     UnknownSector => "unknown-sector", "a sector is not one of energy, manufacturing, commercial, residential";
     InvalidValue => "invalid-value", "a cell holds a value that is not one of its column's allowed values";
+    InstrumentOverAllocated => "instrument-over-allocated", "contractual instruments claim more MWh than the facility consumed";
+    DuplicateSerial => "duplicate-serial", "a certificate serial range overlaps another instrument's: a certificate counts once";
+    InstrumentQuality => "instrument-quality", "an instrument fails or only partly meets the Scope 2 Quality Criteria";
     InsufficientHoldings => "insufficient-holdings", "a surrender, sale or transfer is larger than the allowances or credits held at its date";
     IneligibleOffset => "ineligible-offset", "an offset credit cannot be used for this compliance year (a legacy credit after its last year)";
     OffsetCapExceeded => "offset-cap-exceeded", "offset credits surrendered exceed the plan's cap; the excess does not count";

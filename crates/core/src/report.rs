@@ -12,6 +12,7 @@ use crate::boundary::Consolidation;
 use crate::calc::{Inventory, ResultLine, ScopeTotals, UnresolvedLine, UnverifiedFactor};
 use crate::diagnostic::Diagnostic;
 use crate::gas::{Gas, GwpSet};
+use crate::market::{AppliedInstrument, MarketBasis};
 use crate::number::MASS_DP;
 
 /// A file that went into a calculation.
@@ -108,6 +109,9 @@ pub struct FacilityTotal {
     pub totals: Totals,
     pub share_applied: Decimal,
     pub own: Totals,
+    /// How the facility's market-based Scope 2 was obtained; absent without electricity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope2_market_basis: Option<MarketBasis>,
 }
 
 #[derive(Serialize)]
@@ -148,6 +152,9 @@ pub struct Report<'a> {
     /// CO2e from CO2e-only factors, which cannot be attributed to single gases.
     pub unspeciated_co2e_t: Decimal,
     pub by_facility: Vec<FacilityTotal>,
+    /// Contractual instruments, each with the MWh applied and its quality grades.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub instruments: &'a [AppliedInstrument],
     pub line_count: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lines: Option<&'a [ResultLine]>,
@@ -158,7 +165,7 @@ pub struct Report<'a> {
     pub diagnostics: &'a [Diagnostic],
 }
 
-pub const SCOPE2_MARKET_BASIS: &str = "grid-average factors: no contractual instruments (certificates, PPAs, supplier rates) or residual mix are recorded, so market-based Scope 2 equals location-based";
+pub const SCOPE2_MARKET_BASIS: &str = "GHG Protocol Scope 2 Guidance hierarchy: contractual instruments that pass the Quality Criteria (calc --instruments), then the residual mix where one is loaded (the shipped China proxy: MEE/NBS national average excluding market-traded non-fossil power, for its own year only), else the grid average; each facility's basis is in by_facility[].scope2_market_basis";
 
 impl<'a> Report<'a> {
     pub fn new(
@@ -197,8 +204,10 @@ impl<'a> Report<'a> {
                     totals: Totals::from(v),
                     share_applied: t.share_by_facility.get(f).copied().unwrap_or(Decimal::ONE_HUNDRED),
                     own: Totals::from(t.own_by_facility.get(f).unwrap_or(v)),
+                    scope2_market_basis: inv.market.as_ref().and_then(|m| m.by_facility.get(f)).map(|m| m.basis()),
                 })
                 .collect(),
+            instruments: inv.market.as_ref().map_or(&[][..], |m| m.instruments.as_slice()),
             line_count: inv.line_count,
             lines: with_lines.then_some(inv.lines.as_slice()),
             unresolved: &inv.unresolved,
@@ -256,6 +265,15 @@ impl<'a> Report<'a> {
         rows.push(("Biogenic CO2 (outside the scopes)".into(), r(self.totals.biogenic_co2)));
         write_rows(&mut o, &rows);
         let _ = writeln!(o, "* market-based: {}", self.scope2_market_basis);
+        for f in &self.by_facility {
+            if f.scope2_market_basis == Some(MarketBasis::ResidualMix) && f.own.scope2_market > f.own.scope2_location {
+                let _ = writeln!(
+                    o,
+                    "  {}: market-based is above location-based: no instrument covers its electricity, and the residual mix (the grid without the renewable attributes sold to others) is above the grid average",
+                    f.facility
+                );
+            }
+        }
 
         let _ = writeln!(o, "\nBy gas                               mass t        t CO2e");
         for g in &self.by_gas {

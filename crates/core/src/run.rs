@@ -15,6 +15,7 @@ use crate::dataset::sha256_hex;
 use crate::diagnostic::Diagnostic;
 use crate::gas::GwpSet;
 use crate::library::FactorLibrary;
+use crate::market::Instrument;
 use crate::pipeline::calculate_csv;
 use crate::report::{DatasetUsed, InputFile, Inputs, Report};
 
@@ -132,6 +133,8 @@ impl Run {
         file_findings: Vec<Diagnostic>,
         gwp_set: GwpSet,
     ) -> Run {
+        let mut inventory = inventory;
+        inventory.apply_market(lib, gwp_set, &[], &activities.file);
         let input_findings = file_findings.len();
         let mut diagnostics = file_findings;
         diagnostics.extend(inventory.diagnostics.iter().cloned());
@@ -146,6 +149,16 @@ impl Run {
             consolidation: None,
             unverified_factors,
         }
+    }
+
+    /// Allocate contractual instruments (read from `file`) to the facilities' electricity, for
+    /// market-based Scope 2; their findings are printed after the rows'.
+    pub fn with_instruments(mut self, lib: &FactorLibrary, instruments: &[Instrument], file: &str) -> Run {
+        self.inventory.apply_market(lib, self.gwp_set, instruments, file);
+        if let Some(m) = &self.inventory.market {
+            self.diagnostics.extend(m.diagnostics.iter().cloned());
+        }
+        self
     }
 
     /// Apply an organisation's boundary: lines show their facility's share, and every total is

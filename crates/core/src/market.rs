@@ -1,0 +1,703 @@
+//! Market-based Scope 2 (GHG Protocol Scope 2 Guidance, chapters 6–7): contractual instruments
+//! allocated to each facility's electricity consumption, graded against the Quality Criteria, and
+//! the rest at the residual mix where one is loaded, else at the grid average.
+//!
+//! The calculation gathers each facility's electricity use per (region, period) while it runs
+//! ([`ElectricityUse`]); [`allocate`] then works once per facility, after every line is known.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::columns::Columns;
+use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::factor::csv_reason;
+use crate::number::parse_decimal;
+use crate::period::{parse_date, Period};
+use crate::region::Region;
+
+/// A kind of contractual instrument.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InstrumentKind {
+    /// China Green Electricity Certificate (绿证).
+    Gec,
+    IRec,
+    /// Guarantee of Origin (EU).
+    Go,
+    /// Renewable Energy Certificate (US).
+    Rec,
+    PpaPhysical,
+    PpaVirtual,
+    GreenTariff,
+    SupplierRate,
+}
+
+impl InstrumentKind {
+    pub const ALL: [InstrumentKind; 8] = [
+        InstrumentKind::Gec,
+        InstrumentKind::IRec,
+        InstrumentKind::Go,
+        InstrumentKind::Rec,
+        InstrumentKind::PpaPhysical,
+        InstrumentKind::PpaVirtual,
+        InstrumentKind::GreenTariff,
+        InstrumentKind::SupplierRate,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InstrumentKind::Gec => "gec",
+            InstrumentKind::IRec => "i-rec",
+            InstrumentKind::Go => "go",
+            InstrumentKind::Rec => "rec",
+            InstrumentKind::PpaPhysical => "ppa-physical",
+            InstrumentKind::PpaVirtual => "ppa-virtual",
+            InstrumentKind::GreenTariff => "green-tariff",
+            InstrumentKind::SupplierRate => "supplier-rate",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<InstrumentKind> {
+        InstrumentKind::ALL.into_iter().find(|k| k.as_str().eq_ignore_ascii_case(text.trim()))
+    }
+
+    /// Whether it is a tradable certificate, which must be retired on the company's behalf.
+    pub fn is_certificate(self) -> bool {
+        matches!(self, InstrumentKind::Gec | InstrumentKind::IRec | InstrumentKind::Go | InstrumentKind::Rec)
+    }
+}
+
+/// One row of an instruments file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Instrument {
+    pub row: u64,
+    pub facility: String,
+    pub instrument: InstrumentKind,
+    pub mwh: Decimal,
+    pub emission_rate_kg_per_mwh: Decimal,
+    pub generation_start: NaiveDate,
+    pub generation_end: NaiveDate,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub market: Option<Region>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub serial_from: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub serial_to: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retired_on: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub beneficiary: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
+}
+
+pub const REQUIRED_COLUMNS: &[&str] =
+    &["facility", "instrument", "mwh", "emission_rate_kg_per_mwh", "generation_start", "generation_end"];
+pub const OPTIONAL_COLUMNS: &[&str] =
+    &["market", "registry", "serial_from", "serial_to", "retired_on", "beneficiary", "evidence"];
+
+/// Read an instruments file: every valid instrument, and every problem found (a row with an
+/// error gives no instrument).
+pub fn read_instruments(file: &str, bytes: &[u8]) -> (Vec<Instrument>, Vec<Diagnostic>) {
+    let mut out = Vec::new();
+    let mut diags = Vec::new();
+    let mut rdr = csv::ReaderBuilder::new().from_reader(bytes);
+    let header = match rdr.headers() {
+        Ok(h) if !(h.is_empty() || h.len() == 1 && h[0].trim().is_empty()) => h.clone(),
+        Ok(_) => {
+            diags.push(Diagnostic::error(
+                Code::EmptyFile,
+                Location::file(file),
+                "the file is empty: expected a header row",
+            ));
+            return (out, diags);
+        }
+        Err(e) => {
+            diags.push(Diagnostic::error(Code::MalformedRow, Location::row(file, 1), csv_reason(&e)));
+            return (out, diags);
+        }
+    };
+    let (cols, col_diags) = Columns::read(file, &header, REQUIRED_COLUMNS, OPTIONAL_COLUMNS);
+    let fatal = col_diags.iter().any(Diagnostic::is_error);
+    diags.extend(col_diags);
+    if fatal {
+        return (out, diags);
+    }
+    let mut record = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record.position().map_or(0, csv::Position::line);
+                if let Some(i) = row(file, line, &cols, &record, &mut diags) {
+                    out.push(i);
+                }
+            }
+            Err(e) => {
+                let line = e.position().map_or(0, csv::Position::line);
+                diags.push(Diagnostic::error(Code::MalformedRow, Location::row(file, line), csv_reason(&e)));
+                if !matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }) {
+                    break;
+                }
+            }
+        }
+    }
+    (out, diags)
+}
+
+fn row(
+    file: &str,
+    line: u64,
+    cols: &Columns,
+    record: &csv::StringRecord,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Instrument> {
+    let before = diags.len();
+    let cell = |c: &str| cols.get(record, c).trim();
+    let mut err = |code: Code, column: &str, msg: String| {
+        diags.push(Diagnostic::error(code, Location::cell(file, line, column), msg));
+    };
+    let opt = |c: &str| Some(cell(c).to_string()).filter(|v| !v.is_empty());
+    let facility = opt("facility");
+    if facility.is_none() {
+        err(Code::MissingValue, "facility", "the 'facility' cell is empty; every row needs one".into());
+    }
+    let kind_text = cell("instrument");
+    let instrument = InstrumentKind::parse(kind_text);
+    if instrument.is_none() {
+        let names: Vec<&str> = InstrumentKind::ALL.iter().map(|k| k.as_str()).collect();
+        err(
+            Code::InvalidValue,
+            "instrument",
+            format!("'{kind_text}' is not an instrument; use one of: {}", names.join(", ")),
+        );
+    }
+    let number = |column: &str, positive: bool, err: &mut dyn FnMut(Code, &str, String)| {
+        let text = cell(column);
+        if text.is_empty() {
+            err(Code::MissingValue, column, format!("the '{column}' cell is empty; every row needs one"));
+            return None;
+        }
+        match parse_decimal(text) {
+            Ok(v) if v < Decimal::ZERO || (positive && v.is_zero()) => {
+                let need = if positive { "above zero" } else { "zero or more" };
+                err(Code::NonPositiveValue, column, format!("'{column}' must be {need}, found {text}"));
+                None
+            }
+            Ok(v) => Some(v),
+            Err(reason) => {
+                err(Code::MalformedNumber, column, format!("'{text}' is not a number: {reason}"));
+                None
+            }
+        }
+    };
+    let mwh = number("mwh", true, &mut err);
+    let rate = number("emission_rate_kg_per_mwh", false, &mut err);
+    let date = |column: &str, required: bool, err: &mut dyn FnMut(Code, &str, String)| {
+        let text = cell(column);
+        if text.is_empty() {
+            if required {
+                err(Code::MissingValue, column, format!("the '{column}' cell is empty; every row needs one"));
+            }
+            return None;
+        }
+        parse_date(text).map_err(|r| err(Code::MalformedDate, column, format!("'{text}' is not a date: {r}"))).ok()
+    };
+    let start = date("generation_start", true, &mut err);
+    let end = date("generation_end", true, &mut err);
+    let retired_on = date("retired_on", false, &mut err);
+    if let (Some(s), Some(e)) = (start, end) {
+        if e < s {
+            err(
+                Code::ImpossibleDateRange,
+                "generation_end",
+                format!("the generation period ends ({e}) before it starts ({s})"),
+            );
+        }
+    }
+    let market_text = cell("market");
+    let market = if market_text.is_empty() {
+        None
+    } else {
+        let r = Region::parse(market_text);
+        if r.is_none() {
+            err(Code::InvalidRegion, "market", format!("'{market_text}' is not a region code (e.g. CN, CN-GD, GB)"));
+        }
+        r
+    };
+    if diags.len() > before {
+        return None;
+    }
+    Some(Instrument {
+        row: line,
+        facility: facility?,
+        instrument: instrument?,
+        mwh: mwh?,
+        emission_rate_kg_per_mwh: rate?,
+        generation_start: start?,
+        generation_end: end?,
+        market,
+        registry: opt("registry"),
+        serial_from: opt("serial_from"),
+        serial_to: opt("serial_to"),
+        retired_on,
+        beneficiary: opt("beneficiary"),
+        evidence: opt("evidence"),
+    })
+}
+
+/// A Quality Criteria grade.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Grade {
+    Pass,
+    Warn,
+    Fail,
+}
+
+/// The grades of one instrument (Scope 2 Guidance, Table 7.1, as decision 0026 reads them).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Quality {
+    /// Generated in the reporting period (pass), within 12 months of it (warn), or not (fail).
+    pub vintage: Grade,
+    /// Generated in the consumption's market: the same country (pass), unknown (warn), other (fail).
+    pub market: Grade,
+    /// A certificate retired on the company's behalf: retired with a beneficiary (pass), retired
+    /// without one (warn), not retired (fail). Contracts pass.
+    pub retired: Grade,
+    /// A China GEC is valid two years from its production month (fail after that); others pass.
+    pub validity: Grade,
+    /// No serial used twice, and no more MWh than consumed: fail otherwise (an error).
+    pub unique: Grade,
+}
+
+impl Quality {
+    pub fn worst(&self) -> Grade {
+        [self.vintage, self.market, self.retired, self.validity, self.unique].into_iter().max().unwrap_or(Grade::Pass)
+    }
+}
+
+/// Electricity a facility used in one region and period: what instruments are allocated against.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ElectricityUse {
+    pub facility: Arc<str>,
+    pub region: Option<Region>,
+    pub period: Period,
+    pub mwh: Decimal,
+    /// Location-based CO2e of that electricity, kg.
+    pub location_co2e_kg: Decimal,
+}
+
+/// How a facility's market-based figure was obtained.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MarketBasis {
+    /// At least part of the consumption is covered by instruments.
+    Instruments,
+    /// No instrument applies; the uncovered consumption is at a residual mix.
+    ResidualMix,
+    /// No instrument and no residual mix: the grid average (market-based = location-based).
+    GridAverage,
+}
+
+/// A residual-mix rate for one (region, period) of use, as found in the library.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Residual {
+    pub kg_per_mwh: Decimal,
+    pub factor_id: String,
+}
+
+/// Market-based Scope 2 of one facility's electricity.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct FacilityMarket {
+    pub consumption_mwh: Decimal,
+    pub location_co2e_kg: Decimal,
+    pub market_co2e_kg: Decimal,
+    /// MWh covered per instrument kind.
+    pub covered_mwh: BTreeMap<InstrumentKind, Decimal>,
+    /// MWh at a residual mix, and at the grid average.
+    pub residual_mwh: Decimal,
+    pub grid_average_mwh: Decimal,
+}
+
+impl FacilityMarket {
+    pub fn basis(&self) -> MarketBasis {
+        if self.covered_mwh.values().any(|v| !v.is_zero()) {
+            MarketBasis::Instruments
+        } else if !self.residual_mwh.is_zero() {
+            MarketBasis::ResidualMix
+        } else {
+            MarketBasis::GridAverage
+        }
+    }
+}
+
+/// One instrument as applied.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AppliedInstrument {
+    #[serde(flatten)]
+    pub instrument: Instrument,
+    pub applied_mwh: Decimal,
+    pub quality: Quality,
+    /// `false` for an instrument with a failing grade: listed apart, not applied.
+    pub applied: bool,
+}
+
+/// The market-based outcome of a run.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Market {
+    pub by_facility: BTreeMap<Arc<str>, FacilityMarket>,
+    pub instruments: Vec<AppliedInstrument>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Allocate `instruments` (read from `file`) to the electricity `uses`, in the Guidance's order:
+/// instruments (in file order), then the residual mix `residual(use)` gives, then the grid average.
+pub fn allocate(
+    uses: &[ElectricityUse],
+    instruments: &[Instrument],
+    file: &str,
+    residual: &dyn Fn(&ElectricityUse) -> Option<Residual>,
+) -> Market {
+    let mut market = Market::default();
+    // Each facility's uses, in period order, with what is left of each.
+    let mut by_facility: BTreeMap<&str, Vec<(&ElectricityUse, Decimal)>> = BTreeMap::new();
+    for u in uses {
+        by_facility.entry(&u.facility).or_default().push((u, u.mwh));
+    }
+    for list in by_facility.values_mut() {
+        list.sort_by(|a, b| (a.0.period.start, a.0.period.end).cmp(&(b.0.period.start, b.0.period.end)));
+    }
+    let duplicates = duplicate_serials(instruments);
+    for i in instruments {
+        let uses = by_facility.get_mut(i.facility.as_str());
+        let quality = grade(i, uses.as_deref().map_or(&[][..], |v| v), duplicates.contains(&i.row));
+        let mut applied_mwh = Decimal::ZERO;
+        let mut applied = quality.worst() != Grade::Fail;
+        match uses {
+            None => {
+                applied = false;
+                market.diagnostics.push(Diagnostic::error(
+                    Code::UnknownRecord,
+                    Location::cell(file, i.row, "facility"),
+                    format!(
+                        "facility {} has no electricity in this calculation to allocate the instrument to",
+                        i.facility
+                    ),
+                ));
+            }
+            Some(uses) if applied => {
+                let mut want = i.mwh;
+                for (_, left) in uses.iter_mut() {
+                    let take = want.min(*left);
+                    *left -= take;
+                    want -= take;
+                    applied_mwh += take;
+                }
+                if !want.is_zero() {
+                    let serials = serial_text(i);
+                    market.diagnostics.push(Diagnostic::error(
+                        Code::InstrumentOverAllocated,
+                        Location::cell(file, i.row, "mwh"),
+                        format!(
+                            "{} MWh of {} {serials}exceed facility {}'s remaining consumption by {want} MWh; only {applied_mwh} MWh are applied",
+                            i.mwh,
+                            i.instrument.as_str(),
+                            i.facility
+                        ),
+                    ));
+                }
+                let f = market.by_facility.entry(Arc::from(i.facility.as_str())).or_default();
+                *f.covered_mwh.entry(i.instrument).or_default() += applied_mwh;
+                f.market_co2e_kg += applied_mwh * i.emission_rate_kg_per_mwh;
+            }
+            Some(_) => {}
+        }
+        let mut quality = quality;
+        if applied_mwh < i.mwh && applied {
+            quality.unique = Grade::Fail;
+        }
+        if quality.worst() != Grade::Pass && duplicates.contains(&i.row) {
+            market.diagnostics.push(Diagnostic::error(
+                Code::DuplicateSerial,
+                Location::cell(file, i.row, "serial_from"),
+                format!(
+                    "{} {}overlaps another instrument's serials in this file: a certificate counts once, so neither is applied",
+                    i.instrument.as_str(),
+                    serial_text(i)
+                ),
+            ));
+        } else if !applied && uses_known(&by_facility, i) {
+            market.diagnostics.push(Diagnostic::warning(
+                Code::InstrumentQuality,
+                Location::row(file, i.row),
+                format!(
+                    "{} {}fails the Scope 2 Quality Criteria ({}) and is not applied",
+                    i.instrument.as_str(),
+                    serial_text(i),
+                    failing(&quality)
+                ),
+            ));
+        } else if quality.worst() == Grade::Warn {
+            market.diagnostics.push(Diagnostic::warning(
+                Code::InstrumentQuality,
+                Location::row(file, i.row),
+                format!(
+                    "{} {}is applied with reservations: {}",
+                    i.instrument.as_str(),
+                    serial_text(i),
+                    warned(&quality)
+                ),
+            ));
+        }
+        market.instruments.push(AppliedInstrument { instrument: i.clone(), applied_mwh, quality, applied });
+    }
+    // What instruments did not cover: the residual mix, else the grid average.
+    for (facility, list) in by_facility {
+        let f = market.by_facility.entry(Arc::from(facility)).or_default();
+        for (u, left) in list {
+            f.consumption_mwh += u.mwh;
+            f.location_co2e_kg += u.location_co2e_kg;
+            if left.is_zero() {
+                continue;
+            }
+            match residual(u) {
+                Some(r) => {
+                    f.residual_mwh += left;
+                    f.market_co2e_kg += left * r.kg_per_mwh;
+                }
+                None => {
+                    f.grid_average_mwh += left;
+                    // The location-based figure of the part not covered.
+                    f.market_co2e_kg +=
+                        if left == u.mwh { u.location_co2e_kg } else { u.location_co2e_kg * left / u.mwh };
+                }
+            }
+        }
+    }
+    market
+}
+
+fn uses_known(by_facility: &BTreeMap<&str, Vec<(&ElectricityUse, Decimal)>>, i: &Instrument) -> bool {
+    by_facility.contains_key(i.facility.as_str())
+}
+
+fn serial_text(i: &Instrument) -> String {
+    match (&i.serial_from, &i.serial_to) {
+        (Some(a), Some(b)) => format!("(serials {a}..{b}) "),
+        (Some(a), None) => format!("(serial {a}) "),
+        _ => String::new(),
+    }
+}
+
+fn failing(q: &Quality) -> String {
+    named(q, Grade::Fail)
+}
+
+fn warned(q: &Quality) -> String {
+    named(q, Grade::Warn)
+}
+
+fn named(q: &Quality, g: Grade) -> String {
+    let all = [
+        ("vintage", q.vintage),
+        ("market", q.market),
+        ("retired", q.retired),
+        ("validity", q.validity),
+        ("unique", q.unique),
+    ];
+    all.iter().filter(|(_, x)| *x == g).map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+}
+
+fn grade(i: &Instrument, uses: &[(&ElectricityUse, Decimal)], duplicate: bool) -> Quality {
+    let (start, end) = match (uses.iter().map(|u| u.0.period.start).min(), uses.iter().map(|u| u.0.period.end).max()) {
+        (Some(s), Some(e)) => (s, e),
+        _ => (i.generation_start, i.generation_end),
+    };
+    let vintage = if i.generation_end >= start && i.generation_start <= end {
+        Grade::Pass
+    } else if i.generation_end >= add_months(start, -12) && i.generation_start <= add_months(end, 12) {
+        Grade::Warn
+    } else {
+        Grade::Fail
+    };
+    let country = |r: &Region| r.lineage().last().cloned();
+    let market = match (&i.market, uses.iter().find_map(|u| u.0.region.as_ref())) {
+        (None, _) | (_, None) => Grade::Warn,
+        (Some(m), Some(r)) if country(m) == country(r) => Grade::Pass,
+        _ => Grade::Fail,
+    };
+    let retired = match (i.instrument.is_certificate(), i.retired_on, &i.beneficiary) {
+        (false, _, _) => Grade::Pass,
+        (true, Some(_), Some(_)) => Grade::Pass,
+        (true, Some(_), None) => Grade::Warn,
+        (true, None, _) => Grade::Fail,
+    };
+    let validity = if i.instrument == InstrumentKind::Gec {
+        let production = NaiveDate::from_ymd_opt(i.generation_start.year(), i.generation_start.month(), 1);
+        match production.map(|p| add_months(p, 24)) {
+            Some(until) if start < until => Grade::Pass,
+            _ => Grade::Fail,
+        }
+    } else {
+        Grade::Pass
+    };
+    let unique = if duplicate { Grade::Fail } else { Grade::Pass };
+    Quality { vintage, market, retired, validity, unique }
+}
+
+fn add_months(d: NaiveDate, months: i32) -> NaiveDate {
+    let total = d.year() * 12 + d.month0() as i32 + months;
+    let (y, m) = (total.div_euclid(12), total.rem_euclid(12) as u32 + 1);
+    let day = d.day().min(28);
+    NaiveDate::from_ymd_opt(y, m, day).unwrap_or(d)
+}
+
+/// Rows whose serial range overlaps another row's in the same registry.
+fn duplicate_serials(instruments: &[Instrument]) -> Vec<u64> {
+    let ranges: Vec<(u64, &str, (String, u128, u128))> = instruments
+        .iter()
+        .filter_map(|i| {
+            let from = i.serial_from.as_deref()?;
+            let to = i.serial_to.as_deref().unwrap_or(from);
+            Some((i.row, i.registry.as_deref().unwrap_or(""), serial_range(from, to)?))
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (k, a) in ranges.iter().enumerate() {
+        for b in ranges.iter().skip(k + 1) {
+            if a.1 == b.1 && a.2 .0 == b.2 .0 && a.2 .1 <= b.2 .2 && b.2 .1 <= a.2 .2 {
+                out.push(a.0);
+                out.push(b.0);
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// A serial range as (prefix, first number, last number): `GEC-2023-000001`..`GEC-2023-003000`.
+/// Serials without a trailing number compare as single equal texts.
+fn serial_range(from: &str, to: &str) -> Option<(String, u128, u128)> {
+    let split = |s: &str| {
+        let digits = s.chars().rev().take_while(char::is_ascii_digit).count();
+        let (p, n) = s.split_at(s.len() - digits);
+        (p.to_string(), n.parse::<u128>().ok())
+    };
+    let (pa, a) = split(from.trim());
+    let (pb, b) = split(to.trim());
+    match (a, b) {
+        (Some(a), Some(b)) if pa == pb => Some((pa, a.min(b), a.max(b))),
+        _ if from == to => Some((from.to_string(), 0, 0)),
+        _ => Some((format!("{from}..{to}"), 0, 0)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap_or_default()
+    }
+
+    fn date(s: &str) -> NaiveDate {
+        parse_date(s).unwrap_or_default()
+    }
+
+    fn uses() -> Vec<ElectricityUse> {
+        vec![ElectricityUse {
+            facility: Arc::from("SZ"),
+            region: Region::parse("CN-GD"),
+            period: Period::new(date("2023-01-01"), date("2023-12-31")).unwrap_or_else(|| unreachable!()),
+            mwh: d("10000"),
+            location_co2e_kg: d("5306000"),
+        }]
+    }
+
+    const HEADER: &str = "facility,instrument,mwh,emission_rate_kg_per_mwh,generation_start,generation_end,market,registry,serial_from,serial_to,retired_on,beneficiary,evidence\n";
+
+    fn residual(_: &ElectricityUse) -> Option<Residual> {
+        Some(Residual { kg_per_mwh: d("609.6"), factor_id: "cn-grid.2023.CN.excl-market-nonfossil".into() })
+    }
+
+    #[test]
+    fn certificates_cover_part_and_the_rest_is_at_the_residual_mix() {
+        let csv = format!(
+            "{HEADER}SZ,gec,3000,0,2023-01-01,2023-06-30,CN,GEC,G-000001,G-003000,2024-03-01,Acme SZ,gec.pdf\n"
+        );
+        let (inst, diags) = read_instruments("i.csv", csv.as_bytes());
+        assert!(diags.is_empty(), "{diags:?}");
+        let m = allocate(&uses(), &inst, "i.csv", &residual);
+        let f = &m.by_facility["SZ"];
+        // 3000 MWh at 0 + 7000 MWh × 609.6 kg/MWh = 4,267,200 kg.
+        assert_eq!(f.market_co2e_kg, d("4267200"));
+        assert_eq!(f.basis(), MarketBasis::Instruments);
+        assert_eq!(m.instruments[0].applied_mwh, d("3000"));
+        assert!(m.diagnostics.is_empty(), "{:?}", m.diagnostics);
+        // Without instruments the residual mix applies to everything (above the grid average).
+        let none = allocate(&uses(), &[], "i.csv", &residual);
+        assert_eq!(none.by_facility["SZ"].market_co2e_kg, d("6096000"));
+        assert_eq!(none.by_facility["SZ"].basis(), MarketBasis::ResidualMix);
+        let grid = allocate(&uses(), &[], "i.csv", &|_| None);
+        assert_eq!(grid.by_facility["SZ"].market_co2e_kg, d("5306000"));
+    }
+
+    #[test]
+    fn over_allocation_and_reused_serials_are_errors_naming_the_serials() {
+        let csv = format!("{HEADER}SZ,gec,12000,0,2023-01-01,2023-06-30,CN,GEC,G-000001,G-012000,2024-03-01,Acme,\n");
+        let (inst, _) = read_instruments("i.csv", csv.as_bytes());
+        let m = allocate(&uses(), &inst, "i.csv", &residual);
+        let over: Vec<_> = m.diagnostics.iter().filter(|d| d.code == Code::InstrumentOverAllocated).collect();
+        assert_eq!(over.len(), 1, "{:?}", m.diagnostics);
+        assert!(
+            over[0].message.contains("G-000001..G-012000") && over[0].message.contains("2000 MWh"),
+            "{}",
+            over[0].message
+        );
+        assert_eq!(m.by_facility["SZ"].market_co2e_kg, Decimal::ZERO);
+
+        let twice = format!(
+            "{HEADER}SZ,gec,1000,0,2023-01-01,2023-06-30,CN,GEC,G-000001,G-001000,2024-03-01,Acme,\nSZ,gec,1000,0,2023-01-01,2023-06-30,CN,GEC,G-000500,G-001499,2024-03-01,Acme,\n"
+        );
+        let (inst, _) = read_instruments("i.csv", twice.as_bytes());
+        let m = allocate(&uses(), &inst, "i.csv", &residual);
+        assert_eq!(m.diagnostics.iter().filter(|d| d.code == Code::DuplicateSerial).count(), 2);
+        assert!(m.instruments.iter().all(|i| !i.applied));
+        assert_eq!(m.by_facility["SZ"].market_co2e_kg, d("6096000"));
+    }
+
+    #[test]
+    fn quality_grades_follow_the_criteria() {
+        let csv = format!(
+            "{HEADER}SZ,gec,100,0,2020-01-01,2020-12-31,CN,GEC,A1,A1,2024-01-01,Acme,\nSZ,i-rec,100,0,2023-01-01,2023-12-31,GB,IREC,B1,B1,2024-01-01,Acme,\nSZ,rec,100,0,2022-06-01,2022-12-31,CN,REC,C1,C1,,,\nSZ,ppa-physical,100,0,2023-01-01,2023-12-31,CN,,,,,,\n"
+        );
+        let (inst, diags) = read_instruments("i.csv", csv.as_bytes());
+        assert!(diags.is_empty(), "{diags:?}");
+        let m = allocate(&uses(), &inst, "i.csv", &residual);
+        let q: Vec<&Quality> = m.instruments.iter().map(|i| &i.quality).collect();
+        assert_eq!((q[0].vintage, q[0].validity), (Grade::Fail, Grade::Fail));
+        assert_eq!(q[1].market, Grade::Fail);
+        assert_eq!((q[2].vintage, q[2].retired), (Grade::Warn, Grade::Fail));
+        assert_eq!(q[3].worst(), Grade::Pass);
+        assert_eq!(m.instruments.iter().filter(|i| i.applied).count(), 1);
+    }
+
+    #[test]
+    fn bad_rows_are_located() {
+        let csv = format!("{HEADER}SZ,solar-panel,-5,0,2023-13-01,2023-01-01,,,,,,,\n");
+        let (inst, diags) = read_instruments("i.csv", csv.as_bytes());
+        assert!(inst.is_empty());
+        let cols: Vec<_> = diags.iter().map(|d| (d.code, d.location.column.clone().unwrap_or_default())).collect();
+        assert!(cols.contains(&(Code::InvalidValue, "instrument".into())), "{cols:?}");
+        assert!(cols.contains(&(Code::NonPositiveValue, "mwh".into())), "{cols:?}");
+        assert!(cols.contains(&(Code::MalformedDate, "generation_start".into())), "{cols:?}");
+    }
+}
