@@ -11,6 +11,7 @@ use crate::gas::{GwpTable, Species};
 use crate::library::FactorLibrary;
 use crate::region::Region;
 use crate::unit::Unit;
+use crate::vocabulary::normalise;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -146,12 +147,18 @@ pub struct ActivityType {
     pub scopes: Vec<u8>,
 }
 
-/// The activity types whose name contains `query` (trimmed, case-insensitive; empty matches
-/// all), sorted by name.
+/// The activity types whose key, or whose activity type's names in the vocabulary (either
+/// language), contain `query` (case, width and spacing ignored; empty matches all), sorted by key.
 pub fn activity_types(lib: &FactorLibrary, query: &str) -> Vec<ActivityType> {
-    let q = query.trim().to_lowercase();
+    let q = normalise(query);
+    let vocab = lib.vocabulary();
     let mut out: std::collections::BTreeMap<&str, ActivityType> = std::collections::BTreeMap::new();
-    for f in lib.factors().iter().filter(|f| q.is_empty() || f.activity.to_lowercase().contains(&q)) {
+    let wanted = |i: usize, f: &Factor| {
+        q.is_empty()
+            || f.activity.to_lowercase().contains(&q)
+            || lib.key_mapping(i).is_some_and(|m| vocab.search_text(&m.activity).contains(&q))
+    };
+    for (_, f) in lib.factors().iter().enumerate().filter(|&(i, f)| wanted(i, f)) {
         let t = out.entry(f.activity.as_str()).or_insert_with(|| ActivityType {
             activity: f.activity.clone(),
             units: vec![],
@@ -243,16 +250,20 @@ impl Filters {
     }
 }
 
-/// Factors that pass `filters` and whose id, activity, name, region, dataset, source or gases
-/// contain every word of `text` (case-insensitive), in library order.
+/// Factors that pass `filters` and whose id, activity, name, region, dataset, source, gases or
+/// activity type's names in the vocabulary (English, Chinese, aliases: `天然气`, `外购电力`)
+/// contain every word of `text` (case, width and spacing ignored), in library order.
 pub fn matching<'a>(lib: &'a FactorLibrary, text: &str, filters: &Filters) -> Vec<&'a Factor> {
-    let words: Vec<String> = text.split_whitespace().map(str::to_lowercase).collect();
+    let words: Vec<String> = normalise(text).split(' ').filter(|w| !w.is_empty()).map(str::to_string).collect();
+    let vocab = lib.vocabulary();
     lib.factors()
         .iter()
-        .filter(|f| filters.admit(f, &lib.gwp))
-        .filter(|f| {
-            let hay = format!(
-                "{} {} {} {} {} {} {} {}",
+        .enumerate()
+        .filter(|(_, f)| filters.admit(f, &lib.gwp))
+        .filter(|&(i, f)| {
+            let names = lib.key_mapping(i).map(|m| vocab.search_text(&m.activity)).unwrap_or_default();
+            let hay = normalise(&format!(
+                "{} {} {} {} {} {} {} {} {}",
                 f.id,
                 f.activity,
                 f.name.as_deref().unwrap_or(""),
@@ -260,11 +271,12 @@ pub fn matching<'a>(lib: &'a FactorLibrary, text: &str, filters: &Filters) -> Ve
                 f.dataset.id,
                 f.source,
                 gases_of(f, &lib.gwp).join(" "),
-                f.classification
-            )
-            .to_lowercase();
+                f.classification,
+                names
+            ));
             words.iter().all(|w| hay.contains(w.as_str()))
         })
+        .map(|(_, f)| f)
         .collect()
 }
 
@@ -355,6 +367,26 @@ mod tests {
         assert!(t.units.iter().any(|u| u.to_string() == "kWh"), "{:?}", t.units);
         assert!(t.regions.iter().any(|r| r.as_str() == "CN"), "{:?}", t.regions);
         assert!(grid.iter().all(|t| t.activity.contains("grid_electricity")));
+        let zh = activity_types(&lib, "天然气");
+        assert!(zh.iter().any(|t| t.activity == "natural_gas") && zh.iter().any(|t| t.activity == "lng"));
+    }
+
+    #[test]
+    fn search_finds_factors_by_their_activity_types_names_in_either_language() {
+        let (lib, _) = FactorLibrary::shipped();
+        let gas = matching(&lib, "天然气", &Filters::default());
+        for key in ["natural_gas", "natural_gas.manufacturing", "natural_gas.gcv"] {
+            assert!(gas.iter().any(|f| f.activity == key), "{key}");
+        }
+        assert!(gas.iter().any(|f| f.id == "cn-mee.natural_gas"));
+        assert!(gas.iter().all(|f| !f.activity.starts_with("grid_electricity")));
+        let grid = matching(&lib, "外购电力 CN-GD", &Filters::default());
+        assert!(grid.iter().any(|f| f.id == "cn-grid.2023.CN-GD"), "{}", grid.len());
+        assert!(grid.iter().all(|f| f.activity == "grid_electricity"));
+        // A spend category by the Chinese name of its NAICS sector.
+        let farms = matching(&lib, "农、林、渔、猎业", &Filters::default());
+        assert!(farms.iter().any(|f| f.activity == "spend.naics.111110"));
+        assert!(matching(&lib, "不存在的燃料", &Filters::default()).is_empty());
     }
 
     #[test]

@@ -8,10 +8,12 @@
 //! 2. **User**: the user confirmed this text before ([`ValueMap`], kept by the store).
 //! 3. **Built-in spelling**: the text is a library activity type once case, width and spaces are
 //!    normalised (`Natural Gas` → `natural_gas`).
-//! 4. **Built-in dictionary**: a short checked list of common names ([`BUILT_IN_ACTIVITIES`],
-//!    [`BUILT_IN_UNITS`]).
-//! 5. **Ask**: the text is known to be ambiguous (`原煤`, `立方米`): it stays unknown, with the
-//!    likely meanings as suggestions, so the user decides once.
+//! 4. **Built-in dictionary**: for activities, a name or alias of the activity vocabulary, in
+//!    either language (`天然气`, `外购电力`, `0#柴油`; `scopebook_core::vocabulary`, decision
+//!    0018), the same names selection and `factors search` know; for units, [`BUILT_IN_UNITS`].
+//! 5. **Ask**: the text is known to be ambiguous (`原煤`, `燃气`: the vocabulary's general names;
+//!    `立方米`): it stays unknown, with the likely meanings as suggestions, so the user decides
+//!    once.
 //! 6. **Unknown**: suggestions by simple similarity, best first, in a deterministic order.
 //!
 //! **Architecture invariant:** nothing here guesses silently. A value the rules above do not
@@ -191,125 +193,6 @@ pub(crate) fn half_width(c: char) -> char {
     }
 }
 
-/// Activity names (normalised) → library activity types. Chinese names follow the fuel list of
-/// the NDRC/MEE enterprise accounting guidelines (GB/T 32150 annex). A test checks that every
-/// target has at least one factor in the shipped library and that every name is normalised.
-pub const BUILT_IN_ACTIVITIES: &[(&str, &str)] = &[
-    // Gaseous fuels
-    ("天然气", "natural_gas"),
-    ("管道天然气", "natural_gas"),
-    ("管输天然气", "natural_gas"),
-    ("nat. gas", "natural_gas"),
-    ("nat gas", "natural_gas"),
-    ("ng", "natural_gas"),
-    ("pipeline natural gas", "natural_gas"),
-    ("液化天然气", "lng"),
-    ("压缩天然气", "cng"),
-    ("液化石油气", "lpg"),
-    ("液化气", "lpg"),
-    ("liquefied petroleum gas", "lpg"),
-    ("丙烷", "propane"),
-    ("丁烷", "butane"),
-    ("焦炉煤气", "coke_oven_gas"),
-    ("高炉煤气", "blast_furnace_gas"),
-    ("转炉煤气", "converter_gas"),
-    ("其他煤气", "other_coal_gas"),
-    ("炼厂干气", "refinery_dry_gas"),
-    // Liquid fuels
-    ("柴油", "diesel"),
-    ("0#柴油", "diesel"),
-    ("0号柴油", "diesel"),
-    ("diesel oil", "diesel"),
-    ("车用柴油", "diesel_mobile"),
-    ("汽油", "motor_gasoline"),
-    ("车用汽油", "motor_gasoline_mobile"),
-    ("92#汽油", "motor_gasoline"),
-    ("92号汽油", "motor_gasoline"),
-    ("95#汽油", "motor_gasoline"),
-    ("95号汽油", "motor_gasoline"),
-    ("98#汽油", "motor_gasoline"),
-    ("98号汽油", "motor_gasoline"),
-    ("gasoline", "motor_gasoline"),
-    ("煤油", "kerosene"),
-    ("航空煤油", "jet_kerosene"),
-    ("燃料油", "fuel_oil"),
-    ("重油", "fuel_oil"),
-    ("原油", "crude_oil"),
-    ("石脑油", "naphtha"),
-    ("润滑油", "lubricants"),
-    // Solid fuels
-    ("烟煤", "bituminous_coal"),
-    ("无烟煤", "anthracite"),
-    ("褐煤", "lignite"),
-    ("洗精煤", "washed_coal"),
-    ("其他洗煤", "other_washed_coal"),
-    ("型煤", "briquettes"),
-    ("焦炭", "coke"),
-    ("石油焦", "petroleum_coke"),
-    ("煤焦油", "coal_tar"),
-    ("粗苯", "crude_benzene"),
-    // Electricity, heat
-    ("电", "grid_electricity"),
-    ("电力", "grid_electricity"),
-    ("外购电", "grid_electricity"),
-    ("外购电力", "grid_electricity"),
-    ("外购电网电力", "grid_electricity"),
-    ("电网电力", "grid_electricity"),
-    ("网电", "grid_electricity"),
-    ("市电", "grid_electricity"),
-    ("electricity", "grid_electricity"),
-    ("purchased electricity", "grid_electricity"),
-    ("grid power", "grid_electricity"),
-    ("热力", "heat_and_steam"),
-    ("蒸汽", "heat_and_steam"),
-    ("外购热力", "heat_and_steam"),
-    ("外购蒸汽", "heat_and_steam"),
-    ("steam", "heat_and_steam"),
-    ("heat", "heat_and_steam"),
-    ("purchased heat", "heat_and_steam"),
-    ("purchased steam", "heat_and_steam"),
-    // Refrigerants and SF6 (top-up mass balance)
-    ("r-410a", "refrigerant_topup_r_410a"),
-    ("r410a", "refrigerant_topup_r_410a"),
-    ("r-404a", "refrigerant_topup_r_404a"),
-    ("r404a", "refrigerant_topup_r_404a"),
-    ("r-407c", "refrigerant_topup_r_407c"),
-    ("r407c", "refrigerant_topup_r_407c"),
-    ("r-507a", "refrigerant_topup_r_507a"),
-    ("r507a", "refrigerant_topup_r_507a"),
-    ("r-134a", "refrigerant_topup_hfc_134a"),
-    ("r134a", "refrigerant_topup_hfc_134a"),
-    ("hfc-134a", "refrigerant_topup_hfc_134a"),
-    ("hfc134a", "refrigerant_topup_hfc_134a"),
-    ("r-32", "refrigerant_topup_hfc_32"),
-    ("r32", "refrigerant_topup_hfc_32"),
-    ("hfc-32", "refrigerant_topup_hfc_32"),
-    ("hfc32", "refrigerant_topup_hfc_32"),
-    ("sf6", "refrigerant_topup_sf6"),
-    ("六氟化硫", "refrigerant_topup_sf6"),
-];
-
-/// Activity names that do not say enough to choose: the user picks among the suggestions.
-/// `原煤` (raw coal) and `coal` have no rank; `燃气` may be natural gas, LPG or town gas.
-pub const ASK_ACTIVITIES: &[(&str, &[&str])] = &[
-    ("原煤", &["bituminous_coal", "anthracite", "lignite", "sub_bituminous_coal"]),
-    ("煤", &["bituminous_coal", "anthracite", "lignite", "sub_bituminous_coal"]),
-    ("煤炭", &["bituminous_coal", "anthracite", "lignite", "sub_bituminous_coal"]),
-    ("coal", &["bituminous_coal", "anthracite", "lignite", "coal_industrial", "sub_bituminous_coal"]),
-    ("燃气", &["natural_gas", "lpg", "other_coal_gas"]),
-    ("煤气", &["other_coal_gas", "coke_oven_gas", "natural_gas"]),
-    (
-        "制冷剂",
-        &[
-            "refrigerant_topup_r_410a",
-            "refrigerant_topup_hfc_134a",
-            "refrigerant_topup_hfc_32",
-            "refrigerant_topup_r_404a",
-            "refrigerant_topup_r_407c",
-        ],
-    ),
-];
-
 /// Unit spellings (normalised) that [`Unit::parse`] does not accept → canonical unit symbols.
 /// A test checks every target parses and no source already parses.
 pub const BUILT_IN_UNITS: &[(&str, &str)] = &[
@@ -395,7 +278,10 @@ pub fn resolve_activity<'a>(lib: &FactorLibrary, user: &'a ValueMap, text: &str)
     if trimmed.is_empty() {
         return Resolved::Unknown { suggestions: Vec::new() };
     }
-    if has_activity(lib, trimmed) {
+    let vocab = lib.vocabulary();
+    if has_activity(lib, trimmed)
+        || (vocab.entry(trimmed).is_some_and(|e| e.narrower.is_empty()) && lib.knows_activity(trimmed))
+    {
         return Resolved::Exact;
     }
     let key = normalise(trimmed);
@@ -408,14 +294,23 @@ pub fn resolve_activity<'a>(lib: &FactorLibrary, user: &'a ValueMap, text: &str)
             return Resolved::Mapped { to: Cow::Owned(candidate.to_string()), by: MappedBy::BuiltIn };
         }
     }
-    if let Some(to) = lookup(BUILT_IN_ACTIVITIES, &key) {
-        if has_activity(lib, to) {
-            return Resolved::Mapped { to: Cow::Borrowed(to), by: MappedBy::BuiltIn };
-        }
-    }
     let mut suggestions: Vec<String> = Vec::new();
-    if let Some(options) = lookup_ask(ASK_ACTIVITIES, &key) {
-        suggestions.extend(options.iter().filter(|a| has_activity(lib, a)).map(|a| a.to_string()));
+    if let Some(r) = vocab.resolve(trimmed) {
+        match vocab.entry(&r.activity).filter(|e| !e.narrower.is_empty()) {
+            // A general name: its meanings, in the vocabulary's order, are the first suggestions.
+            Some(general) => {
+                suggestions
+                    .extend(general.narrower.iter().filter(|n| lib.knows_activity(n)).take(MAX_SUGGESTIONS).cloned());
+            }
+            None if lib.knows_activity(&r.activity) => {
+                let to = match r.qualifier {
+                    Some(q) => format!("{}.{}", r.activity, q.label()),
+                    None => r.activity,
+                };
+                return Resolved::Mapped { to: Cow::Owned(to), by: MappedBy::BuiltIn };
+            }
+            None => {}
+        }
     }
     if suggestions.len() < MAX_SUGGESTIONS {
         for s in similar_activities(lib, &key) {
@@ -490,7 +385,7 @@ const MIN_SIMILARITY: u32 = 300;
 
 /// Activity types similar to `key`, best first (ties by activity type), at most
 /// [`MAX_SUGGESTIONS`]. Compared with: each activity type (underscores and dots as spaces), the
-/// leading part of each factor's name, and the names of the built-in dictionary.
+/// leading part of each factor's name, and the vocabulary's names and aliases in either language.
 fn similar_activities(lib: &FactorLibrary, key: &str) -> Vec<String> {
     let mut best: BTreeMap<&str, u32> = BTreeMap::new();
     let types = activity_types(lib);
@@ -504,9 +399,11 @@ fn similar_activities(lib: &FactorLibrary, key: &str) -> Vec<String> {
             score_into(&mut best, f.activity.as_str(), similarity(key, &normalise(head)));
         }
     }
-    for (name, target) in BUILT_IN_ACTIVITIES {
-        if types.contains(target) {
-            score_into(&mut best, target, similarity(key, name));
+    for e in lib.vocabulary().entries() {
+        if e.narrower.is_empty() && lib.knows_activity(&e.id) {
+            for name in [&e.name_en, &e.name_zh].into_iter().chain(&e.aliases) {
+                score_into(&mut best, e.id.as_str(), similarity(key, &normalise(name)));
+            }
         }
     }
     ranked(best)
@@ -627,27 +524,32 @@ mod tests {
     }
 
     #[test]
-    fn every_built_in_activity_target_has_a_factor_in_the_shipped_library() {
-        let types = activity_types(lib());
-        for (source, target) in BUILT_IN_ACTIVITIES {
-            assert!(types.contains(target), "{source} → {target}: no such activity type");
-            assert_eq!(normalise(source), *source, "source not normalised");
-        }
-        for (source, targets) in ASK_ACTIVITIES {
-            assert_eq!(normalise(source), *source);
-            for t in *targets {
-                assert!(types.contains(t), "{source} → {t}: no such activity type");
+    fn every_vocabulary_name_maps_to_an_activity_type_with_factors() {
+        let user = ValueMap::new();
+        let vocab = lib().vocabulary();
+        for e in vocab.entries().iter().filter(|e| e.narrower.is_empty() && lib().knows_activity(&e.id)) {
+            for name in std::iter::once(&e.name_zh).chain(&e.aliases) {
+                match resolve_activity(lib(), &user, name) {
+                    Resolved::Exact => assert!(has_activity(lib(), name.trim()), "{name}"),
+                    // The entry's id, or a dataset key that means it (`burning oil` → `burning_oil`).
+                    Resolved::Mapped { to, .. } => {
+                        assert_eq!(vocab.resolve(&to).map(|r| r.activity), Some(e.id.clone()), "{name} → {to}")
+                    }
+                    other => panic!("{name} ({}): {other:?}", e.id),
+                }
             }
-            assert!(lookup(BUILT_IN_ACTIVITIES, source).is_none(), "{source} both mapped and asked");
+        }
+        // A general name asks, with its meanings first.
+        for general in vocab.entries().iter().filter(|e| !e.narrower.is_empty()) {
+            for name in &general.aliases {
+                let s = suggestions(resolve_activity(lib(), &user, name));
+                assert_eq!(s.first(), general.narrower.first(), "{name}");
+            }
         }
     }
 
     #[test]
     fn built_in_tables_have_no_duplicate_sources() {
-        let mut seen = BTreeSet::new();
-        for (s, _) in BUILT_IN_ACTIVITIES {
-            assert!(seen.insert(*s), "duplicate {s}");
-        }
         let mut seen = BTreeSet::new();
         for (s, _) in BUILT_IN_UNITS.iter().map(|(s, t)| (s, t)) {
             assert!(seen.insert(*s), "duplicate {s}");
