@@ -48,6 +48,31 @@ fn fixtures() -> Vec<(String, PathBuf)> {
     out
 }
 
+/// Every fixture to run: each code's folder, and the further cases of a code in its subfolders
+/// (a subfolder with an `args` file, named `code/case`), sorted.
+fn cases() -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    for (code, dir) in fixtures() {
+        out.push((code.clone(), dir.clone()));
+        let mut subs: Vec<PathBuf> = fs::read_dir(&dir)
+            .expect("readable fixture folder")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| p.is_dir() && p.join("args").is_file())
+            .collect();
+        subs.sort();
+        for sub in subs {
+            let case = sub.file_name().expect("a folder name").to_string_lossy().into_owned();
+            out.push((format!("{code}/{case}"), sub));
+        }
+    }
+    out
+}
+
+/// The code a case name shows: its folder's.
+fn code_of(case: &str) -> &str {
+    case.split('/').next().unwrap_or(case)
+}
+
 fn update_mode() -> bool {
     std::env::var("UPDATE_ERRORS").is_ok_and(|v| v == "1")
 }
@@ -190,7 +215,8 @@ fn run(dir: &Path) -> Outcome {
 fn every_fixture_gives_its_expected_stderr_and_status() {
     let update = update_mode();
     let mut failures = Vec::new();
-    for (code, dir) in fixtures() {
+    for (case, dir) in cases() {
+        let code = code_of(&case);
         // Messages quoted from the operating system ("No such file or directory") differ on Windows.
         if cfg!(windows) && dir.join("unix-only").exists() {
             continue;
@@ -216,15 +242,15 @@ fn every_fixture_gives_its_expected_stderr_and_status() {
         }
         let expected = read_text(&dir.join("expected.stderr"));
         if outcome.stderr != expected {
-            failures.push(format!("{code}: stderr differs\n  expected:\n{expected}  actual:\n{}", outcome.stderr));
+            failures.push(format!("{case}: stderr differs\n  expected:\n{expected}  actual:\n{}", outcome.stderr));
         }
         if let Some(status) = outcome.status {
             let want: i32 = read_text(&dir.join("expected.status"))
                 .trim()
                 .parse()
-                .unwrap_or_else(|e| panic!("{code}: expected.status is not a number: {e}"));
+                .unwrap_or_else(|e| panic!("{case}: expected.status is not a number: {e}"));
             if status != want {
-                failures.push(format!("{code}: exit status {status}, expected {want}"));
+                failures.push(format!("{case}: exit status {status}, expected {want}"));
             }
         }
     }
@@ -255,11 +281,12 @@ fn every_code_has_a_fixture_and_every_fixture_names_a_code() {
 
 #[test]
 fn every_expected_stderr_shows_its_own_code() {
-    for (code, dir) in fixtures() {
+    for (case, dir) in cases() {
+        let code = code_of(&case);
         let expected = read_text(&dir.join("expected.stderr"));
         assert!(
             expected.contains(&format!("[{code}]")),
-            "tests/errors/{code}/expected.stderr does not contain [{code}]:\n{expected}"
+            "tests/errors/{case}/expected.stderr does not contain [{code}]:\n{expected}"
         );
     }
 }

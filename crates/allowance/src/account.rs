@@ -95,10 +95,12 @@ pub fn settle(entries: &[&Entry], rules: &Rules<'_>, diags: &mut Vec<Diagnostic>
                 Code::InsufficientHoldings,
                 e.at("quantity_t"),
                 format!(
-                    "{} of {q} t {} on {} is more than the {held} t held then (allocation and earlier movements); record the purchase or transfer first",
+                    "{} of {} t {} on {} is more than the {} t held then (allocation and earlier movements); record the purchase or transfer first",
                     e.kind.as_str(),
+                    q.normalize(),
                     e.instrument,
-                    e.date
+                    e.date,
+                    held.normalize()
                 ),
             ));
             continue;
@@ -112,7 +114,7 @@ pub fn settle(entries: &[&Entry], rules: &Rules<'_>, diags: &mut Vec<Diagnostic>
                 Code::IneligibleOffset,
                 e.at("vintage"),
                 format!(
-                    "a {} of vintage {} is a legacy credit (before {before}), usable for compliance up to {last} only, not for {}",
+                    "a {} of vintage {} is a legacy credit (before {before}), usable for compliance up to {last} only, not for {}; surrender credits of vintage {before} or later, or allowances",
                     e.instrument,
                     e.vintage.unwrap_or_default(),
                     rules.year
@@ -148,11 +150,12 @@ pub fn settle(entries: &[&Entry], rules: &Rules<'_>, diags: &mut Vec<Diagnostic>
                     Code::OffsetCapExceeded,
                     e.at("quantity_t"),
                     format!(
-                        "{} surrendered reach {} t, above the cap of {cap} t ({}); the {} t above it do not count towards the obligation",
+                        "{} surrendered reach {} t, above the cap of {} t ({}); the {} t above it do not count towards the obligation",
                         e.instrument,
-                        acc.offsets_surrendered_t,
+                        acc.offsets_surrendered_t.normalize(),
+                        cap.normalize(),
                         rules.offset_cap_text,
-                        acc.offsets_surrendered_t - cap
+                        (acc.offsets_surrendered_t - cap).normalize()
                     ),
                 ));
             }

@@ -353,7 +353,8 @@ pub fn position(input: &Input<'_>) -> Position {
         let e = enterprise(plan, input.year, name, &own, &own_entries, &prices, &mut used, &mut notes, &mut diags);
         pos.enterprises.push(e);
     }
-    if !used.0.is_empty() {
+    // Said once per run, and only with a result: a refused run shows its errors alone.
+    if !used.0.is_empty() && !diags.iter().any(Diagnostic::is_error) {
         diags.push(Diagnostic::warning(
             Code::UnverifiedFactor,
             Location::file(&plan.file),

@@ -151,7 +151,9 @@ pub fn position(input: &Input<'_>, mut diags: Vec<Diagnostic>) -> Position {
             figure_status,
             obligation_t: obligation.map(n),
             shortfall_t: shortfall.map(n),
-            penalty: shortfall.and_then(|s| penalty(s.max(Decimal::ZERO))),
+            penalty: shortfall.and_then(|s| {
+                penalty(if compliant(r.compliance.as_deref()) { Decimal::ZERO } else { s.max(Decimal::ZERO) })
+            }),
         });
         let at = *index.entry(inst.account_holder.as_str()).or_insert_with(|| {
             holders.push((inst.account_holder.as_str(), Vec::new(), Decimal::ZERO));
@@ -165,15 +167,24 @@ pub fn position(input: &Input<'_>, mut diags: Vec<Diagnostic>) -> Position {
     }
     for (holder, members, offsets) in holders {
         let own: Vec<&Entry> = entries.iter().filter(|e| e.enterprise == holder).collect();
-        let lines: Vec<&InstallationLine> = members.iter().filter_map(|k| pos.installations.get(*k)).collect();
+        let lines: Vec<&InstallationLine> = lines_of(&pos.installations, &members).collect();
         let mut e = holder_position(&lines, offsets, year, holder, &own, &mut diags);
-        let owed = e.shortfall_t.max(Decimal::ZERO);
         e.values = money::values(e.shortfall_t, &prices);
-        e.penalty = penalty(owed);
+        // The penalty is per installation: the sum of theirs.
+        e.penalty = penalty_rate.map(|_| {
+            let mut total = money::eu_penalty(Decimal::ZERO, Decimal::ZERO, &rules.currency);
+            for p in lines_of(&pos.installations, &members).filter_map(|l| l.penalty.as_ref()) {
+                total.low += p.low;
+                total.high += p.high;
+                total.owed_t += p.owed_t;
+            }
+            total.basis = format!("{} EUR per tonne of excess emissions, per installation (none where the registry code is A); the allowances stay owed", penalty_rate.map_or(Decimal::ZERO, |p| n(p.value)));
+            total
+        });
         e.deadline = deadline.map(|(d, _)| d.to_string());
         pos.enterprises.push(e);
     }
-    if !unverified.is_empty() {
+    if !unverified.is_empty() && !diags.iter().any(Diagnostic::is_error) {
         diags.push(Diagnostic::warning(
             Code::UnverifiedFactor,
             Location::file(&rules.file),
@@ -184,6 +195,16 @@ pub fn position(input: &Input<'_>, mut diags: Vec<Diagnostic>) -> Position {
     pos.notes = notes;
     pos.diagnostics = diags;
     pos
+}
+
+fn lines_of<'a>(all: &'a [InstallationLine], members: &'a [usize]) -> impl Iterator<Item = &'a InstallationLine> + 'a {
+    members.iter().filter_map(|k| all.get(*k))
+}
+
+/// The registry marks the installation compliant (code A, or A* when changed after the deadline):
+/// it owes no excess-emissions penalty, whatever the surrendered column shows.
+fn compliant(code: Option<&str>) -> bool {
+    code.is_some_and(|c| c.starts_with('A'))
 }
 
 /// An account holder's installations summed (known figures only), with its ledger replayed.
