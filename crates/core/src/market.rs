@@ -372,7 +372,7 @@ pub fn allocate(
         by_facility.entry(&u.facility).or_default().push((u, u.mwh));
     }
     for list in by_facility.values_mut() {
-        list.sort_by(|a, b| (a.0.period.start, a.0.period.end).cmp(&(b.0.period.start, b.0.period.end)));
+        list.sort_by_key(|a| (a.0.period.start, a.0.period.end));
     }
     let duplicates = duplicate_serials(instruments);
     for i in instruments {
