@@ -7,13 +7,15 @@
 # - scopebook_build_ui: Node.js >= 20.19 must be there; runs `npm ci` in ui/ when node_modules
 #   is missing or ui/package-lock.json changed since the last `npm ci`, then `npm run build`
 #   (into ui/dist, which the app embeds).
+# - scopebook_install_fonts: `npm ci` in fonts/ (the PDF reports' fonts) when needed.
 
 # What building and running the desktop app needs (Tauri 2 on Debian 12).
 SCOPEBOOK_APP_PACKAGES=(build-essential pkg-config file libwebkit2gtk-4.1-dev librsvg2-dev libssl-dev
   libxdo-dev libayatana-appindicator3-dev)
 # What the real-window tests add: a virtual display, WebKit's WebDriver, a session bus and the
-# accessibility bus WebKit talks to, and a CJK font for the Chinese screens.
-SCOPEBOOK_TEST_PACKAGES=(xvfb xauth webkit2gtk-driver dbus-x11 at-spi2-core fonts-noto-cjk)
+# accessibility bus WebKit talks to, and a CJK font for the Chinese screens; pdftotext/pdftoppm
+# (poppler-utils) and qpdf read back the PDF reports.
+SCOPEBOOK_TEST_PACKAGES=(xvfb xauth webkit2gtk-driver dbus-x11 at-spi2-core fonts-noto-cjk poppler-utils qpdf)
 
 scopebook_require_cargo() {
   if ! command -v cargo >/dev/null 2>&1; then
@@ -75,4 +77,18 @@ scopebook_build_ui() {
   fi
   echo "== UI build"
   (cd ui && npm run build --silent)
+}
+
+# The PDF reports' fonts (decision 0025): Noto Sans and Noto Sans SC from the npm registry into
+# fonts/node_modules (about 100 MB, not in git), installed when missing or when
+# fonts/package-lock.json changed since the last `npm ci`.
+scopebook_install_fonts() {
+  scopebook_require_node
+  local stamp=fonts/node_modules/.scopebook-package-lock.sha256 want
+  want=$(sha256sum fonts/package-lock.json | cut -d' ' -f1)
+  if [ ! -d fonts/node_modules ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    echo "== report fonts (npm ci in fonts/)"
+    (cd fonts && npm ci --no-audit --no-fund)
+    echo "$want" >"$stamp"
+  fi
 }

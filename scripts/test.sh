@@ -20,6 +20,7 @@ scopebook_ensure_packages "${SCOPEBOOK_APP_PACKAGES[@]}" "${SCOPEBOOK_TEST_PACKA
 
 # The app embeds ui/dist, so the UI is built before anything compiles the app.
 scopebook_build_ui
+scopebook_install_fonts
 echo "== UI unit tests"
 (cd ui && npm test --silent)
 echo "== UI type check (svelte-check)"

@@ -146,9 +146,9 @@ impl InventorySource {
         })
     }
 
-    /// The document's date: the lock time of a locked period; for an open period, midnight
-    /// UTC after its last day is fixed data too (a rerun gives the same bytes), and the cover
-    /// says the figures are a draft.
+    /// The document's date: the lock time of a locked period; for an open period, its last
+    /// day at 00:00 UTC — fixed data too, so a rerun gives the same bytes (the cover says the
+    /// figures are a draft).
     pub fn document_date(&self) -> DocumentDate {
         self.locked_at
             .as_deref()

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use scopebook_core::library::FactorLibrary;
 use scopebook_core::report::Rounding;
-use scopebook_report::{inventory, sample, Fonts, Format, InventorySource, Lang};
+use scopebook_report::{document, inventory, sample, standards, Fonts, Format, InventorySource, Lang};
 
 fn lib() -> &'static FactorLibrary {
     static LIB: OnceLock<FactorLibrary> = OnceLock::new();
@@ -27,18 +27,48 @@ fn fonts() -> &'static Fonts {
     FONTS.get_or_init(|| Fonts::load(&Fonts::default_dirs()).unwrap_or_else(|e| panic!("{e}")))
 }
 
-#[test]
-fn renders_the_sample() {
-    let dir = temp("render");
+fn sample_source(name: &str) -> InventorySource {
+    let dir = temp(name);
     let store = sample::create(&dir.join("acme.scopebook"), lib()).unwrap();
-    let src = InventorySource::gather(&store, lib(), 2024, true).unwrap();
-    for d in &src.calculation.run.diagnostics {
-        eprintln!("{d}");
+    InventorySource::gather(&store, lib(), 2024, true).unwrap()
+}
+
+#[test]
+fn an_open_period_renders_as_a_dated_draft_and_gives_the_same_bytes_twice() {
+    let src = sample_source("render");
+    assert!(src.calculation.run.report(false).complete, "{:?}", src.calculation.run.diagnostics);
+    let t = std::time::Instant::now();
+    let pdf = inventory(&src, Format::Pdf, Lang::En, Rounding { decimals: 3 }, Some(fonts())).unwrap();
+    eprintln!("en: {} bytes in {:?} (debug build)", pdf.len(), t.elapsed());
+    let again = inventory(&src, Format::Pdf, Lang::En, Rounding { decimals: 3 }, Some(fonts())).unwrap();
+    assert!(pdf == again, "a rerun gave different bytes");
+    assert!(pdf.starts_with(b"%PDF-"));
+    let raw = String::from_utf8_lossy(&pdf);
+    // An open period is dated by its last day (fixed data, not the clock).
+    assert!(raw.contains("2024-12-31T00:00:00"), "the document date is not the period's end");
+    assert!(raw.contains("<pdfaid:part>2</pdfaid:part>") && raw.contains("<pdfaid:conformance>B</pdfaid:conformance>"));
+}
+
+#[test]
+fn the_document_has_every_section_in_order_the_index_and_the_rounding_footnote() {
+    let src = sample_source("document");
+    let doc = document::inventory_document(&src, Lang::Both, Rounding { decimals: 3 });
+    let ids: Vec<&str> = doc.sections.iter().map(|s| s.id.as_str()).collect();
+    let want: Vec<&str> = standards::SECTIONS.iter().map(|s| s.id).collect();
+    assert_eq!(ids, want);
+    assert!(doc.draft.is_some(), "an open period is a draft");
+    let json = serde_json::to_string(&doc).unwrap();
+    for item in standards::ITEMS {
+        assert!(json.contains(&format!("\"section_id\":\"{}\"", item.section)), "{}", item.code);
     }
-    for lang in [Lang::En, Lang::Zh, Lang::Both] {
-        let t = std::time::Instant::now();
-        let pdf = inventory(&src, Format::Pdf, lang, Rounding { decimals: 3 }, Some(fonts())).unwrap();
-        eprintln!("{} {} bytes in {:?}", lang.as_str(), pdf.len(), t.elapsed());
-        std::fs::write(format!("/tmp/inv-{}.pdf", lang.as_str()), &pdf).unwrap();
-    }
+    // Facility shares of 60 % make the shown facility rows miss the shown total by 0.001.
+    assert!(json.contains("shown rows may not add up"), "no rounding footnote");
+    assert!(json.contains("BJ (北京办公室)"), "the excluded facility is named");
+    // Workbook and CSV are deterministic too.
+    let x1 = inventory(&src, Format::Xlsx, Lang::Zh, Rounding { decimals: 3 }, None).unwrap();
+    let x2 = inventory(&src, Format::Xlsx, Lang::Zh, Rounding { decimals: 3 }, None).unwrap();
+    assert!(x1 == x2);
+    let csv =
+        String::from_utf8(inventory(&src, Format::Csv, Lang::En, Rounding { decimals: 3 }, None).unwrap()).unwrap();
+    assert!(csv.starts_with("section,item,facility,facility_name,unit,value,shown\n"));
 }

@@ -292,7 +292,7 @@ fn scope_totals(r: &Report<'_>, lang: Lang, fig: Figures) -> Vec<Block> {
         Block::Note {
             text: lang.pick(
                 format!("Market-based Scope 2: {}.", r.scope2_market_basis),
-                "基于市场的范围二：未记录合同工具（证书、购电协议、供应商排放因子）或剩余组合，因此采用电网平均因子，与基于位置的结果相同。",
+                format!("基于市场的范围二：{}。", r.scope2_market_basis),
             ),
         },
     ]
@@ -591,7 +591,7 @@ fn factors(src: &InventorySource, lang: Lang) -> Vec<Block> {
             None,
         ),
         table(
-            &["2fr", "1.3fr", "2.6fr", "0.6fr", "0.7fr"],
+            &["2.6fr", "1.3fr", "2.6fr", "0.5fr", "0.6fr"],
             "lllrl",
             vec![
                 lang.pick("Factor", "因子"),
