@@ -894,7 +894,9 @@ fn report_json(csv: &str, set: GwpSet, with_lines: bool, inv: &Inventory, file_d
         }],
         datasets: scopebook_core::run::datasets_used(lib),
     };
-    Report::new(inv, &diags, inputs, set, None, with_lines).to_json()
+    Report::new(inv, &diags, inputs, set, None, with_lines)
+        .with_unverified_factors(inv.unverified_factors(lib))
+        .to_json()
 }
 
 /// The factor notes without their locations, sorted.
