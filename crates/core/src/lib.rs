@@ -14,6 +14,7 @@ mod columns;
 pub mod compare;
 pub mod dataset;
 pub mod diagnostic;
+pub mod evaluate;
 pub mod factor;
 pub mod gas;
 pub mod library;
@@ -26,8 +27,9 @@ pub mod region;
 pub mod report;
 pub mod residual;
 pub mod run;
-mod select;
 pub mod sector;
+mod totals;
+mod select;
 pub mod unit;
 pub mod vocabulary;
 

@@ -39,7 +39,11 @@ fn out_of_range_parameters_are_located_errors() {
     let cases = [
         ("P,2023-01-01,2023-12-31,bituminous_coal,100,t,CN,,21,0.026,1.2,measured,", Code::OutOfRange, "oxidation"),
         ("P,2023-01-01,2023-12-31,bituminous_coal,100,t,CN,,0,,,measured,", Code::NonPositiveValue, "ncv_gj_per_unit"),
-        ("P,2023-01-01,2023-12-31,bituminous_coal,100,t,CN,,21,-0.02,,measured,", Code::NonPositiveValue, "carbon_t_per_gj"),
+        (
+            "P,2023-01-01,2023-12-31,bituminous_coal,100,t,CN,,21,-0.02,,measured,",
+            Code::NonPositiveValue,
+            "carbon_t_per_gj",
+        ),
         ("P,2023-01-01,2023-12-31,bituminous_coal,100,t,CN,,21,,,lab,", Code::InvalidValue, "parameter_source"),
         ("P,2023-01-01,2023-12-31,bituminous_coal,100,t,CN,,,,,measured,", Code::InvalidValue, "parameter_source"),
         ("P,2023-01-01,2023-12-31,natural_gas,100,GJ,,,,,,,industry", Code::UnknownSector, "sector"),
@@ -86,7 +90,10 @@ fn the_lineage_shows_the_records_value_beside_the_default() {
     assert_eq!(carbon.to_string(), "0.0265");
     assert_eq!(oxidation.to_string(), "0.93", "oxidation not given: the factor's default");
     let from_record = from_record.expect("the carbon content is the record's");
-    assert_eq!((from_record.source, from_record.factor_default.map(|d| d.to_string())), ("measured", Some("0.0261".into())));
+    assert_eq!(
+        (from_record.source, from_record.factor_default.map(|d| d.to_string())),
+        ("measured", Some("0.0261".into()))
+    );
     assert!(oxidation_record.is_none());
 }
 
