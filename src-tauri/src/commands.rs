@@ -193,11 +193,20 @@ pub(crate) fn totals(t: &scopebook_core::calc::ScopeTotals) -> Totals {
     }
 }
 
+/// The names in both languages of the activity type a dataset key belongs to, from the
+/// activity vocabulary (`None` when the vocabulary does not map the key).
+pub(crate) fn activity_names(lib: &FactorLibrary, key: &str) -> Option<ActivityNames> {
+    let vocabulary = lib.vocabulary();
+    let mapping = vocabulary.map_key(key)?;
+    vocabulary.names(&mapping.activity).map(|(en, zh)| ActivityNames { en, zh })
+}
+
 fn summary(f: &scopebook_core::factor::Factor, lib: &FactorLibrary) -> FactorSummary {
     FactorSummary {
         id: f.id.clone(),
         activity: f.activity.clone(),
         name: f.name.clone(),
+        activity_names: activity_names(lib, &f.activity),
         scope: f.classification.scope(),
         category: f.classification.category_text(),
         unit: f.unit.to_string(),
@@ -233,6 +242,7 @@ fn activity_types(state: tauri::State<'_, AppState>, query: String) -> Result<Ve
         .into_iter()
         .take(ACTIVITY_TYPES_SHOWN)
         .map(|t| ActivityType {
+            names: activity_names(&lib, &t.activity),
             activity: t.activity,
             units: t.units.iter().map(ToString::to_string).collect(),
             regions: t.regions.iter().map(ToString::to_string).collect(),
@@ -406,6 +416,8 @@ pub fn run() {
             crate::inventory::add_facility,
             crate::inventory::update_facility,
             crate::inventory::delete_facility,
+            crate::inventory::list_sectors,
+            crate::inventory::update_consolidation,
             crate::inventory::list_periods,
             crate::inventory::add_period,
             crate::inventory::review_period,

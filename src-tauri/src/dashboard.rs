@@ -1,21 +1,24 @@
 //! The dashboard's commands. `dashboard` is the period's totals and charts from the
-//! calculation's aggregates alone (`Store::calculate` without lines: a period can hold a million
-//! records, and no line crosses IPC); `dashboard_lines` is a page of the lines table, calculated
+//! calculation's aggregates alone (`Store::period_totals`: `Store::calculate` without lines, kept
+//! in the file between visits; a period can hold a million records, and no line crosses IPC); `dashboard_lines` is a page of the lines table, calculated
 //! from that page's records only (`Store::calculate_page`), so each line is the full
 //! calculation's line for the same record. Both run on a blocking thread: the window stays
 //! responsive while a large period is calculated.
 
-use scopebook_core::calc::{Inventory, ResultLine, UnresolvedLine};
+use scopebook_core::calc::{ResultLine, ScopeTotals, UnresolvedLine};
 use scopebook_core::library::FactorLibrary;
 use scopebook_core::report::{tonnes, SCOPE2_MARKET_BASIS};
 use scopebook_store::Store;
 use tauri::{AppHandle, Manager};
 
 use crate::api::*;
-use crate::commands::{field_errors, gwp_to, internal, totals, with_store, AppState};
+use crate::commands::{consolidation_to, field_errors, gwp_to, internal, totals, with_store, AppState};
 use crate::import::blocking;
 
 type Result<T> = std::result::Result<T, AppError>;
+
+// The store keeps at least as many unresolved records with a period's totals as the dashboard shows.
+const _: () = assert!(UNRESOLVED_SHOWN <= scopebook_store::UNRESOLVED_KEPT);
 
 /// The most lines a page of `dashboard_lines` holds.
 pub const LINES_PAGE_MAX: u32 = 1000;
@@ -48,37 +51,66 @@ fn unresolved(u: &UnresolvedLine) -> UnresolvedRow {
     }
 }
 
-/// Period `year`'s dashboard: `Store::calculate` without lines, the totals of
-/// `scopebook calc --db FILE --period YEAR`.
+/// A facility's row of the dashboard: after the share, its share and its own figures, as the
+/// calculation gives them. A facility the calculation has no share or own figures for is an
+/// internal error, never filled in.
+fn facility_totals(t: &scopebook_store::PeriodTotals, facility: &str, after: &ScopeTotals) -> Result<FacilityTotals> {
+    let missing = || AppError {
+        code: ErrorCode::Internal,
+        message: format!("the calculation gave no share or own figures for facility {facility}"),
+        details: vec![],
+    };
+    let own = t.own_by_facility.get(facility).ok_or_else(missing)?;
+    let share = t.share_by_facility.get(facility).ok_or_else(missing)?;
+    Ok(FacilityTotals {
+        facility: facility.to_string(),
+        totals: totals(after),
+        share_applied: share.to_string(),
+        own: totals(own),
+        scope2_market_basis: t.market_basis_by_facility.get(facility).map(|b| Scope2MarketBasis::from(*b)),
+        market_above_location: own.scope2_market > own.scope2_location,
+    })
+}
+
+/// Period `year`'s dashboard: the totals of `scopebook calc --db FILE --period YEAR`
+/// (`Store::period_totals`: `Store::calculate` without lines, read from the file when nothing
+/// they depend on has changed since the last visit).
 pub(crate) fn dashboard_of(s: &Store, lib: &FactorLibrary, year: i32) -> Result<Dashboard> {
-    let calc = s.calculate(lib, year, false)?;
-    let inv: &Inventory = &calc.run.inventory;
-    let gwp = calc.period.gwp_set;
-    let notes = inv.factor_notes(lib, gwp, calc.run.file());
-    let unresolved_total = u64::try_from(inv.unresolved.len()).unwrap_or(u64::MAX);
+    let t = s.period_totals(lib, year)?;
+    let consolidation = consolidation_to(s.organisation()?.consolidation);
+    let mut bases: Vec<Scope2MarketBasis> =
+        t.market_basis_by_facility.values().map(|b| Scope2MarketBasis::from(*b)).collect();
+    bases.sort();
+    bases.dedup();
     Ok(Dashboard {
-        gwp_set: gwp_to(gwp),
-        complete: inv.unresolved.is_empty(),
-        totals: totals(&inv.totals.all),
+        gwp_set: gwp_to(t.period.gwp_set),
+        complete: t.unresolved_count == 0,
+        totals: totals(&t.totals),
+        consolidation,
         scope2_market_basis: SCOPE2_MARKET_BASIS.to_string(),
-        scope2_market_basis_code: Scope2MarketBasis::GridAverage,
-        by_facility: inv
-            .totals
-            .by_facility
-            .iter()
-            .map(|(f, t)| FacilityTotals { facility: f.to_string(), totals: totals(t) })
-            .collect(),
-        by_scope3_category: inv
-            .totals
+        scope2_market_bases: bases,
+        market_above_location: t.totals.scope2_market > t.totals.scope2_location,
+        by_facility: t.by_facility.iter().map(|(f, after)| facility_totals(&t, f, after)).collect::<Result<_>>()?,
+        by_scope3_category: t
             .by_scope3_category
             .iter()
             .map(|(c, v)| CategoryTotal { category: c.number(), co2e_t: tonnes(*v).to_string() })
             .collect(),
-        records: count(inv.line_count),
-        line_count: count(inv.line_count.saturating_sub(unresolved_total)),
-        unresolved_total: count(unresolved_total),
-        unresolved: inv.unresolved.iter().take(UNRESOLVED_SHOWN).map(unresolved).collect(),
-        notes: field_errors(&notes),
+        records: count(t.records),
+        line_count: count(t.records.saturating_sub(t.unresolved_count)),
+        unresolved_total: count(t.unresolved_count),
+        unresolved: t
+            .unresolved
+            .iter()
+            .take(UNRESOLVED_SHOWN)
+            .map(|u| UnresolvedRow {
+                id: count(u.id),
+                activity: u.activity.clone(),
+                code: u.diagnostic.code.into(),
+                message: u.diagnostic.message.clone(),
+            })
+            .collect(),
+        notes: field_errors(&t.notes),
     })
 }
 
@@ -186,6 +218,9 @@ mod tests {
         let full = s.calculate(&lib, 2023, true).unwrap();
         let d = dashboard_of(&s, &lib, 2023).unwrap();
         assert_eq!((d.records, d.line_count, d.unresolved_total, d.complete), (7, 6, 1, false));
+        // The second visit reads the totals kept in the file: the same dashboard.
+        assert!(s.period_totals(&lib, 2023).unwrap().cached);
+        assert_eq!(dashboard_of(&s, &lib, 2023).unwrap(), d);
         assert_eq!(d.totals, totals(&full.run.inventory.totals.all));
         assert_eq!(d.by_facility.len(), 1);
 
@@ -218,6 +253,52 @@ mod tests {
         assert_eq!(d.unresolved_total as usize, UNRESOLVED_SHOWN + 6);
         assert_eq!(d.unresolved.len(), UNRESOLVED_SHOWN);
         assert_eq!(d.records as usize, 7 + UNRESOLVED_SHOWN + 5);
+        drop(s);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn totals_are_after_the_organisations_shares_and_each_facility_shows_its_own_and_its_basis() {
+        let (lib, _) = FactorLibrary::shipped();
+        let dir = std::env::temp_dir().join(format!("scopebook-dashboard-{}-shares", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let org = NewOrganisation { name: "T".into(), consolidation: Consolidation::EquityShare };
+        let mut s = Store::create(&dir.join("org.scopebook"), &org, "test").unwrap();
+        let entity = NewFacility {
+            kind: scopebook_store::FacilityKind::LegalEntity,
+            equity_share: Some("60".into()),
+            ..NewFacility::new("HD", "Holding", "CN")
+        };
+        s.add_facility(&entity).unwrap();
+        let plant = NewFacility {
+            parent: Some("HD".into()),
+            equity_share: Some("50".into()),
+            ..NewFacility::new("SZ", "Suzhou", "CN-JS")
+        };
+        s.add_facility(&plant).unwrap();
+        s.add_period(&lib, &NewPeriod::year(2023)).unwrap();
+        s.add_activity(&lib, 2023, &input("grid_electricity", "10000", "MWh", None)).unwrap();
+        let full = s.calculate(&lib, 2023, false).unwrap();
+        let d = dashboard_of(&s, &lib, 2023).unwrap();
+        assert_eq!(d.consolidation, crate::api::Consolidation::EquityShare);
+        let sz = d.by_facility.iter().find(|f| f.facility == "SZ").unwrap();
+        // 60 % of an entity that holds 50 %: 30 % of the plant's own figures.
+        assert_eq!(sz.share_applied, "30");
+        let report = full.run.report(false);
+        let f = report.by_facility.iter().find(|f| f.facility == "SZ").unwrap();
+        assert_eq!(sz.own.scope2_location, f.own.scope2_location.to_string());
+        assert_eq!(sz.totals.scope2_location, f.totals.scope2_location.to_string());
+        assert_eq!(d.totals.scope2_location, report.totals.scope2_location.to_string());
+        assert_ne!(sz.own.scope2_location, sz.totals.scope2_location);
+        // The market-based basis is the calculation's, and so is whether it is above location-based.
+        assert_eq!(sz.scope2_market_basis, f.scope2_market_basis.map(Scope2MarketBasis::from));
+        assert!(sz.scope2_market_basis.is_some());
+        assert_eq!(d.scope2_market_bases, vec![sz.scope2_market_basis.unwrap()]);
+        assert_eq!(sz.market_above_location, f.own.scope2_market > f.own.scope2_location);
+        assert_eq!(d.market_above_location, report.totals.scope2_market > report.totals.scope2_location);
+        // The same from the totals kept in the file.
+        assert_eq!(dashboard_of(&s, &lib, 2023).unwrap(), d);
         drop(s);
         let _ = std::fs::remove_dir_all(&dir);
     }

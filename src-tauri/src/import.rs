@@ -579,6 +579,24 @@ mod tests {
     }
 
     #[test]
+    fn the_wizard_offers_the_sector_and_fuel_parameter_fields_with_both_labels() {
+        let offered = fields();
+        for (name, zh) in [
+            ("sector", "行业"),
+            ("ncv_gj_per_unit", "低位发热量"),
+            ("carbon_t_per_gj", "单位热值含碳量"),
+            ("oxidation", "碳氧化率"),
+            ("parameter_source", "参数来源"),
+        ] {
+            let f = offered.iter().find(|f| f.field == name);
+            assert!(f.is_some(), "{name} is not offered");
+            let f = f.unwrap();
+            assert_eq!(f.label_zh, zh);
+            assert!(!f.label_en.is_empty() && !f.required, "{name}");
+        }
+    }
+
+    #[test]
     fn a_mapping_problem_names_its_field() {
         let e = ImportError::Mapping {
             file: "f.csv".into(),

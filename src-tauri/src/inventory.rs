@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use scopebook_core::diagnostic::Code;
 use scopebook_core::report;
+use scopebook_core::sector::Sector;
 use scopebook_store::{self as store, ActivityInput, ActivityRecord, FacilityChange, NewFacility, NewPeriod, Store};
 
 use crate::api::*;
@@ -162,6 +163,30 @@ fn facility_view(f: store::Facility) -> FacilityView {
         region: f.region,
         grid_region: f.grid_region,
         ets_covered: f.ets_covered,
+        sector: f.sector,
+    }
+}
+
+/// The IPCC sectors a facility or a record can name, with the library's names.
+#[tauri::command]
+pub fn list_sectors() -> Vec<SectorInfo> {
+    Sector::ALL
+        .iter()
+        .map(|s| SectorInfo {
+            sector: s.as_str().to_string(),
+            name_en: s.name_en().to_string(),
+            name_zh: s.name_zh().to_string(),
+        })
+        .collect()
+}
+
+/// How a change that may alter a locked period's figures is made: refused, or (`restate`) as a
+/// restatement with `reason`.
+fn locked_change(restate: bool, reason: &str) -> store::LockedChange<'_> {
+    if restate {
+        store::LockedChange::Restate(reason)
+    } else {
+        store::LockedChange::Refuse
     }
 }
 
@@ -186,12 +211,13 @@ pub fn add_facility(state: tauri::State<'_, AppState>, input: FacilityInput) -> 
         region: input.region,
         grid_region: opt(&input.grid_region),
         ets_covered: input.ets_covered,
+        sector: opt(&input.sector),
     };
     with_store(&state, |s| s.add_facility(&f).map(facility_view).map_err(AppError::from))
 }
 
-/// The change an edit makes: every field as typed, except an equity share not given, which stays
-/// as it is (nothing is filled in for it).
+/// The change an edit makes: every field as typed (an empty sector clears it), except an equity
+/// share not given, which stays as it is (nothing is filled in for it).
 fn facility_change(input: FacilityInput) -> FacilityChange {
     FacilityChange {
         name: Some(input.name),
@@ -201,21 +227,42 @@ fn facility_change(input: FacilityInput) -> FacilityChange {
         region: Some(input.region),
         grid_region: Some(opt(&input.grid_region)),
         ets_covered: Some(input.ets_covered),
+        sector: Some(opt(&input.sector)),
     }
 }
 
-/// Change a facility; its code, kind and parent stay.
+/// Change a facility; its code, kind and parent stay. A change that alters a locked period's
+/// figures (a share, a control flag, the sector) is refused (`locked`) unless `restate` makes it
+/// a restatement with `reason` (`scopebook facility edit --restate`).
 #[tauri::command]
 pub fn update_facility(
     state: tauri::State<'_, AppState>,
     code: String,
     input: FacilityInput,
     reason: String,
+    restate: bool,
 ) -> Result<FacilityView> {
     let change = facility_change(input);
+    let lib = state.library.read().map_err(|_| internal("the factor library"))?;
     with_store(&state, |s| {
-        s.update_facility(&code, &change, opt(&reason).as_deref()).map(facility_view).map_err(AppError::from)
+        s.update_facility(&lib, &code, &change, opt(&reason).as_deref(), locked_change(restate, &reason))
+            .map(facility_view)
+            .map_err(AppError::from)
     })
+}
+
+/// Change the organisation's consolidation approach (audited); refused (`locked`) when it alters
+/// a locked period's figures, unless made as a restatement with its reason.
+#[tauri::command]
+pub fn update_consolidation(state: tauri::State<'_, AppState>, change: ConsolidationChange) -> Result<Session> {
+    let lib = state.library.read().map_err(|_| internal("the factor library"))?;
+    let c = store::OrganisationChange { name: None, consolidation: Some(consolidation_from(change.consolidation)) };
+    with_store(&state, |s| {
+        s.update_organisation(&lib, &c, opt(&change.reason).as_deref(), locked_change(change.restate, &change.reason))
+            .map(drop)
+            .map_err(AppError::from)
+    })?;
+    session(&state)
 }
 
 #[tauri::command]
@@ -332,6 +379,11 @@ fn input_of(d: &ActivityDraft, base: ActivityInput) -> ActivityInput {
         evidence: opt(&d.evidence),
         data_quality: opt(&d.data_quality),
         note: opt(&d.note),
+        sector: opt(&d.sector),
+        ncv_gj_per_unit: opt(&d.ncv_gj_per_unit),
+        carbon_t_per_gj: opt(&d.carbon_t_per_gj),
+        oxidation: opt(&d.oxidation),
+        parameter_source: opt(&d.parameter_source),
         ..base
     }
 }
@@ -349,6 +401,11 @@ fn record_view(r: ActivityRecord) -> ActivityRecordView {
         evidence: r.evidence.unwrap_or_default(),
         data_quality: r.data_quality.unwrap_or_default(),
         note: r.note.unwrap_or_default(),
+        sector: r.sector.unwrap_or_default(),
+        ncv_gj_per_unit: r.ncv_gj_per_unit.unwrap_or_default(),
+        carbon_t_per_gj: r.carbon_t_per_gj.unwrap_or_default(),
+        oxidation: r.oxidation.unwrap_or_default(),
+        parameter_source: r.parameter_source.unwrap_or_default(),
     };
     ActivityRecordView {
         id: wire_id(r.id),
@@ -558,6 +615,7 @@ mod tests {
             region: "CN-JS".into(),
             grid_region: String::new(),
             ets_covered: false,
+            sector: String::new(),
         }
     }
 
@@ -590,5 +648,92 @@ mod tests {
         let with = r#"{"totals": {"scope1": "1", "scope2_location": "2", "scope2_market": "2", "scope3": "3", "biogenic_co2": "0.25"}}"#;
         assert_eq!(snapshot_summary(&snapshot(with)).totals.unwrap().biogenic_co2.as_deref(), Some("0.25"));
         assert_eq!(snapshot_summary(&snapshot("{}")).totals, None);
+    }
+
+    /// A store in a fresh folder named after the test: facility SZ in CN-JS, period 2023.
+    fn store(name: &str, lib: &scopebook_core::library::FactorLibrary) -> (PathBuf, Store) {
+        let dir = std::env::temp_dir().join(format!("scopebook-inventory-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let org = store::NewOrganisation { name: "T".into(), consolidation: store::Consolidation::EquityShare };
+        let mut s = Store::create(&dir.join("org.scopebook"), &org, "test").unwrap();
+        s.add_facility(&NewFacility::new("SZ", "Suzhou", "CN-JS")).unwrap();
+        s.add_period(lib, &NewPeriod::year(2023)).unwrap();
+        (dir, s)
+    }
+
+    fn coal() -> ActivityDraft {
+        ActivityDraft {
+            facility: "SZ".into(),
+            period_start: "2023-01-01".into(),
+            period_end: "2023-12-31".into(),
+            activity: "natural_gas".into(),
+            quantity: "1000".into(),
+            unit: "GJ".into(),
+            sector: "manufacturing".into(),
+            oxidation: "0.98".into(),
+            parameter_source: "measured".into(),
+            ..ActivityDraft::default()
+        }
+    }
+
+    #[test]
+    fn a_records_sector_and_parameters_are_stored_as_typed_and_shown_again() {
+        let (lib, _) = scopebook_core::library::FactorLibrary::shipped();
+        let (dir, mut s) = store("parameters", &lib);
+        let r = s.add_activity(&lib, 2023, &input_of(&coal(), ActivityInput::default())).unwrap();
+        let shown = record_view(r).draft;
+        // The store records the facility's region with the record.
+        assert_eq!(shown, ActivityDraft { region: "CN-JS".into(), ..coal() });
+        // Left empty, a parameter is absent: the factor's default applies (nothing filled in).
+        let plain = input_of(&ActivityDraft { oxidation: " ".into(), ..coal() }, ActivityInput::default());
+        assert_eq!((plain.oxidation, plain.ncv_gj_per_unit), (None, None));
+        drop(s);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn bad_parameters_and_an_unknown_sector_are_refused_at_their_fields() {
+        let (lib, _) = scopebook_core::library::FactorLibrary::shipped();
+        let (dir, s) = store("bad-parameters", &lib);
+        for (draft, field) in [
+            (ActivityDraft { oxidation: "1.2".into(), ..coal() }, "oxidation"),
+            (ActivityDraft { ncv_gj_per_unit: "0".into(), unit: "t".into(), activity: "bituminous_coal".into(), ..coal() }, "ncv_gj_per_unit"),
+            (ActivityDraft { sector: "industry".into(), ..coal() }, "sector"),
+        ] {
+            let e = s.check_activity(&lib, 2023, &input_of(&draft, ActivityInput::default())).unwrap_err();
+            let fields: Vec<String> = field_errors(&e.diagnostics).into_iter().map(|f| f.field).collect();
+            assert!(fields.iter().any(|f| f == field), "{field}: {fields:?} {e}");
+        }
+        drop(s);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_share_change_in_a_locked_period_is_refused_as_locked_then_made_as_a_restatement() {
+        let (lib, _) = scopebook_core::library::FactorLibrary::shipped();
+        let (dir, mut s) = store("restate", &lib);
+        s.add_activity(&lib, 2023, &input_of(&coal(), ActivityInput::default())).unwrap();
+        s.lock_period(&lib, 2023).unwrap();
+        let change = facility_change(FacilityInput { sector: "manufacturing".into(), ..input(Some("40")) });
+        assert_eq!(change.sector, Some(Some("manufacturing".into())));
+        let refused = s.update_facility(&lib, "SZ", &change, Some("sold 60 %"), locked_change(false, "sold 60 %"));
+        assert_eq!(AppError::from(refused.unwrap_err()).code, ErrorCode::Locked);
+        assert_eq!(s.facility("SZ").unwrap().equity_share, "100");
+        let f = s.update_facility(&lib, "SZ", &change, Some("sold 60 %"), locked_change(true, "sold 60 %")).unwrap();
+        assert_eq!((f.equity_share.as_str(), f.sector.as_deref()), ("40", Some("manufacturing")));
+        // An empty sector in the form clears it.
+        let cleared = facility_change(FacilityInput { equity_share: None, ..input(None) });
+        assert_eq!(cleared.sector, Some(None));
+        drop(s);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn the_sectors_are_the_librarys_with_both_names() {
+        let sectors = list_sectors();
+        let names: Vec<&str> = sectors.iter().map(|s| s.sector.as_str()).collect();
+        assert_eq!(names, ["energy", "manufacturing", "commercial", "residential"]);
+        assert!(sectors.iter().all(|s| !s.name_en.is_empty() && !s.name_zh.is_empty()));
     }
 }

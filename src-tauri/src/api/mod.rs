@@ -7,11 +7,12 @@
 //! and a line's selection rule are enums, so the UI switches on a closed union.
 
 use scopebook_core::diagnostic::{self, Code};
-use scopebook_core::library;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use ts_rs::TS;
 
+mod dashboard;
 mod import;
+pub use dashboard::*;
 pub use import::*;
 
 /// A code of the diagnostic catalogue (`scopebook_core::diagnostic::Code`, one fixture each in
@@ -217,6 +218,9 @@ pub struct FacilityInput {
     /// "" for none.
     pub grid_region: String,
     pub ets_covered: bool,
+    /// The IPCC sector its fuels are burnt in (a `SectorInfo.sector`), or "" for none; an
+    /// edit sends the sector shown, so "" clears it.
+    pub sector: String,
 }
 
 /// A stored legal entity or facility.
@@ -233,6 +237,27 @@ pub struct FacilityView {
     pub region: String,
     pub grid_region: Option<String>,
     pub ets_covered: bool,
+    /// Its IPCC sector's stable name (`manufacturing`), if it has one.
+    pub sector: Option<String>,
+}
+
+/// An IPCC stationary-combustion sector, with its names in both languages (from the library).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SectorInfo {
+    /// The stable name files and the store use: `energy`, `manufacturing`, `commercial`, `residential`.
+    pub sector: String,
+    pub name_en: String,
+    pub name_zh: String,
+}
+
+/// A change of the organisation's consolidation approach.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ConsolidationChange {
+    pub consolidation: Consolidation,
+    pub reason: String,
+    /// Make it as a restatement of the locked periods whose figures it alters (the reason is
+    /// then required); without it such a change is refused (`locked`).
+    pub restate: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -308,6 +333,14 @@ pub struct ActivityDraft {
     /// `measured`, `calculated`, `estimated` or "".
     pub data_quality: String,
     pub note: String,
+    /// The IPCC sector the fuel is burnt in (else the facility's), or "".
+    pub sector: String,
+    /// The record's own fuel parameters, or "" for the factor's defaults.
+    pub ncv_gj_per_unit: String,
+    pub carbon_t_per_gj: String,
+    pub oxidation: String,
+    /// How the parameters were obtained: `measured`, `calculated`, `default` or "".
+    pub parameter_source: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -398,126 +431,15 @@ pub struct ActivityType {
     pub regions: Vec<String>,
     /// The scopes of its factors, ascending (one, unless its factors disagree).
     pub scopes: Vec<u8>,
+    /// Its names in the activity vocabulary, when the vocabulary maps it.
+    pub names: Option<ActivityNames>,
 }
 
-/// Totals in tonnes CO2e, as decimal strings.
+/// An activity type's names in the activity vocabulary.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct Totals {
-    pub scope1: String,
-    pub scope2_location: String,
-    pub scope2_market: String,
-    pub scope3: String,
-    pub biogenic_co2: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct FacilityTotals {
-    pub facility: String,
-    pub totals: Totals,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct CategoryTotal {
-    pub category: u8,
-    pub co2e_t: String,
-}
-
-/// Why a line's factor was chosen (decision 0001), strongest first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "kebab-case")]
-pub enum SelectionRule {
-    Explicit,
-    FacilitySpecific,
-    SupplierSpecific,
-    UserSupplied,
-    Region,
-    ParentRegion,
-    GlobalDefault,
-    LatestAvailable,
-}
-
-impl From<library::SelectionRule> for SelectionRule {
-    fn from(r: library::SelectionRule) -> Self {
-        match r {
-            library::SelectionRule::Explicit => SelectionRule::Explicit,
-            library::SelectionRule::FacilitySpecific => SelectionRule::FacilitySpecific,
-            library::SelectionRule::SupplierSpecific => SelectionRule::SupplierSpecific,
-            library::SelectionRule::UserSupplied => SelectionRule::UserSupplied,
-            library::SelectionRule::Region => SelectionRule::Region,
-            library::SelectionRule::ParentRegion => SelectionRule::ParentRegion,
-            library::SelectionRule::GlobalDefault => SelectionRule::GlobalDefault,
-            library::SelectionRule::LatestAvailable => SelectionRule::LatestAvailable,
-        }
-    }
-}
-
-/// One computed line and the factor behind it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct DashboardLine {
-    pub id: u32,
-    pub facility: String,
-    pub activity: String,
-    pub scope: u8,
-    pub factor_id: String,
-    pub dataset: String,
-    pub edition: String,
-    pub selected_by: SelectionRule,
-    pub verified: bool,
-    pub co2e_t: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct UnresolvedRow {
-    pub id: u32,
-    pub activity: String,
-    pub code: DiagnosticCode,
-    pub message: String,
-}
-
-/// What the market-based Scope 2 figure rests on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "kebab-case")]
-pub enum Scope2MarketBasis {
-    /// No contractual instruments yet: market-based equals location-based (decision 0007).
-    GridAverage,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct Dashboard {
-    pub gwp_set: GwpSetId,
-    pub complete: bool,
-    pub totals: Totals,
-    pub scope2_market_basis: String,
-    /// The basis as a code the UI translates.
-    pub scope2_market_basis_code: Scope2MarketBasis,
-    pub by_facility: Vec<FacilityTotals>,
-    pub by_scope3_category: Vec<CategoryTotal>,
-    /// The period's records calculated: each one is a line or an unresolved row, and
-    /// `dashboard_lines` gives them a page at a time.
-    pub records: u32,
-    /// How many of the records were calculated.
-    pub line_count: u32,
-    /// How many could not be calculated.
-    pub unresolved_total: u32,
-    /// The first [`UNRESOLVED_SHOWN`] of those, in entry order.
-    pub unresolved: Vec<UnresolvedRow>,
-    /// Warnings about factors used (unverified figures, GWP basis).
-    pub notes: Vec<FieldError>,
-}
-
-/// How many unresolved rows the dashboard carries at most (`unresolved_total` has the count;
-/// every one is also a row of `dashboard_lines`).
-pub const UNRESOLVED_SHOWN: usize = 100;
-
-/// A page of the dashboard's lines table: records `offset..` in entry order, each one either
-/// calculated (in `lines`) or not (in `unresolved`), as the full calculation has it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct DashboardLinesPage {
-    /// How many records the period has: the rows of the table.
-    pub total: u32,
-    pub offset: u32,
-    pub lines: Vec<DashboardLine>,
-    pub unresolved: Vec<UnresolvedRow>,
+pub struct ActivityNames {
+    pub en: String,
+    pub zh: String,
 }
 
 /// Filters for the factor browser; empty strings match everything.
@@ -540,6 +462,8 @@ pub struct FactorSummary {
     pub activity: String,
     /// The factor's descriptive name, when its file gives one.
     pub name: Option<String>,
+    /// The names of its activity type in the activity vocabulary, when the vocabulary maps it.
+    pub activity_names: Option<ActivityNames>,
     pub scope: u8,
     /// As a factor file writes it: `stationary`, `electricity`, or the Scope 3 number `1`–`15`.
     pub category: String,
@@ -625,6 +549,8 @@ pub fn typescript_bindings() -> String {
         FacilityKind::decl(&cfg),
         FacilityInput::decl(&cfg),
         FacilityView::decl(&cfg),
+        SectorInfo::decl(&cfg),
+        ConsolidationChange::decl(&cfg),
         PeriodStatus::decl(&cfg),
         PeriodInput::decl(&cfg),
         SnapshotSummary::decl(&cfg),
@@ -639,6 +565,7 @@ pub fn typescript_bindings() -> String {
         AuditPage::decl(&cfg),
         VerifyResult::decl(&cfg),
         ActivityType::decl(&cfg),
+        ActivityNames::decl(&cfg),
         Totals::decl(&cfg),
         FacilityTotals::decl(&cfg),
         CategoryTotal::decl(&cfg),
@@ -695,6 +622,7 @@ pub fn typescript_bindings() -> String {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use scopebook_core::library;
     use scopebook_import::{pipeline, values};
 
     /// A code string the shell sends that is not in the catalogue (the examples).

@@ -9,7 +9,7 @@ details: Array<FieldError>, };
 
 export type ErrorCode = "validation" | "not_found" | "conflict" | "locked" | "io" | "internal";
 
-export type DiagnosticCode = "unreadable-file" | "empty-file" | "missing-column" | "duplicate-column" | "unknown-column" | "malformed-row" | "missing-value" | "malformed-number" | "negative-quantity" | "non-positive-value" | "out-of-range" | "unknown-unit" | "invalid-region" | "no-data-rows" | "unit-mismatch" | "malformed-date" | "impossible-date-range" | "unknown-gas" | "unknown-scope" | "unknown-category" | "misplaced-scope3-category" | "duplicate-id" | "invalid-factor" | "missing-gwp-basis" | "checksum-mismatch" | "invalid-metadata" | "unknown-factor" | "no-factor" | "ambiguous-factor" | "missing-gwp" | "gwp-basis-mismatch" | "unverified-factor" | "inexact-conversion" | "overflow" | "not-a-scopebook-database" | "newer-schema" | "database-exists" | "database-error" | "unknown-record" | "period-overlap" | "period-locked" | "invalid-state" | "audit-chain-broken" | "audit-data-mismatch" | "duplicate-record" | "unmapped-field" | "unknown-value" | "error-cell" | "wrong-file-type" | "file-too-large" | "snapshot-mismatch";
+export type DiagnosticCode = "unreadable-file" | "empty-file" | "missing-column" | "duplicate-column" | "unknown-column" | "malformed-row" | "missing-value" | "malformed-number" | "negative-quantity" | "non-positive-value" | "out-of-range" | "unknown-unit" | "invalid-region" | "no-data-rows" | "unit-mismatch" | "malformed-date" | "impossible-date-range" | "unknown-gas" | "unknown-scope" | "unknown-category" | "misplaced-scope3-category" | "duplicate-id" | "invalid-factor" | "missing-gwp-basis" | "checksum-mismatch" | "invalid-metadata" | "unknown-factor" | "no-factor" | "ambiguous-factor" | "missing-gwp" | "gwp-basis-mismatch" | "unverified-factor" | "inexact-conversion" | "overflow" | "not-a-scopebook-database" | "newer-schema" | "database-exists" | "database-error" | "unknown-record" | "period-overlap" | "period-locked" | "invalid-state" | "audit-chain-broken" | "audit-data-mismatch" | "duplicate-record" | "unmapped-field" | "unknown-value" | "error-cell" | "wrong-file-type" | "file-too-large" | "snapshot-mismatch" | "unknown-sector" | "invalid-value" | "instrument-over-allocated" | "duplicate-serial" | "instrument-quality" | "insufficient-holdings" | "ineligible-offset" | "offset-cap-exceeded" | "figure-mismatch" | "factor-withheld";
 
 export type Severity = "error" | "warning";
 
@@ -75,9 +75,31 @@ equity_share: string | null, operational_control: boolean, financial_control: bo
 /**
  * "" for none.
  */
-grid_region: string, ets_covered: boolean, };
+grid_region: string, ets_covered: boolean, 
+/**
+ * The IPCC sector its fuels are burnt in (a `SectorInfo.sector`), or "" for none; an
+ * edit sends the sector shown, so "" clears it.
+ */
+sector: string, };
 
-export type FacilityView = { id: number, code: string, name: string, kind: FacilityKind, parent: string | null, equity_share: string, operational_control: boolean, financial_control: boolean, region: string, grid_region: string | null, ets_covered: boolean, };
+export type FacilityView = { id: number, code: string, name: string, kind: FacilityKind, parent: string | null, equity_share: string, operational_control: boolean, financial_control: boolean, region: string, grid_region: string | null, ets_covered: boolean, 
+/**
+ * Its IPCC sector's stable name (`manufacturing`), if it has one.
+ */
+sector: string | null, };
+
+export type SectorInfo = { 
+/**
+ * The stable name files and the store use: `energy`, `manufacturing`, `commercial`, `residential`.
+ */
+sector: string, name_en: string, name_zh: string, };
+
+export type ConsolidationChange = { consolidation: Consolidation, reason: string, 
+/**
+ * Make it as a restatement of the locked periods whose figures it alters (the reason is
+ * then required); without it such a change is refused (`locked`).
+ */
+restate: boolean, };
 
 export type PeriodStatus = "open" | "in_review" | "locked";
 
@@ -114,7 +136,19 @@ factor: string, evidence: string,
 /**
  * `measured`, `calculated`, `estimated` or "".
  */
-data_quality: string, note: string, };
+data_quality: string, note: string, 
+/**
+ * The IPCC sector the fuel is burnt in (else the facility's), or "".
+ */
+sector: string, 
+/**
+ * The record's own fuel parameters, or "" for the factor's defaults.
+ */
+ncv_gj_per_unit: string, carbon_t_per_gj: string, oxidation: string, 
+/**
+ * How the parameters were obtained: `measured`, `calculated`, `default` or "".
+ */
+parameter_source: string, };
 
 export type RecordStatus = "current" | "superseded";
 
@@ -166,11 +200,37 @@ regions: Array<string>,
 /**
  * The scopes of its factors, ascending (one, unless its factors disagree).
  */
-scopes: Array<number>, };
+scopes: Array<number>, 
+/**
+ * Its names in the activity vocabulary, when the vocabulary maps it.
+ */
+names: ActivityNames | null, };
+
+export type ActivityNames = { en: string, zh: string, };
 
 export type Totals = { scope1: string, scope2_location: string, scope2_market: string, scope3: string, biogenic_co2: string, };
 
-export type FacilityTotals = { facility: string, totals: Totals, };
+export type FacilityTotals = { facility: string, 
+/**
+ * After the organisation's share: what the facility adds to the totals.
+ */
+totals: Totals, 
+/**
+ * The organisation's share of the facility, in percent, as the calculation applied it.
+ */
+share_applied: string, 
+/**
+ * The facility's own full emissions (before the share).
+ */
+own: Totals, 
+/**
+ * What its market-based Scope 2 rests on; `null` when it used no electricity.
+ */
+scope2_market_basis: Scope2MarketBasis | null, 
+/**
+ * Whether its own market-based Scope 2 is above its location-based figure.
+ */
+market_above_location: boolean, };
 
 export type CategoryTotal = { category: number, co2e_t: string, };
 
@@ -180,13 +240,26 @@ export type DashboardLine = { id: number, facility: string, activity: string, sc
 
 export type UnresolvedRow = { id: number, activity: string, code: DiagnosticCode, message: string, };
 
-export type Scope2MarketBasis = "grid-average";
+export type Scope2MarketBasis = "instruments" | "residual-mix" | "grid-average";
 
-export type Dashboard = { gwp_set: GwpSetId, complete: boolean, totals: Totals, scope2_market_basis: string, 
+export type Dashboard = { gwp_set: GwpSetId, complete: boolean, totals: Totals, 
 /**
- * The basis as a code the UI translates.
+ * The organisation's consolidation approach, applied to every total.
  */
-scope2_market_basis_code: Scope2MarketBasis, by_facility: Array<FacilityTotals>, by_scope3_category: Array<CategoryTotal>, 
+consolidation: Consolidation, 
+/**
+ * How market-based Scope 2 is made (the library's text; the UI says it in its language).
+ */
+scope2_market_basis: string, 
+/**
+ * The bases the facilities' market-based Scope 2 rests on, each once, in the order of the
+ * hierarchy (instruments, residual mix, grid average).
+ */
+scope2_market_bases: Array<Scope2MarketBasis>, 
+/**
+ * Whether market-based Scope 2 is above location-based in all.
+ */
+market_above_location: boolean, by_facility: Array<FacilityTotals>, by_scope3_category: Array<CategoryTotal>, 
 /**
  * The period's records calculated: each one is a line or an unresolved row, and
  * `dashboard_lines` gives them a page at a time.
@@ -229,7 +302,11 @@ export type FactorSummary = { id: string, activity: string,
 /**
  * The factor's descriptive name, when its file gives one.
  */
-name: string | null, scope: number, 
+name: string | null, 
+/**
+ * The names of its activity type in the activity vocabulary, when the vocabulary maps it.
+ */
+activity_names: ActivityNames | null, scope: number, 
 /**
  * As a factor file writes it: `stationary`, `electricity`, or the Scope 3 number `1`–`15`.
  */

@@ -29,6 +29,11 @@ const draft: ActivityDraft = {
   evidence: '',
   data_quality: '',
   note: '',
+  sector: '',
+  ncv_gj_per_unit: '',
+  carbon_t_per_gj: '',
+  oxidation: '',
+  parameter_source: '',
 };
 
 const session: Session = { organisation: null, recent: [], default_folder: '/tmp', reopen_error: null };
@@ -44,6 +49,7 @@ const facility: FacilityInput = {
   region: 'CN-JS',
   grid_region: '',
   ets_covered: false,
+  sector: '',
 };
 
 beforeEach(() => {
@@ -78,7 +84,14 @@ describe('command names and argument keys', () => {
     ['forgetRecent', () => api.forgetRecent('/o.scopebook'), 'forget_recent', { path: '/o.scopebook' }],
     ['listFacilities', () => api.listFacilities(), 'list_facilities', undefined],
     ['addFacility', () => api.addFacility(facility), 'add_facility', { input: facility }],
-    ['updateFacility', () => api.updateFacility('SZ', facility, 'why'), 'update_facility', { code: 'SZ', input: facility, reason: 'why' }],
+    ['updateFacility', () => api.updateFacility('SZ', facility, 'why'), 'update_facility', { code: 'SZ', input: facility, reason: 'why', restate: false }],
+    ['listSectors', () => api.listSectors(), 'list_sectors', undefined],
+    [
+      'updateConsolidation',
+      () => api.updateConsolidation({ consolidation: 'equity-share', reason: 'policy', restate: false }),
+      'update_consolidation',
+      { change: { consolidation: 'equity-share', reason: 'policy', restate: false } },
+    ],
     ['deleteFacility', () => api.deleteFacility('SZ', 'why'), 'delete_facility', { code: 'SZ', reason: 'why' }],
     ['listPeriods', () => api.listPeriods(), 'list_periods', undefined],
     [
@@ -133,6 +146,11 @@ describe('command names and argument keys', () => {
     await run();
     expect(mockInvoke).toHaveBeenCalledTimes(1);
     expect(mockInvoke).toHaveBeenCalledWith(command, args);
+  });
+
+  it('asks for a restatement of a facility change only when told to', async () => {
+    await api.updateFacility('SZ', facility, 'sold', true);
+    expect(mockInvoke).toHaveBeenCalledWith('update_facility', { code: 'SZ', input: facility, reason: 'sold', restate: true });
   });
 
   it('covers every exported command wrapper', () => {

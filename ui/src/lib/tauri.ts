@@ -17,6 +17,7 @@ import type {
   AuditEntryView,
   AuditPage,
   AuditQuery,
+  ConsolidationChange,
   Dashboard,
   DashboardLinesPage,
   DatasetInfo,
@@ -37,6 +38,7 @@ import type {
   PeriodInput,
   PeriodView,
   RecordLineage,
+  SectorInfo,
   Session,
   Settings,
   TemplateExportInput,
@@ -96,8 +98,19 @@ export const listFacilities = (): Promise<FacilityView[]> => call('list_faciliti
 
 export const addFacility = (input: FacilityInput): Promise<FacilityView> => call('add_facility', { input });
 
-export const updateFacility = (code: string, input: FacilityInput, reason: string): Promise<FacilityView> =>
-  call('update_facility', { code, input, reason });
+/**
+ * Change a facility. A change that alters a locked period's figures rejects with `locked` unless
+ * `restate` makes it a restatement (then `reason` is required).
+ */
+export const updateFacility = (code: string, input: FacilityInput, reason: string, restate = false): Promise<FacilityView> =>
+  call('update_facility', { code, input, reason, restate });
+
+/** The IPCC sectors a facility or a record can name, with the library's names in both languages. */
+export const listSectors = (): Promise<SectorInfo[]> => call('list_sectors');
+
+/** Change the organisation's consolidation approach (audited); resolves to the session. */
+export const updateConsolidation = (change: ConsolidationChange): Promise<Session> =>
+  call('update_consolidation', { change });
 
 export const deleteFacility = (code: string, reason: string): Promise<void> => call('delete_facility', { code, reason });
 

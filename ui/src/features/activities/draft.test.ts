@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AppError, FieldError } from '../../lib/bindings';
-import { fieldOf, draftKey, emptyDraft, findType, groupErrors, requiredFilled, saveErrors, snapshot, typeHint } from './draft';
+import { fieldOf, draftKey, emptyDraft, findType, givenParameters, groupErrors, requiredFilled, saveErrors, snapshot, typeHint } from './draft';
 
 const err = (field: string, message = 'bad'): FieldError => ({ field, code: 'malformed-number', message, severity: 'error' });
 
@@ -59,17 +59,32 @@ describe('activity draft helpers', () => {
   });
 
   it('finds the activity type case-insensitively', () => {
-    const types = [{ activity: 'grid_electricity', units: ['kWh'], regions: ['CN'], scopes: [2] }];
+    const types = [{ activity: 'grid_electricity', units: ['kWh'], regions: ['CN'], scopes: [2], names: null }];
     expect(findType(types, ' Grid_Electricity ')?.units).toEqual(['kWh']);
     expect(findType(types, 'grid')).toBeUndefined();
     expect(findType(types, '')).toBeUndefined();
   });
 
   it('hints at the type, or says it is unknown once the list for it has come', () => {
-    const types = [{ activity: 'grid_electricity', units: ['kWh'], regions: ['CN'], scopes: [2] }];
+    const types = [{ activity: 'grid_electricity', units: ['kWh'], regions: ['CN'], scopes: [2], names: null }];
     expect(typeHint(types, 'Grid_Electricity', null)).toEqual({ kind: 'known', type: types[0] });
     expect(typeHint([], 'nonsense', 'nonsense')).toEqual({ kind: 'unknown' });
     expect(typeHint([], 'nonsense', 'nons')).toEqual({ kind: 'none' }); // the list is for something else
     expect(typeHint([], ' ', '')).toEqual({ kind: 'none' });
+  });
+
+  it('lists the fuel parameters a record gives, and none it leaves empty', () => {
+    const d = { ...emptyDraft(), ncv_gj_per_unit: ' 20.9 ', oxidation: '0.98' };
+    expect(givenParameters(d)).toEqual([
+      { field: 'ncv_gj_per_unit', value: '20.9' },
+      { field: 'oxidation', value: '0.98' },
+    ]);
+    expect(givenParameters(emptyDraft())).toEqual([]);
+  });
+
+  it('sends the sector and the parameters as typed', () => {
+    const d = { ...emptyDraft(), sector: 'manufacturing', carbon_t_per_gj: '0.0261', parameter_source: 'measured' };
+    expect(snapshot(d)).toEqual(d);
+    expect(draftKey(d)).not.toBe(draftKey(emptyDraft()));
   });
 });

@@ -16,7 +16,26 @@ export const COLUMNS = [
   'evidence',
   'data_quality',
   'note',
+  'sector',
+  'ncv_gj_per_unit',
+  'carbon_t_per_gj',
+  'oxidation',
+  'parameter_source',
 ] as const satisfies readonly (keyof ActivityDraft)[];
+
+/** How a record's own fuel parameters were obtained (the library's `parameter_source` values). */
+export const PARAMETER_SOURCES = ['measured', 'calculated', 'default'] as const;
+
+/** The record's own fuel parameters, in the order they are shown. */
+export const PARAMETERS = ['ncv_gj_per_unit', 'carbon_t_per_gj', 'oxidation'] as const satisfies readonly Column[];
+
+/**
+ * The fuel parameters a record gives, as typed, in display order (empty ones left out: the
+ * factor's default applies to them, and nothing is shown for them).
+ */
+export function givenParameters(d: ActivityDraft): { field: (typeof PARAMETERS)[number]; value: string }[] {
+  return PARAMETERS.filter((f) => d[f].trim() !== '').map((field) => ({ field, value: d[field].trim() }));
+}
 
 export type Column = (typeof COLUMNS)[number];
 
@@ -36,6 +55,11 @@ export function emptyDraft(): ActivityDraft {
     evidence: '',
     data_quality: '',
     note: '',
+    sector: '',
+    ncv_gj_per_unit: '',
+    carbon_t_per_gj: '',
+    oxidation: '',
+    parameter_source: '',
   };
 }
 

@@ -10,6 +10,16 @@ const totals = (s1: string, s2l: string, s2m: string, s3: string) => ({
   biogenic_co2: '0',
 });
 
+/** A facility's row with its own figures equal to those counted (a share of 100 %). */
+const facility = (name: string): FacilityTotals => ({
+  facility: name,
+  totals: totals('0', '0', '0', '0'),
+  share_applied: '100',
+  own: totals('0', '0', '0', '0'),
+  scope2_market_basis: null,
+  market_above_location: false,
+});
+
 describe('dashboard charts', () => {
   it('turns decimal strings into bar lengths only', () => {
     expect(barLength('1234.5678')).toBe(1234.5678);
@@ -30,8 +40,8 @@ describe('dashboard charts', () => {
 
   it('stacks facilities by scope with one Scope 2 basis', () => {
     const facilities: FacilityTotals[] = [
-      { facility: 'A', totals: totals('1', '2', '3', '4') },
-      { facility: 'B<x>', totals: totals('5', '6', '7', '8') },
+      { ...facility('A'), totals: totals('1', '2', '3', '4') },
+      { ...facility('B<x>'), totals: totals('5', '6', '7', '8') },
     ];
     const labels = { scope1: 'S1', scope2: 'S2', scope3: 'S3' };
     const market = facilityChartOption(facilities, 'market', labels, (s) => s);

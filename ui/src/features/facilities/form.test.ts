@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { facilityInput, type FacilityForm } from './form';
+import { asksRestatement, facilityInput, type FacilityForm } from './form';
 
 const form: FacilityForm = {
   code: 'SZ',
@@ -12,6 +12,7 @@ const form: FacilityForm = {
   region: 'CN-JS',
   grid_region: '',
   ets_covered: false,
+  sector: 'manufacturing',
 };
 
 describe('facilityInput', () => {
@@ -22,5 +23,20 @@ describe('facilityInput', () => {
   it('sends an empty equity share as absent, never as a made-up figure', () => {
     expect(facilityInput({ ...form, equity_share: '' }).equity_share).toBeNull();
     expect(facilityInput({ ...form, equity_share: '   ' }).equity_share).toBeNull();
+  });
+});
+
+describe('asksRestatement', () => {
+  it('offers a restatement only when the store refused the change for a locked period', () => {
+    expect(asksRestatement({ code: 'locked', message: 'period 2023 is locked', details: [] })).toBe(true);
+    expect(asksRestatement({ code: 'validation', message: 'bad share', details: [] })).toBe(false);
+    expect(asksRestatement({ code: 'conflict', message: 'no', details: [] })).toBe(false);
+  });
+});
+
+describe('facilityInput with a sector', () => {
+  it('sends the sector as chosen, and none as empty (the store clears it)', () => {
+    expect(facilityInput(form).sector).toBe('manufacturing');
+    expect(facilityInput({ ...form, sector: '' }).sector).toBe('');
   });
 });

@@ -1,6 +1,6 @@
 // The facility form: what is typed, and the `FacilityInput` sent to the Rust side. No Tauri, no DOM.
 
-import type { FacilityInput } from '../../lib/bindings';
+import type { AppError, FacilityInput } from '../../lib/bindings';
 
 /** The form as typed: every text field is text, the equity share too ('' when not given). */
 export type FacilityForm = Omit<FacilityInput, 'equity_share'> & { equity_share: string };
@@ -12,4 +12,13 @@ export type FacilityForm = Omit<FacilityInput, 'equity_share'> & { equity_share:
 export function facilityInput(form: FacilityForm): FacilityInput {
   const share = form.equity_share.trim();
   return { ...form, equity_share: share === '' ? null : share };
+}
+
+/**
+ * Whether a refused change can be made as a restatement: the store refused it (`locked`) because
+ * it alters the figures of a locked period. The user may then confirm it as a restatement with
+ * a reason; any other refusal is shown as it is.
+ */
+export function asksRestatement(error: AppError): boolean {
+  return error.code === 'locked';
 }

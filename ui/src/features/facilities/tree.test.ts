@@ -14,6 +14,7 @@ const f = (code: string, parent: string | null, id = 1): FacilityView => ({
   region: 'CN',
   grid_region: null,
   ets_covered: false,
+  sector: null,
 });
 
 describe('facilities tree', () => {
