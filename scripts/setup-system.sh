@@ -14,8 +14,8 @@ SCOPEBOOK_APP_PACKAGES=(build-essential pkg-config file libwebkit2gtk-4.1-dev li
   libxdo-dev libayatana-appindicator3-dev)
 # What the real-window tests add: a virtual display, WebKit's WebDriver, a session bus and the
 # accessibility bus WebKit talks to, and a CJK font for the Chinese screens; pdftotext/pdftoppm
-# (poppler-utils) and qpdf read back the PDF reports.
-SCOPEBOOK_TEST_PACKAGES=(xvfb xauth webkit2gtk-driver dbus-x11 at-spi2-core fonts-noto-cjk poppler-utils qpdf)
+# (poppler-utils) and qpdf read back the PDF reports; python3 runs the auditor's package's verify.py.
+SCOPEBOOK_TEST_PACKAGES=(xvfb xauth webkit2gtk-driver dbus-x11 at-spi2-core fonts-noto-cjk poppler-utils qpdf python3)
 
 scopebook_require_cargo() {
   if ! command -v cargo >/dev/null 2>&1; then

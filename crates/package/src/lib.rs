@@ -28,7 +28,7 @@ mod verify_checks;
 mod verify_text;
 
 pub use export::{export, ExportOptions, Exported};
-pub use manifest::{root_hash, sums_text, Manifest, ManifestFile, FORMAT};
+pub use manifest::{root_hash, seal, sums_text, Manifest, ManifestFile, FORMAT};
 pub use verify::{verify, LineCheck, TotalCheck, Verification};
 
 /// The Python verifier written into every package.

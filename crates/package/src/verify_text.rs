@@ -58,7 +58,13 @@ pub fn table(v: &Verification) -> String {
         }
     }
     let errors = v.findings.iter().filter(|d| d.is_error()).count();
-    if v.verified {
+    if v.verified && v.withheld > 0 {
+        let _ = writeln!(
+            o,
+            "\nverified, except {} withheld line(s) that were not recomputed: every hash, the audit chain, every other line and every total match",
+            v.withheld
+        );
+    } else if v.verified {
         let _ = writeln!(o, "\nverified: every hash, the audit chain, every line and every total match");
     } else {
         let _ = writeln!(o, "\nNOT VERIFIED: {errors} problem(s), listed on stderr");
