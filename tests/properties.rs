@@ -360,8 +360,11 @@ fn gwp_set() -> impl Strategy<Value = GwpSet> {
     prop::sample::select(GwpSet::ALL.to_vec())
 }
 
+/// Calculate as `scopebook calc` does: the file, then market-based Scope 2 (no instruments).
 fn run(csv: &str, set: GwpSet, keep_lines: bool) -> (Inventory, Vec<Diagnostic>) {
-    calculate_csv(lib(), "activities.csv", csv.as_bytes(), CalcOptions { gwp_set: set, keep_lines })
+    let (mut inv, diags) = calculate_csv(lib(), "activities.csv", csv.as_bytes(), CalcOptions { gwp_set: set, keep_lines });
+    inv.apply_market(lib(), set, &[], "activities.csv");
+    (inv, diags)
 }
 
 /// Calculate a generated (valid) file, requiring that every row was computed.
