@@ -127,6 +127,17 @@ pub fn formula(name: &str) -> String {
         .collect()
 }
 
+/// A record's data-quality indicator in the language (`unstated` when it gives none).
+pub fn data_quality(lang: Lang, q: &str) -> String {
+    match q {
+        "measured" => lang.pick("measured", "实测"),
+        "calculated" => lang.pick("calculated", "计算"),
+        "estimated" => lang.pick("estimated", "估算"),
+        "unstated" => lang.pick("unstated", "未说明"),
+        other => other.to_string(),
+    }
+}
+
 /// "t CO₂e" — the unit of every total.
 pub const T_CO2E: &str = "t CO₂e";
 

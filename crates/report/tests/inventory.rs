@@ -34,13 +34,13 @@ fn sample_source(name: &str) -> InventorySource {
 }
 
 #[test]
-fn an_open_period_renders_as_a_dated_draft_and_gives_the_same_bytes_twice() {
+fn an_open_period_renders_in_both_languages_as_a_dated_draft_and_gives_the_same_bytes_twice() {
     let src = sample_source("render");
     assert!(src.calculation.run.report(false).complete, "{:?}", src.calculation.run.diagnostics);
     let t = std::time::Instant::now();
-    let pdf = inventory(&src, Format::Pdf, Lang::En, Rounding { decimals: 3 }, Some(fonts())).unwrap();
-    eprintln!("en: {} bytes in {:?} (debug build)", pdf.len(), t.elapsed());
-    let again = inventory(&src, Format::Pdf, Lang::En, Rounding { decimals: 3 }, Some(fonts())).unwrap();
+    let pdf = inventory(&src, Format::Pdf, Lang::Both, Rounding { decimals: 3 }, Some(fonts())).unwrap();
+    eprintln!("both: {} bytes in {:?} (debug build)", pdf.len(), t.elapsed());
+    let again = inventory(&src, Format::Pdf, Lang::Both, Rounding { decimals: 3 }, Some(fonts())).unwrap();
     assert!(pdf == again, "a rerun gave different bytes");
     assert!(pdf.starts_with(b"%PDF-"));
     let raw = String::from_utf8_lossy(&pdf);

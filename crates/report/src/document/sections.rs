@@ -14,7 +14,9 @@ use scopebook_store::model::{FacilityKind, PeriodStatus};
 use super::{bars, percent, rounding_footnote, Block, Figures, IndexGroup, IndexRow, Row};
 use crate::source::{AuditState, InventorySource};
 use crate::standards::{Standard, ITEMS, SECTIONS};
-use crate::text::{formula, iso_category, scope1_category_text, scope2_category_text, scope3_category, Lang, T_CO2E};
+use crate::text::{
+    data_quality, formula, iso_category, scope1_category_text, scope2_category_text, scope3_category, Lang, T_CO2E,
+};
 
 fn row(cells: Vec<String>) -> Row {
     Row { cells, strong: false, indent: false }
@@ -357,7 +359,7 @@ fn scope3(src: &InventorySource, r: &Report<'_>, lang: Lang, fig: Figures) -> Ve
     for c in &r.by_scope3_category {
         let info = cats.get(&c.category);
         let quality = info.map_or(String::new(), |i| {
-            i.quality.iter().map(|(q, n)| format!("{q} {n}")).collect::<Vec<_>>().join(", ")
+            i.quality.iter().map(|(q, n)| format!("{} {n}", data_quality(lang, q))).collect::<Vec<_>>().join(", ")
         });
         rows.push(row(vec![
             scope3_category(lang, c.category, c.name),
@@ -612,7 +614,7 @@ fn uncertainty(src: &InventorySource, lang: Lang) -> Vec<Block> {
         let k = src.data_quality.get(&l.activity.row).cloned().unwrap_or_else(|| "unstated".into());
         *q.entry(k).or_default() += 1;
     }
-    let rows = q.into_iter().map(|(k, n)| row(vec![k, n.to_string()])).collect();
+    let rows = q.into_iter().map(|(k, n)| row(vec![data_quality(lang, &k), n.to_string()])).collect();
     vec![
         para(lang.pick(
             "Uncertainty is not quantified in this report. The data-quality indicator of each activity record (measured, calculated, estimated) is counted below.",
