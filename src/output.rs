@@ -74,10 +74,12 @@ pub fn consolidation_text(c: Consolidation) -> &'static str {
 }
 
 pub fn facilities(fs: &[Facility]) -> String {
+    // The sector column appears when any facility has one.
+    let sectors = fs.iter().any(|f| f.sector.is_some());
     let rows: Vec<Vec<String>> = fs
         .iter()
         .map(|f| {
-            vec![
+            let mut row = vec![
                 f.code.clone(),
                 f.kind.as_str().to_string(),
                 f.name.clone(),
@@ -88,13 +90,19 @@ pub fn facilities(fs: &[Facility]) -> String {
                 f.region.clone(),
                 or_dash(&f.grid_region),
                 yes_no(f.ets_covered),
-            ]
+            ];
+            if sectors {
+                row.push(or_dash(&f.sector));
+            }
+            row
         })
         .collect();
-    table(
-        &["code", "kind", "name", "parent", "equity %", "op. control", "fin. control", "region", "grid", "ETS"],
-        &rows,
-    )
+    let mut headers =
+        vec!["code", "kind", "name", "parent", "equity %", "op. control", "fin. control", "region", "grid", "ETS"];
+    if sectors {
+        headers.push("sector");
+    }
+    table(&headers, &rows)
 }
 
 /// A period's pinned editions, `DATASET=EDITION` separated by spaces, or `-`.
@@ -125,11 +133,35 @@ pub fn periods(ps: &[ReportingPeriod]) -> String {
     table(&["year", "start", "end", "status", "base year", "GWP", "pins"], &rows)
 }
 
+/// A record's own fuel parameters in one cell: `ncv 26.7 GJ/unit, C 0.0275 t/GJ, ox 0.98
+/// (measured)`, or `-`.
+fn parameters(a: &ActivityRecord) -> String {
+    let mut parts = Vec::new();
+    if let Some(v) = &a.ncv_gj_per_unit {
+        parts.push(format!("ncv {v} GJ/unit"));
+    }
+    if let Some(v) = &a.carbon_t_per_gj {
+        parts.push(format!("C {v} t/GJ"));
+    }
+    if let Some(v) = &a.oxidation {
+        parts.push(format!("ox {v}"));
+    }
+    match (&a.parameter_source, parts.is_empty()) {
+        (_, true) => "-".to_string(),
+        (Some(s), false) => format!("{} ({s})", parts.join(", ")),
+        (None, false) => parts.join(", "),
+    }
+}
+
 pub fn activities(records: &[ActivityRecord]) -> String {
+    // The sector and parameter columns appear when any record has them.
+    let own = records.iter().any(|a| {
+        a.sector.is_some() || a.ncv_gj_per_unit.is_some() || a.carbon_t_per_gj.is_some() || a.oxidation.is_some()
+    });
     let rows: Vec<Vec<String>> = records
         .iter()
         .map(|a| {
-            vec![
+            let mut row = vec![
                 a.id.to_string(),
                 a.facility.clone(),
                 a.start.clone(),
@@ -145,13 +177,21 @@ pub fn activities(records: &[ActivityRecord]) -> String {
                     (_, Some(o)) => format!("restates {o}"),
                     _ => "current".to_string(),
                 },
-            ]
+            ];
+            if own {
+                row.push(or_dash(&a.sector));
+                row.push(parameters(a));
+            }
+            row
         })
         .collect();
-    table(
-        &["id", "facility", "start", "end", "activity", "quantity", "unit", "factor", "region", "evidence", "status"],
-        &rows,
-    )
+    let mut headers = vec![
+        "id", "facility", "start", "end", "activity", "quantity", "unit", "factor", "region", "evidence", "status",
+    ];
+    if own {
+        headers.extend(["sector", "parameters"]);
+    }
+    table(&headers, &rows)
 }
 
 pub fn audit_entries(entries: &[AuditEntry]) -> String {

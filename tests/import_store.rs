@@ -150,7 +150,7 @@ fn a_dry_run_and_a_refused_import_change_nothing() {
     assert_eq!(dry.inventory.line_count, 3);
 
     let mut bad = rows();
-    bad[1].input.unit = "kWh".into(); // does not fit natural gas
+    bad[1].input.unit = "km".into(); // does not fit natural gas (kWh now does: it is energy)
     bad[2].input.facility = "NOPE".into();
     let refused = s.import(lib(), 2024, &file(), &bad, ImportMode::AllOrNothing, None, &[], &|_| true).unwrap();
     assert!(refused.written.is_none());
@@ -200,7 +200,7 @@ fn tampering_with_imported_records_or_their_lineage_is_detected() {
         ("a record removed", "DELETE FROM activity WHERE id = 6"),
         (
             "a record added behind the log's back",
-            "INSERT INTO activity SELECT 7, period_id, facility_id, activity, quantity, unit, start_date, end_date, factor, region, scope3_category, supplier, evidence, evidence_file, evidence_sha256, meter_id, data_quality, note, entered_by, created_at, status, supersedes, restatement_reason FROM activity WHERE id = 6",
+            "INSERT INTO activity SELECT 7, period_id, facility_id, activity, quantity, unit, start_date, end_date, factor, region, scope3_category, supplier, evidence, evidence_file, evidence_sha256, meter_id, data_quality, note, entered_by, created_at, status, supersedes, restatement_reason, sector, ncv_gj_per_unit, carbon_t_per_gj, oxidation, parameter_source FROM activity WHERE id = 6",
         ),
         (
             "a source row rewritten",

@@ -107,14 +107,19 @@ fn the_lists_sheet_holds_the_librarys_activity_types_and_units() {
     assert_eq!(column(&mut book, "Lists", 2), ["measured", "calculated", "estimated"]);
     // Facilities: trimmed, without duplicates, sorted.
     assert_eq!(column(&mut book, "Lists", 3), ["GZ-01", "SH-02"]);
-    assert_eq!(headers(&mut book, "Lists")[..4], ["Activity type", "Unit", "Data quality", "Facility"]);
+    assert_eq!(
+        headers(&mut book, "Lists")[..6],
+        ["Activity type", "Unit", "Data quality", "Facility", "Sector", "Parameter source"]
+    );
+    assert_eq!(column(&mut book, "Lists", 4), ["energy", "manufacturing", "commercial", "residential"]);
+    assert_eq!(column(&mut book, "Lists", 5), ["measured", "calculated", "default"]);
 }
 
 #[test]
 fn without_facilities_there_is_no_facility_list() {
     let bytes = write_template(lib(), Lang::En, &[], None).unwrap();
     let mut book = open(&bytes);
-    assert_eq!(headers(&mut book, "Lists").len(), 3);
+    assert_eq!(headers(&mut book, "Lists"), ["Activity type", "Unit", "Data quality", "Sector", "Parameter source"]);
 }
 
 #[test]

@@ -13,8 +13,8 @@ use scopebook_core::diagnostic::Code;
 use scopebook_core::library::FactorLibrary;
 use scopebook_core::run::Run;
 use scopebook_store::{
-    schema, ActivityInput, Consolidation, FacilityChange, FacilityKind, NewFacility, NewOrganisation, NewPeriod,
-    PeriodStatus, RecordStatus, SnapshotComparison, Store, StoreError,
+    schema, ActivityInput, Consolidation, FacilityChange, FacilityKind, LockedChange, NewFacility, NewOrganisation,
+    NewPeriod, PeriodStatus, RecordStatus, SnapshotComparison, Store, StoreError,
 };
 
 fn lib() -> &'static FactorLibrary {
@@ -163,12 +163,14 @@ fn facility_changes_are_audited_with_old_and_new_values() {
     let (_, mut s) = populated(dir.path());
     let change =
         FacilityChange { equity_share: Some("60".into()), ets_covered: Some(true), ..FacilityChange::default() };
-    let f = s.update_facility("SZ", &change, Some("share bought back")).unwrap();
+    let f = s.update_facility(lib(), "SZ", &change, Some("share bought back"), LockedChange::Refuse).unwrap();
     assert_eq!((f.equity_share.as_str(), f.ets_covered), ("60", true));
     let e = s.update_facility(
+        lib(),
         "SZ",
         &FacilityChange { equity_share: Some("101".into()), ..FacilityChange::default() },
         None,
+        LockedChange::Refuse,
     );
     assert_eq!(code(&e.unwrap_err()), Code::OutOfRange);
     let h = s.history("facility", f.id).unwrap();
@@ -331,9 +333,11 @@ fn the_period_calculation_equals_calc_on_the_exported_file() {
     let calc = s.calculate(lib(), 2023, true).unwrap();
     // `scopebook calc` on the export (the one calculation run), with lines numbered by record id.
     let opts = scopebook_core::calc::CalcOptions { gwp_set: scopebook_core::gas::GwpSet::AR5, keep_lines: true };
+    // The store applies the organisation's boundary (decision 0021); here every share is 100 %.
     let renumbered = Run::calculate_numbered(lib(), "period 2023", &csv, opts, |line| {
         u64::try_from(ids[usize::try_from(line).unwrap() - 2]).unwrap()
-    });
+    })
+    .with_boundary(&s.boundary().unwrap());
     assert_eq!(renumbered.report(true).to_json(), calc.run.report(true).to_json());
     // Numbering aside, it is the file's own calculation: the same totals and lines.
     let plain = Run::calculate(lib(), "period 2023", &csv, opts);
@@ -736,7 +740,7 @@ fn check_activity_checks_as_add_would_and_writes_nothing() {
     let entries = s.audit_log().unwrap().len();
     s.check_activity(lib(), 2023, &gas("3")).unwrap();
     let mut wrong_unit = gas("3");
-    wrong_unit.unit = "kWh".into();
+    wrong_unit.unit = "km".into(); // kWh fits natural gas now: it is energy
     assert_eq!(code(&s.check_activity(lib(), 2023, &wrong_unit).unwrap_err()), Code::UnitMismatch);
     let mut outside = gas("3");
     outside.end = "2024-01-31".into();
@@ -747,4 +751,60 @@ fn check_activity_checks_as_add_would_and_writes_nothing() {
     assert_eq!(code(&s.check_activity(lib(), 2023, &nowhere).unwrap_err()), Code::UnknownRecord);
     assert_eq!(s.audit_log().unwrap().len(), entries, "a check writes nothing");
     assert_eq!(s.activities(2023, false).unwrap().len(), 2);
+}
+
+/// Schema 3 (decision 0021): a file written before it opens, gains the sector and parameter
+/// columns, and still verifies (a NULL in the new columns is left out of a row's audited value,
+/// so every logged value and import digest stays what it was); the new values are then stored,
+/// audited and verified like any other.
+#[test]
+fn files_from_before_schema_3_gain_sectors_and_parameters_and_still_verify() {
+    for version in [1, 2] {
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/schema-v{version}.scopebook"));
+        if !fixture.exists() {
+            continue;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = build_version(version, dir.path());
+        let mut s = Store::open(&path, "u").unwrap();
+        s.verify().unwrap_or_else(|e| panic!("version {version}: {e}"));
+        let columns: Vec<String> = s
+            .connection()
+            .prepare("SELECT name FROM pragma_table_info('activity')")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        for c in ["sector", "ncv_gj_per_unit", "carbon_t_per_gj", "oxidation", "parameter_source"] {
+            assert!(columns.iter().any(|x| x == c), "version {version}: activity.{c}");
+        }
+        // A record logged before the migration has the same audited value after it.
+        let logged = s.history("activity", 1).unwrap().last().unwrap().new_value.clone();
+        assert_eq!(logged, scopebook_store::audit::read_row(s.connection(), "activity", 1).unwrap());
+        // The old records export as they always did: the twelve columns.
+        let (csv, _) = s.export(2024).unwrap();
+        assert!(csv.starts_with(b"facility,period_start,period_end,activity,quantity,unit,factor,region,scope3_category,supplier,evidence,note\n"));
+        // New values on the migrated file: a facility's sector, a record with its own parameters.
+        let change = FacilityChange { sector: Some(Some("manufacturing".into())), ..FacilityChange::default() };
+        s.update_facility(lib(), "SZ", &change, Some("IPCC sector"), LockedChange::Refuse).unwrap();
+        let measured = ActivityInput {
+            start: "2024-04-01".into(),
+            end: "2024-06-30".into(),
+            ncv_gj_per_unit: Some("380.5".into()),
+            parameter_source: Some("measured".into()),
+            evidence: Some("GAS-2024-Q2".into()),
+            ..gas("2")
+        };
+        let r = s.add_activity(lib(), 2024, &measured).unwrap();
+        assert_eq!((r.ncv_gj_per_unit.as_deref(), r.sector.as_deref()), (Some("380.5"), None));
+        let (csv, _) = s.export(2024).unwrap();
+        let csv = String::from_utf8(csv).unwrap();
+        assert!(csv.lines().nth(1).unwrap().ends_with(",manufacturing,,,,"), "{csv}");
+        assert!(csv.lines().last().unwrap().ends_with(",GAS-2024-Q2,,manufacturing,380.5,,,measured"), "{csv}");
+        s.verify().unwrap_or_else(|e| panic!("version {version}, after new values: {e}"));
+        // A locked record's new columns are covered by the locked-period trigger.
+        let e = s.connection().execute("UPDATE activity SET oxidation = '0.5' WHERE id = 1", []).unwrap_err();
+        assert!(e.to_string().contains("the period is locked"), "{e}");
+    }
 }

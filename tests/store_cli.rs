@@ -238,7 +238,20 @@ fn the_store_commands_from_init_to_restore() {
         (serde_json::from_str(&from_db).unwrap(), serde_json::from_str(&from_file).unwrap());
     assert_eq!(rows(&mut db_doc), [1, 2], "record ids");
     assert_eq!(rows(&mut file_doc), [2, 3], "file lines");
-    assert_eq!(db_doc, file_doc);
+    // The organisation applies equity shares (SZ: 60 % of ACME-CN, held at 100 %): the lines
+    // keep their full emissions and show the share; the totals are 60 % of the file's.
+    assert_eq!((db_doc["consolidation"].as_str(), file_doc.get("consolidation")), (Some("equity-share"), None));
+    assert_eq!(
+        (db_doc["totals"]["scope1"].as_str(), file_doc["totals"]["scope1"].as_str()),
+        (Some("162.164160675"), Some("270.273601125"))
+    );
+    assert_eq!(db_doc["by_facility"][0]["own"], file_doc["by_facility"][0]["own"]);
+    for line in db_doc["lines"].as_array_mut().unwrap() {
+        assert_eq!(line["share_applied"], "60");
+        line["share_applied"] = "100".into();
+    }
+    assert_eq!(db_doc["lines"], file_doc["lines"]);
+    assert_eq!(db_doc["inputs"], file_doc["inputs"]);
     assert_eq!(db_doc["inputs"]["activities"]["file"], "period 2023");
 
     // Lock; edits are refused; a restatement keeps the original.
@@ -388,4 +401,296 @@ fn usage_errors_exit_2_and_the_file_calc_is_unchanged() {
         "error[unreadable-file] missing.db: the database does not exist; create it with `scopebook init`\n"
     );
     assert!(!dir.join("missing.db").exists());
+}
+
+/// `calc --db DB --period 2023 --format json`, parsed.
+fn calc_json(dir: &Path, db: &str) -> serde_json::Value {
+    serde_json::from_str(&ok(dir, &["calc", "--db", db, "--period", "2023", "--format", "json"], 0)).unwrap()
+}
+
+/// (scope 1, scope 2 location) totals of a report, in tonnes.
+fn totals(doc: &serde_json::Value) -> (String, String) {
+    let t = |k: &str| doc["totals"][k].as_str().unwrap().to_string();
+    (t("scope1"), t("scope2_location"))
+}
+
+/// Each facility's (share applied, scope 1 after the share, scope 1 of its own).
+fn facility_shares(doc: &serde_json::Value) -> Vec<(String, String, String, String)> {
+    doc["by_facility"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let s = |v: &serde_json::Value| v.as_str().unwrap().to_string();
+            (s(&f["facility"]), s(&f["share_applied"]), s(&f["scope2_location"]), s(&f["own"]["scope2_location"]))
+        })
+        .collect()
+}
+
+/// The organisational boundary applied in the store (issue 11, decision 0021), worked by hand.
+///
+/// The tree: legal entity HOLD (the organisation holds 60 %, has operational but not financial
+/// control) owns 50 % of PLANT (operational and financial control by HOLD); JV is held directly,
+/// 40 %, financially controlled but operated by the partner.
+///
+/// The records:
+/// - PLANT, 1,000,000 kWh of grid electricity in Jiangsu, 2023 factor 0.5827 kg/kWh:
+///   582.7 t (Scope 2, location);
+/// - JV, 1,000,000 kWh in Guangdong, 0.4419 kg/kWh: 441.9 t (Scope 2, location).
+///
+/// Equity share: PLANT 60 % × 50 % = 30 % → 174.81 t; JV 40 % → 176.76 t; total 351.57 t.
+/// Operational control: PLANT 100 % (HOLD and PLANT operated) → 582.7 t; JV 0 % → 0; total 582.7 t.
+/// Financial control: PLANT 0 % (HOLD is not financially controlled) → 0; JV 100 % → 441.9 t.
+/// Every line keeps its full emissions (582700 kg and 441900 kg) with the share it gets.
+#[test]
+fn consolidation_is_applied_to_every_total_under_each_approach() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let db = "group.db";
+    let run_ok = |args: &[&str]| ok(dir, args, 0);
+    run_ok(&["init", "--db", db, "--name", "Group", "--consolidation", "equity-share"]);
+    let fac = |code: &str, extra: &[&str]| {
+        let mut a = vec!["facility", "add", "--db", db, "--code", code, "--name", code];
+        a.extend_from_slice(extra);
+        run_ok(&a);
+    };
+    fac("HOLD", &["--region", "CN", "--kind", "legal-entity", "--equity-share", "60", "--no-financial-control"]);
+    fac("PLANT", &["--region", "CN-JS", "--parent", "HOLD", "--equity-share", "50"]);
+    fac("JV", &["--region", "CN-GD", "--equity-share", "40", "--no-operational-control"]);
+    run_ok(&["period", "add", "--db", db, "--year", "2023"]);
+    for facility in ["PLANT", "JV"] {
+        run_ok(&[
+            "activity",
+            "add",
+            "--db",
+            db,
+            "--period",
+            "2023",
+            "--facility",
+            facility,
+            "--activity",
+            "grid_electricity",
+            "--quantity",
+            "1000000",
+            "--unit",
+            "kWh",
+            "--start",
+            "2023-01-01",
+            "--end",
+            "2023-12-31",
+        ]);
+    }
+    let cases = [
+        ("equity-share", "351.57", [("JV", "40", "176.76"), ("PLANT", "30", "174.81")]),
+        ("operational-control", "582.7", [("JV", "0", "0"), ("PLANT", "100", "582.7")]),
+        ("financial-control", "441.9", [("JV", "100", "441.9"), ("PLANT", "0", "0")]),
+    ];
+    for (approach, total, facilities) in cases {
+        let out = run_ok(&["org", "edit", "--db", db, "--consolidation", approach, "--reason", "test"]);
+        assert!(out.starts_with("changed the organisation: Group"), "{out}");
+        let doc = calc_json(dir, db);
+        assert_eq!(doc["consolidation"], approach);
+        assert_eq!(totals(&doc), ("0".to_string(), total.to_string()), "{approach}");
+        let want: Vec<(String, String, String, String)> = facilities
+            .iter()
+            .zip(["441.9", "582.7"])
+            .map(|((f, share, after), own)| (f.to_string(), share.to_string(), after.to_string(), own.to_string()))
+            .collect();
+        assert_eq!(facility_shares(&doc), want, "{approach}");
+        // Lines keep their full emissions and show the share.
+        let lines: Vec<(String, String)> = doc["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| (l["emission"]["co2e_kg"].as_str().unwrap().to_string(), l["share_applied"].to_string()))
+            .collect();
+        let share = |f: &str| facilities.iter().find(|x| x.0 == f).map(|x| format!("\"{}\"", x.1)).unwrap();
+        assert_eq!(lines, [("582700.0000".to_string(), share("PLANT")), ("441900.0000".to_string(), share("JV"))]);
+        // The CSV lines carry the share as well; the summary table shows it per facility.
+        let csv = run_ok(&["calc", "--db", db, "--period", "2023", "--format", "csv"]);
+        assert!(csv.lines().next().unwrap().ends_with(",share_applied"), "{csv}");
+        let table = run_ok(&["calc", "--db", db, "--period", "2023", "--summary"]);
+        assert!(table.contains(&format!("({approach}: after the organisation's share)")), "{table}");
+    }
+
+    // Locked under financial control: the snapshot is what calc --db gives.
+    run_ok(&["period", "lock", "--db", db, "--year", "2023"]);
+    let err = stderr(dir, &["calc", "--db", db, "--period", "2023", "--format", "json"], 0);
+    assert!(err.contains("identical to the snapshot"), "{err}");
+    // Changing the approach now alters the locked totals: refused, nothing changed. (Scope 2
+    // market-based uses China's residual-mix proxy, 0.6096 kg/kWh for both: 609.6 t for JV in
+    // full; under equity shares 609.6 × 30 % + 609.6 × 40 % = 182.88 + 243.84 = 426.72 t.)
+    let err = stderr(dir, &["org", "edit", "--db", db, "--consolidation", "equity-share"], 1);
+    assert_eq!(err, "error[period-locked] group.db: period 2023 is locked: this change alters the figures of locked period(s) 2023 (scope2_location 441.9 t → 351.57 t, scope2_market 609.6 t → 426.72 t); make it as a restatement with its reason (`--restate --reason TEXT`), or leave it\n");
+    let err = stderr(
+        dir,
+        &["facility", "edit", "--db", db, "--code", "JV", "--equity-share", "45", "--no-financial-control"],
+        1,
+    );
+    assert!(err.starts_with("error[period-locked] group.db: period 2023 is locked"), "{err}");
+    // A change that alters no locked figure is made (JV's share does not count under control).
+    let out =
+        run_ok(&["facility", "edit", "--db", db, "--code", "JV", "--equity-share", "45", "--reason", "bought 5 %"]);
+    assert_eq!(out, "changed facility JV (JV)\n");
+    // --restate needs a reason (usage error), and is refused when no locked figure changes.
+    ok(dir, &["org", "edit", "--db", db, "--consolidation", "equity-share", "--restate"], 2);
+    let err = stderr(
+        dir,
+        &["facility", "edit", "--db", db, "--code", "JV", "--name", "Joint venture", "--restate", "--reason", "x"],
+        1,
+    );
+    assert!(
+        err.starts_with("error[invalid-state] group.db (column reason): this change alters no locked period's figures"),
+        "{err}"
+    );
+    // As a restatement it is made, audited with its reason; the snapshot stays as signed and
+    // calc --db says how the fresh figures differ.
+    let out = run_ok(&[
+        "org",
+        "edit",
+        "--db",
+        db,
+        "--consolidation",
+        "equity-share",
+        "--restate",
+        "--reason",
+        "group policy: equity share from 2023",
+    ]);
+    assert_eq!(out, "restated the organisation: Group (equity share)\n");
+    let doc = calc_json(dir, db);
+    // JV is now 45 %: 441.9 × 0.45 = 198.855; PLANT 174.81; total 373.665 t.
+    assert_eq!(totals(&doc), ("0".to_string(), "373.665".to_string()));
+    let err = stderr(dir, &["calc", "--db", db, "--period", "2023", "--format", "json"], 0);
+    assert!(err.contains("warning[snapshot-mismatch]"), "{err}");
+    assert!(err.contains("the organisation's boundary differs (consolidation financial-control → equity-share, JV share 100 % → 45 %, PLANT share 0 % → 30 %)"), "{err}");
+    let log = run_ok(&["audit", "log", "--db", db, "--format", "json"]);
+    let log: serde_json::Value = serde_json::from_str(&log).unwrap();
+    let last = log.as_array().unwrap().last().unwrap();
+    assert_eq!((last["action"].as_str(), last["table"].as_str()), (Some("restate"), Some("organisation")));
+    assert_eq!(last["reason"], "group policy: equity share from 2023");
+    let verified = run_ok(&["audit", "verify", "--db", db]);
+    assert!(verified.starts_with("ok: "), "{verified}");
+}
+
+/// Sectors and a record's own fuel parameters through the CLI: stored, listed, exported as the
+/// activity-file columns, and used by the calculation.
+#[test]
+fn sectors_and_measured_parameters_are_stored_exported_and_used() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let db = "coal.db";
+    let run_ok = |args: &[&str]| ok(dir, args, 0);
+    run_ok(&["init", "--db", db, "--name", "Wuhan Steel", "--consolidation", "operational-control"]);
+    run_ok(&[
+        "facility",
+        "add",
+        "--db",
+        db,
+        "--code",
+        "WH",
+        "--name",
+        "Wuhan plant",
+        "--region",
+        "CN-HB",
+        "--sector",
+        "制造业和建筑业",
+    ]);
+    run_ok(&["facility", "add", "--db", db, "--code", "XA", "--name", "Xi'an office", "--region", "CN-SN"]);
+    run_ok(&["period", "add", "--db", db, "--year", "2023"]);
+    // Only a facility without a sector and records without parameters: the export is the
+    // twelve columns it always had.
+    let base = ["activity", "add", "--db", db, "--period", "2023", "--start", "2023-01-01", "--end", "2023-12-31"];
+    let add = |extra: &[&str]| {
+        let mut a = base.to_vec();
+        a.extend_from_slice(extra);
+        run_ok(&a)
+    };
+    add(&["--facility", "XA", "--activity", "grid_electricity", "--quantity", "1000", "--unit", "kWh"]);
+    let export = run_ok(&["activity", "export", "--db", db, "--period", "2023"]);
+    assert!(export.starts_with("facility,period_start,period_end,activity,quantity,unit,factor,region,scope3_category,supplier,evidence,note\n"), "{export}");
+    // Coal with the plant's measured NCV, carbon content and oxidation (MEE 实测值):
+    // 1200 t × 21.5 GJ/t = 25,800 GJ; × 0.0262 t C/GJ = 675.96 t C; × 0.94 = 635.4024 t C
+    // oxidised; × 44/12 = 2,329.8088 t CO2. (The defaults, 19.57 GJ/t, 0.0261 and 0.93, would
+    // give 1200 × 19.57 × 0.0261 × 0.93 × 44/12 = 2,090.6 t.)
+    add(&[
+        "--facility",
+        "WH",
+        "--activity",
+        "bituminous_coal",
+        "--quantity",
+        "1200",
+        "--unit",
+        "t",
+        "--ncv-gj-per-unit",
+        "21.50",
+        "--carbon-t-per-gj",
+        "0.0262",
+        "--oxidation",
+        "0.94",
+        "--parameter-source",
+        "measured",
+        "--evidence",
+        "LAB-2023-07",
+    ]);
+    let records: serde_json::Value =
+        serde_json::from_str(&run_ok(&["activity", "list", "--db", db, "--period", "2023", "--format", "json"]))
+            .unwrap();
+    let coal = &records[1];
+    assert_eq!(
+        (
+            coal["ncv_gj_per_unit"].as_str(),
+            coal["carbon_t_per_gj"].as_str(),
+            coal["oxidation"].as_str(),
+            coal["parameter_source"].as_str()
+        ),
+        (Some("21.5"), Some("0.0262"), Some("0.94"), Some("measured"))
+    );
+    assert_eq!(coal.get("sector"), None, "the record names no sector; its facility's applies");
+    let table = run_ok(&["activity", "list", "--db", db, "--period", "2023"]);
+    assert!(table.contains("ncv 21.5 GJ/unit, C 0.0262 t/GJ, ox 0.94 (measured)"), "{table}");
+    // The export now has the five columns; the sector cell is the facility's.
+    let export = run_ok(&["activity", "export", "--db", db, "--period", "2023"]);
+    let lines: Vec<&str> = export.lines().collect();
+    assert!(lines[0].ends_with(",note,sector,ncv_gj_per_unit,carbon_t_per_gj,oxidation,parameter_source"), "{export}");
+    assert!(lines[1].ends_with(",,,,,"), "the office has no sector and no parameters: {}", lines[1]);
+    assert!(lines[2].ends_with(",LAB-2023-07,,manufacturing,21.5,0.0262,0.94,measured"), "{}", lines[2]);
+    let doc = calc_json(dir, db);
+    let line = &doc["lines"][1];
+    assert_eq!(line["emission"]["co2e_kg"], "2329808.8000000");
+    let chain = line["steps"].as_array().unwrap().iter().find(|s| s["step"] == "carbon_chain").unwrap();
+    assert_eq!(chain["oxidation_from_record"]["source"], "measured");
+    assert_eq!(chain["oxidation_from_record"]["factor_default"], "0.93");
+    // calc --db is calc on the export (every share is 100 % here).
+    std::fs::write(dir.join("period 2023"), &export).unwrap();
+    let file: serde_json::Value = serde_json::from_str(&run_ok(&["calc", "period 2023", "--format", "json"])).unwrap();
+    assert_eq!(file["totals"], doc["totals"]);
+    // Bad input is refused with its code and changes nothing.
+    let before = run_ok(&["activity", "list", "--db", db, "--period", "2023", "--format", "json"]);
+    let bad = |extra: &[&str]| {
+        let mut a = base.to_vec();
+        a.extend_from_slice(&["--facility", "WH", "--activity", "bituminous_coal", "--quantity", "1", "--unit", "t"]);
+        a.extend_from_slice(extra);
+        stderr(dir, &a, 1)
+    };
+    assert_eq!(
+        bad(&["--oxidation", "1.2"]),
+        "error[out-of-range] coal.db (column oxidation): 'oxidation' is a fraction between 0 and 1, found 1.2\n"
+    );
+    assert_eq!(
+        bad(&["--ncv-gj-per-unit", "0"]),
+        "error[non-positive-value] coal.db (column ncv_gj_per_unit): 'ncv_gj_per_unit' must be above zero, found 0\n"
+    );
+    assert_eq!(bad(&["--sector", "industry"]), "error[unknown-sector] coal.db (column sector): 'industry' is not a sector; use one of: energy, manufacturing, commercial, residential\n");
+    let err = stderr(dir, &["facility", "edit", "--db", db, "--code", "WH", "--sector", "industry"], 1);
+    assert!(err.starts_with("error[unknown-sector] coal.db (column sector)"), "{err}");
+    assert_eq!(run_ok(&["activity", "list", "--db", db, "--period", "2023", "--format", "json"]), before);
+    // The facility's sector is edited (audited) and cleared with "".
+    run_ok(&["facility", "edit", "--db", db, "--code", "XA", "--sector", "commercial", "--reason", "office"]);
+    let list = run_ok(&["facility", "list", "--db", db]);
+    assert!(list.lines().next().unwrap().ends_with("sector"), "{list}");
+    run_ok(&["facility", "edit", "--db", db, "--code", "XA", "--sector", ""]);
+    let f: serde_json::Value =
+        serde_json::from_str(&run_ok(&["facility", "list", "--db", db, "--format", "json"])).unwrap();
+    assert_eq!((f[0]["sector"].as_str(), f[1].get("sector")), (Some("manufacturing"), None));
+    assert!(run_ok(&["audit", "verify", "--db", db]).starts_with("ok: "));
 }

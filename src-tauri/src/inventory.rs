@@ -698,7 +698,15 @@ mod tests {
         let (dir, s) = store("bad-parameters", &lib);
         for (draft, field) in [
             (ActivityDraft { oxidation: "1.2".into(), ..coal() }, "oxidation"),
-            (ActivityDraft { ncv_gj_per_unit: "0".into(), unit: "t".into(), activity: "bituminous_coal".into(), ..coal() }, "ncv_gj_per_unit"),
+            (
+                ActivityDraft {
+                    ncv_gj_per_unit: "0".into(),
+                    unit: "t".into(),
+                    activity: "bituminous_coal".into(),
+                    ..coal()
+                },
+                "ncv_gj_per_unit",
+            ),
             (ActivityDraft { sector: "industry".into(), ..coal() }, "sector"),
         ] {
             let e = s.check_activity(&lib, 2023, &input_of(&draft, ActivityInput::default())).unwrap_err();

@@ -21,7 +21,9 @@ pub use import::{ImportArgs, TemplateCommand};
 pub use package::{ExportPackageArgs, VerifyArgs};
 pub use position::{PositionArgs, Scheme};
 pub use report::ReportArgs;
-pub use store::{ActivityCommand, ActivityFields, AuditCommand, FacilityCommand, InitArgs, PeriodCommand};
+pub use store::{
+    tri_state, ActivityCommand, ActivityFields, AuditCommand, FacilityCommand, InitArgs, OrgCommand, PeriodCommand,
+};
 pub use values::UsageError;
 
 #[derive(Parser)]
@@ -44,6 +46,11 @@ pub enum Command {
     },
     /// Create an organisation's inventory file (an SQLite database).
     Init(InitArgs),
+    /// The organisation: show it, or change its name or consolidation approach.
+    Org {
+        #[command(subcommand)]
+        command: OrgCommand,
+    },
     /// Legal entities and facilities of the organisation.
     Facility {
         #[command(subcommand)]
@@ -75,15 +82,15 @@ pub enum Command {
     /// The allowance position (China ETS or EU ETS): obligation, allocation, holdings, offsets,
     /// shortfall or surplus, its value at each --price, the penalty exposure.
     Position(Box<PositionArgs>),
-    /// A period's report written to --out (.pdf, .xlsx or .csv): the GHG inventory report
-    /// (PDF/A, English, Chinese or both), its workbook with every line, or its figures as CSV.
-    Report(Box<ReportArgs>),
     /// Write a period as an auditor's package: the inventory as data, factors, audit log,
     /// snapshot, evidence index, a README and verify.py, with a manifest of SHA-256s (a .zip).
     ExportPackage(ExportPackageArgs),
     /// Check an auditor's package from the package alone: hashes, audit chain, every line and
     /// total recomputed. Exit 0 only if everything matches.
     Verify(VerifyArgs),
+    /// A period's report written to --out (.pdf, .xlsx or .csv): the GHG inventory report
+    /// (PDF/A, English, Chinese or both), its workbook with every line, or its figures as CSV.
+    Report(Box<ReportArgs>),
     /// Import activity records from a CSV or spreadsheet file: preview, mapping, exact errors.
     Import(Box<ImportArgs>),
     /// The blank import workbook.

@@ -89,6 +89,57 @@ pub enum FacilityCommand {
         /// Covered by an emissions-trading scheme.
         #[arg(long)]
         ets: bool,
+        /// The IPCC sector its fuels are burnt in, used by its records that name none: energy,
+        /// manufacturing, commercial or residential (or the Chinese names).
+        #[arg(long)]
+        sector: Option<String>,
+    },
+    /// Change a legal entity or facility (audited). A change of share, control or sector that
+    /// alters a locked period's figures is refused unless made with --restate and --reason.
+    Edit {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The facility's code (it does not change).
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: Option<String>,
+        /// The IPCC sector (energy, manufacturing, commercial, residential); "" clears it.
+        #[arg(long)]
+        sector: Option<String>,
+        /// The organisation's equity share in percent, 0 to 100.
+        #[arg(long = "equity-share", value_name = "PCT")]
+        equity_share: Option<String>,
+        /// The organisation has operational control.
+        #[arg(long = "operational-control", conflicts_with = "no_operational_control")]
+        operational_control: bool,
+        /// The organisation does not have operational control.
+        #[arg(long = "no-operational-control")]
+        no_operational_control: bool,
+        /// The organisation has financial control.
+        #[arg(long = "financial-control", conflicts_with = "no_financial_control")]
+        financial_control: bool,
+        /// The organisation does not have financial control.
+        #[arg(long = "no-financial-control")]
+        no_financial_control: bool,
+        /// Country or province code (used for records entered from now on).
+        #[arg(long)]
+        region: Option<String>,
+        /// The grid region, e.g. CN-GRID-EAST; "" clears it.
+        #[arg(long = "grid-region")]
+        grid_region: Option<String>,
+        /// Covered by an emissions-trading scheme.
+        #[arg(long, conflicts_with = "no_ets")]
+        ets: bool,
+        /// Not covered by an emissions-trading scheme.
+        #[arg(long = "no-ets")]
+        no_ets: bool,
+        /// Why (kept in the audit log; required with --restate).
+        #[arg(long)]
+        reason: Option<String>,
+        /// Make the change as a restatement of the locked periods whose figures it alters.
+        #[arg(long, requires = "reason")]
+        restate: bool,
     },
     /// List the legal entities and facilities.
     List {
@@ -96,6 +147,43 @@ pub enum FacilityCommand {
         db: DbArgs,
         #[arg(long, value_enum, default_value = "table")]
         format: StoreFormat,
+    },
+}
+
+/// `--flag` / `--no-flag`: `Some(true)`, `Some(false)`, or `None` when neither is given.
+pub fn tri_state(yes: bool, no: bool) -> Option<bool> {
+    match (yes, no) {
+        (true, _) => Some(true),
+        (_, true) => Some(false),
+        _ => None,
+    }
+}
+
+#[derive(Subcommand)]
+pub enum OrgCommand {
+    /// The organisation: its name and consolidation approach.
+    Show {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long, value_enum, default_value = "table")]
+        format: StoreFormat,
+    },
+    /// Change the organisation's name or consolidation approach (audited). A new approach that
+    /// alters a locked period's figures is refused unless made with --restate and --reason.
+    Edit {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        name: Option<String>,
+        /// How the organisational boundary is drawn (GHG Protocol, chapter 3).
+        #[arg(long, value_enum)]
+        consolidation: Option<ConsolidationArg>,
+        /// Why (kept in the audit log; required with --restate).
+        #[arg(long)]
+        reason: Option<String>,
+        /// Make the change as a restatement of the locked periods whose figures it alters.
+        #[arg(long, requires = "reason")]
+        restate: bool,
     },
 }
 
@@ -225,6 +313,22 @@ pub struct ActivityFields {
     pub quality: Option<QualityArg>,
     #[arg(long)]
     pub note: Option<String>,
+    /// The IPCC sector the fuel is burnt in (default: the facility's): energy, manufacturing,
+    /// commercial or residential.
+    #[arg(long)]
+    pub sector: Option<String>,
+    /// The fuel's net calorific value measured for this record, GJ per unit of the quantity.
+    #[arg(long = "ncv-gj-per-unit", value_name = "GJ")]
+    pub ncv_gj_per_unit: Option<String>,
+    /// The fuel's carbon content per unit of energy, t C per GJ.
+    #[arg(long = "carbon-t-per-gj", value_name = "T")]
+    pub carbon_t_per_gj: Option<String>,
+    /// The fraction of carbon oxidised, above 0 and at most 1.
+    #[arg(long, value_name = "FRACTION")]
+    pub oxidation: Option<String>,
+    /// How the parameters were obtained: measured, calculated or default.
+    #[arg(long = "parameter-source")]
+    pub parameter_source: Option<String>,
 }
 
 #[derive(Subcommand)]

@@ -36,6 +36,11 @@ fn apply(fields: &ActivityFields, input: &mut ActivityInput) -> Result<(), ExitC
     set_opt(&mut input.evidence, &fields.evidence);
     set_opt(&mut input.meter_id, &fields.meter_id);
     set_opt(&mut input.note, &fields.note);
+    set_opt(&mut input.sector, &fields.sector);
+    set_opt(&mut input.ncv_gj_per_unit, &fields.ncv_gj_per_unit);
+    set_opt(&mut input.carbon_t_per_gj, &fields.carbon_t_per_gj);
+    set_opt(&mut input.oxidation, &fields.oxidation);
+    set_opt(&mut input.parameter_source, &fields.parameter_source);
     if let Some(q) = fields.quality {
         input.data_quality = Some(q.as_str().to_string());
     }

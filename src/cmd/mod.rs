@@ -32,7 +32,7 @@ mod report;
 pub use activity::activity;
 pub use audit::{audit, backup, restore};
 pub use calc::{calc, edition_diff};
-pub use facility::{facility, init};
+pub use facility::{facility, init, org};
 pub use factors::factors;
 pub use import::{import, template};
 pub use package::{export_package, verify};

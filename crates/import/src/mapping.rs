@@ -38,6 +38,13 @@ pub enum Field {
     MeterId,
     DataQuality,
     Note,
+    /// The IPCC sector the fuel is burnt in (else the facility's).
+    Sector,
+    /// The record's own fuel parameters (decision 0021), and how they were obtained.
+    NcvGjPerUnit,
+    CarbonTPerGj,
+    Oxidation,
+    ParameterSource,
 }
 
 /// The language of labels and of the blank template.
@@ -83,6 +90,11 @@ impl Field {
         Field::MeterId,
         Field::DataQuality,
         Field::Note,
+        Field::Sector,
+        Field::NcvGjPerUnit,
+        Field::CarbonTPerGj,
+        Field::Oxidation,
+        Field::ParameterSource,
     ];
 
     /// The wire name (as serde writes it).
@@ -103,6 +115,11 @@ impl Field {
             Field::MeterId => "meter_id",
             Field::DataQuality => "data_quality",
             Field::Note => "note",
+            Field::Sector => "sector",
+            Field::NcvGjPerUnit => "ncv_gj_per_unit",
+            Field::CarbonTPerGj => "carbon_t_per_gj",
+            Field::Oxidation => "oxidation",
+            Field::ParameterSource => "parameter_source",
         }
     }
 
@@ -151,6 +168,16 @@ impl Field {
             (Field::DataQuality, Lang::Zh) => "数据质量",
             (Field::Note, Lang::En) => "Note",
             (Field::Note, Lang::Zh) => "备注",
+            (Field::Sector, Lang::En) => "Sector",
+            (Field::Sector, Lang::Zh) => "行业",
+            (Field::NcvGjPerUnit, Lang::En) => "NCV (GJ per unit)",
+            (Field::NcvGjPerUnit, Lang::Zh) => "低位发热量",
+            (Field::CarbonTPerGj, Lang::En) => "Carbon content (t C/GJ)",
+            (Field::CarbonTPerGj, Lang::Zh) => "单位热值含碳量",
+            (Field::Oxidation, Lang::En) => "Oxidation",
+            (Field::Oxidation, Lang::Zh) => "碳氧化率",
+            (Field::ParameterSource, Lang::En) => "Parameter source",
+            (Field::ParameterSource, Lang::Zh) => "参数来源",
         }
     }
 }
@@ -357,6 +384,32 @@ const SYNONYMS: &[Synonyms] = &[
         field: Field::Note,
         contained: &["note", "notes", "remark", "remarks", "comment", "comments", "备注", "说明", "附注"],
         exact: &["memo", "描述"],
+    },
+    // "部门" is also a department ("使用部门"): it names the sector only as the whole header.
+    Synonyms {
+        field: Field::Sector,
+        contained: &["sector", "ipcc sector", "行业", "所属行业", "行业类别", "排放部门"],
+        exact: &["部门"],
+    },
+    Synonyms {
+        field: Field::NcvGjPerUnit,
+        contained: &["ncv_gj_per_unit", "net calorific value", "ncv", "低位发热量", "低位热值", "平均低位发热量"],
+        exact: &["calorific value", "发热量"],
+    },
+    Synonyms {
+        field: Field::CarbonTPerGj,
+        contained: &["carbon_t_per_gj", "carbon content", "单位热值含碳量", "含碳量"],
+        exact: &["碳含量"],
+    },
+    Synonyms {
+        field: Field::Oxidation,
+        contained: &["oxidation", "oxidation factor", "oxidation rate", "碳氧化率", "氧化率"],
+        exact: &[],
+    },
+    Synonyms {
+        field: Field::ParameterSource,
+        contained: &["parameter_source", "parameter source", "参数来源", "参数获取方式", "取值方式"],
+        exact: &[],
     },
 ];
 
@@ -593,6 +646,55 @@ mod tests {
     /// The guessed mapping as `field=header` pairs, for compact expectations.
     fn pairs(g: &Guess) -> Vec<String> {
         g.mapping.columns.iter().map(|(f, h)| format!("{f}={h}")).collect()
+    }
+
+    #[test]
+    fn fuel_parameters_and_sectors_are_guessed_in_both_languages() {
+        let zh = h(&[
+            "设施",
+            "开始日期",
+            "结束日期",
+            "燃料品种",
+            "消耗量",
+            "单位",
+            "低位发热量(GJ/t)",
+            "单位热值含碳量(tC/GJ)",
+            "碳氧化率",
+            "参数来源",
+            "行业",
+        ]);
+        let g = guess(&zh);
+        assert!(g.unmapped.is_empty() && g.missing.is_empty(), "{g:?}");
+        for (f, header) in [
+            (Field::NcvGjPerUnit, "低位发热量(GJ/t)"),
+            (Field::CarbonTPerGj, "单位热值含碳量(tC/GJ)"),
+            (Field::Oxidation, "碳氧化率"),
+            (Field::ParameterSource, "参数来源"),
+            (Field::Sector, "行业"),
+            (Field::Unit, "单位"),
+        ] {
+            assert_eq!(g.mapping.columns.get(&f).map(String::as_str), Some(header), "{f}");
+        }
+        // The activity-file column names themselves.
+        let en = h(&[
+            "facility",
+            "period_start",
+            "period_end",
+            "activity",
+            "quantity",
+            "unit",
+            "sector",
+            "ncv_gj_per_unit",
+            "carbon_t_per_gj",
+            "oxidation",
+            "parameter_source",
+        ]);
+        let g = guess(&en);
+        assert!(g.unmapped.is_empty() && g.missing.is_empty(), "{g:?}");
+        assert_eq!(g.mapping.columns.get(&Field::CarbonTPerGj).map(String::as_str), Some("carbon_t_per_gj"));
+        // "部门" names the sector only as the whole header: a using department is not a sector.
+        assert_eq!(guess(&h(&["部门"])).mapping.columns.get(&Field::Sector).map(String::as_str), Some("部门"));
+        assert_eq!(guess(&h(&["使用部门"])).mapping.columns.get(&Field::Sector), None);
     }
 
     #[test]

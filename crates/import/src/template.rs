@@ -17,7 +17,9 @@ use rust_xlsxwriter::{
 };
 
 use super::mapping::{Field, Lang};
+use scopebook_core::activity::ParameterSource;
 use scopebook_core::library::FactorLibrary;
+use scopebook_core::sector::Sector;
 use scopebook_core::unit::{Currency, MoneyScale, PhysicalUnit, Unit};
 use scopebook_store::model::DATA_QUALITY;
 
@@ -37,6 +39,11 @@ pub const TEMPLATE_FIELDS: &[Field] = &[
     Field::Scope3Category,
     Field::Factor,
     Field::Note,
+    Field::Sector,
+    Field::NcvGjPerUnit,
+    Field::CarbonTPerGj,
+    Field::Oxidation,
+    Field::ParameterSource,
 ];
 
 /// How many data rows carry the dropdowns and checks.
@@ -124,6 +131,18 @@ fn description(field: Field, lang: Lang) -> &'static str {
         (Field::Factor, Lang::Zh) => "可选：指定排放因子编号，代替 Scopebook 的自动选择。",
         (Field::Note, Lang::En) => "Any remark.",
         (Field::Note, Lang::Zh) => "任何补充说明。",
+        (Field::Sector, Lang::En) => {
+            "The IPCC sector the fuel is burnt in (energy, manufacturing, commercial, residential); empty = the facility's."
+        }
+        (Field::Sector, Lang::Zh) => "燃料燃烧所属行业（energy 能源工业、manufacturing 制造业和建筑业、commercial 商业和机构、residential 居民生活）；留空则使用设施的行业。",
+        (Field::NcvGjPerUnit, Lang::En) => "Measured net calorific value, GJ per unit of the quantity; empty = the factor's default.",
+        (Field::NcvGjPerUnit, Lang::Zh) => "实测低位发热量，单位 GJ/用量单位；留空则使用排放因子的缺省值。",
+        (Field::CarbonTPerGj, Lang::En) => "Carbon content per unit of energy, t C/GJ; empty = the factor's default.",
+        (Field::CarbonTPerGj, Lang::Zh) => "单位热值含碳量，单位 tC/GJ；留空则使用缺省值。",
+        (Field::Oxidation, Lang::En) => "Fraction of carbon oxidised, above 0 and at most 1 (0.98, not 98); empty = the default.",
+        (Field::Oxidation, Lang::Zh) => "碳氧化率，大于 0 且不超过 1 的小数（写 0.98，不写 98）；留空则使用缺省值。",
+        (Field::ParameterSource, Lang::En) => "How the parameters were obtained: measured, calculated or default.",
+        (Field::ParameterSource, Lang::Zh) => "参数来源：measured（实测）、calculated（计算）或 default（缺省）。",
     }
 }
 
@@ -245,6 +264,8 @@ pub fn write_template(
         set.into_iter().map(str::to_string).collect()
     };
     let quality: Vec<String> = DATA_QUALITY.iter().map(|s| s.to_string()).collect();
+    let sectors: Vec<String> = Sector::ALL.iter().map(|s| s.as_str().to_string()).collect();
+    let sources: Vec<String> = ParameterSource::ALL.iter().map(|s| s.as_str().to_string()).collect();
     let mut lists: Vec<(Field, Vec<String>)> = vec![
         (Field::Activity, template_activities(lib)),
         (Field::Unit, template_units(lib)),
@@ -253,6 +274,8 @@ pub fn write_template(
     if !facilities.is_empty() {
         lists.push((Field::Facility, facilities));
     }
+    lists.push((Field::Sector, sectors));
+    lists.push((Field::ParameterSource, sources));
 
     let mut lists_sheet = Worksheet::new();
     lists_sheet.set_name(lists_name)?;
@@ -298,6 +321,19 @@ pub fn write_template(
             Field::Quantity => {
                 let v = DataValidation::new()
                     .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0))
+                    .set_error_title(w.number_title)?
+                    .set_error_message(w.number_message)?;
+                data.add_data_validation(1, col, last_row, col, &v)?;
+            }
+            // Spreadsheet checks only (the importer checks the figures exactly).
+            Field::NcvGjPerUnit | Field::CarbonTPerGj | Field::Oxidation => {
+                let rule = if field == Field::Oxidation {
+                    DataValidationRule::Between(0.0, 1.0)
+                } else {
+                    DataValidationRule::GreaterThan(0.0)
+                };
+                let v = DataValidation::new()
+                    .allow_decimal_number(rule)
                     .set_error_title(w.number_title)?
                     .set_error_message(w.number_message)?;
                 data.add_data_validation(1, col, last_row, col, &v)?;

@@ -245,7 +245,7 @@ fn record_period(c: &Connection, id: i64) -> Result<(ReportingPeriod, RecordStat
     Ok((p, status))
 }
 
-const ACTIVITY_SELECT: &str = "SELECT a.id, p.year, f.code, a.activity, a.quantity, a.unit, a.start_date, a.end_date, a.factor, a.region, a.scope3_category, a.supplier, a.evidence, a.evidence_file, a.evidence_sha256, a.meter_id, a.data_quality, a.note, a.entered_by, a.created_at, a.status, a.supersedes, a.restatement_reason FROM activity a JOIN period p ON p.id = a.period_id JOIN facility f ON f.id = a.facility_id";
+const ACTIVITY_SELECT: &str = "SELECT a.id, p.year, f.code, a.activity, a.quantity, a.unit, a.start_date, a.end_date, a.factor, a.region, a.scope3_category, a.supplier, a.evidence, a.evidence_file, a.evidence_sha256, a.meter_id, a.data_quality, a.note, a.entered_by, a.created_at, a.status, a.supersedes, a.restatement_reason, a.sector, a.ncv_gj_per_unit, a.carbon_t_per_gj, a.oxidation, a.parameter_source FROM activity a JOIN period p ON p.id = a.period_id JOIN facility f ON f.id = a.facility_id";
 
 fn activity_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ActivityRecord> {
     let file: Option<String> = r.get(13)?;
@@ -275,6 +275,11 @@ fn activity_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ActivityRecord> 
         status,
         supersedes: r.get(21)?,
         restatement_reason: r.get(22)?,
+        sector: r.get(23)?,
+        ncv_gj_per_unit: r.get(24)?,
+        carbon_t_per_gj: r.get(25)?,
+        oxidation: r.get(26)?,
+        parameter_source: r.get(27)?,
     })
 }
 
@@ -292,7 +297,7 @@ fn unknown_record_status(s: &str) -> UnknownStored {
 
 /// The columns a record's values are stored in, in the order of [`RecordValues::params`]: the
 /// same for a new record ([`insert_activity`]) and a changed one ([`Store::update_activity`]).
-pub(crate) const RECORD_COLUMNS: [&str; 16] = [
+pub(crate) const RECORD_COLUMNS: [&str; 21] = [
     "facility_id",
     "activity",
     "quantity",
@@ -309,6 +314,11 @@ pub(crate) const RECORD_COLUMNS: [&str; 16] = [
     "meter_id",
     "data_quality",
     "note",
+    "sector",
+    "ncv_gj_per_unit",
+    "carbon_t_per_gj",
+    "oxidation",
+    "parameter_source",
 ];
 
 /// What a record is stored with: its cells as the activity-file reader normalised them
@@ -334,7 +344,7 @@ impl<'a> RecordValues<'a> {
     }
 
     /// The values, in the order of [`RECORD_COLUMNS`].
-    pub(crate) fn params(&self) -> [&dyn ToSql; 16] {
+    pub(crate) fn params(&self) -> [&dyn ToSql; 21] {
         let r = self.row;
         [
             &r.facility_id,
@@ -353,23 +363,33 @@ impl<'a> RecordValues<'a> {
             &self.meter_id,
             &r.data_quality,
             &r.note,
+            &r.sector,
+            &r.ncv_gj_per_unit,
+            &r.carbon_t_per_gj,
+            &r.oxidation,
+            &r.parameter_source,
         ]
     }
 }
 
-/// `INSERT` of a record: the period, [`RECORD_COLUMNS`] (?2 to ?17), who and when, and the
+/// `INSERT` of a record: the period, [`RECORD_COLUMNS`] (?2 to ?n + 1), who and when, and the
 /// record it restates with the reason.
 static INSERT_RECORD: LazyLock<String> = LazyLock::new(|| {
-    let marks: Vec<String> = (2..=RECORD_COLUMNS.len() + 1).map(|i| format!("?{i}")).collect();
+    let n = RECORD_COLUMNS.len() + 1;
+    let marks: Vec<String> = (2..=n).map(|i| format!("?{i}")).collect();
     format!(
         "INSERT INTO activity (period_id, {}, entered_by, created_at, status, supersedes, restatement_reason)
-         VALUES (?1, {}, ?18, ?19, 'current', ?20, ?21)",
+         VALUES (?1, {}, ?{}, ?{}, 'current', ?{}, ?{})",
         RECORD_COLUMNS.join(", "),
-        marks.join(", ")
+        marks.join(", "),
+        n + 1,
+        n + 2,
+        n + 3,
+        n + 4
     )
 });
 
-/// `UPDATE` of a record's [`RECORD_COLUMNS`] (?1 to ?16); ?17 is its id.
+/// `UPDATE` of a record's [`RECORD_COLUMNS`] (?1 to ?n); ?n + 1 is its id.
 static UPDATE_RECORD: LazyLock<String> = LazyLock::new(|| {
     let sets: Vec<String> = RECORD_COLUMNS.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", i + 1)).collect();
     format!("UPDATE activity SET {} WHERE id = ?{}", sets.join(", "), RECORD_COLUMNS.len() + 1)

@@ -32,6 +32,23 @@ fn excluded(table: &str, column: &str) -> bool {
     table == "snapshot" && column == "result_json"
 }
 
+/// Columns added to an audited table after its records may have been logged (schema 3): a NULL
+/// in them is left out of the row's audited value, so a record's value is the same before and
+/// after the migration that added them, and the log and import digests written before still
+/// verify (decision 0021). A value in them is written as any other column's.
+pub const OMITTED_WHEN_NULL: &[(&str, &str)] = &[
+    ("facility", "sector"),
+    ("activity", "sector"),
+    ("activity", "ncv_gj_per_unit"),
+    ("activity", "carbon_t_per_gj"),
+    ("activity", "oxidation"),
+    ("activity", "parameter_source"),
+];
+
+fn omitted_when_null(table: &str, column: &str) -> bool {
+    OMITTED_WHEN_NULL.iter().any(|(t, c)| *t == table && *c == column)
+}
+
 /// One entry of the log.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AuditEntry {
@@ -66,9 +83,10 @@ fn push_json_str(out: &mut String, s: &str) {
     }
 }
 
-/// The canonical JSON of a row: an object of every column (minus the excluded ones) with keys
-/// in byte order, no whitespace; INTEGER as a JSON integer, TEXT as a JSON string, NULL as
-/// `null`. (The schema has no REAL or BLOB columns; should one appear, it is written as a
+/// The canonical JSON of a row: an object of every column (minus the excluded ones, and minus
+/// the columns of [`OMITTED_WHEN_NULL`] when they are NULL) with keys in byte order, no
+/// whitespace; INTEGER as a JSON integer, TEXT as a JSON string, NULL as `null`. (The schema
+/// has no REAL or BLOB columns; should one appear, it is written as a
 /// tagged string so that it can never equal a stored value.)
 pub fn row_json(table: &str, names: &[String], row: &rusqlite::Row<'_>) -> rusqlite::Result<String> {
     RowJson::new(table, names).write(row)
@@ -76,8 +94,9 @@ pub fn row_json(table: &str, names: &[String], row: &rusqlite::Row<'_>) -> rusql
 
 /// [`row_json`] for many rows of one query: the column order is worked out once.
 pub struct RowJson {
-    /// (column index, `"name":` already written as JSON), in byte order of the names.
-    cols: Vec<(usize, String)>,
+    /// (column index, `"name":` already written as JSON, left out when NULL), in byte order of
+    /// the names.
+    cols: Vec<(usize, String, bool)>,
 }
 
 impl RowJson {
@@ -91,7 +110,7 @@ impl RowJson {
                 let mut key = String::with_capacity(name.len() + 3);
                 push_json_str(&mut key, name);
                 key.push(':');
-                (i, key)
+                (i, key, omitted_when_null(table, name))
             })
             .collect();
         RowJson { cols }
@@ -100,12 +119,18 @@ impl RowJson {
     pub fn write(&self, row: &rusqlite::Row<'_>) -> rusqlite::Result<String> {
         let mut out = String::with_capacity(384);
         out.push('{');
-        for (k, (i, key)) in self.cols.iter().enumerate() {
-            if k > 0 {
+        let mut first = true;
+        for (i, key, omit_null) in &self.cols {
+            let value = row.get_ref(*i)?;
+            if *omit_null && matches!(value, ValueRef::Null) {
+                continue;
+            }
+            if !first {
                 out.push(',');
             }
+            first = false;
             out.push_str(key);
-            match row.get_ref(*i)? {
+            match value {
                 ValueRef::Null => out.push_str("null"),
                 ValueRef::Integer(v) => {
                     let _ = write!(out, "{v}");

@@ -24,8 +24,9 @@ use scopebook_core::report::InputFile;
 use scopebook_core::run::Run;
 use sha2::{Digest, Sha256};
 
+use crate::boundary::boundary;
 use crate::error::{refuse, Fail, StoreError};
-use crate::export::{export_csv, header_line, read_records, RecordLines, Records, Split};
+use crate::export::{export_csv, read_records, Layout, RecordLines, Records, Split};
 use crate::model::ReportingPeriod;
 use crate::periods::{period_by_year, period_library};
 use crate::Store;
@@ -66,7 +67,7 @@ impl Store {
         self.read(|c| {
             let _view = read_view(c)?;
             let p = period_by_year(c, year)?;
-            export_csv(c, p.id)
+            export_csv(c, p.id).map(|(bytes, ids, _)| (bytes, ids))
         })
     }
 
@@ -104,6 +105,10 @@ impl Store {
         if fresh == snap.result_json {
             return Ok(SnapshotComparison::Identical);
         }
+        let old: serde_json::Value = serde_json::from_str(&snap.result_json).unwrap_or_default();
+        if crate::boundary::same_as_before_boundaries(&old, &fresh) {
+            return Ok(SnapshotComparison::Identical);
+        }
         let restated: i64 = self.read(|c| {
             Ok(c.query_row(
                 "SELECT count(*) FROM activity WHERE period_id = ?1 AND supersedes IS NOT NULL",
@@ -123,10 +128,12 @@ impl Store {
             if restated > 0 {
                 why.push(format!("{restated} record(s) were restated since"));
             } else {
-                why.push("the period's records differ".to_string());
+                why.push("the period's records (or their facilities' sectors) differ".to_string());
             }
         }
-        let old: serde_json::Value = serde_json::from_str(&snap.result_json).unwrap_or_default();
+        if let Some(why_boundary) = crate::boundary::boundary_changes(&old, &calc.run.report(false)) {
+            why.push(why_boundary);
+        }
         if old.pointer("/inputs/datasets") != serde_json::to_value(&calc.run.inputs.datasets).ok().as_ref() {
             why.push("the loaded dataset editions differ".to_string());
         }
@@ -225,9 +232,10 @@ fn calculate_whole(
     records: Records,
 ) -> Result<PeriodCalculation, Fail> {
     let plib = period_library(lib, &p.pins)?;
-    let head = header_line();
+    let layout = Layout::of_period(c, p.id)?;
+    let head = layout.header_line();
     let mut export = None;
-    read_records(c, p.id, records, Split::WHOLE, &head, |raw| {
+    read_records(c, p.id, layout, records, Split::WHOLE, &head, |raw| {
         export = Some(raw.into_csv());
         Ok(())
     })?;
@@ -236,7 +244,7 @@ fn calculate_whole(
     let run = Run::calculate_numbered(&plib, &format!("period {}", p.year), &bytes, opts, |line| {
         lines.id_at(line).and_then(|id| u64::try_from(id).ok()).unwrap_or(line)
     });
-    Ok(PeriodCalculation { period: p.clone(), run })
+    Ok(PeriodCalculation { period: p.clone(), run: run.with_boundary(&boundary(c)?) })
 }
 
 /// [`calculate`] of some of the period's records, in pieces as `split` says (tests split finely).
@@ -252,7 +260,8 @@ fn calculate_records(
     let lib: &FactorLibrary = &plib;
     let file = format!("period {}", p.year);
     let opts = CalcOptions { gwp_set: p.gwp_set, keep_lines };
-    let head = header_line();
+    let layout = Layout::of_period(c, p.id)?;
+    let head = layout.header_line();
     let (head_ref, file_ref) = (head.as_slice(), file.as_str());
     // This thread reads the records from SQLite (and nothing else); each piece is written as
     // CSV, calculated and hashed (in file order) on the thread pool meanwhile.
@@ -266,7 +275,7 @@ fn calculate_records(
     // them meanwhile, so that nothing waits on a thread that waits).
     let pieces = rayon::in_place_scope(|s| {
         let mut pieces = 0;
-        read_records(c, p.id, records, split, head_ref, |raw| {
+        read_records(c, p.id, layout, records, split, head_ref, |raw| {
             let (k, done) = (pieces, done.clone());
             pieces += 1;
             s.spawn(move |_| {
@@ -309,7 +318,8 @@ fn calculate_records(
     let file_findings = file_findings.unwrap_or_default();
     let sha256: String = sha.finalize().iter().map(|b| format!("{b:02x}")).collect();
     let run = Run::assemble(lib, InputFile { file, sha256 }, inventory, file_findings, opts.gwp_set);
-    Ok(PeriodCalculation { period: p.clone(), run })
+    // The organisation's boundary: lines keep their full emissions, totals are after the shares.
+    Ok(PeriodCalculation { period: p.clone(), run: run.with_boundary(&boundary(c)?) })
 }
 
 #[cfg(test)]
@@ -334,6 +344,7 @@ mod tests {
             let k = starts.partition_point(|&s| s <= line);
             k.checked_sub(1).map_or(line, |i| u64::try_from(ids[i]).unwrap())
         })
+        .with_boundary(&s.boundary().unwrap())
     }
 
     fn assert_same(streamed: &Run, reference: &Run, what: &str) {

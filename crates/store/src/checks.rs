@@ -12,8 +12,8 @@ use scopebook_core::period::parse_date;
 use scopebook_core::region::Region;
 
 use crate::error::Fail;
-use crate::export::EXPORT_COLUMNS;
-use crate::facilities::facility_id;
+use crate::export::FULL_EXPORT_COLUMNS;
+use crate::facilities::facility_for_check;
 use crate::model::{ActivityInput, ReportingPeriod, DATA_QUALITY};
 use crate::text::{cell_or_empty, opt};
 
@@ -32,6 +32,13 @@ pub(crate) struct CheckedRow {
     pub(crate) evidence: Option<String>,
     pub(crate) data_quality: Option<String>,
     pub(crate) note: Option<String>,
+    /// The record's own sector (not its facility's), as its stable name.
+    pub(crate) sector: Option<String>,
+    /// The record's own fuel parameters, as normalised decimal text, and how they were obtained.
+    pub(crate) ncv_gj_per_unit: Option<String>,
+    pub(crate) carbon_t_per_gj: Option<String>,
+    pub(crate) oxidation: Option<String>,
+    pub(crate) parameter_source: Option<String>,
 }
 
 /// Check inputs as `scopebook calc` would (the activity-file reader, then factor selection
@@ -49,17 +56,14 @@ pub(crate) fn check_inputs<I: AsRef<ActivityInput>>(
     let at =
         |i: usize, column: &str| Location { file: file.to_string(), row: rows_of(i), column: Some(column.to_string()) };
     let mut problems: Vec<Vec<Diagnostic>> = vec![Vec::new(); inputs.len()];
-    let mut facilities: HashMap<String, Option<(i64, String)>> = HashMap::new();
+    // Code → (id, region, sector).
+    let mut facilities: HashMap<String, Option<(i64, String, Option<String>)>> = HashMap::new();
     let period_days = parse_date(&p.start).ok().zip(parse_date(&p.end).ok());
     let mut facility_ids = Vec::with_capacity(inputs.len());
     for (i, input) in inputs.iter().map(AsRef::as_ref).enumerate() {
         let code = input.facility.trim();
         if !facilities.contains_key(code) {
-            let found = match facility_id(c, code, "facility") {
-                Ok(f) => Some(f),
-                Err(Fail::Refused { .. }) => None,
-                Err(e) => return Err(e),
-            };
+            let found = facility_for_check(c, code)?;
             facilities.insert(code.to_string(), found);
         }
         let facility = facilities.get(code).and_then(|f| f.as_ref().map(|f| f.0));
@@ -107,12 +111,15 @@ pub(crate) fn check_inputs<I: AsRef<ActivityInput>>(
         facility_ids.push(facility);
     }
     // The rows as activity-file cells, borrowed from the inputs (no copies of a million rows).
-    let mut rows: Vec<[&str; 12]> = Vec::with_capacity(inputs.len());
+    // A record that names no region or sector has its facility's, as in the export.
+    let mut rows: Vec<[&str; 17]> = Vec::with_capacity(inputs.len());
     for input in inputs.iter().map(AsRef::as_ref) {
         let code = input.facility.trim();
+        let facility = facilities.get(code).and_then(|f| f.as_ref());
         let own_region = input.region.as_deref().map(str::trim).filter(|r| !r.is_empty());
-        let region =
-            own_region.or_else(|| facilities.get(code).and_then(|f| f.as_ref()).map(|f| f.1.as_str())).unwrap_or("");
+        let region = own_region.or_else(|| facility.map(|f| f.1.as_str())).unwrap_or("");
+        let own_sector = input.sector.as_deref().map(str::trim).filter(|r| !r.is_empty());
+        let sector = own_sector.or_else(|| facility.and_then(|f| f.2.as_deref())).unwrap_or("");
         rows.push([
             code,
             &input.start,
@@ -126,10 +133,15 @@ pub(crate) fn check_inputs<I: AsRef<ActivityInput>>(
             cell_or_empty(&input.supplier),
             cell_or_empty(&input.evidence),
             cell_or_empty(&input.note),
+            sector,
+            cell_or_empty(&input.ncv_gj_per_unit),
+            cell_or_empty(&input.carbon_t_per_gj),
+            cell_or_empty(&input.oxidation),
+            cell_or_empty(&input.parameter_source),
         ]);
     }
     let opts = CalcOptions { gwp_set: p.gwp_set, keep_lines: false };
-    let checked = scopebook_core::pipeline::check_rows(lib, opts, file, &EXPORT_COLUMNS, &rows);
+    let checked = scopebook_core::pipeline::check_rows(lib, opts, file, &FULL_EXPORT_COLUMNS, &rows);
     let mut out: Vec<Option<CheckedRow>> = Vec::with_capacity(inputs.len());
     let mut activities = Vec::with_capacity(inputs.len());
     for (i, res) in checked.rows.into_iter().enumerate() {
@@ -150,6 +162,9 @@ pub(crate) fn check_inputs<I: AsRef<ActivityInput>>(
             }
             Ok(a) => {
                 let (start, end) = (a.period.start.to_string(), a.period.end.to_string());
+                let own = inputs[i].as_ref();
+                let figure = |v: Option<rust_decimal::Decimal>| v.map(|d| d.normalize().to_string());
+                let params = a.parameters.as_deref();
                 out.push(facility_ids[i].map(|fid| CheckedRow {
                     facility_id: fid,
                     activity: a.activity.to_string(),
@@ -162,8 +177,14 @@ pub(crate) fn check_inputs<I: AsRef<ActivityInput>>(
                     scope3_category: a.scope3_category.map(|c| i64::from(c.number())),
                     supplier: a.supplier.as_deref().map(str::to_string),
                     evidence: a.evidence.as_deref().map(str::to_string),
-                    data_quality: opt(&inputs[i].as_ref().data_quality),
+                    data_quality: opt(&own.data_quality),
                     note: a.note.as_deref().map(str::to_string),
+                    // The facility's sector is not copied: it applies through the export.
+                    sector: opt(&own.sector).and(a.sector).map(|s| s.as_str().to_string()),
+                    ncv_gj_per_unit: figure(params.and_then(|p| p.ncv_gj_per_unit)),
+                    carbon_t_per_gj: figure(params.and_then(|p| p.carbon_t_per_gj)),
+                    oxidation: figure(params.and_then(|p| p.oxidation)),
+                    parameter_source: params.and_then(|p| p.source).map(|s| s.as_str().to_string()),
                 }));
                 activities.push(Some(a));
             }

@@ -123,7 +123,7 @@ pub(crate) fn integrity_check(c: &Connection) -> Result<(), Fail> {
 }
 
 /// The stored consolidation approach; an unknown one is an error, never a default.
-fn consolidation(text: &str) -> Result<Consolidation, UnknownStored> {
+pub(crate) fn consolidation(text: &str) -> Result<Consolidation, UnknownStored> {
     Consolidation::parse(text).ok_or_else(|| {
         let known: Vec<&str> = Consolidation::ALL.iter().map(|c| c.as_str()).collect();
         UnknownStored::new("the organisation's consolidation approach", "consolidation", text, &known)

@@ -10,7 +10,7 @@
 use std::io::Write as _;
 
 use rusqlite::types::ValueRef;
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use scopebook_core::diagnostic::Code;
 
 use crate::error::{refuse, Fail};
@@ -31,11 +31,84 @@ pub const EXPORT_COLUMNS: [&str; 12] = [
     "note",
 ];
 
-/// The export's first line.
-pub(crate) fn header_line() -> Vec<u8> {
-    let mut out = EXPORT_COLUMNS.join(",").into_bytes();
-    out.push(b'\n');
-    out
+/// The columns of an export whose records give their own sector or fuel parameters, or whose
+/// facilities name a sector: [`EXPORT_COLUMNS`] and these five (decision 0021).
+pub const FULL_EXPORT_COLUMNS: [&str; 17] = [
+    "facility",
+    "period_start",
+    "period_end",
+    "activity",
+    "quantity",
+    "unit",
+    "factor",
+    "region",
+    "scope3_category",
+    "supplier",
+    "evidence",
+    "note",
+    "sector",
+    "ncv_gj_per_unit",
+    "carbon_t_per_gj",
+    "oxidation",
+    "parameter_source",
+];
+
+/// Which columns a period's export has. A period none of whose records gives a sector or fuel
+/// parameters, and none of whose records' facilities names a sector, is exported with the
+/// twelve columns it always had, byte for byte as before (so the input hash of a snapshot
+/// taken before schema 3 still matches); otherwise with [`FULL_EXPORT_COLUMNS`], the `sector`
+/// cell holding the record's sector, else its facility's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Layout {
+    full: bool,
+}
+
+impl Layout {
+    pub(crate) const FULL: Layout = Layout { full: true };
+
+    /// The layout of period `period_id`'s export. The partial index `activity_with_own_values`
+    /// holds only records with such values, so this costs next to nothing when there are none.
+    pub(crate) fn of_period(c: &Connection, period_id: i64) -> Result<Layout, Fail> {
+        let own: Option<i64> = c
+            .prepare_cached(
+                "SELECT 1 FROM activity WHERE period_id = ?1 AND status = 'current'
+                 AND (sector IS NOT NULL OR ncv_gj_per_unit IS NOT NULL OR carbon_t_per_gj IS NOT NULL
+       OR oxidation IS NOT NULL OR parameter_source IS NOT NULL) LIMIT 1",
+            )?
+            .query_row([period_id], |r| r.get(0))
+            .optional()?;
+        if own.is_some() {
+            return Ok(Layout::FULL);
+        }
+        let facility: Option<i64> = c
+            .prepare_cached(
+                "SELECT 1 FROM facility f WHERE f.sector IS NOT NULL AND EXISTS
+                 (SELECT 1 FROM activity a WHERE a.facility_id = f.id AND a.period_id = ?1 AND a.status = 'current') LIMIT 1",
+            )?
+            .query_row([period_id], |r| r.get(0))
+            .optional()?;
+        Ok(Layout { full: facility.is_some() })
+    }
+
+    pub(crate) fn columns(self) -> &'static [&'static str] {
+        if self.full {
+            &FULL_EXPORT_COLUMNS
+        } else {
+            &EXPORT_COLUMNS
+        }
+    }
+
+    /// The cells of a record.
+    fn cells(self) -> usize {
+        self.columns().len()
+    }
+
+    /// The export's first line.
+    pub(crate) fn header_line(self) -> Vec<u8> {
+        let mut out = self.columns().join(",").into_bytes();
+        out.push(b'\n');
+        out
+    }
 }
 
 /// The record on each line of an export: record `i` starts on line `2 + i` (the header is line
@@ -77,6 +150,12 @@ impl RecordLines {
 /// in memory: a join per record costs a third of the read); `?1` is the period.
 const SELECT: &str = "SELECT a.id, a.facility_id, a.start_date, a.end_date, a.activity, a.quantity, a.unit, a.factor,
        a.region, a.scope3_category, a.supplier, a.evidence, a.note FROM activity a";
+
+/// [`SELECT`] with the record's sector and fuel parameters (the [`Layout::FULL`] export).
+const SELECT_FULL: &str =
+    "SELECT a.id, a.facility_id, a.start_date, a.end_date, a.activity, a.quantity, a.unit, a.factor,
+       a.region, a.scope3_category, a.supplier, a.evidence, a.note,
+       a.sector, a.ncv_gj_per_unit, a.carbon_t_per_gj, a.oxidation, a.parameter_source FROM activity a";
 
 /// By the index on (period, status, id): any layout of the records.
 const BY_INDEX: &str = " WHERE a.period_id = ?1 AND a.status = 'current' ORDER BY a.id";
@@ -133,27 +212,32 @@ fn extent(c: &Connection, period_id: i64) -> Result<Extent, Fail> {
     Ok(Extent { first, last, records: records.max(1), by_range })
 }
 
-/// Facility ids with their codes, in id order.
-pub(crate) struct Codes(Vec<(i64, Box<[u8]>)>);
+/// A facility's id, code and sector (empty when it has none), as stored.
+type CodeAndSector = (i64, Box<[u8]>, Box<[u8]>);
+
+/// Facility ids with their codes and sectors, in id order.
+pub(crate) struct Codes(Vec<CodeAndSector>);
 
 impl Codes {
-    /// The facilities' codes by id.
+    /// The facilities' codes and sectors by id.
     pub(crate) fn read(c: &Connection) -> Result<Codes, Fail> {
-        let mut stmt = c.prepare_cached("SELECT id, code FROM facility ORDER BY id")?;
+        let mut stmt = c.prepare_cached("SELECT id, code, sector FROM facility ORDER BY id")?;
         let mut rows = stmt.query([])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
             // Facility codes are never quoted: a code with a comma, quote or line break, or that
             // is not UTF-8, is written through the careful path (see `RawRecords::into_csv`).
-            let mut code = Vec::new();
+            let (mut code, mut sector) = (Vec::new(), Vec::new());
             push_stored(&mut code, r.get_ref(1)?);
-            out.push((r.get::<_, i64>(0)?, code.into_boxed_slice()));
+            push_stored(&mut sector, r.get_ref(2)?);
+            out.push((r.get::<_, i64>(0)?, code.into_boxed_slice(), sector.into_boxed_slice()));
         }
         Ok(Codes(out))
     }
 
-    fn get(&self, id: i64) -> Option<&[u8]> {
-        self.0.binary_search_by_key(&id, |(id, _)| *id).ok().map(|i| &*self.0[i].1)
+    /// A facility's code and sector (empty when it has none).
+    fn get(&self, id: i64) -> Option<(&[u8], &[u8])> {
+        self.0.binary_search_by_key(&id, |(id, _, _)| *id).ok().map(|i| (&*self.0[i].1, &*self.0[i].2))
     }
 }
 
@@ -215,9 +299,6 @@ pub(crate) enum Records {
     },
 }
 
-/// The cells of a record: the facility's code, then the 11 of the select after it.
-const CELLS: usize = 12;
-
 /// A piece of the export as the reading thread leaves it: the records as activity-file lines,
 /// each cell as stored, after the header line. Reading the rows and copying their cells is all
 /// that thread does; whether a cell must be quoted (a comma, a quote or a line break in it, which
@@ -228,19 +309,22 @@ pub(crate) struct RawRecords {
     /// The header line, then one line a record: its cells as stored, separated by commas.
     text: Vec<u8>,
     head: usize,
-    /// Each cell's length, [`CELLS`] a record (to write the lines again, quoted, when needed).
+    /// The cells of a record: the facility's code, then the cells of the select after it.
+    cells: usize,
+    /// Each cell's length, `cells` a record (to write the lines again, quoted, when needed).
     lengths: Vec<u32>,
 }
 
 impl RawRecords {
-    fn new(head: &[u8], records: usize, bytes_per_record: usize) -> RawRecords {
+    fn new(head: &[u8], cells: usize, records: usize, bytes_per_record: usize) -> RawRecords {
         let mut text = Vec::with_capacity(head.len() + records.saturating_mul(bytes_per_record));
         text.extend_from_slice(head);
         RawRecords {
             ids: Vec::with_capacity(records),
             text,
             head: head.len(),
-            lengths: Vec::with_capacity(records.saturating_mul(CELLS)),
+            cells,
+            lengths: Vec::with_capacity(records.saturating_mul(cells)),
         }
     }
 
@@ -254,17 +338,17 @@ impl RawRecords {
         let body = self.text.get(self.head..).unwrap_or_default();
         let n = self.ids.len();
         // One line a record, no cell to quote, and valid UTF-8: the text is the file already.
-        // The separators are 11 commas and a line break a record: any more such bytes, or a
-        // quote or carriage return, are in a cell.
+        // The separators are a comma between cells and a line break a record: any more such
+        // bytes, or a quote or carriage return, are in a cell.
         let special = count_special(body);
-        if special == n * CELLS && std::str::from_utf8(body).is_ok() {
+        if special == n * self.cells && std::str::from_utf8(body).is_ok() {
             return (self.text, RecordLines { ids: self.ids, starts: None });
         }
         let mut out = Vec::with_capacity(self.text.len() + n * 4);
         out.extend_from_slice(self.text.get(..self.head).unwrap_or_default());
         let mut lines = RecordLines { ids: Vec::with_capacity(n), starts: None };
         let (mut line, mut at) = (2u64, self.head);
-        for (&id, lengths) in self.ids.iter().zip(self.lengths.chunks_exact(CELLS)) {
+        for (&id, lengths) in self.ids.iter().zip(self.lengths.chunks_exact(self.cells)) {
             lines.push(id, line);
             let mut breaks = 0;
             for (i, &len) in lengths.iter().enumerate() {
@@ -308,29 +392,33 @@ fn push_stored(out: &mut Vec<u8>, v: ValueRef<'_>) {
     }
 }
 
-/// Read period `period_id`'s current `records`, in id order, in pieces as `split` says, each
-/// after `head` (the header line): `emit(records)` gets each piece as soon as it is read;
-/// nothing is emitted when there are no records. Returns the number of records.
+/// Read period `period_id`'s current `records`, in id order, with the cells of `layout`, in
+/// pieces as `split` says, each after `head` (the header line): `emit(records)` gets each piece
+/// as soon as it is read; nothing is emitted when there are no records. Returns the number of
+/// records.
 pub(crate) fn read_records(
     c: &Connection,
     period_id: i64,
+    layout: Layout,
     records: Records,
     split: Split,
     head: &[u8],
     mut emit: impl FnMut(RawRecords) -> Result<(), Fail>,
 ) -> Result<u64, Fail> {
     let codes = Codes::read(c)?;
+    let select = if layout.full { SELECT_FULL } else { SELECT };
+    let cells = layout.cells();
     let (mut stmt, mut rows, count);
     match records {
         Records::All => {
             let span = extent(c, period_id)?;
             let by_range = span.by_range;
-            stmt = c.prepare_cached(&format!("{SELECT}{}", if by_range { BY_RANGE } else { BY_INDEX }))?;
+            stmt = c.prepare_cached(&format!("{select}{}", if by_range { BY_RANGE } else { BY_INDEX }))?;
             rows = if by_range { stmt.query([period_id, span.first, span.last])? } else { stmt.query([period_id])? };
             count = span.records;
         }
         Records::Page { offset, limit } => {
-            stmt = c.prepare_cached(&format!("{SELECT}{BY_INDEX} LIMIT ?2 OFFSET ?3"))?;
+            stmt = c.prepare_cached(&format!("{select}{BY_INDEX} LIMIT ?2 OFFSET ?3"))?;
             let [offset, limit] = [offset, limit].map(|n| i64::try_from(n).unwrap_or(i64::MAX));
             rows = stmt.query([period_id, limit, offset])?;
             count = u64::try_from(limit).unwrap_or(0);
@@ -344,12 +432,12 @@ pub(crate) fn read_records(
     // Room for what the records so far took a record (80 bytes to begin with).
     let capacity = |chunk: u64| usize::try_from(chunk.min(count).min(1 << 22)).unwrap_or(0);
     let mut per_record = 80;
-    let mut raw = RawRecords::new(head, capacity(chunk), per_record);
+    let mut raw = RawRecords::new(head, cells, capacity(chunk), per_record);
     let mut total = 0u64;
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
         let facility: i64 = r.get(1)?;
-        let Some(code) = codes.get(facility) else {
+        let Some((code, facility_sector)) = codes.get(facility) else {
             return Err(refuse(
                 Code::DatabaseError,
                 format!("activity record {id} names facility {facility}, which does not exist: the file was changed by another program or is damaged; restore it from a backup (`scopebook restore`)"),
@@ -358,10 +446,16 @@ pub(crate) fn read_records(
         raw.ids.push(id);
         raw.text.extend_from_slice(code);
         raw.lengths.push(u32::try_from(code.len()).unwrap_or(u32::MAX));
-        for i in 2..=CELLS {
+        for i in 2..=cells {
             raw.text.push(b',');
             let before = raw.text.len();
-            push_stored(&mut raw.text, r.get_ref(i)?);
+            let value = r.get_ref(i)?;
+            // The sector cell (full layout): the record's own, else its facility's.
+            if i == SECTOR_COLUMN && matches!(value, ValueRef::Null) {
+                raw.text.extend_from_slice(facility_sector);
+            } else {
+                push_stored(&mut raw.text, value);
+            }
             raw.lengths.push(u32::try_from(raw.text.len() - before).unwrap_or(u32::MAX));
         }
         raw.text.push(b'\n');
@@ -369,7 +463,7 @@ pub(crate) fn read_records(
         if raw.len() as u64 == chunk {
             per_record = per_record.max((raw.text.len() - raw.head) / raw.len() + 8);
             chunk = chunk.saturating_mul(2).min(full);
-            emit(std::mem::replace(&mut raw, RawRecords::new(head, capacity(chunk), per_record)))?;
+            emit(std::mem::replace(&mut raw, RawRecords::new(head, cells, capacity(chunk), per_record)))?;
         }
     }
     if raw.len() > 0 {
@@ -378,17 +472,22 @@ pub(crate) fn read_records(
     Ok(total)
 }
 
-/// The current records of a period as an activity file, with their ids in file order.
-pub(crate) fn export_csv(c: &Connection, period_id: i64) -> Result<(Vec<u8>, Vec<i64>), Fail> {
-    let (mut out, mut ids) = (header_line(), Vec::new());
+/// The index of the record's sector in [`SELECT_FULL`].
+const SECTOR_COLUMN: usize = 13;
+
+/// The current records of a period as an activity file, with their ids in file order and the
+/// columns it has.
+pub(crate) fn export_csv(c: &Connection, period_id: i64) -> Result<(Vec<u8>, Vec<i64>, Layout), Fail> {
+    let layout = Layout::of_period(c, period_id)?;
+    let (mut out, mut ids) = (layout.header_line(), Vec::new());
     let split = Split { pieces: 64, min_records: 1 << 14 };
-    read_records(c, period_id, Records::All, split, &[], |raw| {
+    read_records(c, period_id, layout, Records::All, split, &[], |raw| {
         let (piece, lines) = raw.into_csv();
         out.extend_from_slice(&piece);
         ids.extend(lines.ids);
         Ok(())
     })?;
-    Ok((out, ids))
+    Ok((out, ids, layout))
 }
 
 /// The cells of an export's data rows (for re-checking them).

@@ -4,10 +4,13 @@
 use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
 use scopebook_core::diagnostic::Code;
+use scopebook_core::library::FactorLibrary;
 use scopebook_core::region::Region;
+use scopebook_core::sector::Sector;
 
+use crate::boundary::guard_locked;
 use crate::error::{refuse_at, stored, Fail, StoreError, UnknownStored};
-use crate::model::{Facility, FacilityChange, FacilityKind, NewFacility};
+use crate::model::{Facility, FacilityChange, FacilityKind, LockedChange, NewFacility};
 use crate::text::{non_empty, opt};
 use crate::Store;
 
@@ -20,6 +23,7 @@ impl Store {
             let region = region(&f.region, "region")?;
             let grid = opt(&f.grid_region).map(|g| self::region(&g, "grid_region")).transpose()?;
             let share = equity_share(f.equity_share.as_deref().unwrap_or("100"))?;
+            let sector = opt(&f.sector).map(|s| sector(&s)).transpose()?;
             let parent = match opt(&f.parent) {
                 Some(p) => Some(facility_id(w.conn, &p, "parent")?.0),
                 None => None,
@@ -28,8 +32,8 @@ impl Store {
                 return Err(refuse_at(Code::DuplicateId, "code", format!("a facility with code '{code}' already exists")));
             }
             w.conn.execute(
-                "INSERT INTO facility (code, name, kind, parent_id, equity_share, operational_control, financial_control, region, grid_region, ets_covered, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                "INSERT INTO facility (code, name, kind, parent_id, equity_share, operational_control, financial_control, region, grid_region, ets_covered, created_at, sector)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                 params![
                     code,
                     name,
@@ -41,7 +45,8 @@ impl Store {
                     region,
                     grid,
                     f.ets_covered,
-                    w.at
+                    w.at,
+                    sector
                 ],
             )?;
             let id = w.conn.last_insert_rowid();
@@ -51,12 +56,17 @@ impl Store {
         self.facility_by_id(id)
     }
 
-    /// Change a facility's name, share, control flags, regions or ETS flag.
+    /// Change a facility's name, share, control flags, regions, ETS flag or sector (audited).
+    /// A change that alters a locked period's figures (a share, a control flag or a sector of a
+    /// facility with records there) is refused unless `mode` makes it a restatement; the
+    /// snapshot stays as it was (decision 0021).
     pub fn update_facility(
         &mut self,
+        lib: &FactorLibrary,
         code: &str,
         change: &FacilityChange,
         reason: Option<&str>,
+        mode: LockedChange<'_>,
     ) -> Result<Facility, StoreError> {
         let id = self.write(|w| {
             let (id, _) = facility_id(w.conn, code.trim(), "code")?;
@@ -85,11 +95,23 @@ impl Store {
             if let Some(b) = change.ets_covered {
                 sets.push(("ets_covered", V::Integer(i64::from(b))));
             }
-            for (column, value) in sets {
-                w.conn.execute(&format!("UPDATE facility SET {column} = ?1 WHERE id = ?2"), params![value, id])?;
+            if let Some(s) = &change.sector {
+                let s = opt(s).map(|s| sector(&s)).transpose()?;
+                sets.push(("sector", s.map_or(V::Null, V::Text)));
             }
+            // The share, the control flags and the sector enter the calculation; the name, the
+            // regions and the ETS flag do not (a record keeps the region it was entered with).
+            let relevant = sets
+                .iter()
+                .any(|(c, _)| matches!(*c, "equity_share" | "operational_control" | "financial_control" | "sector"));
+            let guarded = guard_locked(w, lib, relevant, mode, reason, |w| {
+                for (column, value) in sets {
+                    w.conn.execute(&format!("UPDATE facility SET {column} = ?1 WHERE id = ?2"), params![value, id])?;
+                }
+                Ok(())
+            })?;
             if w.row("facility", id)? != old {
-                w.log("update", "facility", id, old.as_deref(), reason)?;
+                w.log(guarded.action, "facility", id, old.as_deref(), guarded.reason.as_deref())?;
             }
             Ok(id)
         })?;
@@ -148,6 +170,14 @@ fn region(value: &str, column: &'static str) -> Result<String, Fail> {
     })
 }
 
+/// A sector as typed (its stable name in any case, or its Chinese name), as its stable name;
+/// refused (`unknown-sector`) when it is not one.
+pub(crate) fn sector(value: &str) -> Result<String, Fail> {
+    Sector::parse(value)
+        .map(|s| s.as_str().to_string())
+        .ok_or_else(|| refuse_at(Code::UnknownSector, "sector", Sector::unknown(value)))
+}
+
 /// An equity share in percent (0 to 100), as normalised decimal text.
 fn equity_share(value: &str) -> Result<String, Fail> {
     let d = scopebook_core::number::parse_decimal(value).map_err(|r| {
@@ -161,6 +191,14 @@ fn equity_share(value: &str) -> Result<String, Fail> {
         ));
     }
     Ok(d.normalize().to_string())
+}
+
+/// A facility's id, region and sector, by code (`None` when there is none): what checking a
+/// record needs of its facility.
+pub(crate) fn facility_for_check(c: &Connection, code: &str) -> Result<Option<(i64, String, Option<String>)>, Fail> {
+    Ok(c.prepare_cached("SELECT id, region, sector FROM facility WHERE code = ?1")?
+        .query_row([code], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?)
 }
 
 /// A facility's id and region, by code.
@@ -177,7 +215,7 @@ pub(crate) fn facility_id(c: &Connection, code: &str, column: &'static str) -> R
         })
 }
 
-const FACILITY_SELECT: &str = "SELECT f.id, f.code, f.name, f.kind, p.code, f.equity_share, f.operational_control, f.financial_control, f.region, f.grid_region, f.ets_covered FROM facility f LEFT JOIN facility p ON p.id = f.parent_id";
+const FACILITY_SELECT: &str = "SELECT f.id, f.code, f.name, f.kind, p.code, f.equity_share, f.operational_control, f.financial_control, f.region, f.grid_region, f.ets_covered, f.sector FROM facility f LEFT JOIN facility p ON p.id = f.parent_id";
 
 fn facility_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Facility> {
     let kind: String = r.get(3)?;
@@ -201,5 +239,6 @@ fn facility_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Facility> {
         region: r.get(8)?,
         grid_region: r.get(9)?,
         ets_covered: r.get(10)?,
+        sector: r.get(11)?,
     })
 }

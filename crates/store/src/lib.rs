@@ -31,6 +31,7 @@
 mod activities;
 pub mod audit;
 mod backup;
+mod boundary;
 mod calculation;
 mod checks;
 mod connection;
@@ -49,10 +50,11 @@ mod write;
 use rusqlite::Connection;
 
 pub use audit::{AuditEntry, AuditFilter, Verified};
+pub use boundary::OrganisationChange;
 pub use calculation::{PeriodCalculation, SnapshotComparison};
 pub use connection::{default_user, NewOrganisation};
 pub use error::StoreError;
-pub use export::EXPORT_COLUMNS;
+pub use export::{EXPORT_COLUMNS, FULL_EXPORT_COLUMNS};
 pub use import::{BlockChecked, ImportSession};
 pub use import::{
     Duplicate, ImportChecked, ImportFile, ImportMode, ImportRow, ImportSummary, ImportWritten, Lineage, NewTemplate,

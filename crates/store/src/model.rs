@@ -6,33 +6,9 @@ use serde::Serialize;
 
 use scopebook_core::gas::GwpSet;
 
-/// How the organisational boundary is drawn (GHG Protocol Corporate Standard, chapter 3).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Consolidation {
-    OperationalControl,
-    FinancialControl,
-    EquityShare,
-}
-
-impl Consolidation {
-    pub const ALL: [Consolidation; 3] =
-        [Consolidation::OperationalControl, Consolidation::FinancialControl, Consolidation::EquityShare];
-
-    /// The stored text.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Consolidation::OperationalControl => "operational-control",
-            Consolidation::FinancialControl => "financial-control",
-            Consolidation::EquityShare => "equity-share",
-        }
-    }
-
-    /// The approach a stored text names; `None` for any other text.
-    pub fn parse(s: &str) -> Option<Consolidation> {
-        Consolidation::ALL.into_iter().find(|c| c.as_str() == s)
-    }
-}
+/// How the organisational boundary is drawn (GHG Protocol Corporate Standard, chapter 3): the
+/// core's type, which computes each facility's share from it.
+pub use scopebook_core::boundary::Consolidation;
 
 /// The organisation a database belongs to (one per file).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -83,6 +59,10 @@ pub struct Facility {
     pub region: String,
     pub grid_region: Option<String>,
     pub ets_covered: bool,
+    /// The IPCC sector its fuels are burnt in (`energy`, `manufacturing`, `commercial`,
+    /// `residential`): used by its records that name none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sector: Option<String>,
 }
 
 /// A new legal entity or facility, as typed.
@@ -99,6 +79,9 @@ pub struct NewFacility {
     pub region: String,
     pub grid_region: Option<String>,
     pub ets_covered: bool,
+    /// The IPCC sector (`energy`, `manufacturing`, `commercial`, `residential`, or the Chinese
+    /// names); none when empty.
+    pub sector: Option<String>,
 }
 
 impl NewFacility {
@@ -115,6 +98,7 @@ impl NewFacility {
             region: region.to_string(),
             grid_region: None,
             ets_covered: false,
+            sector: None,
         }
     }
 }
@@ -130,6 +114,20 @@ pub struct FacilityChange {
     /// `Some(None)` clears the grid region.
     pub grid_region: Option<Option<String>>,
     pub ets_covered: Option<bool>,
+    /// `Some(None)` clears the sector.
+    pub sector: Option<Option<String>>,
+}
+
+/// How a change that alters a locked period's figures (a facility's share, control or sector,
+/// the organisation's approach) is made: refused, or made as a restatement with its reason
+/// (decision 0021). The snapshot of a locked period is never changed either way.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LockedChange<'a> {
+    /// Refuse the change (`period-locked`) when it alters any locked period's figures.
+    #[default]
+    Refuse,
+    /// Make it as a restatement of the locked periods it alters; the reason is required.
+    Restate(&'a str),
 }
 
 /// A reporting period's status: open → in review → locked.
@@ -222,6 +220,14 @@ pub struct ActivityInput {
     /// `measured`, `calculated` or `estimated`.
     pub data_quality: Option<String>,
     pub note: Option<String>,
+    /// The IPCC sector the fuel is burnt in; else the facility's.
+    pub sector: Option<String>,
+    /// The record's own fuel parameters, replacing the factor's defaults for this record.
+    pub ncv_gj_per_unit: Option<String>,
+    pub carbon_t_per_gj: Option<String>,
+    pub oxidation: Option<String>,
+    /// `measured`, `calculated` or `default`.
+    pub parameter_source: Option<String>,
 }
 
 impl AsRef<ActivityInput> for ActivityInput {
@@ -267,6 +273,17 @@ pub struct ActivityRecord {
     /// The record this one restates.
     pub supersedes: Option<i64>,
     pub restatement_reason: Option<String>,
+    /// The record's own sector (its facility's applies when none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sector: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ncv_gj_per_unit: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub carbon_t_per_gj: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oxidation: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameter_source: Option<String>,
 }
 
 impl ActivityRecord {
@@ -288,6 +305,11 @@ impl ActivityRecord {
             meter_id: self.meter_id.clone(),
             data_quality: self.data_quality.clone(),
             note: self.note.clone(),
+            sector: self.sector.clone(),
+            ncv_gj_per_unit: self.ncv_gj_per_unit.clone(),
+            carbon_t_per_gj: self.carbon_t_per_gj.clone(),
+            oxidation: self.oxidation.clone(),
+            parameter_source: self.parameter_source.clone(),
         }
     }
 }

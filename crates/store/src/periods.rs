@@ -13,7 +13,7 @@ use scopebook_core::period::parse_date;
 
 use crate::calculation::calculate;
 use crate::error::{locked, refuse_at, stored, Fail, StoreError, UnknownStored};
-use crate::export::{export_csv, read_export_rows, EXPORT_COLUMNS};
+use crate::export::{export_csv, read_export_rows};
 use crate::model::{NewPeriod, PeriodStatus, ReportingPeriod, Snapshot};
 use crate::text::opt;
 use crate::Store;
@@ -111,10 +111,10 @@ impl Store {
                 return Err(locked(&p, "its dataset editions cannot change"));
             }
             let plib = period_library(lib, pins)?;
-            let (csv, ids) = export_csv(w.conn, p.id)?;
+            let (csv, ids, layout) = export_csv(w.conn, p.id)?;
             let rows = read_export_rows(&csv);
             let opts = CalcOptions { gwp_set: p.gwp_set, keep_lines: false };
-            let checked = scopebook_core::pipeline::check_rows(&plib, opts, &name, &EXPORT_COLUMNS, &rows).rows;
+            let checked = scopebook_core::pipeline::check_rows(&plib, opts, &name, layout.columns(), &rows).rows;
             let mut problems = Vec::new();
             for (res, id) in checked.into_iter().zip(&ids) {
                 if let Err(ds) = res {

@@ -27,7 +27,11 @@ pub struct Migration {
 }
 
 /// Every migration, oldest first. Index *i* holds version *i + 1*.
-pub const MIGRATIONS: &[Migration] = &[Migration { version: 1, sql: V1 }, Migration { version: 2, sql: V2 }];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, sql: V1 },
+    Migration { version: 2, sql: V2 },
+    Migration { version: 3, sql: V3 },
+];
 
 const V1: &str = r#"
 CREATE TABLE organisation (
@@ -227,6 +231,47 @@ CREATE TRIGGER activity_source_no_delete BEFORE DELETE ON activity_source
 BEGIN SELECT RAISE(ABORT, 'an imported record''s source is never deleted'); END;
 "#;
 
+/// Version 3: sectors and a record's own fuel parameters (issue 11, decision 0021). A facility
+/// may name its IPCC sector; a record may name its own sector and give its measured or
+/// calculated NCV, carbon content and oxidation, with how they were obtained. The columns are
+/// NULL for every earlier row, and a NULL in them is left out of a row's canonical JSON
+/// (`audit::row_json`), so the audit log and import digests written before still verify. The
+/// partial index finds at once whether a period's records give any of them (the export then
+/// carries the columns); the locked-period trigger now covers them too.
+const V3: &str = r#"
+ALTER TABLE facility ADD COLUMN sector TEXT
+    CHECK (sector IN ('energy', 'manufacturing', 'commercial', 'residential'));
+ALTER TABLE activity ADD COLUMN sector TEXT
+    CHECK (sector IN ('energy', 'manufacturing', 'commercial', 'residential'));
+ALTER TABLE activity ADD COLUMN ncv_gj_per_unit TEXT;
+ALTER TABLE activity ADD COLUMN carbon_t_per_gj TEXT;
+ALTER TABLE activity ADD COLUMN oxidation TEXT;
+ALTER TABLE activity ADD COLUMN parameter_source TEXT
+    CHECK (parameter_source IN ('measured', 'calculated', 'default'));
+CREATE INDEX activity_with_own_values ON activity (period_id)
+    WHERE sector IS NOT NULL OR ncv_gj_per_unit IS NOT NULL OR carbon_t_per_gj IS NOT NULL
+       OR oxidation IS NOT NULL OR parameter_source IS NOT NULL;
+
+DROP TRIGGER activity_locked_update;
+CREATE TRIGGER activity_locked_update BEFORE UPDATE ON activity
+WHEN (SELECT status FROM period WHERE id = OLD.period_id) = 'locked'
+ AND NOT (OLD.status = 'current' AND NEW.status = 'superseded'
+          AND NEW.id = OLD.id AND NEW.period_id = OLD.period_id AND NEW.facility_id = OLD.facility_id
+          AND NEW.activity = OLD.activity AND NEW.quantity = OLD.quantity AND NEW.unit = OLD.unit
+          AND NEW.start_date = OLD.start_date AND NEW.end_date = OLD.end_date
+          AND NEW.factor IS OLD.factor AND NEW.region IS OLD.region
+          AND NEW.scope3_category IS OLD.scope3_category AND NEW.supplier IS OLD.supplier
+          AND NEW.evidence IS OLD.evidence AND NEW.evidence_file IS OLD.evidence_file
+          AND NEW.evidence_sha256 IS OLD.evidence_sha256 AND NEW.meter_id IS OLD.meter_id
+          AND NEW.data_quality IS OLD.data_quality AND NEW.note IS OLD.note
+          AND NEW.entered_by = OLD.entered_by AND NEW.created_at = OLD.created_at
+          AND NEW.supersedes IS OLD.supersedes AND NEW.restatement_reason IS OLD.restatement_reason
+          AND NEW.sector IS OLD.sector AND NEW.ncv_gj_per_unit IS OLD.ncv_gj_per_unit
+          AND NEW.carbon_t_per_gj IS OLD.carbon_t_per_gj AND NEW.oxidation IS OLD.oxidation
+          AND NEW.parameter_source IS OLD.parameter_source)
+BEGIN SELECT RAISE(ABORT, 'the period is locked'); END;
+"#;
+
 /// The file's `application_id` and `user_version`.
 pub fn identity(conn: &Connection) -> rusqlite::Result<(i32, i32)> {
     let app: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
@@ -261,6 +306,7 @@ mod tests {
     const RELEASED: &[(i32, &str)] = &[
         (1, "2aff80bceb9526f5eec1b1cf6fef3bb362a4baff2d006b72917dbef378b2c7a0"),
         (2, "cf6521ee39b4900cbb801e189e60200deef1632481288557b7fd831da80850b1"),
+        (3, "a467c586887428373ddee13f4ea2efdcbe88670a809edbe53d54225fbfcee6de"),
     ];
 
     #[test]

@@ -218,6 +218,11 @@ impl RowContext<'_> {
         let meter_id = opt(Field::MeterId);
         let data_quality = opt(Field::DataQuality).map(|q| q.to_lowercase());
         let note = opt(Field::Note);
+        let sector = opt(Field::Sector);
+        let ncv_gj_per_unit = opt(Field::NcvGjPerUnit);
+        let carbon_t_per_gj = opt(Field::CarbonTPerGj);
+        let oxidation = opt(Field::Oxidation);
+        let parameter_source = opt(Field::ParameterSource);
         match (facility, activity, quantity, unit, start, end) {
             (Some(facility), Some(activity), Some(quantity), Some(unit), Some(start), Some(end))
                 if problems.is_empty() =>
@@ -240,6 +245,11 @@ impl RowContext<'_> {
                         meter_id,
                         data_quality,
                         note,
+                        sector,
+                        ncv_gj_per_unit,
+                        carbon_t_per_gj,
+                        oxidation,
+                        parameter_source,
                     },
                 })
             }

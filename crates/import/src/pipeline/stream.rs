@@ -180,6 +180,11 @@ fn field_of(column: &str) -> Option<Field> {
         "evidence" | "evidence_file" => Field::Evidence,
         "data_quality" => Field::DataQuality,
         "note" => Field::Note,
+        "sector" => Field::Sector,
+        "ncv_gj_per_unit" => Field::NcvGjPerUnit,
+        "carbon_t_per_gj" => Field::CarbonTPerGj,
+        "oxidation" => Field::Oxidation,
+        "parameter_source" => Field::ParameterSource,
         _ => return None,
     })
 }
@@ -201,5 +206,10 @@ fn field_value(input: &ActivityInput, f: Field) -> Option<String> {
         Field::MeterId => input.meter_id.clone(),
         Field::DataQuality => input.data_quality.clone(),
         Field::Note => input.note.clone(),
+        Field::Sector => input.sector.clone(),
+        Field::NcvGjPerUnit => input.ncv_gj_per_unit.clone(),
+        Field::CarbonTPerGj => input.carbon_t_per_gj.clone(),
+        Field::Oxidation => input.oxidation.clone(),
+        Field::ParameterSource => input.parameter_source.clone(),
     }
 }

@@ -35,8 +35,9 @@ enum Source {
 
 /// The canonical JSON of a record an import wrote, from the values it was written with.
 pub(super) struct RecordJson {
-    /// (`"name":` as JSON, where its value comes from), in byte order of the names.
-    cols: Vec<(String, Source)>,
+    /// (`"name":` as JSON, where its value comes from, whether it is left out when NULL as
+    /// `audit::row_json` leaves it out), in byte order of the names.
+    cols: Vec<(String, Source, bool)>,
 }
 
 /// The values every record of an import shares.
@@ -69,7 +70,7 @@ impl RecordJson {
             let mut key = String::with_capacity(name.len() + 3);
             push_json_str(&mut key, name);
             key.push(':');
-            cols.push((key, source));
+            cols.push((key, source, audit::OMITTED_WHEN_NULL.contains(&("activity", name))));
         }
         Ok(Some(RecordJson { cols }))
     }
@@ -78,10 +79,19 @@ impl RecordJson {
         let params = values.params();
         out.clear();
         out.push('{');
-        for (k, (key, source)) in self.cols.iter().enumerate() {
-            if k > 0 {
+        let mut first = true;
+        for (key, source, omit_null) in &self.cols {
+            let value = match source {
+                Source::Record(i) => Some(params.get(*i).map(|p| p.to_sql())),
+                _ => None,
+            };
+            if *omit_null && matches!(&value, Some(Some(Ok(v))) if matches!(value_ref(v), ValueRef::Null)) {
+                continue;
+            }
+            if !first {
                 out.push(',');
             }
+            first = false;
             out.push_str(key);
             match source {
                 Source::Id => push_int(out, id),
@@ -90,7 +100,7 @@ impl RecordJson {
                 Source::At => push_json_str(out, shared.at),
                 Source::Current => push_json_str(out, "current"),
                 Source::Null => out.push_str("null"),
-                Source::Record(i) => match params.get(*i).map(|p| p.to_sql()) {
+                Source::Record(_) => match value.flatten() {
                     Some(Ok(v)) => push_value(out, &v),
                     // Neither happens for the values of `RecordValues`; the digest then differs
                     // from the table and `verify` says so.
@@ -153,13 +163,16 @@ fn push_int(out: &mut String, v: i64) {
 }
 
 /// As `audit::row_json` writes a value.
-fn push_value(out: &mut String, v: &ToSqlOutput<'_>) {
-    let v = match v {
+fn value_ref<'a>(v: &'a ToSqlOutput<'_>) -> ValueRef<'a> {
+    match v {
         ToSqlOutput::Borrowed(v) => *v,
         ToSqlOutput::Owned(v) => ValueRef::from(v),
         _ => ValueRef::Null,
-    };
-    match v {
+    }
+}
+
+fn push_value(out: &mut String, v: &ToSqlOutput<'_>) {
+    match value_ref(v) {
         ValueRef::Null => out.push_str("null"),
         ValueRef::Integer(i) => push_int(out, i),
         ValueRef::Text(t) => push_json_str(out, &String::from_utf8_lossy(t)),
