@@ -362,7 +362,8 @@ fn gwp_set() -> impl Strategy<Value = GwpSet> {
 
 /// Calculate as `scopebook calc` does: the file, then market-based Scope 2 (no instruments).
 fn run(csv: &str, set: GwpSet, keep_lines: bool) -> (Inventory, Vec<Diagnostic>) {
-    let (mut inv, diags) = calculate_csv(lib(), "activities.csv", csv.as_bytes(), CalcOptions { gwp_set: set, keep_lines });
+    let (mut inv, diags) =
+        calculate_csv(lib(), "activities.csv", csv.as_bytes(), CalcOptions { gwp_set: set, keep_lines });
     inv.apply_market(lib(), set, &[], "activities.csv");
     (inv, diags)
 }

@@ -15,14 +15,14 @@ use crate::activity::Activity;
 use crate::boundary::Boundary;
 use crate::classify::{Classification, IsoCategory, Scope2Category};
 use crate::diagnostic::{Code, Diagnostic, Location};
+pub use crate::evaluate::{evaluate, Emission, EvalError, GasMass, RecordValue, Step};
 use crate::factor::Method;
 use crate::gas::GwpSet;
 use crate::library::{FactorLibrary, FactorQuery, Selection, SelectionRule};
 use crate::market::{self, ElectricityUse, Instrument, Market};
-use crate::unit::{PhysicalUnit, Unit};
-pub use crate::evaluate::{evaluate, Emission, EvalError, GasMass, RecordValue, Step};
-pub use crate::totals::{ScopeTotals, Totals};
 use crate::totals::{add_to, Groups};
+pub use crate::totals::{ScopeTotals, Totals};
+use crate::unit::{PhysicalUnit, Unit};
 
 /// The factor a line used, as reported.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

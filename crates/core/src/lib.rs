@@ -28,8 +28,8 @@ pub mod report;
 pub mod residual;
 pub mod run;
 pub mod sector;
-mod totals;
 mod select;
+mod totals;
 pub mod unit;
 pub mod vocabulary;
 

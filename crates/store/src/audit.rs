@@ -301,8 +301,58 @@ pub struct AuditFilter {
     pub text: String,
 }
 
+/// The words of a search text as an FTS5 query of `audit_text` (decision 0020): each word of
+/// ASCII letters and digits, the last one as a prefix (`"inv" AND "0500000"*`). `exact` when the
+/// text is that one word alone: the index then decides by itself. `None` when the text has no
+/// such word, or has other than ASCII characters (Chinese text has no word breaks to index):
+/// such a search reads the whole log.
+struct Words {
+    query: String,
+    exact: bool,
+}
+
+fn words(text: &str) -> Option<Words> {
+    if !text.is_ascii() {
+        return None;
+    }
+    let words: Vec<&str> = text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let last = words.len().checked_sub(1)?;
+    let query = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| if i == last { format!("\"{w}\"*") } else { format!("\"{w}\"") })
+        .collect::<Vec<_>>()
+        .join(" AND ");
+    Some(Words { query, exact: words.len() == 1 && words[0] == text })
+}
+
 /// One page of entries, newest first, and the number of entries that match.
+///
+/// A text is searched for in each entry's old and new values and its reason. When it is made of
+/// ASCII characters, it must begin at the start of a word (`0500000` finds `INV-0500000`,
+/// `uzhou` does not find `Suzhou`); the word index (`audit_text`) finds the entries holding its
+/// words, and the text itself is then looked for in those (case-insensitive for ASCII letters).
+/// A single word matches words that begin with it, case- and accent-insensitively. Any other
+/// text is looked for as it is, anywhere, by reading the whole log.
 pub fn page(conn: &Connection, f: &AuditFilter, offset: u64, limit: u64) -> rusqlite::Result<(Vec<AuditEntry>, u64)> {
+    let text = f.text.trim();
+    match (text.is_empty(), words(text)) {
+        (false, Some(w)) => match page_with(conn, f, offset, limit, Some(&w)) {
+            Ok(found) => Ok(found),
+            // A query the index refuses (it should not happen): read the whole log instead.
+            Err(_) => page_with(conn, f, offset, limit, None),
+        },
+        _ => page_with(conn, f, offset, limit, None),
+    }
+}
+
+fn page_with(
+    conn: &Connection,
+    f: &AuditFilter,
+    offset: u64,
+    limit: u64,
+    words: Option<&Words>,
+) -> rusqlite::Result<(Vec<AuditEntry>, u64)> {
     // Each clause twice: as written, and with its column hidden from the indexes (unary `+`).
     let (mut clauses, mut unindexed) = (Vec::new(), Vec::new());
     let mut args: Vec<String> = Vec::new();
@@ -313,23 +363,38 @@ pub fn page(conn: &Connection, f: &AuditFilter, offset: u64, limit: u64) -> rusq
             unindexed.push(format!("+{column} = ?{}", args.len()));
         }
     }
+    let mut indexed_only = None;
     if !f.text.trim().is_empty() {
-        // LIKE with the wildcards in the text escaped: a plain "contains".
-        let escaped = f.text.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        args.push(format!("%{escaped}%"));
-        let n = args.len();
-        let text = format!(
-            "(old_value LIKE ?{n} ESCAPE '\\' OR new_value LIKE ?{n} ESCAPE '\\' OR reason LIKE ?{n} ESCAPE '\\')"
-        );
-        clauses.push(text.clone());
-        unindexed.push(text);
+        if let Some(w) = words {
+            args.push(w.query.clone());
+            let n = args.len();
+            let found = format!("seq IN (SELECT rowid FROM audit_text WHERE audit_text MATCH ?{n})");
+            clauses.push(found.clone());
+            unindexed.push(found);
+            if w.exact && clauses.len() == 1 {
+                indexed_only = Some(n);
+            }
+        }
+        if !words.is_some_and(|w| w.exact) {
+            // LIKE with the wildcards in the text escaped: a plain "contains".
+            let escaped = f.text.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            args.push(format!("%{escaped}%"));
+            let n = args.len();
+            let text = format!(
+                "(old_value LIKE ?{n} ESCAPE '\\' OR new_value LIKE ?{n} ESCAPE '\\' OR reason LIKE ?{n} ESCAPE '\\')"
+            );
+            clauses.push(text.clone());
+            unindexed.push(text);
+        }
     }
     let filter_of = |c: &[String]| if c.is_empty() { String::new() } else { format!(" WHERE {}", c.join(" AND ")) };
     let filter = filter_of(&clauses);
-    let total: i64 =
-        conn.query_row(&format!("SELECT COUNT(*) FROM audit_log{filter}"), rusqlite::params_from_iter(&args), |r| {
-            r.get(0)
-        })?;
+    // The index counts its own matches when nothing else filters them.
+    let count = match indexed_only {
+        Some(n) => format!("SELECT COUNT(*) FROM audit_text WHERE audit_text MATCH ?{n}"),
+        None => format!("SELECT COUNT(*) FROM audit_log{filter}"),
+    };
+    let total: i64 = conn.query_row(&count, rusqlite::params_from_iter(&args), |r| r.get(0))?;
     // Newest first. When the page is likely to be found by reading the log backwards (about
     // (offset + limit) × entries / matches entries read, fewer than the matches), read it so,
     // in the order of its key: the index on `table_name` would have SQLite sort every match

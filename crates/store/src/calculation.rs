@@ -52,7 +52,7 @@ pub enum SnapshotComparison {
 
 /// Read the period and its records in one read transaction (one view of the file, whatever
 /// another program commits meanwhile), unless a transaction is already open.
-fn read_view(c: &Connection) -> Result<Option<rusqlite::Transaction<'_>>, Fail> {
+pub(crate) fn read_view(c: &Connection) -> Result<Option<rusqlite::Transaction<'_>>, Fail> {
     if c.is_autocommit() {
         Ok(Some(rusqlite::Transaction::new_unchecked(c, TransactionBehavior::Deferred)?))
     } else {

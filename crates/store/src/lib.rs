@@ -26,6 +26,7 @@
 //! - `checks`: records checked as `scopebook calc` checks them;
 //! - `export`: a period's records streamed as an activity file;
 //! - `calculation`: a period calculated, and compared with its snapshot;
+//! - `totals`: a period's totals kept between visits, keyed by what they depend on (schema 4);
 //! - [`model`], [`schema`], [`audit`] (with its verification), `backup`, `import`.
 
 mod activities;
@@ -45,6 +46,7 @@ pub mod schema;
 #[cfg(test)]
 mod testing;
 mod text;
+mod totals;
 mod write;
 
 use rusqlite::Connection;
@@ -61,6 +63,7 @@ pub use import::{
     SavedTemplate, ValueChoice,
 };
 pub use model::*;
+pub use totals::{PeriodTotals, UnresolvedRecord, UNRESOLVED_KEPT};
 
 /// One open inventory file.
 pub struct Store {

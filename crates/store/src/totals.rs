@@ -1,0 +1,532 @@
+//! A period's totals kept between visits (decision 0020): the aggregates of
+//! [`Store::calculate`] without lines — what the dashboard shows — stored in the file under a
+//! key made of everything they depend on, so that opening the dashboard again is a read.
+//!
+//! **The key** (`totals_key`) is the SHA-256 of:
+//! - the audit chain's head (its `seq` and `hash`): every write through the store appends an
+//!   audit entry in the same transaction (decision 0011), so any change to the records,
+//!   facilities (consolidation shares, control flags), periods, pins, GWP set, the organisation
+//!   or an import gives a new head;
+//! - the highest activity id (a record inserted by another program without the audit log);
+//! - the schema version, the engine version, the period's id, GWP set and pins;
+//! - the dataset editions of the period's library with their SHA-256s and factor counts
+//!   (shipped and user files alike), and the GWP table.
+//!
+//! A cached row whose key differs is never read: the totals are calculated afresh (exactly as
+//! [`Store::calculate`] does; there is no other path) and stored under the new key. Schema 4's
+//! triggers also delete every cached row when another program updates or deletes a record,
+//! facility, period or the organisation without going through the store. The cache is not an
+//! audited table: losing it costs one calculation.
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+use rusqlite::{params, Connection, OptionalExtension};
+use rust_decimal::Decimal;
+use scopebook_core::calc::ScopeTotals;
+use scopebook_core::classify::Scope3Category;
+use scopebook_core::diagnostic::{Code, Diagnostic, Location, Severity};
+use scopebook_core::library::FactorLibrary;
+use scopebook_core::market::MarketBasis;
+use scopebook_core::run::datasets_used;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::calculation::{calculate, read_view, PeriodCalculation};
+use crate::error::{Fail, StoreError};
+use crate::model::ReportingPeriod;
+use crate::periods::{period_by_year, period_library};
+use crate::{audit, schema, Store};
+
+/// How many unresolved records [`PeriodTotals`] keeps (the first, in entry order).
+pub const UNRESOLVED_KEPT: usize = 100;
+
+/// A period's aggregates: [`Store::calculate`] without lines, as the dashboard shows it. Every
+/// figure is the calculation's own, in kg (exact).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PeriodTotals {
+    pub period: ReportingPeriod,
+    /// Every total (`scopebook calc --db`'s `totals`, in kg).
+    pub totals: ScopeTotals,
+    pub by_facility: BTreeMap<String, ScopeTotals>,
+    /// Per facility, its own full emissions (before the organisation's share).
+    pub own_by_facility: BTreeMap<String, ScopeTotals>,
+    /// Per facility, the organisation's share applied, in percent.
+    pub share_by_facility: BTreeMap<String, Decimal>,
+    /// Per facility with electricity, what its market-based Scope 2 rests on.
+    pub market_basis_by_facility: BTreeMap<String, MarketBasis>,
+    pub by_scope3_category: BTreeMap<Scope3Category, Decimal>,
+    /// The period's current records (the calculation's `line_count`).
+    pub records: u64,
+    /// How many of them are unresolved.
+    pub unresolved_count: u64,
+    /// The first [`UNRESOLVED_KEPT`] unresolved records, in entry order.
+    pub unresolved: Vec<UnresolvedRecord>,
+    /// The notes on the factors used (unverified figures, other GWP sets, inexact conversions,
+    /// overflow), as `Inventory::factor_notes` gives them.
+    pub notes: Vec<Diagnostic>,
+    /// Whether these came from the cache (`false`: calculated by this call).
+    pub cached: bool,
+}
+
+/// An unresolved record: its id, its activity type and why it has no line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnresolvedRecord {
+    pub id: u64,
+    pub activity: String,
+    pub diagnostic: Diagnostic,
+}
+
+impl PeriodTotals {
+    /// The aggregates of a calculation of `period` under `lib` (the period's library).
+    fn of(calc: &PeriodCalculation, lib: &FactorLibrary) -> PeriodTotals {
+        let inv = &calc.run.inventory;
+        PeriodTotals {
+            period: calc.period.clone(),
+            totals: inv.totals.all.clone(),
+            by_facility: inv.totals.by_facility.iter().map(|(f, t)| (f.to_string(), t.clone())).collect(),
+            own_by_facility: inv.totals.own_by_facility.iter().map(|(f, t)| (f.to_string(), t.clone())).collect(),
+            share_by_facility: inv.totals.share_by_facility.iter().map(|(f, s)| (f.to_string(), *s)).collect(),
+            market_basis_by_facility: inv
+                .market
+                .as_ref()
+                .map(|m| m.by_facility.iter().map(|(f, x)| (f.to_string(), x.basis())).collect())
+                .unwrap_or_default(),
+            by_scope3_category: inv.totals.by_scope3_category.clone(),
+            records: inv.line_count,
+            unresolved_count: u64::try_from(inv.unresolved.len()).unwrap_or(u64::MAX),
+            unresolved: inv
+                .unresolved
+                .iter()
+                .take(UNRESOLVED_KEPT)
+                .map(|u| UnresolvedRecord {
+                    id: u.activity.row,
+                    activity: u.activity.activity.to_string(),
+                    diagnostic: u.diagnostic.clone(),
+                })
+                .collect(),
+            notes: inv.factor_notes(lib, calc.period.gwp_set, calc.run.file()),
+            cached: false,
+        }
+    }
+}
+
+/// The stored form: decimals as their exact text, codes by name.
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    totals: StoredScope,
+    by_facility: Vec<(String, StoredScope)>,
+    own_by_facility: Vec<(String, StoredScope)>,
+    share_by_facility: Vec<(String, String)>,
+    market_basis_by_facility: Vec<(String, String)>,
+    by_scope3_category: Vec<(u8, String)>,
+    records: u64,
+    unresolved_count: u64,
+    unresolved: Vec<(u64, String, StoredDiagnostic)>,
+    notes: Vec<StoredDiagnostic>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredScope([String; 5]);
+
+#[derive(Serialize, Deserialize)]
+struct StoredDiagnostic {
+    error: bool,
+    code: String,
+    file: String,
+    row: Option<u64>,
+    column: Option<String>,
+    message: String,
+}
+
+impl StoredScope {
+    fn of(t: &ScopeTotals) -> StoredScope {
+        StoredScope([t.scope1, t.scope2_location, t.scope2_market, t.scope3, t.biogenic_co2].map(|d| d.to_string()))
+    }
+
+    fn read(&self) -> Option<ScopeTotals> {
+        let [a, b, c, d, e] = &self.0;
+        let n = |s: &String| Decimal::from_str(s).ok();
+        Some(ScopeTotals {
+            scope1: n(a)?,
+            scope2_location: n(b)?,
+            scope2_market: n(c)?,
+            scope3: n(d)?,
+            biogenic_co2: n(e)?,
+        })
+    }
+}
+
+impl StoredDiagnostic {
+    fn of(d: &Diagnostic) -> StoredDiagnostic {
+        StoredDiagnostic {
+            error: d.is_error(),
+            code: d.code.as_str().to_string(),
+            file: d.location.file.clone(),
+            row: d.location.row,
+            column: d.location.column.clone(),
+            message: d.message.clone(),
+        }
+    }
+
+    fn read(&self) -> Option<Diagnostic> {
+        let code = *Code::ALL.iter().find(|c| c.as_str() == self.code)?;
+        Some(Diagnostic {
+            severity: if self.error { Severity::Error } else { Severity::Warning },
+            code,
+            location: Location { file: self.file.clone(), row: self.row, column: self.column.clone() },
+            message: self.message.clone(),
+        })
+    }
+}
+
+impl Stored {
+    fn of(t: &PeriodTotals) -> Stored {
+        Stored {
+            totals: StoredScope::of(&t.totals),
+            by_facility: t.by_facility.iter().map(|(f, s)| (f.clone(), StoredScope::of(s))).collect(),
+            own_by_facility: t.own_by_facility.iter().map(|(f, s)| (f.clone(), StoredScope::of(s))).collect(),
+            share_by_facility: t.share_by_facility.iter().map(|(f, s)| (f.clone(), s.to_string())).collect(),
+            market_basis_by_facility: t
+                .market_basis_by_facility
+                .iter()
+                .map(|(f, b)| (f.clone(), basis_name(*b).to_string()))
+                .collect(),
+            by_scope3_category: t.by_scope3_category.iter().map(|(c, v)| (c.number(), v.to_string())).collect(),
+            records: t.records,
+            unresolved_count: t.unresolved_count,
+            unresolved: t
+                .unresolved
+                .iter()
+                .map(|u| (u.id, u.activity.clone(), StoredDiagnostic::of(&u.diagnostic)))
+                .collect(),
+            notes: t.notes.iter().map(StoredDiagnostic::of).collect(),
+        }
+    }
+
+    /// The totals again; `None` when anything in it is not what this build writes (the row is
+    /// then ignored and the totals calculated).
+    fn read(&self, period: &ReportingPeriod) -> Option<PeriodTotals> {
+        let mut by_facility = BTreeMap::new();
+        for (f, s) in &self.by_facility {
+            by_facility.insert(f.clone(), s.read()?);
+        }
+        let mut own_by_facility = BTreeMap::new();
+        for (f, s) in &self.own_by_facility {
+            own_by_facility.insert(f.clone(), s.read()?);
+        }
+        let mut share_by_facility = BTreeMap::new();
+        for (f, s) in &self.share_by_facility {
+            share_by_facility.insert(f.clone(), Decimal::from_str(s).ok()?);
+        }
+        let mut market_basis_by_facility = BTreeMap::new();
+        for (f, b) in &self.market_basis_by_facility {
+            market_basis_by_facility.insert(f.clone(), basis_parse(b)?);
+        }
+        let mut by_scope3_category = BTreeMap::new();
+        for (c, v) in &self.by_scope3_category {
+            by_scope3_category.insert(Scope3Category::new(*c)?, Decimal::from_str(v).ok()?);
+        }
+        let mut unresolved = Vec::with_capacity(self.unresolved.len());
+        for (id, activity, d) in &self.unresolved {
+            unresolved.push(UnresolvedRecord { id: *id, activity: activity.clone(), diagnostic: d.read()? });
+        }
+        let notes = self.notes.iter().map(StoredDiagnostic::read).collect::<Option<Vec<_>>>()?;
+        Some(PeriodTotals {
+            period: period.clone(),
+            totals: self.totals.read()?,
+            by_facility,
+            own_by_facility,
+            share_by_facility,
+            market_basis_by_facility,
+            by_scope3_category,
+            records: self.records,
+            unresolved_count: self.unresolved_count,
+            unresolved,
+            notes,
+            cached: true,
+        })
+    }
+}
+
+/// A market basis as stored (its JSON name), and back.
+fn basis_name(b: MarketBasis) -> &'static str {
+    match b {
+        MarketBasis::Instruments => "instruments",
+        MarketBasis::ResidualMix => "residual-mix",
+        MarketBasis::GridAverage => "grid-average",
+    }
+}
+
+fn basis_parse(text: &str) -> Option<MarketBasis> {
+    [MarketBasis::Instruments, MarketBasis::ResidualMix, MarketBasis::GridAverage]
+        .into_iter()
+        .find(|b| basis_name(*b) == text)
+}
+
+/// The key of `period`'s totals under `lib` (the period's library), as the file is now.
+fn totals_key(c: &Connection, period: &ReportingPeriod, lib: &FactorLibrary) -> Result<String, Fail> {
+    let head = audit::Head::load(c)?;
+    let last_record: i64 = c.query_row("SELECT COALESCE(MAX(id), 0) FROM activity", [], |r| r.get(0))?;
+    let (_, version) = schema::identity(c)?;
+    let mut h = Sha256::new();
+    let mut part = |name: &str, value: &str| {
+        h.update(name.as_bytes());
+        h.update(b"=");
+        h.update(value.len().to_string().as_bytes());
+        h.update(b":");
+        h.update(value.as_bytes());
+        h.update(b"\n");
+    };
+    part("audit head", &format!("{} {}", head.seq, head.hash));
+    part("last activity", &last_record.to_string());
+    part("schema", &version.to_string());
+    part("engine", scopebook_core::ENGINE_VERSION);
+    part("period", &format!("{} {} {:?}", period.id, period.year, period.gwp_set));
+    part("pins", &serde_json::to_string(&period.pins).unwrap_or_default());
+    part("datasets", &serde_json::to_string(&datasets_used(lib)).unwrap_or_default());
+    part("gwp", &format!("{:?}", lib.gwp));
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// The cached totals of `period` under `key`, if there are any (and this build can read them).
+fn cached(c: &Connection, period: &ReportingPeriod, key: &str) -> Result<Option<PeriodTotals>, Fail> {
+    let row: Option<String> = c
+        .query_row("SELECT totals FROM period_totals WHERE period_id = ?1 AND key = ?2", params![period.id, key], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    Ok(row.and_then(|json| serde_json::from_str::<Stored>(&json).ok()).and_then(|s| s.read(period)))
+}
+
+impl Store {
+    /// Period `year`'s totals and breakdowns, those of [`Store::calculate`] without lines
+    /// (`scopebook calc --db`'s figures): read from the file when nothing they depend on has
+    /// changed since they were last calculated, otherwise calculated and kept for next time.
+    pub fn period_totals(&self, lib: &FactorLibrary, year: i32) -> Result<PeriodTotals, StoreError> {
+        let (key, totals) = self.read(|c| {
+            // One view of the file: the key and the records it describes are the same state.
+            let _view = read_view(c)?;
+            let p = period_by_year(c, year)?;
+            let plib = period_library(lib, &p.pins)?;
+            let key = totals_key(c, &p, &plib)?;
+            if let Some(t) = cached(c, &p, &key)? {
+                return Ok((key, t));
+            }
+            let calc = calculate(c, lib, &p, false)?;
+            Ok((key, PeriodTotals::of(&calc, &plib)))
+        })?;
+        if !totals.cached {
+            // Kept under the key of the state they were calculated from; should the file have
+            // changed meanwhile, that key is already out of date and the row is never read.
+            // Not keeping them (a read-only or busy file) only costs the next calculation.
+            let json = serde_json::to_string(&Stored::of(&totals)).unwrap_or_default();
+            let _ = self.connection().execute(
+                "INSERT OR REPLACE INTO period_totals (period_id, key, totals) VALUES (?1, ?2, ?3)",
+                params![totals.period.id, key, json],
+            );
+        }
+        Ok(totals)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use super::*;
+    use crate::model::{ActivityInput, NewFacility, NewPeriod};
+    use crate::testing::{electricity, lib, store, TempDir};
+
+    /// The totals as [`Store::calculate`] gives them now, and their report's totals.
+    fn fresh(s: &Store, lib: &FactorLibrary, year: i32) -> PeriodTotals {
+        let p = s.period(year).unwrap();
+        let plib = period_library(lib, &p.pins).unwrap();
+        PeriodTotals::of(&s.calculate(lib, year, false).unwrap(), &plib)
+    }
+
+    fn check(s: &Store, lib: &FactorLibrary, year: i32, expect_cached: bool, what: &str) -> PeriodTotals {
+        let t = s.period_totals(lib, year).unwrap();
+        assert_eq!(t.cached, expect_cached, "{what}: cached");
+        let want = fresh(s, lib, year);
+        assert_eq!(PeriodTotals { cached: t.cached, ..want.clone() }, t, "{what}");
+        // The figures, as `scopebook calc --db` prints them, byte for byte.
+        let report = s.calculate(lib, year, false).unwrap().run.report(false).to_json();
+        let shown = scopebook_core::report::Totals::from(&t.totals);
+        for (k, v) in [
+            ("scope1", shown.scope1),
+            ("scope2_location", shown.scope2_location),
+            ("scope2_market", shown.scope2_market),
+            ("scope3", shown.scope3),
+            ("biogenic_co2", shown.biogenic_co2),
+        ] {
+            assert!(report.contains(&format!("\"{k}\": \"{v}\"")), "{what}: {k} {v} in {report}");
+        }
+        t
+    }
+
+    #[test]
+    fn totals_are_read_again_until_anything_they_depend_on_changes() {
+        let dir = TempDir::new("totals-cache");
+        let mut s = store(&dir);
+        let mut with_mine = lib().clone();
+        let mine =
+            "id,activity,scope,category,unit,co2e_kg,gwp_basis,source,region\nmine.widget,widgets,3,1,kg,2.5,AR5,supplier,GLOBAL\n";
+        assert!(with_mine.add_user_file("mine.csv", mine.as_bytes()).is_empty());
+        for i in 0..12 {
+            s.add_activity(lib(), 2023, &electricity(&format!("{}.5", 100 + i))).unwrap();
+        }
+        let widget = ActivityInput {
+            factor: Some("mine.widget".into()),
+            activity: "widgets".into(),
+            unit: "kg".into(),
+            ..electricity("7")
+        };
+        s.add_activity(&with_mine, 2023, &widget).unwrap();
+
+        let first = check(&s, lib(), 2023, false, "the first visit calculates");
+        assert_eq!((first.records, first.unresolved_count, first.unresolved.len()), (13, 1, 1));
+        let again = check(&s, lib(), 2023, true, "the second is a read");
+        assert_eq!(PeriodTotals { cached: false, ..again }, first);
+
+        // Another library (a user's file): another key. Both are kept apart.
+        let mine_totals = check(&s, &with_mine, 2023, false, "another library");
+        assert_eq!(mine_totals.unresolved_count, 0);
+        assert_ne!(mine_totals.by_scope3_category, first.by_scope3_category);
+        check(&s, &with_mine, 2023, true, "another library, again");
+        check(&s, lib(), 2023, false, "the first library again: its row was replaced");
+
+        // A record written: the totals change, and are calculated.
+        let before = check(&s, lib(), 2023, true, "before a write");
+        s.add_activity(lib(), 2023, &electricity("1000")).unwrap();
+        let after = check(&s, lib(), 2023, false, "a write changes the key");
+        assert_ne!(after.totals, before.totals);
+        assert_eq!(after.records, before.records + 1);
+        check(&s, lib(), 2023, true, "after a write, again");
+
+        // An update, a deletion, a new facility: each is a write with its audit entry.
+        let ids: Vec<i64> = s.activities(2023, false).unwrap().iter().map(|a| a.id).collect();
+        s.update_activity(lib(), ids[0], &electricity("5"), None).unwrap();
+        check(&s, lib(), 2023, false, "an update");
+        s.delete_activity(ids[1], None).unwrap();
+        check(&s, lib(), 2023, false, "a deletion");
+        s.add_facility(&NewFacility::new("WX", "Wuxi", "CN-JS")).unwrap();
+        check(&s, lib(), 2023, false, "a new facility");
+
+        // Another period's write changes this one's key too (the head moved), harmlessly.
+        s.add_period(lib(), &NewPeriod::year(2022)).unwrap();
+        check(&s, lib(), 2023, false, "another period added");
+        check(&s, lib(), 2022, false, "an empty period");
+        check(&s, lib(), 2022, true, "an empty period, again");
+    }
+
+    #[test]
+    fn writes_that_bypass_the_store_are_not_hidden_by_the_cache() {
+        let dir = TempDir::new("totals-bypass");
+        let mut s = store(&dir);
+        for q in ["10", "20", "30"] {
+            s.add_activity(lib(), 2023, &electricity(q)).unwrap();
+        }
+        check(&s, lib(), 2023, false, "first");
+        check(&s, lib(), 2023, true, "again");
+        let c = s.connection();
+        // Another program changes a quantity without the audit log: a trigger drops the cache.
+        c.execute("UPDATE activity SET quantity = '40' WHERE quantity = '10'", []).unwrap();
+        check(&s, lib(), 2023, false, "an update without the audit log");
+        // Or inserts a record: the highest id moves.
+        c.execute(
+            "INSERT INTO activity (period_id, facility_id, activity, quantity, unit, start_date, end_date, entered_by, created_at, status)
+             SELECT period_id, facility_id, activity, '50', unit, start_date, end_date, entered_by, created_at, status FROM activity LIMIT 1",
+            [],
+        )
+        .unwrap();
+        let t = check(&s, lib(), 2023, false, "an insert without the audit log");
+        assert_eq!(t.records, 4);
+        c.execute("DELETE FROM activity WHERE quantity = '50'", []).unwrap();
+        check(&s, lib(), 2023, false, "a delete without the audit log");
+        c.execute("UPDATE facility SET region = 'CN-GD'", []).unwrap();
+        check(&s, lib(), 2023, false, "a facility changed without the audit log");
+        // A cached row this build cannot read is calculated again, never trusted.
+        check(&s, lib(), 2023, true, "cached");
+        c.execute("UPDATE period_totals SET totals = '{\"totals\": 1}'", []).unwrap();
+        check(&s, lib(), 2023, false, "an unreadable row");
+        check(&s, lib(), 2023, true, "kept again");
+    }
+
+    #[test]
+    fn a_market_basis_is_stored_by_its_json_name_and_read_back() {
+        for b in [MarketBasis::Instruments, MarketBasis::ResidualMix, MarketBasis::GridAverage] {
+            assert_eq!(serde_json::to_value(b).unwrap(), basis_name(b));
+            assert_eq!(basis_parse(basis_name(b)), Some(b));
+        }
+        assert_eq!(basis_parse("nearest-year"), None);
+    }
+}
+
+#[cfg(test)]
+mod upgrade_tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use crate::testing::{electricity, lib, store, TempDir};
+    use crate::{schema, AuditFilter, Store};
+
+    /// A file written before schema 4 opens and is upgraded: its audit entries are found by the
+    /// word index, its totals are kept, and a write still changes them.
+    #[test]
+    fn a_schema_3_file_is_upgraded_and_its_log_searched() {
+        let dir = TempDir::new("upgrade-4");
+        let path = {
+            let mut s = store(&dir);
+            for (q, inv) in [("10", "INV-0500000"), ("20", "INV-0500001"), ("30", "GAS 7")] {
+                let input = crate::ActivityInput { evidence: Some(inv.into()), ..electricity(q) };
+                s.add_activity(lib(), 2023, &input).unwrap();
+            }
+            dir.path().join("acme.db")
+        };
+        // Back to schema 3: without what migration 4 adds (the file as schema 3 left it).
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch(
+            "DROP TABLE period_totals; DROP TABLE audit_text; DROP INDEX audit_by_kind; PRAGMA user_version = 3;",
+        )
+        .unwrap();
+        let triggers: Vec<String> = c
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger' AND (name LIKE 'period_totals_%' OR name = 'audit_text_insert')")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(triggers.len(), 10);
+        for t in triggers {
+            c.execute_batch(&format!("DROP TRIGGER {t}")).unwrap();
+        }
+        drop(c);
+
+        let mut s = Store::open(&path, "bob").unwrap();
+        assert_eq!(schema::identity(s.connection()).unwrap().1, schema::SCHEMA_VERSION);
+        s.verify().unwrap();
+        let search = |s: &Store, text: &str| {
+            s.audit_page(&AuditFilter { text: text.into(), ..Default::default() }, 0, 10).unwrap()
+        };
+        let (found, total) = search(&s, "INV-0500000");
+        assert_eq!((found.len(), total), (1, 1));
+        assert!(found[0].new_value.as_deref().unwrap().contains("INV-0500000"));
+        assert_eq!(search(&s, "0500001").1, 1, "a word inside a value");
+        assert_eq!(search(&s, "inv").1, 2, "a word, any case");
+        assert_eq!(search(&s, "gas 7").1, 1);
+        assert_eq!(search(&s, "GAS-7").1, 0, "the text as written");
+        assert_eq!(search(&s, "NV-05").1, 0, "a text begins at a word");
+        assert_eq!(search(&s, "苏州").1, 0, "other text is read from the whole log");
+        let first = s.period_totals(lib(), 2023).unwrap();
+        assert!(!first.cached);
+        assert!(s.period_totals(lib(), 2023).unwrap().cached);
+        // Entries written after the upgrade are indexed too.
+        s.add_activity(lib(), 2023, &crate::ActivityInput { evidence: Some("INV-0600000".into()), ..electricity("5") })
+            .unwrap();
+        assert_eq!(search(&s, "INV-0600000").1, 1);
+        assert_eq!(search(&s, "inv").1, 3);
+        let after = s.period_totals(lib(), 2023).unwrap();
+        assert!(!after.cached);
+        assert_eq!(after.records, first.records + 1);
+    }
+}
