@@ -475,8 +475,10 @@ fn build_version(version: i32, dir: &Path) -> PathBuf {
 
 #[test]
 fn every_earlier_schema_version_opens_and_migrates() {
-    // Every version before the current one (the current one is what `Store::create` writes).
-    for version in 1..schema::SCHEMA_VERSION {
+    // Every released version before the current one (the current one is what `Store::create`
+    // writes). Schema 3 was never released: it landed together with schema 4.
+    const UNRELEASED: &[i32] = &[3];
+    for version in (1..schema::SCHEMA_VERSION).filter(|v| !UNRELEASED.contains(v)) {
         let dir = tempfile::tempdir().unwrap();
         let path = build_version(version, dir.path());
         let s = Store::open(&path, "u").unwrap();
@@ -485,7 +487,20 @@ fn every_earlier_schema_version_opens_and_migrates() {
         s.verify().unwrap();
         assert_eq!(s.activities(2023, false).unwrap().len(), 2, "version {version}: the records survive");
         let calc = s.calculate(lib(), 2023, true).unwrap();
-        assert_eq!(s.compare_with_snapshot(&calc).unwrap(), SnapshotComparison::Identical);
+        match s.compare_with_snapshot(&calc).unwrap() {
+            SnapshotComparison::Identical => {}
+            // Market-based Scope 2 changed meaning after these files were written (the residual
+            // mix, decision 0026); the snapshot keeps what was reported then. Nothing else differs.
+            SnapshotComparison::Differs(d) => {
+                let totals = d.message.split("totals: ").nth(1).unwrap_or_default();
+                assert!(
+                    !totals.is_empty() && totals.split(", ").all(|t| t.starts_with("scope2_market ")),
+                    "version {version}: {}",
+                    d.message
+                );
+            }
+            SnapshotComparison::NoSnapshot => panic!("version {version}: period 2023 is locked in the fixture"),
+        }
     }
 }
 
