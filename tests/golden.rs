@@ -45,6 +45,7 @@ const CASES: &[&str] = &[
     "13-scope2-residual-mix",
     "14-scope2-over-allocation",
     "15-latest-available-grid",
+    "16-ipcc-sector-no-region",
 ];
 
 fn golden_dir() -> PathBuf {
@@ -280,6 +281,7 @@ golden! {
     case_13_scope2_residual_mix => "13-scope2-residual-mix",
     case_14_scope2_over_allocation => "14-scope2-over-allocation",
     case_15_latest_available_grid => "15-latest-available-grid",
+    case_16_ipcc_sector_no_region => "16-ipcc-sector-no-region",
 }
 
 #[test]
