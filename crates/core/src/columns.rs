@@ -65,3 +65,58 @@ impl Columns {
         self.names.iter().position(|n| *n == column).and_then(|k| self.index[k])
     }
 }
+
+/// Read a CSV file with a header of known columns, calling `row(line, columns, record, diags)` for
+/// each data row. An empty file, an unreadable header or a fatal header problem stops before any
+/// row; a row with the wrong number of fields or bad UTF-8 is reported and skipped. Returns every
+/// finding, in file order. Shared by the factor and instruments readers.
+pub fn read_rows(
+    file: &str,
+    bytes: &[u8],
+    required: &[&'static str],
+    optional: &[&'static str],
+    mut row: impl FnMut(u64, &Columns, &csv::StringRecord, &mut Vec<Diagnostic>),
+) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
+    let header = match rdr.headers() {
+        Ok(h) if !(h.is_empty() || h.len() == 1 && h[0].trim().is_empty()) => h.clone(),
+        Ok(_) => {
+            diags.push(Diagnostic::error(
+                Code::EmptyFile,
+                Location::file(file),
+                "the file is empty: expected a header row",
+            ));
+            return diags;
+        }
+        Err(e) => {
+            diags.push(Diagnostic::error(Code::MalformedRow, Location::row(file, 1), crate::factor::csv_reason(&e)));
+            return diags;
+        }
+    };
+    let (cols, col_diags) = Columns::read(file, &header, required, optional);
+    let fatal = col_diags.iter().any(Diagnostic::is_error);
+    diags.extend(col_diags);
+    if fatal {
+        return diags;
+    }
+    let mut record = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => row(record.position().map_or(0, csv::Position::line), &cols, &record, &mut diags),
+            Err(e) => {
+                let line = e.position().map_or(0, csv::Position::line);
+                diags.push(Diagnostic::error(
+                    Code::MalformedRow,
+                    Location::row(file, line),
+                    crate::factor::csv_reason(&e),
+                ));
+                if !matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }) {
+                    break;
+                }
+            }
+        }
+    }
+    diags
+}

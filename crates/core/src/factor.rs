@@ -107,49 +107,13 @@ pub fn parse_factor_file(
     gwp: &GwpTable,
 ) -> (Vec<Factor>, Vec<Diagnostic>) {
     let mut factors = Vec::new();
-    let mut diags = Vec::new();
-    let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(contents);
-    let header = match rdr.headers() {
-        Ok(h) if !(h.is_empty() || h.len() == 1 && h[0].trim().is_empty()) => h.clone(),
-        Ok(_) => {
-            diags.push(Diagnostic::error(
-                Code::EmptyFile,
-                Location::file(file),
-                "the file is empty: expected a header row",
-            ));
-            return (factors, diags);
-        }
-        Err(e) => {
-            diags.push(Diagnostic::error(Code::MalformedRow, Location::row(file, 1), csv_reason(&e)));
-            return (factors, diags);
-        }
-    };
-    let (cols, col_diags) = Columns::read(file, &header, REQUIRED_COLUMNS, OPTIONAL_COLUMNS);
-    let fatal = col_diags.iter().any(Diagnostic::is_error);
-    diags.extend(col_diags);
-    if fatal {
-        return (factors, diags);
-    }
-    let mut record = csv::StringRecord::new();
-    loop {
-        match rdr.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = record.position().map_or(0, csv::Position::line);
-                let mut row = RowReader { file, line, cols: &cols, record: &record, diags: Vec::new() };
-                let factor = row.factor(dataset, gwp);
-                diags.append(&mut row.diags);
-                factors.extend(factor);
-            }
-            Err(e) => {
-                let line = e.position().map_or(0, csv::Position::line);
-                diags.push(Diagnostic::error(Code::MalformedRow, Location::row(file, line), csv_reason(&e)));
-                if !matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }) {
-                    break;
-                }
-            }
-        }
-    }
+    let diags =
+        crate::columns::read_rows(file, contents, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, |line, cols, record, diags| {
+            let mut row = RowReader { file, line, cols, record, diags: Vec::new() };
+            let factor = row.factor(dataset, gwp);
+            diags.append(&mut row.diags);
+            factors.extend(factor);
+        });
     (factors, diags)
 }
 

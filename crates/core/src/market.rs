@@ -14,7 +14,6 @@ use serde::Serialize;
 
 use crate::columns::Columns;
 use crate::diagnostic::{Code, Diagnostic, Location};
-use crate::factor::csv_reason;
 use crate::number::parse_decimal;
 use crate::period::{parse_date, Period};
 use crate::region::Region;
@@ -106,48 +105,10 @@ pub const OPTIONAL_COLUMNS: &[&str] =
 /// error gives no instrument).
 pub fn read_instruments(file: &str, bytes: &[u8]) -> (Vec<Instrument>, Vec<Diagnostic>) {
     let mut out = Vec::new();
-    let mut diags = Vec::new();
-    let mut rdr = csv::ReaderBuilder::new().from_reader(bytes);
-    let header = match rdr.headers() {
-        Ok(h) if !(h.is_empty() || h.len() == 1 && h[0].trim().is_empty()) => h.clone(),
-        Ok(_) => {
-            diags.push(Diagnostic::error(
-                Code::EmptyFile,
-                Location::file(file),
-                "the file is empty: expected a header row",
-            ));
-            return (out, diags);
-        }
-        Err(e) => {
-            diags.push(Diagnostic::error(Code::MalformedRow, Location::row(file, 1), csv_reason(&e)));
-            return (out, diags);
-        }
-    };
-    let (cols, col_diags) = Columns::read(file, &header, REQUIRED_COLUMNS, OPTIONAL_COLUMNS);
-    let fatal = col_diags.iter().any(Diagnostic::is_error);
-    diags.extend(col_diags);
-    if fatal {
-        return (out, diags);
-    }
-    let mut record = csv::StringRecord::new();
-    loop {
-        match rdr.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = record.position().map_or(0, csv::Position::line);
-                if let Some(i) = row(file, line, &cols, &record, &mut diags) {
-                    out.push(i);
-                }
-            }
-            Err(e) => {
-                let line = e.position().map_or(0, csv::Position::line);
-                diags.push(Diagnostic::error(Code::MalformedRow, Location::row(file, line), csv_reason(&e)));
-                if !matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }) {
-                    break;
-                }
-            }
-        }
-    }
+    let diags =
+        crate::columns::read_rows(file, bytes, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, |line, cols, record, diags| {
+            out.extend(row(file, line, cols, record, diags));
+        });
     (out, diags)
 }
 
