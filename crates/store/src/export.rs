@@ -15,43 +15,32 @@ use scopebook_core::diagnostic::Code;
 
 use crate::error::{refuse, Fail};
 
-/// Columns of a period's records exported as an activity file (`scopebook calc` input).
-pub const EXPORT_COLUMNS: [&str; 12] = [
-    "facility",
-    "period_start",
-    "period_end",
-    "activity",
-    "quantity",
-    "unit",
-    "factor",
-    "region",
-    "scope3_category",
-    "supplier",
-    "evidence",
-    "note",
-];
+/// Every column of the activity-file format, in its order (the core's required, then optional
+/// columns): the columns of an export whose records give their own sector or fuel parameters, or
+/// whose facilities name a sector (decision 0021). A column added to the format without changing
+/// its length here fails to compile.
+pub const FULL_EXPORT_COLUMNS: [&str; 17] = first_columns();
+const _: () = assert!(
+    scopebook_core::activity::REQUIRED_COLUMNS.len() + scopebook_core::activity::OPTIONAL_COLUMNS.len() == 17,
+    "the activity-file format changed: FULL_EXPORT_COLUMNS must list every column"
+);
 
-/// The columns of an export whose records give their own sector or fuel parameters, or whose
-/// facilities name a sector: [`EXPORT_COLUMNS`] and these five (decision 0021).
-pub const FULL_EXPORT_COLUMNS: [&str; 17] = [
-    "facility",
-    "period_start",
-    "period_end",
-    "activity",
-    "quantity",
-    "unit",
-    "factor",
-    "region",
-    "scope3_category",
-    "supplier",
-    "evidence",
-    "note",
-    "sector",
-    "ncv_gj_per_unit",
-    "carbon_t_per_gj",
-    "oxidation",
-    "parameter_source",
-];
+/// Columns of a period's records exported as an activity file (`scopebook calc` input) before
+/// schema 3: the first twelve of [`FULL_EXPORT_COLUMNS`].
+pub const EXPORT_COLUMNS: [&str; 12] = first_columns();
+
+/// The first `N` columns of the activity-file format.
+const fn first_columns<const N: usize>() -> [&'static str; N] {
+    use scopebook_core::activity::{OPTIONAL_COLUMNS, REQUIRED_COLUMNS};
+    let mut out = [""; N];
+    let mut k = 0;
+    while k < N {
+        out[k] =
+            if k < REQUIRED_COLUMNS.len() { REQUIRED_COLUMNS[k] } else { OPTIONAL_COLUMNS[k - REQUIRED_COLUMNS.len()] };
+        k += 1;
+    }
+    out
+}
 
 /// Which columns a period's export has. A period none of whose records gives a sector or fuel
 /// parameters, and none of whose records' facilities names a sector, is exported with the
