@@ -126,6 +126,27 @@ pub struct Inventory {
     pub market: Option<Market>,
 }
 
+/// An inventory's sums without its lines and row findings: all that its totals, market-based
+/// Scope 2 and notes on the factors are derived from, and all that [`Inventory::merge`] adds up.
+/// The store keeps them with a period's totals so that records added later are calculated alone
+/// and merged (decision 0029): [`Inventory::from_aggregates`] of an inventory's aggregates,
+/// merged with the later records' inventory, has the totals of one calculation of them all.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Aggregates {
+    /// Full emissions per (facility, classification), in the order the lines first met them.
+    pub groups: Vec<(Arc<str>, Classification, Emission)>,
+    /// Electricity per (facility, region, period), in the order first met.
+    pub electricity: Vec<ElectricityUse>,
+    /// Lines computed per factor (its index in the library), by index.
+    pub used_factors: Vec<(usize, u64)>,
+    /// Unit conversions that do not terminate: (from, to, first row, ratio), in (from, to) order.
+    pub inexact: Vec<(Unit, Unit, u64, Decimal)>,
+    /// Records calculated (computed and unresolved).
+    pub line_count: u64,
+    /// Whether a sum overflowed.
+    pub overflowed: bool,
+}
+
 /// How to calculate.
 #[derive(Clone, Copy, Debug)]
 pub struct CalcOptions {
@@ -326,6 +347,52 @@ impl Inventory {
         for (k, v) in other.inexact {
             self.inexact.entry(k).or_insert(v);
         }
+    }
+
+    /// This inventory's sums without its lines and row findings (see [`Aggregates`]).
+    pub fn aggregates(&self) -> Aggregates {
+        Aggregates {
+            groups: self.groups.groups.clone(),
+            electricity: self.groups.electricity.clone(),
+            used_factors: self.used_factors.iter().map(|(&i, &n)| (i, n)).collect(),
+            inexact: self.inexact.iter().map(|(&(from, to), &(row, ratio))| (from, to, row, ratio)).collect(),
+            line_count: self.line_count,
+            overflowed: self.groups.overflowed,
+        }
+    }
+
+    /// An inventory of `a`'s sums under `lib` (the library they were calculated with), without
+    /// lines, unresolved lines or row findings: later inventories merge into it as into the one
+    /// `a` came from, and its totals are that one's. `None` when `a` names a factor `lib` does not
+    /// have.
+    pub fn from_aggregates(a: Aggregates, lib: &FactorLibrary) -> Option<Inventory> {
+        let factors = lib.factors().len();
+        if a.used_factors.iter().any(|&(i, _)| i >= factors) {
+            return None;
+        }
+        // One allocation a facility name, as the calculation interns them.
+        let mut names: BTreeMap<Arc<str>, Arc<str>> = BTreeMap::new();
+        let mut intern = |name: Arc<str>| Arc::clone(names.entry(Arc::clone(&name)).or_insert(name));
+        let mut groups = Groups { overflowed: a.overflowed, ..Groups::default() };
+        for (facility, classification, e) in a.groups {
+            let facility = intern(facility);
+            // Only merges follow (no more lines), which look the groups up by name; the index
+            // by allocation is kept as the calculation keeps it all the same.
+            groups.index.insert((Arc::as_ptr(&facility).cast::<u8>() as usize, classification), groups.groups.len());
+            groups.groups.push((facility, classification, e));
+        }
+        groups.electricity =
+            a.electricity.into_iter().map(|u| ElectricityUse { facility: intern(u.facility), ..u }).collect();
+        let mut inv = Inventory { line_count: a.line_count, ..Inventory::default() };
+        for (i, n) in a.used_factors {
+            *inv.used_factors.entry(i).or_default() += n;
+        }
+        for (from, to, row, ratio) in a.inexact {
+            inv.inexact.entry((from, to)).or_insert((row, ratio));
+        }
+        inv.totals = groups.totals(&Boundary::full());
+        inv.groups = groups;
+        Some(inv)
     }
 
     /// Notes that concern factors rather than rows: one for the whole run on the lines that use

@@ -1,0 +1,97 @@
+//! An inventory's aggregates (decision 0029): kept and merged with the inventory of the records
+//! that follow, they give the totals, market-based Scope 2 and notes of one calculation of all
+//! the records, whatever the split; and they read back as themselves.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code may fail loudly
+
+use scopebook_core::calc::{Aggregates, CalcOptions, Inventory};
+use scopebook_core::gas::GwpSet;
+use scopebook_core::library::FactorLibrary;
+use scopebook_core::pipeline::calculate_csv;
+use scopebook_core::report::InputFile;
+use scopebook_core::run::Run;
+
+const FILE: &str = "activities.csv";
+
+fn library() -> FactorLibrary {
+    let mut lib = FactorLibrary::shipped().0;
+    let scope3 = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/factors-scope3.csv")).unwrap();
+    assert!(lib.add_user_file("factors-scope3.csv", &scope3).is_empty());
+    lib
+}
+
+/// The example inventory's rows, and some that exercise more: electricity in MWh and kWh of
+/// several facilities and months, quantities of several scales, an unknown activity.
+fn rows() -> (String, Vec<String>) {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/activities-2023.csv")).unwrap();
+    let mut lines = text.lines().map(str::to_string);
+    let header = lines.next().unwrap();
+    let mut rows: Vec<String> = lines.collect();
+    for (i, (facility, unit, quantity)) in [
+        ("SZ-PLANT", "MWh", "12.5"),
+        ("BJ-OFFICE", "kWh", "1000.250"),
+        ("SZ-PLANT", "kWh", "0.0000007"),
+        ("NEW", "kWh", "3"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let month = i + 2;
+        rows.push(format!(
+            "{facility},2023-{month:02}-01,2023-{month:02}-28,grid_electricity,{quantity},{unit},,CN-JS,,,"
+        ));
+    }
+    rows.push("SZ-PLANT,2023-01-01,2023-12-31,widgets,7,kg,,CN-JS,,,".to_string());
+    (header, rows)
+}
+
+fn inventory(lib: &FactorLibrary, header: &str, rows: &[String], first_row: u64) -> Inventory {
+    let csv = format!("{header}\n{}\n", rows.join("\n"));
+    let opts = CalcOptions { gwp_set: GwpSet::AR5, keep_lines: false };
+    let (mut inv, _) = calculate_csv(lib, FILE, csv.as_bytes(), opts);
+    // Rows as they are in the whole file.
+    inv.renumber_rows(|r| r + first_row);
+    inv
+}
+
+/// What a run derives from the aggregates, as text (every decimal with its scale).
+fn derived(lib: &FactorLibrary, inv: Inventory) -> String {
+    let input = InputFile { file: FILE.into(), sha256: String::new() };
+    let run = Run::assemble(lib, input, inv, Vec::new(), GwpSet::AR5);
+    let inv = &run.inventory;
+    let notes = inv.factor_notes(lib, GwpSet::AR5, FILE);
+    format!("{:?}\n{:?}\n{:?}\n{}\n{:?}", inv.totals, inv.market, notes, inv.line_count, run.unverified_factors)
+}
+
+#[test]
+fn kept_aggregates_merged_with_the_rest_are_the_whole_calculation() {
+    let lib = library();
+    let (header, rows) = rows();
+    let whole = inventory(&lib, &header, &rows, 0);
+    assert!(!whole.unresolved.is_empty() && !whole.electricity().is_empty());
+    let want = derived(&lib, whole.clone());
+    for k in 0..=rows.len() {
+        let first = inventory(&lib, &header, &rows[..k], 0);
+        let rest = inventory(&lib, &header, &rows[k..], u64::try_from(k).unwrap());
+        let mut kept = Inventory::from_aggregates(first.aggregates(), &lib).unwrap();
+        kept.merge(rest);
+        assert_eq!(kept.aggregates(), whole.aggregates(), "split at {k}");
+        assert_eq!(derived(&lib, kept), want, "split at {k}");
+    }
+}
+
+#[test]
+fn aggregates_read_back_as_themselves_and_name_only_factors_the_library_has() {
+    let lib = library();
+    let (header, rows) = rows();
+    let whole = inventory(&lib, &header, &rows, 0);
+    let a = whole.aggregates();
+    assert!(a.groups.len() > 3 && a.electricity.len() > 3 && a.used_factors.len() > 3);
+    assert_eq!(a.line_count, u64::try_from(rows.len()).unwrap());
+    let again = Inventory::from_aggregates(a.clone(), &lib).unwrap();
+    assert_eq!(again.aggregates(), a);
+    assert_eq!(derived(&lib, again), derived(&lib, whole));
+    let beyond = Aggregates { used_factors: vec![(lib.factors().len(), 1)], ..a };
+    assert!(Inventory::from_aggregates(beyond, &lib).is_none());
+}
