@@ -216,10 +216,14 @@ pub(crate) fn calculate(
     p: &ReportingPeriod,
     keep_lines: bool,
 ) -> Result<PeriodCalculation, Fail> {
-    // Two pieces a thread: reading the next while the last is calculated, few enough that
-    // factor selection (cached within a piece) is not repeated much.
-    let split = Split { pieces: rayon::current_num_threads() * 2, min_records: 8192 };
-    calculate_records(c, lib, p, keep_lines, Records::All, split)
+    calculate_records(c, lib, p, keep_lines, Records::All, streaming_split())
+}
+
+/// How [`calculate`] splits a period's export: two pieces a thread, reading the next while the
+/// last is calculated, few enough that factor selection (cached within a piece) is not repeated
+/// much.
+pub(crate) fn streaming_split() -> Split {
+    Split { pieces: rayon::current_num_threads() * 2, min_records: 8192 }
 }
 
 /// Some of a period's records exported whole and calculated by [`Run::calculate_numbered`] itself:
@@ -257,10 +261,49 @@ fn calculate_records(
     split: Split,
 ) -> Result<PeriodCalculation, Fail> {
     let plib = period_library(lib, &p.pins)?;
-    let lib: &FactorLibrary = &plib;
+    let layout = Layout::of_period(c, p.id)?;
+    let calculated = calculate_pieces(c, &plib, p, keep_lines, records, split, layout)?;
+    calculated.finish(c, &plib, p)
+}
+
+/// Some of a period's records calculated in pieces and merged, before the run is assembled.
+pub(crate) struct Calculated {
+    /// The pieces' inventories merged in file order.
+    pub(crate) inventory: Inventory,
+    /// The findings about the export's header.
+    pub(crate) file_findings: Vec<Diagnostic>,
+    /// The SHA-256 of the export of those records.
+    pub(crate) sha256: String,
+}
+
+impl Calculated {
+    /// The run, as `Run::calculate_numbered` assembles it, under the organisation's boundary.
+    pub(crate) fn finish(
+        self,
+        c: &Connection,
+        plib: &FactorLibrary,
+        p: &ReportingPeriod,
+    ) -> Result<PeriodCalculation, Fail> {
+        let file = InputFile { file: format!("period {}", p.year), sha256: self.sha256 };
+        let run = Run::assemble(plib, file, self.inventory, self.file_findings, p.gwp_set);
+        // The organisation's boundary: lines keep their full emissions, totals are after the shares.
+        Ok(PeriodCalculation { period: p.clone(), run: run.with_boundary(&boundary(c)?) })
+    }
+}
+
+/// Some of a period's records exported in `layout` (the period's), in pieces as `split` says,
+/// each calculated under `lib` (the period's library) on the thread pool while the next is read.
+pub(crate) fn calculate_pieces(
+    c: &Connection,
+    lib: &FactorLibrary,
+    p: &ReportingPeriod,
+    keep_lines: bool,
+    records: Records,
+    split: Split,
+    layout: Layout,
+) -> Result<Calculated, Fail> {
     let file = format!("period {}", p.year);
     let opts = CalcOptions { gwp_set: p.gwp_set, keep_lines };
-    let layout = Layout::of_period(c, p.id)?;
     let head = layout.header_line();
     let (head_ref, file_ref) = (head.as_slice(), file.as_str());
     // This thread reads the records from SQLite (and nothing else); each piece is written as
@@ -317,9 +360,7 @@ fn calculate_records(
     }
     let file_findings = file_findings.unwrap_or_default();
     let sha256: String = sha.finalize().iter().map(|b| format!("{b:02x}")).collect();
-    let run = Run::assemble(lib, InputFile { file, sha256 }, inventory, file_findings, opts.gwp_set);
-    // The organisation's boundary: lines keep their full emissions, totals are after the shares.
-    Ok(PeriodCalculation { period: p.clone(), run: run.with_boundary(&boundary(c)?) })
+    Ok(Calculated { inventory, file_findings, sha256 })
 }
 
 #[cfg(test)]

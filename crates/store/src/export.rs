@@ -149,6 +149,9 @@ const SELECT_FULL: &str =
 /// By the index on (period, status, id): any layout of the records.
 const BY_INDEX: &str = " WHERE a.period_id = ?1 AND a.status = 'current' ORDER BY a.id";
 
+/// By the index on (period, status, id), the ids above `?2`.
+const AFTER: &str = " WHERE a.period_id = ?1 AND a.status = 'current' AND a.id > ?2 ORDER BY a.id";
+
 /// By the table itself over the ids `?2..=?3`, when most of that range is the period's current
 /// records (an import writes a period's records one after another): no index look-up per record.
 /// The unary `+` keeps SQLite from choosing the index for these terms.
@@ -286,6 +289,10 @@ pub(crate) enum Records {
         offset: u64,
         limit: u64,
     },
+    /// The records whose id is above `id` (those added since totals were kept, decision 0029).
+    After {
+        id: i64,
+    },
 }
 
 /// A piece of the export as the reading thread leaves it: the records as activity-file lines,
@@ -411,6 +418,16 @@ pub(crate) fn read_records(
             let [offset, limit] = [offset, limit].map(|n| i64::try_from(n).unwrap_or(i64::MAX));
             rows = stmt.query([period_id, limit, offset])?;
             count = u64::try_from(limit).unwrap_or(0);
+        }
+        Records::After { id } => {
+            let n: i64 = c
+                .prepare_cached(
+                    "SELECT count(*) FROM activity WHERE period_id = ?1 AND status = 'current' AND id > ?2",
+                )?
+                .query_row([period_id, id], |r| r.get(0))?;
+            stmt = c.prepare_cached(&format!("{select}{AFTER}"))?;
+            rows = stmt.query([period_id, id])?;
+            count = u64::try_from(n).unwrap_or(0);
         }
     }
     // The pieces grow from an eighth of their size to their size, doubling: the first is soon

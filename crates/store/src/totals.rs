@@ -23,7 +23,7 @@ use std::str::FromStr;
 
 use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
-use scopebook_core::calc::ScopeTotals;
+use scopebook_core::calc::{Inventory, ScopeTotals};
 use scopebook_core::classify::Scope3Category;
 use scopebook_core::diagnostic::{Code, Diagnostic, Location, Severity};
 use scopebook_core::library::FactorLibrary;
@@ -32,11 +32,16 @@ use scopebook_core::run::datasets_used;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::calculation::{calculate, read_view, PeriodCalculation};
+use crate::calculation::{calculate, calculate_pieces, read_view, streaming_split, Calculated, PeriodCalculation};
 use crate::error::{Fail, StoreError};
+use crate::export::{Layout, Records};
 use crate::model::ReportingPeriod;
 use crate::periods::{period_by_year, period_library};
 use crate::{audit, schema, Store};
+
+mod kept;
+
+use kept::{Kept, State};
 
 /// How many unresolved records [`PeriodTotals`] keeps (the first, in entry order).
 pub const UNRESOLVED_KEPT: usize = 100;
@@ -67,6 +72,9 @@ pub struct PeriodTotals {
     pub notes: Vec<Diagnostic>,
     /// Whether these came from the cache (`false`: calculated by this call).
     pub cached: bool,
+    /// How many records this call calculated: none when the totals were kept, the records added
+    /// since when those were merged into the kept ones (decision 0029), else all of them.
+    pub calculated: u64,
 }
 
 /// An unresolved record: its id, its activity type and why it has no line.
@@ -107,11 +115,28 @@ impl PeriodTotals {
                 .collect(),
             notes: inv.factor_notes(lib, calc.period.gwp_set, calc.run.file()),
             cached: false,
+            calculated: inv.line_count,
         }
     }
 }
 
-/// The stored form: decimals as their exact text, codes by name.
+impl PeriodTotals {
+    /// These totals of the records added to those of `earlier`: the unresolved records of
+    /// `earlier` come first (they have lower ids), then these.
+    fn after(mut self, earlier: PeriodTotals) -> PeriodTotals {
+        self.calculated = self.records.saturating_sub(earlier.records);
+        self.unresolved_count = earlier.unresolved_count.saturating_add(self.unresolved_count);
+        let mut unresolved = earlier.unresolved;
+        unresolved.extend(self.unresolved);
+        unresolved.truncate(UNRESOLVED_KEPT);
+        self.unresolved = unresolved;
+        self
+    }
+}
+
+/// The stored form: decimals as their exact text, codes by name; with the aggregates they
+/// were derived from and the state of the file those describe (a row written before decision
+/// 0029 has none: its totals are calculated again after any change).
 #[derive(Serialize, Deserialize)]
 struct Stored {
     totals: StoredScope,
@@ -124,6 +149,8 @@ struct Stored {
     unresolved_count: u64,
     unresolved: Vec<(u64, String, StoredDiagnostic)>,
     notes: Vec<StoredDiagnostic>,
+    #[serde(default)]
+    kept: Option<Kept>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -181,8 +208,9 @@ impl StoredDiagnostic {
 }
 
 impl Stored {
-    fn of(t: &PeriodTotals) -> Stored {
+    fn of(t: &PeriodTotals, kept: Option<Kept>) -> Stored {
         Stored {
+            kept,
             totals: StoredScope::of(&t.totals),
             by_facility: t.by_facility.iter().map(|(f, s)| (f.clone(), StoredScope::of(s))).collect(),
             own_by_facility: t.own_by_facility.iter().map(|(f, s)| (f.clone(), StoredScope::of(s))).collect(),
@@ -245,6 +273,7 @@ impl Stored {
             unresolved,
             notes,
             cached: true,
+            calculated: 0,
         })
     }
 }
@@ -264,10 +293,9 @@ fn basis_parse(text: &str) -> Option<MarketBasis> {
         .find(|b| basis_name(*b) == text)
 }
 
-/// The key of `period`'s totals under `lib` (the period's library), as the file is now.
-fn totals_key(c: &Connection, period: &ReportingPeriod, lib: &FactorLibrary) -> Result<String, Fail> {
-    let head = audit::Head::load(c)?;
-    let last_record: i64 = c.query_row("SELECT COALESCE(MAX(id), 0) FROM activity", [], |r| r.get(0))?;
+/// The key's parts other than the audit head and the highest record id: of `period` under
+/// `lib` (the period's library), as the file is now.
+fn base_key(c: &Connection, period: &ReportingPeriod, lib: &FactorLibrary) -> Result<String, Fail> {
     let (_, version) = schema::identity(c)?;
     let mut h = Sha256::new();
     let mut part = |name: &str, value: &str| {
@@ -278,8 +306,6 @@ fn totals_key(c: &Connection, period: &ReportingPeriod, lib: &FactorLibrary) -> 
         h.update(value.as_bytes());
         h.update(b"\n");
     };
-    part("audit head", &format!("{} {}", head.seq, head.hash));
-    part("last activity", &last_record.to_string());
     part("schema", &version.to_string());
     part("engine", scopebook_core::ENGINE_VERSION);
     part("period", &format!("{} {} {:?}", period.id, period.year, period.gwp_set));
@@ -289,67 +315,167 @@ fn totals_key(c: &Connection, period: &ReportingPeriod, lib: &FactorLibrary) -> 
     Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
-/// The cached totals of `period` under `key`, if there are any (and this build can read them).
-fn cached(c: &Connection, period: &ReportingPeriod, key: &str) -> Result<Option<PeriodTotals>, Fail> {
-    let row: Option<String> = c
-        .query_row("SELECT totals FROM period_totals WHERE period_id = ?1 AND key = ?2", params![period.id, key], |r| {
-            r.get(0)
+/// The key of totals under `base` ([`base_key`]) with the audit chain at `head`, `last_record`
+/// the highest activity id and `rows` activity rows in the file.
+fn totals_key(base: &str, head: &audit::Head, last_record: i64, rows: i64) -> String {
+    let mut h = Sha256::new();
+    for (name, value) in [
+        ("audit head", format!("{} {}", head.seq, head.hash)),
+        ("last activity", last_record.to_string()),
+        ("activity rows", rows.to_string()),
+        ("base", base.to_string()),
+    ] {
+        h.update(format!("{name}={}:{value}\n", value.len()).as_bytes());
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The kept row of `period`, whatever its key, if this build can read it.
+fn kept_row(c: &Connection, period: &ReportingPeriod) -> Result<Option<(String, Stored)>, Fail> {
+    let row: Option<(String, String)> = c
+        .query_row("SELECT key, totals FROM period_totals WHERE period_id = ?1", params![period.id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
         })
         .optional()?;
-    Ok(row.and_then(|json| serde_json::from_str::<Stored>(&json).ok()).and_then(|s| s.read(period)))
+    Ok(row.and_then(|(key, json)| Some((key, serde_json::from_str::<Stored>(&json).ok()?))))
+}
+
+/// The totals of `p` under `plib` calculated from `earlier`'s aggregates and the records added
+/// since they were kept (`now` is the file's state), or `None` when the file changed otherwise
+/// (then they are calculated whole).
+fn added_to(
+    c: &Connection,
+    p: &ReportingPeriod,
+    plib: &FactorLibrary,
+    earlier: &Stored,
+    now: &State,
+) -> Result<Option<(PeriodCalculation, PeriodTotals)>, Fail> {
+    let Some(kept) = &earlier.kept else { return Ok(None) };
+    if !kept.state.only_added_to(c, now)? {
+        return Ok(None);
+    }
+    let (Some(totals), Some(aggregates)) = (earlier.read(p), kept.aggregates(plib)) else { return Ok(None) };
+    let Some(mut inventory) = Inventory::from_aggregates(aggregates, plib) else { return Ok(None) };
+    let layout = if now.layout_full { Layout::FULL } else { Layout::of_period(c, p.id)? };
+    let added = Records::After { id: kept.state.last_record };
+    let new = calculate_pieces(c, plib, p, false, added, streaming_split(), layout)?;
+    inventory.merge(new.inventory);
+    // The run's input hash is not the export's (only the new records were read); the totals
+    // keep no hash.
+    let calc = Calculated { inventory, file_findings: new.file_findings, sha256: String::new() }.finish(c, plib, p)?;
+    let t = PeriodTotals::of(&calc, plib).after(totals);
+    Ok(Some((calc, t)))
 }
 
 impl Store {
     /// Period `year`'s totals and breakdowns, those of [`Store::calculate`] without lines
     /// (`scopebook calc --db`'s figures): read from the file when nothing they depend on has
-    /// changed since they were last calculated, otherwise calculated and kept for next time.
+    /// changed since they were last calculated; when only records were added since, the kept
+    /// aggregates with the new records' (decision 0029); otherwise calculated. Kept for next time.
     pub fn period_totals(&self, lib: &FactorLibrary, year: i32) -> Result<PeriodTotals, StoreError> {
-        let (key, totals) = self.read(|c| {
+        let (key, totals, kept, version) = self.read(|c| {
             // One view of the file: the key and the records it describes are the same state.
             let _view = read_view(c)?;
+            let version: i64 = c.query_row("PRAGMA data_version", [], |r| r.get(0))?;
             let p = period_by_year(c, year)?;
             let plib = period_library(lib, &p.pins)?;
-            let key = totals_key(c, &p, &plib)?;
-            if let Some(t) = cached(c, &p, &key)? {
-                return Ok((key, t));
+            let base = base_key(c, &p, &plib)?;
+            let head = audit::Head::load(c)?;
+            let last_record: i64 = c.query_row("SELECT COALESCE(MAX(id), 0) FROM activity", [], |r| r.get(0))?;
+            let activity_rows = State::activity_rows(c)?;
+            let key = totals_key(&base, &head, last_record, activity_rows);
+            let earlier = kept_row(c, &p)?;
+            if let Some((k, stored)) = &earlier {
+                if *k == key {
+                    if let Some(t) = stored.read(&p) {
+                        return Ok((key, t, None, version));
+                    }
+                }
             }
-            let calc = calculate(c, lib, &p, false)?;
-            Ok((key, PeriodTotals::of(&calc, &plib)))
+            let now = State {
+                base,
+                head_seq: head.seq,
+                head_hash: head.hash,
+                last_record,
+                activity_rows,
+                layout_full: Layout::of_period(c, p.id)? == Layout::FULL,
+            };
+            let added = match &earlier {
+                Some((_, stored)) => added_to(c, &p, &plib, stored, &now)?,
+                None => None,
+            };
+            let (calc, totals) = match added {
+                Some(done) => done,
+                None => {
+                    let calc = calculate(c, lib, &p, false)?;
+                    let t = PeriodTotals::of(&calc, &plib);
+                    (calc, t)
+                }
+            };
+            let kept = Kept::of(now, &calc.run.inventory.aggregates(), &plib);
+            Ok((key, totals, kept, version))
         })?;
         if !totals.cached {
             // Kept under the key of the state they were calculated from; should the file have
             // changed meanwhile, that key is already out of date and the row is never read.
             // Not keeping them (a read-only or busy file) only costs the next calculation.
-            let json = serde_json::to_string(&Stored::of(&totals)).unwrap_or_default();
-            let _ = self.connection().execute(
-                "INSERT OR REPLACE INTO period_totals (period_id, key, totals) VALUES (?1, ?2, ?3)",
-                params![totals.period.id, key, json],
-            );
+            let json = serde_json::to_string(&Stored::of(&totals, kept)).unwrap_or_default();
+            let _ = self.keep(totals.period.id, &key, &json, version);
         }
         Ok(totals)
+    }
+
+    /// Write a period's kept totals, unless another connection committed since `version`
+    /// (`PRAGMA data_version` when they were read): a write that bypasses the store deletes
+    /// the kept rows without moving the key, so a row written after it would hide it.
+    fn keep(&self, period: i64, key: &str, json: &str, version: i64) -> Result<(), Fail> {
+        let c = self.connection();
+        let tx = rusqlite::Transaction::new_unchecked(c, rusqlite::TransactionBehavior::Immediate)?;
+        let now: i64 = tx.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        if now == version {
+            tx.execute(
+                "INSERT OR REPLACE INTO period_totals (period_id, key, totals) VALUES (?1, ?2, ?3)",
+                params![period, key, json],
+            )?;
+        }
+        Ok(tx.commit()?)
     }
 }
 
 #[cfg(test)]
-mod tests {
+mod tests_support {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
     use super::*;
-    use crate::model::{ActivityInput, NewFacility, NewPeriod};
-    use crate::testing::{electricity, lib, store, TempDir};
 
     /// The totals as [`Store::calculate`] gives them now, and their report's totals.
-    fn fresh(s: &Store, lib: &FactorLibrary, year: i32) -> PeriodTotals {
+    pub(super) fn fresh(s: &Store, lib: &FactorLibrary, year: i32) -> PeriodTotals {
         let p = s.period(year).unwrap();
         let plib = period_library(lib, &p.pins).unwrap();
         PeriodTotals::of(&s.calculate(lib, year, false).unwrap(), &plib)
     }
 
-    fn check(s: &Store, lib: &FactorLibrary, year: i32, expect_cached: bool, what: &str) -> PeriodTotals {
-        let t = s.period_totals(lib, year).unwrap();
+    /// The totals as stored, byte for byte (every decimal with its scale), without aggregates.
+    pub(super) fn serialized(t: &PeriodTotals) -> String {
+        serde_json::to_string(&Stored::of(t, None)).unwrap()
+    }
+
+    pub(super) fn check(s: &Store, lib: &FactorLibrary, year: i32, expect_cached: bool, what: &str) -> PeriodTotals {
+        let t = check_any(s, lib, year, what);
         assert_eq!(t.cached, expect_cached, "{what}: cached");
+        t
+    }
+
+    /// The totals shown now are those of a fresh calculation (and of `calc --db`'s report), byte
+    /// for byte, however they were obtained.
+    pub(super) fn check_any(s: &Store, lib: &FactorLibrary, year: i32, what: &str) -> PeriodTotals {
+        let t = s.period_totals(lib, year).unwrap();
         let want = fresh(s, lib, year);
-        assert_eq!(PeriodTotals { cached: t.cached, ..want.clone() }, t, "{what}");
+        assert_eq!(PeriodTotals { cached: t.cached, calculated: t.calculated, ..want.clone() }, t, "{what}");
+        assert_eq!(serialized(&t), serialized(&want), "{what}: byte for byte");
+        if t.cached {
+            assert_eq!(t.calculated, 0, "{what}: nothing calculated");
+        }
         // The figures, as `scopebook calc --db` prints them, byte for byte.
         let report = s.calculate(lib, year, false).unwrap().run.report(false).to_json();
         let shown = scopebook_core::report::Totals::from(&t.totals);
@@ -364,6 +490,16 @@ mod tests {
         }
         t
     }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use super::tests_support::*;
+    use super::*;
+    use crate::model::{ActivityInput, NewFacility, NewPeriod};
+    use crate::testing::{electricity, lib, store, TempDir};
 
     #[test]
     fn totals_are_read_again_until_anything_they_depend_on_changes() {
@@ -387,7 +523,7 @@ mod tests {
         let first = check(&s, lib(), 2023, false, "the first visit calculates");
         assert_eq!((first.records, first.unresolved_count, first.unresolved.len()), (13, 1, 1));
         let again = check(&s, lib(), 2023, true, "the second is a read");
-        assert_eq!(PeriodTotals { cached: false, ..again }, first);
+        assert_eq!(PeriodTotals { cached: false, calculated: 13, ..again }, first);
 
         // Another library (a user's file): another key. Both are kept apart.
         let mine_totals = check(&s, &with_mine, 2023, false, "another library");
@@ -396,22 +532,24 @@ mod tests {
         check(&s, &with_mine, 2023, true, "another library, again");
         check(&s, lib(), 2023, false, "the first library again: its row was replaced");
 
-        // A record written: the totals change, and are calculated.
+        // A record written: the totals change; only the new record is calculated (decision 0029).
         let before = check(&s, lib(), 2023, true, "before a write");
         s.add_activity(lib(), 2023, &electricity("1000")).unwrap();
         let after = check(&s, lib(), 2023, false, "a write changes the key");
         assert_ne!(after.totals, before.totals);
         assert_eq!(after.records, before.records + 1);
+        assert_eq!(after.calculated, 1, "the record added, merged into the kept totals");
         check(&s, lib(), 2023, true, "after a write, again");
 
-        // An update, a deletion, a new facility: each is a write with its audit entry.
+        // An update, a deletion, a new facility: each is a write with its audit entry, and each
+        // is calculated whole.
         let ids: Vec<i64> = s.activities(2023, false).unwrap().iter().map(|a| a.id).collect();
         s.update_activity(lib(), ids[0], &electricity("5"), None).unwrap();
-        check(&s, lib(), 2023, false, "an update");
+        assert_eq!(check(&s, lib(), 2023, false, "an update").calculated, 14);
         s.delete_activity(ids[1], None).unwrap();
-        check(&s, lib(), 2023, false, "a deletion");
+        assert_eq!(check(&s, lib(), 2023, false, "a deletion").calculated, 13);
         s.add_facility(&NewFacility::new("WX", "Wuxi", "CN-JS")).unwrap();
-        check(&s, lib(), 2023, false, "a new facility");
+        assert_eq!(check(&s, lib(), 2023, false, "a new facility").calculated, 13);
 
         // Another period's write changes this one's key too (the head moved), harmlessly.
         s.add_period(lib(), &NewPeriod::year(2022)).unwrap();
@@ -442,6 +580,7 @@ mod tests {
         .unwrap();
         let t = check(&s, lib(), 2023, false, "an insert without the audit log");
         assert_eq!(t.records, 4);
+        assert_eq!(t.calculated, 1, "a record above the kept highest id is a record added");
         c.execute("DELETE FROM activity WHERE quantity = '50'", []).unwrap();
         check(&s, lib(), 2023, false, "a delete without the audit log");
         c.execute("UPDATE facility SET region = 'CN-GD'", []).unwrap();
@@ -483,10 +622,11 @@ mod upgrade_tests {
             }
             dir.path().join("acme.db")
         };
-        // Back to schema 3: without what migration 4 adds (the file as schema 3 left it).
+        // Back to schema 3: without what migrations 4 and 5 add (the file as schema 3 left it).
         let c = rusqlite::Connection::open(&path).unwrap();
         c.execute_batch(
-            "DROP TABLE period_totals; DROP TABLE audit_text; DROP INDEX audit_by_kind; PRAGMA user_version = 3;",
+            "DROP TABLE ets_ledger; DROP TABLE ets_unit; DROP TABLE ets_facility;
+             DROP TABLE period_totals; DROP TABLE audit_text; DROP INDEX audit_by_kind; PRAGMA user_version = 3;",
         )
         .unwrap();
         let triggers: Vec<String> = c
@@ -528,5 +668,265 @@ mod upgrade_tests {
         let after = s.period_totals(lib(), 2023).unwrap();
         assert!(!after.cached);
         assert_eq!(after.records, first.records + 1);
+    }
+}
+
+#[cfg(test)]
+mod merge_tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use super::tests_support::*;
+    use super::*;
+    use crate::model::{ActivityInput, NewFacility, NewPeriod};
+    use crate::testing::{electricity, lib, store, TempDir};
+
+    /// A small generator (xorshift), seeded: the same sequence every run.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn below(&mut self, n: u64) -> u64 {
+            self.next() % n
+        }
+
+        fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+            &items[usize::try_from(self.below(items.len() as u64)).unwrap()]
+        }
+    }
+
+    /// A record of `year`: electricity in kWh or MWh, natural gas, diesel, or widgets (which the
+    /// shipped library cannot calculate), a month or the year, quantities of several scales.
+    fn record(r: &mut Rng, year: i32, facilities: &[&str]) -> ActivityInput {
+        let (activity, unit) = *r.pick(&[
+            ("grid_electricity", "kWh"),
+            ("grid_electricity", "MWh"),
+            ("natural_gas", "10^4 Nm3"),
+            ("diesel", "t"),
+            ("widgets", "kg"),
+        ]);
+        let month = r.below(13);
+        let (start, end) = if month == 0 {
+            (format!("{year}-01-01"), format!("{year}-12-31"))
+        } else {
+            (format!("{year}-{month:02}-01"), format!("{year}-{month:02}-28"))
+        };
+        let quantity = match r.below(4) {
+            0 => format!("{}", r.below(100_000)),
+            1 => format!("{}.{}", r.below(1000), r.below(10)),
+            2 => format!("{}.{:03}", r.below(100), r.below(1000)),
+            _ => format!("0.{:07}", r.below(10_000_000)),
+        };
+        ActivityInput {
+            facility: (*r.pick(facilities)).to_string(),
+            activity: activity.into(),
+            unit: unit.into(),
+            quantity,
+            start,
+            end,
+            ..electricity("1")
+        }
+    }
+
+    /// Random writes of every kind, each followed by a visit: the totals shown are always those
+    /// of a fresh calculation, byte for byte, and records added are merged, not recalculated.
+    #[test]
+    fn totals_after_random_writes_are_those_of_a_fresh_calculation() {
+        for seed in [0x9e37_79b9_7f4a_7c15u64, 0x2545_f491_4f6c_dd1d] {
+            let dir = TempDir::new("totals-random");
+            let mut s = store(&dir);
+            s.add_period(lib(), &NewPeriod::year(2022)).unwrap();
+            let mut with_mine = lib().clone();
+            let mine = "id,activity,scope,category,unit,co2e_kg,gwp_basis,source,region\nmine.widget,widgets,3,1,kg,2.5,AR5,supplier,GLOBAL\n";
+            assert!(with_mine.add_user_file("mine.csv", mine.as_bytes()).is_empty());
+            let mut r = Rng(seed);
+            let mut facilities = vec!["SZ", "BJ"];
+            let (mut merged, mut whole) = (0, 0);
+            for step in 0..40 {
+                let op = r.below(20);
+                let what = format!("seed {seed:x}, step {step}, op {op}");
+                let ids: Vec<i64> = s.activities(2023, false).unwrap().iter().map(|a| a.id).collect();
+                match op {
+                    // Records added to the period, one or a batch (widgets are unresolved).
+                    0..=9 => {
+                        let n = 1 + r.below(6);
+                        let batch: Vec<ActivityInput> = (0..n).map(|_| record(&mut r, 2023, &facilities)).collect();
+                        s.add_activities(&with_mine, 2023, &batch).unwrap();
+                    }
+                    10 => {
+                        s.add_activity(&with_mine, 2022, &record(&mut r, 2022, &facilities)).unwrap();
+                    }
+                    11 | 12 if !ids.is_empty() => {
+                        let id = *r.pick(&ids);
+                        s.update_activity(&with_mine, id, &record(&mut r, 2023, &facilities), None).unwrap();
+                    }
+                    13 if !ids.is_empty() => s.delete_activity(*r.pick(&ids), None).unwrap(),
+                    14 if facilities.len() == 2 => {
+                        s.add_facility(&NewFacility::new("WX", "Wuxi", "CN-JS")).unwrap();
+                        facilities.push("WX");
+                    }
+                    // Another program adds a record (no audit entry).
+                    15 if !ids.is_empty() => {
+                        let q = format!("{}.25", r.below(1000));
+                        s.connection()
+                            .execute(
+                                "INSERT INTO activity (period_id, facility_id, activity, quantity, unit, start_date, end_date, entered_by, created_at, status)
+                                 SELECT period_id, facility_id, activity, ?1, unit, start_date, end_date, entered_by, created_at, status FROM activity WHERE id = ?2",
+                                rusqlite::params![q, r.pick(&ids)],
+                            )
+                            .unwrap();
+                    }
+                    // The other library: its totals replace the row.
+                    16 => {
+                        check_any(&s, &with_mine, 2023, &format!("{what}: the other library"));
+                    }
+                    _ => {}
+                }
+                let t = check_any(&s, lib(), 2023, &what);
+                if t.calculated > 0 && t.calculated < t.records {
+                    merged += 1;
+                } else if t.calculated > 0 {
+                    whole += 1;
+                }
+                if step % 4 == 0 {
+                    check(&s, lib(), 2023, true, &format!("{what}, again"));
+                }
+            }
+            assert!(merged >= 10 && whole >= 3, "seed {seed:x}: {merged} merged, {whole} whole");
+        }
+    }
+
+    /// An audit entry of any other kind than a record added (here one written without the
+    /// change a trigger would see): the totals are calculated whole, never merged.
+    #[test]
+    fn any_other_audit_entry_is_calculated_whole() {
+        let dir = TempDir::new("totals-other-entry");
+        let mut s = store(&dir);
+        s.add_activities(lib(), 2023, &[electricity("10"), electricity("20")]).unwrap();
+        check(&s, lib(), 2023, false, "first");
+        s.add_activity(lib(), 2023, &electricity("30")).unwrap();
+        assert_eq!(check(&s, lib(), 2023, false, "a record added").calculated, 1);
+        s.write(|w| w.log("update", "organisation", 1, None, Some("no change"))).unwrap();
+        s.add_activity(lib(), 2023, &electricity("40")).unwrap();
+        let t = check(&s, lib(), 2023, false, "a record added after another entry");
+        assert_eq!((t.calculated, t.records), (4, 4));
+    }
+
+    /// More than [`UNRESOLVED_KEPT`] unresolved records, added in two batches: the first hundred
+    /// in entry order, and the count of them all.
+    #[test]
+    fn unresolved_records_added_are_counted_after_the_kept_ones() {
+        let dir = TempDir::new("totals-unresolved");
+        let mut s = store(&dir);
+        let widgets = |n: usize| -> Vec<ActivityInput> {
+            (0..n)
+                .map(|i| ActivityInput {
+                    activity: "widgets".into(),
+                    unit: "kg".into(),
+                    ..electricity(&format!("{i}"))
+                })
+                .collect()
+        };
+        let mut with_mine = lib().clone();
+        let mine = "id,activity,scope,category,unit,co2e_kg,gwp_basis,source,region\nmine.widget,widgets,3,1,kg,2.5,AR5,supplier,GLOBAL\n";
+        assert!(with_mine.add_user_file("mine.csv", mine.as_bytes()).is_empty());
+        s.add_activities(&with_mine, 2023, &widgets(70)).unwrap();
+        s.add_activity(lib(), 2023, &electricity("10")).unwrap();
+        let first = check(&s, lib(), 2023, false, "70 unresolved");
+        assert_eq!((first.unresolved_count, first.unresolved.len()), (70, 70));
+        s.add_activities(&with_mine, 2023, &widgets(50)).unwrap();
+        let t = check(&s, lib(), 2023, false, "120 unresolved");
+        assert_eq!((t.unresolved_count, t.unresolved.len(), t.calculated, t.records), (120, 100, 50, 121));
+        assert_eq!(t.unresolved[..70], first.unresolved[..]);
+        assert!(t.unresolved.windows(2).all(|w| w[0].id < w[1].id));
+    }
+
+    /// A row kept before decision 0029 (no aggregates) is read while its key holds, and after a
+    /// change the totals are calculated whole; so is a row whose aggregates this build cannot read.
+    #[test]
+    fn a_row_without_aggregates_is_calculated_whole_after_a_change() {
+        let dir = TempDir::new("totals-old-row");
+        let mut s = store(&dir);
+        s.add_activities(lib(), 2023, &[electricity("10"), electricity("20")]).unwrap();
+        check(&s, lib(), 2023, false, "first");
+        s.connection().execute("UPDATE period_totals SET totals = json_remove(totals, '$.kept')", []).unwrap();
+        check(&s, lib(), 2023, true, "an old row, its key unchanged");
+        s.add_activity(lib(), 2023, &electricity("30")).unwrap();
+        assert_eq!(check(&s, lib(), 2023, false, "added to an old row").calculated, 3);
+        s.add_activity(lib(), 2023, &electricity("40")).unwrap();
+        assert_eq!(check(&s, lib(), 2023, false, "added to a new row").calculated, 1);
+        for (path, value) in [
+            ("$.kept.used_factors[0][1]", "'no.such.factor'"),
+            ("$.kept.groups[0][3].co2e_kg", "'1,5'"),
+            ("$.kept.state.base", "'another library'"),
+        ] {
+            s.connection()
+                .execute(&format!("UPDATE period_totals SET totals = json_set(totals, '{path}', {value})"), [])
+                .unwrap();
+            s.add_activity(lib(), 2023, &electricity("5")).unwrap();
+            let t = check(&s, lib(), 2023, false, path);
+            assert_eq!(t.calculated, t.records, "{path}: calculated whole");
+        }
+    }
+
+    /// Another program inserts a record below the highest id (where one was deleted): the
+    /// count of rows changes the key, and the records are calculated whole.
+    #[test]
+    fn a_record_inserted_below_the_highest_id_is_not_missed() {
+        let dir = TempDir::new("totals-gap");
+        let mut s = store(&dir);
+        let ids = s.add_activities(lib(), 2023, &[electricity("10"), electricity("20"), electricity("30")]).unwrap();
+        s.delete_activity(ids[1], None).unwrap();
+        check(&s, lib(), 2023, false, "after a deletion");
+        s.connection()
+            .execute(
+                "INSERT INTO activity (id, period_id, facility_id, activity, quantity, unit, start_date, end_date, entered_by, created_at, status)
+                 SELECT ?1, period_id, facility_id, activity, '700', unit, start_date, end_date, entered_by, created_at, status FROM activity WHERE id = ?2",
+                [ids[1], ids[0]],
+            )
+            .unwrap();
+        let t = check(&s, lib(), 2023, false, "a record inserted in the gap");
+        assert_eq!((t.records, t.calculated), (3, 3));
+        // And when the store adds one too.
+        s.connection().execute("DELETE FROM activity WHERE id = ?1", [ids[1]]).unwrap();
+        check(&s, lib(), 2023, false, "deleted again");
+        s.connection()
+            .execute(
+                "INSERT INTO activity (id, period_id, facility_id, activity, quantity, unit, start_date, end_date, entered_by, created_at, status)
+                 SELECT ?1, period_id, facility_id, activity, '800', unit, start_date, end_date, entered_by, created_at, status FROM activity WHERE id = ?2",
+                [ids[1], ids[0]],
+            )
+            .unwrap();
+        s.add_activity(lib(), 2023, &electricity("40")).unwrap();
+        let t = check(&s, lib(), 2023, false, "a gap filled and a record added");
+        assert_eq!((t.records, t.calculated), (4, 4));
+    }
+
+    /// Totals read before another connection committed are not kept: that write may have
+    /// deleted the kept rows without moving the key (a write that bypasses the store).
+    #[test]
+    fn totals_are_not_kept_over_another_connections_write() {
+        let dir = TempDir::new("totals-race");
+        let mut s = store(&dir);
+        s.add_activity(lib(), 2023, &electricity("10")).unwrap();
+        let t = s.period_totals(lib(), 2023).unwrap();
+        let version: i64 = s.connection().query_row("PRAGMA data_version", [], |r| r.get(0)).unwrap();
+        s.connection().execute("DELETE FROM period_totals", []).unwrap();
+        let other = rusqlite::Connection::open(dir.path().join("acme.db")).unwrap();
+        other.execute("UPDATE activity SET quantity = '11'", []).unwrap();
+        let json = serde_json::to_string(&Stored::of(&t, None)).unwrap();
+        s.keep(t.period.id, "k", &json, version).unwrap();
+        let rows: i64 = s.connection().query_row("SELECT count(*) FROM period_totals", [], |r| r.get(0)).unwrap();
+        assert_eq!(rows, 0, "not kept over the other connection's write");
+        let version: i64 = s.connection().query_row("PRAGMA data_version", [], |r| r.get(0)).unwrap();
+        s.keep(t.period.id, "k", &json, version).unwrap();
+        let rows: i64 = s.connection().query_row("SELECT count(*) FROM period_totals", [], |r| r.get(0)).unwrap();
+        assert_eq!(rows, 1, "kept when nothing was committed meanwhile");
+        check(&s, lib(), 2023, false, "the other connection's write is seen");
     }
 }

@@ -1,0 +1,290 @@
+//! What a period's kept totals add up from (decision 0029): the core's [`Aggregates`] of the
+//! calculation, in their stored form, with the state of the file they describe. When the file
+//! has since changed only by records added (the audit log says so, and nothing that bypasses it
+//! says otherwise), the records added are calculated alone and merged into them: the same
+//! totals as a calculation of every record, for the cost of the new ones.
+//!
+//! **The state** ([`State`]) is what the kept aggregates were calculated from:
+//! - `base`: the key's parts other than the audit head and the highest record id (schema,
+//!   engine, the period with its GWP set and pins, the library's datasets, the GWP table);
+//! - the audit head (`seq`, `hash`), the highest activity id, how many activity rows the file
+//!   held (of every period) and the export's layout.
+//!
+//! **Records were only added since** ([`State::only_added_to`]) when the base and the layout are
+//! the same; the kept head is still in the chain at its place; every audit entry after it is a
+//! record created, an import, or an import template or value mapping saved (nothing else); and
+//! the rows at or below the kept highest id are as many as then. Any other write through the
+//! store leaves another entry; another program's update or deletion of a record, facility,
+//! period or the organisation deletes the kept row (schema 4's triggers); its insert below the
+//! highest id changes the count, above it is one of the records added.
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension};
+use rust_decimal::Decimal;
+use scopebook_core::calc::{Aggregates, Emission, GasMass};
+use scopebook_core::classify::Classification;
+use scopebook_core::gas::Gas;
+use scopebook_core::library::FactorLibrary;
+use scopebook_core::market::ElectricityUse;
+use scopebook_core::period::Period;
+use scopebook_core::region::Region;
+use scopebook_core::unit::Unit;
+use serde::{Deserialize, Serialize};
+
+use crate::error::Fail;
+
+/// The state of the file a calculation's aggregates describe.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) struct State {
+    /// The key's parts other than the audit head and the highest record id.
+    pub(super) base: String,
+    pub(super) head_seq: i64,
+    pub(super) head_hash: String,
+    /// The highest activity id, of any period: the records above it are those added since.
+    pub(super) last_record: i64,
+    /// How many activity rows the file held, of every period.
+    pub(super) activity_rows: i64,
+    /// Whether the period's export had the full layout (sectors, fuel parameters).
+    pub(super) layout_full: bool,
+}
+
+/// Audit entries that add records, or change nothing a period's totals depend on: (action, table).
+const ADDING: [(&str, &str); 6] = [
+    ("create", "activity"),
+    ("import", "import_batch"),
+    ("create", "import_template"),
+    ("update", "import_template"),
+    ("create", "value_mapping"),
+    ("update", "value_mapping"),
+];
+
+impl State {
+    /// How many activity rows the file holds now (of every period).
+    pub(super) fn activity_rows(c: &Connection) -> Result<i64, Fail> {
+        Ok(c.prepare_cached("SELECT count(*) FROM activity")?.query_row([], |r| r.get(0))?)
+    }
+
+    /// Whether `now` is this state with records added and nothing else changed that a period's
+    /// totals depend on (see the module's documentation).
+    pub(super) fn only_added_to(&self, c: &Connection, now: &State) -> Result<bool, Fail> {
+        if self.base != now.base || self.layout_full != now.layout_full || self.head_seq > now.head_seq {
+            return Ok(false);
+        }
+        if self.last_record > now.last_record || self.activity_rows > now.activity_rows {
+            return Ok(false);
+        }
+        let hash: Option<String> = c
+            .prepare_cached("SELECT hash FROM audit_log WHERE seq = ?1")?
+            .query_row([self.head_seq], |r| r.get(0))
+            .optional()?;
+        if hash.as_deref() != Some(self.head_hash.as_str()) {
+            return Ok(false);
+        }
+        let mut stmt =
+            c.prepare_cached("SELECT action, table_name, record_id FROM audit_log WHERE seq > ?1 ORDER BY seq")?;
+        let mut rows = stmt.query([self.head_seq])?;
+        while let Some(r) = rows.next()? {
+            let (action, table, record): (String, String, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+            if !ADDING.contains(&(action.as_str(), table.as_str())) {
+                return Ok(false);
+            }
+            if table == "activity" && record <= self.last_record {
+                return Ok(false);
+            }
+        }
+        let added: i64 = c
+            .prepare_cached("SELECT count(*) FROM activity WHERE id > ?1")?
+            .query_row([self.last_record], |r| r.get(0))?;
+        Ok(now.activity_rows.checked_sub(added) == Some(self.activity_rows))
+    }
+}
+
+/// A calculation's aggregates as stored, with the state they describe: decimals as their exact
+/// text (scale kept), codes by name.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(super) struct Kept {
+    pub(super) state: State,
+    /// (facility, scope, category as a factor file writes it, emission).
+    groups: Vec<(String, u8, String, StoredEmission)>,
+    electricity: Vec<StoredUse>,
+    /// (library index, the factor's id there, lines).
+    used_factors: Vec<(usize, String, u64)>,
+    /// (from, to, first row, ratio).
+    inexact: Vec<(String, String, u64, String)>,
+    line_count: u64,
+    overflowed: bool,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct StoredEmission {
+    /// (gas, mass kg, GWP, CO2e kg).
+    gases: Vec<(String, String, String, String)>,
+    unspeciated_co2e_kg: String,
+    co2e_kg: String,
+    biogenic_co2_kg: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct StoredUse {
+    facility: String,
+    region: Option<String>,
+    start: String,
+    end: String,
+    mwh: String,
+    location_co2e_kg: String,
+}
+
+fn scope_of(c: Classification) -> u8 {
+    match c {
+        Classification::Scope1(_) => 1,
+        Classification::Scope2(_) => 2,
+        Classification::Scope3(_) => 3,
+    }
+}
+
+fn number(text: &str) -> Option<Decimal> {
+    Decimal::from_str(text).ok()
+}
+
+impl StoredEmission {
+    fn of(e: &Emission) -> StoredEmission {
+        StoredEmission {
+            gases: e
+                .gases
+                .iter()
+                .map(|g| (g.gas.name().to_string(), g.mass_kg.to_string(), g.gwp.to_string(), g.co2e_kg.to_string()))
+                .collect(),
+            unspeciated_co2e_kg: e.unspeciated_co2e_kg.to_string(),
+            co2e_kg: e.co2e_kg.to_string(),
+            biogenic_co2_kg: e.biogenic_co2_kg.to_string(),
+        }
+    }
+
+    fn read(&self) -> Option<Emission> {
+        let mut gases = Vec::with_capacity(self.gases.len());
+        for (gas, mass, gwp, co2e) in &self.gases {
+            let gas = *Gas::ALL.iter().find(|g| g.name() == gas)?;
+            gases.push(GasMass { gas, mass_kg: number(mass)?, gwp: number(gwp)?, co2e_kg: number(co2e)? });
+        }
+        Some(Emission {
+            gases,
+            unspeciated_co2e_kg: number(&self.unspeciated_co2e_kg)?,
+            co2e_kg: number(&self.co2e_kg)?,
+            biogenic_co2_kg: number(&self.biogenic_co2_kg)?,
+        })
+    }
+}
+
+impl Kept {
+    /// `a` (calculated under `lib`) in its stored form, or `None` when it would not read back
+    /// as it is (then nothing is kept but the totals, and the next change is calculated whole).
+    pub(super) fn of(state: State, a: &Aggregates, lib: &FactorLibrary) -> Option<Kept> {
+        let kept = Kept { state, ..Kept::bare(a, lib)? };
+        // Every name reads back as itself and every figure's text keeps its scale: checked
+        // rather than trusted, so that a total is never off by a name or a trailing zero.
+        let back = kept.aggregates(lib)?;
+        let again = Kept { state: kept.state.clone(), ..Kept::bare(&back, lib)? };
+        let same_text = serde_json::to_string(&kept).ok() == serde_json::to_string(&again).ok();
+        (back == *a && same_text).then_some(kept)
+    }
+
+    /// `a` written out, with an empty state.
+    fn bare(a: &Aggregates, lib: &FactorLibrary) -> Option<Kept> {
+        let factors = lib.factors();
+        Some(Kept {
+            state: State {
+                base: String::new(),
+                head_seq: 0,
+                head_hash: String::new(),
+                last_record: 0,
+                activity_rows: 0,
+                layout_full: false,
+            },
+            groups: a
+                .groups
+                .iter()
+                .map(|(f, c, e)| (f.to_string(), scope_of(*c), c.category_text(), StoredEmission::of(e)))
+                .collect(),
+            electricity: a
+                .electricity
+                .iter()
+                .map(|u| StoredUse {
+                    facility: u.facility.to_string(),
+                    region: u.region.as_ref().map(ToString::to_string),
+                    start: u.period.start.to_string(),
+                    end: u.period.end.to_string(),
+                    mwh: u.mwh.to_string(),
+                    location_co2e_kg: u.location_co2e_kg.to_string(),
+                })
+                .collect(),
+            used_factors: a
+                .used_factors
+                .iter()
+                .map(|&(i, n)| Some((i, factors.get(i)?.id.clone(), n)))
+                .collect::<Option<_>>()?,
+            inexact: a
+                .inexact
+                .iter()
+                .map(|(from, to, row, ratio)| (from.to_string(), to.to_string(), *row, ratio.to_string()))
+                .collect(),
+            line_count: a.line_count,
+            overflowed: a.overflowed,
+        })
+    }
+
+    /// The aggregates again, under `lib`; `None` when anything in them is not what this build
+    /// writes, or names a factor `lib` does not have at that place.
+    pub(super) fn aggregates(&self, lib: &FactorLibrary) -> Option<Aggregates> {
+        let mut names: BTreeMap<String, Arc<str>> = BTreeMap::new();
+        let mut name =
+            |f: &String| -> Arc<str> { Arc::clone(names.entry(f.clone()).or_insert_with(|| Arc::from(f.as_str()))) };
+        let mut groups = Vec::with_capacity(self.groups.len());
+        for (facility, scope, category, e) in &self.groups {
+            let c = Classification::parse(&scope.to_string(), category).ok()?;
+            if scope_of(c) != *scope || c.category_text() != *category {
+                return None;
+            }
+            groups.push((name(facility), c, e.read()?));
+        }
+        let mut electricity = Vec::with_capacity(self.electricity.len());
+        for u in &self.electricity {
+            let region = match &u.region {
+                Some(r) => Some(Region::parse(r).filter(|x| x.to_string() == *r)?),
+                None => None,
+            };
+            let date = |d: &str| NaiveDate::from_str(d).ok();
+            electricity.push(ElectricityUse {
+                facility: name(&u.facility),
+                region,
+                period: Period::new(date(&u.start)?, date(&u.end)?)?,
+                mwh: number(&u.mwh)?,
+                location_co2e_kg: number(&u.location_co2e_kg)?,
+            });
+        }
+        let factors = lib.factors();
+        let mut used_factors = Vec::with_capacity(self.used_factors.len());
+        for (i, id, n) in &self.used_factors {
+            if factors.get(*i)?.id != *id {
+                return None;
+            }
+            used_factors.push((*i, *n));
+        }
+        let mut inexact = Vec::with_capacity(self.inexact.len());
+        for (from, to, row, ratio) in &self.inexact {
+            let unit = |u: &str| Unit::parse(u).ok().filter(|x| x.to_string() == u);
+            inexact.push((unit(from)?, unit(to)?, *row, number(ratio)?));
+        }
+        Some(Aggregates {
+            groups,
+            electricity,
+            used_factors,
+            inexact,
+            line_count: self.line_count,
+            overflowed: self.overflowed,
+        })
+    }
+}
