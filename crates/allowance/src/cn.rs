@@ -9,7 +9,9 @@ use scopebook_core::diagnostic::{Code, Diagnostic, Location};
 
 use crate::account::{self, Rules};
 use crate::ledger::{self, Entry};
+use crate::mix::{self, OffsetPrice};
 use crate::money;
+use crate::offsets::{self, OwnProject, Screen};
 use crate::plan::{CapBase, Caps, Formula, Method, Plan, ReliefScope, Shape};
 use crate::position::{n, EnterprisePosition, Position, ReliefApplied, UnitLine};
 use crate::price::{self, PriceScenario};
@@ -27,6 +29,27 @@ pub struct Input<'a> {
     pub units: &'a [u8],
     pub ledger: Option<(&'a str, &'a [u8])>,
     pub prices: &'a [String],
+}
+
+/// What a position takes beyond [`Input`] (decision 0031), apart so that callers of
+/// [`position`] need not change.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Projects inside an enterprise's own boundary, `ENTERPRISE=PROJECT` (`--own-project`):
+    /// their credits cannot offset its emissions.
+    pub own_projects: Vec<String>,
+    /// Its covered facilities' codes (COVERED.csv), which count as its own projects too.
+    pub own_facilities: Vec<OwnProject>,
+    /// `--offset-price [NAME=]AMOUNT[CURRENCY]`, for the cheapest mix ([`crate::mix`]).
+    pub offset_prices: Vec<String>,
+}
+
+/// What every enterprise of a run shares beyond the plan and prices.
+struct Extra<'a> {
+    own: &'a [OwnProject],
+    offers: &'a [OffsetPrice],
+    /// The ledger's last offset trade's price, for the `last-trade` scenario.
+    last_offset: Option<Decimal>,
 }
 
 /// Figures used that the plan document does not confirm: reported once per run.
@@ -274,6 +297,11 @@ fn excess_gap(obligation: Decimal, allocation: Decimal, verified: Decimal, share
 
 /// The China ETS position of every enterprise in the units file.
 pub fn position(input: &Input<'_>) -> Position {
+    position_with(input, &Options::default())
+}
+
+/// [`position`], with own-boundary projects and offset prices.
+pub fn position_with(input: &Input<'_>, opts: &Options) -> Position {
     let plan = input.plan;
     let mut diags = Vec::new();
     let mut notes = Vec::new();
@@ -289,6 +317,7 @@ pub fn position(input: &Input<'_>) -> Position {
         installations: Vec::new(),
         notes: Vec::new(),
         diagnostics: Vec::new(),
+        reconciliation: None,
     };
     match input.year {
         None if plan.per_year => diags.push(Diagnostic::error(
@@ -307,8 +336,25 @@ pub fn position(input: &Input<'_>) -> Position {
         diags.extend(d);
         Vec::new()
     });
+    let offers = mix::parse(&opts.offset_prices, &plan.currency, &prices).unwrap_or_else(|d| {
+        diags.extend(d);
+        Vec::new()
+    });
     let units = units::read(input.units_file, input.units, &mut diags);
     let entries = input.ledger.map_or_else(Vec::new, |(f, b)| ledger::read(f, b, &mut diags));
+    let mut own = offsets::parse_own(&opts.own_projects).unwrap_or_else(|d| {
+        diags.extend(d);
+        Vec::new()
+    });
+    for o in &own {
+        if !units.is_empty() && !units.iter().any(|u| u.enterprise == o.enterprise) {
+            diags.push(Diagnostic::error(
+                Code::UnknownRecord,
+                Location::file(&o.given),
+                format!("enterprise '{}' has no units in {}", o.enterprise, input.units_file),
+            ));
+        }
+    }
     if diags.iter().any(Diagnostic::is_error) {
         pos.diagnostics = diags;
         return pos;
@@ -341,6 +387,13 @@ pub fn position(input: &Input<'_>) -> Position {
             });
         }
     }
+    let offset_instrument = plan.offsets.as_ref().map_or("", |o| o.instrument.as_str());
+    own.extend(opts.own_facilities.iter().cloned());
+    let extra = Extra {
+        own: &own,
+        offers: &offers,
+        last_offset: ledger::last_trade(&entries, offset_instrument, &plan.currency).and_then(|t| t.price),
+    };
     let mut names: Vec<&str> = Vec::new();
     for l in &lines {
         if !names.contains(&l.enterprise.as_str()) {
@@ -350,7 +403,8 @@ pub fn position(input: &Input<'_>) -> Position {
     for name in names {
         let own: Vec<&UnitLine> = lines.iter().filter(|l| l.enterprise == name).collect();
         let own_entries: Vec<&Entry> = entries.iter().filter(|e| e.enterprise == name).collect();
-        let e = enterprise(plan, input.year, name, &own, &own_entries, &prices, &mut used, &mut notes, &mut diags);
+        let e =
+            enterprise(plan, input.year, name, &own, &own_entries, &prices, &extra, &mut used, &mut notes, &mut diags);
         pos.enterprises.push(e);
     }
     // Said once per run, and only with a result: a refused run shows its errors alone.
@@ -394,6 +448,7 @@ fn enterprise(
     own: &[&UnitLine],
     entries: &[&Entry],
     prices: &[PriceScenario],
+    extra: &Extra<'_>,
     used: &mut Unverified,
     notes: &mut Vec<String>,
     diags: &mut Vec<Diagnostic>,
@@ -456,7 +511,9 @@ fn enterprise(
         borrowing_allowed: plan.borrowing.as_ref().is_some_and(|b| b.allowed),
         plan: &plan.id,
     };
-    let acc = account::settle(entries, &rules, diags);
+    let screen = Screen { offset: rules.offset, own: extra.own, legacy: rules.legacy, year: compliance_year };
+    let entries = offsets::screen(entries, &screen, diags);
+    let acc = account::settle(&entries, &rules, diags);
     if acc.offsets_used_t > Decimal::ZERO {
         if let Some(o) = offsets {
             used.note(o.src.verified, || "the offset cap".to_string());
@@ -488,6 +545,8 @@ fn enterprise(
         used.note(p.src.verified, || "the penalty".to_string());
     }
     let penalty = money::cn_penalty(plan, shortfall, prices, notes);
+    let headroom = cap.map_or(Decimal::ZERO, |c| c - acc.offsets_used_t);
+    let cheapest_mix = mix::cheapest(shortfall, headroom, prices, extra.offers, extra.last_offset);
     EnterprisePosition {
         enterprise: name.to_string(),
         allocation_t: n(allocation),
@@ -506,6 +565,7 @@ fn enterprise(
         bankable_t: bankable.map(n),
         installations: None,
         incomplete: None,
+        cheapest_mix,
     }
 }
 

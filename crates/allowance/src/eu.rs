@@ -57,6 +57,7 @@ pub fn position(input: &Input<'_>, mut diags: Vec<Diagnostic>) -> Position {
         installations: Vec::new(),
         notes: Vec::new(),
         diagnostics: Vec::new(),
+        reconciliation: None,
     };
     let prices = price::parse_all(input.prices, &rules.currency).unwrap_or_else(|d| {
         diags.extend(d);
@@ -257,5 +258,6 @@ fn holder_position(
         bankable_t: None,
         installations: Some(lines.len()),
         incomplete: Some(incomplete),
+        cheapest_mix: Vec::new(),
     }
 }

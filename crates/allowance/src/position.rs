@@ -7,8 +7,10 @@ use rust_decimal::Decimal;
 use scopebook_core::diagnostic::Diagnostic;
 use serde::Serialize;
 
+use crate::mix::MixLine;
 use crate::plan::Document;
 use crate::price::PriceScenario;
+use crate::reconcile::Reconciliation;
 
 /// Normal form for output: the same value, without trailing zeros.
 pub fn n(d: Decimal) -> Decimal {
@@ -31,6 +33,9 @@ pub struct Position {
     /// What the reader must know about the figures (a year whose rules are not shipped, ...).
     pub notes: Vec<String>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Scheme emissions beside the inventory of the same records (`--activities`; decision 0031).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reconciliation: Option<Reconciliation>,
 }
 
 impl Position {
@@ -120,6 +125,10 @@ pub struct EnterprisePosition {
     pub installations: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub incomplete: Option<usize>,
+    /// The cheapest mix of offsets and allowances that closes a shortfall, per price scenario
+    /// (China; decision 0031). Empty, and left out, without a shortfall or a price.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cheapest_mix: Vec<MixLine>,
 }
 
 /// One EU installation in one year, as the registry gives it, with its own position.
@@ -165,6 +174,86 @@ fn show(d: Decimal) -> String {
 
 fn opt(d: Option<Decimal>) -> String {
     d.map_or_else(|| "–".to_string(), show)
+}
+
+fn reasons_text<'a>(reasons: impl Iterator<Item = (&'a str, Decimal)>) -> String {
+    reasons.map(|(r, t)| format!("{r} {}", show(t))).collect::<Vec<_>>().join("; ")
+}
+
+/// The scheme emissions beside the inventory: per holder, then per line.
+fn reconciliation_table(r: &Reconciliation, out: &mut String) {
+    let gases: Vec<&str> = r.boundary.gases.iter().map(|g| g.name()).collect();
+    out.push_str(&format!(
+        "\nscheme emissions beside the inventory ({}, {} – {}; the scheme counts {}{}, indirect {})\n",
+        r.activities,
+        r.period.start,
+        r.period.end,
+        gases.join(", "),
+        if r.boundary.class_gases.is_empty() { "" } else { " and gases by unit class" },
+        if r.boundary.indirect { "counted" } else { "left out" }
+    ));
+    let rows: Vec<Vec<String>> = r
+        .holders
+        .iter()
+        .map(|h| {
+            let f = h.forecast.as_ref();
+            vec![
+                h.holder.chars().take(40).collect(),
+                show(h.inventory_t),
+                show(h.computed_t),
+                opt(h.verified_t),
+                opt(h.verified_minus_computed_t),
+                format!("{} ({})", show(h.scheme_t), h.prevails),
+                f.map_or_else(|| "–".into(), |f| show(f.projected_t.round_dp(3))),
+                opt(f.and_then(|f| f.expected_shortfall_t).map(|d| d.round_dp(3))),
+            ]
+        })
+        .collect();
+    let head = [
+        "holder",
+        "inventory t",
+        "computed t",
+        "verified t",
+        "verified − computed t",
+        "scheme t",
+        "projected t",
+        "expected shortfall t",
+    ];
+    grid(&head, &rows, out);
+    out.push_str(&format!(
+        "inventory {} t − computed {} t: {}\n",
+        show(r.inventory_t),
+        show(r.computed_t),
+        reasons_text(r.reasons.iter().map(|(k, v)| (*k, *v)))
+    ));
+    if let Some(f) = r.holders.iter().find_map(|h| h.forecast.as_ref()) {
+        out.push_str(&format!(
+            "forecast as of {}: {} of {} days covered, projected at the run-rate so far (shown to 3 places)\n",
+            f.as_of, f.days_covered, f.days_in_year
+        ));
+    }
+    out.push('\n');
+    let rows: Vec<Vec<String>> = r
+        .lines
+        .iter()
+        .take(200)
+        .map(|l| {
+            vec![
+                l.row.to_string(),
+                l.facility.clone(),
+                l.holder.clone().unwrap_or_else(|| "–".into()),
+                l.activity.clone(),
+                format!("{}/{}", l.scope, l.category),
+                show(l.inventory_t),
+                show(l.scheme_t),
+                reasons_text(l.reasons.iter().map(|x| (x.reason, x.tonnes))),
+            ]
+        })
+        .collect();
+    grid(&["row", "facility", "holder", "activity", "scope", "inventory t", "scheme t", "why they differ"], &rows, out);
+    if r.lines.len() > 200 {
+        out.push_str(&format!("... {} lines in all (--format json lists every one)\n", r.lines.len()));
+    }
 }
 
 fn grid(head: &[&str], rows: &[Vec<String>], out: &mut String) {
@@ -313,6 +402,27 @@ impl Position {
                 ));
             }
             out.push('\n');
+        }
+        for e in self.enterprises.iter().filter(|e| !e.cheapest_mix.is_empty()).take(50) {
+            out.push_str(&format!("\n{}, cheapest mix to close {} t:\n", e.enterprise, show(e.cheapest_mix[0].gap_t)));
+            for m in &e.cheapest_mix {
+                let offsets = match m.offset_price {
+                    Some(p) if !m.offsets_t.is_zero() => format!("{} t offsets at {} + ", show(m.offsets_t), show(p)),
+                    _ => String::new(),
+                };
+                out.push_str(&format!(
+                    "  {}: {offsets}{} t allowances at {} = {} {} (saves {})\n",
+                    m.scenario,
+                    show(m.allowances_t),
+                    show(m.allowance_price),
+                    show(m.amount),
+                    m.currency,
+                    show(m.saving)
+                ));
+            }
+        }
+        if let Some(r) = &self.reconciliation {
+            reconciliation_table(r, &mut out);
         }
         for note in &self.notes {
             out.push_str(&format!("\nnote: {note}"));

@@ -87,8 +87,9 @@ codes! {
     DuplicateSerial => "duplicate-serial", "a certificate serial range overlaps another instrument's: a certificate counts once";
     InstrumentQuality => "instrument-quality", "an instrument fails or only partly meets the Scope 2 Quality Criteria";
     InsufficientHoldings => "insufficient-holdings", "a surrender, sale or transfer is larger than the allowances or credits held at its date";
-    IneligibleOffset => "ineligible-offset", "an offset credit cannot be used for this compliance year (a legacy credit after its last year)";
+    IneligibleOffset => "ineligible-offset", "an offset credit cannot be used for this compliance year (a legacy credit after its last year, or one from a project inside the enterprise's own boundary)";
     OffsetCapExceeded => "offset-cap-exceeded", "offset credits surrendered exceed the plan's cap; the excess does not count";
+    Co2eOnlyFactor => "co2e-only-factor", "a covered facility's line uses a factor that gives CO2e only, so the gases a scheme counts cannot be taken from it";
     FigureMismatch => "figure-mismatch", "a figure recomputed from an auditor's package differs from the one the package states";
     FactorWithheld => "factor-withheld", "a factor file is not in an auditor's package (its licence forbids redistribution), so its lines were not recomputed";
 }

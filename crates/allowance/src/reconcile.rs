@@ -1,0 +1,418 @@
+//! Scheme emissions beside the inventory (decision 0031). From the inventory's calculated lines
+//! (the core's [`ResultLine`]s of the same activity records), each covered facility's
+//! scheme-boundary emissions under the plan's [`SchemeBoundary`], and the difference to the
+//! inventory's Scope 1 + 2 explained line by line with a reason code:
+//!
+//! - `outside-scheme`: the facility is not covered (not in COVERED.csv);
+//! - `indirect-excluded`: a Scope 2 line, where the scheme counts no indirect emissions;
+//! - `gas-excluded`: gases the scheme does not count (CH4, N2O, ...), named in `detail`;
+//! - `co2e-only-factor`: a factor that gives CO2e only, which cannot be split into the gases the
+//!   scheme counts (a `co2e-only-factor` warning: the scheme figure leaves it out);
+//! - `default-parameter`: the scheme takes the factor's defaults where the inventory used the
+//!   record's own (measured) parameters (COVERED.csv `parameters = default`); may be negative;
+//! - `boundary-share`: the inventory counts the organisation's share of the facility, the scheme
+//!   all of it (negative).
+//!
+//! On every line, inventory − scheme = the sum of its reasons, exactly. Per holder (enterprise
+//! or installation) the verifier's figure, where given, prevails over the computed one, and their
+//! difference is shown. Pure: values in, values out.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use scopebook_core::calc::{evaluate, Emission, ResultLine};
+use scopebook_core::diagnostic::{Code, Diagnostic, Location};
+use scopebook_core::gas::GwpSet;
+use scopebook_core::library::FactorLibrary;
+use scopebook_core::period::Period;
+use serde::Serialize;
+
+use crate::boundary::SchemeBoundary;
+use crate::covered::{Covered, Parameters};
+use crate::forecast::{self, Forecast};
+use crate::position::n;
+
+pub const OUTSIDE_SCHEME: &str = "outside-scheme";
+pub const INDIRECT_EXCLUDED: &str = "indirect-excluded";
+pub const GAS_EXCLUDED: &str = "gas-excluded";
+pub const CO2E_ONLY_FACTOR: &str = "co2e-only-factor";
+pub const DEFAULT_PARAMETER: &str = "default-parameter";
+pub const BOUNDARY_SHARE: &str = "boundary-share";
+
+/// An enterprise (cn-ets) or installation (eu-ets) of the position.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Holder {
+    pub name: String,
+    /// Its unit classes (cn-ets), for the gases a scheme adds by class.
+    pub classes: Vec<String>,
+    /// The verifier's figure, where given.
+    pub verified_t: Option<Decimal>,
+    /// What covers its obligation in the position (holdings and offsets counted), for the
+    /// forecast's expected shortfall.
+    pub available_t: Option<Decimal>,
+}
+
+pub struct Input<'a> {
+    pub boundary: &'a SchemeBoundary,
+    /// The factor library the lines were calculated with (for the factor's defaults).
+    pub lib: &'a FactorLibrary,
+    pub gwp_set: GwpSet,
+    pub activities_file: &'a str,
+    pub activities_sha256: &'a str,
+    pub lines: &'a [ResultLine],
+    pub covered_file: &'a str,
+    /// The column of COVERED.csv that names the holder (`enterprise`, `installation`).
+    pub holder_column: &'a str,
+    pub covered: &'a [Covered],
+    pub holders: &'a [Holder],
+    /// The compliance period the records must lie in.
+    pub period: Period,
+    /// Records up to this date only; the rest of the year is projected ([`forecast`]).
+    pub as_of: Option<NaiveDate>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Reason {
+    pub reason: &'static str,
+    pub tonnes: Decimal,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// One Scope 1 or 2 line of the inventory, beside the scheme.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Line {
+    pub row: u64,
+    pub facility: String,
+    /// The enterprise or installation that holds the facility; `None` outside the scheme.
+    pub holder: Option<String>,
+    pub activity: String,
+    pub scope: u8,
+    pub category: String,
+    /// The line's CO2e in the inventory (after the organisation's share), t.
+    pub inventory_t: Decimal,
+    /// What the scheme counts of it, t.
+    pub scheme_t: Decimal,
+    /// inventory − scheme, explained; empty when they agree.
+    pub reasons: Vec<Reason>,
+}
+
+/// One enterprise or installation: the computed scheme figure, the verifier's, and the inventory.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct HolderLine {
+    pub holder: String,
+    pub facilities: Vec<String>,
+    /// Scope 1 + 2 of its covered facilities in the inventory, t.
+    pub inventory_t: Decimal,
+    /// Scheme-boundary emissions computed from the records, t.
+    pub computed_t: Decimal,
+    pub verified_t: Option<Decimal>,
+    /// verified − computed, where the verifier's figure is given.
+    pub verified_minus_computed_t: Option<Decimal>,
+    /// The figure that prevails: the verifier's where given, else the computed one.
+    pub scheme_t: Decimal,
+    /// `verified` or `computed`.
+    pub prevails: &'static str,
+    /// inventory − computed, by reason.
+    pub reasons: BTreeMap<&'static str, Decimal>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forecast: Option<Forecast>,
+}
+
+/// The reconciliation of a position with the inventory of the same records.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Reconciliation {
+    pub activities: String,
+    pub activities_sha256: String,
+    pub covered: String,
+    pub boundary: SchemeBoundary,
+    pub gwp_set: GwpSet,
+    pub period: Period,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<NaiveDate>,
+    /// Scope 1 + 2 of every line, t.
+    pub inventory_t: Decimal,
+    /// Scheme-boundary emissions of the covered facilities, computed, t.
+    pub computed_t: Decimal,
+    /// inventory − computed, by reason.
+    pub reasons: BTreeMap<&'static str, Decimal>,
+    /// Scope 3 lines, which are neither in Scope 1 + 2 nor in any scheme, left out.
+    pub scope3_lines: u64,
+    pub holders: Vec<HolderLine>,
+    pub lines: Vec<Line>,
+}
+
+/// Exact sums; an overflow is remembered and reported once.
+#[derive(Default)]
+struct Sum {
+    overflow: bool,
+}
+
+impl Sum {
+    fn add(&mut self, a: Decimal, b: Decimal) -> Decimal {
+        a.checked_add(b).unwrap_or_else(|| {
+            self.overflow = true;
+            a
+        })
+    }
+    fn mul(&mut self, a: Decimal, b: Decimal) -> Decimal {
+        a.checked_mul(b).unwrap_or_else(|| {
+            self.overflow = true;
+            Decimal::ZERO
+        })
+    }
+}
+
+fn tonnes(kg: Decimal) -> Decimal {
+    kg / Decimal::ONE_THOUSAND
+}
+
+/// The CO2e the scheme counts of an emission, and what it leaves out (gas names, t).
+fn split(
+    e: &Emission,
+    boundary: &SchemeBoundary,
+    classes: &[String],
+    s: &mut Sum,
+) -> (Decimal, Vec<(String, Decimal)>) {
+    let mut counted = Decimal::ZERO;
+    let mut left: Vec<(String, Decimal)> = Vec::new();
+    for g in &e.gases {
+        if boundary.counts(g.gas, classes) {
+            counted = s.add(counted, tonnes(g.co2e_kg));
+        } else if !g.co2e_kg.is_zero() {
+            left.push((g.gas.name().to_string(), tonnes(g.co2e_kg)));
+        }
+    }
+    (counted, left)
+}
+
+fn period_finding(input: &Input<'_>, l: &ResultLine) -> Option<Diagnostic> {
+    let p = l.activity.period;
+    let at = |col: &str| Location::cell(input.activities_file, l.activity.row, col);
+    let whole = input.period;
+    if p.start < whole.start || p.end > whole.end {
+        let col = if p.start < whole.start { "period_start" } else { "period_end" };
+        return Some(Diagnostic::error(
+            Code::OutOfRange,
+            at(col),
+            format!(
+                "the record's period {} – {} is not within the compliance period {} – {}; give the records of that period only",
+                p.start, p.end, whole.start, whole.end
+            ),
+        ));
+    }
+    match input.as_of {
+        Some(d) if p.end > d => Some(Diagnostic::error(
+            Code::OutOfRange,
+            at("period_end"),
+            format!(
+                "the record's period ends on {}, after --as-of {d}; a forecast projects from the records up to that date (leave later records out, or move --as-of)",
+                p.end
+            ),
+        )),
+        _ => None,
+    }
+}
+
+/// The reconciliation, and its findings (errors when records fall outside the period, a
+/// covered facility names an unknown holder, or a factor's defaults cannot be recomputed).
+pub fn reconcile(input: &Input<'_>) -> (Reconciliation, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut s = Sum::default();
+    for c in input.covered {
+        if !input.holders.iter().any(|h| h.name == c.holder) {
+            let names: Vec<&str> = input.holders.iter().map(|h| h.name.as_str()).collect();
+            diags.push(Diagnostic::error(
+                Code::UnknownRecord,
+                Location::cell(input.covered_file, c.line, input.holder_column),
+                format!("'{}' is not in the position (it has: {})", c.holder, names.join(", ")),
+            ));
+        }
+    }
+    if let Some(d) = input.as_of {
+        diags.extend(forecast::check_as_of(input.period, d));
+    }
+    let mut lines = Vec::new();
+    let mut scope3_lines = 0u64;
+    for l in input.lines {
+        if l.classification.scope() == 3 {
+            scope3_lines += 1;
+            continue;
+        }
+        if let Some(d) = period_finding(input, l) {
+            diags.push(d);
+            continue;
+        }
+        let full_t = tonnes(l.emission.co2e_kg);
+        let inventory_t = s.mul(full_t, l.share_applied) / Decimal::ONE_HUNDRED;
+        let covered = input.covered.iter().find(|c| *c.facility == *l.activity.facility);
+        let mut reasons = Vec::new();
+        let mut reason = |reason: &'static str, tonnes: Decimal, detail: Option<String>| {
+            if !tonnes.is_zero() {
+                reasons.push(Reason { reason, tonnes: n(tonnes), detail });
+            }
+        };
+        let scheme_t = match covered {
+            None => {
+                reason(OUTSIDE_SCHEME, inventory_t, None);
+                Decimal::ZERO
+            }
+            Some(_) if l.classification.scope() == 2 && !input.boundary.indirect => {
+                reason(INDIRECT_EXCLUDED, inventory_t, None);
+                Decimal::ZERO
+            }
+            Some(c) => {
+                let classes = input.holders.iter().find(|h| h.name == c.holder).map_or(&[][..], |h| &h.classes);
+                reason(BOUNDARY_SHARE, inventory_t - full_t, None);
+                let (counted, left) = split(&l.emission, input.boundary, classes, &mut s);
+                let left_t = left.iter().fold(Decimal::ZERO, |a, (_, t)| s.add(a, *t));
+                let names: Vec<String> = left.into_iter().map(|(g, _)| g).collect();
+                reason(GAS_EXCLUDED, left_t, Some(names.join(", ")).filter(|t| !t.is_empty()));
+                let unspeciated = tonnes(l.emission.unspeciated_co2e_kg);
+                if !unspeciated.is_zero() {
+                    reason(CO2E_ONLY_FACTOR, unspeciated, Some(l.factor.id.clone()));
+                    diags.push(Diagnostic::warning(
+                        Code::Co2eOnlyFactor,
+                        Location::cell(input.activities_file, l.activity.row, "activity"),
+                        format!(
+                            "factor '{}' gives CO2e only, so the gases the scheme counts cannot be taken from it: its {} t are left out of the scheme emissions of '{}'; give a factor with figures per gas",
+                            l.factor.id,
+                            n(unspeciated),
+                            c.holder
+                        ),
+                    ));
+                }
+                match (c.parameters, l.activity.parameters.is_some()) {
+                    (Parameters::Default, true) => match with_defaults(input, l) {
+                        Ok(e) => {
+                            let (scheme, _) = split(&e, input.boundary, classes, &mut s);
+                            reason(DEFAULT_PARAMETER, counted - scheme, Some(l.factor.id.clone()));
+                            scheme
+                        }
+                        Err(d) => {
+                            diags.push(d);
+                            counted
+                        }
+                    },
+                    _ => counted,
+                }
+            }
+        };
+        lines.push(Line {
+            row: l.activity.row,
+            facility: l.activity.facility.to_string(),
+            holder: covered.map(|c| c.holder.clone()),
+            activity: l.activity.activity.to_string(),
+            scope: l.classification.scope(),
+            category: l.classification.category_text(),
+            inventory_t: n(inventory_t),
+            scheme_t: n(scheme_t),
+            reasons,
+        });
+    }
+    let mut holders = Vec::new();
+    for h in input.holders {
+        let facilities: Vec<String> =
+            input.covered.iter().filter(|c| c.holder == h.name).map(|c| c.facility.clone()).collect();
+        if facilities.is_empty() {
+            continue;
+        }
+        for c in input.covered.iter().filter(|c| c.holder == h.name) {
+            if !input.lines.iter().any(|l| *l.activity.facility == *c.facility) {
+                diags.push(Diagnostic::warning(
+                    Code::UnknownRecord,
+                    Location::cell(input.covered_file, c.line, "facility"),
+                    format!(
+                        "facility '{}' has no calculated records in {}; it adds nothing to the scheme emissions of '{}'",
+                        c.facility, input.activities_file, h.name
+                    ),
+                ));
+            }
+        }
+        let own: Vec<&Line> = lines.iter().filter(|l| l.holder.as_deref() == Some(h.name.as_str())).collect();
+        let inventory_t = own.iter().fold(Decimal::ZERO, |a, l| s.add(a, l.inventory_t));
+        let computed_t = own.iter().fold(Decimal::ZERO, |a, l| s.add(a, l.scheme_t));
+        let mut reasons = BTreeMap::new();
+        for r in own.iter().flat_map(|l| &l.reasons) {
+            let e = reasons.entry(r.reason).or_insert(Decimal::ZERO);
+            *e = s.add(*e, r.tonnes);
+        }
+        let forecast = input.as_of.map(|d| forecast::project(computed_t, input.period, d, h.available_t));
+        holders.push(HolderLine {
+            holder: h.name.clone(),
+            facilities,
+            inventory_t: n(inventory_t),
+            computed_t: n(computed_t),
+            verified_t: h.verified_t.map(n),
+            verified_minus_computed_t: h.verified_t.map(|v| n(v - computed_t)),
+            scheme_t: n(h.verified_t.unwrap_or(computed_t)),
+            prevails: if h.verified_t.is_some() { "verified" } else { "computed" },
+            reasons: reasons.into_iter().map(|(k, v)| (k, n(v))).collect(),
+            forecast,
+        });
+    }
+    let inventory_t = lines.iter().fold(Decimal::ZERO, |a, l| s.add(a, l.inventory_t));
+    let computed_t = lines.iter().fold(Decimal::ZERO, |a, l| s.add(a, l.scheme_t));
+    let mut reasons = BTreeMap::new();
+    for r in lines.iter().flat_map(|l| &l.reasons) {
+        let e = reasons.entry(r.reason).or_insert(Decimal::ZERO);
+        *e = s.add(*e, r.tonnes);
+    }
+    if s.overflow {
+        diags.push(Diagnostic::error(
+            Code::Overflow,
+            Location::file(input.activities_file),
+            "the scheme emissions are too large to compute exactly",
+        ));
+    }
+    if !input.boundary.verified() && diags.iter().all(|d| !d.is_error()) {
+        diags.push(Diagnostic::warning(
+            Code::UnverifiedFactor,
+            Location::file(&input.boundary.file),
+            format!(
+                "the scheme boundary of plan {} (which gases count, whether indirect emissions do) is not confirmed in the scheme's own documents; its sources are in the file",
+                input.boundary.plan
+            ),
+        ));
+    }
+    let r = Reconciliation {
+        activities: input.activities_file.to_string(),
+        activities_sha256: input.activities_sha256.to_string(),
+        covered: input.covered_file.to_string(),
+        boundary: input.boundary.clone(),
+        gwp_set: input.gwp_set,
+        period: input.period,
+        as_of: input.as_of,
+        inventory_t: n(inventory_t),
+        computed_t: n(computed_t),
+        reasons: reasons.into_iter().map(|(k, v)| (k, n(v))).collect(),
+        scope3_lines,
+        holders,
+        lines,
+    };
+    (r, diags)
+}
+
+/// The line's emissions recomputed with the factor's defaults in place of the record's own
+/// parameters.
+fn with_defaults(input: &Input<'_>, l: &ResultLine) -> Result<Emission, Diagnostic> {
+    let at = Location::cell(input.activities_file, l.activity.row, "activity");
+    let same = |f: &&scopebook_core::factor::Factor| {
+        f.id == l.factor.id && f.dataset.id == l.factor.dataset && f.dataset.edition == l.factor.edition
+    };
+    let factor = input.lib.by_id(&l.factor.id).filter(same).or_else(|| input.lib.factors().iter().find(|f| same(f)));
+    let Some(factor) = factor else {
+        return Err(Diagnostic::error(
+            Code::UnknownFactor,
+            at,
+            format!(
+                "factor '{}' ({} {}) is not loaded, so its defaults cannot be applied",
+                l.factor.id, l.factor.dataset, l.factor.edition
+            ),
+        ));
+    };
+    evaluate(l.activity.quantity, l.activity.unit, factor, None, &input.lib.gwp, input.gwp_set, None).map_err(|e| {
+        Diagnostic::error(e.code, Location::cell(input.activities_file, l.activity.row, e.column), e.message)
+    })
+}
