@@ -4,8 +4,9 @@
 use std::path::PathBuf;
 
 use clap::ValueEnum;
+use scopebook_core::run::Pin;
 
-use super::StoreFormat;
+use super::{Gwp, StoreFormat};
 
 /// `position --scheme`.
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -25,7 +26,21 @@ in the ledger is added as scenario 'last-trade'. China's penalty range is low ×
 to high × the highest, per tonne owed, where the plan sets a multiple of the price.
 
 Plans: cn-power-2019-2020, cn-power-2021-2022, cn-power-2023-2024, cn-industry-2024-2025, or a \
-plan file (PATH.toml) in the same format (allowance-plans/README.md).";
+plan file (PATH.toml) in the same format (allowance-plans/README.md).
+
+Scheme emissions beside the inventory (decision 0031): --activities ACTIVITIES.csv (an activity \
+file as `calc` reads it, with calc's --factors, --pin, --strict-years and --gwp) and \
+--covered COVERED.csv (facility, enterprise for cn-ets or installation for eu-ets, parameters \
+record|default) add \"reconciliation\": each covered facility's emissions under the scheme's rules \
+beside the inventory's Scope 1 + 2, line by line with a reason. --as-of DATE: the records run to \
+DATE; the rest of the year is projected at the run-rate so far, with the shortfall expected at \
+the year's end.
+
+Offsets (cn-ets): --own-project ENTERPRISE=PROJECT (repeatable) names a project inside the \
+enterprise's own boundary (so do COVERED.csv's facility codes): its credits do not count. \
+--offset-price [NAME=]AMOUNT[CURRENCY] prices credits for the cheapest mix that closes a \
+shortfall (\"cheapest_mix\"): a named one pairs with the --price scenario of that name, one \
+without a name with every other scenario.";
 
 #[derive(clap::Args)]
 #[command(after_help = PRICE_HELP)]
@@ -62,4 +77,33 @@ pub struct PositionArgs {
     /// The compliance period, with --db.
     #[arg(long, value_name = "YEAR", requires = "db")]
     pub period: Option<i32>,
+    /// Activity records (the `calc` format) of the facilities, for the scheme emissions beside
+    /// the inventory ("reconciliation").
+    #[arg(long, value_name = "ACTIVITIES.csv", requires = "covered")]
+    pub activities: Option<PathBuf>,
+    /// The covered facilities: facility, enterprise (cn-ets) or installation (eu-ets), and
+    /// parameters (record or default).
+    #[arg(long, value_name = "COVERED.csv", requires = "activities")]
+    pub covered: Option<PathBuf>,
+    /// The records run to this date (YYYY-MM-DD): forecast the rest of the year.
+    #[arg(long, value_name = "DATE", requires = "activities")]
+    pub as_of: Option<String>,
+    /// With --activities: a factor file or user dataset folder, as `calc --factors`.
+    #[arg(long = "factors", value_name = "FILE|DIR", requires = "activities")]
+    pub factors: Vec<PathBuf>,
+    /// With --activities: use only this edition of a dataset, as `calc --pin`.
+    #[arg(long = "pin", value_name = "DATASET=EDITION", requires = "activities")]
+    pub pins: Vec<Pin>,
+    /// With --activities: editions valid for each record's period only, as `calc --strict-years`.
+    #[arg(long, requires = "activities")]
+    pub strict_years: bool,
+    /// With --activities: the GWP-100 set, as `calc --gwp`.
+    #[arg(long, value_enum, default_value = "ar5")]
+    pub gwp: Gwp,
+    /// China: a project inside an enterprise's own boundary, ENTERPRISE=PROJECT; may be repeated.
+    #[arg(long = "own-project", value_name = "ENTERPRISE=PROJECT")]
+    pub own_projects: Vec<String>,
+    /// China: an offset credit price, [NAME=]AMOUNT[CURRENCY], for the cheapest mix.
+    #[arg(long = "offset-price", value_name = "P", allow_hyphen_values = true)]
+    pub offset_prices: Vec<String>,
 }

@@ -14,6 +14,8 @@ use crate::args::{PositionArgs, Scheme, StoreFormat};
 use crate::io::{out, print_diagnostics, read, refuse, usage};
 use crate::output;
 
+mod activities;
+
 pub fn position(args: &PositionArgs) -> ExitCode {
     if args.db.is_some() {
         return usage(
@@ -25,7 +27,12 @@ pub fn position(args: &PositionArgs) -> ExitCode {
         Err(d) => return refuse(&[d]),
     };
     let ledger_ref = ledger.as_ref().map(|(n, b)| (n.as_str(), b.as_slice()));
-    let pos = match args.scheme {
+    let covered = match activities::read_covered(args) {
+        Ok(c) => c,
+        Err(d) => return refuse(&[d]),
+    };
+    let mut plan_years = Vec::new();
+    let mut pos = match args.scheme {
         Scheme::CnEts => {
             let (Some(plan), Some(units)) = (&args.plan, &args.units) else {
                 return usage("position --scheme cn-ets needs --plan PLAN and --units UNITS.csv");
@@ -37,6 +44,7 @@ pub fn position(args: &PositionArgs) -> ExitCode {
                 Ok(p) => p,
                 Err(d) => return refuse(&[d]),
             };
+            plan_years.clone_from(&plan.years);
             let (units_name, units_bytes) = match read_named(units) {
                 Ok(u) => u,
                 Err(d) => return refuse(&[d]),
@@ -49,7 +57,7 @@ pub fn position(args: &PositionArgs) -> ExitCode {
                 ledger: ledger_ref,
                 prices: &args.prices,
             };
-            cn::position(&input)
+            cn::position_with(&input, &activities::options(args, covered.as_ref()))
         }
         Scheme::EuEts => {
             if args.registry.is_empty() {
@@ -57,6 +65,11 @@ pub fn position(args: &PositionArgs) -> ExitCode {
             }
             if args.plan.is_some() || args.units.is_some() {
                 return usage("--plan and --units are for --scheme cn-ets; the EU position reads --registry");
+            }
+            if !args.own_projects.is_empty() || !args.offset_prices.is_empty() {
+                return usage(
+                    "--own-project and --offset-price are for --scheme cn-ets: the EU ETS takes no offset credits",
+                );
             }
             let rules = match EuRules::shipped() {
                 Ok(r) => r,
@@ -81,6 +94,11 @@ pub fn position(args: &PositionArgs) -> ExitCode {
             eu::position(&input, diags)
         }
     };
+    if let Some(c) = covered {
+        if let Err(code) = activities::attach(args, &mut pos, c, &plan_years) {
+            return code;
+        }
+    }
     print(&pos, args.format)
 }
 

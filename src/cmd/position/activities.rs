@@ -1,0 +1,189 @@
+//! `position --activities ACTIVITIES.csv --covered COVERED.csv [--as-of DATE]`: the activity
+//! records calculated as `calc` does, then the scheme's emissions set beside the inventory
+//! (`scopebook_allowance::reconcile`, decision 0031); and the position's options that come from
+//! the arguments (own-boundary projects, offset prices).
+
+use std::process::ExitCode;
+
+use scopebook_allowance::boundary::SchemeBoundary;
+use scopebook_allowance::cn;
+use scopebook_allowance::covered::{self, Covered};
+use scopebook_allowance::offsets::OwnProject;
+use scopebook_allowance::position::Position;
+use scopebook_allowance::reconcile::{self, Holder};
+use scopebook_core::calc::CalcOptions;
+use scopebook_core::diagnostic::{Code, Diagnostic, Location};
+use scopebook_core::gas::GwpSet;
+use scopebook_core::library::FactorLibrary;
+use scopebook_core::period::{parse_date, Period};
+use scopebook_core::run::Run;
+
+use crate::args::{PositionArgs, Scheme};
+use crate::cmd::calc::load_factors;
+use crate::io::{read, usage};
+
+/// COVERED.csv as read: its name, rows and findings.
+pub struct CoveredFile {
+    pub file: String,
+    pub rows: Vec<Covered>,
+    pub diags: Vec<Diagnostic>,
+}
+
+fn holder_column(scheme: Scheme) -> &'static str {
+    match scheme {
+        Scheme::CnEts => "enterprise",
+        Scheme::EuEts => "installation",
+    }
+}
+
+/// `--covered`, read when given.
+pub fn read_covered(args: &PositionArgs) -> Result<Option<CoveredFile>, Diagnostic> {
+    let Some(path) = &args.covered else { return Ok(None) };
+    let bytes = read(path)?;
+    let file = path.display().to_string();
+    let mut diags = Vec::new();
+    let rows = covered::read(&file, &bytes, holder_column(args.scheme), &mut diags);
+    Ok(Some(CoveredFile { file, rows, diags }))
+}
+
+/// The China position's options: `--own-project`, the covered facility codes as the
+/// enterprises' own projects, `--offset-price`.
+pub fn options(args: &PositionArgs, covered: Option<&CoveredFile>) -> cn::Options {
+    let mut own_facilities = Vec::new();
+    if let Some(c) = covered {
+        own_facilities.extend(c.rows.iter().map(|r| OwnProject {
+            enterprise: r.holder.clone(),
+            project: r.facility.clone(),
+            given: format!("facility of {} in {}:{}", r.holder, c.file, r.line),
+        }));
+    }
+    cn::Options { own_projects: args.own_projects.clone(), own_facilities, offset_prices: args.offset_prices.clone() }
+}
+
+/// The compliance period the records must lie in: `--year`, else the plan's years (China), else
+/// the position's year (EU).
+fn period(pos: &Position, plan_years: &[i32]) -> Option<Period> {
+    let first = |y: i32| parse_date(&format!("{y:04}-01-01")).ok();
+    let last = |y: i32| parse_date(&format!("{y:04}-12-31")).ok();
+    let (from, to) = match pos.year {
+        Some(y) => (y, y),
+        None => (*plan_years.iter().min()?, *plan_years.iter().max()?),
+    };
+    Period::new(first(from)?, last(to)?)
+}
+
+/// The enterprises (China) or installations of the position's year (EU) a facility may belong to.
+fn holders(pos: &Position) -> Vec<Holder> {
+    if pos.scheme == "eu-ets" {
+        return pos
+            .installations
+            .iter()
+            .filter(|i| Some(i.year) == pos.year)
+            .map(|i| Holder {
+                name: i.installation.clone(),
+                classes: Vec::new(),
+                verified_t: i.verified_t,
+                available_t: i.free_allocation_t,
+            })
+            .collect();
+    }
+    pos.enterprises
+        .iter()
+        .map(|e| Holder {
+            name: e.enterprise.clone(),
+            classes: pos.units.iter().filter(|u| u.enterprise == e.enterprise).map(|u| u.unit_class.clone()).collect(),
+            verified_t: Some(e.verified_t),
+            available_t: Some(e.holdings_t + e.offsets_used_t),
+        })
+        .collect()
+}
+
+/// Calculate `--activities` and add the reconciliation (and its findings) to the position.
+/// A position already refused is left as it is.
+pub fn attach(
+    args: &PositionArgs,
+    pos: &mut Position,
+    covered: CoveredFile,
+    plan_years: &[i32],
+) -> Result<(), ExitCode> {
+    let Some(path) = &args.activities else { return Ok(()) };
+    pos.diagnostics.extend(covered.diags.iter().cloned());
+    if pos.has_errors() {
+        return Ok(());
+    }
+    let as_of = match args.as_of.as_deref().map(parse_date).transpose() {
+        Ok(d) => d,
+        Err(why) => {
+            let text = args.as_of.clone().unwrap_or_default();
+            pos.diagnostics.push(Diagnostic::error(
+                Code::MalformedDate,
+                Location::file(format!("--as-of {text}")),
+                format!("'{text}': {why}"),
+            ));
+            return Ok(());
+        }
+    };
+    let boundary = match SchemeBoundary::shipped(&pos.plan) {
+        Ok(b) => b,
+        Err(d) => {
+            pos.diagnostics.push(d);
+            return Ok(());
+        }
+    };
+    let Some(period) = period(pos, plan_years) else {
+        return Err(usage("position --activities needs the compliance year: give --year"));
+    };
+    let (mut lib, shipped) = FactorLibrary::shipped();
+    if !shipped.is_empty() {
+        for d in &shipped {
+            eprintln!("{d}");
+        }
+        eprintln!("scopebook: the shipped factor data failed its checks; this build is broken");
+        return Err(ExitCode::from(3));
+    }
+    let mut load = Vec::new();
+    let mut files = Vec::new();
+    for f in &args.factors {
+        let (d, input) = load_factors(&mut lib, f);
+        load.extend(d);
+        files.extend(input);
+    }
+    for pin in &args.pins {
+        lib.pin(&pin.dataset, &pin.edition).map_err(|e| usage(&e))?;
+    }
+    lib.set_strict_years(args.strict_years);
+    let name = path.display().to_string();
+    let bytes = match read(path) {
+        Ok(b) => b,
+        Err(d) => {
+            pos.diagnostics.push(d);
+            return Ok(());
+        }
+    };
+    let gwp_set = GwpSet::from(args.gwp);
+    let run =
+        Run::calculate(&lib, &name, &bytes, CalcOptions { gwp_set, keep_lines: true }).with_factor_files(files, load);
+    pos.diagnostics.extend(run.diagnostics.iter().cloned());
+    if pos.has_errors() {
+        return Ok(());
+    }
+    let holders = holders(pos);
+    let input = reconcile::Input {
+        boundary: &boundary,
+        lib: &lib,
+        gwp_set,
+        activities_file: &name,
+        activities_sha256: run.input_sha256(),
+        lines: &run.inventory.lines,
+        covered_file: &covered.file,
+        holder_column: holder_column(args.scheme),
+        covered: &covered.rows,
+        holders: &holders,
+        period,
+        as_of,
+    };
+    let (r, diags) = reconcile::reconcile(&input);
+    pos.diagnostics.extend(diags);
+    pos.reconciliation = Some(r);
+    Ok(())
+}
