@@ -67,7 +67,7 @@ pub fn screen<'a>(entries: &[&'a Entry], rules: &Screen<'_>, diags: &mut Vec<Dia
         });
         if let Some(o) = own {
             let text = format!(
-                "{} from project '{}' come from inside {}'s own boundary ({}), and cannot offset its emissions",
+                "{} credits from project '{}' come from inside {}'s own boundary ({}), and cannot offset its emissions",
                 e.instrument,
                 e.project.as_deref().unwrap_or_default(),
                 e.enterprise,

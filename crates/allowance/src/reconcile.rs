@@ -46,7 +46,8 @@ pub struct Holder {
     pub name: String,
     /// Its unit classes (cn-ets), for the gases a scheme adds by class.
     pub classes: Vec<String>,
-    /// The verifier's figure, where given.
+    /// The verifier's figure, where given (not compared with records up to `--as-of`: it is
+    /// for the whole year).
     pub verified_t: Option<Decimal>,
     /// What covers its obligation in the position (holdings and offsets counted), for the
     /// forecast's expected shortfall.
@@ -339,15 +340,17 @@ pub fn reconcile(input: &Input<'_>) -> (Reconciliation, Vec<Diagnostic>) {
             *e = s.add(*e, r.tonnes);
         }
         let forecast = input.as_of.map(|d| forecast::project(computed_t, input.period, d, h.available_t));
+        // A verifier's figure is for the whole year: records up to a date are not compared with it.
+        let verified = h.verified_t.filter(|_| input.as_of.is_none());
         holders.push(HolderLine {
             holder: h.name.clone(),
             facilities,
             inventory_t: n(inventory_t),
             computed_t: n(computed_t),
-            verified_t: h.verified_t.map(n),
-            verified_minus_computed_t: h.verified_t.map(|v| n(v - computed_t)),
-            scheme_t: n(h.verified_t.unwrap_or(computed_t)),
-            prevails: if h.verified_t.is_some() { "verified" } else { "computed" },
+            verified_t: verified.map(n),
+            verified_minus_computed_t: verified.map(|v| n(v - computed_t)),
+            scheme_t: n(verified.unwrap_or(computed_t)),
+            prevails: if verified.is_some() { "verified" } else { "computed" },
             reasons: reasons.into_iter().map(|(k, v)| (k, n(v))).collect(),
             forecast,
         });
