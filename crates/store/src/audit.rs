@@ -23,8 +23,19 @@ use scopebook_core::diagnostic::Code;
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// The audited tables, in the order `verify` compares them.
-pub const AUDITED_TABLES: &[&str] =
-    &["organisation", "facility", "period", "activity", "snapshot", "import_batch", "import_template", "value_mapping"];
+pub const AUDITED_TABLES: &[&str] = &[
+    "organisation",
+    "facility",
+    "period",
+    "activity",
+    "snapshot",
+    "import_batch",
+    "import_template",
+    "value_mapping",
+    "ets_facility",
+    "ets_unit",
+    "ets_ledger",
+];
 
 /// Columns left out of a row's audited value. A snapshot's report can be large: the audited
 /// value carries its SHA-256 (`result_sha256`), and `verify` checks the report against it.

@@ -27,6 +27,8 @@
 //! - `export`: a period's records streamed as an activity file;
 //! - `calculation`: a period calculated, and compared with its snapshot;
 //! - `totals`: a period's totals kept between visits, keyed by what they depend on (schema 4);
+//! - `ets`: covered facilities' ETS registration, units and ledger per period, and the
+//!   allowance position worked from them (schema 5, decision 0030);
 //! - [`model`], [`schema`], [`audit`] (with its verification), `backup`, `import`.
 
 mod activities;
@@ -37,6 +39,7 @@ mod calculation;
 mod checks;
 mod connection;
 mod error;
+mod ets;
 mod export;
 mod facilities;
 mod import;
@@ -56,6 +59,9 @@ pub use boundary::OrganisationChange;
 pub use calculation::{PeriodCalculation, SnapshotComparison};
 pub use connection::{default_user, NewOrganisation};
 pub use error::StoreError;
+pub use ets::{
+    EtsEnrolment, EtsFacility, EtsLedgerEntry, EtsLedgerInput, EtsScheme, EtsUnit, EtsUnitInput, LEDGER_FILE, UNITS_FILE,
+};
 pub use export::{EXPORT_COLUMNS, FULL_EXPORT_COLUMNS};
 pub use import::{BlockChecked, ImportSession};
 pub use import::{

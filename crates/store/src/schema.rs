@@ -32,6 +32,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 2, sql: V2 },
     Migration { version: 3, sql: V3 },
     Migration { version: 4, sql: V4 },
+    Migration { version: 5, sql: V5 },
 ];
 
 const V1: &str = r#"
@@ -321,6 +322,82 @@ BEGIN
 END;
 "#;
 
+/// Version 5: the ETS data of covered facilities (issue 12, decision 0030). `ets_facility` says
+/// under which scheme a facility (with the `ets_covered` flag) is covered, as which enterprise,
+/// and the plan its units are entered under by default; `ets_unit` holds a period's units (the
+/// UNITS.csv columns, each with the plan it was entered under) and `ets_ledger` a period's
+/// ledger of one scheme (the LEDGER.csv columns). Quantities, ratios and prices are exact
+/// decimal text; an empty cell is NULL. All three are audited tables; the rows of a locked
+/// period never change (the store refuses it, and so do the triggers).
+const V5: &str = r#"
+CREATE TABLE ets_facility (
+    -- AUTOINCREMENT: an id is never reused, so the audit log's "ets_facility N" is one record for ever.
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    facility_id INTEGER NOT NULL UNIQUE REFERENCES facility (id),
+    scheme TEXT NOT NULL CHECK (scheme IN ('cn-ets', 'eu-ets')),
+    enterprise TEXT NOT NULL CHECK (length(trim(enterprise)) > 0),
+    plan TEXT,
+    created_at TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE ets_unit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    period_id INTEGER NOT NULL REFERENCES period (id),
+    facility_id INTEGER NOT NULL REFERENCES facility (id),
+    plan TEXT,
+    unit TEXT NOT NULL CHECK (length(trim(unit)) > 0),
+    unit_class TEXT NOT NULL,
+    cooling TEXT,
+    output_mwh TEXT,
+    heat_gj TEXT,
+    heat_supply_ratio TEXT,
+    load_factor TEXT,
+    verified_t TEXT NOT NULL,
+    allocation_t TEXT,
+    created_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX ets_unit_by_period ON ets_unit (period_id, facility_id);
+
+CREATE TABLE ets_ledger (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    period_id INTEGER NOT NULL REFERENCES period (id),
+    scheme TEXT NOT NULL CHECK (scheme IN ('cn-ets', 'eu-ets')),
+    enterprise TEXT NOT NULL,
+    date TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    quantity_t TEXT NOT NULL,
+    instrument TEXT NOT NULL,
+    price TEXT,
+    currency TEXT,
+    vintage INTEGER,
+    project TEXT,
+    evidence TEXT,
+    created_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX ets_ledger_by_period ON ets_ledger (period_id, scheme);
+
+CREATE TRIGGER ets_unit_locked_insert BEFORE INSERT ON ets_unit
+WHEN (SELECT status FROM period WHERE id = NEW.period_id) = 'locked'
+BEGIN SELECT RAISE(ABORT, 'the period is locked'); END;
+CREATE TRIGGER ets_unit_locked_update BEFORE UPDATE ON ets_unit
+WHEN (SELECT status FROM period WHERE id = OLD.period_id) = 'locked'
+  OR (SELECT status FROM period WHERE id = NEW.period_id) = 'locked'
+BEGIN SELECT RAISE(ABORT, 'the period is locked'); END;
+CREATE TRIGGER ets_unit_locked_delete BEFORE DELETE ON ets_unit
+WHEN (SELECT status FROM period WHERE id = OLD.period_id) = 'locked'
+BEGIN SELECT RAISE(ABORT, 'the period is locked'); END;
+CREATE TRIGGER ets_ledger_locked_insert BEFORE INSERT ON ets_ledger
+WHEN (SELECT status FROM period WHERE id = NEW.period_id) = 'locked'
+BEGIN SELECT RAISE(ABORT, 'the period is locked'); END;
+CREATE TRIGGER ets_ledger_locked_update BEFORE UPDATE ON ets_ledger
+WHEN (SELECT status FROM period WHERE id = OLD.period_id) = 'locked'
+  OR (SELECT status FROM period WHERE id = NEW.period_id) = 'locked'
+BEGIN SELECT RAISE(ABORT, 'the period is locked'); END;
+CREATE TRIGGER ets_ledger_locked_delete BEFORE DELETE ON ets_ledger
+WHEN (SELECT status FROM period WHERE id = OLD.period_id) = 'locked'
+BEGIN SELECT RAISE(ABORT, 'the period is locked'); END;
+"#;
+
 /// The file's `application_id` and `user_version`.
 pub fn identity(conn: &Connection) -> rusqlite::Result<(i32, i32)> {
     let app: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
@@ -357,6 +434,7 @@ mod tests {
         (2, "cf6521ee39b4900cbb801e189e60200deef1632481288557b7fd831da80850b1"),
         (3, "a467c586887428373ddee13f4ea2efdcbe88670a809edbe53d54225fbfcee6de"),
         (4, "39ecee376c8525354c0e9ec66f61ed78e80a3b7b1154d4000ae77f8be67de8e2"),
+        (5, "84a657b37d76e6063dcfc6a3a272826db15c0a2878119d552ed940cd726ef765"),
     ];
 
     #[test]

@@ -1,0 +1,112 @@
+//! The ETS data's stored records and the inputs that create or change them.
+
+use serde::Serialize;
+
+/// An emissions trading scheme.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EtsScheme {
+    /// China national ETS (allowances CEA, offsets CCER, prices in CNY).
+    CnEts,
+    /// EU ETS (allowances EUA, prices in EUR).
+    EuEts,
+}
+
+impl EtsScheme {
+    pub const ALL: [EtsScheme; 2] = [EtsScheme::CnEts, EtsScheme::EuEts];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EtsScheme::CnEts => "cn-ets",
+            EtsScheme::EuEts => "eu-ets",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<EtsScheme> {
+        EtsScheme::ALL.into_iter().find(|s| s.as_str() == text.trim().to_lowercase())
+    }
+}
+
+/// A covered facility's registration, as typed: the scheme, the enterprise it belongs to (the
+/// `enterprise` of UNITS.csv and LEDGER.csv), and the plan its units are entered under unless a
+/// unit names its own (China only: a shipped plan id).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EtsEnrolment {
+    /// The facility's code; the facility must have the `ets_covered` flag.
+    pub facility: String,
+    pub scheme: EtsScheme,
+    pub enterprise: String,
+    pub plan: Option<String>,
+}
+
+/// A stored registration.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EtsFacility {
+    pub id: i64,
+    /// The facility's code.
+    pub facility: String,
+    pub facility_name: String,
+    pub scheme: EtsScheme,
+    pub enterprise: String,
+    pub plan: Option<String>,
+}
+
+/// A unit of a covered facility in one period, as typed: UNITS.csv's cells (the enterprise is
+/// the facility's). Empty optional cells are `None`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct EtsUnitInput {
+    /// The facility's code.
+    pub facility: String,
+    /// China: the shipped plan id; default the facility's.
+    pub plan: Option<String>,
+    pub unit: String,
+    pub unit_class: String,
+    pub cooling: Option<String>,
+    pub output_mwh: Option<String>,
+    pub heat_gj: Option<String>,
+    pub heat_supply_ratio: Option<String>,
+    pub load_factor: Option<String>,
+    pub verified_t: String,
+    pub allocation_t: Option<String>,
+}
+
+/// A stored unit: its values as stored (exact decimal text).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EtsUnit {
+    pub id: i64,
+    /// The period's year.
+    pub year: i32,
+    pub scheme: EtsScheme,
+    pub enterprise: String,
+    #[serde(flatten)]
+    pub values: EtsUnitInput,
+}
+
+/// A ledger movement of one enterprise under one scheme, as typed: LEDGER.csv's cells.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EtsLedgerInput {
+    pub scheme: EtsScheme,
+    pub enterprise: String,
+    /// ISO date.
+    pub date: String,
+    /// allocation, purchase, sale, transfer-in, transfer-out, surrender, bank-in, borrow.
+    pub kind: String,
+    pub quantity_t: String,
+    /// CEA, CCER, EUA, ...
+    pub instrument: String,
+    pub price: Option<String>,
+    pub currency: Option<String>,
+    pub vintage: Option<String>,
+    pub project: Option<String>,
+    pub evidence: Option<String>,
+}
+
+/// A stored ledger movement.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EtsLedgerEntry {
+    pub id: i64,
+    /// The period's year.
+    pub year: i32,
+    #[serde(flatten)]
+    pub values: EtsLedgerInput,
+}
