@@ -100,7 +100,14 @@ pub fn check_rows<S: AsRef<str>, R: AsRef<[S]>>(
             (activities, diags, inv)
         })
         .collect();
-    let slot = |line: u64| usize::try_from(line).ok().and_then(|l| l.checked_sub(2)).filter(|i| *i < rows.len());
+    // Row i starts on line i + 2 of the file written here, unless a cell holds a line break (a
+    // note over two lines): the rows are then found by the lines the reader gives them.
+    let breaks = rows.iter().any(|r| r.as_ref().iter().any(|c| c.as_ref().bytes().any(|b| b == b'\n' || b == b'\r')));
+    let starts: Option<Vec<u64>> = breaks.then(|| record_lines(body, 2));
+    let slot = |line: u64| match &starts {
+        None => usize::try_from(line).ok().and_then(|l| l.checked_sub(2)).filter(|i| *i < rows.len()),
+        Some(starts) => starts.binary_search(&line).ok().filter(|i| *i < rows.len()),
+    };
     let mut out: Vec<Result<crate::activity::Activity, Vec<Diagnostic>>> =
         (0..rows.len()).map(|_| Err(Vec::new())).collect();
     let mut problems: Vec<Vec<Diagnostic>> = vec![Vec::new(); rows.len()];
@@ -128,6 +135,18 @@ pub fn check_rows<S: AsRef<str>, R: AsRef<[S]>>(
     warnings.sort_by_key(|d| d.location.row);
     inventory.diagnostics = warnings;
     CheckedRows { rows: out, inventory }
+}
+
+/// The line each record of `body` (which starts on line `first_line`) starts on, as
+/// [`crate::activity::ActivityHeader::read_rows`] numbers them.
+fn record_lines(body: &[u8], first_line: u64) -> Vec<u64> {
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(body);
+    let mut record = csv::ByteRecord::new();
+    let mut lines = Vec::new();
+    while let Ok(true) = rdr.read_byte_record(&mut record) {
+        lines.push(first_line + record.position().map_or(1, csv::Position::line) - 1);
+    }
+    lines
 }
 
 /// Calculate activities already read, in parallel pieces (the inventory of rows being
