@@ -419,3 +419,93 @@ fn with_defaults(input: &Input<'_>, l: &ResultLine) -> Result<Emission, Diagnost
         Diagnostic::error(e.code, Location::cell(input.activities_file, l.activity.row, e.column), e.message)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scopebook_core::calc::CalcOptions;
+    use scopebook_core::period::parse_date;
+    use scopebook_core::pipeline::calculate_csv;
+
+    const FACTORS: &str =
+        "id,activity,scope,category,unit,co2_kg,ch4_kg,n2o_kg,carbon_t_per_gj,oxidation,source,verified\n\
+        t.coal,t_coal,1,stationary,GJ,,0.001,0.0015,0.027,0.99,test,true\n\
+        t.grid,t_grid,2,electricity,MWh,600,,,,,test,true\n";
+
+    fn run(activities: &str) -> (FactorLibrary, Vec<ResultLine>) {
+        let (mut lib, d) = FactorLibrary::shipped();
+        assert!(d.is_empty());
+        assert!(lib.add_user_file("f.csv", FACTORS.as_bytes()).is_empty());
+        let opts = CalcOptions { gwp_set: GwpSet::AR5, keep_lines: true };
+        let (inv, d) = calculate_csv(&lib, "a.csv", activities.as_bytes(), opts);
+        assert!(d.is_empty(), "{d:?}");
+        let lines = inv.lines;
+        (lib, lines)
+    }
+
+    fn year(y: i32) -> Period {
+        Period::new(parse_date(&format!("{y}-01-01")).unwrap(), parse_date(&format!("{y}-12-31")).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn every_line_is_inventory_minus_scheme_by_its_reasons() {
+        let activities = "facility,period_start,period_end,activity,quantity,unit,carbon_t_per_gj,parameter_source\n\
+            P,2021-01-01,2021-06-30,t_coal,600000,GJ,0.025,measured\n\
+            P,2021-07-01,2021-12-31,t_grid,1000,MWh,,\n\
+            Q,2021-01-01,2021-12-31,t_grid,10,MWh,,\n";
+        let (lib, lines) = run(activities);
+        let covered =
+            vec![Covered { line: 2, facility: "P".into(), holder: "E".into(), parameters: Parameters::Default }];
+        let holders = vec![Holder {
+            name: "E".into(),
+            classes: vec![],
+            verified_t: Some(Decimal::from(60_000)),
+            available_t: None,
+        }];
+        // Indirect counted (2021–2022 power): the grid line of P is in the scheme.
+        let boundary = SchemeBoundary::shipped("cn-power-2021-2022").unwrap();
+        let input = Input {
+            boundary: &boundary,
+            lib: &lib,
+            gwp_set: GwpSet::AR5,
+            activities_file: "a.csv",
+            activities_sha256: "",
+            lines: &lines,
+            covered_file: "COVERED.csv",
+            holder_column: "enterprise",
+            covered: &covered,
+            holders: &holders,
+            period: year(2021),
+            as_of: None,
+        };
+        let (r, d) = reconcile(&input);
+        assert!(d.iter().all(|d| !d.is_error()), "{d:?}");
+        for l in &r.lines {
+            let sum = l.reasons.iter().fold(Decimal::ZERO, |a, x| a + x.tonnes);
+            assert_eq!(l.inventory_t - l.scheme_t, sum, "row {}", l.row);
+        }
+        // Coal at the default 0.027: 600,000 × 0.027 × 0.99 × 44/12 = 58,806; grid 600 t counted.
+        assert_eq!(r.lines[0].scheme_t, Decimal::from(58_806));
+        assert_eq!(r.lines[1].scheme_t, Decimal::from(600));
+        assert_eq!(r.lines[2].reasons[0].reason, OUTSIDE_SCHEME);
+        assert_eq!(r.holders[0].computed_t, Decimal::from(59_406));
+        assert_eq!(r.holders[0].verified_minus_computed_t, Some(Decimal::from(594)));
+        assert_eq!(r.holders[0].prevails, "verified");
+
+        // Under 2023–2024 the same grid line is indirect-excluded; a record past --as-of and an
+        // unknown holder are refused, located.
+        let b23 = SchemeBoundary::shipped("cn-power-2023-2024").unwrap();
+        let bad =
+            vec![Covered { line: 3, facility: "Q".into(), holder: "Nobody".into(), parameters: Parameters::Record }];
+        let input = Input { boundary: &b23, covered: &bad, as_of: parse_date("2021-06-30").ok(), ..input };
+        let (r, d) = reconcile(&input);
+        let shown: Vec<String> = d.iter().map(ToString::to_string).collect();
+        assert!(
+            shown.iter().any(|s| s.starts_with("error[unknown-record] COVERED.csv:3 (column enterprise)")),
+            "{shown:?}"
+        );
+        assert!(shown.iter().any(|s| s.starts_with("error[out-of-range] a.csv:3 (column period_end)")), "{shown:?}");
+        assert!(shown.iter().any(|s| s.starts_with("error[out-of-range] a.csv:4 (column period_end)")), "{shown:?}");
+        assert_eq!(r.lines.len(), 1);
+    }
+}
