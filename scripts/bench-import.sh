@@ -4,9 +4,10 @@
 # as `scopebook import` does (read, map, convert, check every row as `scopebook calc` does,
 # write with lineage and the audited import record, one transaction); then insert the same
 # records into the same table with a bare rusqlite loop (the ceiling, as in bench-store.sh).
-# Prints a table of times, rows/s, the ratio to the ceiling and peak memory: of reading the file,
-# of the import on top of the table it read (the kernel's high-water mark of resident memory,
-# reset before each step), and what holding the table costs. XLSX_ROWS 0 skips the workbook.
+# Prints a table of times, rows/s, the ratio to the ceiling and peak memory: of opening the file
+# (a CSV is then read a block at a time during the import, decision 0028), of the import (the
+# kernel's high-water mark of resident memory, reset before each step), and what the opened file
+# holds. XLSX_ROWS 0 skips the workbook; the example run with --no-bare skips the bare loop.
 #
 #   scripts/bench-import.sh [CSV_ROWS] [XLSX_ROWS]     default 1000000 200000
 #

@@ -98,6 +98,8 @@ impl From<ImportError> for AppError {
 fn import_error(e: &ImportError) -> AppError {
     match e {
         ImportError::Store(s) => AppError::from(s.clone()),
+        // A file refused part-way through, as it is refused when read whole.
+        ImportError::Read(r) => read_error(r),
         ImportError::NoTemplate { .. } => {
             let mut err = validation("template", Code::UnknownRecord, e.to_string());
             err.code = ErrorCode::NotFound;

@@ -21,8 +21,10 @@ pub fn import(lib: &FactorLibrary, args: &ImportArgs) -> ExitCode {
         encoding: args.encoding.clone(),
         ..ReadOptions::default()
     };
-    let table = match read::read(&args.file, &read_opts) {
-        Ok(t) => t,
+    // A CSV is read a block at a time while the import runs; refusals of the file as a whole
+    // (its kind, encoding, header) come before the store is opened.
+    let mut file = match read::open(&args.file, &read_opts) {
+        Ok(f) => f,
         Err(e) => return refuse(&[e.diagnostic()]),
     };
     let mut store = open_or_return!(args.db);
@@ -36,7 +38,7 @@ pub fn import(lib: &FactorLibrary, args: &ImportArgs) -> ExitCode {
         save_template: args.save_template.clone(),
         mode,
     };
-    let preview = match pipeline::run(&mut store, lib, &table, &opts, &pipeline::Quiet) {
+    let preview = match pipeline::run_file(&mut store, lib, &mut file, &opts, &pipeline::Quiet) {
         Ok(p) => p,
         Err(e) => return refuse(&e.diagnostics()),
     };
@@ -44,8 +46,11 @@ pub fn import(lib: &FactorLibrary, args: &ImportArgs) -> ExitCode {
     let mut skipped_file = None;
     if mode == Mode::ValidRowsOnly && preview.outcome == Outcome::Imported && preview.rows_with_problems > 0 {
         let path = args.skipped.clone().unwrap_or_else(|| pipeline::skipped_path(&args.file));
-        let bytes = pipeline::skipped_rows_csv(&table, &preview);
-        if let Err(e) = std::fs::write(&path, bytes) {
+        // The file is read again for the rows skipped.
+        let bytes = read::open(&args.file, &read_opts)
+            .and_then(|mut again| pipeline::skipped_rows_csv_from(&mut again, &preview))
+            .map_err(|e| e.to_string());
+        if let Err(e) = bytes.and_then(|bytes| std::fs::write(&path, bytes).map_err(|e| e.to_string())) {
             eprintln!(
                 "scopebook: the import was written, but the skipped rows could not be saved to {}: {e}",
                 path.display()

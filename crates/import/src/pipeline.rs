@@ -2,7 +2,8 @@
 //!
 //! 1. `plan::plan` — choose the column mapping (a named template, a template saved for the
 //!    same headers, or a guess, then the user's corrections) and find its columns;
-//! 2. `lookup::resolve_values` — resolve each distinct activity and unit text once;
+//! 2. `lookup::Values::learn` — resolve each distinct activity and unit text once, when a
+//!    block first has it;
 //! 3. `convert::RowContext::convert_block` — turn rows of cells into records (value mapping,
 //!    exact numbers, dates), a block at a time, in parallel;
 //! 4. and 5. `stream::check_and_write` — the store checks each block exactly as `scopebook
@@ -10,8 +11,10 @@
 //! 6. `preview::preview` — every problem with its row, column, value and reason, duplicates,
 //!    unknown values with suggestions, the emissions the import adds, and the outcome.
 //!
-//! Stages 3 to 5 stream: only a few blocks of rows exist as records at any time, whatever the
-//! size of the file. Used the same way by `scopebook import` and the app's import wizard.
+//! Stages 2 to 5 stream: only a few blocks of rows exist as cells or records at any time,
+//! whatever the size of the file. A CSV is read a block at a time too ([`run_file`], with
+//! [`crate::read::open`]); a table already read ([`run`]) is taken a block at a time. Used the
+//! same way by `scopebook import` and the app's import wizard.
 
 mod convert;
 mod lookup;
@@ -25,7 +28,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::mapping::{Field, MappingProblem};
-use super::read::Table;
+use super::read::{FileRows, ReadError, RowBlocks, Table, TableRows};
 use super::values::{self, ValueKind};
 use scopebook_core::diagnostic::{Code, Diagnostic, Location, Severity};
 use scopebook_core::library::FactorLibrary;
@@ -33,7 +36,8 @@ use scopebook_store::{Store, StoreError};
 
 pub use convert::period_range;
 pub use plan::choose_mapping;
-pub use preview::{skipped_path, skipped_rows_csv};
+pub use preview::{skipped_path, skipped_rows_csv, skipped_rows_csv_from};
+pub use stream::BLOCK_ROWS;
 
 /// A quantity above this in any unit is refused as implausible for one record (decision 0015).
 pub const MAX_QUANTITY: Decimal = Decimal::from_parts(3_567_587_328, 232, 0, false, 0); // 10^12
@@ -206,6 +210,9 @@ pub enum ImportError {
         known: Vec<String>,
     },
     Store(StoreError),
+    /// The file was refused part-way through (a row too long for its header): nothing was
+    /// written.
+    Read(ReadError),
 }
 
 impl ImportError {
@@ -244,6 +251,7 @@ impl ImportError {
                 )]
             }
             ImportError::Store(e) => e.diagnostics.clone(),
+            ImportError::Read(e) => vec![e.diagnostic()],
         }
     }
 }
@@ -265,6 +273,12 @@ impl std::error::Error for ImportError {}
 impl From<StoreError> for ImportError {
     fn from(e: StoreError) -> Self {
         ImportError::Store(e)
+    }
+}
+
+impl From<ReadError> for ImportError {
+    fn from(e: ReadError) -> Self {
+        ImportError::Read(e)
     }
 }
 
@@ -303,16 +317,43 @@ pub fn run(
     opts: &ImportOptions,
     progress: &dyn Progress,
 ) -> Result<Preview, ImportError> {
+    run_blocks(store, lib, &mut TableRows::new(table), opts, progress, BLOCK_ROWS)
+}
+
+/// Run an import of a file opened with [`crate::read::open`]: a CSV is read a block at a time
+/// while the blocks before are checked and written, so that its rows are never all in memory.
+/// The preview is the one [`run`] gives for the same file read whole.
+pub fn run_file(
+    store: &mut Store,
+    lib: &FactorLibrary,
+    file: &mut FileRows,
+    opts: &ImportOptions,
+    progress: &dyn Progress,
+) -> Result<Preview, ImportError> {
+    run_blocks(store, lib, file, opts, progress, BLOCK_ROWS)
+}
+
+/// [`run`] of rows given `block_rows` at a time ([`BLOCK_ROWS`] but in tests, which make
+/// small files cross blocks).
+pub fn run_blocks<'a>(
+    store: &mut Store,
+    lib: &FactorLibrary,
+    rows: &mut dyn RowBlocks<'a>,
+    opts: &ImportOptions,
+    progress: &dyn Progress,
+    block_rows: usize,
+) -> Result<Preview, ImportError> {
     let period = store.period(opts.year)?;
-    let plan = plan::plan(store, table, opts)?;
-    let total = table.rows.len() as u64;
-    progress.report(Stage::Converting, 0, total);
-    let values = lookup::resolve_values(store, lib, table, &plan, opts)?;
-    progress.report(Stage::Converting, total, total);
+    let head = rows.head().clone();
+    let plan = plan::plan(store, &head, opts)?;
+    progress.report(Stage::Converting, 0, rows.estimated_rows());
+    let mut values = lookup::Values::new(store, lib, &plan, opts)?;
     if progress.cancelled() {
-        return Ok(preview::base(table, opts, plan.mapping, plan.source, Outcome::Cancelled));
+        return Ok(preview::base(&head, rows.estimated_rows(), opts, plan.mapping, plan.source, Outcome::Cancelled));
     }
-    let rows = convert::RowContext::new(table, &plan, &values, &period);
-    let streamed = stream::check_and_write(store, lib, table, opts, &plan, &rows, progress)?;
-    Ok(preview::preview(table, opts, plan, values, streamed))
+    let ctx = convert::RowContext::new(&head.headers, &plan, &period);
+    let blocks = stream::Blocks { rows, values: &mut values, ctx: &ctx, size: block_rows.max(1) };
+    let streamed = stream::check_and_write(store, lib, &head, blocks, opts, &plan, progress)?;
+    let listed = values.listed(streamed.rows_read);
+    Ok(preview::preview(&head, opts, plan, listed, streamed))
 }

@@ -24,6 +24,7 @@ mod cells;
 mod ole;
 mod sheet;
 mod sniff;
+mod stream;
 mod text;
 
 use std::fmt;
@@ -34,6 +35,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 pub use cells::{date_text, number_text};
+pub use stream::{open, CsvRows, FileRows, RowBlocks, TableRows};
 
 /// Default for [`ReadOptions::max_bytes`]: 256 MiB.
 pub const DEFAULT_MAX_BYTES: u64 = 256 * 1024 * 1024;
@@ -111,6 +113,38 @@ pub struct Table {
     pub rows: Vec<Row>,
     /// SHA-256 of the file's bytes, lowercase hex.
     pub sha256: String,
+}
+
+/// What a file read says about itself, without its data rows: all an import needs before
+/// the rows, which a CSV gives a block at a time ([`open`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Head {
+    pub file: String,
+    pub format: Format,
+    pub sheet: Option<String>,
+    pub sheets: Vec<String>,
+    pub encoding: Option<String>,
+    pub delimiter: Option<u8>,
+    pub header_row: usize,
+    pub headers: Vec<String>,
+    pub sha256: String,
+}
+
+impl Table {
+    /// The table without its rows.
+    pub fn head(&self) -> Head {
+        Head {
+            file: self.file.clone(),
+            format: self.format,
+            sheet: self.sheet.clone(),
+            sheets: self.sheets.clone(),
+            encoding: self.encoding.clone(),
+            delimiter: self.delimiter,
+            header_row: self.header_row,
+            headers: self.headers.clone(),
+            sha256: self.sha256.clone(),
+        }
+    }
 }
 
 /// One data row.
@@ -378,12 +412,6 @@ struct Grid {
     merges: Vec<(u32, u32, u32, u32)>,
 }
 
-impl Grid {
-    fn column_name(&self, index: usize) -> String {
-        column_name(self.format, self.col_offset.saturating_add(index))
-    }
-}
-
 /// Column as the user sees it: a letter in a workbook, a 1-based number in a CSV.
 fn column_name(format: Format, index: usize) -> String {
     match format {
@@ -416,67 +444,105 @@ fn read_grid(name: &str, bytes: &[u8], opts: &ReadOptions) -> Result<Grid, ReadE
 }
 
 fn build_table(name: &str, grid: Grid, opts: &ReadOptions, sha256: String) -> Result<Table, ReadError> {
-    let header_index = find_header(name, &grid, opts)?;
+    let header_index = find_header(name, &grid.rows, grid.sheet.as_deref(), opts)?;
     let header = grid
         .rows
         .get(header_index)
         .ok_or_else(|| ReadError::new(name, ReadErrorCode::HeaderNotFound, "the header row is missing"))?;
     let header_line = header.line;
-
-    // Width: up to the last non-empty header cell.
-    let width = header.cells.iter().rposition(|c| !c.is_empty()).map_or(0, |i| i + 1);
-
+    let shape = Shape { format: grid.format, col_offset: grid.col_offset };
+    let (headers, width) = shape.headers(name, header)?;
     check_merged_header(name, &grid, header_line, width)?;
 
-    let mut headers = Vec::with_capacity(width);
-    for (j, cell) in header.cells.iter().take(width).enumerate() {
-        let text = cell.display_text();
-        let text = text.trim();
-        if text.is_empty() {
-            headers.push(format!("column {}", grid.column_name(j)));
-        } else {
-            headers.push(text.to_owned());
-        }
-    }
-    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for (j, h) in headers.iter().enumerate() {
-        if let Some(&first) = seen.get(h.as_str()) {
-            return Err(ReadError::new(
-                name,
-                ReadErrorCode::DuplicateHeader,
-                format!(
-                    "columns {} and {} are both named \"{h}\"; rename one of them",
-                    grid.column_name(first),
-                    grid.column_name(j)
-                ),
-            )
-            .at_row(header_line)
-            .at_column(grid.column_name(j)));
-        }
-        seen.insert(h.as_str(), j);
-    }
-
-    let format = grid.format;
-    let col_offset = grid.col_offset;
     let mut rows = grid.rows;
     let data_start = header_index.saturating_add(1);
     if data_start >= rows.len() {
-        return Err(ReadError::new(
-            name,
-            ReadErrorCode::HeaderOnly,
-            format!("the file has a header row (row {header_line}) but no data rows below it"),
-        ));
+        return Err(header_only(name, header_line));
     }
     let mut data: Vec<Row> = rows.drain(data_start..).collect();
     drop(rows);
     for row in &mut data {
+        shape.fit(name, width, row)?;
+    }
+
+    Ok(Table {
+        file: name.to_owned(),
+        format: grid.format,
+        sheet: grid.sheet,
+        sheets: grid.sheets,
+        encoding: grid.encoding,
+        delimiter: grid.delimiter,
+        header_row: header_line,
+        headers,
+        rows: data,
+        sha256,
+    })
+}
+
+fn header_only(name: &str, header_line: usize) -> ReadError {
+    ReadError::new(
+        name,
+        ReadErrorCode::HeaderOnly,
+        format!("the file has a header row (row {header_line}) but no data rows below it"),
+    )
+}
+
+/// Where a file's cells sit: what names its columns.
+#[derive(Clone, Copy)]
+struct Shape {
+    format: Format,
+    /// 0-based column of each row's first cell.
+    col_offset: usize,
+}
+
+impl Shape {
+    fn column_name(self, index: usize) -> String {
+        column_name(self.format, self.col_offset.saturating_add(index))
+    }
+
+    /// The header's names (an empty cell is `column N`) and the table's width: up to the last
+    /// non-empty header cell. Two columns of the same name refuse the file.
+    fn headers(self, name: &str, header: &Row) -> Result<(Vec<String>, usize), ReadError> {
+        let width = header.cells.iter().rposition(|c| !c.is_empty()).map_or(0, |i| i + 1);
+        let mut headers = Vec::with_capacity(width);
+        for (j, cell) in header.cells.iter().take(width).enumerate() {
+            let text = cell.display_text();
+            let text = text.trim();
+            if text.is_empty() {
+                headers.push(format!("column {}", self.column_name(j)));
+            } else {
+                headers.push(text.to_owned());
+            }
+        }
+        let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for (j, h) in headers.iter().enumerate() {
+            if let Some(&first) = seen.get(h.as_str()) {
+                return Err(ReadError::new(
+                    name,
+                    ReadErrorCode::DuplicateHeader,
+                    format!(
+                        "columns {} and {} are both named \"{h}\"; rename one of them",
+                        self.column_name(first),
+                        self.column_name(j)
+                    ),
+                )
+                .at_row(header.line)
+                .at_column(self.column_name(j)));
+            }
+            seen.insert(h.as_str(), j);
+        }
+        Ok((headers, width))
+    }
+
+    /// A data row made exactly `width` cells wide; a value right of the header refuses the file.
+    fn fit(self, name: &str, width: usize, row: &mut Row) -> Result<(), ReadError> {
         if row.cells.len() > width {
             if let Some(extra) = row.cells.iter().skip(width).position(|c| !c.is_empty()) {
-                let col = column_name(format, col_offset.saturating_add(width).saturating_add(extra));
+                let col = self.column_name(width.saturating_add(extra));
                 let last = if width == 0 {
                     "no columns".to_owned()
                 } else {
-                    format!("its last column is {}", column_name(format, col_offset + width - 1))
+                    format!("its last column is {}", self.column_name(width - 1))
                 };
                 return Err(ReadError::new(
                     name,
@@ -493,33 +559,22 @@ fn build_table(name: &str, grid: Grid, opts: &ReadOptions, sha256: String) -> Re
         } else {
             row.cells.resize(width, Cell::Empty);
         }
+        Ok(())
     }
-
-    Ok(Table {
-        file: name.to_owned(),
-        format,
-        sheet: grid.sheet,
-        sheets: grid.sheets,
-        encoding: grid.encoding,
-        delimiter: grid.delimiter,
-        header_row: header_line,
-        headers,
-        rows: data,
-        sha256,
-    })
 }
 
-/// The index (into `grid.rows`) of the header row.
-fn find_header(name: &str, grid: &Grid, opts: &ReadOptions) -> Result<usize, ReadError> {
-    let where_ = match &grid.sheet {
+/// The index (into `rows`, the non-blank rows from the top) of the header row. Without a
+/// header row given, only the first [`HEADER_SEARCH_ROWS`] rows are looked at.
+fn find_header(name: &str, rows: &[Row], sheet: Option<&str>, opts: &ReadOptions) -> Result<usize, ReadError> {
+    let where_ = match sheet {
         Some(s) => format!("sheet \"{s}\""),
         None => "the file".to_owned(),
     };
-    if grid.rows.is_empty() {
+    if rows.is_empty() {
         return Err(ReadError::new(name, ReadErrorCode::Empty, format!("{where_} has no rows with any value")));
     }
     if let Some(wanted) = opts.header_row {
-        return grid.rows.iter().position(|r| r.line == wanted).ok_or_else(|| {
+        return rows.iter().position(|r| r.line == wanted).ok_or_else(|| {
             ReadError::new(
                 name,
                 ReadErrorCode::HeaderNotFound,
@@ -528,7 +583,7 @@ fn find_header(name: &str, grid: &Grid, opts: &ReadOptions) -> Result<usize, Rea
             .at_row(wanted)
         });
     }
-    let sample: Vec<&Row> = grid.rows.iter().take(HEADER_SEARCH_ROWS).collect();
+    let sample: Vec<&Row> = rows.iter().take(HEADER_SEARCH_ROWS).collect();
     let filled = |r: &Row| r.cells.iter().filter(|c| !c.is_empty()).count();
     let widest = sample.iter().map(|r| filled(r)).max().unwrap_or(0);
     let texts = |r: &Row| r.cells.iter().filter(|c| is_label(c)).count();

@@ -12,7 +12,7 @@ use super::lookup::{Lookup, Values};
 use super::plan::Plan;
 use super::{Problem, MAX_QUANTITY};
 use crate::mapping::Field;
-use crate::read::{date_text, number_text, Cell, Row, Table};
+use crate::read::{date_text, number_text, Cell, Row};
 use crate::values::{self, ValueKind};
 use scopebook_core::diagnostic::{Code, Severity};
 use scopebook_store::{ActivityInput, ImportRow, ReportingPeriod};
@@ -30,9 +30,6 @@ pub(super) struct ConvertedBlock {
 
 /// The cells of one row for the fields, with the period's dates for rows without their own.
 pub(super) struct RowContext<'a> {
-    /// Each distinct activity and unit text of the file, resolved once.
-    activities: &'a HashMap<String, Lookup>,
-    units: &'a HashMap<String, Lookup>,
     columns: &'a BTreeMap<Field, usize>,
     headers: &'a [String],
     period_start: &'a str,
@@ -41,22 +38,21 @@ pub(super) struct RowContext<'a> {
 }
 
 impl<'a> RowContext<'a> {
-    pub(super) fn new(table: &'a Table, plan: &'a Plan, values: &'a Values, period: &'a ReportingPeriod) -> Self {
+    pub(super) fn new(headers: &'a [String], plan: &'a Plan, period: &'a ReportingPeriod) -> Self {
         RowContext {
-            activities: &values.activities,
-            units: &values.units,
             columns: &plan.columns,
-            headers: &table.headers,
+            headers,
             period_start: &period.start,
             period_end: &period.end,
             unit_hint: plan.unit_hint.as_deref(),
         }
     }
 
-    /// Convert a block of rows, in parallel.
-    pub(super) fn convert_block(&self, rows: &[Row]) -> ConvertedBlock {
+    /// Convert a block of rows, in parallel, with their activity and unit texts resolved
+    /// ([`Values::learn`] has seen the block).
+    pub(super) fn convert_block(&self, rows: &[Row], values: &Values<'_>) -> ConvertedBlock {
         let converted: Vec<Result<ImportRow, Vec<Problem>>> =
-            rows.par_iter().map(|r| self.convert(r.line as u64, &r.cells)).collect();
+            rows.par_iter().map(|r| self.convert(r.line as u64, &r.cells, values)).collect();
         let mut block = ConvertedBlock {
             rows: Vec::with_capacity(rows.len()),
             problems: Vec::new(),
@@ -78,7 +74,7 @@ impl<'a> RowContext<'a> {
 
 impl RowContext<'_> {
     /// One row's record, or its problems.
-    fn convert(&self, line: u64, cells: &[Cell]) -> Result<ImportRow, Vec<Problem>> {
+    fn convert(&self, line: u64, cells: &[Cell], values: &Values<'_>) -> Result<ImportRow, Vec<Problem>> {
         let mut problems = Vec::new();
         let cell = |f: Field| self.columns.get(&f).and_then(|i| cells.get(*i));
         let header = |f: Field| self.columns.get(&f).and_then(|i| self.headers.get(*i)).cloned();
@@ -140,7 +136,8 @@ impl RowContext<'_> {
                     None
                 }
             };
-        let activity = activity_text.as_ref().and_then(|a| resolve(a, self.activities, Field::Activity, &mut problems));
+        let activity =
+            activity_text.as_ref().and_then(|a| resolve(a, &values.activities, Field::Activity, &mut problems));
         let quantity = match cell(Field::Quantity) {
             None | Some(Cell::Empty) => {
                 problems.push(problem(
@@ -188,7 +185,7 @@ impl RowContext<'_> {
             (None, Some(hint)) => Some(hint.to_string()),
             _ => text(Field::Unit, &mut problems),
         };
-        let unit = unit_text.as_ref().and_then(|u| resolve(u, self.units, Field::Unit, &mut problems));
+        let unit = unit_text.as_ref().and_then(|u| resolve(u, &values.units, Field::Unit, &mut problems));
         let (period_start, period_end) = self.period_dates(cell(Field::Period), &mut problems, &problem);
         let date = |f: Field, fallback: Option<String>, problems: &mut Vec<Problem>| -> Option<String> {
             match cell(f) {

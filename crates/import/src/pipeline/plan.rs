@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::{ImportError, ImportOptions, MappingSource};
 use crate::mapping::{self, ColumnMapping, Field, MappingProblem};
-use crate::read::Table;
+use crate::read::{Head, Table};
 use crate::values;
 use scopebook_core::diagnostic::{Code, Diagnostic, Location};
 use scopebook_store::{Store, StoreError};
@@ -20,9 +20,9 @@ pub(super) struct Plan {
     pub unit_hint: Option<String>,
 }
 
-/// Choose the mapping and find its columns in the table's header.
-pub(super) fn plan(store: &Store, table: &Table, opts: &ImportOptions) -> Result<Plan, ImportError> {
-    let (mapping, source) = choose_mapping(store, table, opts)?;
+/// Choose the mapping and find its columns in the file's header.
+pub(super) fn plan(store: &Store, table: &Head, opts: &ImportOptions) -> Result<Plan, ImportError> {
+    let (mapping, source) = choose(store, &table.file, &table.headers, opts)?;
     let guess = mapping::guess(&table.headers);
     let hint = unit_hint(&mapping, &guess);
     let columns = match mapping.resolve(&table.headers) {
@@ -54,21 +54,31 @@ pub fn choose_mapping(
     table: &Table,
     opts: &ImportOptions,
 ) -> Result<(ColumnMapping, MappingSource), ImportError> {
+    choose(store, &table.file, &table.headers, opts)
+}
+
+/// The mapping for a file of these headers (`file` names it in messages).
+fn choose(
+    store: &Store,
+    file: &str,
+    headers: &[String],
+    opts: &ImportOptions,
+) -> Result<(ColumnMapping, MappingSource), ImportError> {
     let templates = store.templates()?;
     let (mut mapping, source) = if let Some(name) = &opts.template {
         let Some(t) = templates.iter().find(|t| &t.name == name) else {
             return Err(ImportError::NoTemplate {
-                file: table.file.clone(),
+                file: file.to_string(),
                 name: name.clone(),
                 known: templates.iter().map(|t| t.name.clone()).collect(),
             });
         };
-        (saved_mapping(table, t)?, MappingSource::Template { name: name.clone() })
+        (saved_mapping(file, t)?, MappingSource::Template { name: name.clone() })
     } else {
-        let signature = mapping::header_signature(&table.headers);
+        let signature = mapping::header_signature(headers);
         match templates.iter().find(|t| t.signature == signature) {
-            Some(t) => (saved_mapping(table, t)?, MappingSource::SameHeaders { name: t.name.clone() }),
-            None => (mapping::guess(&table.headers).mapping, MappingSource::Guess),
+            Some(t) => (saved_mapping(file, t)?, MappingSource::SameHeaders { name: t.name.clone() }),
+            None => (mapping::guess(headers).mapping, MappingSource::Guess),
         }
     };
     for (field, header) in &opts.columns {
@@ -82,12 +92,12 @@ pub fn choose_mapping(
 }
 
 /// A saved template's mapping (stored as the JSON of field → header).
-fn saved_mapping(table: &Table, t: &scopebook_store::SavedTemplate) -> Result<ColumnMapping, ImportError> {
+fn saved_mapping(file: &str, t: &scopebook_store::SavedTemplate) -> Result<ColumnMapping, ImportError> {
     serde_json::from_str::<BTreeMap<Field, String>>(&t.mapping).map(|columns| ColumnMapping { columns }).map_err(|e| {
         ImportError::Store(StoreError {
             diagnostics: vec![Diagnostic::error(
                 Code::DatabaseError,
-                Location::file(&table.file),
+                Location::file(file),
                 format!("the saved import template '{}' cannot be read ({e}); save it again", t.name),
             )],
         })

@@ -4,21 +4,21 @@
 
 use rust_decimal::Decimal;
 
-use super::lookup::Values;
+use super::lookup::Listed;
 use super::plan::Plan;
 use super::stream::Streamed;
 use super::{EarlierImport, Emissions, ImportOptions, MappingSource, Mode, Outcome, Preview};
 use crate::mapping::ColumnMapping;
-use crate::read::{Cell, Table};
+use crate::read::{Cell, Head, ReadError, RowBlocks, Table, TableRows};
 use scopebook_core::diagnostic::Severity;
 use scopebook_core::report::tonnes;
 use std::collections::BTreeMap;
 
 /// The preview of an import whose rows went through the store (or a cancelled one's).
-pub(super) fn preview(table: &Table, opts: &ImportOptions, plan: Plan, values: Values, streamed: Streamed) -> Preview {
-    let Streamed { mut problems, duplicates, checked } = streamed;
+pub(super) fn preview(table: &Head, opts: &ImportOptions, plan: Plan, values: Listed, streamed: Streamed) -> Preview {
+    let Streamed { mut problems, duplicates, checked, rows_read } = streamed;
     let Some(checked) = checked else {
-        return base(table, opts, plan.mapping, plan.source, Outcome::Cancelled);
+        return base(table, rows_read, opts, plan.mapping, plan.source, Outcome::Cancelled);
     };
     problems.sort_by(|a, b| a.row.cmp(&b.row).then_with(|| a.column.cmp(&b.column)));
     let rows_with_problems = {
@@ -67,14 +67,15 @@ pub(super) fn preview(table: &Table, opts: &ImportOptions, plan: Plan, values: V
         records_imported: written.map_or(0, |w| w.records),
         first_record: written.and_then(|w| w.first_record),
         last_record: written.and_then(|w| w.last_record),
-        ..base(table, opts, plan.mapping, plan.source, outcome)
+        ..base(table, rows_read, opts, plan.mapping, plan.source, outcome)
     }
 }
 
 /// A preview of what the file and the mapping say, with no rows checked yet: what a cancelled
 /// import reports, and the part of every preview that does not depend on the rows.
 pub(super) fn base(
-    table: &Table,
+    table: &Head,
+    rows_read: u64,
     opts: &ImportOptions,
     mapping: ColumnMapping,
     source: MappingSource,
@@ -100,7 +101,7 @@ pub(super) fn base(
             .collect(),
         mapping: mapping.columns,
         mapping_source: source,
-        rows_read: table.rows.len() as u64,
+        rows_read,
         rows_valid: 0,
         rows_with_problems: 0,
         problems: Vec::new(),
@@ -129,6 +130,12 @@ pub fn skipped_path(file: &std::path::Path) -> std::path::PathBuf {
 /// Chinese text right): the file's own columns and cells, then a `reason` column. Ready to be
 /// corrected and imported again.
 pub fn skipped_rows_csv(table: &Table, preview: &Preview) -> Vec<u8> {
+    // A table's rows are all at hand: reading them cannot fail.
+    skipped_rows_csv_from(&mut TableRows::new(table), preview).unwrap_or_default()
+}
+
+/// [`skipped_rows_csv`] of a file read again a block at a time ([`crate::read::open`]).
+pub fn skipped_rows_csv_from<'a>(rows: &mut dyn RowBlocks<'a>, preview: &Preview) -> Result<Vec<u8>, ReadError> {
     let mut reasons: BTreeMap<u64, Vec<String>> = BTreeMap::new();
     for p in preview.problems.iter().filter(|p| p.severity == Severity::Error) {
         let at = p.column.as_ref().map(|c| format!("{c}: ")).unwrap_or_default();
@@ -137,16 +144,21 @@ pub fn skipped_rows_csv(table: &Table, preview: &Preview) -> Vec<u8> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
         let mut w = csv::Writer::from_writer(&mut out);
-        let mut header: Vec<String> = table.headers.clone();
+        let mut header: Vec<String> = rows.head().headers.clone();
         header.push("reason".into());
         let _ = w.write_record(&header);
-        for r in &table.rows {
-            let Some(why) = reasons.get(&(r.line as u64)) else { continue };
-            let mut rec: Vec<String> = r.cells.iter().map(Cell::display_text).collect();
-            rec.push(why.join("; "));
-            let _ = w.write_record(&rec);
+        while let Some(block) = rows.next_block(SKIPPED_BLOCK)? {
+            for r in block.iter() {
+                let Some(why) = reasons.get(&(r.line as u64)) else { continue };
+                let mut rec: Vec<String> = r.cells.iter().map(Cell::display_text).collect();
+                rec.push(why.join("; "));
+                let _ = w.write_record(&rec);
+            }
         }
         let _ = w.flush();
     }
-    out
+    Ok(out)
 }
+
+/// Rows read at a time when the skipped rows are picked out.
+const SKIPPED_BLOCK: usize = 32_768;

@@ -1,17 +1,20 @@
 //! Stages 4 and 5 of an import: check (exactly as `scopebook calc` does, plus the store's own
 //! rules), find duplicates and write — block by block, in one store transaction
 //! ([`scopebook_store::ImportSession`]). While the store checks and writes one block, another
-//! thread converts the next (stage 3), so at most a few blocks of records exist at a time, never
-//! a million. The store's findings are located at the file's own rows and columns here, while
+//! thread reads the next from the file (a CSV is streamed: [`crate::read::open`]) and converts
+//! it (stages 2 and 3), so at most a few blocks of rows exist at a time, as cells or records,
+//! never a million. The store's findings are located at the file's own rows and columns here, while
 //! the block is still at hand.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::sync_channel;
 
 use super::convert::{ConvertedBlock, RowContext};
+use super::lookup::Values;
 use super::plan::Plan;
 use super::{DuplicateRow, ImportError, ImportOptions, MappingSource, Mode, Problem, Progress, Stage};
 use crate::mapping::{self, Field};
-use crate::read::Table;
+use crate::read::{Head, ReadError, RowBlocks};
 use crate::values;
 use scopebook_core::library::FactorLibrary;
 use scopebook_store::{
@@ -19,8 +22,8 @@ use scopebook_store::{
 };
 
 /// Rows per block. Large enough for the checks to run in parallel pieces, small enough that a
-/// block's records, its activity-file encoding and its checked activities stay a few tens of MB.
-const BLOCK: usize = 32_768;
+/// block's cells, records, activity-file encoding and checked activities stay a few tens of MB.
+pub const BLOCK_ROWS: usize = 32_768;
 
 /// What the rows gave: every problem and duplicate, located, and the store's outcome.
 pub(super) struct Streamed {
@@ -28,67 +31,94 @@ pub(super) struct Streamed {
     pub duplicates: Vec<DuplicateRow>,
     /// `None` when the import was cancelled (nothing was written).
     pub checked: Option<ImportChecked>,
+    /// The file's data rows (when cancelled, the best guess at them).
+    pub rows_read: u64,
 }
 
-/// Convert, check, deduplicate and (unless a dry run, or refused) write every row of `table`,
-/// then end the store's import: commit it with its batch record, or roll it back.
+/// What the blocks are read and converted with.
+pub(super) struct Blocks<'r, 'a, 'v, 'l> {
+    pub rows: &'r mut dyn RowBlocks<'a>,
+    pub values: &'v mut Values<'l>,
+    pub ctx: &'v RowContext<'v>,
+    pub size: usize,
+}
+
+/// Read, convert, check, deduplicate and (unless a dry run, or refused) write every row, a
+/// block at a time, then end the store's import: commit it with its batch record, or roll it
+/// back. A file refused part-way (a row too long for its header) rolls the import back.
 pub(super) fn check_and_write(
     store: &mut Store,
     lib: &FactorLibrary,
-    table: &Table,
+    head: &Head,
+    blocks: Blocks<'_, '_, '_, '_>,
     opts: &ImportOptions,
     plan: &Plan,
-    ctx: &RowContext<'_>,
     progress: &dyn Progress,
 ) -> Result<Streamed, ImportError> {
+    let Blocks { rows, values, ctx, size } = blocks;
     let mode = match opts.mode {
         Mode::DryRun => ImportMode::DryRun,
         Mode::AllOrNothing => ImportMode::AllOrNothing,
         Mode::ValidRowsOnly => ImportMode::ValidRowsOnly,
     };
     let stage = if opts.mode == Mode::DryRun { Stage::Checking } else { Stage::Writing };
-    let total = table.rows.len() as u64;
-    let mut session = store.begin_import(lib, opts.year, &import_file(table, plan), mode)?;
-    let mut out = Streamed { problems: Vec::new(), duplicates: Vec::new(), checked: None };
-    progress.report(stage, 0, total);
+    // The rows of a streamed file are known at its end: a guess until then.
+    let total = AtomicU64::new(rows.estimated_rows());
+    let mut session = store.begin_import(lib, opts.year, &import_file(head, plan, rows.estimated_rows()), mode)?;
+    let mut out = Streamed { problems: Vec::new(), duplicates: Vec::new(), checked: None, rows_read: 0 };
+    progress.report(stage, 0, total.load(Ordering::Relaxed));
     let finished = std::thread::scope(|s| -> Result<bool, ImportError> {
-        // Stage 3 runs one block ahead on its own thread (and the thread pool).
-        let (to_store, converted) = sync_channel::<ConvertedBlock>(1);
-        s.spawn(move || {
-            for rows in table.rows.chunks(BLOCK) {
-                if to_store.send(ctx.convert_block(rows)).is_err() {
-                    break;
+        // Reading and stage 3 run one block ahead on their own thread (and the thread pool).
+        let (to_store, converted) = sync_channel::<Result<ConvertedBlock, ReadError>>(1);
+        let (reader, values, total) = (&mut *rows, &mut *values, &total);
+        s.spawn(move || loop {
+            let next = match reader.next_block(size) {
+                Ok(Some(block)) => {
+                    values.learn(&block);
+                    Ok(ctx.convert_block(&block, values))
                 }
+                Ok(None) => break,
+                Err(e) => Err(e),
+            };
+            total.store(reader.estimated_rows(), Ordering::Relaxed);
+            let refused = next.is_err();
+            if to_store.send(next).is_err() || refused {
+                break;
             }
         });
         let mut done = 0u64;
-        // Returning drops the receiver, which stops the converting thread.
+        // Returning drops the receiver, which stops the reading thread.
         for block in converted {
+            let block = block?;
             if progress.cancelled() {
                 return Ok(false);
             }
+            let of = |done: u64| total.load(Ordering::Relaxed).max(done);
             let checked = session.add(&block.rows, block.refused, &|written| {
-                progress.report(stage, written.min(total), total);
+                progress.report(stage, written, of(written));
                 !progress.cancelled()
             })?;
             done += block.len;
-            progress.report(stage, done, total);
+            progress.report(stage, done, of(done));
             let cancelled = checked.cancelled;
-            locate(&mut out, block, checked, plan, &table.headers);
+            locate(&mut out, block, checked, plan, &head.headers);
             if cancelled {
                 return Ok(false);
             }
         }
         Ok(true)
     })?;
+    out.rows_read = if finished { rows.rows_read() } else { rows.estimated_rows() };
     if finished {
-        out.checked = Some(session.finish(new_template(table, opts, plan).as_ref(), &choices(opts))?);
+        session.rows_read(out.rows_read);
+        out.checked = Some(session.finish(new_template(head, opts, plan).as_ref(), &choices(opts))?);
     }
     Ok(out)
 }
 
-/// What the store records about the file. Rows refused before the store are counted per block.
-fn import_file(table: &Table, plan: &Plan) -> ImportFile {
+/// What the store records about the file (`rows` a guess until the file has been read).
+/// Rows refused before the store are counted per block.
+fn import_file(table: &Head, plan: &Plan, rows: u64) -> ImportFile {
     let template = match &plan.source {
         MappingSource::Template { name } | MappingSource::SameHeaders { name } => Some(name.clone()),
         MappingSource::Guess => None,
@@ -101,13 +131,13 @@ fn import_file(table: &Table, plan: &Plan) -> ImportFile {
         header_row: table.header_row as u64,
         template,
         mapping: serde_json::to_string(&plan.mapping.columns).unwrap_or_default(),
-        rows_read: table.rows.len() as u64,
+        rows_read: rows,
         rows_refused_earlier: 0,
     }
 }
 
 /// The template to save with the import, if the user named one.
-fn new_template(table: &Table, opts: &ImportOptions, plan: &Plan) -> Option<NewTemplate> {
+fn new_template(table: &Head, opts: &ImportOptions, plan: &Plan) -> Option<NewTemplate> {
     opts.save_template.as_ref().map(|name| NewTemplate {
         name: name.clone(),
         signature: mapping::header_signature(&table.headers),

@@ -93,6 +93,11 @@ fn decode_strict<'a>(
 }
 
 fn undecodable(name: &str, bytes: &[u8], at: usize, label: &str, chosen: bool) -> ReadError {
+    undecodable_at(name, at, line_of(bytes, at), label, chosen)
+}
+
+/// The text cannot be decoded as `label` at byte `at` (line `line`).
+pub(super) fn undecodable_at(name: &str, at: usize, line: usize, label: &str, chosen: bool) -> ReadError {
     let hint = if chosen {
         "; check the encoding you gave"
     } else {
@@ -103,11 +108,11 @@ fn undecodable(name: &str, bytes: &[u8], at: usize, label: &str, chosen: bool) -
         ReadErrorCode::Encoding,
         format!("the text cannot be read as {label}: invalid byte sequence at byte {at}{hint}"),
     )
-    .at_row(line_of(bytes, at))
+    .at_row(line)
 }
 
 /// The delimiter that splits the first lines most consistently (quotes respected).
-fn sniff_delimiter(text: &[u8]) -> u8 {
+pub(super) fn sniff_delimiter(text: &[u8]) -> u8 {
     let sample = text.get(..65536).unwrap_or(text);
     let mut lines: Vec<[usize; 4]> = Vec::new();
     let mut counts = [0usize; 4];
@@ -187,22 +192,27 @@ fn records(name: &str, text: &[u8], delimiter: u8) -> Result<Vec<Row>, ReadError
             counted_to = start;
         }
         let line = line_at;
-        let mut cells = Vec::with_capacity(record.len());
-        let mut blank = true;
-        for field in record.iter() {
-            let field = std::str::from_utf8(field)
-                .map_err(|_| ReadError::new(name, ReadErrorCode::Encoding, "a cell is not valid text").at_row(line))?;
-            let field = field.trim();
-            if field.is_empty() {
-                cells.push(Cell::Empty);
-            } else {
-                blank = false;
-                cells.push(Cell::Text(field.to_owned()));
-            }
-        }
-        if !blank {
+        if let Some(cells) = cells_of(name, &record, line)? {
             rows.push(Row { line, cells });
         }
     }
     Ok(rows)
+}
+
+/// A record's cells, trimmed (an empty one is [`Cell::Empty`]); `None` for a blank record.
+pub(super) fn cells_of(name: &str, record: &csv::ByteRecord, line: usize) -> Result<Option<Vec<Cell>>, ReadError> {
+    let mut cells = Vec::with_capacity(record.len());
+    let mut blank = true;
+    for field in record.iter() {
+        let field = std::str::from_utf8(field)
+            .map_err(|_| ReadError::new(name, ReadErrorCode::Encoding, "a cell is not valid text").at_row(line))?;
+        let field = field.trim();
+        if field.is_empty() {
+            cells.push(Cell::Empty);
+        } else {
+            blank = false;
+            cells.push(Cell::Text(field.to_owned()));
+        }
+    }
+    Ok((!blank).then_some(cells))
 }

@@ -299,6 +299,13 @@ impl ImportSession<'_> {
         Ok(out)
     }
 
+    /// The file's data rows, for a file whose rows are only counted once it has been read to
+    /// the end (a streamed CSV): what `finish` records. `begin_import` took
+    /// `file.rows_read` as a guess (it sizes the duplicate keys by it).
+    pub fn rows_read(&mut self, rows: u64) {
+        self.file.rows_read = rows;
+    }
+
     /// End the import. Unless it is a dry run, refused or cancelled: write its `import_batch`
     /// record, its one audit entry, the template and the value choices, and commit. Otherwise
     /// roll everything back. Per-row problems and duplicates were returned by each `add`.
