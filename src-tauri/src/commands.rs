@@ -441,6 +441,20 @@ pub fn run() {
             crate::import::import_cancel,
             crate::import::template_export,
             crate::import::record_lineage,
+            crate::compliance::ets_facilities,
+            crate::compliance::set_ets_facility,
+            crate::compliance::ets_plans,
+            crate::compliance::ets_units,
+            crate::compliance::add_ets_unit,
+            crate::compliance::update_ets_unit,
+            crate::compliance::delete_ets_unit,
+            crate::compliance::import_ets_units,
+            crate::compliance::ets_ledger,
+            crate::compliance::add_ets_ledger_entry,
+            crate::compliance::update_ets_ledger_entry,
+            crate::compliance::delete_ets_ledger_entry,
+            crate::compliance::import_ets_ledger,
+            crate::compliance::ets_position,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod commands;
+pub mod compliance;
 pub mod dashboard;
 pub mod import;
 pub mod inventory;

@@ -10,8 +10,10 @@ use scopebook_core::diagnostic::{self, Code};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use ts_rs::TS;
 
+mod compliance;
 mod dashboard;
 mod import;
+pub use compliance::*;
 pub use dashboard::*;
 pub use import::*;
 
@@ -606,6 +608,33 @@ pub fn typescript_bindings() -> String {
         ImportProgress::decl(&cfg),
         RecordLineage::decl(&cfg),
         TemplateExportInput::decl(&cfg),
+        EtsSchemeId::decl(&cfg),
+        EtsEnrolmentInput::decl(&cfg),
+        EtsFacilityView::decl(&cfg),
+        EtsUnitDraft::decl(&cfg),
+        EtsUnitView::decl(&cfg),
+        EtsLedgerKind::decl(&cfg),
+        EtsLedgerDraft::decl(&cfg),
+        EtsLedgerEntryView::decl(&cfg),
+        EtsImported::decl(&cfg),
+        PlanDocument::decl(&cfg),
+        PlanUnitClass::decl(&cfg),
+        PlanInfo::decl(&cfg),
+        PositionRequest::decl(&cfg),
+        PositionFinding::decl(&cfg),
+        PriceScenarioView::decl(&cfg),
+        NamedFigure::decl(&cfg),
+        UnitPositionLine::decl(&cfg),
+        PositionValue::decl(&cfg),
+        PenaltyView::decl(&cfg),
+        ReliefView::decl(&cfg),
+        MixView::decl(&cfg),
+        EnterprisePositionView::decl(&cfg),
+        InstallationPositionLine::decl(&cfg),
+        ReconciliationReason::decl(&cfg),
+        ReconciliationHolder::decl(&cfg),
+        ReconciliationView::decl(&cfg),
+        PositionView::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from src-tauri/src/api/ by `UPDATE_BINDINGS=1 cargo test -p scopebook-app`.\n// Do not edit: change the Rust types and regenerate. A test fails when this file drifts.\n\n",

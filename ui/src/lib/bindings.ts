@@ -482,3 +482,126 @@ export type TemplateExportInput = { path: string, lang: Language,
  */
 year: number, };
 
+export type EtsSchemeId = "cn-ets" | "eu-ets";
+
+export type EtsEnrolmentInput = { 
+/**
+ * The facility's code; the facility must have the "covered by an ETS" flag.
+ */
+facility: string, scheme: EtsSchemeId, 
+/**
+ * The enterprise (`enterprise` of UNITS.csv and LEDGER.csv) the facility belongs to.
+ */
+enterprise: string, 
+/**
+ * China: the shipped plan its units are entered under unless a unit names its own; "" for none.
+ */
+plan: string, };
+
+export type EtsFacilityView = { id: number, facility: string, facility_name: string, scheme: EtsSchemeId, enterprise: string, plan: string | null, };
+
+export type EtsUnitDraft = { facility: string, 
+/**
+ * China: a shipped plan id, "" for the facility's.
+ */
+plan: string, unit: string, unit_class: string, 
+/**
+ * `water` or `air`.
+ */
+cooling: string, output_mwh: string, heat_gj: string, 
+/**
+ * A decimal fraction (0.78).
+ */
+heat_supply_ratio: string, load_factor: string, verified_t: string, 
+/**
+ * Sectors and years whose rules are not shipped, and the EU's free allocation.
+ */
+allocation_t: string, };
+
+export type EtsUnitView = { id: number, year: number, scheme: EtsSchemeId, enterprise: string, draft: EtsUnitDraft, };
+
+export type EtsLedgerKind = "allocation" | "purchase" | "sale" | "transfer-in" | "transfer-out" | "surrender" | "bank-in" | "borrow";
+
+export type EtsLedgerDraft = { scheme: EtsSchemeId, enterprise: string, 
+/**
+ * ISO date.
+ */
+date: string, 
+kind: EtsLedgerKind, quantity_t: string, 
+/**
+ * CEA, CCER, EUA.
+ */
+instrument: string, price: string, currency: string, vintage: string, project: string, evidence: string, };
+
+export type EtsLedgerEntryView = { id: number, year: number, draft: EtsLedgerDraft, };
+
+export type EtsImported = { file: string, rows: number, };
+
+export type PlanDocument = { title: string, title_en: string | null, number: string, date: string, publisher: string, table: string, note: string | null, };
+
+export type PlanUnitClass = { id: string, fuel: string, label: string, };
+
+export type PlanInfo = { id: string, scheme: EtsSchemeId, sector: string, currency: string, years: Array<number>, 
+/**
+ * The file it is read from (`allowance-plans/<id>/plan.toml`).
+ */
+file: string, document: PlanDocument, classes: Array<PlanUnitClass>, };
+
+export type PositionRequest = { scheme: EtsSchemeId, year: number, 
+/**
+ * China, when the period's units are under several plans: which; "" otherwise.
+ */
+plan: string, prices: Array<string>, };
+
+export type PositionFinding = { file: string, row: number | null, column: string | null, code: DiagnosticCode, message: string, severity: Severity, };
+
+export type PriceScenarioView = { scenario: string, price: string, currency: string, };
+
+export type NamedFigure = { name: string, value: string, };
+
+export type UnitPositionLine = { enterprise: string, unit: string, unit_class: string, row: number, 
+/**
+ * `benchmark`, `heat`, `verified` or `entered`.
+ */
+method: string, basis: string | null, allocation_t: string, verified_t: string, obligation_t: string, factors: Array<NamedFigure>, };
+
+export type PositionValue = { scenario: string, price: string, currency: string, amount: string, };
+
+export type PenaltyView = { low: string, high: string, currency: string, owed_t: string, basis: string, };
+
+export type ReliefView = { rule: string, 
+/**
+ * `obligation` (capped) or `allocation` (topped up).
+ */
+caps: string, tonnes: string, };
+
+export type MixView = { scenario: string, currency: string, allowance_price: string, offset_price: string | null, gap_t: string, headroom_t: string, offsets_t: string, allowances_t: string, amount: string, saving: string, };
+
+export type EnterprisePositionView = { enterprise: string, allocation_t: string, verified_t: string, obligation_t: string, relief: Array<ReliefView>, relief_t: string, 
+/**
+ * `null` when the scheme takes no offsets for the year.
+ */
+offset_cap_t: string | null, offsets_used_t: string, holdings_t: string, surrendered_t: string, 
+/**
+ * obligation − holdings − offsets used: positive = shortfall, negative = surplus.
+ */
+shortfall_t: string, values: Array<PositionValue>, penalty: PenaltyView | null, deadline: string | null, bankable_t: string | null, cheapest_mix: Array<MixView>, };
+
+export type InstallationPositionLine = { installation: string, name: string, account_holder: string, free_allocation_t: string | null, verified_t: string | null, obligation_t: string | null, shortfall_t: string | null, };
+
+export type ReconciliationReason = { reason: string, tonnes: string, };
+
+export type ReconciliationHolder = { holder: string, inventory_t: string, computed_t: string, verified_t: string | null, scheme_t: string, 
+/**
+ * Which figure the scheme counts: `computed` or `verified`.
+ */
+prevails: string, reasons: Array<ReconciliationReason>, };
+
+export type ReconciliationView = { inventory_t: string, computed_t: string, reasons: Array<ReconciliationReason>, holders: Array<ReconciliationHolder>, };
+
+export type PositionView = { scheme: EtsSchemeId, plan: string, year: number | null, currency: string, document: PlanDocument, prices: Array<PriceScenarioView>, units: Array<UnitPositionLine>, enterprises: Array<EnterprisePositionView>, installations: Array<InstallationPositionLine>, notes: Array<string>, 
+/**
+ * Warnings (a position with an error is refused instead).
+ */
+findings: Array<PositionFinding>, reconciliation: ReconciliationView | null, };
+

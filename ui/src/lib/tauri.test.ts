@@ -7,10 +7,14 @@ import type {
   ActivityDraft,
   AppError,
   AuditQuery,
+  EtsEnrolmentInput,
+  EtsLedgerDraft,
+  EtsUnitDraft,
   FacilityInput,
   FactorQuery,
   ImportReadOptions,
   ImportRequest,
+  PositionRequest,
   Session,
 } from './bindings';
 import * as api from './tauri';
@@ -70,6 +74,34 @@ describe('command names and argument keys', () => {
     save_template: '',
     skipped_path: '',
   };
+  const enrolment: EtsEnrolmentInput = { facility: 'JS-U3', scheme: 'cn-ets', enterprise: 'Jiangsu Example Power', plan: 'cn-power-2019-2020' };
+  const unit: EtsUnitDraft = {
+    facility: 'JS-U3',
+    plan: '',
+    unit: 'U3',
+    unit_class: 'coal-above-300mw',
+    cooling: 'water',
+    output_mwh: '2000000',
+    heat_gj: '',
+    heat_supply_ratio: '',
+    load_factor: '0.86',
+    verified_t: '1800000',
+    allocation_t: '',
+  };
+  const entry: EtsLedgerDraft = {
+    scheme: 'cn-ets',
+    enterprise: 'Jiangsu Example Power',
+    date: '2021-06-01',
+    kind: 'purchase',
+    quantity_t: '10000',
+    instrument: 'CEA',
+    price: '60',
+    currency: 'CNY',
+    vintage: '',
+    project: '',
+    evidence: '',
+  };
+  const positionRequest: PositionRequest = { scheme: 'cn-ets', year: 2020, plan: '', prices: ['central=75'] };
   const audit: AuditQuery = { action: 'update', table: '', user: '', text: '', offset: 0, limit: 50 };
   const cases: [string, () => Promise<unknown>, string, Record<string, unknown> | undefined][] = [
     ['getSession', () => api.getSession(), 'get_session', undefined],
@@ -140,6 +172,25 @@ describe('command names and argument keys', () => {
       { input: { path: '/t.xlsx', lang: 'zh', year: 2023 } },
     ],
     ['recordLineage', () => api.recordLineage(7), 'record_lineage', { id: 7 }],
+    ['etsFacilities', () => api.etsFacilities(), 'ets_facilities', undefined],
+    ['setEtsFacility', () => api.setEtsFacility(enrolment), 'set_ets_facility', { input: enrolment }],
+    ['etsPlans', () => api.etsPlans(), 'ets_plans', undefined],
+    ['etsUnits', () => api.etsUnits(2020), 'ets_units', { year: 2020 }],
+    ['addEtsUnit', () => api.addEtsUnit(2020, unit), 'add_ets_unit', { year: 2020, draft: unit }],
+    ['updateEtsUnit', () => api.updateEtsUnit(3, unit, 'meter fixed'), 'update_ets_unit', { id: 3, draft: unit, reason: 'meter fixed' }],
+    ['deleteEtsUnit', () => api.deleteEtsUnit(3, 'duplicate'), 'delete_ets_unit', { id: 3, reason: 'duplicate' }],
+    ['importEtsUnits', () => api.importEtsUnits(2020, '/d/UNITS.csv', '', ''), 'import_ets_units', { year: 2020, path: '/d/UNITS.csv', facility: '', plan: '' }],
+    ['etsLedger', () => api.etsLedger(2020), 'ets_ledger', { year: 2020 }],
+    ['addEtsLedgerEntry', () => api.addEtsLedgerEntry(2020, entry), 'add_ets_ledger_entry', { year: 2020, draft: entry }],
+    [
+      'updateEtsLedgerEntry',
+      () => api.updateEtsLedgerEntry(4, entry, 'price corrected'),
+      'update_ets_ledger_entry',
+      { id: 4, draft: entry, reason: 'price corrected' },
+    ],
+    ['deleteEtsLedgerEntry', () => api.deleteEtsLedgerEntry(4, 'entered twice'), 'delete_ets_ledger_entry', { id: 4, reason: 'entered twice' }],
+    ['importEtsLedger', () => api.importEtsLedger(2020, 'cn-ets', '/d/LEDGER.csv'), 'import_ets_ledger', { year: 2020, scheme: 'cn-ets', path: '/d/LEDGER.csv' }],
+    ['etsPosition', () => api.etsPosition(positionRequest), 'ets_position', { request: positionRequest }],
   ];
 
   it.each(cases)('%s invokes its command with camelCase argument keys', async (_name, run, command, args) => {

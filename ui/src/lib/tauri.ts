@@ -22,6 +22,14 @@ import type {
   DashboardLinesPage,
   DatasetInfo,
   ErrorCode,
+  EtsEnrolmentInput,
+  EtsFacilityView,
+  EtsImported,
+  EtsLedgerDraft,
+  EtsLedgerEntryView,
+  EtsSchemeId,
+  EtsUnitDraft,
+  EtsUnitView,
   FacilityInput,
   FacilityView,
   FactorDetail,
@@ -37,6 +45,9 @@ import type {
   NewOrganisationInput,
   PeriodInput,
   PeriodView,
+  PlanInfo,
+  PositionRequest,
+  PositionView,
   RecordLineage,
   SectorInfo,
   Session,
@@ -174,6 +185,48 @@ export const listDatasets = (): Promise<DatasetInfo[]> => call('list_datasets');
 /** Add a user's factor CSV; the UI reads the file the user chose and sends its text. */
 export const addUserFactors = (fileName: string, contents: string): Promise<UserFactorsResult> =>
   call('add_user_factors', { fileName, contents });
+
+// ---- compliance (ETS) ----
+
+/** The facilities registered under an ETS. */
+export const etsFacilities = (): Promise<EtsFacilityView[]> => call('ets_facilities');
+
+/** Register a covered facility under a scheme, or change its registration. */
+export const setEtsFacility = (input: EtsEnrolmentInput): Promise<EtsFacilityView> => call('set_ets_facility', { input });
+
+/** The shipped China plans and the EU rules, with their source documents. */
+export const etsPlans = (): Promise<PlanInfo[]> => call('ets_plans');
+
+export const etsUnits = (year: number): Promise<EtsUnitView[]> => call('ets_units', { year });
+
+export const addEtsUnit = (year: number, draft: EtsUnitDraft): Promise<EtsUnitView> => call('add_ets_unit', { year, draft });
+
+export const updateEtsUnit = (id: number, draft: EtsUnitDraft, reason: string): Promise<EtsUnitView> =>
+  call('update_ets_unit', { id, draft, reason });
+
+export const deleteEtsUnit = (id: number, reason: string): Promise<void> => call('delete_ets_unit', { id, reason });
+
+/** Import a UNITS.csv (by path) into period `year`, all or nothing. */
+export const importEtsUnits = (year: number, path: string, facility: string, plan: string): Promise<EtsImported> =>
+  call('import_ets_units', { year, path, facility, plan });
+
+export const etsLedger = (year: number): Promise<EtsLedgerEntryView[]> => call('ets_ledger', { year });
+
+export const addEtsLedgerEntry = (year: number, draft: EtsLedgerDraft): Promise<EtsLedgerEntryView> =>
+  call('add_ets_ledger_entry', { year, draft });
+
+export const updateEtsLedgerEntry = (id: number, draft: EtsLedgerDraft, reason: string): Promise<EtsLedgerEntryView> =>
+  call('update_ets_ledger_entry', { id, draft, reason });
+
+export const deleteEtsLedgerEntry = (id: number, reason: string): Promise<void> =>
+  call('delete_ets_ledger_entry', { id, reason });
+
+/** Import a LEDGER.csv (by path) of `scheme` into period `year`, all or nothing. */
+export const importEtsLedger = (year: number, scheme: EtsSchemeId, path: string): Promise<EtsImported> =>
+  call('import_ets_ledger', { year, scheme, path });
+
+/** The allowance position: `scopebook position --db FILE --scheme S --period YEAR --price P...`. */
+export const etsPosition = (request: PositionRequest): Promise<PositionView> => call('ets_position', { request });
 
 // ---- the import wizard ----
 

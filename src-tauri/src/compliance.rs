@@ -1,0 +1,563 @@
+//! The Compliance screen's commands (issue 12): a covered facility's registration under an ETS,
+//! a period's units and ledger (add, edit with a reason, delete, import UNITS.csv and
+//! LEDGER.csv), the shipped plans with their source documents, and the allowance position. Each
+//! one calls the `Store` function `scopebook ets` and `scopebook position --db` call, and maps the
+//! outcome onto the wire types; the store checks every cell and refuses a write that leaves a
+//! period's position with an error. The position runs on a blocking thread.
+
+use std::path::Path;
+
+use rust_decimal::Decimal;
+use scopebook_allowance::eu_rules::EuRules;
+use scopebook_allowance::ledger::Kind;
+use scopebook_allowance::plan::{self, Plan};
+use scopebook_allowance::position::{n, EnterprisePosition, InstallationLine, Position, UnitLine};
+use scopebook_allowance::reconcile::Reconciliation;
+use scopebook_core::diagnostic::Diagnostic;
+use scopebook_store::{
+    EtsEnrolment, EtsFacility, EtsLedgerEntry, EtsLedgerInput, EtsScheme, EtsUnit, EtsUnitInput, Store, StoreError,
+};
+use tauri::{AppHandle, Manager};
+
+use crate::api::*;
+use crate::commands::{field_errors, io_error, wire_id, with_store, AppState};
+use crate::import::blocking;
+
+type Result<T> = std::result::Result<T, AppError>;
+
+fn dec(d: Decimal) -> String {
+    n(d).to_string()
+}
+
+fn dec_opt(d: Option<Decimal>) -> Option<String> {
+    d.map(dec)
+}
+
+/// "" (or blanks) is an empty cell.
+fn cell(s: &str) -> Option<String> {
+    Some(s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+fn text(o: &Option<String>) -> String {
+    o.clone().unwrap_or_default()
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+fn id_of(id: u32) -> i64 {
+    i64::from(id)
+}
+
+pub(crate) fn scheme_from(s: EtsSchemeId) -> EtsScheme {
+    match s {
+        EtsSchemeId::CnEts => EtsScheme::CnEts,
+        EtsSchemeId::EuEts => EtsScheme::EuEts,
+    }
+}
+
+pub(crate) fn scheme_to(s: EtsScheme) -> EtsSchemeId {
+    match s {
+        EtsScheme::CnEts => EtsSchemeId::CnEts,
+        EtsScheme::EuEts => EtsSchemeId::EuEts,
+    }
+}
+
+fn facility_view(f: EtsFacility) -> EtsFacilityView {
+    EtsFacilityView {
+        id: wire_id(f.id),
+        facility: f.facility,
+        facility_name: f.facility_name,
+        scheme: scheme_to(f.scheme),
+        enterprise: f.enterprise,
+        plan: f.plan,
+    }
+}
+
+fn unit_input(d: &EtsUnitDraft) -> EtsUnitInput {
+    EtsUnitInput {
+        facility: d.facility.trim().to_string(),
+        plan: cell(&d.plan),
+        unit: d.unit.clone(),
+        unit_class: d.unit_class.clone(),
+        cooling: cell(&d.cooling),
+        output_mwh: cell(&d.output_mwh),
+        heat_gj: cell(&d.heat_gj),
+        heat_supply_ratio: cell(&d.heat_supply_ratio),
+        load_factor: cell(&d.load_factor),
+        verified_t: d.verified_t.clone(),
+        allocation_t: cell(&d.allocation_t),
+    }
+}
+
+fn unit_view(u: EtsUnit) -> EtsUnitView {
+    let v = &u.values;
+    EtsUnitView {
+        id: wire_id(u.id),
+        year: u.year,
+        scheme: scheme_to(u.scheme),
+        enterprise: u.enterprise.clone(),
+        draft: EtsUnitDraft {
+            facility: v.facility.clone(),
+            plan: text(&v.plan),
+            unit: v.unit.clone(),
+            unit_class: v.unit_class.clone(),
+            cooling: text(&v.cooling),
+            output_mwh: text(&v.output_mwh),
+            heat_gj: text(&v.heat_gj),
+            heat_supply_ratio: text(&v.heat_supply_ratio),
+            load_factor: text(&v.load_factor),
+            verified_t: v.verified_t.clone(),
+            allocation_t: text(&v.allocation_t),
+        },
+    }
+}
+
+fn kind_of(k: EtsLedgerKind) -> Kind {
+    match k {
+        EtsLedgerKind::Allocation => Kind::Allocation,
+        EtsLedgerKind::Purchase => Kind::Purchase,
+        EtsLedgerKind::Sale => Kind::Sale,
+        EtsLedgerKind::TransferIn => Kind::TransferIn,
+        EtsLedgerKind::TransferOut => Kind::TransferOut,
+        EtsLedgerKind::Surrender => Kind::Surrender,
+        EtsLedgerKind::BankIn => Kind::BankIn,
+        EtsLedgerKind::Borrow => Kind::Borrow,
+    }
+}
+
+fn kind_to(k: Kind) -> EtsLedgerKind {
+    match k {
+        Kind::Allocation => EtsLedgerKind::Allocation,
+        Kind::Purchase => EtsLedgerKind::Purchase,
+        Kind::Sale => EtsLedgerKind::Sale,
+        Kind::TransferIn => EtsLedgerKind::TransferIn,
+        Kind::TransferOut => EtsLedgerKind::TransferOut,
+        Kind::Surrender => EtsLedgerKind::Surrender,
+        Kind::BankIn => EtsLedgerKind::BankIn,
+        Kind::Borrow => EtsLedgerKind::Borrow,
+    }
+}
+
+fn ledger_input(d: &EtsLedgerDraft) -> EtsLedgerInput {
+    EtsLedgerInput {
+        scheme: scheme_from(d.scheme),
+        enterprise: d.enterprise.clone(),
+        date: d.date.clone(),
+        kind: kind_of(d.kind).as_str().to_string(),
+        quantity_t: d.quantity_t.clone(),
+        instrument: d.instrument.clone(),
+        price: cell(&d.price),
+        currency: cell(&d.currency),
+        vintage: cell(&d.vintage),
+        project: cell(&d.project),
+        evidence: cell(&d.evidence),
+    }
+}
+
+/// A stored movement; its kind was checked when it was written, so an unknown one is a damaged file.
+fn entry_view(e: EtsLedgerEntry) -> Result<EtsLedgerEntryView> {
+    let v = &e.values;
+    let kind = Kind::parse(&v.kind).map(kind_to).ok_or_else(|| AppError {
+        code: ErrorCode::Internal,
+        message: format!("ledger entry {} has an unknown kind '{}'", e.id, v.kind),
+        details: vec![],
+    })?;
+    Ok(EtsLedgerEntryView {
+        id: wire_id(e.id),
+        year: e.year,
+        draft: EtsLedgerDraft {
+            scheme: scheme_to(v.scheme),
+            enterprise: v.enterprise.clone(),
+            date: v.date.clone(),
+            kind,
+            quantity_t: v.quantity_t.clone(),
+            instrument: v.instrument.clone(),
+            price: text(&v.price),
+            currency: text(&v.currency),
+            vintage: text(&v.vintage),
+            project: text(&v.project),
+            evidence: text(&v.evidence),
+        },
+    })
+}
+
+fn document(d: &plan::Document) -> PlanDocument {
+    PlanDocument {
+        title: d.title.clone(),
+        title_en: d.title_en.clone(),
+        number: d.number.clone(),
+        date: d.date.clone(),
+        publisher: d.publisher.clone(),
+        table: d.table.clone(),
+        note: d.note.clone(),
+    }
+}
+
+fn finding(d: &Diagnostic) -> PositionFinding {
+    PositionFinding {
+        file: d.location.file.clone(),
+        row: d.location.row.map(|r| u32::try_from(r).unwrap_or(u32::MAX)),
+        column: d.location.column.clone(),
+        code: d.code.into(),
+        message: d.message.clone(),
+        severity: d.severity.into(),
+    }
+}
+
+/// A refused import: as any store refusal, each problem's message led by its file and line.
+fn refused_file(e: StoreError, file: &str) -> AppError {
+    let at: Vec<Option<u64>> =
+        e.diagnostics.iter().map(|d| d.location.row.filter(|_| d.location.file == file)).collect();
+    let mut err = AppError::from(e);
+    for (detail, row) in err.details.iter_mut().zip(&at) {
+        if let Some(row) = row {
+            detail.message = format!("{file} line {row}: {}", detail.message);
+        }
+    }
+    if let (Some(first), Some(Some(_))) = (err.details.first(), at.first()) {
+        let more = err.details.len() - 1;
+        err.message =
+            if more == 0 { first.message.clone() } else { format!("{} (and {more} more problems)", first.message) };
+    }
+    err
+}
+
+/// A position whose run found errors (a price below zero, in the wrong currency, ...): refused
+/// with every error as a located detail, as `scopebook position` exits 1 with them.
+fn refused_position(diags: &[Diagnostic]) -> AppError {
+    let errors: Vec<Diagnostic> = diags.iter().filter(|d| d.is_error()).cloned().collect();
+    AppError::from(StoreError { diagnostics: errors })
+}
+
+fn unit_line(u: &UnitLine) -> UnitPositionLine {
+    UnitPositionLine {
+        enterprise: u.enterprise.clone(),
+        unit: u.unit.clone(),
+        unit_class: u.unit_class.clone(),
+        row: u32::try_from(u.row).unwrap_or(u32::MAX),
+        method: u.method.to_string(),
+        basis: u.basis.map(str::to_string),
+        allocation_t: dec(u.allocation_t),
+        verified_t: dec(u.verified_t),
+        obligation_t: dec(u.obligation_t),
+        factors: u.factors.iter().map(|(k, v)| NamedFigure { name: (*k).to_string(), value: dec(*v) }).collect(),
+    }
+}
+
+fn enterprise(e: &EnterprisePosition) -> EnterprisePositionView {
+    EnterprisePositionView {
+        enterprise: e.enterprise.clone(),
+        allocation_t: dec(e.allocation_t),
+        verified_t: dec(e.verified_t),
+        obligation_t: dec(e.obligation_t),
+        relief: e
+            .relief
+            .iter()
+            .map(|r| ReliefView { rule: r.rule.clone(), caps: r.caps.to_string(), tonnes: dec(r.tonnes) })
+            .collect(),
+        relief_t: dec(e.relief_t),
+        offset_cap_t: dec_opt(e.offset_cap_t),
+        offsets_used_t: dec(e.offsets_used_t),
+        holdings_t: dec(e.holdings_t),
+        surrendered_t: dec(e.surrendered_t),
+        shortfall_t: dec(e.shortfall_t),
+        values: e
+            .values
+            .iter()
+            .map(|v| PositionValue {
+                scenario: v.scenario.clone(),
+                price: dec(v.price),
+                currency: v.currency.clone(),
+                amount: dec(v.amount),
+            })
+            .collect(),
+        penalty: e.penalty.as_ref().map(|p| PenaltyView {
+            low: dec(p.low),
+            high: dec(p.high),
+            currency: p.currency.clone(),
+            owed_t: dec(p.owed_t),
+            basis: p.basis.clone(),
+        }),
+        deadline: e.deadline.clone(),
+        bankable_t: dec_opt(e.bankable_t),
+        cheapest_mix: e
+            .cheapest_mix
+            .iter()
+            .map(|m| MixView {
+                scenario: m.scenario.clone(),
+                currency: m.currency.clone(),
+                allowance_price: dec(m.allowance_price),
+                offset_price: dec_opt(m.offset_price),
+                gap_t: dec(m.gap_t),
+                headroom_t: dec(m.headroom_t),
+                offsets_t: dec(m.offsets_t),
+                allowances_t: dec(m.allowances_t),
+                amount: dec(m.amount),
+                saving: dec(m.saving),
+            })
+            .collect(),
+    }
+}
+
+fn installation(i: &InstallationLine) -> InstallationPositionLine {
+    InstallationPositionLine {
+        installation: i.installation.clone(),
+        name: i.name.clone(),
+        account_holder: i.account_holder.clone(),
+        free_allocation_t: dec_opt(i.free_allocation_t),
+        verified_t: dec_opt(i.verified_t),
+        obligation_t: dec_opt(i.obligation_t),
+        shortfall_t: dec_opt(i.shortfall_t),
+    }
+}
+
+fn reasons<'a>(r: impl Iterator<Item = (&'a &'static str, &'a Decimal)>) -> Vec<ReconciliationReason> {
+    r.map(|(k, v)| ReconciliationReason { reason: (*k).to_string(), tonnes: dec(*v) }).collect()
+}
+
+fn reconciliation(r: &Reconciliation) -> ReconciliationView {
+    ReconciliationView {
+        inventory_t: dec(r.inventory_t),
+        computed_t: dec(r.computed_t),
+        reasons: reasons(r.reasons.iter()),
+        holders: r
+            .holders
+            .iter()
+            .map(|h| ReconciliationHolder {
+                holder: h.holder.clone(),
+                inventory_t: dec(h.inventory_t),
+                computed_t: dec(h.computed_t),
+                verified_t: dec_opt(h.verified_t),
+                scheme_t: dec(h.scheme_t),
+                prevails: h.prevails.to_string(),
+                reasons: reasons(h.reasons.iter()),
+            })
+            .collect(),
+    }
+}
+
+/// The position as it crosses IPC; a position with an error is refused with its errors.
+pub(crate) fn position_view(p: &Position) -> Result<PositionView> {
+    if p.has_errors() {
+        return Err(refused_position(&p.diagnostics));
+    }
+    Ok(PositionView {
+        scheme: EtsScheme::parse(p.scheme).map(scheme_to).ok_or_else(|| AppError {
+            code: ErrorCode::Internal,
+            message: format!("the position names an unknown scheme '{}'", p.scheme),
+            details: vec![],
+        })?,
+        plan: p.plan.clone(),
+        year: p.year,
+        currency: p.currency.clone(),
+        document: document(&p.document),
+        prices: p
+            .prices
+            .iter()
+            .map(|s| PriceScenarioView {
+                scenario: s.scenario.clone(),
+                price: dec(s.price),
+                currency: s.currency.clone(),
+            })
+            .collect(),
+        units: p.units.iter().map(unit_line).collect(),
+        enterprises: p.enterprises.iter().map(enterprise).collect(),
+        installations: p.installations.iter().map(installation).collect(),
+        notes: p.notes.clone(),
+        findings: p.diagnostics.iter().map(finding).collect(),
+        reconciliation: p.reconciliation.as_ref().map(reconciliation),
+    })
+}
+
+fn plan_info(p: &Plan) -> PlanInfo {
+    PlanInfo {
+        id: p.id.clone(),
+        scheme: EtsSchemeId::CnEts,
+        sector: p.sector.clone(),
+        currency: p.currency.clone(),
+        years: p.years.clone(),
+        file: p.file.clone(),
+        document: document(&p.document),
+        classes: p
+            .classes
+            .iter()
+            .map(|c| PlanUnitClass { id: c.id.clone(), fuel: c.fuel.clone(), label: c.label.clone() })
+            .collect(),
+    }
+}
+
+/// A shipped file that does not load is a bug of the build, never the user's.
+fn shipped_error(d: Diagnostic) -> AppError {
+    AppError { code: ErrorCode::Internal, message: d.message.clone(), details: field_errors(&[d]) }
+}
+
+/// The shipped China plans and the EU rules, each with its source document.
+pub(crate) fn plans() -> Result<Vec<PlanInfo>> {
+    let mut out = Vec::new();
+    for id in plan::shipped_ids() {
+        out.push(plan_info(&Plan::shipped(id).map_err(shipped_error)?));
+    }
+    let eu = EuRules::shipped().map_err(shipped_error)?;
+    out.push(PlanInfo {
+        id: eu.id.clone(),
+        scheme: EtsSchemeId::EuEts,
+        sector: String::new(),
+        currency: eu.currency.clone(),
+        years: vec![],
+        file: eu.file.clone(),
+        document: document(&eu.document),
+        classes: vec![],
+    });
+    Ok(out)
+}
+
+/// The file an import reads, with the name its findings are located in.
+fn read_file(path: &str) -> Result<(String, Vec<u8>)> {
+    let path = Path::new(path.trim());
+    let bytes = std::fs::read(path).map_err(|e| io_error(&format!("cannot read {}", path.display()), &e))?;
+    let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    Ok((name, bytes))
+}
+
+pub(crate) fn import_units_of(s: &mut Store, year: i32, path: &str, facility: &str, plan: &str) -> Result<EtsImported> {
+    let (file, bytes) = read_file(path)?;
+    let ids = s
+        .import_ets_units(year, &file, &bytes, cell(facility).as_deref(), cell(plan).as_deref())
+        .map_err(|e| refused_file(e, &file))?;
+    Ok(EtsImported { file, rows: count(ids.len()) })
+}
+
+pub(crate) fn import_ledger_of(s: &mut Store, year: i32, scheme: EtsSchemeId, path: &str) -> Result<EtsImported> {
+    let (file, bytes) = read_file(path)?;
+    let ids = s.import_ets_ledger(year, scheme_from(scheme), &file, &bytes).map_err(|e| refused_file(e, &file))?;
+    Ok(EtsImported { file, rows: count(ids.len()) })
+}
+
+pub(crate) fn position_of(s: &Store, r: &PositionRequest) -> Result<PositionView> {
+    let plan = cell(&r.plan);
+    let p = s.position(scheme_from(r.scheme), r.year, plan.as_deref(), &r.prices)?;
+    position_view(&p)
+}
+
+// ---- commands ----
+
+/// The facilities registered under a scheme.
+#[tauri::command]
+pub fn ets_facilities(state: tauri::State<'_, AppState>) -> Result<Vec<EtsFacilityView>> {
+    with_store(&state, |s| Ok(s.ets_facilities()?.into_iter().map(facility_view).collect()))
+}
+
+/// Register a covered facility under a scheme, or change its registration (audited).
+#[tauri::command]
+pub fn set_ets_facility(state: tauri::State<'_, AppState>, input: EtsEnrolmentInput) -> Result<EtsFacilityView> {
+    let e = EtsEnrolment {
+        facility: input.facility,
+        scheme: scheme_from(input.scheme),
+        enterprise: input.enterprise,
+        plan: cell(&input.plan),
+    };
+    with_store(&state, |s| Ok(facility_view(s.set_ets_facility(&e)?)))
+}
+
+/// The shipped plans and the EU rules with their source documents.
+#[tauri::command]
+pub fn ets_plans() -> Result<Vec<PlanInfo>> {
+    plans()
+}
+
+#[tauri::command]
+pub fn ets_units(state: tauri::State<'_, AppState>, year: i32) -> Result<Vec<EtsUnitView>> {
+    with_store(&state, |s| Ok(s.ets_units(year)?.into_iter().map(unit_view).collect()))
+}
+
+#[tauri::command]
+pub fn add_ets_unit(state: tauri::State<'_, AppState>, year: i32, draft: EtsUnitDraft) -> Result<EtsUnitView> {
+    with_store(&state, |s| Ok(unit_view(s.add_ets_unit(year, &unit_input(&draft))?)))
+}
+
+#[tauri::command]
+pub fn update_ets_unit(
+    state: tauri::State<'_, AppState>,
+    id: u32,
+    draft: EtsUnitDraft,
+    reason: String,
+) -> Result<EtsUnitView> {
+    with_store(&state, |s| {
+        Ok(unit_view(s.update_ets_unit(id_of(id), &unit_input(&draft), cell(&reason).as_deref())?))
+    })
+}
+
+#[tauri::command]
+pub fn delete_ets_unit(state: tauri::State<'_, AppState>, id: u32, reason: String) -> Result<()> {
+    with_store(&state, |s| Ok(s.delete_ets_unit(id_of(id), cell(&reason).as_deref())?))
+}
+
+/// Import a UNITS.csv (a path the user chose) into period `year`, all or nothing.
+#[tauri::command]
+pub async fn import_ets_units(
+    app: AppHandle,
+    year: i32,
+    path: String,
+    facility: String,
+    plan: String,
+) -> Result<EtsImported> {
+    blocking(move || {
+        let state = app.state::<AppState>();
+        with_store(&state, |s| import_units_of(s, year, &path, &facility, &plan))
+    })
+    .await
+}
+
+#[tauri::command]
+pub fn ets_ledger(state: tauri::State<'_, AppState>, year: i32) -> Result<Vec<EtsLedgerEntryView>> {
+    with_store(&state, |s| s.ets_ledger(year)?.into_iter().map(entry_view).collect())
+}
+
+#[tauri::command]
+pub fn add_ets_ledger_entry(
+    state: tauri::State<'_, AppState>,
+    year: i32,
+    draft: EtsLedgerDraft,
+) -> Result<EtsLedgerEntryView> {
+    with_store(&state, |s| entry_view(s.add_ets_ledger_entry(year, &ledger_input(&draft))?))
+}
+
+#[tauri::command]
+pub fn update_ets_ledger_entry(
+    state: tauri::State<'_, AppState>,
+    id: u32,
+    draft: EtsLedgerDraft,
+    reason: String,
+) -> Result<EtsLedgerEntryView> {
+    with_store(&state, |s| {
+        entry_view(s.update_ets_ledger_entry(id_of(id), &ledger_input(&draft), cell(&reason).as_deref())?)
+    })
+}
+
+#[tauri::command]
+pub fn delete_ets_ledger_entry(state: tauri::State<'_, AppState>, id: u32, reason: String) -> Result<()> {
+    with_store(&state, |s| Ok(s.delete_ets_ledger_entry(id_of(id), cell(&reason).as_deref())?))
+}
+
+/// Import a LEDGER.csv of `scheme` (a path the user chose) into period `year`, all or nothing.
+#[tauri::command]
+pub async fn import_ets_ledger(app: AppHandle, year: i32, scheme: EtsSchemeId, path: String) -> Result<EtsImported> {
+    blocking(move || {
+        let state = app.state::<AppState>();
+        with_store(&state, |s| import_ledger_of(s, year, scheme, &path))
+    })
+    .await
+}
+
+/// The position of period `year` under a scheme, valued at each price:
+/// `scopebook position --db FILE --scheme S --period YEAR --price P...`.
+#[tauri::command]
+pub async fn ets_position(app: AppHandle, request: PositionRequest) -> Result<PositionView> {
+    blocking(move || {
+        let state = app.state::<AppState>();
+        with_store(&state, |s| position_of(s, &request))
+    })
+    .await
+}
