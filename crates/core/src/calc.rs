@@ -3,6 +3,7 @@
 //! **Architecture invariant:** this module does no IO. It takes validated activities and a
 //! factor library and returns values; every figure it produces carries its lineage.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap as HashMap;
@@ -19,7 +20,9 @@ pub use crate::evaluate::{evaluate, Emission, EvalError, GasMass, RecordValue, S
 use crate::factor::Method;
 use crate::gas::GwpSet;
 use crate::library::{FactorLibrary, FactorQuery, Selection, SelectionRule};
-use crate::market::{self, ElectricityUse, Instrument, Market};
+use crate::market::{self, ElectricityUse, Instrument, Market, Residual};
+use crate::period::Period;
+use crate::region::Region;
 use crate::totals::{add_to, Groups};
 pub use crate::totals::{ScopeTotals, Totals};
 use crate::unit::{PhysicalUnit, Unit};
@@ -146,6 +149,9 @@ pub struct Aggregates {
     /// Whether a sum overflowed.
     pub overflowed: bool,
 }
+
+/// The (region, period) of a residual mix looked up for market-based Scope 2.
+type ResidualKey = (Option<Region>, Period);
 
 /// How to calculate.
 #[derive(Clone, Copy, Debug)]
@@ -474,7 +480,22 @@ impl Inventory {
     /// the rest at the residual mix `lib` has for its region and period, else the grid average;
     /// every total's `scope2_market` is then recomputed (after the boundary's shares).
     pub fn apply_market(&mut self, lib: &FactorLibrary, set: GwpSet, instruments: &[Instrument], file: &str) {
-        let residual = |u: &ElectricityUse| crate::residual::residual_mix(lib, set, u);
+        // Looked up once a (region, period), for every facility: as in `calculate`'s cache of
+        // selections, the facility matters only when some factor is facility-specific.
+        let by_facility = lib.has_facility_specific();
+        let found: RefCell<HashMap<ResidualKey, Option<Residual>>> = RefCell::default();
+        let residual = |u: &ElectricityUse| {
+            if by_facility {
+                return crate::residual::residual_mix(lib, set, u);
+            }
+            let key = (u.region.clone(), u.period);
+            if let Some(r) = found.borrow().get(&key) {
+                return r.clone();
+            }
+            let r = crate::residual::residual_mix(lib, set, u);
+            found.borrow_mut().insert(key, r.clone());
+            r
+        };
         self.market = Some(market::allocate(&self.groups.electricity, instruments, file, &residual));
         self.recompute_totals();
     }

@@ -57,10 +57,12 @@ impl Layout {
 
     /// The layout of period `period_id`'s export. The partial index `activity_with_own_values`
     /// holds only records with such values, so this costs next to nothing when there are none.
+    /// The unary `+` keeps SQLite from choosing the index on (period, status, id) instead, which
+    /// reads every record of the period (0.5–0.7 s at a million records).
     pub(crate) fn of_period(c: &Connection, period_id: i64) -> Result<Layout, Fail> {
         let own: Option<i64> = c
             .prepare_cached(
-                "SELECT 1 FROM activity WHERE period_id = ?1 AND status = 'current'
+                "SELECT 1 FROM activity WHERE period_id = ?1 AND +status = 'current'
                  AND (sector IS NOT NULL OR ncv_gj_per_unit IS NOT NULL OR carbon_t_per_gj IS NOT NULL
        OR oxidation IS NOT NULL OR parameter_source IS NOT NULL) LIMIT 1",
             )?

@@ -341,14 +341,15 @@ fn kept_row(c: &Connection, period: &ReportingPeriod) -> Result<Option<(String, 
 }
 
 /// The totals of `p` under `plib` calculated from `earlier`'s aggregates and the records added
-/// since they were kept (`now` is the file's state), or `None` when the file changed otherwise
-/// (then they are calculated whole).
+/// since they were kept (`now` is the file's state, `layout` the period's export layout), or
+/// `None` when the file changed otherwise (then they are calculated whole).
 fn added_to(
     c: &Connection,
     p: &ReportingPeriod,
     plib: &FactorLibrary,
     earlier: &Stored,
     now: &State,
+    layout: Layout,
 ) -> Result<Option<(PeriodCalculation, PeriodTotals)>, Fail> {
     let Some(kept) = &earlier.kept else { return Ok(None) };
     if !kept.state.only_added_to(c, now)? {
@@ -356,7 +357,6 @@ fn added_to(
     }
     let (Some(totals), Some(aggregates)) = (earlier.read(p), kept.aggregates(plib)) else { return Ok(None) };
     let Some(mut inventory) = Inventory::from_aggregates(aggregates, plib) else { return Ok(None) };
-    let layout = if now.layout_full { Layout::FULL } else { Layout::of_period(c, p.id)? };
     let added = Records::After { id: kept.state.last_record };
     let new = calculate_pieces(c, plib, p, false, added, streaming_split(), layout)?;
     inventory.merge(new.inventory);
@@ -392,16 +392,17 @@ impl Store {
                     }
                 }
             }
+            let layout = Layout::of_period(c, p.id)?;
             let now = State {
                 base,
                 head_seq: head.seq,
                 head_hash: head.hash,
                 last_record,
                 activity_rows,
-                layout_full: Layout::of_period(c, p.id)? == Layout::FULL,
+                layout_full: layout == Layout::FULL,
             };
             let added = match &earlier {
-                Some((_, stored)) => added_to(c, &p, &plib, stored, &now)?,
+                Some((_, stored)) => added_to(c, &p, &plib, stored, &now, layout)?,
                 None => None,
             };
             let (calc, totals) = match added {
@@ -622,11 +623,10 @@ mod upgrade_tests {
             }
             dir.path().join("acme.db")
         };
-        // Back to schema 3: without what migrations 4 and 5 add (the file as schema 3 left it).
+        // Back to schema 3: without what migration 4 adds (the file as schema 3 left it).
         let c = rusqlite::Connection::open(&path).unwrap();
         c.execute_batch(
-            "DROP TABLE ets_ledger; DROP TABLE ets_unit; DROP TABLE ets_facility;
-             DROP TABLE period_totals; DROP TABLE audit_text; DROP INDEX audit_by_kind; PRAGMA user_version = 3;",
+            "DROP TABLE period_totals; DROP TABLE audit_text; DROP INDEX audit_by_kind; PRAGMA user_version = 3;",
         )
         .unwrap();
         let triggers: Vec<String> = c
