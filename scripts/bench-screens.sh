@@ -2,8 +2,9 @@
 # Benchmark the screens of a large inventory: on a file of N activity records (grid electricity
 # and natural gas, 50 facilities, one period; written through the store API by
 # `examples/bench_store.rs --make-db`), time what each screen asks the store for, with the same
-# library calls as the app's commands: the dashboard's totals (`Store::calculate` without lines),
-# a page of 100 calculated lines (`Store::calculate_page`), a page of 100 records
+# library calls as the app's commands: the dashboard's totals (`Store::period_totals`: the first
+# visit after a change, after appending 1,000 records and after editing one record, and a visit
+# again), a page of 100 calculated lines (`Store::calculate_page`), a page of 100 records
 # (`Store::activities_page`) and a filtered page of the audit log (`Store::audit_page`). Each is
 # the median of BENCH_RUNS runs (after one warm-up), printed against the 1 s goal
 # (`examples/bench_screens.rs`).
