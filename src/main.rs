@@ -19,10 +19,12 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(code) => return code,
     };
-    // The allowance position needs no factor library.
-    if let Command::Position(args) = &cli.command {
-        return cmd::position(args);
-    }
+    // The allowance position and the ETS data need no factor library.
+    let command = match cli.command {
+        Command::Position(args) => return cmd::position(&args),
+        Command::Ets { command } => return cmd::ets(command),
+        other => other,
+    };
     let (lib, shipped_diags) = FactorLibrary::shipped();
     if !shipped_diags.is_empty() {
         // A defect of this build's data, not of the user's: report it and refuse to compute.
@@ -32,7 +34,7 @@ fn main() -> ExitCode {
         eprintln!("scopebook: the shipped factor data failed its checks; this build is broken");
         return ExitCode::from(3);
     }
-    match cli.command {
+    match command {
         Command::Calc(args) => cmd::calc(lib, &args),
         Command::EditionDiff(args) => cmd::edition_diff(lib, &args),
         Command::Factors { command } => cmd::factors(lib, command),
@@ -48,6 +50,7 @@ fn main() -> ExitCode {
         Command::ExportPackage(args) => cmd::export_package(&lib, &args),
         Command::Verify(args) => cmd::verify(&args),
         Command::Position(args) => cmd::position(&args),
+        Command::Ets { command } => cmd::ets(command),
         Command::Report(args) => cmd::report(&lib, &args),
         Command::Template { command } => cmd::template(&lib, command),
     }

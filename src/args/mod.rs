@@ -3,6 +3,7 @@
 //! values of [`values`]. Nothing here reads files, calls the store or prints a result.
 
 mod calc;
+mod ets;
 mod import;
 mod package;
 mod position;
@@ -17,6 +18,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use scopebook_core::gas::GwpSet;
 
 pub use calc::{CalcArgs, EditionDiffArgs, FactorsCommand, Format, ListFormat};
+pub use ets::{EtsCommand, EtsFacilityCommand, EtsLedgerCommand, EtsLedgerFields, EtsUnitCommand, EtsUnitFields};
 pub use import::{ImportArgs, TemplateCommand};
 pub use package::{ExportPackageArgs, VerifyArgs};
 pub use position::{PositionArgs, Scheme};
@@ -82,6 +84,12 @@ pub enum Command {
     /// The allowance position (China ETS or EU ETS): obligation, allocation, holdings, offsets,
     /// shortfall or surplus, its value at each --price, the penalty exposure.
     Position(Box<PositionArgs>),
+    /// ETS data in the inventory file (what `position --db` reads): covered facilities'
+    /// scheme and enterprise, each period's units and ledger; audited, locked with the period.
+    Ets {
+        #[command(subcommand)]
+        command: EtsCommand,
+    },
     /// Write a period as an auditor's package: the inventory as data, factors, audit log,
     /// snapshot, evidence index, a README and verify.py, with a manifest of SHA-256s (a .zip).
     ExportPackage(ExportPackageArgs),

@@ -21,6 +21,7 @@ macro_rules! open_or_return {
 mod activity;
 mod audit;
 mod calc;
+mod ets;
 mod facility;
 mod factors;
 mod import;
@@ -32,6 +33,7 @@ mod report;
 pub use activity::activity;
 pub use audit::{audit, backup, restore};
 pub use calc::{calc, edition_diff};
+pub use ets::ets;
 pub use facility::{facility, init, org};
 pub use factors::factors;
 pub use import::{import, template};

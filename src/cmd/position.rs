@@ -17,10 +17,8 @@ use crate::output;
 mod activities;
 
 pub fn position(args: &PositionArgs) -> ExitCode {
-    if args.db.is_some() {
-        return usage(
-            "position --db is not available yet: the inventory file does not keep units and ledgers (later work on issue 12); give the files instead (--units/--ledger for cn-ets, --registry for eu-ets)",
-        );
+    if let Some(db) = &args.db {
+        return super::ets::stored_position(db, args).map_or_else(|code| code, |pos| print(&pos, args.format));
     }
     let ledger = match args.ledger.as_deref().map(read_named).transpose() {
         Ok(l) => l,

@@ -1,0 +1,262 @@
+//! Arguments of `ets`: the ETS data of covered facilities kept in the inventory file (decision
+//! 0030): a facility's registration, a period's units and ledger. `position --db` reads them.
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+
+use super::{DbArgs, Scheme, StoreFormat};
+
+#[derive(Subcommand)]
+pub enum EtsCommand {
+    /// Covered facilities: the scheme, the enterprise and the default plan.
+    Facility {
+        #[command(subcommand)]
+        command: EtsFacilityCommand,
+    },
+    /// A period's units (UNITS.csv's columns), each of a registered facility.
+    Unit {
+        #[command(subcommand)]
+        command: Box<EtsUnitCommand>,
+    },
+    /// A period's allowance ledger (LEDGER.csv's columns).
+    Ledger {
+        #[command(subcommand)]
+        command: Box<EtsLedgerCommand>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum EtsFacilityCommand {
+    /// Register a facility covered by an ETS (its `--ets` flag set), or change its registration.
+    Set {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The facility's code.
+        #[arg(long)]
+        facility: String,
+        #[arg(long, value_enum)]
+        scheme: Scheme,
+        /// The enterprise (China) or account holder (EU) it belongs to: UNITS.csv's and
+        /// LEDGER.csv's `enterprise`.
+        #[arg(long)]
+        enterprise: String,
+        /// China: the shipped plan its units are entered under unless a unit names its own.
+        #[arg(long)]
+        plan: Option<String>,
+    },
+    /// The registered facilities.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long, value_enum, default_value = "table")]
+        format: StoreFormat,
+    },
+}
+
+/// A unit's cells; on `edit`, only those given change ("" empties an optional one).
+#[derive(clap::Args)]
+pub struct EtsUnitFields {
+    /// The registered facility's code.
+    #[arg(long)]
+    pub facility: Option<String>,
+    /// China: the shipped plan (default: the facility's).
+    #[arg(long)]
+    pub plan: Option<String>,
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// China power: coal-above-300mw, coal-300mw-or-below, coal-unconventional, gas (the plan's
+    /// classes); other plans and the EU: the plan's class or the activity.
+    #[arg(long = "unit-class")]
+    pub unit_class: Option<String>,
+    /// water or air.
+    #[arg(long)]
+    pub cooling: Option<String>,
+    /// Output on the plan's basis (net supply or generation), MWh.
+    #[arg(long = "output-mwh", value_name = "MWH", allow_hyphen_values = true)]
+    pub output_mwh: Option<String>,
+    /// Heat supplied, GJ.
+    #[arg(long = "heat-gj", value_name = "GJ", allow_hyphen_values = true)]
+    pub heat_gj: Option<String>,
+    /// A fraction (0.3 for 30 %).
+    #[arg(long = "heat-supply-ratio", value_name = "RATIO", allow_hyphen_values = true)]
+    pub heat_supply_ratio: Option<String>,
+    /// A fraction (0.78 for 78 %).
+    #[arg(long = "load-factor", value_name = "RATIO", allow_hyphen_values = true)]
+    pub load_factor: Option<String>,
+    /// Verified emissions, t CO2.
+    #[arg(long = "verified-t", value_name = "T", allow_hyphen_values = true)]
+    pub verified_t: Option<String>,
+    /// The allocation as entered (plans that ship no rules for the year; the EU's free
+    /// allocation), t.
+    #[arg(long = "allocation-t", value_name = "T", allow_hyphen_values = true)]
+    pub allocation_t: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum EtsUnitCommand {
+    /// Add a unit, checked as `scopebook position --units` checks a row.
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        period: i32,
+        #[command(flatten)]
+        fields: EtsUnitFields,
+    },
+    /// Change a unit of an open period.
+    Edit {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        id: i64,
+        #[command(flatten)]
+        fields: EtsUnitFields,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Delete a unit of an open period (the audit log keeps it).
+    Delete {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        id: i64,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// A period's units.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        period: i32,
+        #[arg(long, value_enum, default_value = "table")]
+        format: StoreFormat,
+    },
+    /// Import a UNITS.csv into a period, all or nothing.
+    Import {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        period: i32,
+        /// Every row to this facility (default: the facility registered as the row's enterprise).
+        #[arg(long)]
+        facility: Option<String>,
+        /// China: the shipped plan (default: each facility's).
+        #[arg(long)]
+        plan: Option<String>,
+        /// The UNITS.csv file.
+        file: PathBuf,
+    },
+    /// Write a period's units of a scheme as the UNITS.csv `position --db` reads.
+    Export {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        period: i32,
+        #[arg(long, value_enum)]
+        scheme: Scheme,
+        /// China: the plan, where the period's units are under several.
+        #[arg(long)]
+        plan: Option<String>,
+    },
+}
+
+/// A ledger movement's cells; on `edit`, only those given change ("" empties an optional one).
+#[derive(clap::Args)]
+pub struct EtsLedgerFields {
+    #[arg(long)]
+    pub enterprise: Option<String>,
+    /// ISO date (2021-12-10).
+    #[arg(long)]
+    pub date: Option<String>,
+    /// allocation, purchase, sale, transfer-in, transfer-out, surrender, bank-in, borrow.
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// Tonnes, not below zero (the kind gives the direction).
+    #[arg(long = "quantity-t", value_name = "T", allow_hyphen_values = true)]
+    pub quantity_t: Option<String>,
+    /// CEA, CCER, EUA, ...
+    #[arg(long)]
+    pub instrument: Option<String>,
+    #[arg(long, allow_hyphen_values = true)]
+    pub price: Option<String>,
+    /// ISO 4217 (CNY, EUR).
+    #[arg(long)]
+    pub currency: Option<String>,
+    /// The credits' vintage year.
+    #[arg(long)]
+    pub vintage: Option<String>,
+    #[arg(long)]
+    pub project: Option<String>,
+    /// A document number or other reference.
+    #[arg(long)]
+    pub evidence: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum EtsLedgerCommand {
+    /// Add a movement, checked as `scopebook position --ledger` checks a row.
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        period: i32,
+        #[arg(long, value_enum)]
+        scheme: Scheme,
+        #[command(flatten)]
+        fields: EtsLedgerFields,
+    },
+    /// Change a movement of an open period.
+    Edit {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        id: i64,
+        #[command(flatten)]
+        fields: EtsLedgerFields,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Delete a movement of an open period (the audit log keeps it).
+    Delete {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        id: i64,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// A period's ledger.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        period: i32,
+        #[arg(long, value_enum, default_value = "table")]
+        format: StoreFormat,
+    },
+    /// Import a LEDGER.csv of a scheme into a period, all or nothing.
+    Import {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        period: i32,
+        #[arg(long, value_enum)]
+        scheme: Scheme,
+        /// The LEDGER.csv file.
+        file: PathBuf,
+    },
+    /// Write a period's ledger of a scheme as the LEDGER.csv `position --db` reads.
+    Export {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        period: i32,
+        #[arg(long, value_enum)]
+        scheme: Scheme,
+        /// China: the plan, where the period's units are under several.
+        #[arg(long)]
+        plan: Option<String>,
+    },
+}
