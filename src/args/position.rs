@@ -48,8 +48,7 @@ pub struct PositionArgs {
     /// The scheme.
     #[arg(long, value_enum)]
     pub scheme: Scheme,
-    /// China: the allocation plan, a shipped id or a plan file (PATH.toml); with --db, the
-    /// plan of the stored units to take where a period's units are under several.
+    /// China: the allocation plan, a shipped id or a plan file (PATH.toml).
     #[arg(long, value_name = "PLAN")]
     pub plan: Option<String>,
     /// The compliance year (China: needed for a plan allocated year by year; EU: default the
@@ -72,16 +71,15 @@ pub struct PositionArgs {
     pub prices: Vec<String>,
     #[arg(long, value_enum, default_value = "table")]
     pub format: StoreFormat,
-    /// The units and ledger kept in this inventory file (`scopebook ets`) instead of files.
+    /// An inventory file's ledger and units instead of files (not available yet).
     #[arg(long, value_name = "FILE", requires = "period")]
     pub db: Option<PathBuf>,
-    /// The compliance period, with --db (a plan allocated once for two years, such as
-    /// cn-power-2019-2020, is worked for the period its units are entered in, without a year).
+    /// The compliance period, with --db.
     #[arg(long, value_name = "YEAR", requires = "db")]
     pub period: Option<i32>,
     /// Activity records (the `calc` format) of the facilities, for the scheme emissions beside
     /// the inventory ("reconciliation").
-    #[arg(long, value_name = "ACTIVITIES.csv", requires = "covered")]
+    #[arg(long, value_name = "ACTIVITIES.csv", requires = "covered", conflicts_with = "db")]
     pub activities: Option<PathBuf>,
     /// The covered facilities: facility, enterprise (cn-ets) or installation (eu-ets), and
     /// parameters (record or default).
@@ -103,9 +101,9 @@ pub struct PositionArgs {
     #[arg(long, value_enum, default_value = "ar5")]
     pub gwp: Gwp,
     /// China: a project inside an enterprise's own boundary, ENTERPRISE=PROJECT; may be repeated.
-    #[arg(long = "own-project", value_name = "ENTERPRISE=PROJECT")]
+    #[arg(long = "own-project", value_name = "ENTERPRISE=PROJECT", conflicts_with = "db")]
     pub own_projects: Vec<String>,
     /// China: an offset credit price, [NAME=]AMOUNT[CURRENCY], for the cheapest mix.
-    #[arg(long = "offset-price", value_name = "P", allow_hyphen_values = true)]
+    #[arg(long = "offset-price", value_name = "P", allow_hyphen_values = true, conflicts_with = "db")]
     pub offset_prices: Vec<String>,
 }
