@@ -48,7 +48,8 @@ pub struct PositionArgs {
     /// The scheme.
     #[arg(long, value_enum)]
     pub scheme: Scheme,
-    /// China: the allocation plan, a shipped id or a plan file (PATH.toml).
+    /// China: the allocation plan, a shipped id or a plan file (PATH.toml); with --db, the
+    /// plan of the stored units to take where a period's units are under several.
     #[arg(long, value_name = "PLAN")]
     pub plan: Option<String>,
     /// The compliance year (China: needed for a plan allocated year by year; EU: default the
@@ -71,10 +72,11 @@ pub struct PositionArgs {
     pub prices: Vec<String>,
     #[arg(long, value_enum, default_value = "table")]
     pub format: StoreFormat,
-    /// An inventory file's ledger and units instead of files (not available yet).
+    /// The units and ledger kept in this inventory file (`scopebook ets`) instead of files.
     #[arg(long, value_name = "FILE", requires = "period")]
     pub db: Option<PathBuf>,
-    /// The compliance period, with --db.
+    /// The compliance period, with --db (a plan allocated once for two years, such as
+    /// cn-power-2019-2020, is worked for the period its units are entered in, without a year).
     #[arg(long, value_name = "YEAR", requires = "db")]
     pub period: Option<i32>,
     /// Activity records (the `calc` format) of the facilities, for the scheme emissions beside
