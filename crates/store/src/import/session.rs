@@ -247,7 +247,13 @@ impl ImportSession<'_> {
                 hashed += 1;
             };
             for &i in &valid {
-                let (Some(row), Some(Some(c))) = (rows.get(i), checked_rows.get(i)) else { continue };
+                let (Some(row), Some(Some(c))) = (rows.get(i), checked_rows.get(i)) else {
+                    // A row without problems has its checked record: never write fewer silently.
+                    return Err(refuse(
+                        Code::DatabaseError,
+                        "a row without problems was not checked; nothing was written",
+                    ));
+                };
                 for (k, v) in RecordValues::new(&row.input, c).params().into_iter().enumerate() {
                     insert.raw_bind_parameter(k + 2, v)?;
                 }
