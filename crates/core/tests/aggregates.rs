@@ -95,3 +95,34 @@ fn aggregates_read_back_as_themselves_and_name_only_factors_the_library_has() {
     let beyond = Aggregates { used_factors: vec![(lib.factors().len(), 1)], ..a };
     assert!(Inventory::from_aggregates(beyond, &lib).is_none());
 }
+
+/// The residual mix is looked up once a (region, period) for all facilities: the market-based
+/// outcome is the one of a look-up for every electricity use.
+#[test]
+fn market_based_scope2_with_residual_mixes_looked_up_once_a_region_and_period() {
+    let mut lib = library();
+    // Grid electricity in GB, which has no residual mix: the grid average.
+    let gb = "id,activity,scope,category,unit,co2e_kg,gwp_basis,source,region\ntest.grid.gb,grid_electricity,2,electricity,MWh,300,AR5,a test figure,GB\n";
+    assert!(lib.add_user_file("gb.csv", gb.as_bytes()).is_empty());
+    assert!(!lib.has_facility_specific());
+    let (header, mut rows) = rows();
+    // Residual mixes exist for some regions and not others; several facilities share them, in
+    // the same months.
+    for region in ["CN-JS", "CN-BJ", "GB", "US-EGRID-CAMX", "CN-GD", ""] {
+        for (facility, month) in [("A", 3), ("B", 3), ("C", 4)] {
+            rows.push(format!(
+                "{facility},2023-{month:02}-01,2023-{month:02}-28,grid_electricity,12.5,MWh,,{region},,,"
+            ));
+        }
+    }
+    let mut inv = inventory(&lib, &header, &rows, 0);
+    let uses = inv.electricity().to_vec();
+    assert!(uses.len() > 15, "{}", uses.len());
+    let each = scopebook_core::market::allocate(&uses, &[], FILE, &|u| {
+        scopebook_core::residual::residual_mix(&lib, GwpSet::AR5, u)
+    });
+    assert!(each.by_facility.values().all(|f| f.residual_mwh > rust_decimal::Decimal::ZERO));
+    assert!(["A", "B", "C"].iter().all(|f| each.by_facility[*f].grid_average_mwh > rust_decimal::Decimal::ZERO));
+    inv.apply_market(&lib, GwpSet::AR5, &[], FILE);
+    assert_eq!(inv.market, Some(each));
+}
