@@ -395,11 +395,12 @@ fn shipped_error(d: Diagnostic) -> AppError {
 
 /// The shipped China plans and the EU rules, each with its source document.
 pub(crate) fn plans() -> Result<Vec<PlanInfo>> {
+    let eu = EuRules::shipped().map_err(shipped_error)?;
     let mut out = Vec::new();
-    for id in plan::shipped_ids() {
+    // The EU rules are shipped beside the China plans (allowance-plans/eu-ets), in their own format.
+    for id in plan::shipped_ids().into_iter().filter(|id| *id != eu.id) {
         out.push(plan_info(&Plan::shipped(id).map_err(shipped_error)?));
     }
-    let eu = EuRules::shipped().map_err(shipped_error)?;
     out.push(PlanInfo {
         id: eu.id.clone(),
         scheme: EtsSchemeId::EuEts,
@@ -560,4 +561,129 @@ pub async fn ets_position(app: AppHandle, request: PositionRequest) -> Result<Po
         with_store(&state, |s| position_of(s, &request))
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use scopebook_core::diagnostic::Code;
+    use scopebook_core::library::FactorLibrary;
+    use scopebook_store::{Consolidation, NewFacility, NewOrganisation, NewPeriod};
+
+    fn golden(file: &str) -> String {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/golden-position/05-ccer-above-5pct");
+        root.join(file).display().to_string()
+    }
+
+    /// A store with facility JS-U3 covered and registered under the China ETS, and period 2020.
+    fn store(name: &str) -> (std::path::PathBuf, Store) {
+        let dir = std::env::temp_dir().join(format!("scopebook-compliance-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let org = NewOrganisation { name: "T".into(), consolidation: Consolidation::OperationalControl };
+        let mut s = Store::create(&dir.join("org.scopebook"), &org, "test").unwrap();
+        let (lib, _) = FactorLibrary::shipped();
+        s.add_facility(&NewFacility { ets_covered: true, ..NewFacility::new("JS-U3", "Unit 3", "CN-JS") }).unwrap();
+        s.add_period(&lib, &NewPeriod::year(2020)).unwrap();
+        let e = EtsEnrolment {
+            facility: "JS-U3".into(),
+            scheme: EtsScheme::CnEts,
+            enterprise: "Jiangsu Example Power".into(),
+            plan: Some("cn-power-2019-2020".into()),
+        };
+        s.set_ets_facility(&e).unwrap();
+        (dir, s)
+    }
+
+    fn request(prices: &[&str]) -> PositionRequest {
+        PositionRequest {
+            scheme: EtsSchemeId::CnEts,
+            year: 2020,
+            plan: String::new(),
+            prices: prices.iter().map(|p| (*p).to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn imported_files_give_the_golden_position_and_a_typed_purchase_moves_it() {
+        let (dir, mut s) = store("golden");
+        assert_eq!(import_units_of(&mut s, 2020, &golden("UNITS.csv"), "", "").unwrap().rows, 1);
+        assert_eq!(import_ledger_of(&mut s, 2020, EtsSchemeId::CnEts, &golden("LEDGER.csv")).unwrap().rows, 3);
+        // Golden position 05, worked by hand: a surplus of 44,000 t, −3,300,000 CNY at 75.
+        let p = position_of(&s, &request(&["central=75"])).unwrap();
+        let e = &p.enterprises[0];
+        assert_eq!((e.obligation_t.as_str(), e.holdings_t.as_str()), ("1800000", "1754000"));
+        assert_eq!((e.offsets_used_t.as_str(), e.offset_cap_t.as_deref()), ("90000", Some("90000")));
+        assert_eq!(e.shortfall_t, "-44000");
+        assert_eq!((e.values[0].scenario.as_str(), e.values[0].amount.as_str()), ("central", "-3300000"));
+        assert!(p.findings.iter().any(|f| f.code == DiagnosticCode(Code::OffsetCapExceeded) && f.row == Some(4)));
+        assert_eq!(p.document.number, Plan::shipped("cn-power-2019-2020").unwrap().document.number);
+        // The wire view is the library's position, figure for figure.
+        let lib = s.position(EtsScheme::CnEts, 2020, None, &["central=75".to_string()]).unwrap();
+        assert_eq!(position_view(&lib).unwrap(), p);
+
+        let purchase = EtsLedgerDraft {
+            scheme: EtsSchemeId::CnEts,
+            enterprise: "Jiangsu Example Power".into(),
+            date: "2021-06-01".into(),
+            kind: EtsLedgerKind::Purchase,
+            quantity_t: "10000".into(),
+            instrument: "CEA".into(),
+            price: "60".into(),
+            currency: "CNY".into(),
+            vintage: String::new(),
+            project: String::new(),
+            evidence: String::new(),
+        };
+        let added = entry_view(s.add_ets_ledger_entry(2020, &ledger_input(&purchase)).unwrap()).unwrap();
+        assert_eq!(added.draft, purchase);
+        let p = position_of(&s, &request(&["central=80"])).unwrap();
+        assert_eq!(p.enterprises[0].shortfall_t, "-54000");
+        assert_eq!(p.enterprises[0].values[0].amount, "-4320000");
+        drop(s);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn bad_input_is_refused_located_and_changes_nothing() {
+        let (dir, mut s) = store("refused");
+        // A load factor of 1.7 on line 2 of the file: refused with the file's line, nothing written.
+        let bad = dir.join("UNITS.csv");
+        std::fs::write(
+            &bad,
+            "enterprise,unit,unit_class,cooling,output_mwh,heat_gj,heat_supply_ratio,load_factor,verified_t\n\
+             Jiangsu Example Power,U3,coal-above-300mw,water,2000000,,,1.7,1800000\n",
+        )
+        .unwrap();
+        let err = import_units_of(&mut s, 2020, &bad.display().to_string(), "", "").unwrap_err();
+        assert_eq!(err.code, ErrorCode::Validation);
+        assert!(err.details[0].message.starts_with("UNITS.csv line 2: "), "{err:?}");
+        assert_eq!(err.details[0].field, "load_factor");
+        assert!(s.ets_units(2020).unwrap().is_empty());
+        // A price below zero: the position is refused with the price's code.
+        import_units_of(&mut s, 2020, &golden("UNITS.csv"), "", "").unwrap();
+        let err = position_of(&s, &request(&["low=-5"])).unwrap_err();
+        assert_eq!((err.code, err.details[0].code), (ErrorCode::Validation, DiagnosticCode(Code::OutOfRange)));
+        // A period without units has no position.
+        let (lib, _) = FactorLibrary::shipped();
+        s.add_period(&lib, &NewPeriod::year(2019)).unwrap();
+        let err = position_of(&s, &PositionRequest { year: 2019, ..request(&[]) }).unwrap_err();
+        assert_eq!(err.details[0].code, DiagnosticCode(Code::NoDataRows));
+        drop(s);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn every_shipped_plan_is_listed_with_its_document() {
+        let plans = plans().unwrap();
+        for id in plan::shipped_ids().into_iter().filter(|id| *id != "eu-ets") {
+            let p = plans.iter().find(|p| p.id == id).unwrap();
+            assert_eq!(p.scheme, EtsSchemeId::CnEts);
+            let shipped = Plan::shipped(id).unwrap();
+            assert_eq!((&p.document.number, &p.document.title), (&shipped.document.number, &shipped.document.title));
+            assert_eq!(p.classes.len(), shipped.classes.len(), "{id}");
+        }
+        assert_eq!(plans.iter().filter(|p| p.scheme == EtsSchemeId::EuEts).count(), 1);
+    }
 }

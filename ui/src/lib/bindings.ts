@@ -526,8 +526,7 @@ export type EtsLedgerDraft = { scheme: EtsSchemeId, enterprise: string,
 /**
  * ISO date.
  */
-date: string, 
-kind: EtsLedgerKind, quantity_t: string, 
+date: string, kind: EtsLedgerKind, quantity_t: string, 
 /**
  * CEA, CCER, EUA.
  */
