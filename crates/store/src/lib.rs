@@ -60,7 +60,8 @@ pub use calculation::{PeriodCalculation, SnapshotComparison};
 pub use connection::{default_user, NewOrganisation};
 pub use error::StoreError;
 pub use ets::{
-    EtsEnrolment, EtsFacility, EtsLedgerEntry, EtsLedgerInput, EtsScheme, EtsUnit, EtsUnitInput, LEDGER_FILE, UNITS_FILE,
+    EtsEnrolment, EtsFacility, EtsLedgerEntry, EtsLedgerInput, EtsScheme, EtsUnit, EtsUnitInput, LEDGER_FILE,
+    UNITS_FILE,
 };
 pub use export::{EXPORT_COLUMNS, FULL_EXPORT_COLUMNS};
 pub use import::{BlockChecked, ImportSession};
