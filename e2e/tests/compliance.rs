@@ -76,16 +76,6 @@ async fn slide(app: &App, testid: &str, value: &str) {
     app.cmd(&format!("slide [{testid}]"), app.client.execute(script, vec![arg, json!(value)])).await;
 }
 
-/// Clicks a form's submit button after scrolling it to the middle of the window (a button at
-/// the window's bottom edge is not always hit by WebKit's click).
-async fn submit(app: &App, testid: &str) {
-    let el = app.el(testid).await;
-    let arg = serde_json::to_value(&el).unwrap();
-    let script = "arguments[0].scrollIntoView({ block: 'center' });";
-    app.cmd(&format!("scroll to [{testid}]"), app.client.execute(script, vec![arg])).await;
-    app.click(testid).await;
-}
-
 fn cli_position(db: &str, prices: &[&str]) -> Value {
     let mut cmd = Command::new(workspace_binary("scopebook"));
     cmd.args(["position", "--db", db, "--scheme", "cn-ets", "--period", "2020", "--format", "json"]);
@@ -149,13 +139,13 @@ async fn position_matches_the_cli() {
 
         // Import the golden case's units and ledger through the screen.
         app.fill("cmp-units-path", &golden("UNITS.csv")).await;
-        submit(&app, "cmp-units-import").await;
+        app.click("cmp-units-import").await;
         let notice = app.wait_el("cmp-units-notice", common::SETTLE).await;
         let notice = app.cmd("notice", notice.text()).await;
         assert!(notice.contains("UNITS.csv") && notice.contains('1'), "{notice}");
         wait_count(&app, "cmp-unit-row", 1).await;
         app.fill("cmp-ledger-path", &golden("LEDGER.csv")).await;
-        submit(&app, "cmp-ledger-import").await;
+        app.click("cmp-ledger-import").await;
         wait_count(&app, "cmp-ledger-row", 3).await;
 
         // Type a purchase of 10,000 CEA into the ledger.

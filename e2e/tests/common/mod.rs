@@ -554,8 +554,14 @@ impl App {
         .await
     }
 
+    /// Clicks an element after scrolling it to the middle of the window: WebKit's WebDriver does
+    /// not always hit an element at the window's edge (a button cut by the bottom edge was
+    /// "clicked" with no effect).
     pub async fn click(&self, testid: &str) {
         let el = self.el(testid).await;
+        let arg = serde_json::to_value(&el).expect("an element serialises");
+        let script = "arguments[0].scrollIntoView({ block: 'center', inline: 'nearest' });";
+        self.cmd(&format!("scroll to [{testid}]"), self.client.execute(script, vec![arg])).await;
         self.cmd(&format!("click [{testid}]"), el.click()).await;
     }
 
