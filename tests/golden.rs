@@ -364,3 +364,43 @@ fn totals_do_not_depend_on_row_order() {
         }
     }
 }
+
+/// The table's "INCOMPLETE: N row(s)" counts every distinct row the totals leave out: unresolved
+/// lines and rows refused by an error, as the JSON lists them. It once printed the unresolved
+/// count alone (at least 1): "1 row(s)" for the file below, which leaves out four.
+#[test]
+fn incomplete_counts_every_row_left_out() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("golden-incomplete");
+    std::fs::create_dir_all(&dir).expect("create temp dir");
+    let file = dir.join("activities.csv");
+    std::fs::write(
+        &file,
+        "facility,activity,quantity,unit,region,period_start,period_end,ncv_gj_per_unit,oxidation\n\
+         F1,bituminous_coal,1000,t,CN,2024-01-01,2024-12-31,20.5,0.98\n\
+         F1,bituminous_coal,1000,t,CN,2024-01-01,2024-12-31,20.5,1.2\n\
+         F1,bituminous_coal,1000,t,CN,2024-01-01,2024-12-31,0,1.5\n\
+         F1,no_such_fuel,1000,t,CN,2024-01-01,2024-12-31,,\n\
+         F1,natural_gas,1000,GJ,,2024-01-01,2024-12-31,,\n",
+    )
+    .expect("write activities");
+    let run = |format: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_scopebook"))
+            .arg("calc")
+            .arg(&file)
+            .args(["--format", format])
+            .output()
+            .expect("run scopebook");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let json: Value = serde_json::from_str(&run("json")).expect("calc JSON");
+    let mut rows = std::collections::BTreeSet::new();
+    let unresolved = json["unresolved"].as_array().into_iter().flatten().map(|u| &u["diagnostic"]);
+    let errors = json["diagnostics"].as_array().into_iter().flatten().filter(|d| d["severity"] == "error");
+    for d in unresolved.chain(errors) {
+        rows.extend(d["location"]["row"].as_u64());
+    }
+    assert_eq!(rows.into_iter().collect::<Vec<_>>(), [3, 4, 5, 6], "rows left out, from the JSON");
+    let table = run("table");
+    let want = "INCOMPLETE: 4 row(s) unresolved or rejected";
+    assert!(table.lines().any(|l| l.starts_with(want)), "want '{want}' in:\n{table}");
+}

@@ -229,6 +229,18 @@ impl<'a> Report<'a> {
         s
     }
 
+    /// How many distinct input rows the totals leave out: unresolved lines and rows refused by
+    /// an error (a row with two errors, or unresolved and refused, counts once).
+    fn rows_left_out(&self) -> usize {
+        let unresolved = self.unresolved.iter().map(|u| &u.diagnostic.location);
+        let refused = self.diagnostics.iter().filter(|d| d.is_error()).map(|d| &d.location);
+        let rows: std::collections::BTreeSet<(&str, u64)> = unresolved
+            .chain(refused)
+            .filter_map(|l| l.row.map(|row| (l.file.as_str(), row)))
+            .collect();
+        rows.len()
+    }
+
     /// A human-readable table, rounded for display with `round`.
     pub fn to_table(&self, round: Rounding) -> String {
         let mut o = String::new();
@@ -241,11 +253,13 @@ impl<'a> Report<'a> {
         let _ = writeln!(o, "GWP set: {} ({})", self.gwp_set, self.gwp_source);
         let _ = writeln!(o, "Figures in t CO2e, {} for display; totals computed at full precision.", round.describe());
         if !self.complete {
-            let _ = writeln!(
-                o,
-                "INCOMPLETE: {} row(s) unresolved or rejected; totals leave them out (see diagnostics).",
-                self.unresolved.len().max(1)
-            );
+            let _ = match self.rows_left_out() {
+                0 => writeln!(o, "INCOMPLETE: input was rejected; totals leave it out (see diagnostics)."),
+                n => writeln!(
+                    o,
+                    "INCOMPLETE: {n} row(s) unresolved or rejected; totals leave them out (see diagnostics)."
+                ),
+            };
         }
         let _ = writeln!(o);
         let mut rows: Vec<(String, String)> = Vec::new();
