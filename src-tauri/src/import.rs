@@ -11,13 +11,13 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use scopebook_core::diagnostic::Code;
 use scopebook_import::mapping::{Field, Lang};
 use scopebook_import::pipeline::{self, ImportError, ImportOptions, MappingSource, Mode, Outcome, Preview, Stage};
-use scopebook_import::read::{self, ReadError, ReadErrorCode, ReadOptions, Table};
+use scopebook_import::read::{self, FileRows, ReadError, ReadErrorCode, ReadOptions, RowBlocks};
 use scopebook_import::template;
 use scopebook_store::{self as store, Store};
 use tauri::{AppHandle, Emitter, Manager};
@@ -34,26 +34,15 @@ pub const PROGRESS_EVENT: &str = "import-progress";
 /// How many rows the inspection shows.
 const SAMPLE_ROWS: usize = 20;
 
-/// The last file read, so that inspect → preview → run read a large file once. Keyed by the
-/// path, the read options and the file's size and modification time.
-#[derive(Default)]
-pub(crate) struct TableCache {
-    entry: Option<(CacheKey, Arc<Table>)>,
-}
+/// Rows counted at a time when the inspection counts a file's rows.
+const COUNT_BLOCK: usize = 10_000;
 
-#[derive(Clone, PartialEq, Eq)]
-struct CacheKey {
-    path: PathBuf,
-    opts: ReadOptions,
-    len: u64,
-    modified: Option<SystemTime>,
-}
-
-/// The import state of the app: the cancel flag and the last table read.
+/// The import state of the app: the cancel flag. No file is kept between the wizard's steps:
+/// each step opens the file again and a CSV is read a block at a time (decision 0028), so
+/// that the app's memory does not grow with the file (issue 10).
 #[derive(Default)]
 pub(crate) struct ImportState {
     pub cancel: AtomicBool,
-    pub table: Mutex<TableCache>,
 }
 
 fn validation(field: &str, code: Code, message: String) -> AppError {
@@ -143,8 +132,9 @@ fn read_options(r: &ImportReadOptions) -> Result<ReadOptions> {
     })
 }
 
-/// Read the file (or take it from the cache when it has not changed since).
-fn load_table(state: &AppState, path: &Path, opts: &ReadOptions) -> Result<Arc<Table>> {
+/// Open the file for the wizard: a CSV to be read a block at a time, a workbook read whole
+/// (`read::open`, as `scopebook import` opens it).
+fn open_file(path: &Path, opts: &ReadOptions) -> Result<FileRows> {
     let meta = std::fs::metadata(path).map_err(|e| {
         let mut err = validation("path", Code::UnreadableFile, format!("cannot read {}: {e}", path.display()));
         if e.kind() != std::io::ErrorKind::NotFound {
@@ -155,33 +145,26 @@ fn load_table(state: &AppState, path: &Path, opts: &ReadOptions) -> Result<Arc<T
     if !meta.is_file() {
         return Err(validation("path", Code::UnreadableFile, format!("{} is not a file", path.display())));
     }
-    let key =
-        CacheKey { path: path.to_path_buf(), opts: opts.clone(), len: meta.len(), modified: meta.modified().ok() };
-    let cache = |f: &mut dyn FnMut(&mut TableCache)| {
-        if let Ok(mut c) = state.import.table.lock() {
-            f(&mut c);
-        }
-    };
-    let mut hit = None;
-    cache(&mut |c| {
-        if let Some((k, t)) = &c.entry {
-            if *k == key {
-                hit = Some(Arc::clone(t));
-            }
-        }
-    });
-    if let Some(t) = hit {
-        return Ok(t);
-    }
-    let table = Arc::new(read::read(path, opts).map_err(|e| read_error(&e))?);
-    cache(&mut |c| c.entry = Some((key.clone(), Arc::clone(&table))));
-    Ok(table)
+    read::open(path, opts).map_err(|e| read_error(&e))
 }
 
-fn forget_table(state: &AppState) {
-    if let Ok(mut c) = state.import.table.lock() {
-        c.entry = None;
-    }
+/// The first `SAMPLE_ROWS` rows of an opened file, and how many data rows it has (the rest is
+/// read a block at a time and dropped).
+fn sample_and_count(file: &mut FileRows) -> Result<(Vec<SampleRow>, u64)> {
+    let sample = file
+        .next_block(SAMPLE_ROWS)
+        .map_err(|e| read_error(&e))?
+        .map(|rows| {
+            rows.iter()
+                .map(|r| SampleRow {
+                    row: u32::try_from(r.line).unwrap_or(u32::MAX),
+                    cells: r.cells.iter().map(|c| c.display_text()).collect(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    while file.next_block(COUNT_BLOCK).map_err(|e| read_error(&e))?.is_some() {}
+    Ok((sample, file.rows_read()))
 }
 
 fn source_view(s: &MappingSource) -> MappingSourceView {
@@ -371,33 +354,27 @@ pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + 
 
 fn inspect(state: &AppState, path: &str, read: &ImportReadOptions, template: &str) -> Result<ImportInspection> {
     let path = path_of("path", path)?;
-    let table = load_table(state, &path, &read_options(read)?)?;
+    let mut file = open_file(&path, &read_options(read)?)?;
+    let head = file.head().clone();
     let opts = ImportOptions { template: text_option(template), ..ImportOptions::default() };
     let (mapping, source, templates) = with_store(state, |s| {
-        let (m, src) = pipeline::choose_mapping(s, &table, &opts)?;
+        let (m, src) = pipeline::choose_mapping(s, &head, &opts)?;
         let templates = s.templates()?.into_iter().map(|t| t.name).collect();
         Ok((m, src, templates))
     })?;
+    let (sample, rows) = sample_and_count(&mut file)?;
     Ok(ImportInspection {
-        file: table.file.clone(),
+        file: head.file,
         path: path.display().to_string(),
-        format: table.format.as_str().to_string(),
-        sheets: table.sheets.clone(),
-        sheet: table.sheet.clone(),
-        encoding: table.encoding.clone(),
-        delimiter: table.delimiter.map(|d| if d == b'\t' { "tab".to_string() } else { char::from(d).to_string() }),
-        header_row: u32::try_from(table.header_row).unwrap_or(u32::MAX),
-        headers: table.headers.clone(),
-        rows_total: u32::try_from(table.rows.len()).unwrap_or(u32::MAX),
-        sample: table
-            .rows
-            .iter()
-            .take(SAMPLE_ROWS)
-            .map(|r| SampleRow {
-                row: u32::try_from(r.line).unwrap_or(u32::MAX),
-                cells: r.cells.iter().map(|c| c.display_text()).collect(),
-            })
-            .collect(),
+        format: head.format.as_str().to_string(),
+        sheets: head.sheets,
+        sheet: head.sheet,
+        encoding: head.encoding,
+        delimiter: head.delimiter.map(|d| if d == b'\t' { "tab".to_string() } else { char::from(d).to_string() }),
+        header_row: u32::try_from(head.header_row).unwrap_or(u32::MAX),
+        headers: head.headers,
+        rows_total: u32::try_from(rows).unwrap_or(u32::MAX),
+        sample,
         mapping: choices(&mapping.columns),
         mapping_source: source_view(&source),
         fields: fields(),
@@ -408,29 +385,31 @@ fn inspect(state: &AppState, path: &str, read: &ImportReadOptions, template: &st
 fn run(app: &AppHandle, req: &ImportRequest, mode: Mode) -> Result<ImportPreview> {
     let state = app.state::<AppState>();
     let path = path_of("path", &req.path)?;
-    let table = load_table(&state, &path, &read_options(&req.read)?)?;
+    let read_opts = read_options(&req.read)?;
+    let mut file = open_file(&path, &read_opts)?;
     let opts = options(req, mode)?;
     state.import.cancel.store(false, Ordering::Relaxed);
     let progress = Reporter { app, cancel: &state.import.cancel, last: Mutex::new(None) };
     let lib = state.library.read().map_err(|_| internal("the factor library"))?;
-    let preview = with_store(&state, |s| pipeline::run(s, &lib, &table, &opts, &progress).map_err(AppError::from))?;
+    let preview = with_store(&state, |s| pipeline::run_file(s, &lib, &mut file, &opts, &progress).map_err(AppError::from))?;
     let mut skipped = None;
     if mode == Mode::ValidRowsOnly && preview.outcome == Outcome::Imported && preview.rows_with_problems > 0 {
         let to = text_option(&req.skipped_path).map(PathBuf::from).unwrap_or_else(|| pipeline::skipped_path(&path));
-        std::fs::write(&to, pipeline::skipped_rows_csv(&table, &preview)).map_err(|e| {
-            io_error(
-                &format!(
-                    "import #{} was written, but the skipped rows could not be saved to {}",
-                    preview.import_id.unwrap_or_default(),
-                    to.display()
-                ),
-                &e,
-            )
-        })?;
+        let written = |why: String| AppError {
+            code: ErrorCode::Io,
+            message: format!(
+                "import #{} was written, but the skipped rows could not be saved to {}: {why}",
+                preview.import_id.unwrap_or_default(),
+                to.display()
+            ),
+            details: vec![],
+        };
+        // The file is read again for the rows skipped, as `scopebook import` does.
+        let bytes = read::open(&path, &read_opts)
+            .and_then(|mut again| pipeline::skipped_rows_csv_from(&mut again, &preview))
+            .map_err(|e| written(e.to_string()))?;
+        std::fs::write(&to, bytes).map_err(|e| written(e.to_string()))?;
         skipped = Some(to.display().to_string());
-    }
-    if preview.outcome == Outcome::Imported {
-        forget_table(&state);
     }
     Ok(preview_view(&preview, skipped))
 }
@@ -656,6 +635,32 @@ mod tests {
             assert_eq!(err.details[0].code, DiagnosticCode(e.diagnostic().code), "{e}");
             assert_eq!(err.details[0].code, DiagnosticCode(want), "{e}");
         }
+    }
+
+    #[test]
+    fn the_inspection_reads_a_csv_a_block_at_a_time_and_counts_every_row() {
+        let dir = std::env::temp_dir().join(format!("scopebook-app-inspect-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("bills.csv");
+        // More rows than one counting block, and a quoted note over two lines (one row).
+        let mut csv = String::from("site,fuel,qty,note\n");
+        for i in 0..(COUNT_BLOCK + 13) {
+            csv.push_str(&format!("SZ,gas,{i},\n"));
+        }
+        csv.push_str("SZ,gas,1,\"two\nlines\"\n");
+        std::fs::write(&path, &csv).unwrap();
+        let mut file = open_file(&path, &ReadOptions::default()).unwrap();
+        assert!(matches!(file, FileRows::Csv(_)), "a CSV is streamed, not read whole");
+        assert_eq!(file.head().headers, ["site", "fuel", "qty", "note"]);
+        let (sample, rows) = sample_and_count(&mut file).unwrap();
+        assert_eq!(rows, (COUNT_BLOCK + 14) as u64);
+        assert_eq!(sample.len(), SAMPLE_ROWS);
+        assert_eq!((sample[0].row, sample[0].cells[2].as_str()), (2, "0"));
+        assert_eq!((sample[SAMPLE_ROWS - 1].row, sample[SAMPLE_ROWS - 1].cells[2].as_str()), (21, "19"));
+        // A folder, and a missing file, are refused at the path.
+        assert_eq!(open_file(&dir, &ReadOptions::default()).err().unwrap().details[0].field, "path");
+        assert_eq!(open_file(&dir.join("nope.csv"), &ReadOptions::default()).err().unwrap().code, ErrorCode::Validation);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::{ImportError, ImportOptions, MappingSource};
 use crate::mapping::{self, ColumnMapping, Field, MappingProblem};
-use crate::read::{Head, Table};
+use crate::read::Head;
 use crate::values;
 use scopebook_core::diagnostic::{Code, Diagnostic, Location};
 use scopebook_store::{Store, StoreError};
@@ -48,13 +48,13 @@ pub(super) fn plan(store: &Store, table: &Head, opts: &ImportOptions) -> Result<
     Ok(Plan { mapping, source, columns, unit_hint })
 }
 
-/// The mapping an import will use, and where it came from.
+/// The mapping an import of a file with this head will use, and where it came from.
 pub fn choose_mapping(
     store: &Store,
-    table: &Table,
+    head: &Head,
     opts: &ImportOptions,
 ) -> Result<(ColumnMapping, MappingSource), ImportError> {
-    choose(store, &table.file, &table.headers, opts)
+    choose(store, &head.file, &head.headers, opts)
 }
 
 /// The mapping for a file of these headers (`file` names it in messages).
