@@ -36,6 +36,13 @@ beside the inventory's Scope 1 + 2, line by line with a reason. --as-of DATE: th
 DATE; the rest of the year is projected at the run-rate so far, with the shortfall expected at \
 the year's end.
 
+With --db (decision 0032): --reconcile adds the same \"reconciliation\" from the inventory file \
+itself: the period's records, calculated as `calc --db` does (the period's GWP set and pinned \
+editions; --factors for the user's factor files they use), and the facilities registered under \
+the scheme (`ets facility set`) for the position's enterprises as COVERED.csv; \
+--default-parameters FACILITY (repeatable) is COVERED.csv's parameters = default; --as-of as \
+above. China only.
+
 Offsets (cn-ets): --own-project ENTERPRISE=PROJECT (repeatable) names a project inside the \
 enterprise's own boundary (so do COVERED.csv's facility codes): its credits do not count. \
 --offset-price [NAME=]AMOUNT[CURRENCY] prices credits for the cheapest mix that closes a \
@@ -44,6 +51,7 @@ without a name with every other scenario.";
 
 #[derive(clap::Args)]
 #[command(after_help = PRICE_HELP)]
+#[command(group(clap::ArgGroup::new("records").args(["activities", "reconcile"]).multiple(true)))]
 pub struct PositionArgs {
     /// The scheme.
     #[arg(long, value_enum)]
@@ -88,10 +96,10 @@ pub struct PositionArgs {
     #[arg(long, value_name = "COVERED.csv", requires = "activities")]
     pub covered: Option<PathBuf>,
     /// The records run to this date (YYYY-MM-DD): forecast the rest of the year.
-    #[arg(long, value_name = "DATE", requires = "activities")]
+    #[arg(long, value_name = "DATE", requires = "records")]
     pub as_of: Option<String>,
-    /// With --activities: a factor file or user dataset folder, as `calc --factors`.
-    #[arg(long = "factors", value_name = "FILE|DIR", requires = "activities")]
+    /// With --activities or --reconcile: a factor file or user dataset folder, as `calc --factors`.
+    #[arg(long = "factors", value_name = "FILE|DIR", requires = "records")]
     pub factors: Vec<PathBuf>,
     /// With --activities: use only this edition of a dataset, as `calc --pin`.
     #[arg(long = "pin", value_name = "DATASET=EDITION", requires = "activities")]
@@ -103,9 +111,17 @@ pub struct PositionArgs {
     #[arg(long, value_enum, default_value = "ar5")]
     pub gwp: Gwp,
     /// China: a project inside an enterprise's own boundary, ENTERPRISE=PROJECT; may be repeated.
-    #[arg(long = "own-project", value_name = "ENTERPRISE=PROJECT", conflicts_with = "db")]
+    #[arg(long = "own-project", value_name = "ENTERPRISE=PROJECT")]
     pub own_projects: Vec<String>,
     /// China: an offset credit price, [NAME=]AMOUNT[CURRENCY], for the cheapest mix.
-    #[arg(long = "offset-price", value_name = "P", allow_hyphen_values = true, conflicts_with = "db")]
+    #[arg(long = "offset-price", value_name = "P", allow_hyphen_values = true)]
     pub offset_prices: Vec<String>,
+    /// With --db: the scheme's emissions beside the inventory of the period's records, the
+    /// covered facilities being those registered under the scheme (China).
+    #[arg(long, requires = "db")]
+    pub reconcile: bool,
+    /// With --reconcile: a registered facility whose scheme figure takes the factor's defaults,
+    /// not the records' own parameters (COVERED.csv parameters = default); may be repeated.
+    #[arg(long = "default-parameters", value_name = "FACILITY", requires = "reconcile")]
+    pub default_parameters: Vec<String>,
 }

@@ -33,7 +33,7 @@ pub fn stored_position(db: &Path, args: &PositionArgs) -> Result<Position, ExitC
         return Err(usage("position --db needs --period YEAR"));
     };
     let store = Store::open(db, &default_user()).map_err(|e| fail(&e))?;
-    store.position(scheme(args.scheme), year, args.plan.as_deref(), &args.prices).map_err(|e| fail(&e))
+    super::position::stored::position(&store, scheme(args.scheme), year, args)
 }
 
 pub fn ets(command: EtsCommand) -> ExitCode {

@@ -15,6 +15,7 @@ use crate::io::{out, print_diagnostics, read, refuse, usage};
 use crate::output;
 
 mod activities;
+pub mod stored;
 
 pub fn position(args: &PositionArgs) -> ExitCode {
     if let Some(db) = &args.db {

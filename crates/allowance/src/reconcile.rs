@@ -31,7 +31,7 @@ use serde::Serialize;
 use crate::boundary::SchemeBoundary;
 use crate::covered::{Covered, Parameters};
 use crate::forecast::{self, Forecast};
-use crate::position::n;
+use crate::position::{n, Position};
 
 pub const OUTSIDE_SCHEME: &str = "outside-scheme";
 pub const INDIRECT_EXCLUDED: &str = "indirect-excluded";
@@ -395,6 +395,45 @@ pub fn reconcile(input: &Input<'_>) -> (Reconciliation, Vec<Diagnostic>) {
         lines,
     };
     (r, diags)
+}
+
+/// The enterprises (China) or installations of the position's year (EU) a covered facility may
+/// belong to, each with the verifier's figure and what covers its obligation in the position.
+pub fn holders(pos: &Position) -> Vec<Holder> {
+    if pos.scheme == "eu-ets" {
+        return pos
+            .installations
+            .iter()
+            .filter(|i| Some(i.year) == pos.year)
+            .map(|i| Holder {
+                name: i.installation.clone(),
+                classes: Vec::new(),
+                verified_t: i.verified_t,
+                available_t: i.free_allocation_t,
+            })
+            .collect();
+    }
+    pos.enterprises
+        .iter()
+        .map(|e| Holder {
+            name: e.enterprise.clone(),
+            classes: pos.units.iter().filter(|u| u.enterprise == e.enterprise).map(|u| u.unit_class.clone()).collect(),
+            verified_t: Some(e.verified_t),
+            available_t: e.holdings_t.checked_add(e.offsets_used_t),
+        })
+        .collect()
+}
+
+/// The compliance period the records must lie in: the position's year, else the plan's years
+/// (a plan allocated once for two years). `None` when neither is known.
+pub fn compliance_period(pos: &Position, plan_years: &[i32]) -> Option<Period> {
+    let first = |y: i32| scopebook_core::period::parse_date(&format!("{y:04}-01-01")).ok();
+    let last = |y: i32| scopebook_core::period::parse_date(&format!("{y:04}-12-31")).ok();
+    let (from, to) = match pos.year {
+        Some(y) => (y, y),
+        None => (*plan_years.iter().min()?, *plan_years.iter().max()?),
+    };
+    Period::new(first(from)?, last(to)?)
 }
 
 /// The line's emissions recomputed with the factor's defaults in place of the record's own

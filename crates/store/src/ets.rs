@@ -11,6 +11,7 @@
 //! [`run`].
 
 mod model;
+mod reconcile;
 mod rows;
 mod run;
 #[cfg(test)]
@@ -31,6 +32,7 @@ use crate::write::Tx;
 use crate::Store;
 
 pub use model::{EtsEnrolment, EtsFacility, EtsLedgerEntry, EtsLedgerInput, EtsScheme, EtsUnit, EtsUnitInput};
+pub use reconcile::{PositionOptions, Reconcile, COVERED_FILE};
 pub use run::{LEDGER_FILE, UNITS_FILE};
 
 use rows::{

@@ -63,6 +63,7 @@ pub use ets::{
     EtsEnrolment, EtsFacility, EtsLedgerEntry, EtsLedgerInput, EtsScheme, EtsUnit, EtsUnitInput, LEDGER_FILE,
     UNITS_FILE,
 };
+pub use ets::{PositionOptions, Reconcile, COVERED_FILE};
 pub use export::{EXPORT_COLUMNS, FULL_EXPORT_COLUMNS};
 pub use import::{BlockChecked, ImportSession};
 pub use import::{

@@ -10,12 +10,12 @@ use scopebook_allowance::cn;
 use scopebook_allowance::covered::{self, Covered};
 use scopebook_allowance::offsets::OwnProject;
 use scopebook_allowance::position::Position;
-use scopebook_allowance::reconcile::{self, Holder};
+use scopebook_allowance::reconcile;
 use scopebook_core::calc::CalcOptions;
 use scopebook_core::diagnostic::{Code, Diagnostic, Location};
 use scopebook_core::gas::GwpSet;
 use scopebook_core::library::FactorLibrary;
-use scopebook_core::period::{parse_date, Period};
+use scopebook_core::period::parse_date;
 use scopebook_core::run::Run;
 
 use crate::args::{PositionArgs, Scheme};
@@ -60,44 +60,6 @@ pub fn options(args: &PositionArgs, covered: Option<&CoveredFile>) -> cn::Option
     cn::Options { own_projects: args.own_projects.clone(), own_facilities, offset_prices: args.offset_prices.clone() }
 }
 
-/// The compliance period the records must lie in: `--year`, else the plan's years (China), else
-/// the position's year (EU).
-fn period(pos: &Position, plan_years: &[i32]) -> Option<Period> {
-    let first = |y: i32| parse_date(&format!("{y:04}-01-01")).ok();
-    let last = |y: i32| parse_date(&format!("{y:04}-12-31")).ok();
-    let (from, to) = match pos.year {
-        Some(y) => (y, y),
-        None => (*plan_years.iter().min()?, *plan_years.iter().max()?),
-    };
-    Period::new(first(from)?, last(to)?)
-}
-
-/// The enterprises (China) or installations of the position's year (EU) a facility may belong to.
-fn holders(pos: &Position) -> Vec<Holder> {
-    if pos.scheme == "eu-ets" {
-        return pos
-            .installations
-            .iter()
-            .filter(|i| Some(i.year) == pos.year)
-            .map(|i| Holder {
-                name: i.installation.clone(),
-                classes: Vec::new(),
-                verified_t: i.verified_t,
-                available_t: i.free_allocation_t,
-            })
-            .collect();
-    }
-    pos.enterprises
-        .iter()
-        .map(|e| Holder {
-            name: e.enterprise.clone(),
-            classes: pos.units.iter().filter(|u| u.enterprise == e.enterprise).map(|u| u.unit_class.clone()).collect(),
-            verified_t: Some(e.verified_t),
-            available_t: Some(e.holdings_t + e.offsets_used_t),
-        })
-        .collect()
-}
-
 /// Calculate `--activities` and add the reconciliation (and its findings) to the position.
 /// A position already refused is left as it is.
 pub fn attach(
@@ -130,7 +92,7 @@ pub fn attach(
             return Ok(());
         }
     };
-    let Some(period) = period(pos, plan_years) else {
+    let Some(period) = reconcile::compliance_period(pos, plan_years) else {
         return Err(usage("position --activities needs the compliance year: give --year"));
     };
     let (mut lib, shipped) = FactorLibrary::shipped();
@@ -167,7 +129,7 @@ pub fn attach(
     if pos.has_errors() {
         return Ok(());
     }
-    let holders = holders(pos);
+    let holders = reconcile::holders(pos);
     let input = reconcile::Input {
         boundary: &boundary,
         lib: &lib,

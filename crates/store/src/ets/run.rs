@@ -125,13 +125,13 @@ struct Prepared {
 }
 
 impl Prepared {
-    fn run(&self, year: i32, prices: &[String]) -> Result<Position, Fail> {
+    fn run(&self, year: i32, prices: &[String], opts: &cn::Options) -> Result<Position, Fail> {
         let ledger = self.ledger.as_ref().map(|(b, _)| (LEDGER_FILE, b.as_slice()));
         match &self.plan {
             Some(plan) => {
                 let year = if plan.per_year { Some(year) } else { None };
                 let input = cn::Input { plan, year, units_file: UNITS_FILE, units: &self.units, ledger, prices };
-                Ok(cn::position(&input))
+                Ok(cn::position_with(&input, opts))
             }
             None => {
                 let rules = EuRules::shipped().map_err(|d| Fail::Rows(vec![d]))?;
@@ -303,7 +303,7 @@ pub(crate) fn check_period(
         if prepared.unit_lines.is_empty() {
             continue;
         }
-        let pos = prepared.run(p.year, &[])?;
+        let pos = prepared.run(p.year, &[], &cn::Options::default())?;
         for d in pos.diagnostics.into_iter().filter(Diagnostic::is_error) {
             problems.push(relocated(d, name, &prepared, written));
         }
@@ -379,21 +379,7 @@ impl Store {
     ) -> Result<Position, StoreError> {
         self.read(|c| {
             let p = period_by_year(c, year)?;
-            let units = units_of(c, &p, scheme)?;
-            let ledger = ledger_of(c, &p, scheme)?;
-            let plan = match scheme {
-                EtsScheme::EuEts => None,
-                EtsScheme::CnEts => Some(choose_plan(&p, &units, plan)?),
-            };
-            let prepared = prepare(&p, scheme, plan.as_deref(), &units, &ledger)?;
-            if prepared.unit_lines.is_empty() {
-                return Err(refuse_at(
-                    Code::NoDataRows,
-                    "period",
-                    format!("period {year} has no {} units (`scopebook ets unit add` or `import`)", scheme.as_str()),
-                ));
-            }
-            prepared.run(year, prices)
+            stored_position(c, &p, scheme, plan, prices, &cn::Options::default())
         })
     }
 
@@ -421,6 +407,32 @@ impl Store {
             Ok((prepared.units, ledger))
         })
     }
+}
+
+/// [`Store::position`] of period `p`, with the China position's options (decision 0032).
+pub(crate) fn stored_position(
+    c: &Connection,
+    p: &ReportingPeriod,
+    scheme: EtsScheme,
+    plan: Option<&str>,
+    prices: &[String],
+    opts: &cn::Options,
+) -> Result<Position, Fail> {
+    let units = units_of(c, p, scheme)?;
+    let ledger = ledger_of(c, p, scheme)?;
+    let plan = match scheme {
+        EtsScheme::EuEts => None,
+        EtsScheme::CnEts => Some(choose_plan(p, &units, plan)?),
+    };
+    let prepared = prepare(p, scheme, plan.as_deref(), &units, &ledger)?;
+    if prepared.unit_lines.is_empty() {
+        return Err(refuse_at(
+            Code::NoDataRows,
+            "period",
+            format!("period {} has no {} units (`scopebook ets unit add` or `import`)", p.year, scheme.as_str()),
+        ));
+    }
+    prepared.run(p.year, prices, opts)
 }
 
 /// The plan of a period's China units: `given` (which some unit must be under), else the one

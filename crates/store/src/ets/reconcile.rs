@@ -1,0 +1,216 @@
+//! The position of a stored period with its options (decision 0032): own-boundary projects and
+//! offset prices as `scopebook position` takes them, and the scheme's emissions beside the
+//! inventory from the inventory file itself.
+//!
+//! The reconciliation reads what the file mode reads, from the store: the period's records
+//! calculated by [`crate::calculation::calculate`] (the dashboard's calculation: the period's
+//! GWP set and pinned editions, the organisation's boundary; lines numbered by record id, the
+//! input named `period YEAR`), and the facilities registered under the scheme for the
+//! position's enterprises written as COVERED.csv (registration order; `parameters` `default`
+//! for the facilities given) and read by `allowance::covered::read`. The verifier's figure is
+//! the units' `verified_t`, as in the file mode. The same `allowance::reconcile` then sets the
+//! two side by side.
+
+use rusqlite::Connection;
+use scopebook_allowance::boundary::SchemeBoundary;
+use scopebook_allowance::cn;
+use scopebook_allowance::covered::{self, Covered};
+use scopebook_allowance::offsets::OwnProject;
+use scopebook_allowance::position::Position;
+use scopebook_allowance::reconcile;
+use scopebook_core::diagnostic::{Code, Diagnostic, Location};
+use scopebook_core::library::FactorLibrary;
+use scopebook_core::period::parse_date;
+
+use super::run::stored_position;
+use super::{shipped_plan, EtsScheme};
+use crate::calculation::{calculate, read_view};
+use crate::error::{refuse_at, Fail, StoreError};
+use crate::model::ReportingPeriod;
+use crate::periods::{period_by_year, period_library};
+use crate::Store;
+
+/// The name the reconciliation gives the registrations it reads (the file mode's COVERED.csv).
+pub const COVERED_FILE: &str = "COVERED.csv";
+
+const COVERED_COLUMNS: &[&str] = &["facility", "enterprise", "parameters"];
+
+/// What a stored position takes beyond the period, plan and prices (China only).
+#[derive(Clone, Debug, Default)]
+pub struct PositionOptions {
+    /// `ENTERPRISE=PROJECT`: projects inside an enterprise's own boundary (`--own-project`).
+    pub own_projects: Vec<String>,
+    /// `[NAME=]AMOUNT[CURRENCY]`: offset credit prices for the cheapest mix (`--offset-price`).
+    pub offset_prices: Vec<String>,
+}
+
+/// The reconciliation asked of a stored position.
+#[derive(Clone, Copy)]
+pub struct Reconcile<'a> {
+    /// The factor library the period's records are calculated with (the shipped one and the
+    /// user's factor files; the period's pins are applied to it).
+    pub lib: &'a FactorLibrary,
+    /// Codes of registered facilities whose scheme figure takes the factor's defaults, not the
+    /// records' own parameters (COVERED.csv `parameters = default`).
+    pub default_parameters: &'a [String],
+    /// `YYYY-MM-DD`: the records run to this date; the rest of the year is forecast.
+    pub as_of: Option<&'a str>,
+}
+
+impl Store {
+    /// [`Store::position`] with its options, and with `reconcile` the scheme's emissions beside
+    /// the inventory of the period's records (`position.reconciliation`, China only): the
+    /// position `scopebook position` gives for the export with `--activities --covered`.
+    pub fn position_with(
+        &self,
+        scheme: EtsScheme,
+        year: i32,
+        plan: Option<&str>,
+        prices: &[String],
+        opts: &PositionOptions,
+        reconcile: Option<&Reconcile<'_>>,
+    ) -> Result<Position, StoreError> {
+        self.read(|c| {
+            let _view = read_view(c)?;
+            let p = period_by_year(c, year)?;
+            let mut cn_opts = cn::Options {
+                own_projects: opts.own_projects.clone(),
+                own_facilities: Vec::new(),
+                offset_prices: opts.offset_prices.clone(),
+            };
+            let Some(r) = reconcile else {
+                return stored_position(c, &p, scheme, plan, prices, &cn_opts);
+            };
+            if scheme != EtsScheme::CnEts {
+                return Err(refuse_at(
+                    Code::InvalidValue,
+                    "scheme",
+                    "the reconciliation of a stored period is for cn-ets; the EU installations' ties to facilities are not stored yet (decision 0032)",
+                ));
+            }
+            // The position's enterprises (the chosen plan's), then their registered facilities.
+            let first = stored_position(c, &p, scheme, plan, prices, &cn_opts)?;
+            let enterprises: Vec<&str> = first.enterprises.iter().map(|e| e.enterprise.as_str()).collect();
+            let registered: Vec<(String, String)> =
+                registrations(c, scheme)?.into_iter().filter(|(_, e)| enterprises.contains(&e.as_str())).collect();
+            let bytes = covered_sheet(&registered, r.default_parameters)?;
+            let mut covered_diags = Vec::new();
+            let covered = covered::read(COVERED_FILE, &bytes, "enterprise", &mut covered_diags);
+            cn_opts.own_facilities = covered
+                .iter()
+                .map(|row| OwnProject {
+                    enterprise: row.holder.clone(),
+                    project: row.facility.clone(),
+                    given: format!("facility of {} in {COVERED_FILE}:{}", row.holder, row.line),
+                })
+                .collect();
+            let mut pos = stored_position(c, &p, scheme, plan, prices, &cn_opts)?;
+            attach(c, &p, &mut pos, r, &covered, covered_diags)?;
+            Ok(pos)
+        })
+    }
+}
+
+/// The facilities registered under a scheme, in registration order: (code, enterprise).
+fn registrations(c: &Connection, scheme: EtsScheme) -> Result<Vec<(String, String)>, Fail> {
+    let mut stmt = c.prepare_cached(
+        "SELECT f.code, e.enterprise FROM ets_facility e JOIN facility f ON f.id = e.facility_id
+         WHERE e.scheme = ?1 ORDER BY e.id",
+    )?;
+    let rows = stmt.query_map([scheme.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The registrations as COVERED.csv; every facility named in `defaults` must be among them.
+fn covered_sheet(registered: &[(String, String)], defaults: &[String]) -> Result<Vec<u8>, Fail> {
+    for d in defaults {
+        if !registered.iter().any(|(code, _)| code == d.trim()) {
+            let codes: Vec<&str> = registered.iter().map(|(code, _)| code.as_str()).collect();
+            return Err(refuse_at(
+                Code::UnknownRecord,
+                "default-parameters",
+                format!(
+                    "facility '{}' is not registered under cn-ets for an enterprise of this position (its facilities: {})",
+                    d.trim(),
+                    if codes.is_empty() { "none".to_string() } else { codes.join(", ") }
+                ),
+            ));
+        }
+    }
+    let written = |e: csv::Error| {
+        refuse_at(Code::DatabaseError, "ets", format!("the registrations cannot be written as CSV: {e}"))
+    };
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    w.write_record(COVERED_COLUMNS).map_err(written)?;
+    for (code, enterprise) in registered {
+        let parameters = if defaults.iter().any(|d| d.trim() == code) { "default" } else { "" };
+        w.write_record([code.as_str(), enterprise.as_str(), parameters]).map_err(written)?;
+    }
+    w.into_inner().map_err(|e| written(e.into_error().into()))
+}
+
+/// Calculate the period's records and add the reconciliation (and its findings) to the
+/// position, as the file mode's `--activities` does. A position already refused is left as it
+/// is; so is one whose records' calculation finds an error (its findings are the position's).
+fn attach(
+    c: &Connection,
+    p: &ReportingPeriod,
+    pos: &mut Position,
+    r: &Reconcile<'_>,
+    covered: &[Covered],
+    covered_diags: Vec<Diagnostic>,
+) -> Result<(), Fail> {
+    pos.diagnostics.extend(covered_diags);
+    if pos.has_errors() {
+        return Ok(());
+    }
+    let as_of = match r.as_of.map(parse_date).transpose() {
+        Ok(d) => d,
+        Err(why) => {
+            let text = r.as_of.unwrap_or_default();
+            pos.diagnostics.push(Diagnostic::error(
+                Code::MalformedDate,
+                Location::file(format!("--as-of {text}")),
+                format!("'{text}': {why}"),
+            ));
+            return Ok(());
+        }
+    };
+    let boundary = match SchemeBoundary::shipped(&pos.plan) {
+        Ok(b) => b,
+        Err(d) => {
+            pos.diagnostics.push(d);
+            return Ok(());
+        }
+    };
+    let plan = shipped_plan(&pos.plan)?;
+    let Some(period) = reconcile::compliance_period(pos, &plan.years) else {
+        return Err(refuse_at(Code::InvalidValue, "period", format!("plan {} names no compliance year", plan.id)));
+    };
+    let calc = calculate(c, r.lib, p, true)?;
+    let run = &calc.run;
+    pos.diagnostics.extend(run.diagnostics.iter().cloned());
+    if pos.has_errors() {
+        return Ok(());
+    }
+    let plib = period_library(r.lib, &p.pins)?;
+    let holders = reconcile::holders(pos);
+    let input = reconcile::Input {
+        boundary: &boundary,
+        lib: &plib,
+        gwp_set: p.gwp_set,
+        activities_file: run.file(),
+        activities_sha256: run.input_sha256(),
+        lines: &run.inventory.lines,
+        covered_file: COVERED_FILE,
+        holder_column: "enterprise",
+        covered,
+        holders: &holders,
+        period,
+        as_of,
+    };
+    let (rec, diags) = reconcile::reconcile(&input);
+    pos.diagnostics.extend(diags);
+    pos.reconciliation = Some(rec);
+    Ok(())
+}
