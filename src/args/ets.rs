@@ -1,5 +1,6 @@
 //! Arguments of `ets`: the ETS data of covered facilities kept in the inventory file (decision
-//! 0030): a facility's registration, a period's units and ledger. `position --db` reads them.
+//! 0030): a facility's registration, a period's units and ledger, and the EU Transaction Log's
+//! figures of a period (decision 0033). `position --db` reads them.
 
 use std::path::PathBuf;
 
@@ -24,6 +25,72 @@ pub enum EtsCommand {
         #[command(subcommand)]
         command: Box<EtsLedgerCommand>,
     },
+    /// A period's EU Transaction Log figures per installation (the registry export's year).
+    Registry {
+        #[command(subcommand)]
+        command: Box<EtsRegistryCommand>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum EtsRegistryCommand {
+    /// Import EU Transaction Log exports (as `position --registry` reads them) into a period:
+    /// every installation's figures for the period's year, all or nothing.
+    Import {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        period: i32,
+        /// The export files (one per registry country).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// A period's registry figures.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        period: i32,
+        #[arg(long, value_enum, default_value = "table")]
+        format: StoreFormat,
+    },
+    /// Write a period's registry figures as a registry export of its year, which
+    /// `position --registry FILE --year YEAR` reads as `position --db` does.
+    Export {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        period: i32,
+    },
+    /// Delete one installation's figures, or the whole period's (the audit log keeps them).
+    Delete {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        period: i32,
+        /// The installation (the registry's id, `DE-990001`).
+        #[arg(long, required_unless_present = "all")]
+        installation: Option<String>,
+        /// Every installation of the period.
+        #[arg(long, conflicts_with = "installation")]
+        all: bool,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Tie an installation to the facility it is (registered under eu-ets as its account
+    /// holder), or untie it (no --facility).
+    Link {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        period: i32,
+        #[arg(long)]
+        installation: String,
+        #[arg(long)]
+        facility: Option<String>,
+        #[arg(long)]
+        reason: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -44,6 +111,17 @@ pub enum EtsFacilityCommand {
         /// China: the shipped plan its units are entered under unless a unit names its own.
         #[arg(long)]
         plan: Option<String>,
+    },
+    /// Un-register a facility (the facility stays). Refused while units of it are stored or a
+    /// registry installation is tied to it.
+    Remove {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The facility's code.
+        #[arg(long)]
+        facility: String,
+        #[arg(long)]
+        reason: Option<String>,
     },
     /// The registered facilities.
     List {

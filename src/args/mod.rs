@@ -18,7 +18,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 use scopebook_core::gas::GwpSet;
 
 pub use calc::{CalcArgs, EditionDiffArgs, FactorsCommand, Format, ListFormat};
-pub use ets::{EtsCommand, EtsFacilityCommand, EtsLedgerCommand, EtsLedgerFields, EtsUnitCommand, EtsUnitFields};
+pub use ets::{
+    EtsCommand, EtsFacilityCommand, EtsLedgerCommand, EtsLedgerFields, EtsRegistryCommand, EtsUnitCommand,
+    EtsUnitFields,
+};
 pub use import::{ImportArgs, TemplateCommand};
 pub use package::{ExportPackageArgs, VerifyArgs};
 pub use position::{PositionArgs, Scheme};

@@ -1,5 +1,8 @@
 //! `scopebook ets`: covered facilities' registration, a period's units and ledger in the
-//! inventory file (decision 0030).
+//! inventory file (decision 0030), and a period's EU Transaction Log figures (`registry`,
+//! decision 0033).
+
+mod registry;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -41,6 +44,7 @@ pub fn ets(command: EtsCommand) -> ExitCode {
         EtsCommand::Facility { command } => facility(command),
         EtsCommand::Unit { command } => unit(*command),
         EtsCommand::Ledger { command } => ledger(*command),
+        EtsCommand::Registry { command } => registry::registry(*command),
     }
 }
 
@@ -53,6 +57,13 @@ fn facility(command: EtsFacilityCommand) -> ExitCode {
                 let plan = f.plan.map(|p| format!(", plan {p}")).unwrap_or_default();
                 format!("registered {} under {} as {}{plan}\n", f.facility, f.scheme.as_str(), f.enterprise)
             }))
+        }
+        EtsFacilityCommand::Remove { db, facility, reason } => {
+            let mut st = open_or_return!(db);
+            done(
+                st.remove_ets_facility(&facility, reason.as_deref())
+                    .map(|()| format!("removed the ETS registration of {}\n", facility.trim())),
+            )
         }
         EtsFacilityCommand::List { db, format } => {
             let st = open_or_return!(db);

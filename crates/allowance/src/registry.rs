@@ -24,7 +24,8 @@ pub enum Status {
 }
 
 impl Status {
-    fn parse(text: &str) -> Status {
+    /// The status a cell's text (without digits) gives; [`Status::as_str`] gives the text back.
+    pub fn parse(text: &str) -> Status {
         match text {
             "NA" => Status::Na,
             "Excluded" => Status::Excluded,

@@ -35,6 +35,7 @@ pub const AUDITED_TABLES: &[&str] = &[
     "ets_facility",
     "ets_unit",
     "ets_ledger",
+    "ets_registry",
 ];
 
 /// Columns left out of a row's audited value. A snapshot's report can be large: the audited

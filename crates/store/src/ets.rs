@@ -8,8 +8,10 @@
 //! worked from the stored data inside the transaction, and any error it finds (a unit class the
 //! plan does not know, a surrender beyond holdings, a legacy credit out of its years) refuses
 //! the write: the stored data of a period always gives a position. The position itself is in
-//! [`run`].
+//! [`run`]; the EU Transaction Log's figures kept per period (schema 6) are in [`eutl`].
 
+mod enrolment;
+mod eutl;
 mod model;
 mod reconcile;
 mod rows;
@@ -31,7 +33,9 @@ use crate::text::{non_empty, opt};
 use crate::write::Tx;
 use crate::Store;
 
-pub use model::{EtsEnrolment, EtsFacility, EtsLedgerEntry, EtsLedgerInput, EtsScheme, EtsUnit, EtsUnitInput};
+pub use model::{
+    EtsEnrolment, EtsFacility, EtsLedgerEntry, EtsLedgerInput, EtsRegistryRow, EtsScheme, EtsUnit, EtsUnitInput,
+};
 pub use reconcile::{PositionOptions, Reconcile, COVERED_FILE};
 pub use run::{LEDGER_FILE, UNITS_FILE};
 
@@ -105,6 +109,7 @@ impl Store {
                 Some((id, scheme, old_enterprise)) => {
                     let moved = scheme != e.scheme.as_str() || old_enterprise != enterprise;
                     if moved {
+                        enrolment::tied_installation_stays(w.conn, facility, e.scheme, &enterprise)?;
                         if let Some(year) = locked_year_of_facility(w.conn, facility)? {
                             return Err(refuse_at(
                                 Code::PeriodLocked,
@@ -350,7 +355,7 @@ enum Table {
 fn open_period(c: &Connection, year: i32) -> Result<ReportingPeriod, Fail> {
     let p = period_by_year(c, year)?;
     if p.status == PeriodStatus::Locked {
-        return Err(locked(&p, "its ETS units and ledger cannot change"));
+        return Err(locked(&p, "its ETS units, ledger and registry figures cannot change"));
     }
     Ok(p)
 }
@@ -378,11 +383,12 @@ fn locked_year_of_facility(c: &Connection, facility: i64) -> Result<Option<i32>,
     )?)
 }
 
-/// Every open (period, scheme) that holds units or ledger entries.
+/// Every open (period, scheme) that holds units, ledger entries or registry figures.
 fn periods_with_ets_data(c: &Connection) -> Result<Vec<(ReportingPeriod, EtsScheme)>, Fail> {
     let mut stmt = c.prepare(
         "SELECT DISTINCT p.year, e.scheme FROM ets_unit u JOIN period p ON p.id = u.period_id JOIN ets_facility e ON e.facility_id = u.facility_id WHERE p.status != 'locked'
-         UNION SELECT DISTINCT p.year, l.scheme FROM ets_ledger l JOIN period p ON p.id = l.period_id WHERE p.status != 'locked'",
+         UNION SELECT DISTINCT p.year, l.scheme FROM ets_ledger l JOIN period p ON p.id = l.period_id WHERE p.status != 'locked'
+         UNION SELECT DISTINCT p.year, 'eu-ets' FROM ets_registry r JOIN period p ON p.id = r.period_id WHERE p.status != 'locked'",
     )?;
     let pairs: Vec<(i32, String)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
     let mut out = Vec::new();

@@ -28,7 +28,8 @@
 //! - `calculation`: a period calculated, and compared with its snapshot;
 //! - `totals`: a period's totals kept between visits, keyed by what they depend on (schema 4);
 //! - `ets`: covered facilities' ETS registration, units and ledger per period, and the
-//!   allowance position worked from them (schema 5, decision 0030);
+//!   allowance position worked from them (schema 5, decision 0030); the EU Transaction Log's
+//!   figures per period (schema 6, decision 0033);
 //! - [`model`], [`schema`], [`audit`] (with its verification), `backup`, `import`.
 
 mod activities;
@@ -60,8 +61,8 @@ pub use calculation::{PeriodCalculation, SnapshotComparison};
 pub use connection::{default_user, NewOrganisation};
 pub use error::StoreError;
 pub use ets::{
-    EtsEnrolment, EtsFacility, EtsLedgerEntry, EtsLedgerInput, EtsScheme, EtsUnit, EtsUnitInput, LEDGER_FILE,
-    UNITS_FILE,
+    EtsEnrolment, EtsFacility, EtsLedgerEntry, EtsLedgerInput, EtsRegistryRow, EtsScheme, EtsUnit, EtsUnitInput,
+    LEDGER_FILE, UNITS_FILE,
 };
 pub use ets::{PositionOptions, Reconcile, COVERED_FILE};
 pub use export::{EXPORT_COLUMNS, FULL_EXPORT_COLUMNS};

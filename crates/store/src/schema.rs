@@ -33,6 +33,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 3, sql: V3 },
     Migration { version: 4, sql: V4 },
     Migration { version: 5, sql: V5 },
+    Migration { version: 6, sql: V6 },
 ];
 
 const V1: &str = r#"
@@ -398,6 +399,57 @@ WHEN (SELECT status FROM period WHERE id = OLD.period_id) = 'locked'
 BEGIN SELECT RAISE(ABORT, 'the period is locked'); END;
 "#;
 
+/// Version 6: the EU Transaction Log's figures in the inventory file (issue 12, decision 0033).
+/// `ets_registry` holds one installation's registry figures for one period (the year): free
+/// allocation, verified emissions, units surrendered and of them allowances, each either exact
+/// decimal text (`*_t`) or the status the registry gives instead (`*_status`: `NA`, `Excluded`,
+/// `Not Reported`, `-`, `` for an empty cell), never both and never neither, so a status is
+/// never read as zero; the compliance code as published (NULL when the registry gives none);
+/// the account holder, installation and its name, country and activity as the export writes
+/// them; the file and line the row was imported from. A row may be tied to a facility
+/// registered under the EU ETS (one installation a facility and period). The table is audited;
+/// the rows of a locked period never change (the store refuses it, and so do the triggers).
+const V6: &str = r#"
+CREATE TABLE ets_registry (
+    -- AUTOINCREMENT: an id is never reused, so the audit log's "ets_registry N" is one record for ever.
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    period_id INTEGER NOT NULL REFERENCES period (id),
+    facility_id INTEGER REFERENCES facility (id),
+    installation TEXT NOT NULL CHECK (length(trim(installation)) > 0),
+    installation_id TEXT NOT NULL,
+    account_holder TEXT NOT NULL,
+    name TEXT NOT NULL,
+    country TEXT NOT NULL,
+    activity TEXT NOT NULL,
+    free_allocation_t TEXT,
+    free_allocation_status TEXT CHECK ((free_allocation_t IS NULL) != (free_allocation_status IS NULL)),
+    verified_t TEXT,
+    verified_status TEXT CHECK ((verified_t IS NULL) != (verified_status IS NULL)),
+    surrendered_t TEXT,
+    surrendered_status TEXT CHECK ((surrendered_t IS NULL) != (surrendered_status IS NULL)),
+    surrendered_allowances_t TEXT,
+    surrendered_allowances_status TEXT
+        CHECK ((surrendered_allowances_t IS NULL) != (surrendered_allowances_status IS NULL)),
+    compliance TEXT,
+    source_file TEXT NOT NULL,
+    source_line INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (period_id, installation),
+    UNIQUE (period_id, facility_id)
+) STRICT;
+
+CREATE TRIGGER ets_registry_locked_insert BEFORE INSERT ON ets_registry
+WHEN (SELECT status FROM period WHERE id = NEW.period_id) = 'locked'
+BEGIN SELECT RAISE(ABORT, 'the period is locked'); END;
+CREATE TRIGGER ets_registry_locked_update BEFORE UPDATE ON ets_registry
+WHEN (SELECT status FROM period WHERE id = OLD.period_id) = 'locked'
+  OR (SELECT status FROM period WHERE id = NEW.period_id) = 'locked'
+BEGIN SELECT RAISE(ABORT, 'the period is locked'); END;
+CREATE TRIGGER ets_registry_locked_delete BEFORE DELETE ON ets_registry
+WHEN (SELECT status FROM period WHERE id = OLD.period_id) = 'locked'
+BEGIN SELECT RAISE(ABORT, 'the period is locked'); END;
+"#;
+
 /// The file's `application_id` and `user_version`.
 pub fn identity(conn: &Connection) -> rusqlite::Result<(i32, i32)> {
     let app: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
@@ -435,6 +487,7 @@ mod tests {
         (3, "a467c586887428373ddee13f4ea2efdcbe88670a809edbe53d54225fbfcee6de"),
         (4, "39ecee376c8525354c0e9ec66f61ed78e80a3b7b1154d4000ae77f8be67de8e2"),
         (5, "84a657b37d76e6063dcfc6a3a272826db15c0a2878119d552ed940cd726ef765"),
+        (6, "ee86531f0c5191753950b808b84e9d5894f1defe5de8c506dd0b2c1695d913bb"),
     ];
 
     #[test]

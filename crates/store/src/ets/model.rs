@@ -110,3 +110,35 @@ pub struct EtsLedgerEntry {
     #[serde(flatten)]
     pub values: EtsLedgerInput,
 }
+
+/// One installation's EU Transaction Log figures for one period (schema 6, decision 0033), as
+/// stored: each figure as exact decimal text (`*_t`) or the status the registry gives instead
+/// (`*_status`: `NA`, `Excluded`, `Not Reported`, ...; `""` for an empty cell), never both.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EtsRegistryRow {
+    pub id: i64,
+    /// The period's year: the figures are this year's.
+    pub year: i32,
+    /// The code of the facility (registered under the EU ETS) this installation is, if tied.
+    pub facility: Option<String>,
+    /// The registry's key (`DE-990001`), else the installation id.
+    pub installation: String,
+    pub installation_id: String,
+    pub account_holder: String,
+    pub name: String,
+    pub country: String,
+    pub activity: String,
+    pub free_allocation_t: Option<String>,
+    pub free_allocation_status: Option<String>,
+    pub verified_t: Option<String>,
+    pub verified_status: Option<String>,
+    pub surrendered_t: Option<String>,
+    pub surrendered_status: Option<String>,
+    pub surrendered_allowances_t: Option<String>,
+    pub surrendered_allowances_status: Option<String>,
+    /// The compliance code as published (A, B, C, D, E; `*` = changed after the deadline).
+    pub compliance: Option<String>,
+    /// The file and line the row was imported from.
+    pub source_file: String,
+    pub source_line: i64,
+}

@@ -14,6 +14,7 @@ use scopebook_allowance::{cn, eu};
 use scopebook_core::diagnostic::{Code, Diagnostic, Location};
 use scopebook_core::number::parse_decimal;
 
+use super::eutl::installations_of;
 use super::{scheme_stored, shipped_plan, EtsScheme, Origin, Table};
 use crate::error::{refuse_at, Fail, StoreError};
 use crate::model::ReportingPeriod;
@@ -125,6 +126,11 @@ struct Prepared {
 }
 
 impl Prepared {
+    /// No unit and no registry installation: nothing to work a position from.
+    fn is_empty(&self) -> bool {
+        self.unit_lines.is_empty() && self.installations.is_empty()
+    }
+
     fn run(&self, year: i32, prices: &[String], opts: &cn::Options) -> Result<Position, Fail> {
         let ledger = self.ledger.as_ref().map(|(b, _)| (LEDGER_FILE, b.as_slice()));
         match &self.plan {
@@ -157,13 +163,15 @@ fn plans_of(units: &[UnitRecord]) -> Vec<String> {
 }
 
 /// The input of one position: the units of `scheme` (of `plan` in China) and the ledger of their
-/// enterprises.
+/// enterprises; for the EU, the period's registry installations (`registry`, schema 6) come
+/// first, in the order imported, then the units, and their account holders' ledger.
 fn prepare(
     p: &ReportingPeriod,
     scheme: EtsScheme,
     plan: Option<&str>,
     units: &[UnitRecord],
     ledger: &[LedgerRow],
+    registry: Vec<Installation>,
 ) -> Result<Prepared, Fail> {
     let plan = match (scheme, plan) {
         (EtsScheme::CnEts, Some(id)) => {
@@ -183,8 +191,8 @@ fn prepare(
     let mine: Vec<&UnitRecord> =
         units.iter().filter(|u| u.plan.as_deref() == plan.as_ref().map(|p| p.id.as_str())).collect();
     let mut sheet = Sheet::new(UNIT_COLUMNS)?;
-    let mut installations = Vec::new();
-    let mut enterprises = BTreeSet::new();
+    let mut enterprises: BTreeSet<String> = registry.iter().map(|i| i.account_holder.clone()).collect();
+    let mut installations = if scheme == EtsScheme::EuEts { registry } else { Vec::new() };
     for u in &mine {
         sheet.push(u.id, &u.cells)?;
         enterprises.insert(u.cells[0].clone().unwrap_or_default());
@@ -239,11 +247,20 @@ fn installation(u: &UnitRecord, line: u64, year: i32) -> Installation {
     }
 }
 
-/// The schemes with units or ledger entries in a period.
+/// The period's registry installations when `scheme` is the EU's (none for China).
+fn registry_of(c: &Connection, p: &ReportingPeriod, scheme: EtsScheme) -> Result<Vec<Installation>, Fail> {
+    match scheme {
+        EtsScheme::EuEts => installations_of(c, p),
+        EtsScheme::CnEts => Ok(Vec::new()),
+    }
+}
+
+/// The schemes with units, ledger entries or registry figures in a period.
 fn schemes_of(c: &Connection, p: &ReportingPeriod) -> Result<Vec<EtsScheme>, Fail> {
     let mut stmt = c.prepare_cached(
         "SELECT e.scheme FROM ets_unit u JOIN ets_facility e ON e.facility_id = u.facility_id WHERE u.period_id = ?1
-         UNION SELECT scheme FROM ets_ledger WHERE period_id = ?1",
+         UNION SELECT scheme FROM ets_ledger WHERE period_id = ?1
+         UNION SELECT 'eu-ets' FROM ets_registry WHERE period_id = ?1",
     )?;
     let texts: Vec<String> = stmt.query_map([p.id], |r| r.get(0))?.collect::<Result<_, _>>()?;
     let mut out = Vec::new();
@@ -280,9 +297,24 @@ pub(crate) fn check_period(
 ) -> Result<(), Fail> {
     let units = units_of(c, p, scheme)?;
     let ledger = ledger_of(c, p, scheme)?;
+    let registry = registry_of(c, p, scheme)?;
     let mut problems = Vec::new();
-    // A movement of an enterprise without units in the period belongs to no position.
-    let enterprises: BTreeSet<&str> = units.iter().filter_map(|u| u.cells[0].as_deref()).collect();
+    // A movement of an enterprise without units (or registry installations) in the period
+    // belongs to no position.
+    let mut enterprises: BTreeSet<&str> = units.iter().filter_map(|u| u.cells[0].as_deref()).collect();
+    enterprises.extend(registry.iter().map(|i| i.account_holder.as_str()));
+    // An EU installation entered as a unit and imported from the registry would count twice.
+    for u in &units {
+        let key = u.cells[1].as_deref().unwrap_or_default();
+        if registry.iter().any(|i| i.id == key) {
+            let d = Diagnostic::error(
+                Code::DuplicateId,
+                Location::file(UNITS_FILE),
+                format!("installation {key} has registry figures in period {} and is entered as a unit as well; it would count twice", p.year),
+            );
+            problems.push(relocate(d, name, Table::Unit, u.id, Some("unit"), written));
+        }
+    }
     for (id, cells) in &ledger {
         let e = cells[0].as_deref().unwrap_or_default();
         if !enterprises.contains(e) {
@@ -299,8 +331,8 @@ pub(crate) fn check_period(
         EtsScheme::EuEts => vec![None],
     };
     for plan in plans {
-        let prepared = prepare(p, scheme, plan.as_deref(), &units, &ledger)?;
-        if prepared.unit_lines.is_empty() {
+        let prepared = prepare(p, scheme, plan.as_deref(), &units, &ledger, registry.clone())?;
+        if prepared.is_empty() {
             continue;
         }
         let pos = prepared.run(p.year, &[], &cn::Options::default())?;
@@ -399,7 +431,7 @@ impl Store {
                 EtsScheme::CnEts if !units.is_empty() => Some(choose_plan(&p, &units, plan)?),
                 _ => None,
             };
-            let prepared = prepare(&p, scheme, plan.as_deref(), &units, &ledger)?;
+            let prepared = prepare(&p, scheme, plan.as_deref(), &units, &ledger, registry_of(c, &p, scheme)?)?;
             let ledger = match prepared.ledger {
                 Some((bytes, _)) => bytes,
                 None => Sheet::new(LEDGER_COLUMNS)?.bytes()?.0,
@@ -424,12 +456,16 @@ pub(crate) fn stored_position(
         EtsScheme::EuEts => None,
         EtsScheme::CnEts => Some(choose_plan(p, &units, plan)?),
     };
-    let prepared = prepare(p, scheme, plan.as_deref(), &units, &ledger)?;
-    if prepared.unit_lines.is_empty() {
+    let prepared = prepare(p, scheme, plan.as_deref(), &units, &ledger, registry_of(c, p, scheme)?)?;
+    if prepared.is_empty() {
+        let how = match scheme {
+            EtsScheme::CnEts => "(`scopebook ets unit add` or `import`)",
+            EtsScheme::EuEts => "or registry figures (`scopebook ets unit add`, `ets registry import`)",
+        };
         return Err(refuse_at(
             Code::NoDataRows,
             "period",
-            format!("period {} has no {} units (`scopebook ets unit add` or `import`)", p.year, scheme.as_str()),
+            format!("period {} has no {} units {how}", p.year, scheme.as_str()),
         ));
     }
     prepared.run(p.year, prices, opts)
