@@ -11,7 +11,7 @@ use super::DbArgs;
 pub enum ReportKind {
     /// The GHG inventory report (.pdf, .xlsx, .csv).
     Inventory,
-    /// The allowance position report for finance (not available yet).
+    /// The allowance position report for finance (.pdf, .xlsx, .csv): every scheme of the period.
     Position,
     /// China ETS data sheets, prefilled (not available yet).
     CnEtsSheet,
@@ -68,6 +68,11 @@ pub struct ReportArgs {
     /// executable, then the source tree's fonts/).
     #[arg(long, value_name = "DIR")]
     pub fonts: Option<PathBuf>,
+    /// --kind position: a price scenario, [NAME=]AMOUNT[CURRENCY], as `scopebook position --price`;
+    /// may be repeated. One naming a currency values the schemes in that currency; one naming
+    /// none, every scheme.
+    #[arg(long = "price", value_name = "P", allow_hyphen_values = true)]
+    pub prices: Vec<String>,
     /// The file to write; its extension names the format: .pdf, .xlsx or .csv.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,

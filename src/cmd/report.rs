@@ -7,10 +7,11 @@ use std::process::ExitCode;
 
 use scopebook_core::library::FactorLibrary;
 use scopebook_core::report::Rounding;
+use scopebook_report::position::{position_report, PositionSource};
 use scopebook_report::{Fonts, Format, InventorySource, Kind, ReportError};
 
 use crate::args::ReportArgs;
-use crate::io::{fail, out, usage};
+use crate::io::{fail, out, refuse, usage};
 
 pub fn report(lib: &FactorLibrary, args: &ReportArgs) -> ExitCode {
     let kind = Kind::from(args.kind);
@@ -23,6 +24,9 @@ pub fn report(lib: &FactorLibrary, args: &ReportArgs) -> ExitCode {
             args.out.display()
         ));
     };
+    if kind != Kind::Position && !args.prices.is_empty() {
+        return usage("--price is for --kind position");
+    }
     let store = open_or_return!(args.db);
     let fonts = match format {
         Format::Pdf => {
@@ -34,21 +38,27 @@ pub fn report(lib: &FactorLibrary, args: &ReportArgs) -> ExitCode {
         }
         Format::Xlsx | Format::Csv => None,
     };
+    let rounding = Rounding { decimals: args.decimals };
+    if kind == Kind::Position {
+        let made = PositionSource::gather(&store, args.period, &args.prices)
+            .and_then(|src| position_report(&src, format, args.lang.into(), rounding, fonts.as_ref()));
+        return match made {
+            Ok(bytes) => write(args, &bytes).unwrap_or_else(|code| code),
+            Err(e) => failed(&e),
+        };
+    }
     let source = match InventorySource::gather(&store, lib, args.period, format == Format::Xlsx) {
         Ok(s) => s,
-        Err(ReportError::Store(e)) => return fail(&e),
         Err(e) => return failed(&e),
     };
-    let rounding = Rounding { decimals: args.decimals };
     let bytes = match scopebook_report::inventory(&source, format, args.lang.into(), rounding, fonts.as_ref()) {
         Ok(b) => b,
         Err(e) => return failed(&e),
     };
-    if let Err(e) = std::fs::write(&args.out, &bytes) {
-        eprintln!("scopebook: cannot write {}: {e}", args.out.display());
-        return ExitCode::from(1);
-    }
-    let status = out(&format!("wrote {} ({} bytes)\n", args.out.display(), bytes.len()));
+    let status = match write(args, &bytes) {
+        Ok(status) => status,
+        Err(code) => return code,
+    };
     let unresolved = source.calculation.run.inventory.unresolved.len();
     if !source.calculation.run.report(false).complete {
         eprintln!(
@@ -60,7 +70,23 @@ pub fn report(lib: &FactorLibrary, args: &ReportArgs) -> ExitCode {
     status
 }
 
+/// Write the report; the status of saying so, or status 1 when the file cannot be written.
+fn write(args: &ReportArgs, bytes: &[u8]) -> Result<ExitCode, ExitCode> {
+    if let Err(e) = std::fs::write(&args.out, bytes) {
+        eprintln!("scopebook: cannot write {}: {e}", args.out.display());
+        return Err(ExitCode::from(1));
+    }
+    Ok(out(&format!("wrote {} ({} bytes)\n", args.out.display(), bytes.len())))
+}
+
+/// A refusal's located findings (as every store command prints them), or the failure's text.
 fn failed(e: &ReportError) -> ExitCode {
-    eprintln!("scopebook: {e}");
-    ExitCode::from(1)
+    match e {
+        ReportError::Store(e) => fail(e),
+        ReportError::Refused(diags) => refuse(diags),
+        other => {
+            eprintln!("scopebook: {other}");
+            ExitCode::from(1)
+        }
+    }
 }

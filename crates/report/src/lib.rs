@@ -13,13 +13,18 @@
 //! - [`workbook`]: the .xlsx export (summary, lines with lineage, factors used, audit log).
 //! - [`csv_export`]: the report's figures as CSV, safe against formula injection.
 //!
-//! The allowance position and the ETS data sheets are later work: [`Kind`] names them, and
-//! [`Kind::available`] says which kinds this build renders.
+//! - [`position`]: the allowance position report for finance (decision 0034): every scheme of the
+//!   period as `scopebook position --db` gives it, as PDF (the same template and rounding), a
+//!   workbook or CSV.
+//!
+//! The ETS data sheets are later work: [`Kind`] names them, and [`Kind::available`] says which
+//! kinds this build renders.
 
 pub mod csv_export;
 pub mod document;
 pub mod fonts;
 pub mod pdf;
+pub mod position;
 pub mod sample;
 pub mod source;
 pub mod standards;
@@ -46,6 +51,10 @@ pub enum ReportError {
     /// The workbook could not be written.
     #[error("the workbook could not be written: {0}")]
     Workbook(String),
+    /// The data refused the report (a period without units under any scheme, a price no scheme
+    /// takes, a position with errors): every finding, located.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Refused(Vec<scopebook_core::diagnostic::Diagnostic>),
     /// A kind this build does not render yet.
     #[error("{0}")]
     NotAvailable(String),
@@ -77,9 +86,9 @@ impl Kind {
     /// `Ok` when this build renders the kind; else why not.
     pub fn available(self) -> Result<(), ReportError> {
         match self {
-            Kind::Inventory => Ok(()),
+            Kind::Inventory | Kind::Position => Ok(()),
             other => Err(ReportError::NotAvailable(format!(
-                "report kind '{}' is not available yet (later work of issue 13); this build renders 'inventory'",
+                "report kind '{}' is not available yet (later work of issue 13); this build renders 'inventory' and 'position'",
                 other.as_str()
             ))),
         }

@@ -87,11 +87,7 @@ impl InventorySource {
         let boundary = store.boundary()?;
         let calculation = store.calculate(lib, year, true)?;
         let period = calculation.period.clone();
-        let snapshot = store.snapshot(year)?;
-        let locked_at = match period.status {
-            PeriodStatus::Locked => snapshot.as_ref().map(|s| s.taken_at.clone()),
-            _ => None,
-        };
+        let locked_at = locked_at(store, &period)?;
         let snapshot_note = match store.compare_with_snapshot(&calculation)? {
             SnapshotComparison::Differs(d) => Some(d.message),
             SnapshotComparison::NoSnapshot | SnapshotComparison::Identical => None,
@@ -150,12 +146,25 @@ impl InventorySource {
     /// day at 00:00 UTC — fixed data too, so a rerun gives the same bytes (the cover says the
     /// figures are a draft).
     pub fn document_date(&self) -> DocumentDate {
-        self.locked_at
-            .as_deref()
-            .and_then(DocumentDate::parse_rfc3339)
-            .or_else(|| DocumentDate::parse_date(&self.period.end))
-            .unwrap_or(DocumentDate { year: self.period.year, month: 12, day: 31, hour: 0, minute: 0, second: 0 })
+        document_date(self.locked_at.as_deref(), &self.period)
     }
+}
+
+/// A report's date (every report of a period is dated the same way): the period's lock time when
+/// it is locked; else its last day at 00:00 UTC.
+pub fn document_date(locked_at: Option<&str>, period: &ReportingPeriod) -> DocumentDate {
+    locked_at
+        .and_then(DocumentDate::parse_rfc3339)
+        .or_else(|| DocumentDate::parse_date(&period.end))
+        .unwrap_or(DocumentDate { year: period.year, month: 12, day: 31, hour: 0, minute: 0, second: 0 })
+}
+
+/// When a locked period was locked (its snapshot's time); `None` while it is not locked.
+pub fn locked_at(store: &Store, period: &ReportingPeriod) -> Result<Option<String>, ReportError> {
+    Ok(match period.status {
+        PeriodStatus::Locked => store.snapshot(period.year)?.map(|s| s.taken_at),
+        _ => None,
+    })
 }
 
 /// The provenance of every dataset edition that computed a line of the calculation.

@@ -40,15 +40,17 @@ fn clip(text: &str) -> String {
     s
 }
 
-struct Sheet {
-    ws: Worksheet,
-    row: u32,
+/// A worksheet written row by row under a bold, frozen header (shared by every workbook the
+/// reports write).
+pub(crate) struct Sheet {
+    pub(crate) ws: Worksheet,
+    pub(crate) row: u32,
     cols: u16,
     number: Format,
 }
 
 impl Sheet {
-    fn new(name: &str, header: &[&str], number_format: &str) -> Result<Sheet, XlsxError> {
+    pub(crate) fn new(name: &str, header: &[&str], number_format: &str) -> Result<Sheet, XlsxError> {
         let mut ws = Worksheet::new();
         ws.set_name(name)?;
         let bold = Format::new().set_bold();
@@ -62,7 +64,7 @@ impl Sheet {
         Ok(Sheet { ws, row: 1, cols, number: Format::new().set_num_format(number_format) })
     }
 
-    fn text(&mut self, col: u16, text: &str) -> Result<(), XlsxError> {
+    pub(crate) fn text(&mut self, col: u16, text: &str) -> Result<(), XlsxError> {
         if !text.is_empty() {
             self.ws.write_string(self.row, col, clip(text))?;
         }
@@ -70,7 +72,7 @@ impl Sheet {
     }
 
     /// A number at `col` and, where the float changes it, the exact text at `col + 1`.
-    fn number(&mut self, col: u16, v: Decimal) -> Result<(), XlsxError> {
+    pub(crate) fn number(&mut self, col: u16, v: Decimal) -> Result<(), XlsxError> {
         let (f, exact) = as_float(v);
         self.ws.write_number_with_format(self.row, col, f, &self.number)?;
         if let Some(e) = exact {
@@ -79,11 +81,11 @@ impl Sheet {
         Ok(())
     }
 
-    fn next(&mut self) {
+    pub(crate) fn next(&mut self) {
         self.row += 1;
     }
 
-    fn finish(mut self) -> Result<Worksheet, XlsxError> {
+    pub(crate) fn finish(mut self) -> Result<Worksheet, XlsxError> {
         if self.row > 1 {
             self.ws.autofilter(0, 0, self.row - 1, self.cols.saturating_sub(1))?;
         }
@@ -110,15 +112,21 @@ fn build(src: &InventorySource, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     let lines = lines(src, lines_name)?;
     let factors = factors(src, factors_name)?;
     let audit = audit(src, audit_name)?;
-    let mut workbook = Workbook::new();
     let title =
         format!("{} — {} {}", lang.pick("GHG inventory", "温室气体清单"), src.organisation.name, src.period.year);
+    save(&title, vec![summary, lines, factors, audit])
+}
+
+/// The workbook of `sheets`, titled, with a fixed creation time: the same sheets give the same
+/// bytes.
+pub(crate) fn save(title: &str, sheets: Vec<Worksheet>) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
     let properties = DocProperties::new()
-        .set_title(&title)
+        .set_title(title)
         .set_author("Scopebook")
         .set_creation_datetime(&ExcelDateTime::from_ymd(2000, 1, 1)?);
     workbook.set_properties(&properties);
-    for ws in [summary, lines, factors, audit] {
+    for ws in sheets {
         workbook.push_worksheet(ws);
     }
     workbook.save_to_buffer()

@@ -5,14 +5,14 @@
 //! decimals), and a table whose shown rows do not add up to its shown total says so in a
 //! footnote. The Typst template receives this document as JSON and only lays it out.
 
-mod sections;
+pub(crate) mod sections;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use scopebook_core::report::{Report, Rounding};
 use serde::Serialize;
 
 use crate::fonts::{Fonts, FAMILIES};
-use crate::pdf::{render, PdfJob};
+use crate::pdf::{render, DocumentDate, PdfJob};
 use crate::source::InventorySource;
 use crate::standards::{items_of, Standard, SECTIONS};
 use crate::text::{Lang, T_CO2E};
@@ -83,6 +83,8 @@ pub struct Document {
     pub lang: &'static str,
     pub region: &'static str,
     pub fonts: Vec<&'static str>,
+    /// A4 landscape (the position report's wide tables) instead of portrait.
+    pub landscape: bool,
     pub title: String,
     pub organisation: String,
     pub subtitle: String,
@@ -190,6 +192,7 @@ pub fn inventory_document(src: &InventorySource, lang: Lang, rounding: Rounding)
         lang: lang.typst_lang(),
         region: if lang == Lang::Zh { "cn" } else { "gb" },
         fonts: FAMILIES.to_vec(),
+        landscape: false,
         title: lang.pick("Greenhouse gas inventory report", "温室气体排放清单报告"),
         organisation: org.clone(),
         subtitle: lang.pick(format!("Reporting period {year}"), format!("{year} 年度报告期")),
@@ -279,14 +282,15 @@ pub fn inventory_pdf(
     fonts: &Fonts,
 ) -> Result<Vec<u8>, ReportError> {
     let doc = inventory_document(src, lang, rounding);
-    let data_json = serde_json::to_string(&doc).map_err(|e| ReportError::Template(e.to_string()))?;
-    render(&PdfJob {
-        template: INVENTORY_TEMPLATE,
-        data_json,
-        fonts,
-        date: src.document_date(),
-        ident: format!("scopebook-inventory/{}/{}/{}", src.organisation.name, src.period.year, lang.as_str()),
-    })
+    let ident = format!("scopebook-inventory/{}/{}/{}", src.organisation.name, src.period.year, lang.as_str());
+    document_pdf(&doc, fonts, src.document_date(), ident)
+}
+
+/// A document laid out by the report template (every report of a period uses the one layout) as
+/// PDF/A-2b bytes.
+pub fn document_pdf(doc: &Document, fonts: &Fonts, date: DocumentDate, ident: String) -> Result<Vec<u8>, ReportError> {
+    let data_json = serde_json::to_string(doc).map_err(|e| ReportError::Template(e.to_string()))?;
+    render(&PdfJob { template: INVENTORY_TEMPLATE, data_json, fonts, date, ident })
 }
 
 #[cfg(test)]

@@ -18,19 +18,25 @@ use crate::text::{
     data_quality, formula, iso_category, scope1_category_text, scope2_category_text, scope3_category, Lang, T_CO2E,
 };
 
-fn row(cells: Vec<String>) -> Row {
+pub(crate) fn row(cells: Vec<String>) -> Row {
     Row { cells, strong: false, indent: false }
 }
 
-fn strong(cells: Vec<String>) -> Row {
+pub(crate) fn strong(cells: Vec<String>) -> Row {
     Row { cells, strong: true, indent: false }
 }
 
-fn part(cells: Vec<String>) -> Row {
+pub(crate) fn part(cells: Vec<String>) -> Row {
     Row { cells, strong: false, indent: true }
 }
 
-fn table(columns: &[&str], align: &str, header: Vec<String>, rows: Vec<Row>, footnote: Option<String>) -> Block {
+pub(crate) fn table(
+    columns: &[&str],
+    align: &str,
+    header: Vec<String>,
+    rows: Vec<Row>,
+    footnote: Option<String>,
+) -> Block {
     Block::Table {
         columns: columns.iter().map(|c| c.to_string()).collect(),
         align: align.chars().map(|c| if c == 'r' { "right".to_string() } else { "left".to_string() }).collect(),
@@ -40,16 +46,16 @@ fn table(columns: &[&str], align: &str, header: Vec<String>, rows: Vec<Row>, foo
     }
 }
 
-fn para(text: String) -> Block {
+pub(crate) fn para(text: String) -> Block {
     Block::Para { text }
 }
 
-fn pairs(rows: Vec<[String; 2]>) -> Block {
+pub(crate) fn pairs(rows: Vec<[String; 2]>) -> Block {
     Block::Pairs { rows }
 }
 
 /// The footnote when the shown `parts` do not add up to the shown `total`.
-fn check(fig: Figures, lang: Lang, parts: &[Decimal], total: Decimal) -> Option<String> {
+pub(crate) fn check(fig: Figures, lang: Lang, parts: &[Decimal], total: Decimal) -> Option<String> {
     (!fig.adds_up(parts, total)).then(|| rounding_footnote(lang))
 }
 
