@@ -439,3 +439,38 @@ fn a_schema_5_file_takes_registry_figures_after_its_upgrade() {
     assert!(e.contains("error[period-locked]") && e.contains("period 2023"), "{e}");
     verify(dir);
 }
+
+/// The whole real EUTL copy (`../shared/datasets/real-world/eutl/`, 32 files, 17,957
+/// installations) loads into a store, and `position --db` gives the file mode's bytes for 2021.
+/// Skipped (with a note) where the shared data set is not present.
+#[test]
+fn the_whole_eutl_copy_loads_and_gives_the_file_modes_position() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets/real-world/eutl");
+    let Ok(entries) = std::fs::read_dir(&data) else {
+        eprintln!("skipped: {} is not present", data.display());
+        return;
+    };
+    let mut files: Vec<String> = entries
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+        .map(|p| p.to_str().unwrap().to_string())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 32);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    ok(dir, &["init", "--db", "org.db", "--name", "EUTL", "--consolidation", "operational-control"]);
+    ok(dir, &["period", "add", "--db", "org.db", "--year", "2021"]);
+    let mut import = vec!["ets", "registry", "import", "--db", "org.db", "--period", "2021"];
+    import.extend(files.iter().map(String::as_str));
+    assert_eq!(ok(dir, &import), "imported the registry figures of 17957 installation(s) into period 2021\n");
+    let db = run_in(dir, &["position", "--db", "org.db", "--scheme", "eu-ets", "--period", "2021", "--format", "json"]);
+    let mut file_run = vec!["position", "--scheme", "eu-ets", "--registry"];
+    file_run.extend(files.iter().map(String::as_str));
+    file_run.extend(["--year", "2021", "--format", "json"]);
+    let file = run_in(dir, &file_run);
+    assert!(db.status.success() && file.status.success(), "{}", String::from_utf8_lossy(&db.stderr));
+    assert!(db.stdout == file.stdout, "the whole EUTL copy: position --db differs from the file mode");
+    assert_eq!(db.stderr, file.stderr);
+    verify(dir);
+}
