@@ -218,12 +218,30 @@ fn an_eu_ledger_with_the_registry_gives_the_file_modes_bytes() {
     same_as_file_mode(dir, &["--ledger", ledger_path.to_str().unwrap()], "07 + ledger");
     let pos: serde_json::Value = serde_json::from_str(&ok(
         dir,
-        &["position", "--db", "org.db", "--scheme", "eu-ets", "--period", "2021", "--format", "json"],
+        &[
+            "position",
+            "--db",
+            "org.db",
+            "--scheme",
+            "eu-ets",
+            "--period",
+            "2021",
+            "--price",
+            "central=75",
+            "--format",
+            "json",
+        ],
     ))
     .unwrap();
-    // Rheinwerk: holdings 130,000 free + 300,000 bought; 280,000 surrendered.
-    assert_eq!(pos["enterprises"][0]["enterprise"], "Rheinwerk Stahl GmbH");
-    assert_ne!(pos["enterprises"][0]["shortfall_t"], "10000", "the ledger counts: {pos}");
+    // Rheinwerk: the registry's 270,000 surrendered and the ledger's 280,000 held against its
+    // 280,000 t obligation (eu.rs: holdings = the larger of the account and the surrenders):
+    // 550,000 t, a surplus of 270,000 t; the ledger's last trade prices a scenario.
+    let e = &pos["enterprises"][0];
+    assert_eq!(e["enterprise"], "Rheinwerk Stahl GmbH");
+    assert_eq!((e["holdings_t"].as_str(), e["shortfall_t"].as_str()), (Some("550000"), Some("-270000")), "{pos}");
+    assert_eq!(pos["prices"][0]["scenario"], "central");
+    assert_eq!(pos["prices"][1]["scenario"], "last-trade");
+    assert_eq!(pos["prices"][1]["price"], "80");
 
     // The ledger's holder must hold installations: deleting them all is refused.
     let before = state(dir, "2021");
