@@ -1145,3 +1145,67 @@ fn kinds_conversion_places_are_upper_bounds() {
     }
     assert_eq!(activity_csv(&[], Decimal::ONE), ACTIVITY_HEADER);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Scope 3 (decision 0035): data-quality scores and the deflation of spend
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// A category's data-quality score is within 1–5 for every indicator, equals Σ(CO2e × score)
+    /// ÷ Σ CO2e (emissions-weighted, not a mean of lines) rounded half-even to 2 places, and a
+    /// line with no emissions does not move it.
+    #[test]
+    fn data_quality_is_emissions_weighted_and_within_1_to_5(
+        lines in prop::collection::vec((1i64..=10_000_000_000i64, 0u32..=6, prop::array::uniform5(1u8..=5)), 1..8),
+        zero_scores in prop::array::uniform5(1u8..=5),
+    ) {
+        use scopebook_core::classify::Scope3Category;
+        use scopebook_core::scope3::{DataQuality, Scope3Sums, DQ_DP};
+        let facility: std::sync::Arc<str> = std::sync::Arc::from("F");
+        let c = Scope3Category::new(1).unwrap();
+        let mut sums = Scope3Sums::default();
+        for &(m, dp, scores) in &lines {
+            sums.add_line(&facility, c, None, Some(DataQuality::from_scores(scores)), Decimal::new(m, dp));
+        }
+        let without_zero = sums.categories(&|_| Decimal::ONE_HUNDRED, &[]);
+        sums.add_line(&facility, c, None, Some(DataQuality::from_scores(zero_scores)), Decimal::ZERO);
+        let cats = sums.categories(&|_| Decimal::ONE_HUNDRED, &[]);
+        let q = cats[0].data_quality.clone().expect("scored lines give a score");
+        prop_assert_eq!(Some(&q), without_zero[0].data_quality.as_ref());
+        let total: Decimal = lines.iter().map(|&(m, dp, _)| Decimal::new(m, dp)).sum();
+        let names = ["technology", "time", "geography", "completeness", "reliability"];
+        for (k, name) in names.iter().enumerate() {
+            let weighted: Decimal = lines.iter().map(|&(m, dp, s)| Decimal::new(m, dp) * Decimal::from(s[k])).sum();
+            let want = (weighted / total).round_dp_with_strategy(DQ_DP, rust_decimal::RoundingStrategy::MidpointNearestEven);
+            let got = q.indicators[*name];
+            prop_assert!(got >= Decimal::ONE && got <= Decimal::from(5), "{name} = {got}");
+            prop_assert_eq!(got, want.normalize(), "{}", name);
+        }
+        prop_assert!(q.overall >= Decimal::ONE && q.overall <= Decimal::from(5));
+    }
+
+    /// Money deflated to a price year and inflated back is the amount: exactly when the division
+    /// terminates, else within 1 part in 10^24 (28 significant digits are kept).
+    #[test]
+    fn deflation_then_inflation_round_trips(
+        m in 1i64..=1_000_000_000_000i64,
+        dp in 0u32..=6,
+        index in 5_000i64..=30_000i64,
+    ) {
+        use scopebook_core::spend::{deflate, inflate};
+        let amount = Decimal::new(m, dp);
+        let index = Decimal::new(index, 4);
+        let (deflated, exact) = deflate(amount, index).unwrap();
+        let back = inflate(deflated, index).unwrap();
+        if exact {
+            prop_assert_eq!(back, amount);
+        } else {
+            prop_assert!((back - amount).abs() <= amount * Decimal::new(1, 24), "{amount} → {deflated} → {back}");
+        }
+        // Deflating by an index above 1 lowers the amount; the inverted ratio would raise it.
+        if index > Decimal::ONE {
+            prop_assert!(deflated < amount);
+        }
+    }
+}

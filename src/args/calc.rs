@@ -37,7 +37,9 @@ impl From<ListFormat> for listing::Format {
 #[derive(clap::Args)]
 pub struct CalcArgs {
     /// Activity file: facility, period_start, period_end, activity, quantity, unit, and optional
-    /// factor, region, scope3_category, evidence, note.
+    /// factor, region, scope3_category, evidence, note, sector, fuel parameters, and the Scope 3
+    /// columns method, dq_technology, dq_time, dq_geography, dq_completeness, dq_reliability,
+    /// currency_year, exchange_rate, price_index, attribution.
     #[arg(required_unless_present = "db", conflicts_with = "db")]
     pub activities: Option<PathBuf>,
     /// Calculate a period of an inventory file instead (with its own GWP set and editions).
@@ -67,6 +69,11 @@ pub struct CalcArgs {
     /// and year); may be repeated. Used for consumption no instrument covers.
     #[arg(long = "residual-mix", value_name = "FILE", conflicts_with = "db")]
     pub residual_mix: Vec<PathBuf>,
+    /// The status of each Scope 3 category: category (1-15), status (relevant, excluded,
+    /// not-applicable) and reason (required for excluded). Categories it leaves out are shown
+    /// as not-assessed.
+    #[arg(long = "scope3-status", value_name = "FILE", conflicts_with = "db")]
+    pub scope3_status: Option<PathBuf>,
     /// GWP-100 set.
     #[arg(long, value_enum, default_value = "ar5")]
     pub gwp: Gwp,

@@ -12,6 +12,7 @@ use scopebook_core::market::read_instruments;
 use scopebook_core::report::{InputFile, Report};
 use scopebook_core::residual::RESIDUAL_ACTIVITIES;
 use scopebook_core::run::{Pin, Run};
+use scopebook_core::scope3::read_status;
 use scopebook_store::{self as store, PeriodStatus, SnapshotComparison, Store};
 
 use crate::args::{CalcArgs, EditionDiffArgs, ListFormat};
@@ -133,11 +134,32 @@ pub fn calc(mut lib: FactorLibrary, args: &CalcArgs) -> ExitCode {
         },
         None => None,
     };
+    let statuses = match &args.scope3_status {
+        Some(path) => match read(path) {
+            Ok(b) => {
+                let file = path.display().to_string();
+                let (list, d) = read_status(&file, &b);
+                if d.iter().any(Diagnostic::is_error) {
+                    diags.extend(d);
+                    return refuse(&diags);
+                }
+                diags.extend(d);
+                factor_files.push(InputFile { file, sha256: sha256_hex(&b) });
+                Some(list)
+            }
+            Err(d) => {
+                diags.push(d);
+                return refuse(&diags);
+            }
+        },
+        None => None,
+    };
     let opts = CalcOptions { gwp_set: GwpSet::from(args.gwp), keep_lines: !args.summary };
     let mut run = Run::calculate(&lib, &name, &bytes, opts);
     if let Some((list, file)) = &instruments {
         run = run.with_instruments(&lib, list, file);
     }
+    let run = run.with_scope3_status(statuses.unwrap_or_default());
     let run = run.with_factor_files(factor_files, diags);
     let report = run.report(!args.summary);
     let text = output::report_text(&report, &run.inventory, args.format, args.decimals, args.summary);

@@ -13,6 +13,7 @@ use crate::factor::csv_reason;
 use crate::number::parse_decimal;
 use crate::period::{parse_date, Period};
 use crate::region::Region;
+use crate::scope3::{DataQuality, Scope3Method, DQ_COLUMNS};
 use crate::sector::Sector;
 use crate::unit::Unit;
 
@@ -45,6 +46,30 @@ pub struct Activity {
     /// Fuel parameters the plant measured or calculated, replacing the factor's defaults.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<Box<Parameters>>,
+    /// The Scope 3 columns (decision 0035): method, data quality, money conversion, attribution.
+    #[serde(flatten)]
+    pub scope3: Option<Box<Scope3Details>>,
+}
+
+/// A line's Scope 3 columns, when it gives any (decision 0035).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Scope3Details {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<Scope3Method>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_quality: Option<DataQuality>,
+    /// The year of the line's money.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency_year: Option<i32>,
+    /// Units of the line's currency per one unit of its factor's currency (the reporting year's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exchange_rate: Option<Decimal>,
+    /// The factor currency's price level of `currency_year` relative to the factor's price year.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_index: Option<Decimal>,
+    /// A category-15 line's share of its investee (equity share, or outstanding ÷ EVIC), 0–1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attribution: Option<Decimal>,
 }
 
 /// A record's own fuel parameters (China MEE guidelines, EU MRR tiers): each replaces the
@@ -151,15 +176,35 @@ pub const OPTIONAL_COLUMNS: &[&str] = &[
     "oxidation",
     "parameter_source",
 ];
+/// The Scope 3 columns (decision 0035), read by `calc` only: the store's export keeps the
+/// seventeen columns above.
+pub const SCOPE3_COLUMNS: &[&str] = &[
+    "method",
+    "dq_technology",
+    "dq_time",
+    "dq_geography",
+    "dq_completeness",
+    "dq_reliability",
+    "currency_year",
+    "exchange_rate",
+    "price_index",
+    "attribution",
+];
 
-/// The index of a known column in [`REQUIRED_COLUMNS`] then [`OPTIONAL_COLUMNS`]; resolved at
-/// compile time for the literal names used below.
+/// The index of a known column in [`REQUIRED_COLUMNS`], [`OPTIONAL_COLUMNS`] then
+/// [`SCOPE3_COLUMNS`]; resolved at compile time for the literal names used below.
 const fn column_index(name: &str) -> usize {
     let n = name.as_bytes();
+    let (r, o) = (REQUIRED_COLUMNS.len(), OPTIONAL_COLUMNS.len());
     let mut k = 0;
-    while k < REQUIRED_COLUMNS.len() + OPTIONAL_COLUMNS.len() {
-        let c =
-            if k < REQUIRED_COLUMNS.len() { REQUIRED_COLUMNS[k] } else { OPTIONAL_COLUMNS[k - REQUIRED_COLUMNS.len()] };
+    while k < r + o + SCOPE3_COLUMNS.len() {
+        let c = if k < r {
+            REQUIRED_COLUMNS[k]
+        } else if k < r + o {
+            OPTIONAL_COLUMNS[k - r]
+        } else {
+            SCOPE3_COLUMNS[k - r - o]
+        };
         let c = c.as_bytes();
         if c.len() == n.len() {
             let mut i = 0;
@@ -177,7 +222,8 @@ const fn column_index(name: &str) -> usize {
 
 /// The header of an activity file, matched to the known columns.
 pub struct ActivityHeader {
-    /// Position in the file of each of [`REQUIRED_COLUMNS`] then [`OPTIONAL_COLUMNS`].
+    /// Position in the file of each of [`REQUIRED_COLUMNS`], [`OPTIONAL_COLUMNS`] then
+    /// [`SCOPE3_COLUMNS`].
     positions: Vec<Option<usize>>,
     field_count: usize,
 }
@@ -205,11 +251,17 @@ impl ActivityHeader {
             }
         }
         let body_start = usize::try_from(rdr.position().byte()).unwrap_or(contents.len());
-        let (columns, diags) = Columns::read(file, &header, REQUIRED_COLUMNS, OPTIONAL_COLUMNS);
+        let optional: Vec<&'static str> = OPTIONAL_COLUMNS.iter().chain(SCOPE3_COLUMNS).copied().collect();
+        let (columns, diags) = Columns::read(file, &header, REQUIRED_COLUMNS, &optional);
         if diags.iter().any(Diagnostic::is_error) {
             return (None, diags);
         }
-        let positions = REQUIRED_COLUMNS.iter().chain(OPTIONAL_COLUMNS).map(|c| columns.position(c)).collect();
+        let positions = REQUIRED_COLUMNS
+            .iter()
+            .chain(OPTIONAL_COLUMNS)
+            .chain(SCOPE3_COLUMNS)
+            .map(|c| columns.position(c))
+            .collect();
         (Some((ActivityHeader { positions, field_count: header.len() }, body_start)), diags)
     }
 
@@ -415,6 +467,7 @@ impl ActivityHeader {
             }
             Some(Box::new(p))
         };
+        let scope3 = scope3_details(&cell, unit, &mut err);
         if diags.len() > before {
             return None;
         }
@@ -434,8 +487,111 @@ impl ActivityHeader {
             note: opt("note").map(Box::from),
             sector,
             parameters,
+            scope3,
         })
     }
+}
+
+/// The Scope 3 columns of a row (decision 0035), each bad value a located error through `err`;
+/// `None` when the row gives none of them.
+fn scope3_details<'r>(
+    cell: &dyn Fn(&str) -> &'r str,
+    unit: Option<Unit>,
+    err: &mut dyn FnMut(Code, &str, String),
+) -> Option<Box<Scope3Details>> {
+    if SCOPE3_COLUMNS.iter().all(|c| cell(c).is_empty()) {
+        return None;
+    }
+    let method_text = cell("method");
+    let method = if method_text.is_empty() {
+        None
+    } else {
+        let m = Scope3Method::parse(method_text);
+        if m.is_none() {
+            err(Code::InvalidValue, "method", Scope3Method::unknown(method_text));
+        }
+        m
+    };
+    let given = DQ_COLUMNS.iter().filter(|c| !cell(c).is_empty()).count();
+    let mut scores = [0u8; 5];
+    let mut scored = given == DQ_COLUMNS.len();
+    for (k, &column) in DQ_COLUMNS.iter().enumerate() {
+        let text = cell(column);
+        if text.is_empty() {
+            if given > 0 {
+                err(
+                    Code::MissingValue,
+                    column,
+                    format!("the '{column}' cell is empty; give all five data-quality scores (dq_technology, dq_time, dq_geography, dq_completeness, dq_reliability) or none"),
+                );
+            }
+            continue;
+        }
+        match DataQuality::parse_score(column, text) {
+            Ok(n) => scores[k] = n,
+            Err((code, reason)) => {
+                err(code, column, reason);
+                scored = false;
+            }
+        }
+    }
+    let year_text = cell("currency_year");
+    let currency_year = if year_text.is_empty() {
+        None
+    } else {
+        let y = year_text.parse::<i32>().ok().filter(|y| (1900..=2100).contains(y));
+        if y.is_none() {
+            err(Code::InvalidValue, "currency_year", format!("'{year_text}' is not a year (e.g. 2023)"));
+        }
+        y
+    };
+    let positive = |column: &str, err: &mut dyn FnMut(Code, &str, String)| {
+        let text = cell(column);
+        if text.is_empty() {
+            return None;
+        }
+        match parse_decimal(text) {
+            Ok(v) if v > Decimal::ZERO => Some(v),
+            Ok(v) => {
+                err(Code::NonPositiveValue, column, format!("'{column}' must be above zero, found {v}"));
+                None
+            }
+            Err(reason) => {
+                err(Code::MalformedNumber, column, format!("'{text}' is not a number: {reason}"));
+                None
+            }
+        }
+    };
+    let exchange_rate = positive("exchange_rate", &mut *err);
+    let price_index = positive("price_index", &mut *err);
+    let attribution = positive("attribution", &mut *err);
+    if let Some(a) = attribution.filter(|a| *a > Decimal::ONE) {
+        let hint = if a <= Decimal::ONE_HUNDRED {
+            format!(" (write {}, not {a})", (a / Decimal::ONE_HUNDRED).normalize())
+        } else {
+            String::new()
+        };
+        err(Code::OutOfRange, "attribution", format!("'attribution' is a fraction between 0 and 1, found {a}{hint}"));
+    }
+    if let Some(u) = unit.filter(|u| !matches!(u, Unit::Money(..))) {
+        for column in ["currency_year", "exchange_rate", "price_index"] {
+            if !cell(column).is_empty() {
+                err(
+                    Code::InvalidValue,
+                    column,
+                    format!("'{column}' applies to an amount of money (a spend line); this line is in {u}"),
+                );
+            }
+        }
+    }
+    Some(Box::new(Scope3Details {
+        method,
+        data_quality: scored.then(|| DataQuality::from_scores(scores)),
+        currency_year,
+        exchange_rate,
+        price_index,
+        attribution,
+    }))
 }
 
 /// Shares one allocation among repeated names, units and regions within a chunk of rows.

@@ -23,6 +23,7 @@ use crate::library::{FactorLibrary, FactorQuery, Selection, SelectionRule};
 use crate::market::{self, ElectricityUse, Instrument, Market, Residual};
 use crate::period::Period;
 use crate::region::Region;
+use crate::scope3::{CategoryReport, Scope3Method, Scope3Sums, StatusEntry};
 use crate::totals::{add_to, Groups};
 pub use crate::totals::{ScopeTotals, Totals};
 use crate::unit::{PhysicalUnit, Unit};
@@ -127,6 +128,10 @@ pub struct Inventory {
     boundary: Boundary,
     /// Market-based Scope 2, once allocated ([`Inventory::apply_market`]).
     pub market: Option<Market>,
+    /// Scope 3 lines' sums per (facility, category, method), full emissions (decision 0035).
+    pub scope3: Scope3Sums,
+    /// The categories' statuses (`calc --scope3-status`); empty when none were given.
+    pub scope3_status: Vec<StatusEntry>,
 }
 
 /// An inventory's sums without its lines and row findings: all that its totals, market-based
@@ -181,6 +186,7 @@ pub fn calculate(lib: &FactorLibrary, activities: &[Activity], file: &str, opts:
             factor: a.factor.as_ref().map_or(0, |f| Arc::as_ptr(f).cast::<u8>() as usize),
             sector: a.sector,
             own_ncv: a.parameters.as_ref().is_some_and(|p| p.ncv_gj_per_unit.is_some()),
+            any_currency: any_currency(a),
         };
         let selected = cache
             .entry(key)
@@ -195,6 +201,7 @@ pub fn calculate(lib: &FactorLibrary, activities: &[Activity], file: &str, opts:
                     explicit: a.factor.as_deref(),
                     sector: a.sector,
                     own_ncv: a.parameters.as_ref().is_some_and(|p| p.ncv_gj_per_unit.is_some()),
+                    any_currency: any_currency(a),
                 })
             })
             .clone();
@@ -243,15 +250,17 @@ pub fn calculate(lib: &FactorLibrary, activities: &[Activity], file: &str, opts:
             ));
         }
         let mut steps = Vec::new();
-        let result = evaluate(
-            a.quantity,
-            a.unit,
-            factor,
-            a.parameters.as_deref(),
-            &lib.gwp,
-            opts.gwp_set,
-            opts.keep_lines.then_some(&mut steps),
-        );
+        let mut sink = opts.keep_lines.then_some(&mut steps);
+        let (quantity, unit) = match prepare(a, factor, classification, lib, &mut sink) {
+            Ok(q) => q,
+            Err(e) => {
+                let d = Diagnostic::error(e.code, Location::cell(file, a.row, e.column), e.message);
+                inv.diagnostics.push(d.clone());
+                inv.unresolved.push(UnresolvedLine { activity: a.clone(), diagnostic: d, candidates: vec![] });
+                continue;
+            }
+        };
+        let result = evaluate(quantity, unit, factor, a.parameters.as_deref(), &lib.gwp, opts.gwp_set, sink);
         let emission = match result {
             Ok(e) => e,
             Err(e) => {
@@ -286,6 +295,24 @@ pub fn calculate(lib: &FactorLibrary, activities: &[Activity], file: &str, opts:
             }
         }
         groups.add(&a.facility, classification, &emission);
+        let own3 = a.scope3.as_deref();
+        match classification {
+            Classification::Scope3(c) => inv.scope3.add_line(
+                &a.facility,
+                c,
+                own3.and_then(|s| s.method),
+                own3.and_then(|s| s.data_quality),
+                emission.co2e_kg,
+            ),
+            other if own3.is_some_and(|s| s.method.is_some() || s.data_quality.is_some()) => {
+                inv.diagnostics.push(Diagnostic::warning(
+                    Code::InvalidValue,
+                    Location::cell(file, a.row, if own3.is_some_and(|s| s.method.is_some()) { "method" } else { "dq_technology" }),
+                    format!("a Scope 3 method and data-quality scores are read for Scope 3 lines; this line is {other}, so they are not used"),
+                ));
+            }
+            _ => {}
+        }
         if classification == Classification::Scope2(Scope2Category::Electricity) {
             if let Ok(c) = a.unit.convert(a.quantity, Unit::Physical(PhysicalUnit::MegawattHour)) {
                 groups.add_electricity(a, c.value, emission.co2e_kg);
@@ -337,6 +364,50 @@ struct CacheKey {
     factor: usize,
     sector: Option<crate::sector::Sector>,
     own_ncv: bool,
+    any_currency: bool,
+}
+
+/// Whether a line declares itself a spend line whose money converts at its own rate (decision
+/// 0035): an amount of money with method spend-based, a currency_year, exchange_rate or
+/// price_index. Its factor may then be per another currency.
+fn any_currency(a: &Activity) -> bool {
+    matches!(a.unit, Unit::Money(..))
+        && a.scope3.as_deref().is_some_and(|s| {
+            s.method == Some(Scope3Method::SpendBased)
+                || s.currency_year.is_some()
+                || s.exchange_rate.is_some()
+                || s.price_index.is_some()
+        })
+}
+
+/// A line's quantity as its factor takes it: a category-15 line's attribution applied, then
+/// money converted into the factor's currency and price year (decision 0035), with the steps.
+fn prepare(
+    a: &Activity,
+    factor: &crate::factor::Factor,
+    classification: Classification,
+    lib: &FactorLibrary,
+    sink: &mut Option<&mut Vec<Step>>,
+) -> Result<(Decimal, Unit), EvalError> {
+    let own = a.scope3.as_deref();
+    let mut quantity = a.quantity;
+    if let Some(share) = own.and_then(|s| s.attribution) {
+        if !matches!(classification, Classification::Scope3(c) if c.number() == 15) {
+            return Err(EvalError {
+                code: Code::InvalidValue,
+                column: "attribution",
+                message: format!(
+                    "'attribution' is a category-15 (investments) line's share of its investee; this line is {classification} (factor '{}')",
+                    factor.id
+                ),
+            });
+        }
+        quantity = crate::spend::attribute(quantity, a.unit, share, sink)?;
+    }
+    if !matches!(a.unit, Unit::Money(..)) {
+        return Ok((quantity, a.unit));
+    }
+    crate::spend::to_factor_money(quantity, a.unit, own, factor, lib.price_year(factor), sink)
 }
 impl Inventory {
     /// Append `other`, which covers later input rows.
@@ -344,6 +415,7 @@ impl Inventory {
         self.totals.merge(other.totals);
         self.groups.merge(other.groups);
         self.lines.extend(other.lines);
+        self.scope3.merge(other.scope3);
         self.unresolved.extend(other.unresolved);
         self.diagnostics.extend(other.diagnostics);
         self.line_count += other.line_count;
@@ -521,6 +593,12 @@ impl Inventory {
             }
         }
         self.totals = t;
+    }
+
+    /// Each of the 15 Scope 3 categories with its status, method mix and data quality, after
+    /// the organisation's shares (decision 0035).
+    pub fn scope3_categories(&self) -> Vec<CategoryReport> {
+        self.scope3.categories(&|f| self.boundary.share(f), &self.scope3_status)
     }
 
     pub fn used_factor_count(&self) -> usize {

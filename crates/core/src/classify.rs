@@ -194,6 +194,10 @@ pub enum ClassificationError {
 pub struct IsoCategory(u8);
 
 impl IsoCategory {
+    pub fn new(n: u8) -> Option<IsoCategory> {
+        (1..=6).contains(&n).then_some(IsoCategory(n))
+    }
+
     pub fn number(self) -> u8 {
         self.0
     }

@@ -40,6 +40,10 @@ pub struct DatasetMeta {
     /// Absent means it may be redistributed (every shipped dataset may).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redistributable: Option<bool>,
+    /// The year whose money a spend factor is per (USEEIO v1.3: 2022 US dollars): a line's money
+    /// of another year is deflated to it with the line's price index (decision 0035).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_year: Option<i32>,
     /// File names and their SHA-256: `factors` + `sha256`, or for the GWP folder `gwp100` +
     /// `gwp100_sha256` and `blends` + `blends_sha256`.
     pub files: BTreeMap<String, String>,

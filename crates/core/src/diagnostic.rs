@@ -92,6 +92,9 @@ codes! {
     Co2eOnlyFactor => "co2e-only-factor", "a covered facility's line uses a factor that gives CO2e only, so the gases a scheme counts cannot be taken from it";
     FigureMismatch => "figure-mismatch", "a figure recomputed from an auditor's package differs from the one the package states";
     FactorWithheld => "factor-withheld", "a factor file is not in an auditor's package (its licence forbids redistribution), so its lines were not recomputed";
+    MissingExchangeRate => "missing-exchange-rate", "a spend line is in another currency than its factor and gives no exchange_rate";
+    MissingPriceIndex => "missing-price-index", "a spend line's money is of another year than its factor's price year and gives no price_index";
+    Scope3StatusConflict => "scope3-status-conflict", "lines are calculated in a Scope 3 category the status file marks excluded or not applicable";
 }
 
 impl fmt::Display for Code {

@@ -66,6 +66,33 @@ pub enum Step {
     Co2eFactor { basis: Decimal, basis_unit: Unit, kg_co2e_per_unit: Decimal, published_with: GwpSet, co2e_kg: Decimal },
     /// Biogenic CO2, reported outside the scopes.
     Biogenic { basis: Decimal, basis_unit: Unit, kg_per_unit: Decimal, co2_kg: Decimal },
+    /// Money in another currency than the factor's: amount ÷ the line's exchange rate (units of
+    /// the line's currency per one unit of the factor's, the reporting year's rate).
+    ExchangeRate {
+        from_amount: Decimal,
+        from_unit: Unit,
+        rate: Decimal,
+        rate_basis: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        year: Option<i32>,
+        to_amount: Decimal,
+        to_unit: Unit,
+        exact: bool,
+    },
+    /// Money of `from_year` in the factor's price year: amount ÷ the line's price index (the
+    /// price level of `from_year` relative to `to_year`).
+    PriceIndex {
+        from_amount: Decimal,
+        unit: Unit,
+        from_year: i32,
+        to_year: i32,
+        index: Decimal,
+        to_amount: Decimal,
+        exact: bool,
+    },
+    /// A category-15 line's share of its investee: quantity × attribution (an equity share, or
+    /// outstanding ÷ EVIC).
+    Attribution { from_quantity: Decimal, unit: Unit, attribution: Decimal, to_quantity: Decimal },
 }
 
 /// A parameter taken from the record instead of the factor: how the record's figure was

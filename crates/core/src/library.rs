@@ -112,6 +112,18 @@ pub struct FactorQuery<'a> {
     /// Whether the record gives its own calorific value (then a mass or volume can feed a
     /// factor whose figures are per unit of energy).
     pub own_ncv: bool,
+    /// Whether an amount of money may meet a factor per another currency: the line declares
+    /// itself a spend line (method spend-based, or a currency_year, exchange_rate or
+    /// price_index), and converts at its own rate (decision 0035).
+    pub any_currency: bool,
+}
+
+impl FactorQuery<'_> {
+    /// Whether `f` can take this query's quantity.
+    pub(crate) fn accepts(&self, f: &Factor) -> bool {
+        f.accepts(self.unit, self.own_ncv)
+            || (self.any_currency && matches!((self.unit, f.unit), (Unit::Money(..), Unit::Money(..))))
+    }
 }
 
 /// A chosen factor.
@@ -374,6 +386,19 @@ impl FactorLibrary {
         }
         self.datasets.push(DatasetInfo { reference, meta, file: file.to_string(), factor_count: count });
         diags
+    }
+
+    /// The price year of a factor's money, from its dataset's metadata (`price_year`, decision
+    /// 0035); `None` when the dataset states none (a bare factor file states none).
+    pub fn price_year(&self, factor: &Factor) -> Option<i32> {
+        self.datasets
+            .iter()
+            .find(|d| {
+                Arc::ptr_eq(&d.reference, &factor.dataset)
+                    || (d.reference.id == factor.dataset.id && d.reference.edition == factor.dataset.edition)
+            })
+            .and_then(|d| d.meta.as_ref())
+            .and_then(|m| m.price_year)
     }
 
     pub fn datasets(&self) -> &[DatasetInfo] {

@@ -14,6 +14,7 @@ use crate::diagnostic::Diagnostic;
 use crate::gas::{Gas, GwpSet};
 use crate::market::{AppliedInstrument, MarketBasis};
 use crate::number::MASS_DP;
+use crate::scope3::{CategoryReport, CategoryStatus};
 
 /// A file that went into a calculation.
 #[derive(Clone, Debug, Serialize)]
@@ -94,6 +95,55 @@ pub struct CategoryTotal {
     pub co2e_t: Decimal,
 }
 
+/// An ISO 14064-1:2018 category with the GHG Protocol categories it holds (decision 0004).
+#[derive(Serialize)]
+pub struct IsoCategoryReport {
+    pub category: u8,
+    pub name: &'static str,
+    pub co2e_t: Decimal,
+    pub ghg_protocol: Vec<IsoSource>,
+}
+
+/// A GHG Protocol scope and category inside an ISO 14064-1 category.
+#[derive(Serialize)]
+pub struct IsoSource {
+    pub scope: u8,
+    pub category: String,
+    pub co2e_t: Decimal,
+}
+
+/// Categories 1–6, every one listed (zero when empty), from the totals after the shares.
+fn iso_categories(t: &crate::calc::Totals) -> Vec<IsoCategoryReport> {
+    use crate::classify::Classification;
+    let mut sources: Vec<(Classification, Decimal)> = Vec::new();
+    sources.extend(t.by_scope1_category.iter().map(|(c, v)| (Classification::Scope1(*c), *v)));
+    sources.extend(t.by_scope2_category.iter().map(|(c, v)| (Classification::Scope2(*c), *v)));
+    sources.extend(t.by_scope3_category.iter().map(|(c, v)| (Classification::Scope3(*c), *v)));
+    let mut out: Vec<IsoCategoryReport> = Vec::with_capacity(6);
+    for (class, v) in sources {
+        let iso = class.iso_category();
+        if !out.iter().any(|r| r.category == iso.number()) {
+            let co2e = t.by_iso_category.get(&iso).copied().unwrap_or_default();
+            out.push(IsoCategoryReport {
+                category: iso.number(),
+                name: iso.name(),
+                co2e_t: tonnes(co2e),
+                ghg_protocol: vec![],
+            });
+        }
+        if let Some(r) = out.iter_mut().find(|r| r.category == iso.number()) {
+            r.ghg_protocol.push(IsoSource { scope: class.scope(), category: class.category_text(), co2e_t: tonnes(v) });
+        }
+    }
+    for n in 1..=6u8 {
+        if let Some(iso) = crate::classify::IsoCategory::new(n).filter(|_| !out.iter().any(|r| r.category == n)) {
+            out.push(IsoCategoryReport { category: n, name: iso.name(), co2e_t: Decimal::ZERO, ghg_protocol: vec![] });
+        }
+    }
+    out.sort_by_key(|r| r.category);
+    out
+}
+
 #[derive(Serialize)]
 pub struct NamedTotal {
     pub category: String,
@@ -148,6 +198,15 @@ pub struct Report<'a> {
     pub by_scope2_category: Vec<NamedTotal>,
     pub by_scope3_category: Vec<CategoryTotal>,
     pub by_iso_category: Vec<CategoryTotal>,
+    /// Each of the 15 Scope 3 categories: status, t CO2e, method mix, data quality (decision
+    /// 0035). `calc` of an activity file only ([`Report::with_scope3_view`]): a stored report
+    /// (`calc --db`, a locked period's snapshot) is unchanged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope3_categories: Option<Vec<CategoryReport>>,
+    /// ISO 14064-1:2018 categories 1–6 from the same lines, each with the GHG Protocol
+    /// categories it holds; as `scope3_categories`, `calc` of an activity file only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iso14064_categories: Option<Vec<IsoCategoryReport>>,
     pub by_gas: Vec<GasTotal>,
     /// CO2e from CO2e-only factors, which cannot be attributed to single gases.
     pub unspeciated_co2e_t: Decimal,
@@ -194,6 +253,8 @@ impl<'a> Report<'a> {
             by_scope2_category: t.by_scope2_category.iter().map(|(c, v)| NamedTotal { category: c.as_str().to_string(), co2e_t: tonnes(*v) }).collect(),
             by_scope3_category: t.by_scope3_category.iter().map(|(c, v)| CategoryTotal { category: c.number(), name: c.name(), co2e_t: tonnes(*v) }).collect(),
             by_iso_category: t.by_iso_category.iter().map(|(c, v)| CategoryTotal { category: c.number(), name: c.name(), co2e_t: tonnes(*v) }).collect(),
+            scope3_categories: None,
+            iso14064_categories: None,
             by_gas: t.by_gas.iter().map(|(g, (m, c))| GasTotal { gas: *g, mass_t: tonnes(*m), co2e_t: tonnes(*c) }).collect(),
             unspeciated_co2e_t: tonnes(t.unspeciated_co2e),
             by_facility: t
@@ -216,6 +277,13 @@ impl<'a> Report<'a> {
         }
     }
 
+    /// Add the Scope 3 categories and the ISO 14064-1 categories of `inv` (decision 0035).
+    pub fn with_scope3_view(mut self, inv: &Inventory) -> Report<'a> {
+        self.scope3_categories = Some(inv.scope3_categories());
+        self.iso14064_categories = Some(iso_categories(&inv.totals));
+        self
+    }
+
     /// The factors marked unverified that computed lines ([`Inventory::unverified_factors`]).
     pub fn with_unverified_factors(mut self, unverified: Vec<UnverifiedFactor>) -> Report<'a> {
         self.unverified_factors = unverified;
@@ -234,10 +302,8 @@ impl<'a> Report<'a> {
     fn rows_left_out(&self) -> usize {
         let unresolved = self.unresolved.iter().map(|u| &u.diagnostic.location);
         let refused = self.diagnostics.iter().filter(|d| d.is_error()).map(|d| &d.location);
-        let rows: std::collections::BTreeSet<(&str, u64)> = unresolved
-            .chain(refused)
-            .filter_map(|l| l.row.map(|row| (l.file.as_str(), row)))
-            .collect();
+        let rows: std::collections::BTreeSet<(&str, u64)> =
+            unresolved.chain(refused).filter_map(|l| l.row.map(|row| (l.file.as_str(), row))).collect();
         rows.len()
     }
 
@@ -278,6 +344,7 @@ impl<'a> Report<'a> {
         }
         rows.push(("Biogenic CO2 (outside the scopes)".into(), r(self.totals.biogenic_co2)));
         write_rows(&mut o, &rows);
+        self.scope3_table(&mut o, round);
         let _ = writeln!(o, "* market-based: {}", self.scope2_market_basis);
         for f in &self.by_facility {
             if f.scope2_market_basis == Some(MarketBasis::ResidualMix) && f.own.scope2_market > f.own.scope2_location {
@@ -345,6 +412,45 @@ impl<'a> Report<'a> {
             }
         }
         o
+    }
+}
+
+impl Report<'_> {
+    /// The Scope 3 section of the table: each category's status, t CO2e, emissions-weighted data
+    /// quality and method mix; only when a category has lines or a status.
+    fn scope3_table(&self, o: &mut String, round: Rounding) {
+        let Some(categories) = &self.scope3_categories else { return };
+        let shown = |c: &&CategoryReport| c.lines > 0 || c.status != CategoryStatus::NotAssessed;
+        if !categories.iter().any(|c| shown(&c)) {
+            return;
+        }
+        let _ = writeln!(o, "\nScope 3 by category (data quality: emissions-weighted, 1 very good to 5 very poor)");
+        let _ = writeln!(o, "  {:>2} {:<44} {:<15} {:>14} {:>5}  methods", "", "category", "status", "t CO2e", "DQ");
+        for c in categories.iter().filter(shown) {
+            let dq = c.data_quality.as_ref().map_or("-".to_string(), |q| q.overall.to_string());
+            let methods: Vec<String> = c.method_mix.iter().map(|(m, v)| format!("{m} {}", round.apply(*v))).collect();
+            let row = format!(
+                "  {:>2} {:<44} {:<15} {:>14} {:>5}  {}",
+                c.category,
+                c.name,
+                c.status.as_str(),
+                round.apply(c.co2e_t),
+                dq,
+                methods.join(", ")
+            );
+            let _ = writeln!(o, "{}", row.trim_end());
+            if let Some(reason) = &c.reason {
+                let _ = writeln!(o, "     reason: {reason}");
+            }
+        }
+        let unassessed = categories.iter().filter(|c| c.status == CategoryStatus::NotAssessed).count();
+        if unassessed > 0 {
+            let _ = writeln!(
+                o,
+                "  {unassessed} categor{} without a status (calc --scope3-status FILE gives them)",
+                if unassessed == 1 { "y" } else { "ies" }
+            );
+        }
     }
 }
 

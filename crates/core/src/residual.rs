@@ -33,6 +33,7 @@ pub fn residual_mix(lib: &FactorLibrary, set: GwpSet, u: &ElectricityUse) -> Opt
             explicit: None,
             sector: None,
             own_ncv: false,
+            any_currency: false,
         };
         let Ok(selection) = lib.select(&q) else { continue };
         if !matches!(

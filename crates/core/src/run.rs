@@ -18,6 +18,7 @@ use crate::library::FactorLibrary;
 use crate::market::Instrument;
 use crate::pipeline::calculate_csv;
 use crate::report::{DatasetUsed, InputFile, Inputs, Report};
+use crate::scope3::{status_conflicts, StatusEntry};
 
 /// `DATASET=EDITION`: calculate with one edition of a dataset only. Parsed once, at the edge.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -99,6 +100,9 @@ pub struct Run {
     /// The factors marked unverified that computed lines, with how many each (the report's
     /// `unverified_factors`; the `unverified-factor` note among `diagnostics` sums them up).
     pub unverified_factors: Vec<UnverifiedFactor>,
+    /// Whether the report gives `scope3_categories` and `iso14064_categories` (`calc` of an
+    /// activity file, [`Run::with_scope3_status`]; decision 0035).
+    pub scope3_view: bool,
 }
 
 impl Run {
@@ -148,6 +152,7 @@ impl Run {
             inputs: Inputs { activities, factor_files: Vec::new(), datasets: datasets_used(lib) },
             consolidation: None,
             unverified_factors,
+            scope3_view: false,
         }
     }
 
@@ -158,6 +163,18 @@ impl Run {
         if let Some(m) = &self.inventory.market {
             self.diagnostics.extend(m.diagnostics.iter().cloned());
         }
+        self
+    }
+
+    /// The Scope 3 view of `calc` of an activity file: the report gives `scope3_categories`
+    /// (with `statuses`, read by [`crate::scope3::read_status`]; empty when no status file was
+    /// given: every category is then not assessed) and `iso14064_categories`. A category marked
+    /// excluded or not applicable that has lines is a warning, printed after the rows' findings.
+    pub fn with_scope3_status(mut self, statuses: Vec<StatusEntry>) -> Run {
+        self.scope3_view = true;
+        let with_lines = self.inventory.scope3.categories_with_lines();
+        self.diagnostics.extend(status_conflicts(&statuses, &with_lines));
+        self.inventory.scope3_status = statuses;
         self
     }
 
@@ -197,7 +214,7 @@ impl Run {
 
     /// The report of this run, with or without its lines.
     pub fn report(&self, with_lines: bool) -> Report<'_> {
-        Report::new(
+        let report = Report::new(
             &self.inventory,
             &self.diagnostics,
             self.inputs.clone(),
@@ -205,7 +222,12 @@ impl Run {
             self.consolidation,
             with_lines,
         )
-        .with_unverified_factors(self.unverified_factors.clone())
+        .with_unverified_factors(self.unverified_factors.clone());
+        if self.scope3_view {
+            report.with_scope3_view(&self.inventory)
+        } else {
+            report
+        }
     }
 }
 

@@ -64,7 +64,7 @@ impl FactorLibrary {
         }
         let c = self.candidates(q)?;
         let shown = c.shown.as_str();
-        let fits = |f: &Factor| q.period.within(f.valid_from, f.valid_to) && f.accepts(q.unit, q.own_ncv);
+        let fits = |f: &Factor| q.period.within(f.valid_from, f.valid_to) && q.accepts(f);
         // Facility- and supplier-specific factors apply only to their own facility or supplier.
         for rule in [SelectionRule::FacilitySpecific, SelectionRule::SupplierSpecific] {
             let fitting: Vec<(usize, Fit)> = c
@@ -118,7 +118,7 @@ impl FactorLibrary {
                     .collect();
                 period_matched.extend(valid.iter().map(|&(i, fit)| (&self.factors[i], fit)));
                 let fitting: Vec<(usize, Fit)> =
-                    valid.into_iter().filter(|&(i, _)| self.factors[i].accepts(q.unit, q.own_ncv)).collect();
+                    valid.into_iter().filter(|&(i, _)| q.accepts(&self.factors[i])).collect();
                 let rule = if !shipped {
                     SelectionRule::UserSupplied
                 } else if region.is_global() {
@@ -166,7 +166,7 @@ impl FactorLibrary {
                 candidates: vec![],
             });
         }
-        if !f.accepts(q.unit, q.own_ncv) {
+        if !q.accepts(f) {
             return Err(unit_mismatch(q, std::slice::from_ref(&f)));
         }
         Ok(Selection { factor: index, rule: SelectionRule::Explicit })
@@ -263,9 +263,7 @@ impl FactorLibrary {
             .filter(|&(i, _)| {
                 let f = &self.factors[i];
                 let key = f.valid_to.map(|to| (to, f.dataset.edition.as_str()));
-                key.is_some()
-                    && last.get(f.dataset.id.as_str()).copied().flatten() == key
-                    && f.accepts(q.unit, q.own_ncv)
+                key.is_some() && last.get(f.dataset.id.as_str()).copied().flatten() == key && q.accepts(f)
             })
             .collect()
     }

@@ -347,7 +347,7 @@ Two currencies never convert into each other: exchange rates are not units.\n",
 /// Whether a × b == c × d exactly, computed on the integer mantissas. Anything that does not fit
 /// in 128 bits counts as not equal: the caller then reports the conversion as inexact, the safe
 /// side.
-fn exactly_equal_products(a: Decimal, b: Decimal, c: Decimal, d: Decimal) -> bool {
+pub(crate) fn exactly_equal_products(a: Decimal, b: Decimal, c: Decimal, d: Decimal) -> bool {
     let side = |x: Decimal, y: Decimal| Some((x.mantissa().checked_mul(y.mantissa())?, x.scale() + y.scale()));
     let (Some((left, ls)), Some((right, rs))) = (side(a, b), side(c, d)) else { return false };
     let align = |v: i128, by: u32| 10i128.checked_pow(by).and_then(|p| v.checked_mul(p));
