@@ -455,6 +455,7 @@ pub fn run() {
             crate::compliance::delete_ets_ledger_entry,
             crate::compliance::import_ets_ledger,
             crate::compliance::ets_position,
+            crate::reconciliation::ets_reconciliation,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -12,7 +12,6 @@ use scopebook_allowance::eu_rules::EuRules;
 use scopebook_allowance::ledger::Kind;
 use scopebook_allowance::plan::{self, Plan};
 use scopebook_allowance::position::{n, EnterprisePosition, InstallationLine, Position, UnitLine};
-use scopebook_allowance::reconcile::Reconciliation;
 use scopebook_core::diagnostic::Diagnostic;
 use scopebook_store::{
     EtsEnrolment, EtsFacility, EtsLedgerEntry, EtsLedgerInput, EtsScheme, EtsUnit, EtsUnitInput, Store, StoreError,
@@ -195,7 +194,7 @@ fn document(d: &plan::Document) -> PlanDocument {
     }
 }
 
-fn finding(d: &Diagnostic) -> PositionFinding {
+pub(crate) fn finding(d: &Diagnostic) -> PositionFinding {
     PositionFinding {
         file: d.location.file.clone(),
         row: d.location.row.map(|r| u32::try_from(r).unwrap_or(u32::MAX)),
@@ -226,7 +225,7 @@ fn refused_file(e: StoreError, file: &str) -> AppError {
 
 /// A position whose run found errors (a price below zero, in the wrong currency, ...): refused
 /// with every error as a located detail, as `scopebook position` exits 1 with them.
-fn refused_position(diags: &[Diagnostic]) -> AppError {
+pub(crate) fn refused_position(diags: &[Diagnostic]) -> AppError {
     let errors: Vec<Diagnostic> = diags.iter().filter(|d| d.is_error()).cloned().collect();
     AppError::from(StoreError { diagnostics: errors })
 }
@@ -313,31 +312,6 @@ fn installation(i: &InstallationLine) -> InstallationPositionLine {
     }
 }
 
-fn reasons<'a>(r: impl Iterator<Item = (&'a &'static str, &'a Decimal)>) -> Vec<ReconciliationReason> {
-    r.map(|(k, v)| ReconciliationReason { reason: (*k).to_string(), tonnes: dec(*v) }).collect()
-}
-
-fn reconciliation(r: &Reconciliation) -> ReconciliationView {
-    ReconciliationView {
-        inventory_t: dec(r.inventory_t),
-        computed_t: dec(r.computed_t),
-        reasons: reasons(r.reasons.iter()),
-        holders: r
-            .holders
-            .iter()
-            .map(|h| ReconciliationHolder {
-                holder: h.holder.clone(),
-                inventory_t: dec(h.inventory_t),
-                computed_t: dec(h.computed_t),
-                verified_t: dec_opt(h.verified_t),
-                scheme_t: dec(h.scheme_t),
-                prevails: h.prevails.to_string(),
-                reasons: reasons(h.reasons.iter()),
-            })
-            .collect(),
-    }
-}
-
 /// The position as it crosses IPC; a position with an error is refused with its errors.
 pub(crate) fn position_view(p: &Position) -> Result<PositionView> {
     if p.has_errors() {
@@ -367,7 +341,7 @@ pub(crate) fn position_view(p: &Position) -> Result<PositionView> {
         installations: p.installations.iter().map(installation).collect(),
         notes: p.notes.clone(),
         findings: p.diagnostics.iter().map(finding).collect(),
-        reconciliation: p.reconciliation.as_ref().map(reconciliation),
+        reconciliation: p.reconciliation.as_ref().map(crate::reconciliation::view),
     })
 }
 

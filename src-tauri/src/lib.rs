@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod import;
 pub mod inventory;
 mod library;
+pub mod reconciliation;
 
 pub fn run() {
     commands::run();

@@ -280,19 +280,42 @@ pub struct InstallationPositionLine {
     pub shortfall_t: Option<String>,
 }
 
-/// A reason the scheme's emissions differ from the inventory's, with its tonnes.
+/// A reason the scheme's emissions differ from the inventory's, with its tonnes: a code
+/// (`outside-scheme`, `indirect-excluded`, `gas-excluded`, `co2e-only-factor`,
+/// `default-parameter`, `boundary-share`) the screen names in the user's language.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ReconciliationReason {
     pub reason: String,
     pub tonnes: String,
+    /// On a line: the gases left out, or the factor whose defaults or CO2e-only figure it is.
+    pub detail: Option<String>,
+}
+
+/// One Scope 1 or 2 line of the inventory beside the scheme: its record (`row` is the record's
+/// id), the holder of its facility (none: outside the scheme), and inventory − scheme by reason.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ReconciliationLine {
+    pub row: u32,
+    pub facility: String,
+    pub holder: Option<String>,
+    pub activity: String,
+    pub scope: u8,
+    pub category: String,
+    pub inventory_t: String,
+    pub scheme_t: String,
+    pub reasons: Vec<ReconciliationReason>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ReconciliationHolder {
     pub holder: String,
+    /// Its covered facilities' codes.
+    pub facilities: Vec<String>,
     pub inventory_t: String,
     pub computed_t: String,
     pub verified_t: Option<String>,
+    /// verified − computed, where the verifier's figure is given.
+    pub verified_minus_computed_t: Option<String>,
     pub scheme_t: String,
     /// Which figure the scheme counts: `computed` or `verified`.
     pub prevails: String,
@@ -302,10 +325,38 @@ pub struct ReconciliationHolder {
 /// The scheme emissions beside the inventory of the same records (when the position carries it).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ReconciliationView {
+    /// The plan whose scheme boundary counts (which gases, whether indirect emissions do).
+    pub plan: String,
+    /// The records calculated (`period YEAR`) and the compliance period they lie in.
+    pub activities: String,
+    pub period_start: String,
+    pub period_end: String,
     pub inventory_t: String,
     pub computed_t: String,
     pub reasons: Vec<ReconciliationReason>,
     pub holders: Vec<ReconciliationHolder>,
+    pub lines: Vec<ReconciliationLine>,
+    /// Scope 3 lines, in neither figure.
+    pub scope3_lines: u32,
+}
+
+/// The reconciliation of a stored period: `scopebook position --db FILE --scheme cn-ets
+/// --period YEAR --reconcile [--default-parameters FACILITY]...`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ReconciliationRequest {
+    pub year: i32,
+    /// When the period's units are under several plans: which; "" otherwise.
+    pub plan: String,
+    /// Registered facilities whose scheme figure takes the factor's defaults, not the records'
+    /// own parameters (the verifier did not accept them).
+    pub default_parameters: Vec<String>,
+}
+
+/// The reconciliation with the position's and its own warnings (errors refuse it instead).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ReconciliationReport {
+    pub reconciliation: ReconciliationView,
+    pub findings: Vec<PositionFinding>,
 }
 
 /// The allowance position of a period: `scopebook position --db FILE --scheme S --period YEAR`.

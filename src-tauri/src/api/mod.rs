@@ -632,8 +632,11 @@ pub fn typescript_bindings() -> String {
         EnterprisePositionView::decl(&cfg),
         InstallationPositionLine::decl(&cfg),
         ReconciliationReason::decl(&cfg),
+        ReconciliationLine::decl(&cfg),
         ReconciliationHolder::decl(&cfg),
         ReconciliationView::decl(&cfg),
+        ReconciliationRequest::decl(&cfg),
+        ReconciliationReport::decl(&cfg),
         PositionView::decl(&cfg),
     ];
     let mut out = String::from(

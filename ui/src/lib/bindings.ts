@@ -588,15 +588,54 @@ shortfall_t: string, values: Array<PositionValue>, penalty: PenaltyView | null, 
 
 export type InstallationPositionLine = { installation: string, name: string, account_holder: string, free_allocation_t: string | null, verified_t: string | null, obligation_t: string | null, shortfall_t: string | null, };
 
-export type ReconciliationReason = { reason: string, tonnes: string, };
+export type ReconciliationReason = { reason: string, tonnes: string, 
+/**
+ * On a line: the gases left out, or the factor whose defaults or CO2e-only figure it is.
+ */
+detail: string | null, };
 
-export type ReconciliationHolder = { holder: string, inventory_t: string, computed_t: string, verified_t: string | null, scheme_t: string, 
+export type ReconciliationLine = { row: number, facility: string, holder: string | null, activity: string, scope: number, category: string, inventory_t: string, scheme_t: string, reasons: Array<ReconciliationReason>, };
+
+export type ReconciliationHolder = { holder: string, 
+/**
+ * Its covered facilities' codes.
+ */
+facilities: Array<string>, inventory_t: string, computed_t: string, verified_t: string | null, 
+/**
+ * verified − computed, where the verifier's figure is given.
+ */
+verified_minus_computed_t: string | null, scheme_t: string, 
 /**
  * Which figure the scheme counts: `computed` or `verified`.
  */
 prevails: string, reasons: Array<ReconciliationReason>, };
 
-export type ReconciliationView = { inventory_t: string, computed_t: string, reasons: Array<ReconciliationReason>, holders: Array<ReconciliationHolder>, };
+export type ReconciliationView = { 
+/**
+ * The plan whose scheme boundary counts (which gases, whether indirect emissions do).
+ */
+plan: string, 
+/**
+ * The records calculated (`period YEAR`) and the compliance period they lie in.
+ */
+activities: string, period_start: string, period_end: string, inventory_t: string, computed_t: string, reasons: Array<ReconciliationReason>, holders: Array<ReconciliationHolder>, lines: Array<ReconciliationLine>, 
+/**
+ * Scope 3 lines, in neither figure.
+ */
+scope3_lines: number, };
+
+export type ReconciliationRequest = { year: number, 
+/**
+ * When the period's units are under several plans: which; "" otherwise.
+ */
+plan: string, 
+/**
+ * Registered facilities whose scheme figure takes the factor's defaults, not the records'
+ * own parameters (the verifier did not accept them).
+ */
+default_parameters: Array<string>, };
+
+export type ReconciliationReport = { reconciliation: ReconciliationView, findings: Array<PositionFinding>, };
 
 export type PositionView = { scheme: EtsSchemeId, plan: string, year: number | null, currency: string, document: PlanDocument, prices: Array<PriceScenarioView>, units: Array<UnitPositionLine>, enterprises: Array<EnterprisePositionView>, installations: Array<InstallationPositionLine>, notes: Array<string>, 
 /**

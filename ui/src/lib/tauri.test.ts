@@ -15,6 +15,7 @@ import type {
   ImportReadOptions,
   ImportRequest,
   PositionRequest,
+  ReconciliationRequest,
   Session,
 } from './bindings';
 import * as api from './tauri';
@@ -102,6 +103,7 @@ describe('command names and argument keys', () => {
     evidence: '',
   };
   const positionRequest: PositionRequest = { scheme: 'cn-ets', year: 2020, plan: '', prices: ['central=75'] };
+  const reconciliationRequest: ReconciliationRequest = { year: 2024, plan: '', default_parameters: ['BT-SMELTER'] };
   const audit: AuditQuery = { action: 'update', table: '', user: '', text: '', offset: 0, limit: 50 };
   const cases: [string, () => Promise<unknown>, string, Record<string, unknown> | undefined][] = [
     ['getSession', () => api.getSession(), 'get_session', undefined],
@@ -191,6 +193,7 @@ describe('command names and argument keys', () => {
     ['deleteEtsLedgerEntry', () => api.deleteEtsLedgerEntry(4, 'entered twice'), 'delete_ets_ledger_entry', { id: 4, reason: 'entered twice' }],
     ['importEtsLedger', () => api.importEtsLedger(2020, 'cn-ets', '/d/LEDGER.csv'), 'import_ets_ledger', { year: 2020, scheme: 'cn-ets', path: '/d/LEDGER.csv' }],
     ['etsPosition', () => api.etsPosition(positionRequest), 'ets_position', { request: positionRequest }],
+    ['etsReconciliation', () => api.etsReconciliation(reconciliationRequest), 'ets_reconciliation', { request: reconciliationRequest }],
   ];
 
   it.each(cases)('%s invokes its command with camelCase argument keys', async (_name, run, command, args) => {

@@ -48,6 +48,8 @@ import type {
   PlanInfo,
   PositionRequest,
   PositionView,
+  ReconciliationReport,
+  ReconciliationRequest,
   RecordLineage,
   SectorInfo,
   Session,
@@ -227,6 +229,13 @@ export const importEtsLedger = (year: number, scheme: EtsSchemeId, path: string)
 
 /** The allowance position: `scopebook position --db FILE --scheme S --period YEAR --price P...`. */
 export const etsPosition = (request: PositionRequest): Promise<PositionView> => call('ets_position', { request });
+
+/**
+ * The China ETS figures beside the inventory of the period's records (`scopebook position --db FILE
+ * --scheme cn-ets --period YEAR --reconcile`); null when no registered facility has records.
+ */
+export const etsReconciliation = (request: ReconciliationRequest): Promise<ReconciliationReport | null> =>
+  call('ets_reconciliation', { request });
 
 // ---- the import wizard ----
 

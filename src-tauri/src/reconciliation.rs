@@ -1,0 +1,237 @@
+//! The Compliance screen's reconciliation (issue 12, decision 0032): the scheme's emissions
+//! beside the inventory of a period's records, from the organisation file itself —
+//! `scopebook position --db FILE --scheme cn-ets --period YEAR --reconcile
+//! [--default-parameters FACILITY]...` with the app's factor library (the user's factor files
+//! included). A command apart from the position: the position is asked again at every price
+//! change, the reconciliation (a calculation of the period's records with lines) only when the
+//! period, plan or parameters change. It runs on a blocking thread.
+
+use rust_decimal::Decimal;
+use scopebook_allowance::position::n;
+use scopebook_allowance::reconcile::{Reason, Reconciliation};
+use scopebook_core::library::FactorLibrary;
+use scopebook_store::{EtsScheme, PositionOptions, Reconcile, Store};
+use tauri::{AppHandle, Manager};
+
+use crate::api::*;
+use crate::commands::{internal, with_store, AppState};
+use crate::compliance::{finding, refused_position};
+use crate::import::blocking;
+
+type Result<T> = std::result::Result<T, AppError>;
+
+fn dec(d: Decimal) -> String {
+    n(d).to_string()
+}
+
+fn total_reasons<'a>(r: impl Iterator<Item = (&'a &'static str, &'a Decimal)>) -> Vec<ReconciliationReason> {
+    r.map(|(k, v)| ReconciliationReason { reason: (*k).to_string(), tonnes: dec(*v), detail: None }).collect()
+}
+
+fn line_reason(r: &Reason) -> ReconciliationReason {
+    ReconciliationReason { reason: r.reason.to_string(), tonnes: dec(r.tonnes), detail: r.detail.clone() }
+}
+
+/// The reconciliation as it crosses IPC.
+pub(crate) fn view(r: &Reconciliation) -> ReconciliationView {
+    ReconciliationView {
+        plan: r.boundary.plan.clone(),
+        activities: r.activities.clone(),
+        period_start: r.period.start.to_string(),
+        period_end: r.period.end.to_string(),
+        inventory_t: dec(r.inventory_t),
+        computed_t: dec(r.computed_t),
+        reasons: total_reasons(r.reasons.iter()),
+        holders: r
+            .holders
+            .iter()
+            .map(|h| ReconciliationHolder {
+                holder: h.holder.clone(),
+                facilities: h.facilities.clone(),
+                inventory_t: dec(h.inventory_t),
+                computed_t: dec(h.computed_t),
+                verified_t: h.verified_t.map(dec),
+                verified_minus_computed_t: h.verified_minus_computed_t.map(dec),
+                scheme_t: dec(h.scheme_t),
+                prevails: h.prevails.to_string(),
+                reasons: total_reasons(h.reasons.iter()),
+            })
+            .collect(),
+        lines: r
+            .lines
+            .iter()
+            .map(|l| ReconciliationLine {
+                row: u32::try_from(l.row).unwrap_or(u32::MAX),
+                facility: l.facility.clone(),
+                holder: l.holder.clone(),
+                activity: l.activity.clone(),
+                scope: l.scope,
+                category: l.category.clone(),
+                inventory_t: dec(l.inventory_t),
+                scheme_t: dec(l.scheme_t),
+                reasons: l.reasons.iter().map(line_reason).collect(),
+            })
+            .collect(),
+        scope3_lines: u32::try_from(r.scope3_lines).unwrap_or(u32::MAX),
+    }
+}
+
+/// The reconciliation of period `request.year` under the China ETS; `None` when none of the
+/// facilities registered for the position's enterprises has a Scope 1 or 2 line in the period.
+/// A position or calculation with an error is refused with its errors.
+pub(crate) fn reconciliation_of(
+    s: &Store,
+    lib: &FactorLibrary,
+    request: &ReconciliationRequest,
+) -> Result<Option<ReconciliationReport>> {
+    let plan = Some(request.plan.trim()).filter(|p| !p.is_empty());
+    let defaults: Vec<String> =
+        request.default_parameters.iter().map(|f| f.trim().to_string()).filter(|f| !f.is_empty()).collect();
+    let r = Reconcile { lib, default_parameters: &defaults, as_of: None };
+    let pos = s.position_with(EtsScheme::CnEts, request.year, plan, &[], &PositionOptions::default(), Some(&r))?;
+    if pos.has_errors() {
+        return Err(refused_position(&pos.diagnostics));
+    }
+    let Some(rec) = &pos.reconciliation else { return Ok(None) };
+    if !rec.lines.iter().any(|l| l.holder.is_some()) {
+        return Ok(None);
+    }
+    Ok(Some(ReconciliationReport {
+        reconciliation: view(rec),
+        findings: pos.diagnostics.iter().map(finding).collect(),
+    }))
+}
+
+/// The scheme's emissions beside the inventory of period `year` (China ETS).
+#[tauri::command]
+pub async fn ets_reconciliation(
+    app: AppHandle,
+    request: ReconciliationRequest,
+) -> Result<Option<ReconciliationReport>> {
+    blocking(move || {
+        let state = app.state::<AppState>();
+        let lib = state.library.read().map_err(|_| internal("the factor library"))?;
+        with_store(&state, |s| reconciliation_of(s, &lib, &request))
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use std::path::Path;
+
+    use scopebook_store::{ActivityInput, Consolidation, EtsEnrolment, NewFacility, NewOrganisation, NewPeriod};
+
+    fn golden(file: &str) -> Vec<u8> {
+        let root =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/golden-position/08-reconciliation-aluminium-2024");
+        std::fs::read(root.join(file)).unwrap()
+    }
+
+    fn record(facility: &str, activity: &str, quantity: &str, unit: &str) -> ActivityInput {
+        ActivityInput {
+            facility: facility.into(),
+            start: "2024-01-01".into(),
+            end: "2024-12-31".into(),
+            activity: activity.into(),
+            quantity: quantity.into(),
+            unit: unit.into(),
+            ..ActivityInput::default()
+        }
+    }
+
+    /// Golden position 08 in an organisation file: the smelter registered under the China ETS,
+    /// UNITS.csv, and the records, the app's library holding the case's factors.
+    fn store(name: &str) -> (std::path::PathBuf, Store, FactorLibrary) {
+        let dir = std::env::temp_dir().join(format!("scopebook-reconciliation-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let (mut lib, _) = FactorLibrary::shipped();
+        assert!(lib.add_user_file("factors.csv", &golden("factors.csv")).is_empty());
+        let org = NewOrganisation { name: "T".into(), consolidation: Consolidation::OperationalControl };
+        let mut s = Store::create(&dir.join("org.scopebook"), &org, "test").unwrap();
+        s.add_facility(&NewFacility { ets_covered: true, ..NewFacility::new("BT-SMELTER", "Smelter", "CN-NM") })
+            .unwrap();
+        s.add_facility(&NewFacility::new("BT-OFFICE", "Office", "CN-NM")).unwrap();
+        s.add_period(&lib, &NewPeriod::year(2024)).unwrap();
+        let e = EtsEnrolment {
+            facility: "BT-SMELTER".into(),
+            scheme: EtsScheme::CnEts,
+            enterprise: "Baotou Example Aluminium".into(),
+            plan: Some("cn-industry-2024-2025".into()),
+        };
+        s.set_ets_facility(&e).unwrap();
+        s.import_ets_units(2024, "UNITS.csv", &golden("UNITS.csv"), None, None).unwrap();
+        (dir, s, lib)
+    }
+
+    fn request(defaults: &[&str]) -> ReconciliationRequest {
+        ReconciliationRequest {
+            year: 2024,
+            plan: String::new(),
+            default_parameters: defaults.iter().map(|d| (*d).to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn golden_08_through_the_command_and_the_same_figures_as_the_store() {
+        let (dir, mut s, lib) = store("golden");
+        // No records yet: nothing to reconcile.
+        assert_eq!(reconciliation_of(&s, &lib, &request(&[])).unwrap(), None);
+        let coal = ActivityInput {
+            carbon_t_per_gj: Some("0.025".into()),
+            parameter_source: Some("measured".into()),
+            ..record("BT-SMELTER", "bt_boiler_coal", "1200000", "GJ")
+        };
+        let records = [
+            coal,
+            record("BT-SMELTER", "bt_anode_cf4", "10000", "t"),
+            record("BT-SMELTER", "bt_anode_c2f6", "10000", "t"),
+            record("BT-SMELTER", "bt_grid_electricity", "100000", "MWh"),
+            record("BT-OFFICE", "bt_grid_electricity", "500", "MWh"),
+        ];
+        let ids = s.add_activities(&lib, 2024, &records).unwrap();
+        let report = reconciliation_of(&s, &lib, &request(&["BT-SMELTER"])).unwrap().unwrap();
+        let r = &report.reconciliation;
+        // WORKING.md of golden 08.
+        assert_eq!((r.inventory_t.as_str(), r.computed_t.as_str()), ("187143.6", "135045"));
+        let h = &r.holders[0];
+        assert_eq!(h.verified_t.as_deref(), Some("135000"));
+        assert_eq!(h.verified_minus_computed_t.as_deref(), Some("-45"));
+        assert_eq!((h.scheme_t.as_str(), h.prevails.as_str()), ("135000", "verified"));
+        assert_eq!(h.facilities, vec!["BT-SMELTER".to_string()]);
+        let rows: Vec<u32> = r.lines.iter().map(|l| l.row).collect();
+        assert_eq!(rows, ids.iter().map(|i| u32::try_from(*i).unwrap()).collect::<Vec<_>>());
+        let first: Vec<(&str, &str, Option<&str>)> =
+            r.lines[0].reasons.iter().map(|x| (x.reason.as_str(), x.tonnes.as_str(), x.detail.as_deref())).collect();
+        assert_eq!(
+            first,
+            vec![("gas-excluded", "510.6", Some("CH4, N2O")), ("default-parameter", "-8712", Some("bt.coal"))]
+        );
+        assert_eq!(r.lines[4].holder, None);
+        assert_eq!(r.lines[4].reasons[0].reason, "outside-scheme");
+        // The wire view is the store's reconciliation, figure for figure.
+        let rec = Reconcile { lib: &lib, default_parameters: &["BT-SMELTER".to_string()], as_of: None };
+        let pos = s.position_with(EtsScheme::CnEts, 2024, None, &[], &PositionOptions::default(), Some(&rec)).unwrap();
+        assert_eq!(view(pos.reconciliation.as_ref().unwrap()), report.reconciliation);
+        // The plan's boundary is not confirmed in the scheme's documents: said as a warning.
+        assert!(report.findings.iter().any(|f| f.message.contains("scheme boundary")), "{:?}", report.findings);
+
+        // Without the default parameters the coal line counts the measured carbon: 108,900 t.
+        let measured = reconciliation_of(&s, &lib, &request(&[])).unwrap().unwrap();
+        assert_eq!(measured.reconciliation.computed_t, "126333");
+        // A facility not registered: refused, named.
+        let err = reconciliation_of(&s, &lib, &request(&["BT-OFFICE"])).unwrap_err();
+        assert!(err.message.contains("BT-OFFICE"), "{err:?}");
+        // Without the user's factors the records have no factor: refused with the record's id.
+        let (shipped, _) = FactorLibrary::shipped();
+        let err = reconciliation_of(&s, &shipped, &request(&[])).unwrap_err();
+        assert!(
+            err.details.iter().any(|d| d.code == DiagnosticCode(scopebook_core::diagnostic::Code::NoFactor)),
+            "{err:?}"
+        );
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}
