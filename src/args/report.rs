@@ -13,7 +13,7 @@ pub enum ReportKind {
     Inventory,
     /// The allowance position report for finance (.pdf, .xlsx, .csv): every scheme of the period.
     Position,
-    /// China ETS data sheets, prefilled (not available yet).
+    /// The China ETS data sheet (.xlsx), prefilled per facility, unit and month.
     CnEtsSheet,
     /// EU annual emissions report data sheet (not available yet).
     EuAer,

@@ -27,7 +27,16 @@ pub fn report(lib: &FactorLibrary, args: &ReportArgs) -> ExitCode {
     if kind != Kind::Position && !args.prices.is_empty() {
         return usage("--price is for --kind position");
     }
+    if kind == Kind::CnEtsSheet && format != Format::Xlsx {
+        return usage("--kind cn-ets-sheet writes a workbook: --out FILE.xlsx");
+    }
     let store = open_or_return!(args.db);
+    if kind == Kind::CnEtsSheet {
+        return match scopebook_report::cn_sheet::cn_ets_sheet(&store, lib, args.period, args.lang.into()) {
+            Ok(bytes) => write(args, &bytes).unwrap_or_else(|code| code),
+            Err(e) => failed(&e),
+        };
+    }
     let fonts = match format {
         Format::Pdf => {
             let dirs = args.fonts.clone().map_or_else(Fonts::default_dirs, |d| vec![d]);

@@ -17,9 +17,13 @@
 //!   period as `scopebook position --db` gives it, as PDF (the same template and rounding), a
 //!   workbook or CSV.
 //!
-//! The ETS data sheets are later work: [`Kind`] names them, and [`Kind::available`] says which
-//! kinds this build renders.
+//! - [`cn_sheet`]: the China ETS data sheet (.xlsx), per covered facility and month, prefilled
+//!   from the units and the calculation of the records (decision 0034).
+//!
+//! The EU data sheet is later work: [`Kind`] names it, and [`Kind::available`] says which kinds
+//! this build renders.
 
+pub mod cn_sheet;
 pub mod csv_export;
 pub mod document;
 pub mod fonts;
@@ -86,9 +90,9 @@ impl Kind {
     /// `Ok` when this build renders the kind; else why not.
     pub fn available(self) -> Result<(), ReportError> {
         match self {
-            Kind::Inventory | Kind::Position => Ok(()),
+            Kind::Inventory | Kind::Position | Kind::CnEtsSheet => Ok(()),
             other => Err(ReportError::NotAvailable(format!(
-                "report kind '{}' is not available yet (later work of issue 13); this build renders 'inventory' and 'position'",
+                "report kind '{}' is not available yet (later work of issue 13); this build renders 'inventory', 'position' and 'cn-ets-sheet'",
                 other.as_str()
             ))),
         }

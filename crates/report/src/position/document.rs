@@ -15,16 +15,11 @@ use super::{PositionSource, SchemePosition};
 use crate::document::sections::{check, pairs, para, rounding_text, row, strong, table};
 use crate::document::{bars, Block, Document, Figures, Row, Section};
 use crate::fonts::FAMILIES;
+use crate::standards::SectionDef;
 use crate::text::Lang;
 
-/// A section of the position report: its stable id and heading in both languages.
-pub struct SectionDef {
-    pub id: &'static str,
-    pub en: &'static str,
-    pub zh: &'static str,
-}
-
-/// The sections, in order. Their ids are stable: tests and readers find them by id.
+/// The sections, in order (an id and a heading in both languages, as the inventory report's).
+/// Their ids are stable: tests and readers find them by id.
 pub const SECTIONS: [SectionDef; 9] = [
     SectionDef { id: "position", en: "Position by enterprise", zh: "各企业履约头寸" },
     SectionDef { id: "units", en: "Units and installations", zh: "机组与设施" },
