@@ -430,3 +430,37 @@ fn incomplete_counts_every_row_left_out() {
     let want = "INCOMPLETE: 4 row(s) unresolved or rejected";
     assert!(table.lines().any(|l| l.starts_with(want)), "want '{want}' in:\n{table}");
 }
+
+/// The table's Scope 3 section (decision 0035): golden case 17's statuses, reasons, scores and
+/// method mix; and no section at all for an inventory without Scope 3 (case 01's table is as it
+/// was).
+#[test]
+fn the_table_shows_scope3_statuses_only_when_there_is_something_to_show() {
+    let table = |name: &str, extra: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_scopebook"))
+            .current_dir(case_dir(name))
+            .arg("calc")
+            .arg("activities.csv")
+            .args(extra)
+            .output()
+            .expect("run scopebook");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let t = table(
+        "17-scope3-spend-flight-investment",
+        &["--factors", "factors.csv", "--scope3-status", "scope3-status.csv"],
+    );
+    // The section's rows (the totals above list the categories too, without a status).
+    let section = t.split("\nScope 3 by category").nth(1).unwrap_or_else(|| panic!("no Scope 3 section:\n{t}"));
+    let row = |n: &str| section.lines().find(|l| l.trim_start().starts_with(n)).unwrap_or_default().to_string();
+    let one = row("1 Purchased goods and services");
+    for part in ["relevant", "10.232", "3.09", "spend-based 10.232"] {
+        assert!(one.contains(part), "category 1 row lacks {part}: {one}");
+    }
+    assert!(row("8 Upstream leased assets").contains("excluded"), "{t}");
+    assert!(t.contains("     reason: no leased assets: every site is owned\n"), "{t}");
+    assert!(t.contains("  10 categories without a status"), "{t}");
+    assert!(t.lines().all(|l| l == l.trim_end()), "no trailing blanks");
+    let plain = table("01-cn-coal-carbon-chain", &[]);
+    assert!(!plain.contains("Scope 3 by category"), "{plain}");
+}
