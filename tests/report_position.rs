@@ -316,3 +316,99 @@ fn the_workbook_and_csv_equal_the_position_json_and_a_period_without_a_scheme_is
     assert!(stderr.contains("--price 80EUR") && stderr.contains("cn-ets: CNY"), "{stderr}");
     assert!(!dir.join("eur.xlsx").exists());
 }
+
+/// Golden case 08 (the aluminium smelter and its office, period 2024) in an inventory file in
+/// `dir`, through the library, with the case's own factors beside it as factors.csv.
+fn reconciled_store(dir: &Path) {
+    use scopebook_core::library::FactorLibrary;
+    use scopebook_store::{
+        ActivityInput, Consolidation, EtsEnrolment, EtsScheme, NewFacility, NewOrganisation, NewPeriod, Store,
+    };
+    let case = golden("08-reconciliation-aluminium-2024");
+    let factors = std::fs::read(case.join("factors.csv")).unwrap();
+    std::fs::write(dir.join("factors.csv"), &factors).unwrap();
+    let (mut lib, d) = FactorLibrary::shipped();
+    assert!(d.is_empty(), "{d:?}");
+    assert!(lib.add_user_file("factors.csv", &factors).is_empty());
+    let org = NewOrganisation { name: "Golden".into(), consolidation: Consolidation::OperationalControl };
+    let mut s = Store::create(&dir.join("org.db"), &org, "tester").unwrap();
+    s.add_facility(&NewFacility { ets_covered: true, ..NewFacility::new("BT-SMELTER", "Smelter", "CN-NM") }).unwrap();
+    s.add_facility(&NewFacility::new("BT-OFFICE", "Office", "CN-NM")).unwrap();
+    s.add_period(&lib, &NewPeriod::year(2024)).unwrap();
+    let e = EtsEnrolment {
+        facility: "BT-SMELTER".into(),
+        scheme: EtsScheme::CnEts,
+        enterprise: "Baotou Example Aluminium".into(),
+        plan: Some("cn-industry-2024-2025".into()),
+    };
+    s.set_ets_facility(&e).unwrap();
+    s.import_ets_units(2024, "UNITS.csv", &std::fs::read(case.join("UNITS.csv")).unwrap(), None, None).unwrap();
+    let text = std::fs::read_to_string(case.join("activities.csv")).unwrap();
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = rdr.headers().unwrap().iter().map(str::to_string).collect();
+    let records: Vec<ActivityInput> = rdr
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            let cell = |k: &str| r.get(header.iter().position(|h| h == k).unwrap()).unwrap().to_string();
+            let opt = |k: &str| Some(cell(k)).filter(|c| !c.is_empty());
+            ActivityInput {
+                facility: cell("facility"),
+                start: cell("period_start"),
+                end: cell("period_end"),
+                activity: cell("activity"),
+                quantity: cell("quantity"),
+                unit: cell("unit"),
+                carbon_t_per_gj: opt("carbon_t_per_gj"),
+                parameter_source: opt("parameter_source"),
+                ..ActivityInput::default()
+            }
+        })
+        .collect();
+    s.add_activities(&lib, 2024, &records).unwrap();
+}
+
+#[test]
+fn with_reconcile_the_report_shows_the_scheme_emissions_beside_the_inventory_as_position_reconcile_gives_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    reconciled_store(dir);
+    let with = ["--reconcile", "--factors", "factors.csv", "--default-parameters", "BT-SMELTER"];
+    let mut args = vec!["position", "--db", "org.db", "--scheme", "cn-ets", "--period", "2024", "--format", "json"];
+    args.extend(with);
+    let pos: serde_json::Value = serde_json::from_str(&ok(dir, &args)).unwrap();
+    let rec = &pos["reconciliation"];
+    let holders = rec["holders"].as_array().unwrap();
+    assert!(!holders.is_empty(), "{rec}");
+    for out in ["r.pdf", "r.xlsx"] {
+        let mut args = vec!["report", "--db", "org.db", "--period", "2024", "--kind", "position", "--out", out];
+        args.extend(with);
+        ok(dir, &args);
+    }
+    let flat = pdf_text(&dir.join("r.pdf"));
+    assert!(!flat.contains("has no reconciliation"), "the reconciliation is left out");
+    assert!(flat.contains(&shown(rec["inventory_t"].as_str().unwrap())), "no inventory total");
+    for h in holders {
+        for k in ["inventory_t", "computed_t", "scheme_t"] {
+            let f = shown(h[k].as_str().unwrap());
+            assert!(flat.contains(&f), "{k} = {f} not in the PDF");
+        }
+    }
+    let mut wb: Xlsx<_> = open_workbook(dir.join("r.xlsx")).unwrap();
+    let sheet = wb.worksheet_range("Reconciliation").unwrap();
+    let rows: Vec<&[Data]> = sheet.rows().collect();
+    assert_eq!(rows.len() - 1, holders.len());
+    for (h, r) in holders.iter().zip(&rows[1..]) {
+        assert_eq!(r[col(rows[0], "holder")], Data::String(h["holder"].as_str().unwrap().into()));
+        for k in ["inventory_t", "computed_t", "scheme_t"] {
+            let want = Decimal::from_str(h[k].as_str().unwrap()).unwrap();
+            assert_eq!(figure(r, col(rows[0], k)), Some(want), "{k}");
+        }
+    }
+    // --reconcile is for the position report only.
+    let out = run(
+        dir,
+        &["report", "--db", "org.db", "--period", "2024", "--kind", "inventory", "--reconcile", "--out", "i.csv"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -73,6 +73,21 @@ pub struct ReportArgs {
     /// none, every scheme.
     #[arg(long = "price", value_name = "P", allow_hyphen_values = true)]
     pub prices: Vec<String>,
+    /// --kind position: the China positions with the scheme's emissions beside the inventory of
+    /// the period's records, as `scopebook position --db --reconcile` (decision 0032).
+    #[arg(long)]
+    pub reconcile: bool,
+    /// With --reconcile: a factor file or user dataset folder the records use, as `calc --factors`.
+    #[arg(long = "factors", value_name = "FILE|DIR", requires = "reconcile")]
+    pub factors: Vec<PathBuf>,
+    /// With --reconcile: a registered facility whose scheme figure takes the factor's defaults;
+    /// may be repeated.
+    #[arg(long = "default-parameters", value_name = "FACILITY", requires = "reconcile")]
+    pub default_parameters: Vec<String>,
+    /// With --reconcile: the records run to this date (YYYY-MM-DD); the rest of the year is
+    /// forecast.
+    #[arg(long, value_name = "DATE", requires = "reconcile")]
+    pub as_of: Option<String>,
     /// The file to write; its extension names the format: .pdf, .xlsx or .csv.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,

@@ -5,13 +5,16 @@
 
 use std::process::ExitCode;
 
+use scopebook_core::diagnostic::Diagnostic;
 use scopebook_core::library::FactorLibrary;
 use scopebook_core::report::Rounding;
 use scopebook_report::position::{position_report, PositionSource};
 use scopebook_report::{Fonts, Format, InventorySource, Kind, ReportError};
+use scopebook_store::{EtsScheme, PositionOptions, Reconcile, Store};
 
 use crate::args::ReportArgs;
-use crate::io::{fail, out, refuse, usage};
+use crate::cmd::calc::load_factors;
+use crate::io::{fail, out, print_diagnostics, refuse, usage};
 
 pub fn report(lib: &FactorLibrary, args: &ReportArgs) -> ExitCode {
     let kind = Kind::from(args.kind);
@@ -24,8 +27,8 @@ pub fn report(lib: &FactorLibrary, args: &ReportArgs) -> ExitCode {
             args.out.display()
         ));
     };
-    if kind != Kind::Position && !args.prices.is_empty() {
-        return usage("--price is for --kind position");
+    if kind != Kind::Position && (!args.prices.is_empty() || args.reconcile) {
+        return usage("--price and --reconcile are for --kind position");
     }
     if kind == Kind::CnEtsSheet && format != Format::Xlsx {
         return usage("--kind cn-ets-sheet writes a workbook: --out FILE.xlsx");
@@ -49,9 +52,16 @@ pub fn report(lib: &FactorLibrary, args: &ReportArgs) -> ExitCode {
     };
     let rounding = Rounding { decimals: args.decimals };
     if kind == Kind::Position {
-        let made = PositionSource::gather(&store, args.period, &args.prices)
-            .and_then(|src| position_report(&src, format, args.lang.into(), rounding, fonts.as_ref()));
-        return match made {
+        let source = if args.reconcile {
+            reconciled(&store, lib, args)
+        } else {
+            PositionSource::gather(&store, args.period, &args.prices).map_err(|e| failed(&e))
+        };
+        let src = match source {
+            Ok(s) => s,
+            Err(code) => return code,
+        };
+        return match position_report(&src, format, args.lang.into(), rounding, fonts.as_ref()) {
             Ok(bytes) => write(args, &bytes).unwrap_or_else(|code| code),
             Err(e) => failed(&e),
         };
@@ -77,6 +87,37 @@ pub fn report(lib: &FactorLibrary, args: &ReportArgs) -> ExitCode {
         return ExitCode::from(1);
     }
     status
+}
+
+/// The period's positions with each China position's scheme emissions beside the inventory
+/// (`--reconcile`), exactly as `position --db --reconcile` works them: the records calculated
+/// with the shipped factors and the user's `--factors` (whose warnings are printed; an error
+/// refuses).
+fn reconciled(store: &Store, lib: &FactorLibrary, args: &ReportArgs) -> Result<PositionSource, ExitCode> {
+    let owned;
+    let lib = if args.factors.is_empty() {
+        lib
+    } else {
+        let (mut with_user, _) = FactorLibrary::shipped();
+        let mut loaded: Vec<Diagnostic> = Vec::new();
+        for f in &args.factors {
+            loaded.extend(load_factors(&mut with_user, f).0);
+        }
+        if loaded.iter().any(Diagnostic::is_error) {
+            return Err(refuse(&loaded));
+        }
+        print_diagnostics(&loaded);
+        owned = with_user;
+        &owned
+    };
+    let reconcile = Reconcile { lib, default_parameters: &args.default_parameters, as_of: args.as_of.as_deref() };
+    let opts = PositionOptions::default();
+    let year = args.period;
+    PositionSource::gather_with(store, year, &args.prices, &|scheme, plan, prices| match scheme {
+        EtsScheme::CnEts => store.position_with(scheme, year, plan, prices, &opts, Some(&reconcile)),
+        EtsScheme::EuEts => store.position(scheme, year, plan, prices),
+    })
+    .map_err(|e| failed(&e))
 }
 
 /// Write the report; the status of saying so, or status 1 when the file cannot be written.
