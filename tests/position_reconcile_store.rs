@@ -4,7 +4,7 @@
 //! for the store's own export of the records; a record edit changes the reconciliation; a
 //! locked period still computes it; the options of the file mode (`--own-project`,
 //! `--offset-price`) work with `--db` (golden 09 and 11 imported give the file mode's bytes);
-//! combinations that cannot work are refused.
+//! combinations that cannot work are refused; an equity share gives `boundary-share` reasons.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code may fail loudly
 
@@ -318,5 +318,90 @@ fn own_projects_and_offset_prices_with_db_give_the_file_modes_bytes() {
             assert_eq!(String::from_utf8_lossy(&db.stdout), String::from_utf8_lossy(&file.stdout), "{case} ({format})");
             assert_eq!(db.stderr, file.stderr, "{case}: the same findings");
         }
+    }
+}
+
+/// `boundary-share` (decision 0031): under the equity-share approach with the smelter 40 %
+/// owned, the inventory counts 40 % of each of its lines and the scheme all of it, so each of
+/// its lines gains a `boundary-share` reason of −60 % of the line's full emissions; the scheme
+/// figure and the verifier's comparison are the operational-control case's, and every line
+/// still balances (inventory − scheme = the sum of its reasons).
+#[test]
+fn an_equity_share_gives_each_covered_line_a_boundary_share_reason() {
+    let lib = library();
+    let full_tmp = tempfile::tempdir().unwrap();
+    store_of_case(full_tmp.path(), &lib);
+    std::fs::copy(golden(CASE).join("factors.csv"), full_tmp.path().join("factors.csv")).unwrap();
+    let full = reconciliation(&db_mode(full_tmp.path(), "json"));
+
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::copy(golden(CASE).join("factors.csv"), dir.join("factors.csv")).unwrap();
+    let org = NewOrganisation { name: "Golden".into(), consolidation: Consolidation::EquityShare };
+    let mut s = Store::create(&dir.join("org.db"), &org, "tester").unwrap();
+    let smelter = NewFacility {
+        ets_covered: true,
+        equity_share: Some("40".into()),
+        ..NewFacility::new("BT-SMELTER", "Smelter", "CN-NM")
+    };
+    s.add_facility(&smelter).unwrap();
+    s.add_facility(&NewFacility {
+        equity_share: Some("100".into()),
+        ..NewFacility::new("BT-OFFICE", "Office", "CN-NM")
+    })
+    .unwrap();
+    s.add_period(&lib, &NewPeriod::year(2024)).unwrap();
+    let e = EtsEnrolment {
+        facility: "BT-SMELTER".into(),
+        scheme: EtsScheme::CnEts,
+        enterprise: ENTERPRISE.into(),
+        plan: Some(PLAN.into()),
+    };
+    s.set_ets_facility(&e).unwrap();
+    s.import_ets_units(2024, "UNITS.csv", &std::fs::read(golden(CASE).join("UNITS.csv")).unwrap(), None, None).unwrap();
+    let first = records().remove(0);
+    let gone = s.add_activity(&lib, 2024, &first).unwrap();
+    s.delete_activity(gone.id, Some("entered to align ids with export lines")).unwrap();
+    s.add_activities(&lib, 2024, &records()).unwrap();
+    drop(s);
+    let shared = reconciliation(&db_mode(dir, "json"));
+
+    // The scheme counts the whole smelter: the same scheme figures as under operational control.
+    assert_eq!(shared["computed_t"], "135045");
+    assert_eq!(shared["computed_t"], full["computed_t"]);
+    assert_eq!(shared["holders"][0]["verified_minus_computed_t"], "-45");
+    let scheme = |v: &Value| v["lines"].as_array().unwrap().iter().map(|l| l["scheme_t"].clone()).collect::<Vec<_>>();
+    assert_eq!(scheme(&shared), scheme(&full));
+
+    // By hand: 40 % of each smelter line; boundary-share = −60 % of its full emissions.
+    // Coal: 108,900 CO2 measured + 510.6 CH4 and N2O = 109,410.6 t → 43,764.24 and −65,646.36.
+    // CF4 16,989 → 6,795.6 and −10,193.4; C2F6 444 → 177.6 and −266.4.
+    // The smelter's electricity: 40 % of 60,000 = 24,000, left out whole as indirect (no share
+    // reason: the scheme counts none of it). The office, 100 % owned: 300, outside the scheme.
+    let share_reason = |l: &Value| {
+        l["reasons"].as_array().unwrap().iter().find(|r| r["reason"] == "boundary-share").map(|r| r["tonnes"].clone())
+    };
+    let lines = shared["lines"].as_array().unwrap();
+    let got: Vec<(Value, Option<Value>)> = lines.iter().map(|l| (l["inventory_t"].clone(), share_reason(l))).collect();
+    let want: Vec<(Value, Option<Value>)> = [
+        ("43764.24", Some("-65646.36")),
+        ("6795.6", Some("-10193.4")),
+        ("177.6", Some("-266.4")),
+        ("24000", None),
+        ("300", None),
+    ]
+    .iter()
+    .map(|(i, r)| (Value::from(*i), r.map(Value::from)))
+    .collect();
+    assert_eq!(got, want);
+    assert_eq!(shared["holders"][0]["reasons"]["boundary-share"], "-76106.16");
+    assert_eq!(shared["inventory_t"], "75037.44");
+    assert!(full["lines"].as_array().unwrap().iter().all(|l| share_reason(l).is_none()));
+
+    // Every line balances exactly: inventory − scheme = the sum of its reasons.
+    let dec = |v: &Value| v.as_str().unwrap().parse::<rust_decimal::Decimal>().unwrap();
+    for l in lines {
+        let reasons: rust_decimal::Decimal = l["reasons"].as_array().unwrap().iter().map(|r| dec(&r["tonnes"])).sum();
+        assert_eq!(dec(&l["inventory_t"]) - dec(&l["scheme_t"]), reasons, "{l}");
     }
 }

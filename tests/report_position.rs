@@ -162,6 +162,15 @@ fn the_position_pdf_has_every_section_and_the_position_figures_in_both_languages
             let raw = String::from_utf8_lossy(&first);
             assert!(raw.contains("<pdfaid:part>2</pdfaid:part>"), "{year} {lang}: not PDF/A-2");
             let flat = pdf_text(&dir.join(&out));
+            // Pages as PNG for a reader to look at (as tests/report_cli.rs does), when poppler can.
+            let artefacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("e2e-artifacts/reports");
+            if std::fs::create_dir_all(&artefacts).is_ok() {
+                let prefix = artefacts.join(format!("position-{year}-{lang}"));
+                let pdf = dir.join(&out);
+                let _ = Command::new("pdftoppm")
+                    .args(["-r", "60", "-png", pdf.to_str().unwrap(), prefix.to_str().unwrap()])
+                    .status();
+            }
             for s in SECTIONS.iter() {
                 let heading = if lang == "en" { s.en } else { s.zh };
                 assert!(flat.contains(heading), "{year} {lang}: no heading '{heading}'");
@@ -411,4 +420,48 @@ fn with_reconcile_the_report_shows_the_scheme_emissions_beside_the_inventory_as_
         &["report", "--db", "org.db", "--period", "2024", "--kind", "inventory", "--reconcile", "--out", "i.csv"],
     );
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn an_eu_period_from_registry_figures_reports_its_installations_account_holders_and_penalty_in_eur() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let registry = golden("07-eu-installation-penalty").join("registry-DE-NO.csv");
+    ok(dir, &["init", "--db", "org.db", "--name", "EU", "--consolidation", "operational-control"]);
+    ok(dir, &["period", "add", "--db", "org.db", "--year", "2021"]);
+    ok(dir, &["ets", "registry", "import", "--db", "org.db", "--period", "2021", registry.to_str().unwrap()]);
+    let args = ["position", "--db", "org.db", "--scheme", "eu-ets", "--period", "2021", "--price", "central=75"];
+    let mut json_args = args.to_vec();
+    json_args.extend(["--format", "json"]);
+    let pos: serde_json::Value = serde_json::from_str(&ok(dir, &json_args)).unwrap();
+    let report = ["report", "--db", "org.db", "--period", "2021", "--kind", "position", "--price", "central=75"];
+    for out in ["eu.pdf", "eu.xlsx"] {
+        let mut a = report.to_vec();
+        a.extend(["--out", out]);
+        ok(dir, &a);
+    }
+    let flat = pdf_text(&dir.join("eu.pdf"));
+    assert!(flat.contains("EU ETS (eu-ets), plan eu-ets, 2021, EUR"), "no scheme line");
+    for (what, f) in expected_figures(&pos) {
+        assert!(flat.contains(f.as_str()), "{what} = {f} not in the PDF");
+    }
+    let installations = pos["installations"].as_array().unwrap();
+    for i in installations {
+        assert!(flat.contains(i["installation"].as_str().unwrap()), "{}", i["installation"]);
+    }
+    let mut wb: Xlsx<_> = open_workbook(dir.join("eu.xlsx")).unwrap();
+    let sheet = wb.worksheet_range("Installations").unwrap();
+    let rows: Vec<&[Data]> = sheet.rows().collect();
+    assert_eq!(rows.len() - 1, installations.len());
+    for (i, r) in installations.iter().zip(&rows[1..]) {
+        assert_eq!(r[col(rows[0], "installation")], Data::String(i["installation"].as_str().unwrap().into()));
+        let want = i["verified_t"].as_str().map(|v| Decimal::from_str(v).unwrap());
+        assert_eq!(figure(r, col(rows[0], "verified_t")), want, "{}", i["installation"]);
+    }
+    // A CNY price goes to no scheme of an EU-only period: refused.
+    let mut a = report.to_vec();
+    a.extend(["--price", "high=105CNY", "--out", "cny.pdf"]);
+    let out = run(dir, &a);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("eu-ets: EUR"));
 }
