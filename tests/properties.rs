@@ -898,8 +898,10 @@ fn report_json(csv: &str, set: GwpSet, with_lines: bool, inv: &Inventory, file_d
         }],
         datasets: scopebook_core::run::datasets_used(lib),
     };
+    // As `calc` of an activity file gives it: with the Scope 3 and ISO 14064-1 categories.
     Report::new(inv, &diags, inputs, set, None, with_lines)
         .with_unverified_factors(inv.unverified_factors(lib))
+        .with_scope3_view(inv)
         .to_json()
 }
 
