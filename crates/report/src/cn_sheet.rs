@@ -270,8 +270,9 @@ fn line_values(l: &ResultLine, quality: Option<&str>, evidence: &str, out: &mut 
 }
 
 /// Sheet names: a facility's, the data, the guide; at most 31 characters, none of `[]:*?/\`.
+/// "Facility / 设施 F3" (both languages) becomes "Facility 设施 F3".
 fn sheet_name(text: &str) -> String {
-    text.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect()
+    text.replace(" / ", " ").chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect()
 }
 
 /// A cell: a number (as text where a spreadsheet's float would change it), or a text.
@@ -440,4 +441,18 @@ fn build(values: &[SheetValue], lang: Lang, year: i32, organisation: &str) -> Re
     sheets.push(data_sheet(lang, values)?);
     let title = format!("{} — {organisation} {year}", lang.pick("China ETS data sheet", "全国碳市场数据表"));
     save(&title, sheets)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names_are_valid_in_every_language() {
+        assert_eq!(sheet_name("Facility / 设施 F3"), "Facility 设施 F3");
+        assert_eq!(sheet_name("设施 A/B:C[1]*?"), "设施 ABC1");
+        assert_eq!(sheet_name(&"x".repeat(40)).chars().count(), 31);
+        assert_eq!(How::of("measured"), How::Measured);
+        assert_eq!(How::of("something else"), How::Unstated);
+    }
 }
