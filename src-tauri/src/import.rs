@@ -391,7 +391,8 @@ fn run(app: &AppHandle, req: &ImportRequest, mode: Mode) -> Result<ImportPreview
     state.import.cancel.store(false, Ordering::Relaxed);
     let progress = Reporter { app, cancel: &state.import.cancel, last: Mutex::new(None) };
     let lib = state.library.read().map_err(|_| internal("the factor library"))?;
-    let preview = with_store(&state, |s| pipeline::run_file(s, &lib, &mut file, &opts, &progress).map_err(AppError::from))?;
+    let preview =
+        with_store(&state, |s| pipeline::run_file(s, &lib, &mut file, &opts, &progress).map_err(AppError::from))?;
     let mut skipped = None;
     if mode == Mode::ValidRowsOnly && preview.outcome == Outcome::Imported && preview.rows_with_problems > 0 {
         let to = text_option(&req.skipped_path).map(PathBuf::from).unwrap_or_else(|| pipeline::skipped_path(&path));
@@ -659,7 +660,10 @@ mod tests {
         assert_eq!((sample[SAMPLE_ROWS - 1].row, sample[SAMPLE_ROWS - 1].cells[2].as_str()), (21, "19"));
         // A folder, and a missing file, are refused at the path.
         assert_eq!(open_file(&dir, &ReadOptions::default()).err().unwrap().details[0].field, "path");
-        assert_eq!(open_file(&dir.join("nope.csv"), &ReadOptions::default()).err().unwrap().code, ErrorCode::Validation);
+        assert_eq!(
+            open_file(&dir.join("nope.csv"), &ReadOptions::default()).err().unwrap().code,
+            ErrorCode::Validation
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 
