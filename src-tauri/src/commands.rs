@@ -456,6 +456,10 @@ pub fn run() {
             crate::compliance::import_ets_ledger,
             crate::compliance::ets_position,
             crate::reconciliation::ets_reconciliation,
+            crate::registry::ets_registry,
+            crate::registry::import_ets_registry,
+            crate::registry::delete_ets_registry,
+            crate::registry::link_ets_registry,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use scopebook_allowance::eu_rules::EuRules;
 use scopebook_allowance::ledger::Kind;
 use scopebook_allowance::plan::{self, Plan};
-use scopebook_allowance::position::{n, EnterprisePosition, InstallationLine, Position, UnitLine};
+use scopebook_allowance::position::{n, EnterprisePosition, InstallationLine, PenaltyExposure, Position, UnitLine};
 use scopebook_core::diagnostic::Diagnostic;
 use scopebook_store::{
     EtsEnrolment, EtsFacility, EtsLedgerEntry, EtsLedgerInput, EtsScheme, EtsUnit, EtsUnitInput, Store, StoreError,
@@ -33,7 +33,7 @@ fn dec_opt(d: Option<Decimal>) -> Option<String> {
 }
 
 /// "" (or blanks) is an empty cell.
-fn cell(s: &str) -> Option<String> {
+pub(crate) fn cell(s: &str) -> Option<String> {
     Some(s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
@@ -41,7 +41,7 @@ fn text(o: &Option<String>) -> String {
     o.clone().unwrap_or_default()
 }
 
-fn count(n: usize) -> u32 {
+pub(crate) fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
@@ -207,11 +207,19 @@ pub(crate) fn finding(d: &Diagnostic) -> PositionFinding {
 
 /// A refused import: as any store refusal, each problem's message led by its file and line.
 fn refused_file(e: StoreError, file: &str) -> AppError {
-    let at: Vec<Option<u64>> =
-        e.diagnostics.iter().map(|d| d.location.row.filter(|_| d.location.file == file)).collect();
+    refused_files(e, &[file.to_string()])
+}
+
+/// A refused import of several files: each problem in one of `files` is led by its file and line.
+pub(crate) fn refused_files(e: StoreError, files: &[String]) -> AppError {
+    let at: Vec<Option<(String, u64)>> = e
+        .diagnostics
+        .iter()
+        .map(|d| d.location.row.filter(|_| files.contains(&d.location.file)).map(|r| (d.location.file.clone(), r)))
+        .collect();
     let mut err = AppError::from(e);
-    for (detail, row) in err.details.iter_mut().zip(&at) {
-        if let Some(row) = row {
+    for (detail, at) in err.details.iter_mut().zip(&at) {
+        if let Some((file, row)) = at {
             detail.message = format!("{file} line {row}: {}", detail.message);
         }
     }
@@ -245,6 +253,16 @@ fn unit_line(u: &UnitLine) -> UnitPositionLine {
     }
 }
 
+fn penalty(p: &PenaltyExposure) -> PenaltyView {
+    PenaltyView {
+        low: dec(p.low),
+        high: dec(p.high),
+        currency: p.currency.clone(),
+        owed_t: dec(p.owed_t),
+        basis: p.basis.clone(),
+    }
+}
+
 fn enterprise(e: &EnterprisePosition) -> EnterprisePositionView {
     EnterprisePositionView {
         enterprise: e.enterprise.clone(),
@@ -272,13 +290,7 @@ fn enterprise(e: &EnterprisePosition) -> EnterprisePositionView {
                 amount: dec(v.amount),
             })
             .collect(),
-        penalty: e.penalty.as_ref().map(|p| PenaltyView {
-            low: dec(p.low),
-            high: dec(p.high),
-            currency: p.currency.clone(),
-            owed_t: dec(p.owed_t),
-            basis: p.basis.clone(),
-        }),
+        penalty: e.penalty.as_ref().map(penalty),
         deadline: e.deadline.clone(),
         bankable_t: dec_opt(e.bankable_t),
         cheapest_mix: e
@@ -307,8 +319,16 @@ fn installation(i: &InstallationLine) -> InstallationPositionLine {
         account_holder: i.account_holder.clone(),
         free_allocation_t: dec_opt(i.free_allocation_t),
         verified_t: dec_opt(i.verified_t),
+        surrendered_t: dec_opt(i.surrendered_t),
+        status: i.status.clone(),
+        figure_status: i
+            .figure_status
+            .iter()
+            .map(|(figure, status)| FigureStatus { figure: (*figure).to_string(), status: status.clone() })
+            .collect(),
         obligation_t: dec_opt(i.obligation_t),
         shortfall_t: dec_opt(i.shortfall_t),
+        penalty: i.penalty.as_ref().map(penalty),
     }
 }
 
@@ -389,7 +409,7 @@ pub(crate) fn plans() -> Result<Vec<PlanInfo>> {
 }
 
 /// The file an import reads, with the name its findings are located in.
-fn read_file(path: &str) -> Result<(String, Vec<u8>)> {
+pub(crate) fn read_file(path: &str) -> Result<(String, Vec<u8>)> {
     let path = Path::new(path.trim());
     let bytes = std::fs::read(path).map_err(|e| io_error(&format!("cannot read {}", path.display()), &e))?;
     let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());

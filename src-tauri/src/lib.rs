@@ -9,6 +9,7 @@ pub mod import;
 pub mod inventory;
 mod library;
 pub mod reconciliation;
+pub mod registry;
 
 pub fn run() {
     commands::run();

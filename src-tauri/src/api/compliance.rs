@@ -268,7 +268,17 @@ pub struct EnterprisePositionView {
     pub cheapest_mix: Vec<MixView>,
 }
 
-/// One EU installation in the year.
+/// The text the registry gives instead of one of an installation's figures.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FigureStatus {
+    /// `free_allocation_t`, `verified_t` or `surrendered_t`.
+    pub figure: String,
+    /// `NA`, `Excluded`, `Not Reported`, … (`""`: an empty cell).
+    pub status: String,
+}
+
+/// One EU installation in the year. A figure is `null` where the registry gives a status
+/// instead (`figure_status` says which), never a zero.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct InstallationPositionLine {
     pub installation: String,
@@ -276,8 +286,13 @@ pub struct InstallationPositionLine {
     pub account_holder: String,
     pub free_allocation_t: Option<String>,
     pub verified_t: Option<String>,
+    pub surrendered_t: Option<String>,
+    /// The registry's compliance code (A, B, C, D, E; `*` = changed after the deadline).
+    pub status: Option<String>,
+    pub figure_status: Vec<FigureStatus>,
     pub obligation_t: Option<String>,
     pub shortfall_t: Option<String>,
+    pub penalty: Option<PenaltyView>,
 }
 
 /// A reason the scheme's emissions differ from the inventory's, with its tonnes: a code

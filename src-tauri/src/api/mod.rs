@@ -13,9 +13,11 @@ use ts_rs::TS;
 mod compliance;
 mod dashboard;
 mod import;
+mod registry;
 pub use compliance::*;
 pub use dashboard::*;
 pub use import::*;
+pub use registry::*;
 
 /// A code of the diagnostic catalogue (`scopebook_core::diagnostic::Code`, one fixture each in
 /// `tests/errors/`). Its TypeScript type is the union of every catalogue code, generated from
@@ -630,7 +632,13 @@ pub fn typescript_bindings() -> String {
         ReliefView::decl(&cfg),
         MixView::decl(&cfg),
         EnterprisePositionView::decl(&cfg),
+        FigureStatus::decl(&cfg),
         InstallationPositionLine::decl(&cfg),
+        RegistryFigure::decl(&cfg),
+        EtsRegistryRowView::decl(&cfg),
+        EtsRegistryQuery::decl(&cfg),
+        EtsRegistryPage::decl(&cfg),
+        EtsRegistryImported::decl(&cfg),
         ReconciliationReason::decl(&cfg),
         ReconciliationLine::decl(&cfg),
         ReconciliationHolder::decl(&cfg),

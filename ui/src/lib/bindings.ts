@@ -586,7 +586,55 @@ offset_cap_t: string | null, offsets_used_t: string, holdings_t: string, surrend
  */
 shortfall_t: string, values: Array<PositionValue>, penalty: PenaltyView | null, deadline: string | null, bankable_t: string | null, cheapest_mix: Array<MixView>, };
 
-export type InstallationPositionLine = { installation: string, name: string, account_holder: string, free_allocation_t: string | null, verified_t: string | null, obligation_t: string | null, shortfall_t: string | null, };
+export type FigureStatus = { 
+/**
+ * `free_allocation_t`, `verified_t` or `surrendered_t`.
+ */
+figure: string, 
+/**
+ * `NA`, `Excluded`, `Not Reported`, … (`""`: an empty cell).
+ */
+status: string, };
+
+export type InstallationPositionLine = { installation: string, name: string, account_holder: string, free_allocation_t: string | null, verified_t: string | null, surrendered_t: string | null, 
+/**
+ * The registry's compliance code (A, B, C, D, E; `*` = changed after the deadline).
+ */
+status: string | null, figure_status: Array<FigureStatus>, obligation_t: string | null, shortfall_t: string | null, penalty: PenaltyView | null, };
+
+export type RegistryFigure = { "value": string } | { "status": string };
+
+export type EtsRegistryRowView = { id: number, 
+/**
+ * The registry's key (`DE-990001`), else the installation id.
+ */
+installation: string, installation_id: string, account_holder: string, name: string, country: string, activity: string, 
+/**
+ * The facility (registered under the EU ETS as the holder) this installation is, if tied.
+ */
+facility: string | null, free_allocation: RegistryFigure, verified: RegistryFigure, surrendered: RegistryFigure, surrendered_allowances: RegistryFigure, 
+/**
+ * The compliance code as published (A, B, C, D, E; `*` = changed after the deadline).
+ */
+compliance: string | null, 
+/**
+ * The file and line the row was imported from.
+ */
+source_file: string, source_line: number, };
+
+export type EtsRegistryQuery = { year: number, search: string, offset: number, limit: number, };
+
+export type EtsRegistryPage = { rows: Array<EtsRegistryRowView>, offset: number, 
+/**
+ * The rows that match the search.
+ */
+matching: number, 
+/**
+ * Every row of the period.
+ */
+total: number, };
+
+export type EtsRegistryImported = { files: Array<string>, rows: number, };
 
 export type ReconciliationReason = { reason: string, tonnes: string, 
 /**
