@@ -9,6 +9,7 @@ import type {
   AuditQuery,
   EtsEnrolmentInput,
   EtsLedgerDraft,
+  EtsRegistryQuery,
   EtsUnitDraft,
   FacilityInput,
   FactorQuery,
@@ -104,6 +105,7 @@ describe('command names and argument keys', () => {
   };
   const positionRequest: PositionRequest = { scheme: 'cn-ets', year: 2020, plan: '', prices: ['central=75'] };
   const reconciliationRequest: ReconciliationRequest = { year: 2024, plan: '', default_parameters: ['BT-SMELTER'] };
+  const registryQuery: EtsRegistryQuery = { year: 2021, search: 'rhein', offset: 50, limit: 50 };
   const audit: AuditQuery = { action: 'update', table: '', user: '', text: '', offset: 0, limit: 50 };
   const cases: [string, () => Promise<unknown>, string, Record<string, unknown> | undefined][] = [
     ['getSession', () => api.getSession(), 'get_session', undefined],
@@ -194,6 +196,10 @@ describe('command names and argument keys', () => {
     ['importEtsLedger', () => api.importEtsLedger(2020, 'cn-ets', '/d/LEDGER.csv'), 'import_ets_ledger', { year: 2020, scheme: 'cn-ets', path: '/d/LEDGER.csv' }],
     ['etsPosition', () => api.etsPosition(positionRequest), 'ets_position', { request: positionRequest }],
     ['etsReconciliation', () => api.etsReconciliation(reconciliationRequest), 'ets_reconciliation', { request: reconciliationRequest }],
+    ['etsRegistry', () => api.etsRegistry(registryQuery), 'ets_registry', { query: registryQuery }],
+    ['importEtsRegistry', () => api.importEtsRegistry(2021, ['/d/a.csv', '/d/b.csv']), 'import_ets_registry', { year: 2021, paths: ['/d/a.csv', '/d/b.csv'] }],
+    ['deleteEtsRegistry', () => api.deleteEtsRegistry(2021, 'DE-990001', 'typo'), 'delete_ets_registry', { year: 2021, installation: 'DE-990001', reason: 'typo' }],
+    ['linkEtsRegistry', () => api.linkEtsRegistry(2021, 'DE-990001', 'DE-HO', ''), 'link_ets_registry', { year: 2021, installation: 'DE-990001', facility: 'DE-HO', reason: '' }],
   ];
 
   it.each(cases)('%s invokes its command with camelCase argument keys', async (_name, run, command, args) => {
@@ -205,6 +211,11 @@ describe('command names and argument keys', () => {
   it('asks for a restatement of a facility change only when told to', async () => {
     await api.updateFacility('SZ', facility, 'sold', true);
     expect(mockInvoke).toHaveBeenCalledWith('update_facility', { code: 'SZ', input: facility, reason: 'sold', restate: true });
+  });
+
+  it('deletes every registry row of a period only with installation null', async () => {
+    await api.deleteEtsRegistry(2021, null, '');
+    expect(mockInvoke).toHaveBeenCalledWith('delete_ets_registry', { year: 2021, installation: null, reason: '' });
   });
 
   it('covers every exported command wrapper', () => {

@@ -27,6 +27,10 @@ import type {
   EtsImported,
   EtsLedgerDraft,
   EtsLedgerEntryView,
+  EtsRegistryImported,
+  EtsRegistryPage,
+  EtsRegistryQuery,
+  EtsRegistryRowView,
   EtsSchemeId,
   EtsUnitDraft,
   EtsUnitView,
@@ -236,6 +240,21 @@ export const etsPosition = (request: PositionRequest): Promise<PositionView> => 
  */
 export const etsReconciliation = (request: ReconciliationRequest): Promise<ReconciliationReport | null> =>
   call('ets_reconciliation', { request });
+
+/** A page of a period's EU registry rows (`scopebook ets registry list`), with a search. */
+export const etsRegistry = (query: EtsRegistryQuery): Promise<EtsRegistryPage> => call('ets_registry', { query });
+
+/** Import EU Transaction Log exports (by path) into period `year`, all or nothing. */
+export const importEtsRegistry = (year: number, paths: string[]): Promise<EtsRegistryImported> =>
+  call('import_ets_registry', { year, paths });
+
+/** Delete one installation's registry figures, or (`installation` null) every row of the period. */
+export const deleteEtsRegistry = (year: number, installation: string | null, reason: string): Promise<number> =>
+  call('delete_ets_registry', { year, installation, reason });
+
+/** Tie an installation to the facility it is, or untie it (`facility` ""). */
+export const linkEtsRegistry = (year: number, installation: string, facility: string, reason: string): Promise<EtsRegistryRowView> =>
+  call('link_ets_registry', { year, installation, facility, reason });
 
 // ---- the import wizard ----
 
