@@ -41,7 +41,9 @@ itself: the period's records, calculated as `calc --db` does (the period's GWP s
 editions; --factors for the user's factor files they use), and the facilities registered under \
 the scheme (`ets facility set`) for the position's enterprises as COVERED.csv; \
 --default-parameters FACILITY (repeatable) is COVERED.csv's parameters = default; --as-of as \
-above. China only.
+above. EU ETS (decision 0036): the covered facilities are those tied to the period's \
+installations (`ets registry link`, or EU units), and the verifier's figure is the registry's \
+verified emissions.
 
 Offsets (cn-ets): --own-project ENTERPRISE=PROJECT (repeatable) names a project inside the \
 enterprise's own boundary (so do COVERED.csv's facility codes): its credits do not count. \
@@ -117,7 +119,8 @@ pub struct PositionArgs {
     #[arg(long = "offset-price", value_name = "P", allow_hyphen_values = true)]
     pub offset_prices: Vec<String>,
     /// With --db: the scheme's emissions beside the inventory of the period's records, the
-    /// covered facilities being those registered under the scheme (China).
+    /// covered facilities being those registered under the scheme (China) or tied to the
+    /// period's installations (EU).
     #[arg(long, requires = "db")]
     pub reconcile: bool,
     /// With --reconcile: a registered facility whose scheme figure takes the factor's defaults,

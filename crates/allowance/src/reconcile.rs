@@ -49,6 +49,9 @@ pub struct Holder {
     /// The verifier's figure, where given (not compared with records up to `--as-of`: it is
     /// for the whole year).
     pub verified_t: Option<Decimal>,
+    /// The text the registry gives instead of the verifier's figure (`Not Reported`,
+    /// `Excluded`, ...): there is no verifier's figure, and the reconciliation says so.
+    pub verified_status: Option<String>,
     /// What covers its obligation in the position (holdings and offsets counted), for the
     /// forecast's expected shortfall.
     pub available_t: Option<Decimal>,
@@ -313,11 +316,23 @@ pub fn reconcile(input: &Input<'_>) -> (Reconciliation, Vec<Diagnostic>) {
         });
     }
     let mut holders = Vec::new();
+    let mut uncovered: Vec<&str> = Vec::new();
     for h in input.holders {
         let facilities: Vec<String> =
             input.covered.iter().filter(|c| c.holder == h.name).map(|c| c.facility.clone()).collect();
-        if facilities.is_empty() {
+        let Some(first) = input.covered.iter().find(|c| c.holder == h.name) else {
+            uncovered.push(&h.name);
             continue;
+        };
+        if let (Some(status), None) = (&h.verified_status, input.as_of) {
+            diags.push(Diagnostic::warning(
+                Code::MissingValue,
+                Location::cell(input.covered_file, first.line, input.holder_column),
+                format!(
+                    "'{}' has no verifier's figure: the registry gives '{status}' for its verified emissions, so the computed figure prevails",
+                    h.name
+                ),
+            ));
         }
         for c in input.covered.iter().filter(|c| c.holder == h.name) {
             if !input.lines.iter().any(|l| *l.activity.facility == *c.facility) {
@@ -354,6 +369,9 @@ pub fn reconcile(input: &Input<'_>) -> (Reconciliation, Vec<Diagnostic>) {
             reasons: reasons.into_iter().map(|(k, v)| (k, n(v))).collect(),
             forecast,
         });
+    }
+    if let Some(d) = uncovered_finding(input, &uncovered) {
+        diags.push(d);
     }
     let inventory_t = lines.iter().fold(Decimal::ZERO, |a, l| s.add(a, l.inventory_t));
     let computed_t = lines.iter().fold(Decimal::ZERO, |a, l| s.add(a, l.scheme_t));
@@ -397,6 +415,30 @@ pub fn reconcile(input: &Input<'_>) -> (Reconciliation, Vec<Diagnostic>) {
     (r, diags)
 }
 
+/// Holders of the position without a covered facility (an installation no facility is tied to):
+/// they keep their own figures in the position, and no records are set beside them. One
+/// warning names them (the first few: a registry copy may hold thousands of other operators').
+fn uncovered_finding(input: &Input<'_>, uncovered: &[&str]) -> Option<Diagnostic> {
+    const SHOWN: usize = 5;
+    if uncovered.is_empty() {
+        return None;
+    }
+    let mut names = uncovered.iter().take(SHOWN).copied().collect::<Vec<_>>().join(", ");
+    if uncovered.len() > SHOWN {
+        names.push_str(&format!(" and {} more", uncovered.len() - SHOWN));
+    }
+    Some(Diagnostic::warning(
+        Code::UnknownRecord,
+        Location::file(input.covered_file),
+        format!(
+            "{} {}(s) of the position have no covered facility in {} ({names}): they keep their own figures in the position, and no records are set beside them in the reconciliation",
+            uncovered.len(),
+            input.holder_column,
+            input.covered_file
+        ),
+    ))
+}
+
 /// The enterprises (China) or installations of the position's year (EU) a covered facility may
 /// belong to, each with the verifier's figure and what covers its obligation in the position.
 pub fn holders(pos: &Position) -> Vec<Holder> {
@@ -409,6 +451,7 @@ pub fn holders(pos: &Position) -> Vec<Holder> {
                 name: i.installation.clone(),
                 classes: Vec::new(),
                 verified_t: i.verified_t,
+                verified_status: i.figure_status.get("verified_t").cloned(),
                 available_t: i.free_allocation_t,
             })
             .collect();
@@ -419,6 +462,7 @@ pub fn holders(pos: &Position) -> Vec<Holder> {
             name: e.enterprise.clone(),
             classes: pos.units.iter().filter(|u| u.enterprise == e.enterprise).map(|u| u.unit_class.clone()).collect(),
             verified_t: Some(e.verified_t),
+            verified_status: None,
             available_t: e.holdings_t.checked_add(e.offsets_used_t),
         })
         .collect()
@@ -499,6 +543,7 @@ mod tests {
             name: "E".into(),
             classes: vec![],
             verified_t: Some(Decimal::from(60_000)),
+            verified_status: None,
             available_t: None,
         }];
         // Indirect counted (2021–2022 power): the grid line of P is in the scheme.

@@ -10,6 +10,11 @@
 //! for the facilities given) and read by `allowance::covered::read`. The verifier's figure is
 //! the units' `verified_t`, as in the file mode. The same `allowance::reconcile` then sets the
 //! two side by side.
+//!
+//! The EU (decision 0036) takes the same path: the covered facilities are those tied to the
+//! position's installations (registry rows linked with `ets registry link`, or EU units), written
+//! as COVERED.csv with `installation`, and the verifier's figure is the registry's verified
+//! emissions (a status is no figure, and said so).
 
 use rusqlite::Connection;
 use scopebook_allowance::boundary::SchemeBoundary;
@@ -33,7 +38,8 @@ use crate::Store;
 /// The name the reconciliation gives the registrations it reads (the file mode's COVERED.csv).
 pub const COVERED_FILE: &str = "COVERED.csv";
 
-const COVERED_COLUMNS: &[&str] = &["facility", "enterprise", "parameters"];
+/// COVERED.csv's holder column in the EU.
+const INSTALLATION: &str = "installation";
 
 /// What a stored position takes beyond the period, plan and prices (China only).
 #[derive(Clone, Debug, Default)]
@@ -59,7 +65,7 @@ pub struct Reconcile<'a> {
 
 impl Store {
     /// [`Store::position`] with its options, and with `reconcile` the scheme's emissions beside
-    /// the inventory of the period's records (`position.reconciliation`, China only): the
+    /// the inventory of the period's records (`position.reconciliation`, both schemes): the
     /// position `scopebook position` gives for the export with `--activities --covered`.
     pub fn position_with(
         &self,
@@ -81,19 +87,21 @@ impl Store {
             let Some(r) = reconcile else {
                 return stored_position(c, &p, scheme, plan, prices, &cn_opts);
             };
-            if scheme != EtsScheme::CnEts {
-                return Err(refuse_at(
-                    Code::InvalidValue,
-                    "scheme",
-                    "the reconciliation of a stored period is for cn-ets; the EU installations' ties to facilities are not stored yet (decision 0032)",
-                ));
-            }
             // The position's enterprises (the chosen plan's), then their registered facilities.
             let first = stored_position(c, &p, scheme, plan, prices, &cn_opts)?;
+            if scheme == EtsScheme::EuEts {
+                let (bytes, ties) = eu_covered(c, &p, &first, r.default_parameters)?;
+                let mut covered_diags = Vec::new();
+                let covered = covered::read(COVERED_FILE, &bytes, INSTALLATION, &mut covered_diags);
+                covered_diags.extend(ties);
+                let mut pos = first;
+                attach(c, &p, &mut pos, r, &covered, covered_diags)?;
+                return Ok(pos);
+            }
             let enterprises: Vec<&str> = first.enterprises.iter().map(|e| e.enterprise.as_str()).collect();
             let registered: Vec<(String, String)> =
                 registrations(c, scheme)?.into_iter().filter(|(_, e)| enterprises.contains(&e.as_str())).collect();
-            let bytes = covered_sheet(&registered, r.default_parameters)?;
+            let bytes = covered_sheet(scheme, &registered, r.default_parameters)?;
             let mut covered_diags = Vec::new();
             let covered = covered::read(COVERED_FILE, &bytes, "enterprise", &mut covered_diags);
             cn_opts.own_facilities = covered
@@ -121,16 +129,21 @@ fn registrations(c: &Connection, scheme: EtsScheme) -> Result<Vec<(String, Strin
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// The registrations as COVERED.csv; every facility named in `defaults` must be among them.
-fn covered_sheet(registered: &[(String, String)], defaults: &[String]) -> Result<Vec<u8>, Fail> {
+/// The registrations as COVERED.csv — (facility, enterprise) in China, (facility,
+/// installation) in the EU; every facility named in `defaults` must be among them.
+fn covered_sheet(scheme: EtsScheme, registered: &[(String, String)], defaults: &[String]) -> Result<Vec<u8>, Fail> {
     for d in defaults {
         if !registered.iter().any(|(code, _)| code == d.trim()) {
             let codes: Vec<&str> = registered.iter().map(|(code, _)| code.as_str()).collect();
+            let whose = match scheme {
+                EtsScheme::CnEts => "registered under cn-ets for an enterprise of this position",
+                EtsScheme::EuEts => "tied to an installation of this position",
+            };
             return Err(refuse_at(
                 Code::UnknownRecord,
                 "default-parameters",
                 format!(
-                    "facility '{}' is not registered under cn-ets for an enterprise of this position (its facilities: {})",
+                    "facility '{}' is not {whose} (its facilities: {})",
                     d.trim(),
                     if codes.is_empty() { "none".to_string() } else { codes.join(", ") }
                 ),
@@ -141,12 +154,59 @@ fn covered_sheet(registered: &[(String, String)], defaults: &[String]) -> Result
         refuse_at(Code::DatabaseError, "ets", format!("the registrations cannot be written as CSV: {e}"))
     };
     let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-    w.write_record(COVERED_COLUMNS).map_err(written)?;
+    let holder = match scheme {
+        EtsScheme::CnEts => "enterprise",
+        EtsScheme::EuEts => INSTALLATION,
+    };
+    w.write_record(["facility", holder, "parameters"]).map_err(written)?;
     for (code, enterprise) in registered {
         let parameters = if defaults.iter().any(|d| d.trim() == code) { "default" } else { "" };
         w.write_record([code.as_str(), enterprise.as_str(), parameters]).map_err(written)?;
     }
     w.into_inner().map_err(|e| written(e.into_error().into()))
+}
+
+/// The EU's covered facilities as COVERED.csv (`facility`, `installation`): the facilities tied
+/// to the position's installations — a registry row linked (`ets registry link`) or an EU unit
+/// entered for the facility — in the position's order (registry rows as imported, then units).
+/// And a warning for each facility registered under the EU ETS that is tied to no installation
+/// of the period: its records are outside the scheme, which is said, never assumed silently.
+fn eu_covered(
+    c: &Connection,
+    p: &ReportingPeriod,
+    pos: &Position,
+    defaults: &[String],
+) -> Result<(Vec<u8>, Vec<Diagnostic>), Fail> {
+    let installations: Vec<&str> =
+        pos.installations.iter().filter(|i| Some(i.year) == pos.year).map(|i| i.installation.as_str()).collect();
+    let mut stmt = c.prepare_cached(
+        "SELECT f.code, r.installation, 0, r.id FROM ets_registry r JOIN facility f ON f.id = r.facility_id
+         WHERE r.period_id = ?1
+         UNION ALL
+         SELECT f.code, u.unit, 1, u.id FROM ets_unit u JOIN facility f ON f.id = u.facility_id
+         JOIN ets_facility e ON e.facility_id = u.facility_id WHERE u.period_id = ?1 AND e.scheme = ?2
+         ORDER BY 3, 4",
+    )?;
+    let rows = stmt.query_map(rusqlite::params![p.id, EtsScheme::EuEts.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let ties: Vec<(String, String)> = rows
+        .collect::<Result<Vec<(String, String)>, _>>()?
+        .into_iter()
+        .filter(|(_, i)| installations.contains(&i.as_str()))
+        .collect();
+    let mut diags = Vec::new();
+    for (code, enterprise) in registrations(c, EtsScheme::EuEts)? {
+        if !ties.iter().any(|(f, _)| *f == code) {
+            diags.push(Diagnostic::warning(
+                Code::UnknownRecord,
+                Location::file(COVERED_FILE),
+                format!(
+                    "facility '{code}' is registered under eu-ets as '{enterprise}' but tied to no installation of period {} (`scopebook ets registry link`): its records are counted outside the scheme",
+                    p.year
+                ),
+            ));
+        }
+    }
+    Ok((covered_sheet(EtsScheme::EuEts, &ties, defaults)?, diags))
 }
 
 /// Calculate the period's records and add the reconciliation (and its findings) to the
@@ -183,9 +243,10 @@ fn attach(
             return Ok(());
         }
     };
-    let plan = shipped_plan(&pos.plan)?;
-    let Some(period) = reconcile::compliance_period(pos, &plan.years) else {
-        return Err(refuse_at(Code::InvalidValue, "period", format!("plan {} names no compliance year", plan.id)));
+    let eu = pos.scheme == EtsScheme::EuEts.as_str();
+    let years = if eu { vec![p.year] } else { shipped_plan(&pos.plan)?.years };
+    let Some(period) = reconcile::compliance_period(pos, &years) else {
+        return Err(refuse_at(Code::InvalidValue, "period", format!("plan {} names no compliance year", pos.plan)));
     };
     let calc = calculate(c, r.lib, p, true)?;
     let run = &calc.run;
@@ -203,7 +264,7 @@ fn attach(
         activities_sha256: run.input_sha256(),
         lines: &run.inventory.lines,
         covered_file: COVERED_FILE,
-        holder_column: "enterprise",
+        holder_column: if eu { INSTALLATION } else { "enterprise" },
         covered,
         holders: &holders,
         period,
