@@ -256,6 +256,33 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 
+    /// The whole EUTL copy (`../shared/datasets/real-world/eutl/`, 17,957 installations), when
+    /// present: a page holds 50 rows whatever the period holds. Slow in a debug build (the
+    /// import writes an audit entry a row): `cargo test -p scopebook-app -- --ignored`.
+    #[test]
+    #[ignore = "needs the EUTL copy; about 15 s"]
+    fn a_page_of_the_whole_eutl_copy_is_fifty_rows() {
+        let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/datasets/real-world/eutl");
+        let Ok(dir) = std::fs::read_dir(&data) else { return };
+        let mut paths: Vec<String> = dir
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+            .map(|p| p.display().to_string())
+            .collect();
+        paths.sort();
+        let (tmp, mut s) = store("eutl");
+        let rows = import_registry_of(&mut s, 2021, &paths).unwrap().rows;
+        let t = std::time::Instant::now();
+        let first = registry_page_of(&s, &query("", 0, 50)).unwrap();
+        let last = registry_page_of(&s, &query("", rows - 1, 50)).unwrap();
+        let found = registry_page_of(&s, &query("de-", 0, 50)).unwrap();
+        eprintln!("{rows} rows; three pages in {:?}", t.elapsed());
+        assert_eq!((first.rows.len(), first.total, last.rows.len()), (50, rows, 1));
+        assert!(found.matching > 50 && found.rows.len() == 50);
+        drop(s);
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+
     #[test]
     fn link_and_delete_change_the_rows_and_bad_input_changes_nothing() {
         let (dir, mut s) = store("writes");
