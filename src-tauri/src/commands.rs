@@ -361,7 +361,9 @@ fn default_folder(app: &tauri::App, data_dir: &Path) -> PathBuf {
 }
 
 pub fn run() {
-    let builder = tauri::Builder::default().setup(|app| {
+    // The system's own open and save dialogs (decision 0039); the capability grants only
+    // `dialog:allow-open` and `dialog:allow-save`.
+    let builder = tauri::Builder::default().plugin(tauri_plugin_dialog::init()).setup(|app| {
         // This runs on the main thread before the window's page can load: only what the first
         // screen needs. The factor library is loaded later (see `crate::library`).
         let dir = data_dir(app);

@@ -1,8 +1,10 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('@tauri-apps/api/core', () => ({ invoke: vi.fn() }));
+vi.mock('@tauri-apps/plugin-dialog', () => ({ open: vi.fn(), save: vi.fn() }));
 
 import { invoke } from '@tauri-apps/api/core';
+import { open as openDialog, save as saveDialog } from '@tauri-apps/plugin-dialog';
 import type {
   ActivityDraft,
   AppError,
@@ -219,7 +221,7 @@ describe('command names and argument keys', () => {
   });
 
   it('covers every exported command wrapper', () => {
-    const wrappers = Object.keys(api).filter((k) => !['isAppError', 'toAppError', 'onImportProgress'].includes(k));
+    const wrappers = Object.keys(api).filter((k) => !['isAppError', 'toAppError', 'onImportProgress', 'pickOpenFile', 'pickSaveFile'].includes(k));
     expect(wrappers.sort()).toEqual(cases.map((c) => c[0]).sort());
   });
 
@@ -266,5 +268,48 @@ describe('errors', () => {
     expect(api.isAppError({ code: 'io', message: 'x' })).toBe(false);
     expect(api.isAppError(null)).toBe(false);
     expect(api.isAppError('io')).toBe(false);
+  });
+});
+
+describe('the system file dialogs (decision 0039)', () => {
+  const mockOpen = vi.mocked(openDialog);
+  const mockSave = vi.mocked(saveDialog);
+  const orgFiles = [{ name: 'Organisation files', extensions: ['scopebook'] }];
+
+  beforeEach(() => {
+    mockOpen.mockReset();
+    mockSave.mockReset();
+  });
+
+  it('opens one file (never several, never a folder) with the given filters and start', async () => {
+    mockOpen.mockResolvedValueOnce('/home/a/acme.scopebook');
+    await expect(api.pickOpenFile(orgFiles, '/home/a')).resolves.toBe('/home/a/acme.scopebook');
+    expect(mockOpen).toHaveBeenCalledWith({ multiple: false, directory: false, filters: orgFiles, defaultPath: '/home/a' });
+    mockOpen.mockResolvedValueOnce('/x.scopebook');
+    await api.pickOpenFile(orgFiles);
+    expect(mockOpen).toHaveBeenLastCalledWith({ multiple: false, directory: false, filters: orgFiles });
+  });
+
+  it('saves under the offered name and returns the chosen path', async () => {
+    mockSave.mockResolvedValueOnce('/home/a/backup.scopebook');
+    await expect(api.pickSaveFile('acme-backup.scopebook', orgFiles)).resolves.toBe('/home/a/backup.scopebook');
+    expect(mockSave).toHaveBeenCalledWith({ filters: orgFiles, defaultPath: 'acme-backup.scopebook' });
+    mockSave.mockResolvedValueOnce(null);
+    await api.pickSaveFile('', orgFiles);
+    expect(mockSave).toHaveBeenLastCalledWith({ filters: orgFiles });
+  });
+
+  it('resolves to null when the user cancels', async () => {
+    mockOpen.mockResolvedValueOnce(null);
+    await expect(api.pickOpenFile(orgFiles)).resolves.toBeNull();
+    mockSave.mockResolvedValueOnce(null);
+    await expect(api.pickSaveFile('a.scopebook', orgFiles)).resolves.toBeNull();
+  });
+
+  it('rejects with an AppError when the dialog cannot be shown', async () => {
+    mockOpen.mockRejectedValueOnce('dialog.open not allowed');
+    await expect(api.pickOpenFile(orgFiles)).rejects.toEqual({ code: 'internal', message: 'dialog.open not allowed', details: [] });
+    mockSave.mockRejectedValueOnce(new Error('no display'));
+    await expect(api.pickSaveFile('a', orgFiles)).rejects.toMatchObject({ code: 'internal', message: 'no display' });
   });
 });

@@ -8,6 +8,7 @@
 
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
+import { open as openDialog, save as saveDialog } from '@tauri-apps/plugin-dialog';
 import type {
   ActivityDraft,
   ActivityPage,
@@ -89,6 +90,41 @@ export function toAppError(e: unknown): AppError {
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args);
+  } catch (e) {
+    throw toAppError(e);
+  }
+}
+
+// ---- the system's file dialogs (decision 0039) ----
+
+/** A file-type choice of a dialog: its label and the extensions it shows (no dot). */
+export interface FileFilter {
+  name: string;
+  extensions: string[];
+}
+
+/**
+ * Ask the user for one existing file with the system's open dialog. Resolves to its path, or to
+ * `null` when the user cancels. `defaultPath` (a folder or a file) is where the dialog starts.
+ */
+export async function pickOpenFile(filters: FileFilter[], defaultPath?: string): Promise<string | null> {
+  try {
+    const picked = await openDialog({ multiple: false, directory: false, filters, ...(defaultPath ? { defaultPath } : {}) });
+    return typeof picked === 'string' ? picked : null;
+  } catch (e) {
+    throw toAppError(e);
+  }
+}
+
+/**
+ * Ask the user where to save with the system's save dialog, offering `defaultName` (a name or a
+ * whole path). Resolves to the chosen path, or to `null` when the user cancels. The dialog only
+ * names the file: Scopebook's own command writes it.
+ */
+export async function pickSaveFile(defaultName: string, filters: FileFilter[]): Promise<string | null> {
+  try {
+    const picked = await saveDialog({ filters, ...(defaultName ? { defaultPath: defaultName } : {}) });
+    return typeof picked === 'string' ? picked : null;
   } catch (e) {
     throw toAppError(e);
   }

@@ -36,6 +36,16 @@ export const en = {
   'common.optional': 'optional',
   'common.required': 'required',
 
+  'browse.button': 'Browse…',
+  'browse.failed': 'The file dialog could not be shown; type the path instead.',
+  'browse.filter.organisation': 'Scopebook organisation files',
+  'browse.filter.import': 'Spreadsheets and CSV files',
+  'browse.filter.csv': 'CSV files',
+  'browse.filter.workbook': 'Excel workbooks',
+  'browse.filter.package': 'ZIP packages',
+  'browse.filter.report': 'Reports (PDF, Excel, CSV)',
+  'browse.filter.all': 'All files',
+
   'setup.title': 'Set up your inventory',
   'setup.intro':
     'Scopebook keeps one inventory per organisation and reporting year. These settings decide how the organisational boundary is drawn and how other gases are converted to CO2e.',

@@ -38,6 +38,16 @@ export const zhCN: Dictionary = {
   'common.optional': '选填',
   'common.required': '必填',
 
+  'browse.button': '浏览…',
+  'browse.failed': '无法显示文件对话框，请直接输入路径。',
+  'browse.filter.organisation': 'Scopebook 组织文件',
+  'browse.filter.import': '电子表格和 CSV 文件',
+  'browse.filter.csv': 'CSV 文件',
+  'browse.filter.workbook': 'Excel 工作簿',
+  'browse.filter.package': 'ZIP 文件包',
+  'browse.filter.report': '报告（PDF、Excel、CSV）',
+  'browse.filter.all': '所有文件',
+
   'setup.title': '设置温室气体清单',
   'setup.intro': 'Scopebook 为每个组织和报告年度编制一份清单。以下设置决定组织边界的划定方式，以及其他温室气体换算为二氧化碳当量的方法。',
   'setup.name': '组织名称',
