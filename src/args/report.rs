@@ -15,7 +15,8 @@ pub enum ReportKind {
     Position,
     /// The China ETS data sheet (.xlsx), prefilled per facility, unit and month.
     CnEtsSheet,
-    /// EU annual emissions report data sheet (not available yet).
+    /// The EU annual emissions report data sheet (.xlsx), prefilled per installation and
+    /// source stream.
     EuAer,
 }
 
@@ -77,8 +78,9 @@ pub struct ReportArgs {
     /// the period's records, as `scopebook position --db --reconcile` (decision 0032).
     #[arg(long)]
     pub reconcile: bool,
-    /// With --reconcile: a factor file or user dataset folder the records use, as `calc --factors`.
-    #[arg(long = "factors", value_name = "FILE|DIR", requires = "reconcile")]
+    /// With --reconcile, --kind cn-ets-sheet or --kind eu-aer: a factor file or user dataset
+    /// folder the records use, as `calc --factors`; may be repeated.
+    #[arg(long = "factors", value_name = "FILE|DIR")]
     pub factors: Vec<PathBuf>,
     /// With --reconcile: a registered facility whose scheme figure takes the factor's defaults;
     /// may be repeated.

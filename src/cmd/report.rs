@@ -30,15 +30,16 @@ pub fn report(lib: &FactorLibrary, args: &ReportArgs) -> ExitCode {
     if kind != Kind::Position && (!args.prices.is_empty() || args.reconcile) {
         return usage("--price and --reconcile are for --kind position");
     }
-    if kind == Kind::CnEtsSheet && format != Format::Xlsx {
-        return usage("--kind cn-ets-sheet writes a workbook: --out FILE.xlsx");
+    let sheet = matches!(kind, Kind::CnEtsSheet | Kind::EuAer);
+    if sheet && format != Format::Xlsx {
+        return usage(&format!("--kind {} writes a workbook: --out FILE.xlsx", kind.as_str()));
+    }
+    if !args.factors.is_empty() && !args.reconcile && !sheet {
+        return usage("--factors is for --reconcile, --kind cn-ets-sheet and --kind eu-aer");
     }
     let store = open_or_return!(args.db);
-    if kind == Kind::CnEtsSheet {
-        return match scopebook_report::cn_sheet::cn_ets_sheet(&store, lib, args.period, args.lang.into()) {
-            Ok(bytes) => write(args, &bytes).unwrap_or_else(|code| code),
-            Err(e) => failed(&e),
-        };
+    if sheet {
+        return data_sheet(&store, lib, args, kind);
     }
     let fonts = match format {
         Format::Pdf => {
@@ -118,6 +119,31 @@ fn reconciled(store: &Store, lib: &FactorLibrary, args: &ReportArgs) -> Result<P
         EtsScheme::EuEts => store.position(scheme, year, plan, prices),
     })
     .map_err(|e| failed(&e))
+}
+
+/// A scheme's data sheet (`cn-ets-sheet`, `eu-aer`): the records calculated with the shipped
+/// factors and the user's `--factors` (whose warnings are printed; an error refuses, and
+/// nothing is written).
+fn data_sheet(store: &Store, lib: &FactorLibrary, args: &ReportArgs, kind: Kind) -> ExitCode {
+    let mut owned = None;
+    if !args.factors.is_empty() {
+        let (mut with_user, _) = FactorLibrary::shipped();
+        let found: Vec<Diagnostic> = args.factors.iter().flat_map(|f| load_factors(&mut with_user, f).0).collect();
+        if found.iter().any(Diagnostic::is_error) {
+            return refuse(&found);
+        }
+        print_diagnostics(&found);
+        owned = Some(with_user);
+    }
+    let lib = owned.as_ref().unwrap_or(lib);
+    let made = match kind {
+        Kind::EuAer => scopebook_report::eu_aer::eu_aer(store, lib, args.period, args.lang.into()),
+        _ => scopebook_report::cn_sheet::cn_ets_sheet(store, lib, args.period, args.lang.into()),
+    };
+    match made {
+        Ok(bytes) => write(args, &bytes).unwrap_or_else(|code| code),
+        Err(e) => failed(&e),
+    }
 }
 
 /// Write the report; the status of saying so, or status 1 when the file cannot be written.

@@ -12,8 +12,6 @@
 //! A record within one calendar month fills that month; any other period fills the year column
 //! and says which period. Nothing is estimated here: an empty cell is a value the data lack.
 
-use std::collections::BTreeMap;
-
 use chrono::Datelike;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Format, Worksheet, XlsxError};
@@ -24,54 +22,11 @@ use scopebook_core::evaluate::Step;
 use scopebook_core::library::FactorLibrary;
 use scopebook_store::{EtsScheme, Store};
 
+use crate::ets_sheet::{data_tail, fuel_params, guide_sheet, record_notes, sheet_name, write_value};
+pub use crate::ets_sheet::{How, Value};
 use crate::text::Lang;
-use crate::workbook::{as_float, save, Sheet};
+use crate::workbook::{save, Sheet};
 use crate::ReportError;
-
-/// How a value was obtained (the MEE sheet's 获取方式).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum How {
-    Measured,
-    Calculated,
-    /// A default: the record's own (it says so) or the emission factor's.
-    Default,
-    /// The record says it was estimated.
-    Estimated,
-    /// Entered on the ETS unit; how it was obtained is not stated.
-    Entered,
-    /// The record does not say.
-    Unstated,
-}
-
-impl How {
-    fn of(text: &str) -> How {
-        match text {
-            "measured" => How::Measured,
-            "calculated" => How::Calculated,
-            "default" => How::Default,
-            "estimated" => How::Estimated,
-            _ => How::Unstated,
-        }
-    }
-
-    pub fn name(self, lang: Lang) -> String {
-        match self {
-            How::Measured => lang.pick("measured", "实测"),
-            How::Calculated => lang.pick("calculated", "计算"),
-            How::Default => lang.pick("default", "缺省值"),
-            How::Estimated => lang.pick("estimated", "估算"),
-            How::Entered => lang.pick("entered (how obtained not stated)", "录入（未说明获取方式）"),
-            How::Unstated => lang.pick("not stated", "未说明"),
-        }
-    }
-}
-
-/// A cell's value: a number, or a text (a class, a cooling type).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Value {
-    Number(Decimal),
-    Text(String),
-}
 
 /// One value of the sheet.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -172,19 +127,7 @@ pub fn sheet_values(store: &Store, lib: &FactorLibrary, year: i32) -> Result<Vec
         f.dedup();
         f
     };
-    let records: BTreeMap<u64, (Option<String>, String)> = store
-        .activities(year, false)?
-        .into_iter()
-        .filter_map(|r| {
-            let evidence =
-                [r.evidence.clone(), r.evidence_file.as_ref().map(|f| format!("{} (SHA-256 {})", f.name, f.sha256))]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join("; ");
-            Some((u64::try_from(r.id).ok()?, (r.data_quality.clone(), evidence)))
-        })
-        .collect();
+    let records = record_notes(store, year)?;
     let calc = store.calculate(lib, year, true)?;
     for l in calc.run.inventory.lines.iter().filter(|l| facilities.iter().any(|f| **f == *l.activity.facility)) {
         let (quality, evidence) = records.get(&l.activity.row).cloned().unwrap_or_default();
@@ -228,61 +171,15 @@ fn line_values(l: &ResultLine, quality: Option<&str>, evidence: &str, out: &mut 
             }
         }
         Classification::Scope1(_) => {
-            let mut fuel = false;
-            for s in &l.steps {
-                match s {
-                    Step::CalorificValue { unit, ncv_gj_per_unit, record: own, .. } => {
-                        fuel = true;
-                        let (how, src) = match own {
-                            Some(r) => (How::of(r.source), record.as_str()),
-                            None => (How::Default, factor.as_str()),
-                        };
-                        push("ncv", *ncv_gj_per_unit, format!("GJ/{unit}"), how, src);
-                    }
-                    Step::CarbonChain {
-                        carbon_t_per_gj,
-                        oxidation,
-                        co2_kg,
-                        carbon_from_record,
-                        oxidation_from_record,
-                        ..
-                    } => {
-                        fuel = true;
-                        let pick = |own: &Option<scopebook_core::evaluate::RecordValue>| match own {
-                            Some(r) => (How::of(r.source), record.clone()),
-                            None => (How::Default, factor.clone()),
-                        };
-                        let (how, src) = pick(carbon_from_record);
-                        push("carbon_content", *carbon_t_per_gj, "t C/GJ".into(), how, &src);
-                        let (how, src) = pick(oxidation_from_record);
-                        push("oxidation", *oxidation, String::new(), how, &src);
-                        push("co2_t", *co2_kg / Decimal::ONE_THOUSAND, "t CO₂".into(), How::Calculated, &record);
-                    }
-                    _ => {}
-                }
+            let params = fuel_params(&l.steps, &record, &factor);
+            for p in &params {
+                push(p.parameter, p.value, p.measure.clone(), p.how, &p.source);
             }
-            if fuel {
+            if !params.is_empty() {
                 push("fuel_consumption", a.quantity, a.unit.to_string(), quality, &record);
             }
         }
         _ => {}
-    }
-}
-
-/// Sheet names: a facility's, the data, the guide; at most 31 characters, none of `[]:*?/\`.
-/// "Facility / 设施 F3" (both languages) becomes "Facility 设施 F3".
-fn sheet_name(text: &str) -> String {
-    text.replace(" / ", " ").chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect()
-}
-
-/// A cell: a number (as text where a spreadsheet's float would change it), or a text.
-fn write_value(ws: &mut Worksheet, row: u32, col: u16, v: &Value, number: &Format) -> Result<(), XlsxError> {
-    match v {
-        Value::Number(d) => match as_float(*d) {
-            (_, Some(exact)) => ws.write_string(row, col, exact).map(|_| ()),
-            (f, None) => ws.write_number_with_format(row, col, f, number).map(|_| ()),
-        },
-        Value::Text(t) => ws.write_string(row, col, t).map(|_| ()),
     }
 }
 
@@ -381,23 +278,13 @@ fn data_sheet(lang: Lang, values: &[SheetValue]) -> Result<Worksheet, XlsxError>
         s.text(3, &parameter_name(lang, v.parameter))?;
         s.text(4, &v.item)?;
         s.text(5, &v.month.map_or_else(|| "year".to_string(), |m| m.to_string()))?;
-        match &v.value {
-            Value::Number(d) => s.number(6, *d)?,
-            Value::Text(t) => s.text(6, t)?,
-        }
-        s.text(8, &v.measure)?;
-        s.text(9, &v.how.name(lang))?;
-        s.text(10, &v.source)?;
-        s.text(11, &v.evidence)?;
-        s.next();
+        data_tail(&mut s, lang, &v.value, &v.measure, v.how, &v.source, &v.evidence)?;
     }
     s.finish()
 }
 
-fn guide_sheet(lang: Lang, year: i32) -> Result<Worksheet, XlsxError> {
-    let note = lang.pick("Note", "说明");
-    let mut s = Sheet::new(&sheet_name(&lang.pick("Guide", "指南")), &[note.as_str()], "0")?;
-    for line in [
+fn guide(lang: Lang, year: i32) -> Vec<String> {
+    vec![
         lang.pick(
             format!("China ETS data sheet, prefilled from the inventory file for {year}: a template to check and complete, not a submission."),
             format!("全国碳市场数据表（{year} 年），由清单文件预填：供核对和补充的模板，并非报送材料。"),
@@ -414,12 +301,7 @@ fn guide_sheet(lang: Lang, year: i32) -> Result<Worksheet, XlsxError> {
             "Records are kept per facility, not per unit: fuel and electricity rows belong to the facility. A record within one calendar month fills that month; any other record fills the year column and its source gives its period. Empty cells are values the data lack.",
             "活动数据按设施记录而非按机组：燃料和电力行属于设施。某一自然月内的记录填入该月，其他记录填入全年列并在来源中注明期间。空白单元格表示数据缺失。",
         ),
-    ] {
-        s.text(0, &line)?;
-        s.next();
-    }
-    s.ws.set_column_width(0, 120)?;
-    s.finish()
+    ]
 }
 
 /// The China ETS data sheet workbook of period `year`.
@@ -433,7 +315,7 @@ fn build(values: &[SheetValue], lang: Lang, year: i32, organisation: &str) -> Re
     let mut facilities: Vec<&str> = values.iter().map(|v| v.facility.as_str()).collect();
     facilities.sort_unstable();
     facilities.dedup();
-    let mut sheets = vec![guide_sheet(lang, year)?];
+    let mut sheets = vec![guide_sheet(lang, guide(lang, year))?];
     for f in facilities {
         let mine: Vec<&SheetValue> = values.iter().filter(|v| v.facility == f).collect();
         sheets.push(facility_sheet(lang, f, &mine)?);
@@ -441,18 +323,4 @@ fn build(values: &[SheetValue], lang: Lang, year: i32, organisation: &str) -> Re
     sheets.push(data_sheet(lang, values)?);
     let title = format!("{} — {organisation} {year}", lang.pick("China ETS data sheet", "全国碳市场数据表"));
     save(&title, sheets)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sheet_names_are_valid_in_every_language() {
-        assert_eq!(sheet_name("Facility / 设施 F3"), "Facility 设施 F3");
-        assert_eq!(sheet_name("设施 A/B:C[1]*?"), "设施 ABC1");
-        assert_eq!(sheet_name(&"x".repeat(40)).chars().count(), 31);
-        assert_eq!(How::of("measured"), How::Measured);
-        assert_eq!(How::of("something else"), How::Unstated);
-    }
 }

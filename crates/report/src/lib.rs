@@ -20,12 +20,17 @@
 //! - [`cn_sheet`]: the China ETS data sheet (.xlsx), per covered facility and month, prefilled
 //!   from the units and the calculation of the records (decision 0034).
 //!
-//! The EU data sheet is later work: [`Kind`] names it, and [`Kind::available`] says which kinds
-//! this build renders.
+//! - [`eu_aer`]: the EU annual emissions report data sheet (.xlsx), per installation, the MRR
+//!   source-stream table prefilled from the calculation of the records and the registry
+//!   (decision 0040). [`ets_sheet`] holds what the two data sheets share.
+//!
+//! [`Kind::available`] says which kinds this build renders (all of them now).
 
 pub mod cn_sheet;
 pub mod csv_export;
 pub mod document;
+pub mod ets_sheet;
+pub mod eu_aer;
 pub mod fonts;
 pub mod pdf;
 pub mod position;
@@ -90,11 +95,7 @@ impl Kind {
     /// `Ok` when this build renders the kind; else why not.
     pub fn available(self) -> Result<(), ReportError> {
         match self {
-            Kind::Inventory | Kind::Position | Kind::CnEtsSheet => Ok(()),
-            other => Err(ReportError::NotAvailable(format!(
-                "report kind '{}' is not available yet (later work of issue 13); this build renders 'inventory', 'position' and 'cn-ets-sheet'",
-                other.as_str()
-            ))),
+            Kind::Inventory | Kind::Position | Kind::CnEtsSheet | Kind::EuAer => Ok(()),
         }
     }
 }
