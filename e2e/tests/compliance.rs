@@ -10,6 +10,13 @@
 //! the table then equals `scopebook position --db <the same file> --format json` at the same
 //! prices, and the shortfall equals the one worked by hand.
 //!
+//! `eu_registry_position_matches_the_cli`: the EU ETS side. A facility registered under the EU
+//! ETS as Rheinwerk Stahl; golden position 07's registry export imported through the registry
+//! panel; a status shown as a status (Nordkraft's verified emissions are `Excluded`, not 0); the
+//! blast furnace tied to the facility; the position per account holder equal to `scopebook
+//! position --db <the same file> --scheme eu-ets --period 2021` and to the shortfall worked by
+//! hand, with each holder's installations; a row deleted after a second click.
+//!
 //! Run: `cargo test -p scopebook-e2e --test compliance -- --test-threads=1`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code may fail loudly
@@ -77,8 +84,12 @@ async fn slide(app: &App, testid: &str, value: &str) {
 }
 
 fn cli_position(db: &str, prices: &[&str]) -> Value {
+    cli_position_of(db, "cn-ets", "2020", prices)
+}
+
+fn cli_position_of(db: &str, scheme: &str, period: &str, prices: &[&str]) -> Value {
     let mut cmd = Command::new(workspace_binary("scopebook"));
-    cmd.args(["position", "--db", db, "--scheme", "cn-ets", "--period", "2020", "--format", "json"]);
+    cmd.args(["position", "--db", db, "--scheme", scheme, "--period", period, "--format", "json"]);
     for p in prices {
         cmd.args(["--price", p]);
     }
@@ -250,6 +261,136 @@ async fn position_matches_the_cli() {
         // The reconciliation is asked of the backend apart from the position (decision 0032):
         // the covered facility has no records in 2020, so the panel says so, without an error.
         app.el("cmp-rec-none").await;
+        app.close().await;
+    })
+    .await;
+}
+
+/// The row `testid` whose `attr` is `value`.
+async fn row_where(app: &App, testid: &str, attr: &str, value: &str) -> common::Element {
+    app.wait_for(&format!("[{testid}] with {attr}={value}"), common::SETTLE, async || {
+        for el in app.all(testid).await {
+            if el.attr(attr).await.ok()?.as_deref() == Some(value) {
+                return Some(el);
+            }
+        }
+        None
+    })
+    .await
+}
+
+/// The attribute `name` of the element `testid` inside `row`.
+async fn inner_attr(app: &App, row: &common::Element, testid: &str, name: &str) -> String {
+    let css = format!("[data-testid=\"{testid}\"]");
+    let el = app.cmd(&format!("find [{testid}]"), row.find(fantoccini::Locator::Css(&css))).await;
+    attr_of(app, &el, name).await
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn eu_registry_position_matches_the_cli() {
+    const HOLDER: &str = "Rheinwerk Stahl GmbH";
+    let Some(mut env) = Harness::start("compliance-eu") else { return };
+    within("eu_registry_position_matches_the_cli", TEST_LIMIT, async {
+        let app = env.launch("org-name").await;
+        let dir = TempDir::new("compliance-eu-org");
+        let db = dir.path().join("steel.scopebook").display().to_string();
+        let registry = common::repo_root()
+            .join("tests/golden-position/07-eu-installation-penalty/registry-DE-NO.csv")
+            .display()
+            .to_string();
+
+        // An organisation, the blast furnace covered by an ETS, period 2021.
+        app.fill("org-name", "Rheinwerk Stahl").await;
+        app.fill("org-consolidation", "operational-control").await;
+        app.fill("org-path", &db).await;
+        app.click("org-create").await;
+        app.click("nav-facilities").await;
+        app.fill("fac-kind", "facility").await;
+        app.fill("fac-parent", "").await;
+        app.fill("fac-code", "DE-HO").await;
+        app.fill("fac-name", "Hochofen 2").await;
+        app.fill("fac-equity", "100").await;
+        app.fill("fac-region", "DE").await;
+        app.click("fac-ets").await;
+        app.click("fac-submit").await;
+        wait_count(&app, "facility-row", 1).await;
+        app.click("nav-periods").await;
+        app.fill("period-year", "2021").await;
+        app.fill("period-gwp", "AR5").await;
+        app.click("period-add").await;
+        app.el("period-row").await;
+
+        // The EU side of the Compliance screen: no installations yet, an empty registry.
+        app.click("nav-compliance").await;
+        app.el("cmp-screen").await;
+        app.click("cmp-scheme-eu-ets").await;
+        app.el("cmp-no-position").await;
+        app.el("cmp-registry-empty").await;
+        app.fill("cmp-enrol-facility", "DE-HO").await;
+        app.fill("cmp-enrol-enterprise", HOLDER).await;
+        app.click("cmp-enrol-submit").await;
+        wait_count(&app, "cmp-registration", 1).await;
+
+        // Import golden case 07's registry export through the panel.
+        app.fill("cmp-registry-paths", &registry).await;
+        app.click("cmp-registry-import").await;
+        let notice = app.wait_el("cmp-registry-notice", common::SETTLE).await;
+        let notice = app.cmd("notice", notice.text()).await;
+        assert!(notice.contains("registry-DE-NO.csv") && notice.contains('3'), "{notice}");
+        wait_count(&app, "cmp-registry-row", 3).await;
+        // A status is shown as the status, never as 0.
+        let nordkraft = row_where(&app, "cmp-registry-row", "data-installation", "NO-990003").await;
+        assert_eq!(inner_attr(&app, &nordkraft, "reg-verified", "data-status").await, "Excluded");
+        assert_eq!(inner_attr(&app, &nordkraft, "reg-free", "data-status").await, "NA");
+        let furnace = row_where(&app, "cmp-registry-row", "data-installation", "DE-990001").await;
+        assert_eq!(inner_attr(&app, &furnace, "reg-verified", "data-value").await, "250000");
+
+        // Tie the blast furnace to its facility.
+        app.fill("reg-link", "DE-HO").await;
+        row_where(&app, "cmp-registry-row", "data-facility", "DE-HO").await;
+
+        // The position per account holder at the starting prices equals the CLI's.
+        wait_prices(&app, "low=55 central=75 high=95").await;
+        let cli = cli_position_of(&db, "eu-ets", "2021", &["low=55", "central=75", "high=95"]);
+        let cli_holder =
+            cli["enterprises"].as_array().unwrap().iter().find(|e| e["enterprise"] == HOLDER).unwrap().clone();
+        let row = row_where(&app, "cmp-position-row", "data-enterprise", HOLDER).await;
+        for (testid, key) in
+            [("pos-obligation", "obligation_t"), ("pos-holdings", "holdings_t"), ("pos-shortfall", "shortfall_t")]
+        {
+            assert_eq!(plain(&figure(&app, &row, testid).await), plain(cli_holder[key].as_str().unwrap()), "{key}");
+        }
+        // Worked by hand (case 07): 280,000 verified − max(130,000 free, 270,000 surrendered).
+        assert_eq!(plain(&figure(&app, &row, "pos-shortfall").await), "10000");
+        // Its installations, under the table: the furnace's penalty 110.82 EUR × 10,000 t.
+        wait_count(&app, "cmp-installation-row", 2).await;
+        let line = row_where(&app, "cmp-installation-row", "data-installation", "DE-990001").await;
+        assert_eq!(plain(&inner_attr(&app, &line, "inst-shortfall", "data-value").await), "10000");
+        assert_eq!(plain(&inner_attr(&app, &line, "inst-penalty", "data-low").await), "1108200");
+        app.screenshot("compliance-eu-01-position").await;
+        // Nordkraft's installation: the registry's statuses, no shortfall figure.
+        let other = row_where(&app, "cmp-position-row", "data-enterprise", "Nordkraft AS").await;
+        let pick = app.cmd("find Nordkraft", other.find(fantoccini::Locator::Css("button.link"))).await;
+        app.cmd("select Nordkraft", pick.click()).await;
+        app.wait_for("Nordkraft's installations", common::SETTLE, async || {
+            (app.attr("cmp-installations", "data-holder").await? == "Nordkraft AS").then_some(())
+        })
+        .await;
+        let line = row_where(&app, "cmp-installation-row", "data-installation", "NO-990003").await;
+        assert_eq!(inner_attr(&app, &line, "inst-verified", "data-status").await, "Excluded");
+        assert_eq!(inner_attr(&app, &line, "inst-shortfall", "data-value").await, "");
+
+        // Delete the lime kiln: the first click asks, the second deletes.
+        let kiln = row_where(&app, "cmp-registry-row", "data-installation", "DE-990002").await;
+        let css = "[data-testid=\"reg-delete\"]";
+        let button = app.cmd("find delete", kiln.find(fantoccini::Locator::Css(css))).await;
+        app.cmd("click delete", button.click()).await;
+        assert_eq!(count(&app, "cmp-registry-row").await, 3);
+        let kiln = row_where(&app, "cmp-registry-row", "data-installation", "DE-990002").await;
+        let button = app.cmd("find delete", kiln.find(fantoccini::Locator::Css(css))).await;
+        app.cmd("confirm delete", button.click()).await;
+        wait_count(&app, "cmp-registry-row", 2).await;
+        app.screenshot("compliance-eu-02-registry").await;
         app.close().await;
     })
     .await;
