@@ -4,7 +4,8 @@
 //! tied to the registry's DE-990002, the office not covered, the records). Read back with
 //! calamine, its figures are `position --db --scheme eu-ets --period 2021 --reconcile`'s and the
 //! calculation's; the same bytes twice; a period without an EU installation is a located
-//! refusal that writes nothing; another extension than .xlsx is a usage error.
+//! refusal that writes nothing; records that cannot be calculated are shown as such and the
+//! total is then no figure; another extension than .xlsx is a usage error.
 //!
 //! Hand check of the one source stream, record 2 (eu_kiln_gas, 500,000 GJ, factor eu.kiln_gas
 //! 56.1 kg CO₂/GJ, the factor's default): 500,000 GJ × 56.1 kg/GJ = 28,050,000 kg = 28,050 t
@@ -224,7 +225,7 @@ fn golden_12_gives_the_source_stream_table_with_the_positions_figures() {
 }
 
 #[test]
-fn a_period_without_an_eu_installation_is_refused_and_a_sheet_is_a_workbook_only() {
+fn a_period_without_an_eu_installation_is_refused_records_not_calculated_are_shown_and_a_sheet_is_a_workbook_only() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     store(dir);
@@ -240,6 +241,17 @@ fn a_period_without_an_eu_installation_is_refused_and_a_sheet_is_a_workbook_only
     assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--kind eu-aer writes a workbook: --out FILE.xlsx"));
     assert!(!dir.join("x.pdf").exists());
+    // Without the case's factors the records cannot be calculated: shown as not calculated,
+    // never dropped, and the total is no figure.
+    ok(dir, &["report", "--db", "org.db", "--period", "2021", "--kind", "eu-aer", "--out", "bare.xlsx"]);
+    let mut wb: Xlsx<_> = open_workbook(dir.join("bare.xlsx")).unwrap();
+    let data = wb.worksheet_range("Data").unwrap();
+    let rows: Vec<&[Data]> = data.rows().collect();
+    let missing: Vec<&Data> = rows.iter().filter(|r| r[4] == s("not_calculated")).map(|r| &r[3]).collect();
+    assert_eq!(missing, [&s("2"), &s("3")], "the kiln gas and the electricity of KALK-1");
+    let total = rows.iter().find(|r| r[4] == s("total_co2_t")).unwrap();
+    assert!(matches!(&total[6], Data::String(t) if t.starts_with("no direct")), "{:?}", total[6]);
+    assert!(matches!(&total[10], Data::String(t) if t.contains("2 record(s) not calculated")), "{:?}", total[10]);
     // --factors belongs to a data sheet or --reconcile.
     let out = run(
         dir,

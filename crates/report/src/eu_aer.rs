@@ -67,6 +67,9 @@ fn parameter_name(lang: Lang, key: &str) -> String {
         "n2o_t" => lang.pick("N₂O emissions", "N₂O 排放量"),
         "n2o_co2e_t" => lang.pick("N₂O emissions (CO₂e)", "N₂O 排放量（CO₂当量）"),
         "pfc_co2e_t" => lang.pick("PFC emissions (CO₂e)", "PFC 排放量（CO₂当量）"),
+        "not_calculated" => {
+            lang.pick("Not calculated (see `scopebook calc --db`)", "未能计算（见 `scopebook calc --db`）")
+        }
         "total_co2_t" => lang.pick("Installation total CO₂", "装置 CO₂ 合计"),
         "total_n2o_co2e_t" => lang.pick("Installation total N₂O (CO₂e)", "装置 N₂O 合计（CO₂当量）"),
         "total_pfc_co2e_t" => lang.pick("Installation total PFCs (CO₂e)", "装置 PFC 合计（CO₂当量）"),
@@ -142,16 +145,50 @@ pub fn aer_values(store: &Store, lib: &FactorLibrary, year: i32) -> Result<Vec<A
         let mine = lines.iter().filter(|l| {
             *l.activity.facility == *inst.facility && matches!(l.classification, Classification::Scope1(_))
         });
+        let mut streams = 0_usize;
         for l in mine {
             let (quality, evidence) = records.get(&l.activity.row).cloned().unwrap_or_default();
             stream_values(inst, &name, l, quality.as_deref(), &evidence, &mut totals, &mut out);
+            streams += 1;
+        }
+        // A record that could not be calculated is shown, never dropped, and the total says so.
+        let missing: Vec<_> =
+            calc.run.inventory.unresolved.iter().filter(|u| *u.activity.facility == *inst.facility).collect();
+        for u in &missing {
+            let a = &u.activity;
+            out.push(AerValue {
+                stream: a.activity.to_string(),
+                record: Some(a.row),
+                evidence: records.get(&a.row).map(|r| r.1.clone()).unwrap_or_default(),
+                ..own_value(
+                    &name,
+                    &inst.facility,
+                    "not_calculated",
+                    Value::Text(u.diagnostic.message.clone()),
+                    "",
+                    How::Unstated,
+                    format!("record {}, {} – {}", a.row, a.period.start, a.period.end),
+                )
+            });
         }
         let mut put = |parameter: &'static str, value: Value, measure: &str, how: How, source: String| {
             out.push(own_value(&name, &inst.facility, parameter, value, measure, how, source));
         };
-        let sum = "sum of the source streams".to_string();
+        let sum = if missing.is_empty() {
+            "sum of the source streams".to_string()
+        } else {
+            format!(
+                "sum of the calculated source streams; {} record(s) not calculated (see `scopebook calc --db`)",
+                missing.len()
+            )
+        };
         let co2 = totals.get("co2_t").copied().unwrap_or(Decimal::ZERO);
-        put("total_co2_t", Value::Number(co2), "t CO₂", How::Calculated, sum.clone());
+        if streams == 0 {
+            let none = "no direct (Scope 1) record of the facility was calculated in the period".to_string();
+            put("total_co2_t", Value::Text(none), "t CO₂", How::Unstated, sum.clone());
+        } else {
+            put("total_co2_t", Value::Number(co2), "t CO₂", How::Calculated, sum.clone());
+        }
         for (key, total) in [("n2o_co2e_t", "total_n2o_co2e_t"), ("pfc_co2e_t", "total_pfc_co2e_t")] {
             if let Some(v) = totals.get(key) {
                 put(total, Value::Number(*v), "t CO₂e", How::Calculated, sum.clone());
