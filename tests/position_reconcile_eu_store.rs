@@ -263,3 +263,48 @@ fn untied_installations_and_facilities_and_registry_statuses_are_findings() {
     assert_eq!(h["prevails"], "computed");
     assert_eq!(h["scheme_t"], "0");
 }
+
+/// `report --kind position --reconcile` reconciles the EU position too (decision 0036): its
+/// workbook's figures are `position --db --reconcile`'s, and a `--default-parameters` facility
+/// registered under the EU is not refused by the China side (none here), nor ignored.
+#[test]
+fn the_position_report_reconciles_the_eu_position_as_position_db_does() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let lib = library();
+    store_of_case(dir, &lib);
+    let args = ["report", "--db", "org.db", "--period", "2021", "--kind", "position", "--reconcile"];
+    let csv = |extra: &[&str], out: &str| {
+        ok(dir, &[&args[..], &["--factors", "factors.csv"], extra, &["--out", out]].concat());
+        std::fs::read_to_string(dir.join(out)).unwrap()
+    };
+    let plain = csv(&[], "r.csv");
+    // Each holder's reconciliation row in the report is the figure `position --db --reconcile`
+    // gives (28,877.25 / 28,050 / 30,000 here, worked by hand in the case's WORKING.md).
+    let v = json(&db_mode(dir, "json"));
+    let holders = v["reconciliation"]["holders"].as_array().unwrap();
+    assert_eq!(holders.len(), 1);
+    let rows: Vec<csv::StringRecord> =
+        csv::Reader::from_reader(plain.as_bytes()).records().map(Result::unwrap).collect();
+    for h in holders {
+        let holder = h["holder"].as_str().unwrap();
+        for key in ["inventory_t", "computed_t", "verified_t", "scheme_t"] {
+            let row = rows
+                .iter()
+                .find(|r| r.get(0) == Some("reconciliation") && r.get(3) == Some(holder) && r.get(4) == Some(key))
+                .unwrap_or_else(|| panic!("no {key} row for {holder} in:\n{plain}"));
+            assert_eq!(row.get(7), h[key].as_str(), "{row:?}");
+        }
+    }
+    assert!(plain.contains("reconciliation,eu-ets,eu-ets,DE-990002,computed_t,\"Scheme emissions, computed\",t,28050,"));
+    // A facility registered under the EU is given to the EU side only; the report is written.
+    assert_eq!(csv(&["--default-parameters", "KALK-1"], "d.csv"), plain, "no measured parameters in this case");
+    // A facility registered under no scheme is refused, not ignored, and nothing is written.
+    let unknown = run_in(
+        dir,
+        &[&args[..], &["--factors", "factors.csv", "--default-parameters", "NOPE", "--out", "n.csv"]].concat(),
+    );
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("error[unknown-record]"));
+    assert!(!dir.join("n.csv").exists());
+}

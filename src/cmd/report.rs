@@ -90,10 +90,10 @@ pub fn report(lib: &FactorLibrary, args: &ReportArgs) -> ExitCode {
     status
 }
 
-/// The period's positions with each China position's scheme emissions beside the inventory
-/// (`--reconcile`), exactly as `position --db --reconcile` works them: the records calculated
-/// with the shipped factors and the user's `--factors` (whose warnings are printed; an error
-/// refuses).
+/// The period's positions with each position's scheme emissions beside the inventory (China
+/// and, since decision 0036, the EU; `--reconcile`), exactly as `position --db --reconcile`
+/// works them: the records calculated with the shipped factors and the user's `--factors`
+/// (whose warnings are printed; an error refuses).
 fn reconciled(store: &Store, lib: &FactorLibrary, args: &ReportArgs) -> Result<PositionSource, ExitCode> {
     let owned;
     let lib = if args.factors.is_empty() {
@@ -111,12 +111,30 @@ fn reconciled(store: &Store, lib: &FactorLibrary, args: &ReportArgs) -> Result<P
         owned = with_user;
         &owned
     };
-    let reconcile = Reconcile { lib, default_parameters: &args.default_parameters, as_of: args.as_of.as_deref() };
+    // `--default-parameters` names facilities of either scheme: each position gets those
+    // registered under its own scheme, and a name registered under neither goes to both, which
+    // refuse it (`unknown-record`), never ignore it.
+    let registered = store.ets_facilities().map_err(|e| fail(&e))?;
+    let named_for = |scheme: EtsScheme| -> Vec<String> {
+        let under = |code: &String, s: EtsScheme| registered.iter().any(|r| &r.facility == code && r.scheme == s);
+        let other = match scheme {
+            EtsScheme::CnEts => EtsScheme::EuEts,
+            EtsScheme::EuEts => EtsScheme::CnEts,
+        };
+        args.default_parameters.iter().filter(|code| under(code, scheme) || !under(code, other)).cloned().collect()
+    };
+    let (cn_named, eu_named) = (named_for(EtsScheme::CnEts), named_for(EtsScheme::EuEts));
+    let as_of = args.as_of.as_deref();
+    let cn = Reconcile { lib, default_parameters: &cn_named, as_of };
+    let eu = Reconcile { lib, default_parameters: &eu_named, as_of };
     let opts = PositionOptions::default();
     let year = args.period;
-    PositionSource::gather_with(store, year, &args.prices, &|scheme, plan, prices| match scheme {
-        EtsScheme::CnEts => store.position_with(scheme, year, plan, prices, &opts, Some(&reconcile)),
-        EtsScheme::EuEts => store.position(scheme, year, plan, prices),
+    PositionSource::gather_with(store, year, &args.prices, &|scheme, plan, prices| {
+        let reconcile = match scheme {
+            EtsScheme::CnEts => &cn,
+            EtsScheme::EuEts => &eu,
+        };
+        store.position_with(scheme, year, plan, prices, &opts, Some(reconcile))
     })
     .map_err(|e| failed(&e))
 }
