@@ -1,6 +1,6 @@
-//! The Compliance screen's reconciliation (issue 12, decision 0032): the scheme's emissions
-//! beside the inventory of a period's records, from the organisation file itself —
-//! `scopebook position --db FILE --scheme cn-ets --period YEAR --reconcile
+//! The Compliance screen's reconciliation (issue 12, decisions 0032 and 0036): the scheme's
+//! emissions beside the inventory of a period's records, from the organisation file itself —
+//! `scopebook position --db FILE --scheme cn-ets|eu-ets --period YEAR --reconcile
 //! [--default-parameters FACILITY]...` with the app's factor library (the user's factor files
 //! included). A command apart from the position: the position is asked again at every price
 //! change, the reconciliation (a calculation of the period's records with lines) only when the
@@ -10,12 +10,12 @@ use rust_decimal::Decimal;
 use scopebook_allowance::position::n;
 use scopebook_allowance::reconcile::{Reason, Reconciliation};
 use scopebook_core::library::FactorLibrary;
-use scopebook_store::{EtsScheme, PositionOptions, Reconcile, Store};
+use scopebook_store::{PositionOptions, Reconcile, Store};
 use tauri::{AppHandle, Manager};
 
 use crate::api::*;
 use crate::commands::{internal, with_store, AppState};
-use crate::compliance::{finding, refused_position};
+use crate::compliance::{finding, refused_position, scheme_from};
 use crate::import::blocking;
 
 type Result<T> = std::result::Result<T, AppError>;
@@ -76,8 +76,9 @@ pub(crate) fn view(r: &Reconciliation) -> ReconciliationView {
     }
 }
 
-/// The reconciliation of period `request.year` under the China ETS; `None` when none of the
-/// facilities registered for the position's enterprises has a Scope 1 or 2 line in the period.
+/// The reconciliation of period `request.year` under the scheme (China: the facilities
+/// registered for the position's enterprises; EU: the facilities tied to its installations);
+/// `None` when none of them has a Scope 1 or 2 line in the period.
 /// A position or calculation with an error is refused with its errors.
 pub(crate) fn reconciliation_of(
     s: &Store,
@@ -88,7 +89,8 @@ pub(crate) fn reconciliation_of(
     let defaults: Vec<String> =
         request.default_parameters.iter().map(|f| f.trim().to_string()).filter(|f| !f.is_empty()).collect();
     let r = Reconcile { lib, default_parameters: &defaults, as_of: None };
-    let pos = s.position_with(EtsScheme::CnEts, request.year, plan, &[], &PositionOptions::default(), Some(&r))?;
+    let scheme = scheme_from(request.scheme);
+    let pos = s.position_with(scheme, request.year, plan, &[], &PositionOptions::default(), Some(&r))?;
     if pos.has_errors() {
         return Err(refused_position(&pos.diagnostics));
     }
@@ -102,7 +104,7 @@ pub(crate) fn reconciliation_of(
     }))
 }
 
-/// The scheme's emissions beside the inventory of period `year` (China ETS).
+/// The scheme's emissions beside the inventory of period `year`.
 #[tauri::command]
 pub async fn ets_reconciliation(
     app: AppHandle,
@@ -122,7 +124,9 @@ mod tests {
     use super::*;
     use std::path::Path;
 
-    use scopebook_store::{ActivityInput, Consolidation, EtsEnrolment, NewFacility, NewOrganisation, NewPeriod};
+    use scopebook_store::{
+        ActivityInput, Consolidation, EtsEnrolment, EtsScheme, NewFacility, NewOrganisation, NewPeriod,
+    };
 
     fn golden(file: &str) -> Vec<u8> {
         let root =
@@ -169,6 +173,7 @@ mod tests {
 
     fn request(defaults: &[&str]) -> ReconciliationRequest {
         ReconciliationRequest {
+            scheme: EtsSchemeId::CnEts,
             year: 2024,
             plan: String::new(),
             default_parameters: defaults.iter().map(|d| (*d).to_string()).collect(),
@@ -232,6 +237,65 @@ mod tests {
             err.details.iter().any(|d| d.code == DiagnosticCode(scopebook_core::diagnostic::Code::NoFactor)),
             "{err:?}"
         );
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+    /// Golden position 12 in an organisation file: the kiln registered under the EU ETS for its
+    /// holder, the registry export imported and DE-990002 tied to the kiln (decision 0036).
+    #[test]
+    fn golden_12_the_eu_installation_beside_the_inventory() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/golden-position/12-eu-reconciliation-2021");
+        let read = |f: &str| std::fs::read(root.join(f)).unwrap();
+        let dir = std::env::temp_dir().join(format!("scopebook-reconciliation-{}-eu", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let (mut lib, _) = FactorLibrary::shipped();
+        assert!(lib.add_user_file("factors.csv", &read("factors.csv")).is_empty());
+        let org = NewOrganisation { name: "T".into(), consolidation: Consolidation::OperationalControl };
+        let mut s = Store::create(&dir.join("org.scopebook"), &org, "test").unwrap();
+        s.add_facility(&NewFacility { ets_covered: true, ..NewFacility::new("KALK-1", "Kalkofen", "DE") }).unwrap();
+        s.add_facility(&NewFacility::new("KALK-OFFICE", "Office", "DE")).unwrap();
+        s.add_period(&lib, &NewPeriod::year(2021)).unwrap();
+        let e = EtsEnrolment {
+            facility: "KALK-1".into(),
+            scheme: EtsScheme::EuEts,
+            enterprise: "Rheinwerk Stahl GmbH".into(),
+            plan: None,
+        };
+        s.set_ets_facility(&e).unwrap();
+        let file = "registry-DE-NO.csv";
+        assert_eq!(s.import_ets_registry(2021, &[(file.to_string(), read(file))]).unwrap(), 3);
+        s.link_ets_registry(2021, "DE-990002", Some("KALK-1"), None).unwrap();
+        let eu = ReconciliationRequest {
+            scheme: EtsSchemeId::EuEts,
+            year: 2021,
+            plan: String::new(),
+            default_parameters: vec![],
+        };
+        // No records yet: nothing to reconcile.
+        assert_eq!(reconciliation_of(&s, &lib, &eu).unwrap(), None);
+        let records = [
+            record("KALK-1", "eu_kiln_gas", "500000", "GJ"),
+            record("KALK-1", "eu_grid", "2000", "MWh"),
+            record("KALK-OFFICE", "eu_grid", "100", "MWh"),
+        ]
+        .map(|r| ActivityInput { start: "2021-01-01".into(), end: "2021-12-31".into(), ..r });
+        s.add_activities(&lib, 2021, &records).unwrap();
+        let report = reconciliation_of(&s, &lib, &eu).unwrap().unwrap();
+        let r = &report.reconciliation;
+        // WORKING.md of golden 12.
+        assert_eq!((r.inventory_t.as_str(), r.computed_t.as_str()), ("28917.25", "28050"));
+        let h = &r.holders[0];
+        assert_eq!((h.holder.as_str(), h.facilities.clone()), ("DE-990002", vec!["KALK-1".to_string()]));
+        assert_eq!(h.verified_t.as_deref(), Some("30000"));
+        assert_eq!(h.verified_minus_computed_t.as_deref(), Some("1950"));
+        // The wire view is the store's reconciliation, figure for figure.
+        let rec = Reconcile { lib: &lib, default_parameters: &[], as_of: None };
+        let pos = s.position_with(EtsScheme::EuEts, 2021, None, &[], &PositionOptions::default(), Some(&rec)).unwrap();
+        assert_eq!(view(pos.reconciliation.as_ref().unwrap()), report.reconciliation);
+        // The installations no facility is tied to are a finding.
+        assert!(report.findings.iter().any(|f| f.message.contains("DE-990001")), "{:?}", report.findings);
+        // The China side of the same file has no units: refused, as its position is.
+        assert!(reconciliation_of(&s, &lib, &ReconciliationRequest { year: 2021, ..request(&[]) }).is_err());
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

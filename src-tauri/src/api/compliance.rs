@@ -355,10 +355,11 @@ pub struct ReconciliationView {
     pub scope3_lines: u32,
 }
 
-/// The reconciliation of a stored period: `scopebook position --db FILE --scheme cn-ets
+/// The reconciliation of a stored period: `scopebook position --db FILE --scheme S
 /// --period YEAR --reconcile [--default-parameters FACILITY]...`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ReconciliationRequest {
+    pub scheme: EtsSchemeId,
     pub year: i32,
     /// When the period's units are under several plans: which; "" otherwise.
     pub plan: String,

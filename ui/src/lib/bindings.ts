@@ -672,7 +672,7 @@ activities: string, period_start: string, period_end: string, inventory_t: strin
  */
 scope3_lines: number, };
 
-export type ReconciliationRequest = { year: number, 
+export type ReconciliationRequest = { scheme: EtsSchemeId, year: number, 
 /**
  * When the period's units are under several plans: which; "" otherwise.
  */

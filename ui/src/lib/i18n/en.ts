@@ -546,6 +546,8 @@ export const en = {
   'cmp.reconciliationUnbalanced': 'The reasons do not add up to the difference: please report this.',
   'cmp.reconciliationDefaults': 'The scheme takes the factor\'s default parameters (the verifier did not accept the measured ones) for:',
   'cmp.reconciliationNone': 'No facility registered under the China ETS has Scope 1 or 2 records in this period.',
+  'cmp.reconciliationSourceEu': 'The records of {activities} ({start} – {end}), as the dashboard calculates them, beside the EU ETS rules (MRR).',
+  'cmp.reconciliationNoneEu': 'No facility tied to an installation of this period has Scope 1 or 2 records: tie an installation to its facility in the registry panel.',
   'cmp.prevails.verified': 'verified prevails',
   'cmp.prevails.computed': 'computed',
   'cmp.verifiedSide.above': 'the verifier\'s figure is above the computed one',

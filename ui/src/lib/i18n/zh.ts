@@ -546,6 +546,8 @@ export const zhCN: Dictionary = {
   'cmp.reconciliationUnbalanced': '各原因之和与差额不符，请报告此问题。',
   'cmp.reconciliationDefaults': '以下设施按排放因子的缺省参数计算体系排放量（核查机构未采信实测值）：',
   'cmp.reconciliationNone': '本期没有在全国碳市场登记的设施的范围一或范围二记录。',
+  'cmp.reconciliationSourceEu': '{activities} 的活动数据记录（{start} – {end}），与仪表板的计算相同，按欧盟碳市场规则（监测与报告条例）对照。',
+  'cmp.reconciliationNoneEu': '本期没有与装置关联的设施的范围一或范围二记录：请在登记簿面板中将装置关联到其设施。',
   'cmp.prevails.verified': '以核查值为准',
   'cmp.prevails.computed': '计算值',
   'cmp.verifiedSide.above': '核查值高于计算值',
