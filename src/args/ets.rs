@@ -1,6 +1,7 @@
 //! Arguments of `ets`: the ETS data of covered facilities kept in the inventory file (decision
 //! 0030): a facility's registration, a period's units and ledger, and the EU Transaction Log's
-//! figures of a period (decision 0033). `position --db` reads them.
+//! figures of a period (decision 0033). `position --db` reads them. A locked period's are corrected
+//! by restatement (`restate`, decision 0038), as activity records are.
 
 use std::path::PathBuf;
 
@@ -30,6 +31,64 @@ pub enum EtsCommand {
         #[command(subcommand)]
         command: Box<EtsRegistryCommand>,
     },
+    /// Which fuel parameters a covered facility's scheme figure takes in a period (COVERED.csv's
+    /// `parameters`), read by `position --db --reconcile`.
+    Parameters {
+        #[command(subcommand)]
+        command: Box<EtsParametersCommand>,
+    },
+}
+
+/// COVERED.csv's `parameters`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum ParametersChoice {
+    /// The records' own (measured, calculated) parameters, as the inventory.
+    Record,
+    /// The factor's defaults (the verifier did not accept the measured parameters).
+    Default,
+}
+
+#[derive(Subcommand)]
+pub enum EtsParametersCommand {
+    /// Say which parameters a registered facility's scheme figure takes in an open period
+    /// (`record` unless stored; `position --db --reconcile --default-parameters` prevails).
+    Set {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        period: i32,
+        /// The registered facility's code.
+        #[arg(long)]
+        facility: String,
+        #[arg(long, value_enum)]
+        parameters: ParametersChoice,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Correct a locked period's stored parameters: the original is kept, superseded.
+    Restate {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        id: i64,
+        #[arg(long, value_enum)]
+        parameters: ParametersChoice,
+        /// Why the parameters are restated (required).
+        #[arg(long)]
+        reason: String,
+    },
+    /// A period's stored parameters.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        period: i32,
+        /// Include superseded (restated) rows.
+        #[arg(long)]
+        all: bool,
+        #[arg(long, value_enum, default_value = "table")]
+        format: StoreFormat,
+    },
 }
 
 #[derive(Subcommand)]
@@ -51,8 +110,29 @@ pub enum EtsRegistryCommand {
         db: DbArgs,
         #[arg(long)]
         period: i32,
+        /// Include superseded (restated) rows.
+        #[arg(long)]
+        all: bool,
         #[arg(long, value_enum, default_value = "table")]
         format: StoreFormat,
+    },
+    /// Correct a locked period's registry figures with corrected registry exports: each
+    /// installation of the files (or of --installation) whose figures differ replaces the stored
+    /// row, which is kept, superseded. A locked period takes no new installation.
+    Restate {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        period: i32,
+        /// Only this installation of the files (the registry's id, `DE-990001`); repeatable.
+        #[arg(long)]
+        installation: Vec<String>,
+        /// Why the figures are restated (required).
+        #[arg(long)]
+        reason: String,
+        /// The corrected export files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
     },
     /// Write a period's registry figures as a registry export of its year, which
     /// `position --registry FILE --year YEAR` reads as `position --db` does.
@@ -202,12 +282,28 @@ pub enum EtsUnitCommand {
         #[arg(long)]
         reason: Option<String>,
     },
+    /// Correct a unit of a locked period: the original is kept, superseded by a new unit (its
+    /// cells, with those given changed).
+    Restate {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        id: i64,
+        #[command(flatten)]
+        fields: EtsUnitFields,
+        /// Why the unit is restated (required).
+        #[arg(long)]
+        reason: String,
+    },
     /// A period's units.
     List {
         #[command(flatten)]
         db: DbArgs,
         #[arg(long)]
         period: i32,
+        /// Include superseded (restated) units.
+        #[arg(long)]
+        all: bool,
         #[arg(long, value_enum, default_value = "table")]
         format: StoreFormat,
     },
@@ -305,12 +401,28 @@ pub enum EtsLedgerCommand {
         #[arg(long)]
         reason: Option<String>,
     },
+    /// Correct a movement of a locked period: the original is kept, superseded by a new
+    /// movement (its cells, with those given changed).
+    Restate {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        id: i64,
+        #[command(flatten)]
+        fields: EtsLedgerFields,
+        /// Why the movement is restated (required).
+        #[arg(long)]
+        reason: String,
+    },
     /// A period's ledger.
     List {
         #[command(flatten)]
         db: DbArgs,
         #[arg(long)]
         period: i32,
+        /// Include superseded (restated) movements.
+        #[arg(long)]
+        all: bool,
         #[arg(long, value_enum, default_value = "table")]
         format: StoreFormat,
     },

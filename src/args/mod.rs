@@ -19,8 +19,8 @@ use scopebook_core::gas::GwpSet;
 
 pub use calc::{CalcArgs, EditionDiffArgs, FactorsCommand, Format, ListFormat};
 pub use ets::{
-    EtsCommand, EtsFacilityCommand, EtsLedgerCommand, EtsLedgerFields, EtsRegistryCommand, EtsUnitCommand,
-    EtsUnitFields,
+    EtsCommand, EtsFacilityCommand, EtsLedgerCommand, EtsLedgerFields, EtsParametersCommand, EtsRegistryCommand,
+    EtsUnitCommand, EtsUnitFields, ParametersChoice,
 };
 pub use import::{ImportArgs, TemplateCommand};
 pub use package::{ExportPackageArgs, VerifyArgs};

@@ -1,14 +1,18 @@
 //! `scopebook ets`: covered facilities' registration, a period's units and ledger in the
-//! inventory file (decision 0030), and a period's EU Transaction Log figures (`registry`,
-//! decision 0033).
+//! inventory file (decision 0030), a period's EU Transaction Log figures (`registry`,
+//! decision 0033), the fuel parameters of the reconciliation (`parameters`), and the restatement
+//! of a locked period's (decision 0038).
 
+mod parameters;
 mod registry;
 
 use std::path::Path;
 use std::process::ExitCode;
 
 use scopebook_allowance::position::Position;
-use scopebook_store::{default_user, EtsEnrolment, EtsLedgerInput, EtsScheme, EtsUnitInput, Store};
+use scopebook_store::{
+    default_user, EtsEnrolment, EtsLedgerEntry, EtsLedgerInput, EtsScheme, EtsUnit, EtsUnitInput, RecordStatus, Store,
+};
 
 use crate::args::{
     EtsCommand, EtsFacilityCommand, EtsLedgerCommand, EtsLedgerFields, EtsUnitCommand, EtsUnitFields, PositionArgs,
@@ -45,6 +49,7 @@ pub fn ets(command: EtsCommand) -> ExitCode {
         EtsCommand::Unit { command } => unit(*command),
         EtsCommand::Ledger { command } => ledger(*command),
         EtsCommand::Registry { command } => registry::registry(*command),
+        EtsCommand::Parameters { command } => parameters::parameters(*command),
     }
 }
 
@@ -136,9 +141,20 @@ fn unit(command: EtsUnitCommand) -> ExitCode {
             let mut st = open_or_return!(db);
             done(st.delete_ets_unit(id, reason.as_deref()).map(|()| format!("deleted ETS unit {id}\n")))
         }
-        EtsUnitCommand::List { db, period, format } => {
+        EtsUnitCommand::Restate { db, id, fields, reason } => {
+            let mut st = open_or_return!(db);
+            let mut u = match st.ets_unit(id) {
+                Ok(r) => r.values,
+                Err(e) => return fail(&e),
+            };
+            apply_unit(&fields, &mut u);
+            done(st.restate_ets_unit(id, &u, &reason).map(|r| {
+                format!("ETS unit {id} is restated by ETS unit {}; the original is kept as superseded\n", r.id)
+            }))
+        }
+        EtsUnitCommand::List { db, period, all, format } => {
             let st = open_or_return!(db);
-            done(st.ets_units(period).map(|us| match format {
+            done(st.ets_units_with(period, all).map(|us| match format {
                 StoreFormat::Json => output::json(&us),
                 StoreFormat::Table => {
                     let o = |v: &Option<String>| v.clone().unwrap_or_default();
@@ -161,6 +177,7 @@ fn unit(command: EtsUnitCommand) -> ExitCode {
                                 o(&v.load_factor),
                                 v.verified_t.clone(),
                                 o(&v.allocation_t),
+                                unit_status(u),
                             ]
                         })
                         .collect();
@@ -180,6 +197,7 @@ fn unit(command: EtsUnitCommand) -> ExitCode {
                             "load_factor",
                             "verified_t",
                             "allocation_t",
+                            "status",
                         ],
                         &rows,
                     )
@@ -260,9 +278,20 @@ fn ledger(command: EtsLedgerCommand) -> ExitCode {
             let mut st = open_or_return!(db);
             done(st.delete_ets_ledger_entry(id, reason.as_deref()).map(|()| format!("deleted ledger entry {id}\n")))
         }
-        EtsLedgerCommand::List { db, period, format } => {
+        EtsLedgerCommand::Restate { db, id, fields, reason } => {
+            let mut st = open_or_return!(db);
+            let mut e = match st.ets_ledger_entry(id) {
+                Ok(r) => r.values,
+                Err(e) => return fail(&e),
+            };
+            apply_entry(&fields, &mut e);
+            done(st.restate_ets_ledger_entry(id, &e, &reason).map(|r| {
+                format!("ledger entry {id} is restated by ledger entry {}; the original is kept as superseded\n", r.id)
+            }))
+        }
+        EtsLedgerCommand::List { db, period, all, format } => {
             let st = open_or_return!(db);
-            done(st.ets_ledger(period).map(|es| match format {
+            done(st.ets_ledger_with(period, all).map(|es| match format {
                 StoreFormat::Json => output::json(&es),
                 StoreFormat::Table => {
                     let o = |v: &Option<String>| v.clone().unwrap_or_default();
@@ -283,6 +312,7 @@ fn ledger(command: EtsLedgerCommand) -> ExitCode {
                                 o(&v.vintage),
                                 o(&v.project),
                                 o(&v.evidence),
+                                entry_status(e),
                             ]
                         })
                         .collect();
@@ -300,6 +330,7 @@ fn ledger(command: EtsLedgerCommand) -> ExitCode {
                             "vintage",
                             "project",
                             "evidence",
+                            "status",
                         ],
                         &rows,
                     )
@@ -326,4 +357,21 @@ fn ledger(command: EtsLedgerCommand) -> ExitCode {
             }
         }
     }
+}
+
+/// A row's status as a list shows it: `current`, `superseded`, or `restates N`.
+pub(super) fn restated(status: RecordStatus, supersedes: Option<i64>) -> String {
+    match (status, supersedes) {
+        (RecordStatus::Superseded, _) => "superseded".to_string(),
+        (_, Some(o)) => format!("restates {o}"),
+        _ => "current".to_string(),
+    }
+}
+
+fn unit_status(u: &EtsUnit) -> String {
+    restated(u.status, u.supersedes)
+}
+
+fn entry_status(e: &EtsLedgerEntry) -> String {
+    restated(e.status, e.supersedes)
 }

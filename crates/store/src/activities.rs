@@ -283,7 +283,7 @@ fn activity_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ActivityRecord> 
     })
 }
 
-fn record_status(s: &str) -> Option<RecordStatus> {
+pub(crate) fn record_status(s: &str) -> Option<RecordStatus> {
     match s {
         "current" => Some(RecordStatus::Current),
         "superseded" => Some(RecordStatus::Superseded),
@@ -291,7 +291,7 @@ fn record_status(s: &str) -> Option<RecordStatus> {
     }
 }
 
-fn unknown_record_status(s: &str) -> UnknownStored {
+pub(crate) fn unknown_record_status(s: &str) -> UnknownStored {
     UnknownStored::new("a record's status", "status", s, &["current", "superseded"])
 }
 

@@ -13,7 +13,9 @@
 mod enrolment;
 mod eutl;
 mod model;
+mod parameters;
 mod reconcile;
+mod restate;
 mod rows;
 mod run;
 #[cfg(test)]
@@ -25,16 +27,18 @@ use scopebook_allowance::plan::Plan;
 use scopebook_allowance::units::{self as aunits, UnitRow};
 use scopebook_core::diagnostic::{Code, Diagnostic, Location};
 
+use crate::activities::{record_status, unknown_record_status};
 use crate::error::{locked, refuse_at, Fail, StoreError, UnknownStored};
 use crate::facilities::facility_id;
-use crate::model::{PeriodStatus, ReportingPeriod};
-use crate::periods::period_by_year;
+use crate::model::{PeriodStatus, RecordStatus, ReportingPeriod};
+use crate::periods::{period_by_year, period_from_row, PERIOD_SELECT};
 use crate::text::{non_empty, opt};
 use crate::write::Tx;
 use crate::Store;
 
 pub use model::{
-    EtsEnrolment, EtsFacility, EtsLedgerEntry, EtsLedgerInput, EtsRegistryRow, EtsScheme, EtsUnit, EtsUnitInput,
+    EtsEnrolment, EtsFacility, EtsLedgerEntry, EtsLedgerInput, EtsParameters, EtsParametersRow, EtsRegistryRow,
+    EtsScheme, EtsUnit, EtsUnitInput,
 };
 pub use reconcile::{PositionOptions, Reconcile, COVERED_FILE};
 pub use run::{LEDGER_FILE, UNITS_FILE};
@@ -164,7 +168,7 @@ impl Store {
     pub fn update_ets_unit(&mut self, id: i64, u: &EtsUnitInput, reason: Option<&str>) -> Result<EtsUnit, StoreError> {
         let name = self.name.clone();
         self.write(|w| {
-            let p = period_of(w.conn, "ets_unit", id)?;
+            let p = open_row(w.conn, Table::Unit, id, "changed")?;
             let old = w.row("ets_unit", id)?;
             let (facility, plan, row) = checked_unit(w.conn, &name, u, &Origin::Typed)?;
             let v = UnitValues::of(&row);
@@ -186,7 +190,7 @@ impl Store {
     pub fn delete_ets_unit(&mut self, id: i64, reason: Option<&str>) -> Result<(), StoreError> {
         let name = self.name.clone();
         self.write(|w| {
-            let p = period_of(w.conn, "ets_unit", id)?;
+            let p = open_row(w.conn, Table::Unit, id, "deleted")?;
             let old = w.row("ets_unit", id)?;
             w.conn.execute("DELETE FROM ets_unit WHERE id = ?1", [id])?;
             w.log("delete", "ets_unit", id, old.as_deref(), reason)?;
@@ -202,11 +206,19 @@ impl Store {
         })
     }
 
-    /// The units of period `year`, in the order they were entered.
+    /// The current units of period `year` (those its position reads), in the order they were
+    /// entered.
     pub fn ets_units(&self, year: i32) -> Result<Vec<EtsUnit>, StoreError> {
+        self.ets_units_with(year, false)
+    }
+
+    /// The units of period `year` in the order they were entered: the current ones, or with
+    /// `all` the superseded ones too.
+    pub fn ets_units_with(&self, year: i32, all: bool) -> Result<Vec<EtsUnit>, StoreError> {
         self.read(|c| {
             let p = period_by_year(c, year)?;
-            let mut stmt = c.prepare(&format!("{UNIT_SELECT} WHERE u.period_id = ?1 ORDER BY u.id"))?;
+            let filter = if all { "" } else { " AND u.status = 'current'" };
+            let mut stmt = c.prepare(&format!("{UNIT_SELECT} WHERE u.period_id = ?1{filter} ORDER BY u.id"))?;
             let rows = stmt.query_map([p.id], unit_from_row)?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
         })
@@ -254,7 +266,7 @@ impl Store {
         let id = self.write(|w| {
             let p = open_period(w.conn, year)?;
             let entry = checked_entry(&name, e)?;
-            let id = insert_entry(w, &p, e.scheme, &entry)?;
+            let id = insert_entry(w, &p, e.scheme, &entry, None)?;
             run::check_written(w.conn, &name, &p, &[(Table::Ledger, id, Origin::Typed)])?;
             Ok(id)
         })?;
@@ -270,7 +282,7 @@ impl Store {
     ) -> Result<EtsLedgerEntry, StoreError> {
         let name = self.name.clone();
         self.write(|w| {
-            let p = period_of(w.conn, "ets_ledger", id)?;
+            let p = open_row(w.conn, Table::Ledger, id, "changed")?;
             let old = w.row("ets_ledger", id)?;
             let x = checked_entry(&name, e)?;
             let v = EntryValues::of(&x);
@@ -292,7 +304,7 @@ impl Store {
     pub fn delete_ets_ledger_entry(&mut self, id: i64, reason: Option<&str>) -> Result<(), StoreError> {
         let name = self.name.clone();
         self.write(|w| {
-            let p = period_of(w.conn, "ets_ledger", id)?;
+            let p = open_row(w.conn, Table::Ledger, id, "deleted")?;
             let old = w.row("ets_ledger", id)?;
             w.conn.execute("DELETE FROM ets_ledger WHERE id = ?1", [id])?;
             w.log("delete", "ets_ledger", id, old.as_deref(), reason)?;
@@ -308,11 +320,18 @@ impl Store {
         })
     }
 
-    /// The ledger of period `year` (every scheme), in the order it was entered.
+    /// The current ledger of period `year` (every scheme), in the order it was entered.
     pub fn ets_ledger(&self, year: i32) -> Result<Vec<EtsLedgerEntry>, StoreError> {
+        self.ets_ledger_with(year, false)
+    }
+
+    /// The ledger of period `year` in the order it was entered: the current movements, or with
+    /// `all` the superseded ones too.
+    pub fn ets_ledger_with(&self, year: i32, all: bool) -> Result<Vec<EtsLedgerEntry>, StoreError> {
         self.read(|c| {
             let p = period_by_year(c, year)?;
-            let mut stmt = c.prepare(&format!("{LEDGER_SELECT} WHERE l.period_id = ?1 ORDER BY l.id"))?;
+            let filter = if all { "" } else { " AND l.status = 'current'" };
+            let mut stmt = c.prepare(&format!("{LEDGER_SELECT} WHERE l.period_id = ?1{filter} ORDER BY l.id"))?;
             let rows = stmt.query_map([p.id], entry_from_row)?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
         })
@@ -335,7 +354,7 @@ impl Store {
             errors_only(diags)?;
             let mut written = Vec::new();
             for e in &entries {
-                let id = insert_entry(w, &p, scheme, e)?;
+                let id = insert_entry(w, &p, scheme, e, None)?;
                 written.push((Table::Ledger, id, Origin::Line(file.to_string(), e.line)));
             }
             run::check_written(w.conn, &name, &p, &written)?;
@@ -351,27 +370,99 @@ enum Table {
     Ledger,
 }
 
+impl Table {
+    fn name(self) -> &'static str {
+        match self {
+            Table::Unit => "ets_unit",
+            Table::Ledger => "ets_ledger",
+        }
+    }
+
+    /// What a row is called in messages.
+    fn what(self) -> &'static str {
+        match self {
+            Table::Unit => "ETS unit",
+            Table::Ledger => "ledger entry",
+        }
+    }
+
+    /// The command that restates a row.
+    fn command(self) -> &'static str {
+        match self {
+            Table::Unit => "ets unit",
+            Table::Ledger => "ets ledger",
+        }
+    }
+}
+
 /// A period that may change: refused (`period-locked`) when it is locked.
 fn open_period(c: &Connection, year: i32) -> Result<ReportingPeriod, Fail> {
     let p = period_by_year(c, year)?;
     if p.status == PeriodStatus::Locked {
-        return Err(locked(&p, "its ETS units, ledger and registry figures cannot change"));
+        return Err(locked(
+            &p,
+            "its ETS units, ledger and registry figures cannot be added, changed or deleted; a correction is a restatement (`scopebook ets unit|ledger|registry restate`)",
+        ));
     }
     Ok(p)
 }
 
-/// The period of a stored unit or ledger entry, which must not be locked.
-fn period_of(c: &Connection, table: &str, id: i64) -> Result<ReportingPeriod, Fail> {
-    let year: Option<i32> = c
-        .query_row(
-            &format!("SELECT p.year FROM {table} t JOIN period p ON p.id = t.period_id WHERE t.id = ?1"),
-            [id],
-            |r| r.get(0),
-        )
+/// The period of a stored unit or ledger entry, and the row's status.
+fn row_period(c: &Connection, table: Table, id: i64) -> Result<(ReportingPeriod, RecordStatus), Fail> {
+    let found: Option<(i64, String)> = c
+        .query_row(&format!("SELECT period_id, status FROM {} WHERE id = ?1", table.name()), [id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .optional()?;
-    let what = if table == "ets_unit" { "ETS unit" } else { "ledger entry" };
-    let year = year.ok_or_else(|| refuse_at(Code::UnknownRecord, "id", format!("there is no {what} {id}")))?;
-    open_period(c, year)
+    let (period_id, status) =
+        found.ok_or_else(|| refuse_at(Code::UnknownRecord, "id", format!("there is no {} {id}", table.what())))?;
+    let p = c.query_row(&format!("{PERIOD_SELECT} WHERE id = ?1"), [period_id], period_from_row)?;
+    let status = record_status(&status).ok_or_else(|| unknown_record_status(&status))?;
+    Ok((p, status))
+}
+
+/// The period of a unit or ledger entry to be `done` (changed, deleted): refused when the period
+/// is locked (a correction is a restatement) or the row was restated.
+fn open_row(c: &Connection, table: Table, id: i64, done: &str) -> Result<ReportingPeriod, Fail> {
+    let (p, status) = row_period(c, table, id)?;
+    if p.status == PeriodStatus::Locked {
+        return Err(locked(
+            &p,
+            &format!(
+                "{} {id} cannot be {done}; correct it with `scopebook {} restate --id {id}`",
+                table.what(),
+                table.command()
+            ),
+        ));
+    }
+    if status == RecordStatus::Superseded {
+        return Err(refuse_at(
+            Code::InvalidState,
+            "id",
+            format!("{} {id} was restated and is kept as it was", table.what()),
+        ));
+    }
+    if done == "deleted" {
+        let named: i64 =
+            c.query_row(&format!("SELECT count(*) FROM {} WHERE supersedes = ?1", table.name()), [id], |r| r.get(0))?;
+        if named > 0 {
+            return Err(refuse_at(
+                Code::InvalidState,
+                "id",
+                format!("{} {id} is named by a restatement", table.what()),
+            ));
+        }
+    }
+    Ok(p)
+}
+
+/// The audit action and reason of a new row: `create`, or `restate` with the reason when it
+/// restates another.
+fn created(restates: Option<(i64, &str)>) -> (&'static str, Option<&str>) {
+    match restates {
+        Some((_, reason)) => ("restate", Some(reason)),
+        None => ("create", None),
+    }
 }
 
 /// The first locked period holding units of a facility.
@@ -386,9 +477,9 @@ fn locked_year_of_facility(c: &Connection, facility: i64) -> Result<Option<i32>,
 /// Every open (period, scheme) that holds units, ledger entries or registry figures.
 fn periods_with_ets_data(c: &Connection) -> Result<Vec<(ReportingPeriod, EtsScheme)>, Fail> {
     let mut stmt = c.prepare(
-        "SELECT DISTINCT p.year, e.scheme FROM ets_unit u JOIN period p ON p.id = u.period_id JOIN ets_facility e ON e.facility_id = u.facility_id WHERE p.status != 'locked'
-         UNION SELECT DISTINCT p.year, l.scheme FROM ets_ledger l JOIN period p ON p.id = l.period_id WHERE p.status != 'locked'
-         UNION SELECT DISTINCT p.year, 'eu-ets' FROM ets_registry r JOIN period p ON p.id = r.period_id WHERE p.status != 'locked'",
+        "SELECT DISTINCT p.year, e.scheme FROM ets_unit u JOIN period p ON p.id = u.period_id JOIN ets_facility e ON e.facility_id = u.facility_id WHERE p.status != 'locked' AND u.status = 'current'
+         UNION SELECT DISTINCT p.year, l.scheme FROM ets_ledger l JOIN period p ON p.id = l.period_id WHERE p.status != 'locked' AND l.status = 'current'
+         UNION SELECT DISTINCT p.year, 'eu-ets' FROM ets_registry r JOIN period p ON p.id = r.period_id WHERE p.status != 'locked' AND r.status = 'current'",
     )?;
     let pairs: Vec<(i32, String)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
     let mut out = Vec::new();
@@ -594,21 +685,25 @@ impl EntryValues {
     }
 }
 
+/// Store a new unit of period `p` (restating `restates.0`, for `restates.1`, when given).
 fn insert_unit_row(
     w: &mut Tx<'_>,
     p: &ReportingPeriod,
     facility: i64,
     plan: Option<&str>,
     row: &UnitRow,
+    restates: Option<(i64, &str)>,
 ) -> Result<i64, Fail> {
     let v = UnitValues::of(row);
+    let (supersedes, reason) = (restates.map(|r| r.0), restates.map(|r| r.1));
     w.conn.execute(
-        "INSERT INTO ets_unit (period_id, facility_id, plan, unit, unit_class, cooling, output_mwh, heat_gj, heat_supply_ratio, load_factor, verified_t, allocation_t, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-        params![p.id, facility, plan, row.unit, row.class, row.cooling, v.output_mwh, v.heat_gj, v.heat_supply_ratio, v.load_factor, v.verified_t, v.allocation_t, w.at],
+        "INSERT INTO ets_unit (period_id, facility_id, plan, unit, unit_class, cooling, output_mwh, heat_gj, heat_supply_ratio, load_factor, verified_t, allocation_t, created_at, status, supersedes, restatement_reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 'current', ?14, ?15)",
+        params![p.id, facility, plan, row.unit, row.class, row.cooling, v.output_mwh, v.heat_gj, v.heat_supply_ratio, v.load_factor, v.verified_t, v.allocation_t, w.at, supersedes, reason],
     )?;
     let id = w.conn.last_insert_rowid();
-    w.log("create", "ets_unit", id, None, None)?;
+    let (action, reason) = created(restates);
+    w.log(action, "ets_unit", id, None, reason)?;
     Ok(id)
 }
 
@@ -620,7 +715,7 @@ fn insert_unit(
     origin: &Origin,
 ) -> Result<i64, Fail> {
     let (facility, plan, row) = checked_unit(w.conn, name, u, origin)?;
-    insert_unit_row(w, p, facility, plan.as_deref(), &row)
+    insert_unit_row(w, p, facility, plan.as_deref(), &row, None)
 }
 
 /// An imported unit: to `facility` if given (its enterprise must be the row's), else to the one
@@ -674,17 +769,26 @@ fn import_unit(
         ));
     }
     let plan = unit_plan(scheme, plan, default_plan, origin)?;
-    insert_unit_row(w, p, id, plan.as_deref(), row)
+    insert_unit_row(w, p, id, plan.as_deref(), row, None)
 }
 
-fn insert_entry(w: &mut Tx<'_>, p: &ReportingPeriod, scheme: EtsScheme, e: &Entry) -> Result<i64, Fail> {
+/// Store a new movement of period `p` (restating `restates.0`, for `restates.1`, when given).
+fn insert_entry(
+    w: &mut Tx<'_>,
+    p: &ReportingPeriod,
+    scheme: EtsScheme,
+    e: &Entry,
+    restates: Option<(i64, &str)>,
+) -> Result<i64, Fail> {
     let v = EntryValues::of(e);
+    let (supersedes, reason) = (restates.map(|r| r.0), restates.map(|r| r.1));
     w.conn.execute(
-        "INSERT INTO ets_ledger (period_id, scheme, enterprise, date, kind, quantity_t, instrument, price, currency, vintage, project, evidence, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-        params![p.id, scheme.as_str(), e.enterprise, v.date, e.kind.as_str(), v.quantity_t, e.instrument, v.price, e.currency, e.vintage, e.project, e.evidence, w.at],
+        "INSERT INTO ets_ledger (period_id, scheme, enterprise, date, kind, quantity_t, instrument, price, currency, vintage, project, evidence, created_at, status, supersedes, restatement_reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 'current', ?14, ?15)",
+        params![p.id, scheme.as_str(), e.enterprise, v.date, e.kind.as_str(), v.quantity_t, e.instrument, v.price, e.currency, e.vintage, e.project, e.evidence, w.at, supersedes, reason],
     )?;
     let id = w.conn.last_insert_rowid();
-    w.log("create", "ets_ledger", id, None, None)?;
+    let (action, reason) = created(restates);
+    w.log(action, "ets_ledger", id, None, reason)?;
     Ok(id)
 }

@@ -34,6 +34,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 4, sql: V4 },
     Migration { version: 5, sql: V5 },
     Migration { version: 6, sql: V6 },
+    Migration { version: 7, sql: V7 },
 ];
 
 const V1: &str = r#"
@@ -450,6 +451,191 @@ WHEN (SELECT status FROM period WHERE id = OLD.period_id) = 'locked'
 BEGIN SELECT RAISE(ABORT, 'the period is locked'); END;
 "#;
 
+/// Version 7: a locked period's ETS data corrected by restatement, as its activity records are
+/// (issue 12, decision 0038). `ets_unit`, `ets_ledger` and `ets_registry` gain the columns of
+/// `activity`: `status` (`current`, `superseded`), `supersedes` (the row a restatement replaces)
+/// and `restatement_reason`. Every existing row is `current`. In the audited value of a row
+/// (`audit::row_json`) a `status` of `current` and a NULL `supersedes` or `restatement_reason`
+/// are left out, so every value logged before the migration still replays (decision 0021's
+/// rule, with the value every earlier row gets). The locked-period triggers now let through what
+/// they let through for `activity`: inserting a row that supersedes another, and marking a
+/// current row superseded with every other column as it was. `ets_registry` is rebuilt (with
+/// its ids, and its AUTOINCREMENT counter) because its one-row-per-installation-and-period
+/// constraints now hold among the current rows only (partial unique indexes).
+/// `ets_parameters` keeps COVERED.csv's `parameters` (`record`, `default`) of a registered
+/// facility in a period (decision 0032's `--default-parameters`, stored), restated like the rest.
+const V7: &str = r#"
+ALTER TABLE ets_unit ADD COLUMN status TEXT NOT NULL DEFAULT 'current'
+    CHECK (status IN ('current', 'superseded'));
+ALTER TABLE ets_unit ADD COLUMN supersedes INTEGER REFERENCES ets_unit (id);
+ALTER TABLE ets_unit ADD COLUMN restatement_reason TEXT;
+ALTER TABLE ets_ledger ADD COLUMN status TEXT NOT NULL DEFAULT 'current'
+    CHECK (status IN ('current', 'superseded'));
+ALTER TABLE ets_ledger ADD COLUMN supersedes INTEGER REFERENCES ets_ledger (id);
+ALTER TABLE ets_ledger ADD COLUMN restatement_reason TEXT;
+
+DROP TRIGGER ets_unit_locked_insert;
+CREATE TRIGGER ets_unit_locked_insert BEFORE INSERT ON ets_unit
+WHEN NEW.supersedes IS NULL AND (SELECT status FROM period WHERE id = NEW.period_id) = 'locked'
+BEGIN SELECT RAISE(ABORT, 'the period is locked'); END;
+DROP TRIGGER ets_unit_locked_update;
+CREATE TRIGGER ets_unit_locked_update BEFORE UPDATE ON ets_unit
+WHEN ((SELECT status FROM period WHERE id = OLD.period_id) = 'locked'
+      OR (SELECT status FROM period WHERE id = NEW.period_id) = 'locked')
+ AND NOT (OLD.status = 'current' AND NEW.status = 'superseded'
+          AND NEW.id = OLD.id AND NEW.period_id = OLD.period_id
+          AND NEW.facility_id IS OLD.facility_id
+          AND NEW.plan IS OLD.plan
+          AND NEW.unit IS OLD.unit
+          AND NEW.unit_class IS OLD.unit_class
+          AND NEW.cooling IS OLD.cooling
+          AND NEW.output_mwh IS OLD.output_mwh
+          AND NEW.heat_gj IS OLD.heat_gj
+          AND NEW.heat_supply_ratio IS OLD.heat_supply_ratio
+          AND NEW.load_factor IS OLD.load_factor
+          AND NEW.verified_t IS OLD.verified_t
+          AND NEW.allocation_t IS OLD.allocation_t
+          AND NEW.created_at IS OLD.created_at
+          AND NEW.supersedes IS OLD.supersedes
+          AND NEW.restatement_reason IS OLD.restatement_reason)
+BEGIN SELECT RAISE(ABORT, 'the period is locked'); END;
+DROP TRIGGER ets_ledger_locked_insert;
+CREATE TRIGGER ets_ledger_locked_insert BEFORE INSERT ON ets_ledger
+WHEN NEW.supersedes IS NULL AND (SELECT status FROM period WHERE id = NEW.period_id) = 'locked'
+BEGIN SELECT RAISE(ABORT, 'the period is locked'); END;
+DROP TRIGGER ets_ledger_locked_update;
+CREATE TRIGGER ets_ledger_locked_update BEFORE UPDATE ON ets_ledger
+WHEN ((SELECT status FROM period WHERE id = OLD.period_id) = 'locked'
+      OR (SELECT status FROM period WHERE id = NEW.period_id) = 'locked')
+ AND NOT (OLD.status = 'current' AND NEW.status = 'superseded'
+          AND NEW.id = OLD.id AND NEW.period_id = OLD.period_id
+          AND NEW.scheme IS OLD.scheme
+          AND NEW.enterprise IS OLD.enterprise
+          AND NEW.date IS OLD.date
+          AND NEW.kind IS OLD.kind
+          AND NEW.quantity_t IS OLD.quantity_t
+          AND NEW.instrument IS OLD.instrument
+          AND NEW.price IS OLD.price
+          AND NEW.currency IS OLD.currency
+          AND NEW.vintage IS OLD.vintage
+          AND NEW.project IS OLD.project
+          AND NEW.evidence IS OLD.evidence
+          AND NEW.created_at IS OLD.created_at
+          AND NEW.supersedes IS OLD.supersedes
+          AND NEW.restatement_reason IS OLD.restatement_reason)
+BEGIN SELECT RAISE(ABORT, 'the period is locked'); END;
+
+CREATE TABLE ets_registry_v7 (
+    -- AUTOINCREMENT: an id is never reused, so the audit log's "ets_registry N" is one record for ever.
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    period_id INTEGER NOT NULL REFERENCES period (id),
+    facility_id INTEGER REFERENCES facility (id),
+    installation TEXT NOT NULL CHECK (length(trim(installation)) > 0),
+    installation_id TEXT NOT NULL,
+    account_holder TEXT NOT NULL,
+    name TEXT NOT NULL,
+    country TEXT NOT NULL,
+    activity TEXT NOT NULL,
+    free_allocation_t TEXT,
+    free_allocation_status TEXT CHECK ((free_allocation_t IS NULL) != (free_allocation_status IS NULL)),
+    verified_t TEXT,
+    verified_status TEXT CHECK ((verified_t IS NULL) != (verified_status IS NULL)),
+    surrendered_t TEXT,
+    surrendered_status TEXT CHECK ((surrendered_t IS NULL) != (surrendered_status IS NULL)),
+    surrendered_allowances_t TEXT,
+    surrendered_allowances_status TEXT
+        CHECK ((surrendered_allowances_t IS NULL) != (surrendered_allowances_status IS NULL)),
+    compliance TEXT,
+    source_file TEXT NOT NULL,
+    source_line INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'current' CHECK (status IN ('current', 'superseded')),
+    supersedes INTEGER REFERENCES ets_registry_v7 (id),
+    restatement_reason TEXT
+) STRICT;
+INSERT INTO ets_registry_v7 (id, period_id, facility_id, installation, installation_id, account_holder, name,
+    country, activity, free_allocation_t, free_allocation_status, verified_t, verified_status, surrendered_t,
+    surrendered_status, surrendered_allowances_t, surrendered_allowances_status, compliance, source_file,
+    source_line, created_at)
+SELECT id, period_id, facility_id, installation, installation_id, account_holder, name,
+    country, activity, free_allocation_t, free_allocation_status, verified_t, verified_status, surrendered_t,
+    surrendered_status, surrendered_allowances_t, surrendered_allowances_status, compliance, source_file,
+    source_line, created_at
+FROM ets_registry ORDER BY id;
+-- The counter goes on from the old table's (ids of deleted rows are never reused).
+DELETE FROM sqlite_sequence WHERE name = 'ets_registry_v7';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'ets_registry_v7', seq FROM sqlite_sequence WHERE name = 'ets_registry';
+DROP TABLE ets_registry;
+ALTER TABLE ets_registry_v7 RENAME TO ets_registry;
+CREATE UNIQUE INDEX ets_registry_current_installation ON ets_registry (period_id, installation)
+    WHERE status = 'current';
+CREATE UNIQUE INDEX ets_registry_current_facility ON ets_registry (period_id, facility_id)
+    WHERE status = 'current';
+CREATE TRIGGER ets_registry_locked_insert BEFORE INSERT ON ets_registry
+WHEN NEW.supersedes IS NULL AND (SELECT status FROM period WHERE id = NEW.period_id) = 'locked'
+BEGIN SELECT RAISE(ABORT, 'the period is locked'); END;
+CREATE TRIGGER ets_registry_locked_update BEFORE UPDATE ON ets_registry
+WHEN ((SELECT status FROM period WHERE id = OLD.period_id) = 'locked'
+      OR (SELECT status FROM period WHERE id = NEW.period_id) = 'locked')
+ AND NOT (OLD.status = 'current' AND NEW.status = 'superseded'
+          AND NEW.id = OLD.id AND NEW.period_id = OLD.period_id
+          AND NEW.facility_id IS OLD.facility_id
+          AND NEW.installation IS OLD.installation
+          AND NEW.installation_id IS OLD.installation_id
+          AND NEW.account_holder IS OLD.account_holder
+          AND NEW.name IS OLD.name
+          AND NEW.country IS OLD.country
+          AND NEW.activity IS OLD.activity
+          AND NEW.free_allocation_t IS OLD.free_allocation_t
+          AND NEW.free_allocation_status IS OLD.free_allocation_status
+          AND NEW.verified_t IS OLD.verified_t
+          AND NEW.verified_status IS OLD.verified_status
+          AND NEW.surrendered_t IS OLD.surrendered_t
+          AND NEW.surrendered_status IS OLD.surrendered_status
+          AND NEW.surrendered_allowances_t IS OLD.surrendered_allowances_t
+          AND NEW.surrendered_allowances_status IS OLD.surrendered_allowances_status
+          AND NEW.compliance IS OLD.compliance
+          AND NEW.source_file IS OLD.source_file
+          AND NEW.source_line IS OLD.source_line
+          AND NEW.created_at IS OLD.created_at
+          AND NEW.supersedes IS OLD.supersedes
+          AND NEW.restatement_reason IS OLD.restatement_reason)
+BEGIN SELECT RAISE(ABORT, 'the period is locked'); END;
+CREATE TRIGGER ets_registry_locked_delete BEFORE DELETE ON ets_registry
+WHEN (SELECT status FROM period WHERE id = OLD.period_id) = 'locked'
+BEGIN SELECT RAISE(ABORT, 'the period is locked'); END;
+
+CREATE TABLE ets_parameters (
+    -- AUTOINCREMENT: an id is never reused, so the audit log's "ets_parameters N" is one record for ever.
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    period_id INTEGER NOT NULL REFERENCES period (id),
+    facility_id INTEGER NOT NULL REFERENCES facility (id),
+    parameters TEXT NOT NULL CHECK (parameters IN ('record', 'default')),
+    created_at TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'current' CHECK (status IN ('current', 'superseded')),
+    supersedes INTEGER REFERENCES ets_parameters (id),
+    restatement_reason TEXT
+) STRICT;
+CREATE UNIQUE INDEX ets_parameters_current ON ets_parameters (period_id, facility_id) WHERE status = 'current';
+CREATE TRIGGER ets_parameters_locked_insert BEFORE INSERT ON ets_parameters
+WHEN NEW.supersedes IS NULL AND (SELECT status FROM period WHERE id = NEW.period_id) = 'locked'
+BEGIN SELECT RAISE(ABORT, 'the period is locked'); END;
+CREATE TRIGGER ets_parameters_locked_update BEFORE UPDATE ON ets_parameters
+WHEN ((SELECT status FROM period WHERE id = OLD.period_id) = 'locked'
+      OR (SELECT status FROM period WHERE id = NEW.period_id) = 'locked')
+ AND NOT (OLD.status = 'current' AND NEW.status = 'superseded'
+          AND NEW.id = OLD.id AND NEW.period_id = OLD.period_id
+          AND NEW.facility_id IS OLD.facility_id
+          AND NEW.parameters IS OLD.parameters
+          AND NEW.created_at IS OLD.created_at
+          AND NEW.supersedes IS OLD.supersedes
+          AND NEW.restatement_reason IS OLD.restatement_reason)
+BEGIN SELECT RAISE(ABORT, 'the period is locked'); END;
+CREATE TRIGGER ets_parameters_locked_delete BEFORE DELETE ON ets_parameters
+WHEN (SELECT status FROM period WHERE id = OLD.period_id) = 'locked'
+BEGIN SELECT RAISE(ABORT, 'the period is locked'); END;
+"#;
+
 /// The file's `application_id` and `user_version`.
 pub fn identity(conn: &Connection) -> rusqlite::Result<(i32, i32)> {
     let app: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
@@ -488,6 +674,7 @@ mod tests {
         (4, "39ecee376c8525354c0e9ec66f61ed78e80a3b7b1154d4000ae77f8be67de8e2"),
         (5, "84a657b37d76e6063dcfc6a3a272826db15c0a2878119d552ed940cd726ef765"),
         (6, "ee86531f0c5191753950b808b84e9d5894f1defe5de8c506dd0b2c1695d913bb"),
+        (7, "4d5b78fb60c8e0cb3b195547b6e2c7013a61d257f52bfec2e782cfe73e4acde0"),
     ];
 
     #[test]

@@ -623,10 +623,10 @@ mod upgrade_tests {
             }
             dir.path().join("acme.db")
         };
-        // Back to schema 3: without what migrations 4, 5 and 6 add (the file as schema 3 left it).
+        // Back to schema 3: without what migrations 4 to 7 add (the file as schema 3 left it).
         let c = rusqlite::Connection::open(&path).unwrap();
         c.execute_batch(
-            "DROP TABLE ets_registry; DROP TABLE ets_ledger; DROP TABLE ets_unit; DROP TABLE ets_facility;
+            "DROP TABLE ets_parameters; DROP TABLE ets_registry; DROP TABLE ets_ledger; DROP TABLE ets_unit; DROP TABLE ets_facility;
              DROP TABLE period_totals; DROP TABLE audit_text; DROP INDEX audit_by_kind; PRAGMA user_version = 3;",
         )
         .unwrap();

@@ -25,9 +25,25 @@ pub fn registry(command: EtsRegistryCommand) -> ExitCode {
                     .map(|n| format!("imported the registry figures of {n} installation(s) into period {period}\n")),
             )
         }
-        EtsRegistryCommand::List { db, period, format } => {
+        EtsRegistryCommand::Restate { db, period, installation, reason, files } => {
+            let mut read_files = Vec::with_capacity(files.len());
+            for f in &files {
+                match read(f) {
+                    Ok(b) => read_files.push((f.display().to_string(), b)),
+                    Err(d) => return refuse(&[d]),
+                }
+            }
+            let mut st = open_or_return!(db);
+            done(st.restate_ets_registry(period, &read_files, &installation, &reason).map(|ids| {
+                format!(
+                    "restated the registry figures of {} installation(s) of period {period}; the originals are kept as superseded\n",
+                    ids.len()
+                )
+            }))
+        }
+        EtsRegistryCommand::List { db, period, all, format } => {
             let st = open_or_return!(db);
-            done(st.ets_registry(period).map(|rows| match format {
+            done(st.ets_registry_with(period, all).map(|rows| match format {
                 StoreFormat::Json => output::json(&rows),
                 StoreFormat::Table => table(&rows),
             }))
@@ -78,6 +94,7 @@ fn table(rows: &[EtsRegistryRow]) -> String {
                 shown(&r.verified_t, &r.verified_status),
                 shown(&r.surrendered_t, &r.surrendered_status),
                 r.compliance.clone().unwrap_or_default(),
+                super::restated(r.status, r.supersedes),
             ]
         })
         .collect();
@@ -93,6 +110,7 @@ fn table(rows: &[EtsRegistryRow]) -> String {
             "verified",
             "surrendered",
             "compliance",
+            "status",
         ],
         &body,
     )

@@ -70,7 +70,8 @@ pub(super) fn tied_installation_stays(
     let tied: Option<(String, String, i32)> = c
         .query_row(
             "SELECT r.installation, r.account_holder, p.year FROM ets_registry r JOIN period p ON p.id = r.period_id
-             WHERE r.facility_id = ?1 AND (?2 != 'eu-ets' OR r.account_holder != ?3) ORDER BY p.year LIMIT 1",
+             WHERE r.facility_id = ?1 AND r.status = 'current' AND (?2 != 'eu-ets' OR r.account_holder != ?3)
+             ORDER BY p.year LIMIT 1",
             params![facility, scheme.as_str(), enterprise],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )

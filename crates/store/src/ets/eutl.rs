@@ -11,11 +11,14 @@ use scopebook_allowance::registry::{self, Figure, Installation, Status, YearReco
 use scopebook_core::diagnostic::{Code, Diagnostic, Location};
 use scopebook_core::number::parse_decimal;
 
+use super::restate::supersede_in;
+use super::rows::status_at;
 use super::{errors_only, open_period, run, EtsRegistryRow, EtsScheme};
 use crate::error::{refuse_at, Fail, StoreError};
 use crate::facilities::facility_id;
-use crate::model::ReportingPeriod;
-use crate::periods::period_by_year;
+use crate::model::{PeriodStatus, ReportingPeriod};
+use crate::periods::{period_by_year, status_text};
+use crate::text::non_empty;
 use crate::write::Tx;
 use crate::Store;
 
@@ -31,7 +34,8 @@ const EXPORT_COLUMNS: &[&str] = &[
 
 const SELECT: &str = "SELECT r.id, p.year, f.code, r.installation, r.installation_id, r.account_holder, r.name, r.country, r.activity,
      r.free_allocation_t, r.free_allocation_status, r.verified_t, r.verified_status, r.surrendered_t, r.surrendered_status,
-     r.surrendered_allowances_t, r.surrendered_allowances_status, r.compliance, r.source_file, r.source_line
+     r.surrendered_allowances_t, r.surrendered_allowances_status, r.compliance, r.source_file, r.source_line,
+     r.status, r.supersedes, r.restatement_reason
      FROM ets_registry r JOIN period p ON p.id = r.period_id LEFT JOIN facility f ON f.id = r.facility_id";
 
 fn row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<EtsRegistryRow> {
@@ -56,12 +60,22 @@ fn row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<EtsRegistryRow> {
         compliance: r.get(17)?,
         source_file: r.get(18)?,
         source_line: r.get(19)?,
+        status: status_at(r, 20)?,
+        supersedes: r.get(21)?,
+        restatement_reason: r.get(22)?,
     })
 }
 
-/// A period's stored rows, in the order they were imported.
+/// A period's current rows (those its position reads), in the order they were imported.
 fn rows_of(c: &Connection, p: &ReportingPeriod) -> Result<Vec<EtsRegistryRow>, Fail> {
-    let mut stmt = c.prepare_cached(&format!("{SELECT} WHERE r.period_id = ?1 ORDER BY r.id"))?;
+    rows_with(c, p, false)
+}
+
+/// A period's rows in the order they were imported: the current ones, or with `all` the
+/// superseded ones too.
+fn rows_with(c: &Connection, p: &ReportingPeriod, all: bool) -> Result<Vec<EtsRegistryRow>, Fail> {
+    let filter = if all { "" } else { " AND r.status = 'current'" };
+    let mut stmt = c.prepare_cached(&format!("{SELECT} WHERE r.period_id = ?1{filter} ORDER BY r.id"))?;
     let rows = stmt.query_map([p.id], row_from)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
@@ -195,11 +209,20 @@ fn year_problems(files: &[(String, Vec<u8>)], all: &[Installation], year: i32) -
 
 /// An installation without an id, or given twice (in the files, or already stored for the
 /// period) and so counted twice: refused, located at the (later) row.
-fn duplicate_problems(c: &Connection, p: &ReportingPeriod, all: &[Installation]) -> Result<Vec<Diagnostic>, Fail> {
+/// (`stored` false: only in the files, for a restatement, which replaces the stored rows.)
+fn duplicate_problems(
+    c: &Connection,
+    p: &ReportingPeriod,
+    all: &[Installation],
+    stored: bool,
+) -> Result<Vec<Diagnostic>, Fail> {
     let mut problems = Vec::new();
     let mut seen: HashMap<&str, (&str, u64)> = HashMap::new();
-    let stored: HashMap<String, i64> = {
-        let mut stmt = c.prepare_cached("SELECT installation, id FROM ets_registry WHERE period_id = ?1")?;
+    let stored: HashMap<String, i64> = if !stored {
+        HashMap::new()
+    } else {
+        let mut stmt =
+            c.prepare_cached("SELECT installation, id FROM ets_registry WHERE period_id = ?1 AND status = 'current'")?;
         let rows = stmt.query_map([p.id], |r| Ok((r.get(0)?, r.get(1)?)))?;
         rows.collect::<Result<_, _>>()?
     };
@@ -232,7 +255,16 @@ fn duplicate_problems(c: &Connection, p: &ReportingPeriod, all: &[Installation])
     Ok(problems)
 }
 
-fn insert(w: &mut Tx<'_>, p: &ReportingPeriod, i: &Installation, r: &YearRecord) -> Result<(), Fail> {
+/// Store an installation's figures for period `p` (tied to `facility`, restating `restates.0`
+/// for `restates.1`, when given).
+fn insert(
+    w: &mut Tx<'_>,
+    p: &ReportingPeriod,
+    i: &Installation,
+    r: &YearRecord,
+    facility: Option<i64>,
+    restates: Option<(i64, &str)>,
+) -> Result<i64, Fail> {
     let (fa, fas) = stored(&r.free_allocation);
     let (v, vs) = stored(&r.verified);
     let (s, ss) = stored(&r.surrendered);
@@ -241,8 +273,9 @@ fn insert(w: &mut Tx<'_>, p: &ReportingPeriod, i: &Installation, r: &YearRecord)
         .prepare_cached(
             "INSERT INTO ets_registry (period_id, installation, installation_id, account_holder, name, country, activity,
              free_allocation_t, free_allocation_status, verified_t, verified_status, surrendered_t, surrendered_status,
-             surrendered_allowances_t, surrendered_allowances_status, compliance, source_file, source_line, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+             surrendered_allowances_t, surrendered_allowances_status, compliance, source_file, source_line, created_at,
+             facility_id, status, supersedes, restatement_reason)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, 'current', ?21, ?22)",
         )?
         .execute(params![
             p.id,
@@ -263,17 +296,23 @@ fn insert(w: &mut Tx<'_>, p: &ReportingPeriod, i: &Installation, r: &YearRecord)
             r.compliance,
             i.file,
             i64::try_from(i.line).unwrap_or(i64::MAX),
-            w.at
+            w.at,
+            facility,
+            restates.map(|r| r.0),
+            restates.map(|r| r.1),
         ])?;
     let id = w.conn.last_insert_rowid();
-    w.log("create", "ets_registry", id, None, None)?;
-    Ok(())
+    match restates {
+        Some((_, reason)) => w.log("restate", "ets_registry", id, None, Some(reason))?,
+        None => w.log("create", "ets_registry", id, None, None)?,
+    };
+    Ok(id)
 }
 
 /// A stored row's id and period by installation key.
 fn row_id(c: &Connection, p: &ReportingPeriod, installation: &str) -> Result<i64, Fail> {
     c.query_row(
-        "SELECT id FROM ets_registry WHERE period_id = ?1 AND installation = ?2",
+        "SELECT id FROM ets_registry WHERE period_id = ?1 AND installation = ?2 AND status = 'current'",
         params![p.id, installation.trim()],
         |r| r.get(0),
     )
@@ -300,14 +339,14 @@ impl Store {
             let (all, diags) = registry::read_all(files);
             errors_only(diags)?;
             let mut problems = year_problems(files, &all, p.year);
-            problems.extend(duplicate_problems(w.conn, &p, &all)?);
+            problems.extend(duplicate_problems(w.conn, &p, &all, true)?);
             if !problems.is_empty() {
                 return Err(Fail::Rows(problems));
             }
             let mut count = 0;
             for i in &all {
                 if let Some(r) = i.year(p.year) {
-                    insert(w, &p, i, r)?;
+                    insert(w, &p, i, r, None, None)?;
                     count += 1;
                 }
             }
@@ -316,9 +355,15 @@ impl Store {
         })
     }
 
-    /// The registry rows of period `year`, in the order they were imported.
+    /// The current registry rows of period `year`, in the order they were imported.
     pub fn ets_registry(&self, year: i32) -> Result<Vec<EtsRegistryRow>, StoreError> {
-        self.read(|c| rows_of(c, &period_by_year(c, year)?))
+        self.ets_registry_with(year, false)
+    }
+
+    /// The registry rows of period `year` in the order they were imported: the current ones,
+    /// or with `all` the superseded ones too.
+    pub fn ets_registry_with(&self, year: i32, all: bool) -> Result<Vec<EtsRegistryRow>, StoreError> {
+        self.read(|c| rows_with(c, &period_by_year(c, year)?, all))
     }
 
     /// Period `year`'s registry rows as a registry export of that year (the export's column
@@ -345,7 +390,9 @@ impl Store {
             let ids: Vec<i64> = match installation {
                 Some(key) => vec![row_id(w.conn, &p, key)?],
                 None => {
-                    let mut stmt = w.conn.prepare("SELECT id FROM ets_registry WHERE period_id = ?1 ORDER BY id")?;
+                    let mut stmt = w.conn.prepare(
+                        "SELECT id FROM ets_registry WHERE period_id = ?1 AND status = 'current' ORDER BY id",
+                    )?;
                     let ids: Vec<i64> = stmt.query_map([p.id], |r| r.get(0))?.collect::<Result<_, _>>()?;
                     ids
                 }
@@ -385,6 +432,128 @@ impl Store {
         })?;
         self.read(|c| Ok(c.query_row(&format!("{SELECT} WHERE r.id = ?1"), [id], row_from)?))
     }
+
+    /// Correct a locked period's registry figures by restatement (decision 0038): the
+    /// installations of `files` (registry exports, read as [`Store::import_ets_registry`] reads
+    /// them) — only those named in `installations`, when any — replace the period's stored rows
+    /// of the same installations. Each replaced row stays, marked superseded; the new row names
+    /// it (`supersedes`) and the reason, keeps its facility tie, and takes its place in the
+    /// position. Both are audited (`restate`). An installation whose figures are those stored
+    /// is left as it is; one the period does not hold is refused (a locked period takes no new
+    /// installation), as is a restatement that changes nothing. Returns the new rows' ids.
+    pub fn restate_ets_registry(
+        &mut self,
+        year: i32,
+        files: &[(String, Vec<u8>)],
+        installations: &[String],
+        reason: &str,
+    ) -> Result<Vec<i64>, StoreError> {
+        let name = self.name.clone();
+        self.write(|w| {
+            let reason = non_empty(reason, "reason", "the reason for the restatement")?;
+            let p = period_by_year(w.conn, year)?;
+            if p.status != PeriodStatus::Locked {
+                return Err(refuse_at(
+                    Code::InvalidState,
+                    "period",
+                    format!(
+                        "period {} is {}: correct its registry figures with `scopebook ets registry delete` and `import`; restatements are for locked periods",
+                        p.year,
+                        status_text(p.status)
+                    ),
+                ));
+            }
+            let (all, diags) = registry::read_all(files);
+            errors_only(diags)?;
+            let mut problems = year_problems(files, &all, p.year);
+            problems.extend(duplicate_problems(w.conn, &p, &all, false)?);
+            let wanted: Vec<&str> = installations.iter().map(|i| i.trim()).filter(|i| !i.is_empty()).collect();
+            for key in &wanted {
+                if !all.iter().any(|i| i.id == *key && i.year(p.year).is_some()) {
+                    problems.push(Diagnostic::error(
+                        Code::UnknownRecord,
+                        Location { file: name.clone(), row: None, column: Some("installation".into()) },
+                        format!("installation '{key}' has no figures for {} in the files", p.year),
+                    ));
+                }
+            }
+            if !problems.is_empty() {
+                return Err(Fail::Rows(problems));
+            }
+            let stored: HashMap<String, EtsRegistryRow> =
+                rows_of(w.conn, &p)?.into_iter().map(|r| (r.installation.clone(), r)).collect();
+            let mut changes = Vec::new();
+            for i in all.iter().filter(|i| wanted.is_empty() || wanted.contains(&i.id.as_str())) {
+                let Some(r) = i.year(p.year) else { continue };
+                let Some(old) = stored.get(&i.id) else {
+                    problems.push(Diagnostic::error(
+                        Code::UnknownRecord,
+                        Location::cell(&i.file, i.line, "id"),
+                        format!(
+                            "installation {} has no registry figures in period {}: a restatement replaces stored figures, and a locked period takes no new installation",
+                            i.id, p.year
+                        ),
+                    ));
+                    continue;
+                };
+                if same_figures(old, i, r) {
+                    continue;
+                }
+                if old.facility.is_some() && old.account_holder != i.account_holder {
+                    problems.push(Diagnostic::error(
+                        Code::InvalidState,
+                        Location::cell(&i.file, i.line, "AccountHolderName"),
+                        format!(
+                            "installation {} is tied to facility {} as '{}', but the file names '{}' as its account holder",
+                            i.id,
+                            old.facility.clone().unwrap_or_default(),
+                            old.account_holder,
+                            i.account_holder
+                        ),
+                    ));
+                    continue;
+                }
+                changes.push((i, r, old));
+            }
+            if !problems.is_empty() {
+                return Err(Fail::Rows(problems));
+            }
+            if changes.is_empty() {
+                return Err(refuse_at(
+                    Code::InvalidState,
+                    "period",
+                    format!("the files give the stored figures of every installation of period {}: nothing to restate", p.year),
+                ));
+            }
+            let mut ids = Vec::with_capacity(changes.len());
+            for (i, r, old) in changes {
+                let facility: Option<i64> =
+                    w.conn.query_row("SELECT facility_id FROM ets_registry WHERE id = ?1", [old.id], |x| x.get(0))?;
+                supersede_in(w, "ets_registry", old.id, &reason)?;
+                ids.push(insert(w, &p, i, r, facility, Some((old.id, &reason)))?);
+            }
+            run::check_written(w.conn, &name, &p, &[])?;
+            Ok(ids)
+        })
+    }
+}
+
+/// The stored values of an installation's figures that a restatement compares: identical
+/// values are not restated. The file and line it was read from are not compared.
+fn same_figures(stored: &EtsRegistryRow, i: &Installation, r: &YearRecord) -> bool {
+    let pairs = [
+        (&r.free_allocation, &stored.free_allocation_t, &stored.free_allocation_status),
+        (&r.verified, &stored.verified_t, &stored.verified_status),
+        (&r.surrendered, &stored.surrendered_t, &stored.surrendered_status),
+        (&r.surrendered_allowances, &stored.surrendered_allowances_t, &stored.surrendered_allowances_status),
+    ];
+    pairs.iter().all(|(f, v, st)| self::stored(f) == ((*v).clone(), (*st).clone()))
+        && r.compliance == stored.compliance
+        && i.installation_id == stored.installation_id
+        && i.account_holder == stored.account_holder
+        && i.name == stored.name
+        && i.country == stored.country
+        && i.activity == stored.activity
 }
 
 /// The facility `code` for registry row `id`: registered under the EU ETS as the row's account
@@ -416,7 +585,7 @@ fn eu_facility(c: &Connection, p: &ReportingPeriod, id: i64, code: &str) -> Resu
     }
     let other: Option<String> = c
         .query_row(
-            "SELECT installation FROM ets_registry WHERE period_id = ?1 AND facility_id = ?2 AND id != ?3",
+            "SELECT installation FROM ets_registry WHERE period_id = ?1 AND facility_id = ?2 AND id != ?3 AND status = 'current'",
             params![p.id, facility, id],
             |r| r.get(0),
         )

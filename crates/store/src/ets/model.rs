@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use crate::model::RecordStatus;
+
 /// An emissions trading scheme.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -78,6 +80,11 @@ pub struct EtsUnit {
     pub year: i32,
     pub scheme: EtsScheme,
     pub enterprise: String,
+    /// `current`, or `superseded` by a restatement (decision 0038; kept as it was).
+    pub status: RecordStatus,
+    /// The row this one restates.
+    pub supersedes: Option<i64>,
+    pub restatement_reason: Option<String>,
     #[serde(flatten)]
     pub values: EtsUnitInput,
 }
@@ -107,6 +114,11 @@ pub struct EtsLedgerEntry {
     pub id: i64,
     /// The period's year.
     pub year: i32,
+    /// `current`, or `superseded` by a restatement (decision 0038; kept as it was).
+    pub status: RecordStatus,
+    /// The row this one restates.
+    pub supersedes: Option<i64>,
+    pub restatement_reason: Option<String>,
     #[serde(flatten)]
     pub values: EtsLedgerInput,
 }
@@ -141,4 +153,53 @@ pub struct EtsRegistryRow {
     /// The file and line the row was imported from.
     pub source_file: String,
     pub source_line: i64,
+    /// `current`, or `superseded` by a restatement (decision 0038; kept as it was).
+    pub status: RecordStatus,
+    /// The row this one restates.
+    pub supersedes: Option<i64>,
+    pub restatement_reason: Option<String>,
+}
+
+/// Which fuel parameters a covered facility's scheme figure takes in a period: COVERED.csv's
+/// `parameters` stored (schema 7, decision 0038).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EtsParameters {
+    /// The records' own (measured, calculated) parameters, as the inventory: the default.
+    Record,
+    /// The factor's defaults (the verifier did not accept the measured parameters).
+    Default,
+}
+
+impl EtsParameters {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EtsParameters::Record => "record",
+            EtsParameters::Default => "default",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<EtsParameters> {
+        match text.trim().to_lowercase().as_str() {
+            "record" => Some(EtsParameters::Record),
+            "default" => Some(EtsParameters::Default),
+            _ => None,
+        }
+    }
+}
+
+/// A stored choice of parameters of a registered facility in a period.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EtsParametersRow {
+    pub id: i64,
+    /// The period's year.
+    pub year: i32,
+    /// The facility's code.
+    pub facility: String,
+    pub parameters: EtsParameters,
+    /// `current`, or `superseded` by a restatement (decision 0038; kept as it was).
+    pub status: RecordStatus,
+    /// The row this one restates.
+    pub supersedes: Option<i64>,
+    pub restatement_reason: Option<String>,
 }

@@ -7,7 +7,8 @@
 //! GWP set and pinned editions, the organisation's boundary; lines numbered by record id, the
 //! input named `period YEAR`), and the facilities registered under the scheme for the
 //! position's enterprises written as COVERED.csv (registration order; `parameters` `default`
-//! for the facilities given) and read by `allowance::covered::read`. The verifier's figure is
+//! for the facilities given with `--default-parameters`, else for those the file stores as
+//! `default` for the period, decision 0038) and read by `allowance::covered::read`. The verifier's figure is
 //! the units' `verified_t`, as in the file mode. The same `allowance::reconcile` then sets the
 //! two side by side.
 //!
@@ -27,8 +28,9 @@ use scopebook_core::diagnostic::{Code, Diagnostic, Location};
 use scopebook_core::library::FactorLibrary;
 use scopebook_core::period::parse_date;
 
+use super::parameters;
 use super::run::stored_position;
-use super::{shipped_plan, EtsScheme};
+use super::{shipped_plan, EtsParameters, EtsScheme};
 use crate::calculation::{calculate, read_view};
 use crate::error::{refuse_at, Fail, StoreError};
 use crate::model::ReportingPeriod;
@@ -57,7 +59,9 @@ pub struct Reconcile<'a> {
     /// user's factor files; the period's pins are applied to it).
     pub lib: &'a FactorLibrary,
     /// Codes of registered facilities whose scheme figure takes the factor's defaults, not the
-    /// records' own parameters (COVERED.csv `parameters = default`).
+    /// records' own parameters (COVERED.csv `parameters = default`). When empty, the choices
+    /// stored for the period (`Store::set_ets_parameters`) apply; when given, they prevail over
+    /// the stored ones, and the position says so.
     pub default_parameters: &'a [String],
     /// `YYYY-MM-DD`: the records run to this date; the rest of the year is forecast.
     pub as_of: Option<&'a str>,
@@ -101,8 +105,10 @@ impl Store {
             let enterprises: Vec<&str> = first.enterprises.iter().map(|e| e.enterprise.as_str()).collect();
             let registered: Vec<(String, String)> =
                 registrations(c, scheme)?.into_iter().filter(|(_, e)| enterprises.contains(&e.as_str())).collect();
-            let bytes = covered_sheet(scheme, &registered, r.default_parameters)?;
-            let mut covered_diags = Vec::new();
+            let codes: Vec<&str> = registered.iter().map(|(code, _)| code.as_str()).collect();
+            let (defaults, note) = defaults_for(c, &p, r.default_parameters, &codes)?;
+            let bytes = covered_sheet(scheme, &registered, &defaults)?;
+            let mut covered_diags: Vec<Diagnostic> = note.into_iter().collect();
             let covered = covered::read(COVERED_FILE, &bytes, "enterprise", &mut covered_diags);
             cn_opts.own_facilities = covered
                 .iter()
@@ -181,10 +187,10 @@ fn eu_covered(
         pos.installations.iter().filter(|i| Some(i.year) == pos.year).map(|i| i.installation.as_str()).collect();
     let mut stmt = c.prepare_cached(
         "SELECT f.code, r.installation, 0, r.id FROM ets_registry r JOIN facility f ON f.id = r.facility_id
-         WHERE r.period_id = ?1
+         WHERE r.period_id = ?1 AND r.status = 'current'
          UNION ALL
          SELECT f.code, u.unit, 1, u.id FROM ets_unit u JOIN facility f ON f.id = u.facility_id
-         JOIN ets_facility e ON e.facility_id = u.facility_id WHERE u.period_id = ?1 AND e.scheme = ?2
+         JOIN ets_facility e ON e.facility_id = u.facility_id WHERE u.period_id = ?1 AND e.scheme = ?2 AND u.status = 'current'
          ORDER BY 3, 4",
     )?;
     let rows = stmt.query_map(rusqlite::params![p.id, EtsScheme::EuEts.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -206,7 +212,45 @@ fn eu_covered(
             ));
         }
     }
-    Ok((covered_sheet(EtsScheme::EuEts, &ties, defaults)?, diags))
+    let codes: Vec<&str> = ties.iter().map(|(code, _)| code.as_str()).collect();
+    let (defaults, note) = defaults_for(c, p, defaults, &codes)?;
+    diags.extend(note);
+    Ok((covered_sheet(EtsScheme::EuEts, &ties, &defaults)?, diags))
+}
+
+/// The facilities whose scheme figure takes the factor's defaults: those `given`
+/// (`--default-parameters`), else those of `facilities` (the position's covered facilities)
+/// the file stores as `default` for period `p`. When both are there, the argument prevails and
+/// a warning says so, naming what the file stores.
+fn defaults_for(
+    c: &Connection,
+    p: &ReportingPeriod,
+    given: &[String],
+    facilities: &[&str],
+) -> Result<(Vec<String>, Option<Diagnostic>), Fail> {
+    let stored: Vec<_> =
+        parameters::current(c, p)?.into_iter().filter(|r| facilities.contains(&r.facility.as_str())).collect();
+    let stored_defaults: Vec<String> =
+        stored.iter().filter(|r| r.parameters == EtsParameters::Default).map(|r| r.facility.clone()).collect();
+    if given.is_empty() {
+        return Ok((stored_defaults, None));
+    }
+    if stored.is_empty() {
+        return Ok((given.to_vec(), None));
+    }
+    let listed: Vec<String> = stored.iter().map(|r| format!("{} {}", r.facility, r.parameters.as_str())).collect();
+    let given_list: Vec<&str> = given.iter().map(|g| g.trim()).collect();
+    let note = Diagnostic::warning(
+        Code::InvalidState,
+        Location::file("--default-parameters"),
+        format!(
+            "--default-parameters {} prevails over the parameters stored for period {} ({}; `scopebook ets parameters list`)",
+            given_list.join(", "),
+            p.year,
+            listed.join(", ")
+        ),
+    );
+    Ok((given.to_vec(), Some(note)))
 }
 
 /// Calculate the period's records and add the reconciliation (and its findings) to the

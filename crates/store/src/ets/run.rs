@@ -71,7 +71,7 @@ fn written(e: csv::Error) -> Fail {
     refuse_at(Code::DatabaseError, "ets", format!("the stored ETS data cannot be written as CSV: {e}"))
 }
 
-/// One stored unit as the position reads it.
+/// One stored (current) unit as the position reads it.
 struct UnitRecord {
     id: i64,
     plan: Option<String>,
@@ -84,7 +84,7 @@ fn units_of(c: &Connection, p: &ReportingPeriod, scheme: EtsScheme) -> Result<Ve
     let mut stmt = c.prepare_cached(
         "SELECT u.id, u.plan, f.name, f.region, e.enterprise, u.unit, u.unit_class, u.cooling, u.output_mwh, u.heat_gj, u.heat_supply_ratio, u.load_factor, u.verified_t, u.allocation_t
          FROM ets_unit u JOIN facility f ON f.id = u.facility_id JOIN ets_facility e ON e.facility_id = u.facility_id
-         WHERE u.period_id = ?1 AND e.scheme = ?2 ORDER BY u.id",
+         WHERE u.period_id = ?1 AND e.scheme = ?2 AND u.status = 'current' ORDER BY u.id",
     )?;
     let rows = stmt.query_map(rusqlite::params![p.id, scheme.as_str()], |r| {
         let mut cells = Vec::with_capacity(UNIT_COLUMNS.len());
@@ -99,11 +99,11 @@ fn units_of(c: &Connection, p: &ReportingPeriod, scheme: EtsScheme) -> Result<Ve
 /// A stored ledger movement: its id and LEDGER.csv's cells.
 type LedgerRow = (i64, Vec<Option<String>>);
 
-/// The ledger of a period and scheme.
+/// The current ledger of a period and scheme.
 fn ledger_of(c: &Connection, p: &ReportingPeriod, scheme: EtsScheme) -> Result<Vec<LedgerRow>, Fail> {
     let mut stmt = c.prepare_cached(
         "SELECT id, enterprise, date, kind, quantity_t, instrument, price, currency, CAST(vintage AS TEXT), project, evidence
-         FROM ets_ledger WHERE period_id = ?1 AND scheme = ?2 ORDER BY id",
+         FROM ets_ledger WHERE period_id = ?1 AND scheme = ?2 AND status = 'current' ORDER BY id",
     )?;
     let rows = stmt.query_map(rusqlite::params![p.id, scheme.as_str()], |r| {
         let mut cells = Vec::with_capacity(LEDGER_COLUMNS.len());
@@ -258,9 +258,9 @@ fn registry_of(c: &Connection, p: &ReportingPeriod, scheme: EtsScheme) -> Result
 /// The schemes with units, ledger entries or registry figures in a period.
 fn schemes_of(c: &Connection, p: &ReportingPeriod) -> Result<Vec<EtsScheme>, Fail> {
     let mut stmt = c.prepare_cached(
-        "SELECT e.scheme FROM ets_unit u JOIN ets_facility e ON e.facility_id = u.facility_id WHERE u.period_id = ?1
-         UNION SELECT scheme FROM ets_ledger WHERE period_id = ?1
-         UNION SELECT 'eu-ets' FROM ets_registry WHERE period_id = ?1",
+        "SELECT e.scheme FROM ets_unit u JOIN ets_facility e ON e.facility_id = u.facility_id WHERE u.period_id = ?1 AND u.status = 'current'
+         UNION SELECT scheme FROM ets_ledger WHERE period_id = ?1 AND status = 'current'
+         UNION SELECT 'eu-ets' FROM ets_registry WHERE period_id = ?1 AND status = 'current'",
     )?;
     let texts: Vec<String> = stmt.query_map([p.id], |r| r.get(0))?.collect::<Result<_, _>>()?;
     let mut out = Vec::new();

@@ -5,6 +5,7 @@ use scopebook_allowance::plan::Plan;
 use scopebook_core::diagnostic::Code;
 
 use super::*;
+use crate::model::RecordStatus;
 use crate::testing::{lib, store, TempDir};
 use crate::{FacilityChange, LockedChange, NewFacility, NewPeriod};
 
@@ -278,4 +279,92 @@ fn an_eu_installation_from_the_store() {
     assert_eq!(pos.enterprises[0].shortfall_t.to_string(), "200000");
     assert_eq!(pos.enterprises[0].values[0].amount.to_string(), "15000000");
     s.verify().unwrap();
+}
+
+/// Decision 0038: a locked period's unit and ledger movement are corrected by restatement; the
+/// originals stay, superseded, and every reader but the list of all rows takes the current ones.
+#[test]
+fn a_locked_periods_unit_and_movement_are_restated() {
+    let dir = TempDir::new("ets-restate");
+    let mut s = covered(&dir, "Jiangsu Example Power");
+    s.import_ets_units(2020, "UNITS.csv", UNITS_05.as_bytes(), None, None).unwrap();
+    s.import_ets_ledger(2020, EtsScheme::CnEts, "LEDGER.csv", LEDGER_05.as_bytes()).unwrap();
+    let unit = s.ets_units(2020).unwrap()[0].clone();
+    let entry = s.ets_ledger(2020).unwrap()[0].clone();
+    // Restatements are for locked periods.
+    let e = s.restate_ets_unit(unit.id, &unit.values, "why").unwrap_err();
+    assert_eq!(e.code(), Some(Code::InvalidState), "{e}");
+    s.lock_period(lib(), 2020).unwrap();
+    let before = s.position(EtsScheme::CnEts, 2020, None, &[]).unwrap();
+    // A reason is required.
+    let e = s.restate_ets_unit(unit.id, &unit.values, "  ").unwrap_err();
+    assert_eq!(e.code(), Some(Code::MissingValue), "{e}");
+
+    let mut fixed = unit.values.clone();
+    fixed.verified_t = "1850000".into();
+    let new = s.restate_ets_unit(unit.id, &fixed, "verifier's corrected report").unwrap();
+    assert_eq!(
+        (new.supersedes, new.restatement_reason.as_deref()),
+        (Some(unit.id), Some("verifier's corrected report"))
+    );
+    assert_eq!(new.status, RecordStatus::Current);
+    let old = s.ets_unit(unit.id).unwrap();
+    assert_eq!(old.status, RecordStatus::Superseded);
+    assert_eq!(old.values, unit.values, "the original is kept as it was");
+    assert_eq!(s.ets_units(2020).unwrap(), vec![new.clone()]);
+    assert_eq!(s.ets_units_with(2020, true).unwrap().len(), 2);
+    let after = s.position(EtsScheme::CnEts, 2020, None, &[]).unwrap();
+    assert_eq!(after.enterprises[0].verified_t.to_string(), "1850000");
+    assert_ne!(after.enterprises[0].obligation_t, before.enterprises[0].obligation_t);
+    // The export the position reads holds the restated unit only.
+    let (units, _) = s.ets_export(EtsScheme::CnEts, 2020, None).unwrap();
+    assert!(String::from_utf8(units).unwrap().ends_with(",1850000,\n"));
+    // Restating the superseded original again is refused, naming its restatement.
+    let e = s.restate_ets_unit(unit.id, &fixed, "again").unwrap_err();
+    assert!(e.to_string().contains(&format!("restated by ETS unit {}", new.id)), "{e}");
+    // A movement too; a restatement the position refuses (a surrender beyond holdings) leaves
+    // nothing behind.
+    let mut more = entry.values.clone();
+    more.quantity_t = "150000".into();
+    let moved = s.restate_ets_ledger_entry(entry.id, &more, "broker's note").unwrap();
+    assert_eq!(moved.supersedes, Some(entry.id));
+    let log = s.audit_log().unwrap().len();
+    let surrender = s.ets_ledger(2020).unwrap().into_iter().find(|e| e.values.kind == "surrender").unwrap();
+    let mut huge = surrender.values.clone();
+    huge.quantity_t = "9999999".into();
+    assert!(s.restate_ets_ledger_entry(surrender.id, &huge, "typo").is_err());
+    assert_eq!(s.audit_log().unwrap().len(), log);
+    assert_eq!(s.ets_ledger_entry(surrender.id).unwrap().status, RecordStatus::Current);
+    // Plain changes are still refused, by the store and by the triggers.
+    assert_eq!(s.update_ets_unit(new.id, &fixed, None).unwrap_err().code(), Some(Code::PeriodLocked));
+    assert_eq!(s.delete_ets_ledger_entry(moved.id, None).unwrap_err().code(), Some(Code::PeriodLocked));
+    assert!(s.conn.execute("UPDATE ets_unit SET verified_t = '1' WHERE id = ?1", [new.id]).is_err());
+    assert!(s.conn.execute("UPDATE ets_unit SET verified_t = '1' WHERE id = ?1", [unit.id]).is_err());
+    let superseded_back = "UPDATE ets_unit SET status = 'current' WHERE id = ?1";
+    assert!(s.conn.execute(superseded_back, [unit.id]).is_err(), "a superseded row stays superseded");
+    let supersede_and_change = "UPDATE ets_unit SET status = 'superseded', verified_t = '1' WHERE id = ?1";
+    assert!(s.conn.execute(supersede_and_change, [new.id]).is_err());
+    assert!(s.conn.execute("INSERT INTO ets_unit (period_id, facility_id, plan, unit, unit_class, verified_t, created_at) SELECT period_id, facility_id, plan, 'U9', unit_class, verified_t, created_at FROM ets_unit WHERE id = 1", []).is_err());
+    // The audit log holds both halves of each restatement with the reason, and replays.
+    let h = s.history("ets_unit", unit.id).unwrap();
+    let last = h.last().unwrap();
+    assert_eq!((last.action.as_str(), last.reason.as_deref()), ("restate", Some("verifier's corrected report")));
+    assert!(last.new_value.as_deref().unwrap().contains("\"status\":\"superseded\""));
+    let created = &s.history("ets_unit", new.id).unwrap()[0];
+    assert_eq!((created.action.as_str(), created.reason.as_deref()), ("restate", Some("verifier's corrected report")));
+    assert!(created.new_value.as_deref().unwrap().contains(&format!("\"supersedes\":{}", unit.id)));
+    s.verify().unwrap();
+}
+
+/// An audited value leaves out what a row that was never restated holds in the columns of
+/// schema 7, so that a value logged before it replays.
+#[test]
+fn a_current_rows_audited_value_has_no_restatement_columns() {
+    let dir = TempDir::new("ets-audited-value");
+    let mut s = covered(&dir, "Ningxia Example Power");
+    let u = s.add_ets_unit(2020, &unit_u1()).unwrap();
+    let v = crate::audit::read_row(&s.conn, "ets_unit", u.id).unwrap().unwrap();
+    for key in ["status", "supersedes", "restatement_reason"] {
+        assert!(!v.contains(&format!("\"{key}\"")), "{v}");
+    }
 }
