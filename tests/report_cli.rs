@@ -205,8 +205,9 @@ fn the_workbook_and_csv_carry_the_calc_figures_and_stay_inert() {
 fn other_kinds_and_unknown_extensions_are_usage_errors() {
     let dir = tempfile::tempdir().unwrap();
     let db = sample(dir.path());
-    // `position` and `cn-ets-sheet` are rendered (tests/report_position.rs, report_cn_sheet.rs).
-    for (kind, out) in [("eu-aer", "e.xlsx"), ("inventory", "x.docx")] {
+    // Every kind is rendered (tests/report_position.rs, report_cn_sheet.rs, report_eu_aer.rs);
+    // a data sheet is a workbook only, and no kind writes .docx.
+    for (kind, out) in [("eu-aer", "e.csv"), ("cn-ets-sheet", "c.pdf"), ("inventory", "x.docx")] {
         let out = dir.path().join(out);
         let (code, _, stderr) = run(&[
             "report",
@@ -220,7 +221,10 @@ fn other_kinds_and_unknown_extensions_are_usage_errors() {
             out.to_str().unwrap(),
         ]);
         assert_eq!(code, 2, "{kind}: {stderr}");
-        assert!(stderr.contains("not available yet") || stderr.contains(".pdf, .xlsx or .csv"), "{stderr}");
+        assert!(
+            stderr.contains("writes a workbook: --out FILE.xlsx") || stderr.contains(".pdf, .xlsx or .csv"),
+            "{stderr}"
+        );
         assert!(!out.exists());
     }
     let missing = dir.path().join("no-fonts");
