@@ -55,6 +55,15 @@ pub(crate) fn view(r: &Reconciliation) -> ReconciliationView {
                 scheme_t: dec(h.scheme_t),
                 prevails: h.prevails.to_string(),
                 reasons: total_reasons(h.reasons.iter()),
+                forecast: h.forecast.as_ref().map(|f| ReconciliationForecast {
+                    as_of: f.as_of.to_string(),
+                    days_covered: u32::try_from(f.days_covered).unwrap_or(u32::MAX),
+                    days_in_year: u32::try_from(f.days_in_year).unwrap_or(u32::MAX),
+                    year_to_date_t: dec(f.year_to_date_t),
+                    projected_t: dec(f.projected_t),
+                    available_t: f.available_t.map(dec),
+                    expected_shortfall_t: f.expected_shortfall_t.map(dec),
+                }),
             })
             .collect(),
         lines: r
@@ -88,7 +97,8 @@ pub(crate) fn reconciliation_of(
     let plan = Some(request.plan.trim()).filter(|p| !p.is_empty());
     let defaults: Vec<String> =
         request.default_parameters.iter().map(|f| f.trim().to_string()).filter(|f| !f.is_empty()).collect();
-    let r = Reconcile { lib, default_parameters: &defaults, as_of: None };
+    let as_of = Some(request.as_of.trim()).filter(|d| !d.is_empty());
+    let r = Reconcile { lib, default_parameters: &defaults, as_of };
     let scheme = scheme_from(request.scheme);
     let pos = s.position_with(scheme, request.year, plan, &[], &PositionOptions::default(), Some(&r))?;
     if pos.has_errors() {
@@ -177,6 +187,7 @@ mod tests {
             year: 2024,
             plan: String::new(),
             default_parameters: defaults.iter().map(|d| (*d).to_string()).collect(),
+            as_of: String::new(),
         }
     }
 
@@ -239,6 +250,37 @@ mod tests {
         );
         std::fs::remove_dir_all(dir).unwrap();
     }
+    /// With an as-of date the panel gets the forecast (`--as-of`): golden 08's records for the
+    /// first quarter of 2024 (91 days of 366) at the default parameters, 135,045 t so far, give
+    /// 135,045 × 366 / 91 = 543,148.021978021978 t for the year (12 decimal places).
+    #[test]
+    fn an_as_of_date_projects_the_year_from_the_records_so_far() {
+        let (dir, mut s, lib) = store("forecast");
+        let q1 = |r: ActivityInput| ActivityInput { end: "2024-03-31".into(), ..r };
+        let records = [
+            q1(record("BT-SMELTER", "bt_boiler_coal", "1200000", "GJ")),
+            q1(record("BT-SMELTER", "bt_anode_cf4", "10000", "t")),
+            q1(record("BT-SMELTER", "bt_anode_c2f6", "10000", "t")),
+        ];
+        s.add_activities(&lib, 2024, &records).unwrap();
+        let asked = |as_of: &str| ReconciliationRequest { as_of: as_of.into(), ..request(&["BT-SMELTER"]) };
+        let whole = reconciliation_of(&s, &lib, &asked("")).unwrap().unwrap();
+        assert_eq!(whole.reconciliation.holders[0].forecast, None);
+        let report = reconciliation_of(&s, &lib, &asked(" 2024-03-31 ")).unwrap().unwrap();
+        let h = &report.reconciliation.holders[0];
+        assert_eq!(h.computed_t, "135045");
+        let f = h.forecast.as_ref().unwrap();
+        assert_eq!((f.as_of.as_str(), f.days_covered, f.days_in_year), ("2024-03-31", 91, 366));
+        assert_eq!((f.year_to_date_t.as_str(), f.projected_t.as_str()), ("135045", "543148.021978021978"));
+        let dec = |v: &str| v.parse::<Decimal>().unwrap();
+        let available = dec(f.available_t.as_deref().unwrap());
+        assert_eq!(dec(f.expected_shortfall_t.as_deref().unwrap()), dec(&f.projected_t) - available);
+        // A record past the date, or a date that is not one, is refused, not projected.
+        assert!(reconciliation_of(&s, &lib, &asked("2024-02-29")).is_err());
+        assert!(reconciliation_of(&s, &lib, &asked("31/03/2024")).is_err());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
     /// Golden position 12 in an organisation file: the kiln registered under the EU ETS for its
     /// holder, the registry export imported and DE-990002 tied to the kiln (decision 0036).
     #[test]
@@ -270,6 +312,7 @@ mod tests {
             year: 2021,
             plan: String::new(),
             default_parameters: vec![],
+            as_of: String::new(),
         };
         // No records yet: nothing to reconcile.
         assert_eq!(reconciliation_of(&s, &lib, &eu).unwrap(), None);

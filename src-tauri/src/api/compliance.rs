@@ -335,6 +335,23 @@ pub struct ReconciliationHolder {
     /// Which figure the scheme counts: `computed` or `verified`.
     pub prevails: String,
     pub reasons: Vec<ReconciliationReason>,
+    /// With an as-of date: the rest of the year projected from the records so far.
+    pub forecast: Option<ReconciliationForecast>,
+}
+
+/// The year's scheme emissions projected at the run-rate of the records up to `as_of`
+/// (`scopebook position … --reconcile --as-of DATE`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ReconciliationForecast {
+    pub as_of: String,
+    pub days_covered: u32,
+    pub days_in_year: u32,
+    pub year_to_date_t: String,
+    pub projected_t: String,
+    /// What covers the obligation in the position, where known.
+    pub available_t: Option<String>,
+    /// projected − available: positive = the gap expected at the year's end.
+    pub expected_shortfall_t: Option<String>,
 }
 
 /// The scheme emissions beside the inventory of the same records (when the position carries it).
@@ -366,6 +383,9 @@ pub struct ReconciliationRequest {
     /// Registered facilities whose scheme figure takes the factor's defaults, not the records'
     /// own parameters (the verifier did not accept them).
     pub default_parameters: Vec<String>,
+    /// `YYYY-MM-DD`: the records run to this date and the rest of the year is projected; "" for
+    /// the whole period.
+    pub as_of: String,
 }
 
 /// The reconciliation with the position's and its own warnings (errors refuse it instead).

@@ -642,6 +642,7 @@ pub fn typescript_bindings() -> String {
         ReconciliationReason::decl(&cfg),
         ReconciliationLine::decl(&cfg),
         ReconciliationHolder::decl(&cfg),
+        ReconciliationForecast::decl(&cfg),
         ReconciliationView::decl(&cfg),
         ReconciliationRequest::decl(&cfg),
         ReconciliationReport::decl(&cfg),

@@ -656,7 +656,21 @@ verified_minus_computed_t: string | null, scheme_t: string,
 /**
  * Which figure the scheme counts: `computed` or `verified`.
  */
-prevails: string, reasons: Array<ReconciliationReason>, };
+prevails: string, reasons: Array<ReconciliationReason>, 
+/**
+ * With an as-of date: the rest of the year projected from the records so far.
+ */
+forecast: ReconciliationForecast | null, };
+
+export type ReconciliationForecast = { as_of: string, days_covered: number, days_in_year: number, year_to_date_t: string, projected_t: string, 
+/**
+ * What covers the obligation in the position, where known.
+ */
+available_t: string | null, 
+/**
+ * projected − available: positive = the gap expected at the year's end.
+ */
+expected_shortfall_t: string | null, };
 
 export type ReconciliationView = { 
 /**
@@ -681,7 +695,12 @@ plan: string,
  * Registered facilities whose scheme figure takes the factor's defaults, not the records'
  * own parameters (the verifier did not accept them).
  */
-default_parameters: Array<string>, };
+default_parameters: Array<string>, 
+/**
+ * `YYYY-MM-DD`: the records run to this date and the rest of the year is projected; "" for
+ * the whole period.
+ */
+as_of: string, };
 
 export type ReconciliationReport = { reconciliation: ReconciliationView, findings: Array<PositionFinding>, };
 
