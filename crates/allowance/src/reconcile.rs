@@ -468,6 +468,32 @@ pub fn holders(pos: &Position) -> Vec<Holder> {
         .collect()
 }
 
+/// What a reconciliation needs before its records, for the file mode and the store alike: the
+/// `--as-of` date, parsed, and the plan's shipped scheme boundary. A malformed date or a plan
+/// without a boundary becomes an error of the position and gives `None`: the position is then
+/// refused as it stands, nothing reconciled.
+pub fn prepare(pos: &mut Position, as_of: Option<&str>) -> Option<(Option<NaiveDate>, SchemeBoundary)> {
+    let date = match as_of.map(scopebook_core::period::parse_date).transpose() {
+        Ok(d) => d,
+        Err(why) => {
+            let text = as_of.unwrap_or_default();
+            pos.diagnostics.push(Diagnostic::error(
+                Code::MalformedDate,
+                Location::file(format!("--as-of {text}")),
+                format!("'{text}': {why}"),
+            ));
+            return None;
+        }
+    };
+    match SchemeBoundary::shipped(&pos.plan) {
+        Ok(b) => Some((date, b)),
+        Err(d) => {
+            pos.diagnostics.push(d);
+            None
+        }
+    }
+}
+
 /// The compliance period the records must lie in: the position's year, else the plan's years
 /// (a plan allocated once for two years). `None` when neither is known.
 pub fn compliance_period(pos: &Position, plan_years: &[i32]) -> Option<Period> {

@@ -5,17 +5,15 @@
 
 use std::process::ExitCode;
 
-use scopebook_allowance::boundary::SchemeBoundary;
 use scopebook_allowance::cn;
 use scopebook_allowance::covered::{self, Covered};
 use scopebook_allowance::offsets::OwnProject;
 use scopebook_allowance::position::Position;
 use scopebook_allowance::reconcile;
 use scopebook_core::calc::CalcOptions;
-use scopebook_core::diagnostic::{Code, Diagnostic, Location};
+use scopebook_core::diagnostic::Diagnostic;
 use scopebook_core::gas::GwpSet;
 use scopebook_core::library::FactorLibrary;
-use scopebook_core::period::parse_date;
 use scopebook_core::run::Run;
 
 use crate::args::{PositionArgs, Scheme};
@@ -73,25 +71,7 @@ pub fn attach(
     if pos.has_errors() {
         return Ok(());
     }
-    let as_of = match args.as_of.as_deref().map(parse_date).transpose() {
-        Ok(d) => d,
-        Err(why) => {
-            let text = args.as_of.clone().unwrap_or_default();
-            pos.diagnostics.push(Diagnostic::error(
-                Code::MalformedDate,
-                Location::file(format!("--as-of {text}")),
-                format!("'{text}': {why}"),
-            ));
-            return Ok(());
-        }
-    };
-    let boundary = match SchemeBoundary::shipped(&pos.plan) {
-        Ok(b) => b,
-        Err(d) => {
-            pos.diagnostics.push(d);
-            return Ok(());
-        }
-    };
+    let Some((as_of, boundary)) = reconcile::prepare(pos, args.as_of.as_deref()) else { return Ok(()) };
     let Some(period) = reconcile::compliance_period(pos, plan_years) else {
         return Err(usage("position --activities needs the compliance year: give --year"));
     };

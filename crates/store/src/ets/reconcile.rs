@@ -18,7 +18,6 @@
 //! emissions (a status is no figure, and said so).
 
 use rusqlite::Connection;
-use scopebook_allowance::boundary::SchemeBoundary;
 use scopebook_allowance::cn;
 use scopebook_allowance::covered::{self, Covered};
 use scopebook_allowance::offsets::OwnProject;
@@ -26,7 +25,6 @@ use scopebook_allowance::position::Position;
 use scopebook_allowance::reconcile;
 use scopebook_core::diagnostic::{Code, Diagnostic, Location};
 use scopebook_core::library::FactorLibrary;
-use scopebook_core::period::parse_date;
 
 use super::parameters;
 use super::run::stored_position;
@@ -268,25 +266,7 @@ fn attach(
     if pos.has_errors() {
         return Ok(());
     }
-    let as_of = match r.as_of.map(parse_date).transpose() {
-        Ok(d) => d,
-        Err(why) => {
-            let text = r.as_of.unwrap_or_default();
-            pos.diagnostics.push(Diagnostic::error(
-                Code::MalformedDate,
-                Location::file(format!("--as-of {text}")),
-                format!("'{text}': {why}"),
-            ));
-            return Ok(());
-        }
-    };
-    let boundary = match SchemeBoundary::shipped(&pos.plan) {
-        Ok(b) => b,
-        Err(d) => {
-            pos.diagnostics.push(d);
-            return Ok(());
-        }
-    };
+    let Some((as_of, boundary)) = reconcile::prepare(pos, r.as_of) else { return Ok(()) };
     let eu = pos.scheme == EtsScheme::EuEts.as_str();
     let years = if eu { vec![p.year] } else { shipped_plan(&pos.plan)?.years };
     let Some(period) = reconcile::compliance_period(pos, &years) else {
