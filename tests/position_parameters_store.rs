@@ -19,6 +19,16 @@ const CASE: &str = "08-reconciliation-aluminium-2024";
 const ENTERPRISE: &str = "Baotou Example Aluminium";
 const PLAN: &str = "cn-industry-2024-2025";
 
+mod common;
+
+fn records() -> Vec<ActivityInput> {
+    common::golden_store::records(&golden())
+}
+
+fn library() -> FactorLibrary {
+    common::golden_store::library(&golden())
+}
+
 fn golden() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("golden-position").join(CASE)
 }
@@ -31,38 +41,6 @@ fn ok(dir: &Path, args: &[&str]) -> Output {
     let out = run_in(dir, args);
     assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
     out
-}
-
-fn library() -> FactorLibrary {
-    let (mut lib, d) = FactorLibrary::shipped();
-    assert!(d.is_empty(), "{d:?}");
-    let factors = std::fs::read(golden().join("factors.csv")).unwrap();
-    assert!(lib.add_user_file("factors.csv", &factors).is_empty());
-    lib
-}
-
-fn records() -> Vec<ActivityInput> {
-    let text = std::fs::read_to_string(golden().join("activities.csv")).unwrap();
-    let mut rdr = csv::Reader::from_reader(text.as_bytes());
-    let header: Vec<String> = rdr.headers().unwrap().iter().map(str::to_string).collect();
-    rdr.records()
-        .map(|r| {
-            let r = r.unwrap();
-            let cell = |k: &str| r.get(header.iter().position(|h| h == k).unwrap()).unwrap().to_string();
-            let opt = |k: &str| Some(cell(k)).filter(|c| !c.is_empty());
-            ActivityInput {
-                facility: cell("facility"),
-                start: cell("period_start"),
-                end: cell("period_end"),
-                activity: cell("activity"),
-                quantity: cell("quantity"),
-                unit: cell("unit"),
-                carbon_t_per_gj: opt("carbon_t_per_gj"),
-                parameter_source: opt("parameter_source"),
-                ..ActivityInput::default()
-            }
-        })
-        .collect()
 }
 
 /// Golden case 08 in `dir/org.db` (as `tests/position_reconcile_store.rs` builds it), with the

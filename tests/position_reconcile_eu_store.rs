@@ -22,6 +22,16 @@ const CASE: &str = "12-eu-reconciliation-2021";
 const HOLDER: &str = "Rheinwerk Stahl GmbH";
 const REGISTRY: &str = "registry-DE-NO.csv";
 
+mod common;
+
+fn records() -> Vec<ActivityInput> {
+    common::golden_store::records(&golden())
+}
+
+fn library() -> FactorLibrary {
+    common::golden_store::library(&golden())
+}
+
 fn golden() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("golden-position").join(CASE)
 }
@@ -34,36 +44,6 @@ fn ok(dir: &Path, args: &[&str]) -> Output {
     let out = run_in(dir, args);
     assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
     out
-}
-
-/// The shipped library with the case's own factors, as the app has it once the user adds them.
-fn library() -> FactorLibrary {
-    let (mut lib, d) = FactorLibrary::shipped();
-    assert!(d.is_empty(), "{d:?}");
-    let factors = std::fs::read(golden().join("factors.csv")).unwrap();
-    let found = lib.add_user_file("factors.csv", &factors);
-    assert!(found.is_empty(), "{found:?}");
-    lib
-}
-
-/// The case's activity records as typed into the store.
-fn records() -> Vec<ActivityInput> {
-    let text = std::fs::read_to_string(golden().join("activities.csv")).unwrap();
-    let mut rdr = csv::Reader::from_reader(text.as_bytes());
-    rdr.records()
-        .map(|r| {
-            let r = r.unwrap();
-            ActivityInput {
-                facility: r[0].to_string(),
-                start: r[1].to_string(),
-                end: r[2].to_string(),
-                activity: r[3].to_string(),
-                quantity: r[4].to_string(),
-                unit: r[5].to_string(),
-                ..ActivityInput::default()
-            }
-        })
-        .collect()
 }
 
 /// Golden case 12 in an inventory file in `dir`, with the case's files beside it: the kiln

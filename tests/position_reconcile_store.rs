@@ -22,6 +22,16 @@ const CASE: &str = "08-reconciliation-aluminium-2024";
 const ENTERPRISE: &str = "Baotou Example Aluminium";
 const PLAN: &str = "cn-industry-2024-2025";
 
+mod common;
+
+fn records() -> Vec<ActivityInput> {
+    common::golden_store::records(&golden(CASE))
+}
+
+fn library() -> FactorLibrary {
+    common::golden_store::library(&golden(CASE))
+}
+
 fn golden(case: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("golden-position").join(case)
 }
@@ -34,41 +44,6 @@ fn ok(dir: &Path, args: &[&str]) -> Output {
     let out = run_in(dir, args);
     assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
     out
-}
-
-/// The shipped library with the case's own factors, as the app has it once the user adds them.
-fn library() -> FactorLibrary {
-    let (mut lib, d) = FactorLibrary::shipped();
-    assert!(d.is_empty(), "{d:?}");
-    let factors = std::fs::read(golden(CASE).join("factors.csv")).unwrap();
-    let found = lib.add_user_file("factors.csv", &factors);
-    assert!(found.is_empty(), "{found:?}");
-    lib
-}
-
-/// The case's activity records as typed into the store.
-fn records() -> Vec<ActivityInput> {
-    let text = std::fs::read_to_string(golden(CASE).join("activities.csv")).unwrap();
-    let mut rdr = csv::Reader::from_reader(text.as_bytes());
-    let header: Vec<String> = rdr.headers().unwrap().iter().map(str::to_string).collect();
-    rdr.records()
-        .map(|r| {
-            let r = r.unwrap();
-            let cell = |k: &str| r.get(header.iter().position(|h| h == k).unwrap()).unwrap().to_string();
-            let opt = |k: &str| Some(cell(k)).filter(|c| !c.is_empty());
-            ActivityInput {
-                facility: cell("facility"),
-                start: cell("period_start"),
-                end: cell("period_end"),
-                activity: cell("activity"),
-                quantity: cell("quantity"),
-                unit: cell("unit"),
-                carbon_t_per_gj: opt("carbon_t_per_gj"),
-                parameter_source: opt("parameter_source"),
-                ..ActivityInput::default()
-            }
-        })
-        .collect()
 }
 
 /// Golden case 08 in an inventory file in `dir`: the smelter (covered, registered under the

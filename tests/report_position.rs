@@ -19,6 +19,8 @@ use calamine::{open_workbook, Data, Reader, Xlsx};
 use rust_decimal::{Decimal, RoundingStrategy};
 use scopebook_report::position::SECTIONS;
 
+mod common;
+
 fn golden(case: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden-position").join(case)
 }
@@ -329,16 +331,10 @@ fn the_workbook_and_csv_equal_the_position_json_and_a_period_without_a_scheme_is
 /// Golden case 08 (the aluminium smelter and its office, period 2024) in an inventory file in
 /// `dir`, through the library, with the case's own factors beside it as factors.csv.
 fn reconciled_store(dir: &Path) {
-    use scopebook_core::library::FactorLibrary;
-    use scopebook_store::{
-        ActivityInput, Consolidation, EtsEnrolment, EtsScheme, NewFacility, NewOrganisation, NewPeriod, Store,
-    };
+    use scopebook_store::{Consolidation, EtsEnrolment, EtsScheme, NewFacility, NewOrganisation, NewPeriod, Store};
     let case = golden("08-reconciliation-aluminium-2024");
-    let factors = std::fs::read(case.join("factors.csv")).unwrap();
-    std::fs::write(dir.join("factors.csv"), &factors).unwrap();
-    let (mut lib, d) = FactorLibrary::shipped();
-    assert!(d.is_empty(), "{d:?}");
-    assert!(lib.add_user_file("factors.csv", &factors).is_empty());
+    std::fs::copy(case.join("factors.csv"), dir.join("factors.csv")).unwrap();
+    let lib = common::golden_store::library(&case);
     let org = NewOrganisation { name: "Golden".into(), consolidation: Consolidation::OperationalControl };
     let mut s = Store::create(&dir.join("org.db"), &org, "tester").unwrap();
     s.add_facility(&NewFacility { ets_covered: true, ..NewFacility::new("BT-SMELTER", "Smelter", "CN-NM") }).unwrap();
@@ -352,28 +348,7 @@ fn reconciled_store(dir: &Path) {
     };
     s.set_ets_facility(&e).unwrap();
     s.import_ets_units(2024, "UNITS.csv", &std::fs::read(case.join("UNITS.csv")).unwrap(), None, None).unwrap();
-    let text = std::fs::read_to_string(case.join("activities.csv")).unwrap();
-    let mut rdr = csv::Reader::from_reader(text.as_bytes());
-    let header: Vec<String> = rdr.headers().unwrap().iter().map(str::to_string).collect();
-    let records: Vec<ActivityInput> = rdr
-        .records()
-        .map(|r| {
-            let r = r.unwrap();
-            let cell = |k: &str| r.get(header.iter().position(|h| h == k).unwrap()).unwrap().to_string();
-            let opt = |k: &str| Some(cell(k)).filter(|c| !c.is_empty());
-            ActivityInput {
-                facility: cell("facility"),
-                start: cell("period_start"),
-                end: cell("period_end"),
-                activity: cell("activity"),
-                quantity: cell("quantity"),
-                unit: cell("unit"),
-                carbon_t_per_gj: opt("carbon_t_per_gj"),
-                parameter_source: opt("parameter_source"),
-                ..ActivityInput::default()
-            }
-        })
-        .collect();
+    let records = common::golden_store::records(&case);
     s.add_activities(&lib, 2024, &records).unwrap();
 }
 
