@@ -55,28 +55,15 @@ fn row_view(r: &EtsRegistryRow) -> Result<EtsRegistryRowView> {
     })
 }
 
-/// Whether a row matches the search text (already lower-cased; "" matches every row).
-fn matches(r: &EtsRegistryRow, needle: &str) -> bool {
-    needle.is_empty()
-        || [&r.installation, &r.installation_id, &r.name, &r.account_holder, &r.country]
-            .into_iter()
-            .chain(r.facility.as_ref())
-            .any(|f| f.to_lowercase().contains(needle))
-}
-
 pub(crate) fn registry_page_of(s: &Store, q: &EtsRegistryQuery) -> Result<EtsRegistryPage> {
-    let rows = s.ets_registry(q.year)?;
-    let needle = q.search.trim().to_lowercase();
     let limit = q.limit.min(REGISTRY_PAGE_MAX) as usize;
-    let mut matching = 0usize;
-    let mut page = Vec::new();
-    for r in rows.iter().filter(|r| matches(r, &needle)) {
-        if matching >= q.offset as usize && page.len() < limit {
-            page.push(row_view(r)?);
-        }
-        matching += 1;
-    }
-    Ok(EtsRegistryPage { rows: page, offset: q.offset, matching: count(matching), total: count(rows.len()) })
+    let page = s.ets_registry_page(q.year, &q.search, q.offset as usize, limit)?;
+    Ok(EtsRegistryPage {
+        rows: page.rows.iter().map(row_view).collect::<Result<_>>()?,
+        offset: q.offset,
+        matching: count(page.matching),
+        total: count(page.total),
+    })
 }
 
 pub(crate) fn import_registry_of(s: &mut Store, year: i32, paths: &[String]) -> Result<EtsRegistryImported> {

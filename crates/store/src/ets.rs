@@ -37,8 +37,8 @@ use crate::write::Tx;
 use crate::Store;
 
 pub use model::{
-    EtsEnrolment, EtsFacility, EtsLedgerEntry, EtsLedgerInput, EtsParameters, EtsParametersRow, EtsRegistryRow,
-    EtsScheme, EtsUnit, EtsUnitInput,
+    EtsEnrolment, EtsFacility, EtsLedgerEntry, EtsLedgerInput, EtsParameters, EtsParametersRow, EtsRegistryPage,
+    EtsRegistryRow, EtsScheme, EtsUnit, EtsUnitInput,
 };
 pub use reconcile::{PositionOptions, Reconcile, COVERED_FILE};
 pub use run::{LEDGER_FILE, UNITS_FILE};

@@ -61,8 +61,8 @@ pub use calculation::{PeriodCalculation, SnapshotComparison};
 pub use connection::{default_user, NewOrganisation};
 pub use error::StoreError;
 pub use ets::{
-    EtsEnrolment, EtsFacility, EtsLedgerEntry, EtsLedgerInput, EtsParameters, EtsParametersRow, EtsRegistryRow,
-    EtsScheme, EtsUnit, EtsUnitInput, LEDGER_FILE, UNITS_FILE,
+    EtsEnrolment, EtsFacility, EtsLedgerEntry, EtsLedgerInput, EtsParameters, EtsParametersRow, EtsRegistryPage,
+    EtsRegistryRow, EtsScheme, EtsUnit, EtsUnitInput, LEDGER_FILE, UNITS_FILE,
 };
 pub use ets::{PositionOptions, Reconcile, COVERED_FILE};
 pub use export::{EXPORT_COLUMNS, FULL_EXPORT_COLUMNS};

@@ -13,7 +13,7 @@ use scopebook_core::number::parse_decimal;
 
 use super::restate::supersede_in;
 use super::rows::status_at;
-use super::{errors_only, open_period, run, EtsRegistryRow, EtsScheme};
+use super::{errors_only, open_period, run, EtsRegistryPage, EtsRegistryRow, EtsScheme};
 use crate::error::{refuse_at, Fail, StoreError};
 use crate::facilities::facility_id;
 use crate::model::{PeriodStatus, ReportingPeriod};
@@ -360,6 +360,46 @@ impl Store {
         self.ets_registry_with(year, false)
     }
 
+    /// A page of period `year`'s current registry rows, in import order: `limit` rows from
+    /// `offset` of those matching `search` (any case, see [`EtsRegistryRow::matches`]; "" for
+    /// all). Without a search SQLite pages the rows; a search reads the period's rows once and
+    /// matches them here.
+    pub fn ets_registry_page(
+        &self,
+        year: i32,
+        search: &str,
+        offset: usize,
+        limit: usize,
+    ) -> Result<EtsRegistryPage, StoreError> {
+        let needle = search.trim().to_lowercase();
+        self.read(|c| {
+            let p = period_by_year(c, year)?;
+            let total: i64 = c.query_row(
+                "SELECT COUNT(*) FROM ets_registry WHERE period_id = ?1 AND status = 'current'",
+                [p.id],
+                |r| r.get(0),
+            )?;
+            let total = usize::try_from(total).unwrap_or(0);
+            if needle.is_empty() {
+                let mut stmt = c.prepare_cached(&format!(
+                    "{SELECT} WHERE r.period_id = ?1 AND r.status = 'current' ORDER BY r.id LIMIT ?2 OFFSET ?3"
+                ))?;
+                let (limit, offset) =
+                    (i64::try_from(limit).unwrap_or(i64::MAX), i64::try_from(offset).unwrap_or(i64::MAX));
+                let rows = stmt.query_map(rusqlite::params![p.id, limit, offset], row_from)?;
+                return Ok(EtsRegistryPage { rows: rows.collect::<Result<_, _>>()?, matching: total, total });
+            }
+            let matching: Vec<EtsRegistryRow> =
+                rows_with(c, &p, false)?.into_iter().filter(|r| r.matches(&needle)).collect();
+            let count = matching.len();
+            Ok(EtsRegistryPage {
+                rows: matching.into_iter().skip(offset).take(limit).collect(),
+                matching: count,
+                total,
+            })
+        })
+    }
+
     /// The registry rows of period `year` in the order they were imported: the current ones,
     /// or with `all` the superseded ones too.
     pub fn ets_registry_with(&self, year: i32, all: bool) -> Result<Vec<EtsRegistryRow>, StoreError> {
@@ -616,6 +656,28 @@ NO-2,2,Holder B,Boiler,NO,Combustion of fuels,NA,Excluded,-,NA,NA\n";
         let n = s.import_ets_registry(2023, &[("eutl.csv".to_string(), EXPORT.as_bytes().to_vec())]).unwrap();
         assert_eq!(n, 2);
         s
+    }
+
+    /// A page without a search is SQLite's LIMIT/OFFSET over the current rows; a search folds
+    /// case as Rust does (Ä is ä), which SQLite's `lower` would not.
+    #[test]
+    fn a_page_of_the_registry_is_paged_and_searched_in_the_store() {
+        let dir = TempDir::new("eutl-page");
+        let mut s = store(&dir);
+        let export = format!("{}DE-3,3,Österreich Ärzte AG,Ofen,AT,Lime,1,2,3,,A\n", EXPORT);
+        assert_eq!(s.import_ets_registry(2023, &[("eutl.csv".to_string(), export.into_bytes())]).unwrap(), 3);
+        let all = s.ets_registry(2023).unwrap();
+        let keys = |p: &EtsRegistryPage| p.rows.iter().map(|r| r.installation.clone()).collect::<Vec<_>>();
+        for (offset, limit) in [(0, 2), (1, 2), (2, 5), (3, 1), (0, 0)] {
+            let page = s.ets_registry_page(2023, "  ", offset, limit).unwrap();
+            let want: Vec<String> = all.iter().skip(offset).take(limit).map(|r| r.installation.clone()).collect();
+            assert_eq!((keys(&page), page.matching, page.total), (want, 3, 3), "offset {offset}, limit {limit}");
+        }
+        let found = s.ets_registry_page(2023, "äRZTE", 0, 10).unwrap();
+        assert_eq!((keys(&found), found.matching, found.total), (vec!["DE-3".to_string()], 1, 3));
+        let holders = s.ets_registry_page(2023, "holder", 1, 10).unwrap();
+        assert_eq!((keys(&holders), holders.matching), (vec!["NO-2".to_string()], 2));
+        assert!(s.ets_registry_page(2024, "", 0, 10).is_err(), "a period that does not exist");
     }
 
     #[test]

@@ -123,6 +123,29 @@ pub struct EtsLedgerEntry {
     pub values: EtsLedgerInput,
 }
 
+/// A page of a period's current registry rows ([`crate::Store::ets_registry_page`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EtsRegistryPage {
+    pub rows: Vec<EtsRegistryRow>,
+    /// Rows matching the search (all of them when there is none).
+    pub matching: usize,
+    /// Current rows of the period.
+    pub total: usize,
+}
+
+impl EtsRegistryRow {
+    /// Whether the installation, its id, name, account holder, country or tied facility
+    /// contains `needle`, already lower-cased ("" matches every row). Unicode case folding,
+    /// which SQLite's `lower` lacks (Ä and ä are one letter here).
+    pub fn matches(&self, needle: &str) -> bool {
+        needle.is_empty()
+            || [&self.installation, &self.installation_id, &self.name, &self.account_holder, &self.country]
+                .into_iter()
+                .chain(self.facility.as_ref())
+                .any(|f| f.to_lowercase().contains(needle))
+    }
+}
+
 /// One installation's EU Transaction Log figures for one period (schema 6, decision 0033), as
 /// stored: each figure as exact decimal text (`*_t`) or the status the registry gives instead
 /// (`*_status`: `NA`, `Excluded`, `Not Reported`, ...; `""` for an empty cell), never both.
