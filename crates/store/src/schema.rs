@@ -35,6 +35,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 5, sql: V5 },
     Migration { version: 6, sql: V6 },
     Migration { version: 7, sql: V7 },
+    Migration { version: 8, sql: V8 },
 ];
 
 const V1: &str = r#"
@@ -636,6 +637,32 @@ WHEN (SELECT status FROM period WHERE id = OLD.period_id) = 'locked'
 BEGIN SELECT RAISE(ABORT, 'the period is locked'); END;
 "#;
 
+/// Version 8 (decision 0041): an edit or deletion of a record no longer throws the kept totals
+/// away. Schema 4's triggers on `activity` deleted every kept row on any update or deletion;
+/// now they log the record's id in `period_totals_change` (an update logs its old and, when it
+/// differs, its new id), whoever wrote it, and the next visit of the dashboard calculates again
+/// only the block of ids each logged record falls in (`crates/store/src/totals/kept.rs`). The
+/// log's counter (`sqlite_sequence`) is part of the kept totals' key, so a change made by another
+/// program without the audit log is seen too. `AUTOINCREMENT`: a number is never reused after
+/// the entries the kept rows no longer need are deleted. The kept rows of schema 7 are dropped
+/// (they have no blocks); the triggers on facilities, periods and the organisation stay.
+const V8: &str = r#"
+CREATE TABLE period_totals_change (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    activity_id INTEGER NOT NULL
+) STRICT;
+DROP TRIGGER period_totals_activity_update;
+CREATE TRIGGER period_totals_activity_update AFTER UPDATE ON activity
+BEGIN
+    INSERT INTO period_totals_change (activity_id) VALUES (OLD.id);
+    INSERT INTO period_totals_change (activity_id) SELECT NEW.id WHERE NEW.id IS NOT OLD.id;
+END;
+DROP TRIGGER period_totals_activity_delete;
+CREATE TRIGGER period_totals_activity_delete AFTER DELETE ON activity
+BEGIN INSERT INTO period_totals_change (activity_id) VALUES (OLD.id); END;
+DELETE FROM period_totals;
+"#;
+
 /// The file's `application_id` and `user_version`.
 pub fn identity(conn: &Connection) -> rusqlite::Result<(i32, i32)> {
     let app: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
@@ -675,6 +702,7 @@ mod tests {
         (5, "84a657b37d76e6063dcfc6a3a272826db15c0a2878119d552ed940cd726ef765"),
         (6, "ee86531f0c5191753950b808b84e9d5894f1defe5de8c506dd0b2c1695d913bb"),
         (7, "4d5b78fb60c8e0cb3b195547b6e2c7013a61d257f52bfec2e782cfe73e4acde0"),
+        (8, "97d276d96a8e2200f59fa922f4bbc2a60cf7476576ed23e444cc6041a63c13a1"),
     ];
 
     #[test]

@@ -317,12 +317,13 @@ fn base_key(c: &Connection, period: &ReportingPeriod, lib: &FactorLibrary) -> Re
 
 /// The key of totals under `base` ([`base_key`]) with the audit chain at `head`, `last_record`
 /// the highest activity id and `rows` activity rows in the file.
-fn totals_key(base: &str, head: &audit::Head, last_record: i64, rows: i64) -> String {
+fn totals_key(base: &str, head: &audit::Head, last_record: i64, rows: i64, changes: i64) -> String {
     let mut h = Sha256::new();
     for (name, value) in [
         ("audit head", format!("{} {}", head.seq, head.hash)),
         ("last activity", last_record.to_string()),
         ("activity rows", rows.to_string()),
+        ("changes", changes.to_string()),
         ("base", base.to_string()),
     ] {
         h.update(format!("{name}={}:{value}\n", value.len()).as_bytes());
@@ -383,7 +384,8 @@ impl Store {
             let head = audit::Head::load(c)?;
             let last_record: i64 = c.query_row("SELECT COALESCE(MAX(id), 0) FROM activity", [], |r| r.get(0))?;
             let activity_rows = State::activity_rows(c)?;
-            let key = totals_key(&base, &head, last_record, activity_rows);
+            let changes = State::changes(c)?;
+            let key = totals_key(&base, &head, last_record, activity_rows, changes);
             let earlier = kept_row(c, &p)?;
             if let Some((k, stored)) = &earlier {
                 if *k == key {
@@ -400,6 +402,7 @@ impl Store {
                 last_record,
                 activity_rows,
                 layout_full: layout == Layout::FULL,
+                changes,
             };
             let added = match &earlier {
                 Some((_, stored)) => added_to(c, &p, &plib, stored, &now, layout)?,
@@ -607,6 +610,7 @@ mod tests {
 mod upgrade_tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+    use super::tests_support::{check, check_any};
     use crate::testing::{electricity, lib, store, TempDir};
     use crate::{schema, AuditFilter, Store};
 
@@ -627,7 +631,7 @@ mod upgrade_tests {
         let c = rusqlite::Connection::open(&path).unwrap();
         c.execute_batch(
             "DROP TABLE ets_parameters; DROP TABLE ets_registry; DROP TABLE ets_ledger; DROP TABLE ets_unit; DROP TABLE ets_facility;
-             DROP TABLE period_totals; DROP TABLE audit_text; DROP INDEX audit_by_kind; PRAGMA user_version = 3;",
+             DROP TABLE period_totals_change; DROP TABLE period_totals; DROP TABLE audit_text; DROP INDEX audit_by_kind; PRAGMA user_version = 3;",
         )
         .unwrap();
         let triggers: Vec<String> = c
@@ -669,6 +673,49 @@ mod upgrade_tests {
         let after = s.period_totals(lib(), 2023).unwrap();
         assert!(!after.cached);
         assert_eq!(after.records, first.records + 1);
+    }
+    /// `tests/fixtures/schema-v7.scopebook`, written by the schema-7 build (see the README there),
+    /// opens at schema 8 with its records, log and snapshot; its totals are kept, and an edit
+    /// and a deletion after the upgrade are logged by schema 8's triggers and seen.
+    #[test]
+    fn a_schema_7_file_is_upgraded_and_keeps_its_data() {
+        let dir = TempDir::new("upgrade-8");
+        let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/schema-v7.scopebook");
+        let path = dir.path().join("v7.scopebook");
+        std::fs::copy(&fixture, &path).unwrap();
+        let before = rusqlite::Connection::open(&path).unwrap();
+        assert_eq!(schema::identity(&before).unwrap().1, 7);
+        let log: i64 = before.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0)).unwrap();
+        drop(before);
+        let mut s = Store::open(&path, "bob").unwrap();
+        assert_eq!(schema::identity(s.connection()).unwrap().1, schema::SCHEMA_VERSION);
+        s.verify().unwrap();
+        let after: i64 = s.connection().query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0)).unwrap();
+        assert_eq!(after, log, "the log is kept as it was");
+        assert_eq!(s.activities(2023, false).unwrap().len(), 2);
+        let records = s.activities(2024, false).unwrap();
+        assert_eq!(records.len(), 9);
+        assert!(records.iter().any(|r| r.evidence.as_deref() == Some("INV-2024-BJ 10^4 Nm3")));
+        let calc = s.calculate(lib(), 2023, true).unwrap();
+        assert_eq!(s.compare_with_snapshot(&calc).unwrap(), crate::SnapshotComparison::Identical);
+        let first = check_any(&s, lib(), 2024, "the upgraded file");
+        assert_eq!((first.cached, first.records, first.calculated), (false, 9, 9));
+        check(&s, lib(), 2024, true, "kept");
+        let input = crate::ActivityInput {
+            facility: "SZ".into(),
+            start: "2024-07-01".into(),
+            end: "2024-07-31".into(),
+            ..electricity("17000")
+        };
+        s.update_activity(lib(), records[0].id, &input, Some("July, not January")).unwrap();
+        let edited = check(&s, lib(), 2024, false, "an edit after the upgrade");
+        assert_ne!(edited.totals, first.totals);
+        s.delete_activity(records[8].id, None).unwrap();
+        assert_eq!(check(&s, lib(), 2024, false, "a deletion after the upgrade").records, 8);
+        let logged: i64 =
+            s.connection().query_row("SELECT count(*) FROM period_totals_change", [], |r| r.get(0)).unwrap();
+        assert!(logged >= 1, "schema 8's triggers log the records changed");
+        s.verify().unwrap();
     }
 }
 

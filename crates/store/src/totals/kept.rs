@@ -50,6 +50,9 @@ pub(super) struct State {
     pub(super) activity_rows: i64,
     /// Whether the period's export had the full layout (sectors, fuel parameters).
     pub(super) layout_full: bool,
+    /// The counter of the log of records updated or deleted (`period_totals_change`, schema 8).
+    #[serde(default)]
+    pub(super) changes: i64,
 }
 
 /// Audit entries that add records, or change nothing a period's totals depend on: (action, table).
@@ -63,6 +66,16 @@ const ADDING: [(&str, &str); 6] = [
 ];
 
 impl State {
+    /// The counter of the log of records updated or deleted, whoever wrote them (schema 8's
+    /// triggers): it never goes back, even when old entries are deleted.
+    pub(super) fn changes(c: &Connection) -> Result<i64, Fail> {
+        let n: Option<i64> = c
+            .prepare_cached("SELECT seq FROM sqlite_sequence WHERE name = 'period_totals_change'")?
+            .query_row([], |r| r.get(0))
+            .optional()?;
+        Ok(n.unwrap_or(0))
+    }
+
     /// How many activity rows the file holds now (of every period).
     pub(super) fn activity_rows(c: &Connection) -> Result<i64, Fail> {
         Ok(c.prepare_cached("SELECT count(*) FROM activity")?.query_row([], |r| r.get(0))?)
@@ -71,7 +84,11 @@ impl State {
     /// Whether `now` is this state with records added and nothing else changed that a period's
     /// totals depend on (see the module's documentation).
     pub(super) fn only_added_to(&self, c: &Connection, now: &State) -> Result<bool, Fail> {
-        if self.base != now.base || self.layout_full != now.layout_full || self.head_seq > now.head_seq {
+        if self.base != now.base
+            || self.layout_full != now.layout_full
+            || self.head_seq > now.head_seq
+            || self.changes != now.changes
+        {
             return Ok(false);
         }
         if self.last_record > now.last_record || self.activity_rows > now.activity_rows {
@@ -203,6 +220,7 @@ impl Kept {
                 last_record: 0,
                 activity_rows: 0,
                 layout_full: false,
+                changes: 0,
             },
             groups: a
                 .groups
