@@ -462,6 +462,9 @@ pub fn run() {
             crate::registry::import_ets_registry,
             crate::registry::delete_ets_registry,
             crate::registry::link_ets_registry,
+            crate::exports::export_choices,
+            crate::exports::export_report_file,
+            crate::exports::export_package_file,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

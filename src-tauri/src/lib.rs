@@ -5,6 +5,7 @@ pub mod api;
 pub mod commands;
 pub mod compliance;
 pub mod dashboard;
+pub mod exports;
 pub mod import;
 pub mod inventory;
 mod library;

@@ -12,10 +12,12 @@ use ts_rs::TS;
 
 mod compliance;
 mod dashboard;
+mod exports;
 mod import;
 mod registry;
 pub use compliance::*;
 pub use dashboard::*;
+pub use exports::*;
 pub use import::*;
 pub use registry::*;
 
@@ -647,6 +649,15 @@ pub fn typescript_bindings() -> String {
         ReconciliationRequest::decl(&cfg),
         ReconciliationReport::decl(&cfg),
         PositionView::decl(&cfg),
+        ReportKindId::decl(&cfg),
+        ReportLanguage::decl(&cfg),
+        ReportFormatId::decl(&cfg),
+        ReportKindChoice::decl(&cfg),
+        ExportChoices::decl(&cfg),
+        ReportExportInput::decl(&cfg),
+        ReportExported::decl(&cfg),
+        PackageExportInput::decl(&cfg),
+        PackageExported::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from src-tauri/src/api/ by `UPDATE_BINDINGS=1 cargo test -p scopebook-app`.\n// Do not edit: change the Rust types and regenerate. A test fails when this file drifts.\n\n",

@@ -710,3 +710,39 @@ export type PositionView = { scheme: EtsSchemeId, plan: string, year: number | n
  */
 findings: Array<PositionFinding>, reconciliation: ReconciliationView | null, };
 
+export type ReportKindId = "inventory" | "position" | "cn-ets-sheet" | "eu-aer";
+
+export type ReportLanguage = "en" | "zh" | "both";
+
+export type ReportFormatId = "pdf" | "xlsx" | "csv";
+
+export type ReportKindChoice = { kind: ReportKindId, formats: Array<ReportFormatId>, };
+
+export type ExportChoices = { year: number, 
+/**
+ * The inventory always; the position when the file registers a facility under an ETS; the
+ * China data sheet under the China ETS; the EU sheet under the EU ETS.
+ */
+kinds: Array<ReportKindChoice>, };
+
+export type ReportExportInput = { year: number, kind: ReportKindId, lang: ReportLanguage, 
+/**
+ * The file to write; its extension (.pdf, .xlsx, .csv) names the format.
+ */
+path: string, };
+
+export type ReportExported = { path: string, format: ReportFormatId, bytes: number, 
+/**
+ * Records the report leaves out because they could not be calculated (the CLI writes the
+ * report, says so and exits 1); 0 when the report is complete.
+ */
+left_out: number, };
+
+export type PackageExportInput = { year: number, path: string, };
+
+export type PackageExported = { path: string, bytes: number, root_hash: string, files: number, records: number, lines: number, 
+/**
+ * Lines whose factor file the package carries only as a reference and hash (licence).
+ */
+withheld_lines: number, withheld_datasets: Array<string>, };
+

@@ -35,6 +35,7 @@ import type {
   EtsSchemeId,
   EtsUnitDraft,
   EtsUnitView,
+  ExportChoices,
   FacilityInput,
   FacilityView,
   FactorDetail,
@@ -48,6 +49,8 @@ import type {
   ImportRunMode,
   Language,
   NewOrganisationInput,
+  PackageExported,
+  PackageExportInput,
   PeriodInput,
   PeriodView,
   PlanInfo,
@@ -56,6 +59,8 @@ import type {
   ReconciliationReport,
   ReconciliationRequest,
   RecordLineage,
+  ReportExported,
+  ReportExportInput,
   SectorInfo,
   Session,
   Settings,
@@ -310,6 +315,17 @@ export const importCancel = (): Promise<void> => call('import_cancel');
 
 /** Write the blank import workbook; resolves to its path. */
 export const templateExport = (input: TemplateExportInput): Promise<string> => call('template_export', { input });
+
+// ---- a period's exports (the Periods screen) ----
+
+/** The report kinds (and their formats) period `year` can give. */
+export const exportChoices = (year: number): Promise<ExportChoices> => call('export_choices', { year });
+
+/** `scopebook report` for the open file: the report written to `input.path`. */
+export const exportReport = (input: ReportExportInput): Promise<ReportExported> => call('export_report_file', { input });
+
+/** `scopebook export-package` for the open file: the package written to `input.path`. */
+export const exportPackage = (input: PackageExportInput): Promise<PackageExported> => call('export_package_file', { input });
 
 /** Where an imported record came from (`null` for a record typed in). */
 export const recordLineage = (id: number): Promise<RecordLineage | null> => call('record_lineage', { id });
