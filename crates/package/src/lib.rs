@@ -14,14 +14,24 @@
 //! - `verify.py` (written into every package) does the same recomputation with Python's
 //!   standard library only.
 //!
+//! - The auditor's view (decision 0042): [`audit_view::AuditView`] opens a package read-only
+//!   (verified, and browsable even when it fails, marked so), lists its lines a page at a time
+//!   and follows a line to its record, evidence and factor; [`sample`] draws the reproducible
+//!   sample (seed = SHA-256 of root hash ‖ phrase; lines at or above the materiality in full);
+//!   [`findings`] holds the marks, writes them as JSON and a workbook, and into a copy of the
+//!   package whose own files and root hash stay valid.
+//!
 //! This crate knows the store and the core, and ZIP; not clap, Tauri or the file system.
 
 pub mod archive;
+pub mod audit_view;
 mod export;
+pub mod findings;
 pub mod layout;
 mod manifest;
 mod readme;
 mod recompute;
+pub mod sample;
 pub mod totals;
 mod verify;
 mod verify_checks;

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::archive::{self, ArchiveError};
+use crate::findings::{self, FindingsCheck};
 use crate::layout;
 use crate::manifest::{root_hash, sums_text, Manifest, FORMAT};
 use crate::recompute::{self, diff};
@@ -61,6 +62,9 @@ pub struct Verification {
     pub line_checks: Vec<LineCheck>,
     pub totals: Vec<TotalCheck>,
     pub findings: Vec<Diagnostic>,
+    /// The auditor's findings folder (`findings/`, decision 0042), checked on its own; `None`
+    /// when the package has none.
+    pub auditor_findings: Option<FindingsCheck>,
 }
 
 #[derive(Deserialize)]
@@ -141,7 +145,12 @@ pub fn verify(name: &str, bytes: &[u8]) -> Verification {
 }
 
 fn check(c: &mut Ctx, v: &mut Verification) {
+    // An auditor's findings folder is outside the package's own manifest (decision 0042).
+    let added: BTreeMap<String, Vec<u8>> =
+        c.files.iter().filter(|(p, _)| p.starts_with(findings::FOLDER)).map(|(p, b)| (p.clone(), b.clone())).collect();
+    c.files.retain(|p, _| !p.starts_with(findings::FOLDER));
     let Some(manifest) = check_hashes(c, v) else { return };
+    v.auditor_findings = findings::check_in_package(&added, &manifest.root_hash, &mut c.findings);
     v.organisation = manifest.organisation.clone();
     let last = check_chain(c, v);
     let Some(inv) = check_inventory(c, &last) else { return };

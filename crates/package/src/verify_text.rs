@@ -57,6 +57,19 @@ pub fn table(v: &Verification) -> String {
             );
         }
     }
+    if let Some(f) = &v.auditor_findings {
+        let _ = writeln!(
+            o,
+            "\nauditor's findings: {} file(s), {} mark(s) ({} checked, {} queried), sample of {} + {} in full; {}",
+            f.files,
+            f.marks,
+            f.checked,
+            f.queried,
+            f.sampled,
+            f.in_full,
+            if f.intact { "intact, about this package's root hash" } else { "NOT INTACT (listed on stderr)" }
+        );
+    }
     let errors = v.findings.iter().filter(|d| d.is_error()).count();
     if v.verified && v.withheld > 0 {
         let _ = writeln!(

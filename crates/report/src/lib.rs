@@ -24,6 +24,9 @@
 //!   source-stream table prefilled from the calculation of the records and the registry
 //!   (decision 0040). [`ets_sheet`] holds what the two data sheets share.
 //!
+//! - [`findings`]: the auditor's findings workbook (.xlsx; decision 0042), sheets the package
+//!   crate fills.
+//!
 //! [`Kind::available`] says which kinds this build renders (all of them now).
 
 pub mod cn_sheet;
@@ -31,6 +34,7 @@ pub mod csv_export;
 pub mod document;
 pub mod ets_sheet;
 pub mod eu_aer;
+pub mod findings;
 pub mod fonts;
 pub mod pdf;
 pub mod position;
