@@ -8,14 +8,18 @@
 #   is missing or ui/package-lock.json changed since the last `npm ci`, then `npm run build`
 #   (into ui/dist, which the app embeds).
 # - scopebook_install_fonts: `npm ci` in fonts/ (the PDF reports' fonts) when needed.
+# - scopebook_install_pdfa_checker: a Python venv in .venv-tools/ with page-validation, the PDF/A
+#   checker scripts/check-pdfa.py uses (decision 0044).
 
 # What building and running the desktop app needs (Tauri 2 on Debian 12).
 SCOPEBOOK_APP_PACKAGES=(build-essential pkg-config file libwebkit2gtk-4.1-dev librsvg2-dev libssl-dev
   libxdo-dev libayatana-appindicator3-dev)
 # What the real-window tests add: a virtual display, WebKit's WebDriver, a session bus and the
 # accessibility bus WebKit talks to, and a CJK font for the Chinese screens; pdftotext/pdftoppm
-# (poppler-utils) and qpdf read back the PDF reports; python3 runs the auditor's package's verify.py.
-SCOPEBOOK_TEST_PACKAGES=(xvfb xauth webkit2gtk-driver dbus-x11 at-spi2-core fonts-noto-cjk poppler-utils qpdf python3)
+# (poppler-utils) and qpdf read back the PDF reports; python3 runs the auditor's package's verify.py;
+# python3-venv makes the PDF/A checker's venv (Debian 12's pip refuses system-wide installs).
+SCOPEBOOK_TEST_PACKAGES=(xvfb xauth webkit2gtk-driver dbus-x11 at-spi2-core fonts-noto-cjk poppler-utils qpdf python3
+  python3-venv)
 
 scopebook_require_cargo() {
   if ! command -v cargo >/dev/null 2>&1; then
@@ -90,5 +94,21 @@ scopebook_install_fonts() {
     echo "== report fonts (npm ci in fonts/)"
     (cd fonts && npm ci --no-audit --no-fund)
     echo "$want" >"$stamp"
+  fi
+}
+
+# The PDF/A checker (decision 0044): PyPI's page-validation (a compiled wheel; cp311 for Debian
+# 12's python3), pinned, in a venv at .venv-tools/ (git-ignored), made with Debian's python3 when
+# there is one. Installed when the venv or the pinned version is missing; tests/report_pdfa.rs
+# runs scripts/check-pdfa.py with .venv-tools/bin/python3.
+SCOPEBOOK_PAGE_VALIDATION=page-validation==0.11.0
+scopebook_install_pdfa_checker() {
+  local py=python3 venv=.venv-tools
+  [ -x /usr/bin/python3 ] && py=/usr/bin/python3
+  if ! "$venv/bin/python3" -c 'import page, sys; from importlib.metadata import version; sys.exit(0 if version("page-validation") == sys.argv[1] else 1)' \
+    "${SCOPEBOOK_PAGE_VALIDATION#*==}" >/dev/null 2>&1; then
+    echo "== PDF/A checker ($SCOPEBOOK_PAGE_VALIDATION in $venv)"
+    [ -x "$venv/bin/python3" ] || "$py" -m venv "$venv"
+    "$venv/bin/python3" -m pip install --quiet --disable-pip-version-check "$SCOPEBOOK_PAGE_VALIDATION"
   fi
 }

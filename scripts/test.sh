@@ -24,6 +24,9 @@ scopebook_ensure_packages "${SCOPEBOOK_APP_PACKAGES[@]}" "${SCOPEBOOK_TEST_PACKA
 # The app embeds ui/dist, so the UI is built before anything compiles the app.
 scopebook_build_ui
 scopebook_install_fonts
+scopebook_install_pdfa_checker
+# The PDF/A check of every PDF report kind (tests/report_pdfa.rs) is required here, not skipped.
+export SCOPEBOOK_REQUIRE_PDFA=1
 step "UI unit tests"
 (cd ui && npm test --silent)
 step "UI type check (svelte-check)"
