@@ -396,6 +396,7 @@ pub fn run() {
             reopen_error: Mutex::new(reopen_error),
             import: Default::default(),
         });
+        app.manage(crate::auditor::AuditorState::default());
         Ok(())
     });
     let result = builder
@@ -465,6 +466,15 @@ pub fn run() {
             crate::exports::export_choices,
             crate::exports::export_report_file,
             crate::exports::export_package_file,
+            crate::auditor::auditor_open,
+            crate::auditor::auditor_close,
+            crate::auditor::auditor_lines,
+            crate::auditor::auditor_line,
+            crate::auditor::auditor_sample,
+            crate::auditor::auditor_mark,
+            crate::auditor::auditor_unmark,
+            crate::auditor::auditor_export_xlsx,
+            crate::auditor::auditor_export_package,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

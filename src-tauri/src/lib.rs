@@ -2,6 +2,7 @@
 //! maps the outcome onto the wire types of [`api`]. No accounting happens here.
 
 pub mod api;
+pub mod auditor;
 pub mod commands;
 pub mod compliance;
 pub mod dashboard;

@@ -10,11 +10,13 @@ use scopebook_core::diagnostic::{self, Code};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use ts_rs::TS;
 
+mod auditor;
 mod compliance;
 mod dashboard;
 mod exports;
 mod import;
 mod registry;
+pub use auditor::*;
 pub use compliance::*;
 pub use dashboard::*;
 pub use exports::*;
@@ -649,6 +651,21 @@ pub fn typescript_bindings() -> String {
         ReconciliationRequest::decl(&cfg),
         ReconciliationReport::decl(&cfg),
         PositionView::decl(&cfg),
+        AuditorPackage::decl(&cfg),
+        AuditorLineQuery::decl(&cfg),
+        AuditorLine::decl(&cfg),
+        AuditorLinePage::decl(&cfg),
+        AuditorField::decl(&cfg),
+        AuditorFactor::decl(&cfg),
+        AuditorLineDetail::decl(&cfg),
+        AuditorSampleRequest::decl(&cfg),
+        AuditorDrawn::decl(&cfg),
+        AuditorSample::decl(&cfg),
+        AuditorMarkStatus::decl(&cfg),
+        AuditorMark::decl(&cfg),
+        AuditorMarkInput::decl(&cfg),
+        AuditorFindings::decl(&cfg),
+        AuditorExported::decl(&cfg),
         ReportKindId::decl(&cfg),
         ReportLanguage::decl(&cfg),
         ReportFormatId::decl(&cfg),

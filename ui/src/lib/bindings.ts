@@ -710,6 +710,92 @@ export type PositionView = { scheme: EtsSchemeId, plan: string, year: number | n
  */
 findings: Array<PositionFinding>, reconciliation: ReconciliationView | null, };
 
+export type AuditorPackage = { 
+/**
+ * The package file's path, as opened.
+ */
+path: string, root_hash: string, organisation: string, period: number | null, 
+/**
+ * Whether `scopebook verify` would pass; a failing package is browsable, marked.
+ */
+verified: boolean, 
+/**
+ * What verification found (errors and warnings), located.
+ */
+problems: Array<FieldError>, records: number, lines: number, recomputed: number, withheld: number, 
+/**
+ * The facility codes of the lines, sorted.
+ */
+facilities: Array<string>, 
+/**
+ * Where the findings are saved while the auditor works (`PKG.zip.findings.json`).
+ */
+sidecar: string, findings: AuditorFindings, };
+
+export type AuditorLineQuery = { 
+/**
+ * A facility code, or "" for all.
+ */
+facility: string, 
+/**
+ * `1`, `2`, `3`, or "" for all.
+ */
+scope: string, text: string, offset: number, limit: number, };
+
+export type AuditorLine = { record: number, facility: string, scope: string, category: string, activity: string, quantity: string, unit: string, factor: string, evidence: string, 
+/**
+ * kg CO2e as the totals count it (after the equity share).
+ */
+co2e_kg: string, };
+
+export type AuditorLinePage = { lines: Array<AuditorLine>, offset: number, matching: number, };
+
+export type AuditorField = { name: string, value: string, };
+
+export type AuditorFactor = { id: string, dataset: string, edition: string, dataset_sha256: string, source: string, licence: string, 
+/**
+ * `included`, or why its file is not in the package.
+ */
+file: string, };
+
+export type AuditorLineDetail = { line: AuditorLine, iso_category: string, full_co2e_kg: string, share_applied: string, biogenic_co2_kg: string, record_sha256: string, record_sha256_ok: boolean, record_fields: Array<AuditorField>, evidence: string, evidence_file: string, evidence_sha256: string, factor: AuditorFactor, 
+/**
+ * `None` when the package names a rule this build does not know.
+ */
+selected_by: SelectionRule | null, gwp_set: string, steps: Array<Array<AuditorField>>, mark: AuditorMark | null, };
+
+export type AuditorSampleRequest = { phrase: string, 
+/**
+ * `5`, `2` or another exact decimal percent.
+ */
+materiality: string, 
+/**
+ * `None`: the default size (25, or every remaining line when fewer).
+ */
+size: number | null, };
+
+export type AuditorDrawn = { record: number, co2e_kg: string, rank_key: string, };
+
+export type AuditorSample = { phrase: string, seed: string, materiality_percent: string, total_co2e_kg: string, threshold_co2e_kg: string, size: number, lines: number, in_full: Array<AuditorDrawn>, sampled: Array<AuditorDrawn>, rule: string, };
+
+export type AuditorMarkStatus = "checked" | "queried";
+
+export type AuditorMark = { record: number, status: AuditorMarkStatus, comment: string, auditor: string, 
+/**
+ * RFC 3339, UTC, by the auditor's clock.
+ */
+at: string, };
+
+export type AuditorMarkInput = { record: number, status: AuditorMarkStatus, comment: string, auditor: string, };
+
+export type AuditorFindings = { sample: AuditorSample | null, marks: Array<AuditorMark>, };
+
+export type AuditorExported = { path: string, bytes: number, 
+/**
+ * The SHA-256 of the findings JSON written.
+ */
+findings_sha256: string, };
+
 export type ReportKindId = "inventory" | "position" | "cn-ets-sheet" | "eu-aer";
 
 export type ReportLanguage = "en" | "zh" | "both";

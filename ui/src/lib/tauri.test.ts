@@ -210,6 +210,25 @@ describe('command names and argument keys', () => {
     ['importEtsRegistry', () => api.importEtsRegistry(2021, ['/d/a.csv', '/d/b.csv']), 'import_ets_registry', { year: 2021, paths: ['/d/a.csv', '/d/b.csv'] }],
     ['deleteEtsRegistry', () => api.deleteEtsRegistry(2021, 'DE-990001', 'typo'), 'delete_ets_registry', { year: 2021, installation: 'DE-990001', reason: 'typo' }],
     ['linkEtsRegistry', () => api.linkEtsRegistry(2021, 'DE-990001', 'DE-HO', ''), 'link_ets_registry', { year: 2021, installation: 'DE-990001', facility: 'DE-HO', reason: '' }],
+    ['auditorOpen', () => api.auditorOpen('/p.zip'), 'auditor_open', { path: '/p.zip' }],
+    ['auditorClose', () => api.auditorClose(), 'auditor_close', undefined],
+    [
+      'auditorLines',
+      () => api.auditorLines({ facility: 'SZ', scope: '', text: 'x', offset: 200, limit: 200 }),
+      'auditor_lines',
+      { query: { facility: 'SZ', scope: '', text: 'x', offset: 200, limit: 200 } },
+    ],
+    ['auditorLine', () => api.auditorLine(7), 'auditor_line', { record: 7 }],
+    ['auditorSample', () => api.auditorSample({ phrase: 'p', materiality: '2', size: null }), 'auditor_sample', { request: { phrase: 'p', materiality: '2', size: null } }],
+    [
+      'auditorMark',
+      () => api.auditorMark({ record: 7, status: 'queried', comment: 'c', auditor: 'A' }),
+      'auditor_mark',
+      { mark: { record: 7, status: 'queried', comment: 'c', auditor: 'A' } },
+    ],
+    ['auditorUnmark', () => api.auditorUnmark(7), 'auditor_unmark', { record: 7 }],
+    ['auditorExportXlsx', () => api.auditorExportXlsx('/f.xlsx'), 'auditor_export_xlsx', { path: '/f.xlsx' }],
+    ['auditorExportPackage', () => api.auditorExportPackage('/f.zip'), 'auditor_export_package', { path: '/f.zip' }],
   ];
 
   it.each(cases)('%s invokes its command with camelCase argument keys', async (_name, run, command, args) => {

@@ -16,6 +16,14 @@ import type {
   ActivityType,
   AppError,
   AuditEntryView,
+  AuditorExported,
+  AuditorFindings,
+  AuditorLineDetail,
+  AuditorLinePage,
+  AuditorLineQuery,
+  AuditorMarkInput,
+  AuditorPackage,
+  AuditorSampleRequest,
   AuditPage,
   AuditQuery,
   ConsolidationChange,
@@ -326,6 +334,33 @@ export const exportReport = (input: ReportExportInput): Promise<ReportExported> 
 
 /** `scopebook export-package` for the open file: the package written to `input.path`. */
 export const exportPackage = (input: PackageExportInput): Promise<PackageExported> => call('export_package_file', { input });
+
+// ---- the auditor's view (decision 0042): a package opened read-only ----
+
+/** Open (verify and index) the auditor's package at `path`, with its sidecar findings. */
+export const auditorOpen = (path: string): Promise<AuditorPackage> => call('auditor_open', { path });
+
+export const auditorClose = (): Promise<void> => call('auditor_close');
+
+/** One page of the open package's lines. */
+export const auditorLines = (query: AuditorLineQuery): Promise<AuditorLinePage> => call('auditor_lines', { query });
+
+/** Everything the package says of record `record`'s line. */
+export const auditorLine = (record: number): Promise<AuditorLineDetail> => call('auditor_line', { record });
+
+/** Draw the reproducible sample (saved in the sidecar). */
+export const auditorSample = (request: AuditorSampleRequest): Promise<AuditorFindings> => call('auditor_sample', { request });
+
+/** Mark a line checked or queried (saved in the sidecar). */
+export const auditorMark = (mark: AuditorMarkInput): Promise<AuditorFindings> => call('auditor_mark', { mark });
+
+export const auditorUnmark = (record: number): Promise<AuditorFindings> => call('auditor_unmark', { record });
+
+/** The findings workbook written to `path`. */
+export const auditorExportXlsx = (path: string): Promise<AuditorExported> => call('auditor_export_xlsx', { path });
+
+/** A new package at `path`: the opened one's files unchanged, with the findings folder. */
+export const auditorExportPackage = (path: string): Promise<AuditorExported> => call('auditor_export_package', { path });
 
 /** Where an imported record came from (`null` for a record typed in). */
 export const recordLineage = (id: number): Promise<RecordLineage | null> => call('record_lineage', { id });
