@@ -23,6 +23,8 @@ fn main() -> ExitCode {
     let command = match cli.command {
         Command::Position(args) => return cmd::position(&args),
         Command::Ets { command } => return cmd::ets(command),
+        Command::Instrument { command } => return cmd::instrument(*command),
+        Command::Scope3 { command } => return cmd::scope3(*command),
         other => other,
     };
     let (lib, shipped_diags) = FactorLibrary::shipped();
@@ -51,6 +53,8 @@ fn main() -> ExitCode {
         Command::Verify(args) => cmd::verify(&args),
         Command::Position(args) => cmd::position(&args),
         Command::Ets { command } => cmd::ets(command),
+        Command::Instrument { command } => cmd::instrument(*command),
+        Command::Scope3 { command } => cmd::scope3(*command),
         Command::Report(args) => cmd::report(&lib, &args),
         Command::Template { command } => cmd::template(&lib, command),
     }

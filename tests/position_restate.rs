@@ -262,7 +262,7 @@ fn files_of_schema_4_5_and_6_upgrade_to_7_and_verify() {
         assert!(out.contains("0 ets_parameters"), "version {version}: {out}");
         let c = rusqlite::Connection::open(dir.join("org.db")).unwrap();
         let v: i32 = c.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-        assert_eq!(v, 7, "version {version}");
+        assert_eq!(v, scopebook_store::schema::SCHEMA_VERSION, "version {version}: upgraded to the current schema");
         for table in ["ets_unit", "ets_ledger", "ets_registry"] {
             let not_current: i64 = c
                 .query_row(

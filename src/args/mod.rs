@@ -5,6 +5,7 @@
 mod calc;
 mod ets;
 mod import;
+mod instrument;
 mod package;
 mod position;
 mod report;
@@ -23,6 +24,7 @@ pub use ets::{
     EtsUnitCommand, EtsUnitFields, ParametersChoice,
 };
 pub use import::{ImportArgs, TemplateCommand};
+pub use instrument::{InstrumentCommand, Scope3Command, Scope3StatusCommand};
 pub use package::{ExportPackageArgs, VerifyArgs};
 pub use position::{PositionArgs, Scheme};
 pub use report::ReportArgs;
@@ -92,6 +94,17 @@ pub enum Command {
     Ets {
         #[command(subcommand)]
         command: EtsCommand,
+    },
+    /// Contractual instruments in the inventory file (what `calc --db` allocates for
+    /// market-based Scope 2): certificates, PPAs, green tariffs, supplier rates per period.
+    Instrument {
+        #[command(subcommand)]
+        command: Box<InstrumentCommand>,
+    },
+    /// Scope 3 in the inventory file: each category's status per period.
+    Scope3 {
+        #[command(subcommand)]
+        command: Box<Scope3Command>,
     },
     /// Write a period as an auditor's package: the inventory as data, factors, audit log,
     /// snapshot, evidence index, a README and verify.py, with a manifest of SHA-256s (a .zip).

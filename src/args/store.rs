@@ -329,6 +329,51 @@ pub struct ActivityFields {
     /// How the parameters were obtained: measured, calculated or default.
     #[arg(long = "parameter-source")]
     pub parameter_source: Option<String>,
+    /// The Scope 3 method (decision 0035): supplier-specific, hybrid, average-data,
+    /// spend-based, distance-based, fuel-based, waste-type-specific or investment-specific.
+    #[arg(long)]
+    pub method: Option<String>,
+    /// Data-quality score for technology, 1 (best) to 5; all five scores or none.
+    #[arg(long = "dq-technology", value_name = "1-5")]
+    pub dq_technology: Option<String>,
+    #[arg(long = "dq-time", value_name = "1-5")]
+    pub dq_time: Option<String>,
+    #[arg(long = "dq-geography", value_name = "1-5")]
+    pub dq_geography: Option<String>,
+    #[arg(long = "dq-completeness", value_name = "1-5")]
+    pub dq_completeness: Option<String>,
+    #[arg(long = "dq-reliability", value_name = "1-5")]
+    pub dq_reliability: Option<String>,
+    /// The year the money of a spend line was spent in.
+    #[arg(long = "currency-year", value_name = "YEAR")]
+    pub currency_year: Option<String>,
+    /// Units of the line's currency per one unit of the factor's currency (reporting year).
+    #[arg(long = "exchange-rate", value_name = "RATE")]
+    pub exchange_rate: Option<String>,
+    /// The factor currency's price level of the currency year relative to the price year.
+    #[arg(long = "price-index", value_name = "INDEX")]
+    pub price_index: Option<String>,
+    /// Category 15: the reporter's share of the investee, a fraction above 0 and at most 1.
+    #[arg(long, value_name = "FRACTION")]
+    pub attribution: Option<String>,
+}
+
+impl ActivityFields {
+    /// The Scope 3 flags given, by column name (`activity::SCOPE3_COLUMNS`).
+    pub fn scope3(&self) -> [(&'static str, &Option<String>); 10] {
+        [
+            ("method", &self.method),
+            ("dq_technology", &self.dq_technology),
+            ("dq_time", &self.dq_time),
+            ("dq_geography", &self.dq_geography),
+            ("dq_completeness", &self.dq_completeness),
+            ("dq_reliability", &self.dq_reliability),
+            ("currency_year", &self.currency_year),
+            ("exchange_rate", &self.exchange_rate),
+            ("price_index", &self.price_index),
+            ("attribution", &self.attribution),
+        ]
+    }
 }
 
 #[derive(Subcommand)]

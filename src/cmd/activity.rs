@@ -41,6 +41,11 @@ fn apply(fields: &ActivityFields, input: &mut ActivityInput) -> Result<(), ExitC
     set_opt(&mut input.carbon_t_per_gj, &fields.carbon_t_per_gj);
     set_opt(&mut input.oxidation, &fields.oxidation);
     set_opt(&mut input.parameter_source, &fields.parameter_source);
+    for (column, value) in fields.scope3() {
+        if let Some(cell) = input.scope3.cell_mut(column) {
+            set_opt(cell, value);
+        }
+    }
     if let Some(q) = fields.quality {
         input.data_quality = Some(q.as_str().to_string());
     }

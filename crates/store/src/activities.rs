@@ -11,7 +11,9 @@ use scopebook_core::library::FactorLibrary;
 
 use crate::checks::{validate, CheckedRow};
 use crate::error::{locked, refuse, refuse_at, stored, Fail, StoreError, UnknownStored};
-use crate::model::{ActivityInput, ActivityRecord, EvidenceFile, PeriodStatus, RecordStatus, ReportingPeriod};
+use crate::model::{
+    ActivityInput, ActivityRecord, EvidenceFile, PeriodStatus, RecordStatus, ReportingPeriod, Scope3Cells,
+};
 use crate::periods::{period_by_year, period_from_row, period_library, status_text, PERIOD_SELECT};
 use crate::text::{non_empty, opt_str};
 use crate::write::Tx;
@@ -245,7 +247,7 @@ fn record_period(c: &Connection, id: i64) -> Result<(ReportingPeriod, RecordStat
     Ok((p, status))
 }
 
-const ACTIVITY_SELECT: &str = "SELECT a.id, p.year, f.code, a.activity, a.quantity, a.unit, a.start_date, a.end_date, a.factor, a.region, a.scope3_category, a.supplier, a.evidence, a.evidence_file, a.evidence_sha256, a.meter_id, a.data_quality, a.note, a.entered_by, a.created_at, a.status, a.supersedes, a.restatement_reason, a.sector, a.ncv_gj_per_unit, a.carbon_t_per_gj, a.oxidation, a.parameter_source FROM activity a JOIN period p ON p.id = a.period_id JOIN facility f ON f.id = a.facility_id";
+const ACTIVITY_SELECT: &str = "SELECT a.id, p.year, f.code, a.activity, a.quantity, a.unit, a.start_date, a.end_date, a.factor, a.region, a.scope3_category, a.supplier, a.evidence, a.evidence_file, a.evidence_sha256, a.meter_id, a.data_quality, a.note, a.entered_by, a.created_at, a.status, a.supersedes, a.restatement_reason, a.sector, a.ncv_gj_per_unit, a.carbon_t_per_gj, a.oxidation, a.parameter_source, a.method, a.dq_technology, a.dq_time, a.dq_geography, a.dq_completeness, a.dq_reliability, a.currency_year, a.exchange_rate, a.price_index, a.attribution FROM activity a JOIN period p ON p.id = a.period_id JOIN facility f ON f.id = a.facility_id";
 
 fn activity_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ActivityRecord> {
     let file: Option<String> = r.get(13)?;
@@ -280,6 +282,18 @@ fn activity_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ActivityRecord> 
         carbon_t_per_gj: r.get(25)?,
         oxidation: r.get(26)?,
         parameter_source: r.get(27)?,
+        scope3: Scope3Cells {
+            method: r.get(28)?,
+            dq_technology: r.get(29)?,
+            dq_time: r.get(30)?,
+            dq_geography: r.get(31)?,
+            dq_completeness: r.get(32)?,
+            dq_reliability: r.get(33)?,
+            currency_year: r.get(34)?,
+            exchange_rate: r.get(35)?,
+            price_index: r.get(36)?,
+            attribution: r.get(37)?,
+        },
     })
 }
 
@@ -297,7 +311,7 @@ pub(crate) fn unknown_record_status(s: &str) -> UnknownStored {
 
 /// The columns a record's values are stored in, in the order of [`RecordValues::params`]: the
 /// same for a new record ([`insert_activity`]) and a changed one ([`Store::update_activity`]).
-pub(crate) const RECORD_COLUMNS: [&str; 21] = [
+pub(crate) const RECORD_COLUMNS: [&str; 31] = [
     "facility_id",
     "activity",
     "quantity",
@@ -319,6 +333,16 @@ pub(crate) const RECORD_COLUMNS: [&str; 21] = [
     "carbon_t_per_gj",
     "oxidation",
     "parameter_source",
+    "method",
+    "dq_technology",
+    "dq_time",
+    "dq_geography",
+    "dq_completeness",
+    "dq_reliability",
+    "currency_year",
+    "exchange_rate",
+    "price_index",
+    "attribution",
 ];
 
 /// What a record is stored with: its cells as the activity-file reader normalised them
@@ -344,7 +368,7 @@ impl<'a> RecordValues<'a> {
     }
 
     /// The values, in the order of [`RECORD_COLUMNS`].
-    pub(crate) fn params(&self) -> [&dyn ToSql; 21] {
+    pub(crate) fn params(&self) -> [&dyn ToSql; 31] {
         let r = self.row;
         [
             &r.facility_id,
@@ -368,6 +392,16 @@ impl<'a> RecordValues<'a> {
             &r.carbon_t_per_gj,
             &r.oxidation,
             &r.parameter_source,
+            &r.scope3[0],
+            &r.scope3[1],
+            &r.scope3[2],
+            &r.scope3[3],
+            &r.scope3[4],
+            &r.scope3[5],
+            &r.scope3[6],
+            &r.scope3[7],
+            &r.scope3[8],
+            &r.scope3[9],
         ]
     }
 }

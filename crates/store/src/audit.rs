@@ -41,6 +41,8 @@ pub const AUDITED_TABLES: &[&str] = &[
     "ets_ledger",
     "ets_registry",
     "ets_parameters",
+    "instrument",
+    "scope3_status",
 ];
 
 /// One entry of the log.

@@ -27,6 +27,7 @@ use sha2::{Digest, Sha256};
 use crate::boundary::boundary;
 use crate::error::{refuse, Fail, StoreError};
 use crate::export::{export_csv, read_records, Layout, RecordLines, Records, Split};
+use crate::instruments::with_stored_inputs;
 use crate::model::ReportingPeriod;
 use crate::periods::{period_by_year, period_library};
 use crate::Store;
@@ -248,7 +249,9 @@ fn calculate_whole(
     let run = Run::calculate_numbered(&plib, &format!("period {}", p.year), &bytes, opts, |line| {
         lines.id_at(line).and_then(|id| u64::try_from(id).ok()).unwrap_or(line)
     });
-    Ok(PeriodCalculation { period: p.clone(), run: run.with_boundary(&boundary(c)?) })
+    let run = run.with_boundary(&boundary(c)?);
+    let run = with_stored_inputs(c, &plib, p, run, layout.scope3())?;
+    Ok(PeriodCalculation { period: p.clone(), run })
 }
 
 /// [`calculate`] of some of the period's records, in pieces as `split` says (tests split finely).
@@ -287,7 +290,10 @@ impl Calculated {
         let file = InputFile { file: format!("period {}", p.year), sha256: self.sha256 };
         let run = Run::assemble(plib, file, self.inventory, self.file_findings, p.gwp_set);
         // The organisation's boundary: lines keep their full emissions, totals are after the shares.
-        Ok(PeriodCalculation { period: p.clone(), run: run.with_boundary(&boundary(c)?) })
+        let run = run.with_boundary(&boundary(c)?);
+        // The period's instruments and Scope 3 statuses (decision 0043).
+        let run = with_stored_inputs(c, plib, p, run, Layout::of_period(c, p.id)?.scope3())?;
+        Ok(PeriodCalculation { period: p.clone(), run })
     }
 }
 

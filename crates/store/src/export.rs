@@ -29,6 +29,24 @@ const _: () = assert!(
 /// schema 3: the first twelve of [`FULL_EXPORT_COLUMNS`].
 pub const EXPORT_COLUMNS: [&str; 12] = first_columns();
 
+/// [`FULL_EXPORT_COLUMNS`] and the Scope 3 columns (`activity::SCOPE3_COLUMNS`, decision 0035):
+/// the columns of an export one of whose records gives a method, data-quality scores, a
+/// currency year, an exchange rate, a price index or an attribution (schema 9, decision 0043).
+pub const SCOPE3_EXPORT_COLUMNS: [&str; 27] = {
+    use scopebook_core::activity::SCOPE3_COLUMNS;
+    let mut out = [""; 27];
+    let mut k = 0;
+    while k < 27 {
+        out[k] = if k < 17 { FULL_EXPORT_COLUMNS[k] } else { SCOPE3_COLUMNS[k - 17] };
+        k += 1;
+    }
+    out
+};
+const _: () = assert!(
+    scopebook_core::activity::SCOPE3_COLUMNS.len() == 10,
+    "the activity-file format changed: SCOPE3_EXPORT_COLUMNS must list every column"
+);
+
 /// The first `N` columns of the activity-file format.
 const fn first_columns<const N: usize>() -> [&'static str; N] {
     use scopebook_core::activity::{OPTIONAL_COLUMNS, REQUIRED_COLUMNS};
@@ -50,10 +68,12 @@ const fn first_columns<const N: usize>() -> [&'static str; N] {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Layout {
     full: bool,
+    /// The records give Scope 3 columns: [`SCOPE3_EXPORT_COLUMNS`], whatever `full` says.
+    scope3: bool,
 }
 
 impl Layout {
-    pub(crate) const FULL: Layout = Layout { full: true };
+    pub(crate) const FULL: Layout = Layout { full: true, scope3: false };
 
     /// The layout of period `period_id`'s export. The partial index `activity_with_own_values`
     /// holds only records with such values, so this costs next to nothing when there are none.
@@ -68,8 +88,17 @@ impl Layout {
             )?
             .query_row([period_id], |r| r.get(0))
             .optional()?;
+        let scope3: Option<i64> = c
+            .prepare_cached(
+                "SELECT 1 FROM activity WHERE period_id = ?1 AND +status = 'current'
+                 AND (method IS NOT NULL OR dq_technology IS NOT NULL OR currency_year IS NOT NULL
+       OR exchange_rate IS NOT NULL OR price_index IS NOT NULL OR attribution IS NOT NULL) LIMIT 1",
+            )?
+            .query_row([period_id], |r| r.get(0))
+            .optional()?;
+        let scope3 = scope3.is_some();
         if own.is_some() {
-            return Ok(Layout::FULL);
+            return Ok(Layout { full: true, scope3 });
         }
         let facility: Option<i64> = c
             .prepare_cached(
@@ -78,11 +107,18 @@ impl Layout {
             )?
             .query_row([period_id], |r| r.get(0))
             .optional()?;
-        Ok(Layout { full: facility.is_some() })
+        Ok(Layout { full: facility.is_some(), scope3 })
+    }
+
+    /// Whether the records give Scope 3 columns (decision 0043).
+    pub(crate) fn scope3(self) -> bool {
+        self.scope3
     }
 
     pub(crate) fn columns(self) -> &'static [&'static str] {
-        if self.full {
+        if self.scope3 {
+            &SCOPE3_EXPORT_COLUMNS
+        } else if self.full {
             &FULL_EXPORT_COLUMNS
         } else {
             &EXPORT_COLUMNS
@@ -147,6 +183,14 @@ const SELECT_FULL: &str =
     "SELECT a.id, a.facility_id, a.start_date, a.end_date, a.activity, a.quantity, a.unit, a.factor,
        a.region, a.scope3_category, a.supplier, a.evidence, a.note,
        a.sector, a.ncv_gj_per_unit, a.carbon_t_per_gj, a.oxidation, a.parameter_source FROM activity a";
+
+/// [`SELECT_FULL`] with the record's Scope 3 columns (the Scope 3 export, schema 9).
+const SELECT_SCOPE3: &str =
+    "SELECT a.id, a.facility_id, a.start_date, a.end_date, a.activity, a.quantity, a.unit, a.factor,
+       a.region, a.scope3_category, a.supplier, a.evidence, a.note,
+       a.sector, a.ncv_gj_per_unit, a.carbon_t_per_gj, a.oxidation, a.parameter_source,
+       a.method, a.dq_technology, a.dq_time, a.dq_geography, a.dq_completeness, a.dq_reliability,
+       a.currency_year, a.exchange_rate, a.price_index, a.attribution FROM activity a";
 
 /// By the index on (period, status, id): any layout of the records.
 const BY_INDEX: &str = " WHERE a.period_id = ?1 AND a.status = 'current' ORDER BY a.id";
@@ -404,7 +448,13 @@ pub(crate) fn read_records(
     mut emit: impl FnMut(RawRecords) -> Result<(), Fail>,
 ) -> Result<u64, Fail> {
     let codes = Codes::read(c)?;
-    let select = if layout.full { SELECT_FULL } else { SELECT };
+    let select = if layout.scope3 {
+        SELECT_SCOPE3
+    } else if layout.full {
+        SELECT_FULL
+    } else {
+        SELECT
+    };
     let cells = layout.cells();
     let (mut stmt, mut rows, count);
     match records {

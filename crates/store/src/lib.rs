@@ -30,6 +30,8 @@
 //! - `ets`: covered facilities' ETS registration, units and ledger per period, and the
 //!   allowance position worked from them (schema 5, decision 0030); the EU Transaction Log's
 //!   figures per period (schema 6, decision 0033);
+//! - `instruments`, `scope3`: a period's contractual instruments and Scope 3 category statuses,
+//!   and what a calculation of the period takes from them (schema 9, decision 0043);
 //! - [`model`], [`schema`], [`audit`] (with its verification), `backup`, `import`.
 
 mod activities;
@@ -44,9 +46,11 @@ mod ets;
 mod export;
 mod facilities;
 mod import;
+mod instruments;
 pub mod model;
 mod periods;
 pub mod schema;
+mod scope3;
 #[cfg(test)]
 mod testing;
 mod text;
@@ -65,13 +69,15 @@ pub use ets::{
     EtsRegistryRow, EtsScheme, EtsUnit, EtsUnitInput, LEDGER_FILE, UNITS_FILE,
 };
 pub use ets::{PositionOptions, Reconcile, COVERED_FILE};
-pub use export::{EXPORT_COLUMNS, FULL_EXPORT_COLUMNS};
+pub use export::{EXPORT_COLUMNS, FULL_EXPORT_COLUMNS, SCOPE3_EXPORT_COLUMNS};
 pub use import::{BlockChecked, ImportSession};
 pub use import::{
     Duplicate, ImportChecked, ImportFile, ImportMode, ImportRow, ImportSummary, ImportWritten, Lineage, NewTemplate,
     SavedTemplate, ValueChoice,
 };
+pub use instruments::{instruments_file, InstrumentRow, INSTRUMENT_COLUMNS};
 pub use model::*;
+pub use scope3::{status_file, Scope3StatusRow, STATUS_COLUMNS};
 pub use totals::{PeriodTotals, UnresolvedRecord, UNRESOLVED_KEPT};
 
 /// One open inventory file.

@@ -228,6 +228,70 @@ pub struct ActivityInput {
     pub oxidation: Option<String>,
     /// `measured`, `calculated` or `default`.
     pub parameter_source: Option<String>,
+    /// The Scope 3 columns (decision 0035; stored since schema 9).
+    pub scope3: Scope3Cells,
+}
+
+/// A record's Scope 3 columns (`activity::SCOPE3_COLUMNS`, decision 0035), as typed: the method,
+/// the five data-quality scores, the money's year, exchange rate and price index, and the
+/// category-15 attribution. Checked by the activity-file reader; stored as the trimmed text.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Scope3Cells {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dq_technology: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dq_time: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dq_geography: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dq_completeness: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dq_reliability: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency_year: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exchange_rate: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_index: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attribution: Option<String>,
+}
+
+impl Scope3Cells {
+    /// The cells, in `activity::SCOPE3_COLUMNS` order.
+    pub fn values(&self) -> [&Option<String>; 10] {
+        [
+            &self.method,
+            &self.dq_technology,
+            &self.dq_time,
+            &self.dq_geography,
+            &self.dq_completeness,
+            &self.dq_reliability,
+            &self.currency_year,
+            &self.exchange_rate,
+            &self.price_index,
+            &self.attribution,
+        ]
+    }
+
+    /// The cell of column `name` (one of `activity::SCOPE3_COLUMNS`), to set it.
+    pub fn cell_mut(&mut self, name: &str) -> Option<&mut Option<String>> {
+        Some(match name {
+            "method" => &mut self.method,
+            "dq_technology" => &mut self.dq_technology,
+            "dq_time" => &mut self.dq_time,
+            "dq_geography" => &mut self.dq_geography,
+            "dq_completeness" => &mut self.dq_completeness,
+            "dq_reliability" => &mut self.dq_reliability,
+            "currency_year" => &mut self.currency_year,
+            "exchange_rate" => &mut self.exchange_rate,
+            "price_index" => &mut self.price_index,
+            "attribution" => &mut self.attribution,
+            _ => return None,
+        })
+    }
 }
 
 impl AsRef<ActivityInput> for ActivityInput {
@@ -284,6 +348,9 @@ pub struct ActivityRecord {
     pub oxidation: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameter_source: Option<String>,
+    /// The Scope 3 columns (schema 9); each left out when empty.
+    #[serde(flatten)]
+    pub scope3: Scope3Cells,
 }
 
 impl ActivityRecord {
@@ -310,6 +377,7 @@ impl ActivityRecord {
             carbon_t_per_gj: self.carbon_t_per_gj.clone(),
             oxidation: self.oxidation.clone(),
             parameter_source: self.parameter_source.clone(),
+            scope3: self.scope3.clone(),
         }
     }
 }

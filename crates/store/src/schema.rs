@@ -36,6 +36,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 6, sql: V6 },
     Migration { version: 7, sql: V7 },
     Migration { version: 8, sql: V8 },
+    Migration { version: 9, sql: V9 },
 ];
 
 const V1: &str = r#"
@@ -663,6 +664,22 @@ BEGIN INSERT INTO period_totals_change (activity_id) VALUES (OLD.id); END;
 DELETE FROM period_totals;
 "#;
 
+/// Version 9 (issue 14, decision 0043): market-based Scope 2 and Scope 3 in the inventory file.
+/// - `instrument`: a period's contractual instruments, the columns of the file mode's INSTR.csv
+///   (the kind, dates and market as the reader gives them, decimals as exact text, an empty
+///   cell NULL), per facility. Audited; a locked period's rows never change.
+/// - `scope3_status`: a period's Scope 3 category statuses (`--scope3-status`'s rows), one a
+///   category. Audited; a locked period's rows never change.
+/// - `activity` gains the Scope 3 columns of decision 0035, as trimmed text (NULL when empty,
+///   and a NULL is left out of a record's audited value: earlier logs and import digests still
+///   verify); the partial index finds at once whether a period's records give any (the export
+///   then carries them); the locked-period trigger covers them.
+/// - A change to either table made without the store drops the kept totals (the store's own
+///   writes move the audit head, which is in the kept totals' key).
+///
+/// The SQL is in `schema/v9.sql` (this file's length).
+const V9: &str = include_str!("schema/v9.sql");
+
 /// The file's `application_id` and `user_version`.
 pub fn identity(conn: &Connection) -> rusqlite::Result<(i32, i32)> {
     let app: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
@@ -703,6 +720,7 @@ mod tests {
         (6, "ee86531f0c5191753950b808b84e9d5894f1defe5de8c506dd0b2c1695d913bb"),
         (7, "4d5b78fb60c8e0cb3b195547b6e2c7013a61d257f52bfec2e782cfe73e4acde0"),
         (8, "97d276d96a8e2200f59fa922f4bbc2a60cf7476576ed23e444cc6041a63c13a1"),
+        (9, "a530990b06307a9b40b14087f07d86deb0f905ba1c96991e7183b7b519e2be92"),
     ];
 
     #[test]

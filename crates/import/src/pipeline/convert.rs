@@ -247,6 +247,8 @@ impl RowContext<'_> {
                         carbon_t_per_gj,
                         oxidation,
                         parameter_source,
+                        // The Scope 3 columns are not mapped by an import yet (decision 0043).
+                        scope3: Default::default(),
                     },
                 })
             }

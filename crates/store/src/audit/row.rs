@@ -24,6 +24,17 @@ pub const OMITTED_WHEN_NULL: &[(&str, &str)] = &[
     ("activity", "carbon_t_per_gj"),
     ("activity", "oxidation"),
     ("activity", "parameter_source"),
+    // Schema 9 (decision 0043): a record's Scope 3 columns.
+    ("activity", "method"),
+    ("activity", "dq_technology"),
+    ("activity", "dq_time"),
+    ("activity", "dq_geography"),
+    ("activity", "dq_completeness"),
+    ("activity", "dq_reliability"),
+    ("activity", "currency_year"),
+    ("activity", "exchange_rate"),
+    ("activity", "price_index"),
+    ("activity", "attribution"),
 ];
 
 /// Columns added by schema 7 (decision 0038) to tables whose rows may have been logged before:

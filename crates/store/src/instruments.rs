@@ -1,0 +1,331 @@
+//! A period's contractual instruments for market-based Scope 2 (issue 14, decision 0043): the
+//! rows of the file mode's INSTR.csv kept per facility and period, and what a calculation of the
+//! period takes from them and from the period's Scope 3 category statuses ([`scope3`]).
+//!
+//! A file is imported all or nothing through the file mode's own reader
+//! (`market::read_instruments`): a bad cell is refused at its file line and column, as `calc
+//! --instruments` refuses it, and so is a facility the store does not know. A row is stored as
+//! the reader understood it: the kind, dates and market by their canonical text, the decimals
+//! as their exact text (scale kept). Every row is audited; a locked period's instruments never
+//! change (the store refuses it, and so do the triggers of schema 9).
+//!
+//! **What a calculation takes** ([`with_stored_inputs`]): the period's instruments exported as
+//! an INSTR.csv (named `instruments YEAR`, in the order stored) and read back by the same
+//! reader, then allocated by `Run::with_instruments`; the statuses exported as a status file
+//! (`scope3-status YEAR`) and given to `Run::with_scope3_status`; both files recorded in the
+//! report's `inputs.factor_files` with their SHA-256. That is `scopebook calc` of the exported
+//! records with `--instruments` and `--scope3-status` of the exported files, byte for byte.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use scopebook_core::dataset::sha256_hex;
+use scopebook_core::diagnostic::{Code, Diagnostic, Location};
+use scopebook_core::library::FactorLibrary;
+use scopebook_core::market::{read_instruments, Instrument, OPTIONAL_COLUMNS, REQUIRED_COLUMNS};
+use scopebook_core::report::InputFile;
+use scopebook_core::run::Run;
+use serde::Serialize;
+
+use crate::error::{locked, refuse_at, Fail, StoreError};
+use crate::model::{PeriodStatus, ReportingPeriod};
+use crate::periods::{period_by_year, period_from_row, PERIOD_SELECT};
+use crate::scope3;
+use crate::write::Tx;
+use crate::Store;
+
+/// The columns of an instruments export: INSTR.csv's, in the file mode's order.
+pub const INSTRUMENT_COLUMNS: [&str; 13] = {
+    let mut out = [""; 13];
+    let mut k = 0;
+    while k < 13 {
+        out[k] =
+            if k < REQUIRED_COLUMNS.len() { REQUIRED_COLUMNS[k] } else { OPTIONAL_COLUMNS[k - REQUIRED_COLUMNS.len()] };
+        k += 1;
+    }
+    out
+};
+const _: () = assert!(
+    REQUIRED_COLUMNS.len() + OPTIONAL_COLUMNS.len() == 13,
+    "the instruments file changed: INSTRUMENT_COLUMNS and the instrument table must list every column"
+);
+
+/// One stored instrument: an INSTR.csv row of a period.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct InstrumentRow {
+    pub id: i64,
+    pub year: i32,
+    pub facility: String,
+    pub instrument: String,
+    pub mwh: String,
+    pub emission_rate_kg_per_mwh: String,
+    pub generation_start: String,
+    pub generation_end: String,
+    pub market: Option<String>,
+    pub registry: Option<String>,
+    pub serial_from: Option<String>,
+    pub serial_to: Option<String>,
+    pub retired_on: Option<String>,
+    pub beneficiary: Option<String>,
+    pub evidence: Option<String>,
+}
+
+impl InstrumentRow {
+    /// The row's cells in [`INSTRUMENT_COLUMNS`] order.
+    pub fn cells(&self) -> [&str; 13] {
+        fn o(v: &Option<String>) -> &str {
+            v.as_deref().unwrap_or("")
+        }
+        [
+            &self.facility,
+            &self.instrument,
+            &self.mwh,
+            &self.emission_rate_kg_per_mwh,
+            &self.generation_start,
+            &self.generation_end,
+            o(&self.market),
+            o(&self.registry),
+            o(&self.serial_from),
+            o(&self.serial_to),
+            o(&self.retired_on),
+            o(&self.beneficiary),
+            o(&self.evidence),
+        ]
+    }
+}
+
+const SELECT: &str = "SELECT x.id, p.year, f.code, x.instrument, x.mwh, x.emission_rate_kg_per_mwh,
+       x.generation_start, x.generation_end, x.market, x.registry, x.serial_from, x.serial_to,
+       x.retired_on, x.beneficiary, x.evidence
+     FROM instrument x JOIN period p ON p.id = x.period_id JOIN facility f ON f.id = x.facility_id";
+
+fn row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<InstrumentRow> {
+    Ok(InstrumentRow {
+        id: r.get(0)?,
+        year: r.get(1)?,
+        facility: r.get(2)?,
+        instrument: r.get(3)?,
+        mwh: r.get(4)?,
+        emission_rate_kg_per_mwh: r.get(5)?,
+        generation_start: r.get(6)?,
+        generation_end: r.get(7)?,
+        market: r.get(8)?,
+        registry: r.get(9)?,
+        serial_from: r.get(10)?,
+        serial_to: r.get(11)?,
+        retired_on: r.get(12)?,
+        beneficiary: r.get(13)?,
+        evidence: r.get(14)?,
+    })
+}
+
+/// The instruments of period `period_id`, in the order stored.
+pub(crate) fn stored(c: &Connection, period_id: i64) -> Result<Vec<InstrumentRow>, Fail> {
+    let mut stmt = c.prepare_cached(&format!("{SELECT} WHERE x.period_id = ?1 ORDER BY x.id"))?;
+    let rows = stmt.query_map([period_id], row_from)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A period's instruments as an INSTR.csv (header, then a row each, in the order stored).
+pub(crate) fn export_rows(rows: &[InstrumentRow]) -> Result<Vec<u8>, Fail> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let csv_fail = |e: csv::Error| crate::error::refuse(Code::DatabaseError, format!("writing the export: {e}"));
+    w.write_record(INSTRUMENT_COLUMNS).map_err(csv_fail)?;
+    for r in rows {
+        w.write_record(r.cells()).map_err(csv_fail)?;
+    }
+    w.into_inner().map_err(|e| crate::error::refuse(Code::DatabaseError, format!("writing the export: {e}")))
+}
+
+/// The name a period's instruments go by in a calculation's findings and inputs.
+pub fn instruments_file(year: i32) -> String {
+    format!("instruments {year}")
+}
+
+/// A period that is open to changes of its instruments or statuses, by year.
+pub(crate) fn open_period(c: &Connection, year: i32, what: &str) -> Result<ReportingPeriod, Fail> {
+    let p = period_by_year(c, year)?;
+    if p.status == PeriodStatus::Locked {
+        return Err(locked(&p, what));
+    }
+    Ok(p)
+}
+
+const LOCKED: &str = "its instruments cannot be added, changed or deleted";
+
+/// Store one instrument read by the file mode's reader; its facility is `facility_id`.
+fn insert(w: &mut Tx<'_>, p: &ReportingPeriod, facility_id: i64, i: &Instrument) -> Result<i64, Fail> {
+    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string());
+    w.conn.execute(
+        "INSERT INTO instrument (period_id, facility_id, instrument, mwh, emission_rate_kg_per_mwh,
+             generation_start, generation_end, market, registry, serial_from, serial_to, retired_on,
+             beneficiary, evidence, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+        params![
+            p.id,
+            facility_id,
+            i.instrument.as_str(),
+            i.mwh.to_string(),
+            i.emission_rate_kg_per_mwh.to_string(),
+            i.generation_start.to_string(),
+            i.generation_end.to_string(),
+            i.market.as_ref().map(ToString::to_string),
+            i.registry,
+            i.serial_from,
+            i.serial_to,
+            date(i.retired_on),
+            i.beneficiary,
+            i.evidence,
+            w.at,
+        ],
+    )?;
+    let id = w.conn.last_insert_rowid();
+    w.log("create", "instrument", id, None, None)?;
+    Ok(id)
+}
+
+impl Store {
+    /// Import an INSTR.csv (`file` names it in findings) into period `year`: all or nothing.
+    /// Every row is read by the file mode's reader; a bad cell, or a facility the store does
+    /// not know, refuses the file with every problem located at its line and column.
+    /// Allocation findings (a serial used twice, more MWh than consumed) are the
+    /// calculation's, as in the file mode: the rows are kept as the user's evidence.
+    pub fn import_instruments(
+        &mut self,
+        year: i32,
+        file: &str,
+        bytes: &[u8],
+    ) -> Result<Vec<InstrumentRow>, StoreError> {
+        let ids = self.write(|w| {
+            let p = open_period(w.conn, year, LOCKED)?;
+            let (list, diags) = read_instruments(file, bytes);
+            let mut problems: Vec<Diagnostic> = diags.into_iter().filter(Diagnostic::is_error).collect();
+            let mut facilities = Vec::with_capacity(list.len());
+            for i in &list {
+                let found: Option<i64> = w
+                    .conn
+                    .query_row("SELECT id FROM facility WHERE code = ?1", [&i.facility], |r| r.get(0))
+                    .optional()?;
+                if found.is_none() {
+                    problems.push(Diagnostic::error(
+                        Code::UnknownRecord,
+                        Location::cell(file, i.row, "facility"),
+                        format!("there is no facility '{}' (see `scopebook facility list`)", i.facility),
+                    ));
+                }
+                facilities.push(found);
+            }
+            if !problems.is_empty() {
+                problems.sort_by_key(|d| d.location.row);
+                return Err(Fail::Rows(problems));
+            }
+            if list.is_empty() {
+                return Err(Fail::Rows(vec![Diagnostic::error(
+                    Code::EmptyFile,
+                    Location::file(file),
+                    "the file has a header but no instruments",
+                )]));
+            }
+            let mut ids = Vec::with_capacity(list.len());
+            for (i, f) in list.iter().zip(facilities) {
+                if let Some(f) = f {
+                    ids.push(insert(w, &p, f, i)?);
+                }
+            }
+            Ok(ids)
+        })?;
+        self.read(|c| {
+            let mut out = Vec::with_capacity(ids.len());
+            for id in ids {
+                out.push(c.query_row(&format!("{SELECT} WHERE x.id = ?1"), [id], row_from)?);
+            }
+            Ok(out)
+        })
+    }
+
+    /// The instruments of period `year`, in the order stored.
+    pub fn instruments(&self, year: i32) -> Result<Vec<InstrumentRow>, StoreError> {
+        self.read(|c| {
+            let p = period_by_year(c, year)?;
+            stored(c, p.id)
+        })
+    }
+
+    /// The instruments of period `year` as an INSTR.csv: what `scopebook calc --instruments`
+    /// reads, and what a calculation of the period reads.
+    pub fn export_instruments(&self, year: i32) -> Result<Vec<u8>, StoreError> {
+        self.read(|c| {
+            let p = period_by_year(c, year)?;
+            export_rows(&stored(c, p.id)?)
+        })
+    }
+
+    /// Delete instrument `id` (audited, with the reason if given); refused in a locked period.
+    pub fn delete_instrument(&mut self, id: i64, reason: Option<&str>) -> Result<(), StoreError> {
+        self.write(|w| {
+            let period_id: Option<i64> =
+                w.conn.query_row("SELECT period_id FROM instrument WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+            let period_id = period_id
+                .ok_or_else(|| refuse_at(Code::UnknownRecord, "id", format!("there is no instrument {id}")))?;
+            let p = w.conn.query_row(&format!("{PERIOD_SELECT} WHERE id = ?1"), [period_id], period_from_row)?;
+            if p.status == PeriodStatus::Locked {
+                return Err(locked(&p, LOCKED));
+            }
+            let old = w.row("instrument", id)?;
+            w.conn.execute("DELETE FROM instrument WHERE id = ?1", [id])?;
+            w.log("delete", "instrument", id, old.as_deref(), reason)?;
+            Ok(())
+        })
+    }
+}
+
+/// A calculation of period `p` with what the period stores beyond its records (decision 0043):
+/// its instruments allocated to the facilities' electricity, and the Scope 3 view with its
+/// category statuses, as `scopebook calc --instruments FILE --scope3-status FILE` gives them for
+/// the exported files. A period that stores neither, and none of whose records gives a Scope 3
+/// column, keeps the document it had before schema 9 (so a snapshot taken before compares
+/// identical).
+pub(crate) fn with_stored_inputs(
+    c: &Connection,
+    lib: &FactorLibrary,
+    p: &ReportingPeriod,
+    run: Run,
+    scope3_columns: bool,
+) -> Result<Run, Fail> {
+    let rows = stored(c, p.id)?;
+    let statuses = scope3::stored(c, p.id)?;
+    if rows.is_empty() && statuses.is_empty() && !scope3_columns {
+        return Ok(run);
+    }
+    let mut run = run;
+    let mut files = Vec::new();
+    if !rows.is_empty() {
+        let file = instruments_file(p.year);
+        let bytes = export_rows(&rows)?;
+        let (list, diags) = read_instruments(&file, &bytes);
+        if let Some(d) = diags.into_iter().find(Diagnostic::is_error) {
+            return Err(crate::error::refuse(
+                Code::DatabaseError,
+                format!(
+                    "a stored instrument no longer reads ({d}): the file was changed by another program or is damaged"
+                ),
+            ));
+        }
+        run = run.with_instruments(lib, &list, &file);
+        files.push(InputFile { file, sha256: sha256_hex(&bytes) });
+    }
+    let mut entries = Vec::new();
+    if !statuses.is_empty() {
+        let file = scope3::status_file(p.year);
+        let bytes = scope3::export_rows(&statuses)?;
+        let (list, diags) = scopebook_core::scope3::read_status(&file, &bytes);
+        if let Some(d) = diags.into_iter().find(Diagnostic::is_error) {
+            return Err(crate::error::refuse(
+                Code::DatabaseError,
+                format!("a stored Scope 3 status no longer reads ({d}): the file was changed by another program or is damaged"),
+            ));
+        }
+        entries = list;
+        files.push(InputFile { file, sha256: sha256_hex(&bytes) });
+    }
+    let run = run.with_scope3_status(entries);
+    Ok(if files.is_empty() { run } else { run.with_factor_files(files, Vec::new()) })
+}

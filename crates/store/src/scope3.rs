@@ -1,0 +1,219 @@
+//! A period's Scope 3 category statuses (issue 14, decisions 0035 and 0043): each of the 15
+//! categories relevant, excluded (with the reason) or not applicable, as the file mode's
+//! `--scope3-status` file gives them, kept per period. A category not stored is not assessed.
+//!
+//! Every value is read by the file mode's reader (`scope3::read_status`): a row set from the
+//! command line is read as a one-row status file, so it is refused with the same code and
+//! message. A file is imported all or nothing; a category already stored takes the new status
+//! (an audited update). A locked period's statuses never change.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use scopebook_core::diagnostic::{Code, Diagnostic};
+use scopebook_core::scope3::{read_status, StatusEntry};
+use serde::Serialize;
+
+use crate::error::{locked, refuse_at, Fail, StoreError};
+use crate::instruments::open_period;
+use crate::model::{PeriodStatus, ReportingPeriod};
+use crate::periods::period_by_year;
+use crate::write::Tx;
+use crate::Store;
+
+/// The columns of a status export: the file mode's `--scope3-status` file.
+pub const STATUS_COLUMNS: [&str; 3] = ["category", "status", "reason"];
+
+/// A stored category status.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Scope3StatusRow {
+    pub id: i64,
+    pub year: i32,
+    pub category: u8,
+    /// `relevant`, `excluded` or `not-applicable`.
+    pub status: String,
+    pub reason: Option<String>,
+}
+
+const SELECT: &str = "SELECT x.id, p.year, x.category, x.status, x.reason
+     FROM scope3_status x JOIN period p ON p.id = x.period_id";
+
+fn row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Scope3StatusRow> {
+    Ok(Scope3StatusRow { id: r.get(0)?, year: r.get(1)?, category: r.get(2)?, status: r.get(3)?, reason: r.get(4)? })
+}
+
+/// The statuses of period `period_id`, by category.
+pub(crate) fn stored(c: &Connection, period_id: i64) -> Result<Vec<Scope3StatusRow>, Fail> {
+    let mut stmt = c.prepare_cached(&format!("{SELECT} WHERE x.period_id = ?1 ORDER BY x.category"))?;
+    let rows = stmt.query_map([period_id], row_from)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Statuses as a status file (header, then a row a category, by category).
+pub(crate) fn export_rows(rows: &[Scope3StatusRow]) -> Result<Vec<u8>, Fail> {
+    let fail = |e: String| crate::error::refuse(Code::DatabaseError, format!("writing the export: {e}"));
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(STATUS_COLUMNS).map_err(|e| fail(e.to_string()))?;
+    for r in rows {
+        let category = r.category.to_string();
+        w.write_record([category.as_str(), &r.status, r.reason.as_deref().unwrap_or("")])
+            .map_err(|e| fail(e.to_string()))?;
+    }
+    w.into_inner().map_err(|e| fail(e.to_string()))
+}
+
+/// The name a period's statuses go by in a calculation's findings and inputs.
+pub fn status_file(year: i32) -> String {
+    format!("scope3-status {year}")
+}
+
+const LOCKED: &str = "its Scope 3 category statuses cannot be set or deleted";
+
+/// Store `entries` (read by the file mode's reader) in period `p`: a category already stored
+/// takes the new status and reason (audited as an update, when it changes).
+fn store_entries(w: &mut Tx<'_>, p: &ReportingPeriod, entries: &[StatusEntry]) -> Result<(), Fail> {
+    for e in entries {
+        let category = e.category.number();
+        let existing: Option<i64> = w
+            .conn
+            .query_row(
+                "SELECT id FROM scope3_status WHERE period_id = ?1 AND category = ?2",
+                params![p.id, category],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match existing {
+            None => {
+                w.conn.execute(
+                    "INSERT INTO scope3_status (period_id, category, status, reason, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![p.id, category, e.status.as_str(), e.reason, w.at],
+                )?;
+                let id = w.conn.last_insert_rowid();
+                w.log("create", "scope3_status", id, None, None)?;
+            }
+            Some(id) => {
+                let old = w.row("scope3_status", id)?;
+                w.conn.execute(
+                    "UPDATE scope3_status SET status = ?1, reason = ?2 WHERE id = ?3",
+                    params![e.status.as_str(), e.reason, id],
+                )?;
+                if w.row("scope3_status", id)? != old {
+                    w.log("update", "scope3_status", id, old.as_deref(), None)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Read a status file by the file mode's reader; any error refuses it.
+fn read_all(file: &str, bytes: &[u8]) -> Result<Vec<StatusEntry>, Fail> {
+    let (entries, diags) = read_status(file, bytes);
+    let errors: Vec<Diagnostic> = diags.into_iter().filter(Diagnostic::is_error).collect();
+    if !errors.is_empty() {
+        return Err(Fail::Rows(errors));
+    }
+    Ok(entries)
+}
+
+impl Store {
+    /// Set one category's status in period `year` (`relevant`, `excluded` with a reason, or
+    /// `not-applicable`), read as a one-row status file named `file` (where a finding points).
+    pub fn set_scope3_status(
+        &mut self,
+        year: i32,
+        file: &str,
+        category: &str,
+        status: &str,
+        reason: Option<&str>,
+    ) -> Result<Scope3StatusRow, StoreError> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let one = w
+            .write_record(STATUS_COLUMNS)
+            .and_then(|()| w.write_record([category, status, reason.unwrap_or("")]))
+            .map_err(|e| e.to_string())
+            .and_then(|()| w.into_inner().map_err(|e| e.to_string()));
+        let bytes = one.map_err(|e| self.err(crate::error::refuse(Code::InvalidValue, e)))?;
+        self.write(|w| {
+            let p = open_period(w.conn, year, LOCKED)?;
+            // Located at the flag's column, not at a line of the one-row file.
+            let entries = read_all(file, &bytes).map_err(|f| match f {
+                Fail::Rows(ds) => Fail::Rows(
+                    ds.into_iter()
+                        .map(|mut d| {
+                            d.location.row = None;
+                            d
+                        })
+                        .collect(),
+                ),
+                other => other,
+            })?;
+            store_entries(w, &p, &entries)
+        })?;
+        let rows = self.scope3_statuses(year)?;
+        let n = category.trim().parse::<u8>().unwrap_or(0);
+        rows.into_iter().find(|r| r.category == n).ok_or_else(|| {
+            self.err(refuse_at(Code::DatabaseError, "category", format!("category {category} was not stored")))
+        })
+    }
+
+    /// Import a status file (`category,status,reason`) into period `year`: all or nothing, every
+    /// problem located at its line and column as `scopebook calc --scope3-status` locates it.
+    pub fn import_scope3_status(
+        &mut self,
+        year: i32,
+        file: &str,
+        bytes: &[u8],
+    ) -> Result<Vec<Scope3StatusRow>, StoreError> {
+        self.write(|w| {
+            let p = open_period(w.conn, year, LOCKED)?;
+            let entries = read_all(file, bytes)?;
+            store_entries(w, &p, &entries)
+        })?;
+        self.scope3_statuses(year)
+    }
+
+    /// The stored statuses of period `year`, by category.
+    pub fn scope3_statuses(&self, year: i32) -> Result<Vec<Scope3StatusRow>, StoreError> {
+        self.read(|c| {
+            let p = period_by_year(c, year)?;
+            stored(c, p.id)
+        })
+    }
+
+    /// The stored statuses of period `year` as a status file (what `calc --scope3-status` reads).
+    pub fn export_scope3_status(&self, year: i32) -> Result<Vec<u8>, StoreError> {
+        self.read(|c| {
+            let p = period_by_year(c, year)?;
+            export_rows(&stored(c, p.id)?)
+        })
+    }
+
+    /// Delete category `category`'s status in period `year` (it is then not assessed).
+    pub fn delete_scope3_status(&mut self, year: i32, category: u8, reason: Option<&str>) -> Result<(), StoreError> {
+        self.write(|w| {
+            let p = period_by_year(w.conn, year)?;
+            if p.status == PeriodStatus::Locked {
+                return Err(locked(&p, LOCKED));
+            }
+            let id: Option<i64> = w
+                .conn
+                .query_row(
+                    "SELECT id FROM scope3_status WHERE period_id = ?1 AND category = ?2",
+                    params![p.id, category],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let id = id.ok_or_else(|| {
+                refuse_at(
+                    Code::UnknownRecord,
+                    "category",
+                    format!("period {year} has no status for Scope 3 category {category}"),
+                )
+            })?;
+            let old = w.row("scope3_status", id)?;
+            w.conn.execute("DELETE FROM scope3_status WHERE id = ?1", [id])?;
+            w.log("delete", "scope3_status", id, old.as_deref(), reason)?;
+            Ok(())
+        })
+    }
+}

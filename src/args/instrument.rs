@@ -1,0 +1,115 @@
+//! `scopebook instrument` and `scopebook scope3`: a period's contractual instruments and Scope 3
+//! category statuses in the inventory file (decision 0043), what `calc --db` applies.
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+
+use super::{DbArgs, StoreFormat};
+
+#[derive(Subcommand)]
+pub enum InstrumentCommand {
+    /// Import an INSTR.csv (as `calc --instruments` reads it) into an open period: all or
+    /// nothing, every problem at its line and column.
+    Import {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        period: i32,
+        /// The instruments file (facility,instrument,mwh,emission_rate_kg_per_mwh,...).
+        #[arg(value_name = "INSTR.csv")]
+        file: PathBuf,
+    },
+    /// A period's instruments, in the order stored.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        period: i32,
+        #[arg(long, value_enum, default_value = "table")]
+        format: StoreFormat,
+    },
+    /// Write a period's instruments as an INSTR.csv (what `calc --instruments` reads).
+    Export {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        period: i32,
+    },
+    /// Delete an instrument of an open period.
+    Delete {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        id: i64,
+        /// Why (kept in the audit log).
+        #[arg(long)]
+        reason: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum Scope3Command {
+    /// Each Scope 3 category's status in a period: relevant, excluded (with a reason) or
+    /// not applicable, as `calc --scope3-status` reads it.
+    Status {
+        #[command(subcommand)]
+        command: Scope3StatusCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum Scope3StatusCommand {
+    /// Set one category's status in an open period.
+    Set {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        period: i32,
+        /// The category, 1 to 15.
+        #[arg(long)]
+        category: String,
+        /// relevant, excluded or not-applicable.
+        #[arg(long)]
+        status: String,
+        /// Why (required for an excluded category).
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Import a status file (category,status,reason) into an open period: all or nothing.
+    Import {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        period: i32,
+        #[arg(value_name = "STATUS.csv")]
+        file: PathBuf,
+    },
+    /// A period's statuses, by category (a category not listed is not assessed).
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        period: i32,
+        #[arg(long, value_enum, default_value = "table")]
+        format: StoreFormat,
+    },
+    /// Write a period's statuses as a status file (what `calc --scope3-status` reads).
+    Export {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        period: i32,
+    },
+    /// Delete a category's status in an open period (it is then not assessed).
+    Delete {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        period: i32,
+        #[arg(long)]
+        category: u8,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+}
