@@ -23,6 +23,7 @@ fn main() -> ExitCode {
     let command = match cli.command {
         Command::Position(args) => return cmd::position(&args),
         Command::Ets { command } => return cmd::ets(command),
+        Command::Sample(args) => return cmd::sample(&args),
         Command::Instrument { command } => return cmd::instrument(*command),
         Command::Scope3 { command } => return cmd::scope3(*command),
         other => other,
@@ -51,6 +52,7 @@ fn main() -> ExitCode {
         Command::Import(args) => cmd::import(&lib, &args),
         Command::ExportPackage(args) => cmd::export_package(&lib, &args),
         Command::Verify(args) => cmd::verify(&args),
+        Command::Sample(args) => cmd::sample(&args),
         Command::Position(args) => cmd::position(&args),
         Command::Ets { command } => cmd::ets(command),
         Command::Instrument { command } => cmd::instrument(*command),

@@ -25,7 +25,7 @@ pub use ets::{
 };
 pub use import::{ImportArgs, TemplateCommand};
 pub use instrument::{InstrumentCommand, Scope3Command, Scope3StatusCommand};
-pub use package::{ExportPackageArgs, VerifyArgs};
+pub use package::{ExportPackageArgs, SampleArgs, VerifyArgs};
 pub use position::{PositionArgs, Scheme};
 pub use report::ReportArgs;
 pub use store::{
@@ -112,6 +112,9 @@ pub enum Command {
     /// Check an auditor's package from the package alone: hashes, audit chain, every line and
     /// total recomputed. Exit 0 only if everything matches.
     Verify(VerifyArgs),
+    /// Draw an auditor's reproducible sample from a package: every line at or above the
+    /// materiality in full, the rest ranked by SHA-256 of the root hash and a phrase.
+    Sample(SampleArgs),
     /// A period's report written to --out (.pdf, .xlsx or .csv): the GHG inventory report
     /// (PDF/A, English, Chinese or both), its workbook with every line, or its figures as CSV.
     Report(Box<ReportArgs>),

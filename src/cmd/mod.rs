@@ -39,7 +39,7 @@ pub use facility::{facility, init, org};
 pub use factors::factors;
 pub use import::{import, template};
 pub use instrument::{instrument, scope3};
-pub use package::{export_package, verify};
+pub use package::{export_package, sample, verify};
 pub use period::period;
 pub use position::position;
 pub use report::report;
