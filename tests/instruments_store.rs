@@ -482,3 +482,32 @@ fn a_schema_8_file_is_upgraded_and_takes_instruments() {
     let verify = run_in(dir, &["audit", "verify", "--db", "org.db"]);
     assert!(verify.status.success(), "{}{}", stdout(&verify), stderr(&verify));
 }
+
+#[test]
+fn an_import_reads_the_scope3_columns() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let org = NewOrganisation { name: "Golden".into(), consolidation: Consolidation::OperationalControl };
+    let mut s = Store::create(&dir.join("org.db"), &org, "test").unwrap();
+    s.add_facility(&NewFacility::new("HQ", "HQ", "CN")).unwrap();
+    s.add_period(&FactorLibrary::shipped().0, &NewPeriod::year(2024)).unwrap();
+    drop(s);
+    // Golden case 17's spend and flight lines (its investee factor is the case's own file's).
+    let text = std::fs::read_to_string(golden("17-scope3-spend-flight-investment").join("activities.csv")).unwrap();
+    let lines: Vec<&str> = text.lines().filter(|l| !l.contains("investee")).collect();
+    std::fs::write(dir.join("scope3.csv"), lines.join("\n") + "\n").unwrap();
+    let o = run_in(dir, &["import", "--db", "org.db", "--period", "2024", "scope3.csv"]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let export = stdout(&run_in(dir, &["activity", "export", "--db", "org.db", "--period", "2024"]));
+    assert!(export.lines().next().unwrap().ends_with(",price_index,attribution"), "{export}");
+    assert!(export.contains(",spend-based,4,3,4,2,3,2024,7.189,1.0719,\n"), "{export}");
+    assert!(export.contains(",distance-based,2,1,2,1,2,,,,\n"), "{export}");
+    // A bad score is refused at its column, and nothing is imported.
+    std::fs::write(dir.join("bad.csv"), lines.join("\n").replace(",spend-based,4,3,", ",spend-based,9,3,") + "\n")
+        .unwrap();
+    let o = run_in(dir, &["import", "--db", "org.db", "--period", "2024", "bad.csv"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(format!("{}{}", stdout(&o), stderr(&o)).contains("dq_technology"), "{}{}", stdout(&o), stderr(&o));
+    let after = stdout(&run_in(dir, &["activity", "export", "--db", "org.db", "--period", "2024"]));
+    assert_eq!(after, export);
+}

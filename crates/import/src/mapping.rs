@@ -45,6 +45,19 @@ pub enum Field {
     CarbonTPerGj,
     Oxidation,
     ParameterSource,
+    /// The Scope 3 columns (decision 0035; stored since schema 9, decision 0043): the method,
+    /// the five data-quality scores, the money's year, exchange rate and price index, and the
+    /// category-15 attribution.
+    Method,
+    DqTechnology,
+    DqTime,
+    DqGeography,
+    DqCompleteness,
+    DqReliability,
+    CurrencyYear,
+    ExchangeRate,
+    PriceIndex,
+    Attribution,
 }
 
 /// The language of labels and of the blank template.
@@ -95,6 +108,16 @@ impl Field {
         Field::CarbonTPerGj,
         Field::Oxidation,
         Field::ParameterSource,
+        Field::Method,
+        Field::DqTechnology,
+        Field::DqTime,
+        Field::DqGeography,
+        Field::DqCompleteness,
+        Field::DqReliability,
+        Field::CurrencyYear,
+        Field::ExchangeRate,
+        Field::PriceIndex,
+        Field::Attribution,
     ];
 
     /// The wire name (as serde writes it).
@@ -120,6 +143,16 @@ impl Field {
             Field::CarbonTPerGj => "carbon_t_per_gj",
             Field::Oxidation => "oxidation",
             Field::ParameterSource => "parameter_source",
+            Field::Method => "method",
+            Field::DqTechnology => "dq_technology",
+            Field::DqTime => "dq_time",
+            Field::DqGeography => "dq_geography",
+            Field::DqCompleteness => "dq_completeness",
+            Field::DqReliability => "dq_reliability",
+            Field::CurrencyYear => "currency_year",
+            Field::ExchangeRate => "exchange_rate",
+            Field::PriceIndex => "price_index",
+            Field::Attribution => "attribution",
         }
     }
 
@@ -178,6 +211,26 @@ impl Field {
             (Field::Oxidation, Lang::Zh) => "碳氧化率",
             (Field::ParameterSource, Lang::En) => "Parameter source",
             (Field::ParameterSource, Lang::Zh) => "参数来源",
+            (Field::Method, Lang::En) => "Scope 3 method",
+            (Field::Method, Lang::Zh) => "范围三核算方法",
+            (Field::DqTechnology, Lang::En) => "DQ technology",
+            (Field::DqTechnology, Lang::Zh) => "技术代表性评分",
+            (Field::DqTime, Lang::En) => "DQ time",
+            (Field::DqTime, Lang::Zh) => "时间代表性评分",
+            (Field::DqGeography, Lang::En) => "DQ geography",
+            (Field::DqGeography, Lang::Zh) => "地理代表性评分",
+            (Field::DqCompleteness, Lang::En) => "DQ completeness",
+            (Field::DqCompleteness, Lang::Zh) => "完整性评分",
+            (Field::DqReliability, Lang::En) => "DQ reliability",
+            (Field::DqReliability, Lang::Zh) => "可靠性评分",
+            (Field::CurrencyYear, Lang::En) => "Currency year",
+            (Field::CurrencyYear, Lang::Zh) => "货币年份",
+            (Field::ExchangeRate, Lang::En) => "Exchange rate",
+            (Field::ExchangeRate, Lang::Zh) => "汇率",
+            (Field::PriceIndex, Lang::En) => "Price index",
+            (Field::PriceIndex, Lang::Zh) => "价格指数",
+            (Field::Attribution, Lang::En) => "Attribution share",
+            (Field::Attribution, Lang::Zh) => "归属比例",
         }
     }
 }
@@ -410,6 +463,38 @@ const SYNONYMS: &[Synonyms] = &[
         field: Field::ParameterSource,
         contained: &["parameter_source", "parameter source", "参数来源", "参数获取方式", "取值方式"],
         exact: &[],
+    },
+    // The Scope 3 columns: their activity-file names and labels only, matched exactly (words
+    // such as "method", "rate" or "year" are too common inside other headers).
+    Synonyms {
+        field: Field::Method,
+        contained: &[],
+        exact: &["method", "scope 3 method", "范围三核算方法", "核算方法"],
+    },
+    Synonyms {
+        field: Field::DqTechnology,
+        contained: &[],
+        exact: &["dq_technology", "dq technology", "技术代表性评分"],
+    },
+    Synonyms { field: Field::DqTime, contained: &[], exact: &["dq_time", "dq time", "时间代表性评分"] },
+    Synonyms {
+        field: Field::DqGeography, contained: &[], exact: &["dq_geography", "dq geography", "地理代表性评分"]
+    },
+    Synonyms {
+        field: Field::DqCompleteness,
+        contained: &[],
+        exact: &["dq_completeness", "dq completeness", "完整性评分"],
+    },
+    Synonyms {
+        field: Field::DqReliability,
+        contained: &[],
+        exact: &["dq_reliability", "dq reliability", "可靠性评分"],
+    },
+    Synonyms { field: Field::CurrencyYear, contained: &[], exact: &["currency_year", "currency year", "货币年份"] },
+    Synonyms { field: Field::ExchangeRate, contained: &[], exact: &["exchange_rate", "exchange rate", "汇率"] },
+    Synonyms { field: Field::PriceIndex, contained: &[], exact: &["price_index", "price index", "价格指数"] },
+    Synonyms {
+        field: Field::Attribution, contained: &[], exact: &["attribution", "attribution share", "归属比例"]
     },
 ];
 

@@ -143,6 +143,23 @@ fn description(field: Field, lang: Lang) -> &'static str {
         (Field::Oxidation, Lang::Zh) => "碳氧化率，大于 0 且不超过 1 的小数（写 0.98，不写 98）；留空则使用缺省值。",
         (Field::ParameterSource, Lang::En) => "How the parameters were obtained: measured, calculated or default.",
         (Field::ParameterSource, Lang::Zh) => "参数来源：measured（实测）、calculated（计算）或 default（缺省）。",
+        // The Scope 3 columns (decision 0035): read by an import, not in the blank template.
+        (Field::Method, Lang::En) => "Scope 3 method: supplier-specific, hybrid, average-data, spend-based, distance-based, fuel-based, waste-type-specific or investment-specific.",
+        (Field::Method, Lang::Zh) => "范围三核算方法：supplier-specific、hybrid、average-data、spend-based、distance-based、fuel-based、waste-type-specific 或 investment-specific。",
+        (Field::DqTechnology | Field::DqTime | Field::DqGeography | Field::DqCompleteness | Field::DqReliability, Lang::En) => {
+            "Data-quality score, a whole number from 1 (best) to 5; all five scores or none."
+        }
+        (Field::DqTechnology | Field::DqTime | Field::DqGeography | Field::DqCompleteness | Field::DqReliability, Lang::Zh) => {
+            "数据质量评分，1（最好）到 5 的整数；五项全填或全不填。"
+        }
+        (Field::CurrencyYear, Lang::En) => "The year the money of a spend line was spent in.",
+        (Field::CurrencyYear, Lang::Zh) => "支出金额所属年份。",
+        (Field::ExchangeRate, Lang::En) => "Units of the line's currency per one unit of the factor's currency, the reporting year's rate.",
+        (Field::ExchangeRate, Lang::Zh) => "每 1 单位因子货币折合的本行货币数（报告年度汇率）。",
+        (Field::PriceIndex, Lang::En) => "The factor currency's price level of the currency year relative to the factor's price year.",
+        (Field::PriceIndex, Lang::Zh) => "因子货币在支出年份相对于因子价格年份的价格水平。",
+        (Field::Attribution, Lang::En) => "Category 15: the share of the investee attributed, a fraction above 0 and at most 1.",
+        (Field::Attribution, Lang::Zh) => "类别 15：归属于本公司的被投资方份额，大于 0 且不超过 1 的小数。",
     }
 }
 

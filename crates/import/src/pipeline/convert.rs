@@ -15,7 +15,7 @@ use crate::mapping::Field;
 use crate::read::{date_text, number_text, Cell, Row};
 use crate::values::{self, ValueKind};
 use scopebook_core::diagnostic::{Code, Severity};
-use scopebook_store::{ActivityInput, ImportRow, ReportingPeriod};
+use scopebook_store::{ActivityInput, ImportRow, ReportingPeriod, Scope3Cells};
 
 /// A block of rows converted: the records of the rows that could be read, and the problems of
 /// the others.
@@ -220,6 +220,18 @@ impl RowContext<'_> {
         let carbon_t_per_gj = opt(Field::CarbonTPerGj);
         let oxidation = opt(Field::Oxidation);
         let parameter_source = opt(Field::ParameterSource);
+        let scope3 = Scope3Cells {
+            method: opt(Field::Method),
+            dq_technology: opt(Field::DqTechnology),
+            dq_time: opt(Field::DqTime),
+            dq_geography: opt(Field::DqGeography),
+            dq_completeness: opt(Field::DqCompleteness),
+            dq_reliability: opt(Field::DqReliability),
+            currency_year: opt(Field::CurrencyYear),
+            exchange_rate: opt(Field::ExchangeRate),
+            price_index: opt(Field::PriceIndex),
+            attribution: opt(Field::Attribution),
+        };
         match (facility, activity, quantity, unit, start, end) {
             (Some(facility), Some(activity), Some(quantity), Some(unit), Some(start), Some(end))
                 if problems.is_empty() =>
@@ -247,8 +259,7 @@ impl RowContext<'_> {
                         carbon_t_per_gj,
                         oxidation,
                         parameter_source,
-                        // The Scope 3 columns are not mapped by an import yet (decision 0043).
-                        scope3: Default::default(),
+                        scope3,
                     },
                 })
             }

@@ -215,6 +215,16 @@ fn field_of(column: &str) -> Option<Field> {
         "carbon_t_per_gj" => Field::CarbonTPerGj,
         "oxidation" => Field::Oxidation,
         "parameter_source" => Field::ParameterSource,
+        "method" => Field::Method,
+        "dq_technology" => Field::DqTechnology,
+        "dq_time" => Field::DqTime,
+        "dq_geography" => Field::DqGeography,
+        "dq_completeness" => Field::DqCompleteness,
+        "dq_reliability" => Field::DqReliability,
+        "currency_year" => Field::CurrencyYear,
+        "exchange_rate" => Field::ExchangeRate,
+        "price_index" => Field::PriceIndex,
+        "attribution" => Field::Attribution,
         _ => return None,
     })
 }
@@ -241,5 +251,15 @@ fn field_value(input: &ActivityInput, f: Field) -> Option<String> {
         Field::CarbonTPerGj => input.carbon_t_per_gj.clone(),
         Field::Oxidation => input.oxidation.clone(),
         Field::ParameterSource => input.parameter_source.clone(),
+        Field::Method => input.scope3.method.clone(),
+        Field::DqTechnology => input.scope3.dq_technology.clone(),
+        Field::DqTime => input.scope3.dq_time.clone(),
+        Field::DqGeography => input.scope3.dq_geography.clone(),
+        Field::DqCompleteness => input.scope3.dq_completeness.clone(),
+        Field::DqReliability => input.scope3.dq_reliability.clone(),
+        Field::CurrencyYear => input.scope3.currency_year.clone(),
+        Field::ExchangeRate => input.scope3.exchange_rate.clone(),
+        Field::PriceIndex => input.scope3.price_index.clone(),
+        Field::Attribution => input.scope3.attribution.clone(),
     }
 }
