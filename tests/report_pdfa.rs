@@ -230,3 +230,58 @@ fn the_checker_refuses_a_pdf_that_is_not_pdf_a() {
     assert_eq!(out.status.code(), Some(1), "{said}");
     assert!(said.contains("pdfaid:part"), "{said}");
 }
+
+/// `--pdfa 3b`: the inventory PDF is PDF/A-3b and carries `inventory.json`, the bytes `calc --db
+/// --format json` prints; the checker passes it as 3b; other kinds and formats are refused.
+#[test]
+fn pdfa_3b_carries_the_calc_json_as_its_attachment() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let lib = FactorLibrary::shipped().0;
+    let mut inv = scopebook_report::sample::create(&dir.join("inv.db"), &lib).unwrap();
+    inv.lock_period(&lib, 2024).unwrap();
+    drop(inv);
+    let base = ["report", "--db", "inv.db", "--period", "2024", "--kind", "inventory", "--lang", "zh"];
+    ok(dir, &[&base[..], &["--pdfa", "3b", "--out", "a3.pdf"]].concat());
+    ok(dir, &[&base[..], &["--out", "a2.pdf"]].concat());
+    let a3 = std::fs::read(dir.join("a3.pdf")).unwrap();
+    let raw = String::from_utf8_lossy(&a3);
+    assert!(raw.contains("<pdfaid:part>3</pdfaid:part>"), "not PDF/A-3");
+    assert!(
+        String::from_utf8_lossy(&std::fs::read(dir.join("a2.pdf")).unwrap()).contains("<pdfaid:part>2</pdfaid:part>")
+    );
+    // The same bytes twice.
+    ok(dir, &[&base[..], &["--pdfa", "3b", "--out", "again.pdf"]].concat());
+    assert!(std::fs::read(dir.join("again.pdf")).unwrap() == a3, "a rerun gave different bytes");
+
+    let listed = Command::new("qpdf").args(["--list-attachments", "a3.pdf"]).current_dir(dir).output().unwrap();
+    let listed = String::from_utf8_lossy(&listed.stdout).to_string();
+    assert!(listed.contains("inventory.json"), "{listed}");
+    let attached =
+        Command::new("qpdf").args(["--show-attachment=inventory.json", "a3.pdf"]).current_dir(dir).output().unwrap();
+    assert!(attached.status.success(), "{}", String::from_utf8_lossy(&attached.stderr));
+    let calc = run(dir, &["calc", "--db", "inv.db", "--period", "2024", "--format", "json"]);
+    assert!(calc.status.success());
+    assert!(attached.stdout.len() > 1000, "{} bytes", attached.stdout.len());
+    assert!(attached.stdout == calc.stdout, "the attachment is not calc --db --format json's bytes");
+
+    let refused = run(
+        dir,
+        &["report", "--db", "inv.db", "--period", "2024", "--kind", "inventory", "--pdfa", "3b", "--out", "x.xlsx"],
+    );
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(!dir.join("x.xlsx").exists());
+
+    let Some(python) = checker_python() else {
+        assert!(!required(), "SCOPEBOOK_REQUIRE_PDFA is set but no checker");
+        return;
+    };
+    let out = Command::new(&python)
+        .arg(root().join("scripts/check-pdfa.py"))
+        .args(["--profile", "3b"])
+        .arg(dir.join("a3.pdf"))
+        .output()
+        .unwrap();
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success() && said.contains("PDF/A-3b ok"), "{said}");
+}

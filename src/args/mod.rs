@@ -27,7 +27,7 @@ pub use import::{ImportArgs, TemplateCommand};
 pub use instrument::{InstrumentCommand, Scope3Command, Scope3StatusCommand};
 pub use package::{ExportPackageArgs, SampleArgs, VerifyArgs};
 pub use position::{PositionArgs, Scheme};
-pub use report::ReportArgs;
+pub use report::{PdfA, ReportArgs};
 pub use store::{
     tri_state, ActivityCommand, ActivityFields, AuditCommand, FacilityCommand, InitArgs, OrgCommand, PeriodCommand,
 };

@@ -49,6 +49,18 @@ impl From<ReportLang> for scopebook_report::Lang {
     }
 }
 
+/// `report --pdfa`: the PDF/A part of a PDF report.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PdfA {
+    /// PDF/A-2b (no attachment).
+    #[value(name = "2b")]
+    A2b,
+    /// PDF/A-3b carrying the inventory as data (`inventory.json`, the bytes of `calc --db
+    /// --format json`); --kind inventory only.
+    #[value(name = "3b")]
+    A3b,
+}
+
 #[derive(clap::Args)]
 pub struct ReportArgs {
     #[command(flatten)]
@@ -90,6 +102,9 @@ pub struct ReportArgs {
     /// forecast.
     #[arg(long, value_name = "DATE", requires = "reconcile")]
     pub as_of: Option<String>,
+    /// A PDF report's PDF/A part: 2b, or 3b with the inventory JSON attached (--kind inventory).
+    #[arg(long, value_enum, default_value = "2b")]
+    pub pdfa: PdfA,
     /// The file to write; its extension names the format: .pdf, .xlsx or .csv.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,

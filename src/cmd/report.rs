@@ -12,7 +12,7 @@ use scopebook_report::position::{position_report, PositionSource};
 use scopebook_report::{Fonts, Format, InventorySource, Kind, ReportError};
 use scopebook_store::{EtsScheme, PositionOptions, Reconcile, Store};
 
-use crate::args::ReportArgs;
+use crate::args::{PdfA, ReportArgs};
 use crate::cmd::calc::load_factors;
 use crate::io::{fail, out, print_diagnostics, refuse, usage};
 
@@ -27,6 +27,9 @@ pub fn report(lib: &FactorLibrary, args: &ReportArgs) -> ExitCode {
             args.out.display()
         ));
     };
+    if args.pdfa == PdfA::A3b && (kind != Kind::Inventory || format != Format::Pdf) {
+        return usage("--pdfa 3b attaches the inventory's data to its PDF: --kind inventory --out FILE.pdf");
+    }
     if kind != Kind::Position && (!args.prices.is_empty() || args.reconcile) {
         return usage("--price and --reconcile are for --kind position");
     }
@@ -71,7 +74,13 @@ pub fn report(lib: &FactorLibrary, args: &ReportArgs) -> ExitCode {
         Ok(s) => s,
         Err(e) => return failed(&e),
     };
-    let bytes = match scopebook_report::inventory(&source, format, args.lang.into(), rounding, fonts.as_ref()) {
+    let made = match (args.pdfa, fonts.as_ref()) {
+        (PdfA::A3b, Some(fonts)) => {
+            scopebook_report::document::inventory_pdf_with_data(&source, args.lang.into(), rounding, fonts)
+        }
+        _ => scopebook_report::inventory(&source, format, args.lang.into(), rounding, fonts.as_ref()),
+    };
+    let bytes = match made {
         Ok(b) => b,
         Err(e) => return failed(&e),
     };

@@ -17,6 +17,9 @@ use crate::ReportError;
 
 /// The path the template reads its data from (`json("/data.json")`).
 const DATA_PATH: &str = "/data.json";
+/// The path of the attached file, when there is one (PDF/A-3b): the template attaches it with
+/// `pdf.attach` and reads it through the world like the data.
+pub const ATTACHMENT_PATH: &str = "/inventory.json";
 const MAIN_PATH: &str = "/main.typ";
 
 /// A date and time in UTC, to the second: the document's date.
@@ -69,6 +72,9 @@ pub struct PdfJob<'a> {
     pub fonts: &'a Fonts,
     pub date: DocumentDate,
     pub ident: String,
+    /// A file attached to the PDF (the inventory as `calc --format json` gives it); the PDF is
+    /// then PDF/A-3b, else PDF/A-2b (which allows no attachment).
+    pub attachment: Option<Vec<u8>>,
 }
 
 struct ReportWorld {
@@ -78,6 +84,7 @@ struct ReportWorld {
     main: Source,
     data_id: FileId,
     data: Bytes,
+    attachment: Option<(FileId, Bytes)>,
     today: Option<Datetime>,
 }
 
@@ -110,6 +117,8 @@ impl World for ReportWorld {
     fn file(&self, id: FileId) -> FileResult<Bytes> {
         if id == self.data_id {
             Ok(self.data.clone())
+        } else if let Some((_, bytes)) = self.attachment.as_ref().filter(|(a, _)| *a == id) {
+            Ok(bytes.clone())
         } else if id == self.main.id() {
             Ok(Bytes::from_string(self.main.text().to_string()))
         } else {
@@ -130,7 +139,8 @@ fn messages(diags: &[SourceDiagnostic]) -> String {
     diags.iter().map(|d| d.message.to_string()).collect::<Vec<_>>().join("; ")
 }
 
-/// Compile the template with its data into a PDF/A-2b document (tagged).
+/// Compile the template with its data into a PDF/A-2b document (tagged), or PDF/A-3b with
+/// the job's attachment.
 pub fn render(job: &PdfJob<'_>) -> Result<Vec<u8>, ReportError> {
     let main_id = project_file(MAIN_PATH)?;
     let data_id = project_file(DATA_PATH)?;
@@ -144,12 +154,16 @@ pub fn render(job: &PdfJob<'_>) -> Result<Vec<u8>, ReportError> {
         main: Source::new(main_id, job.template.to_string()),
         data_id,
         data: Bytes::from_string(job.data_json.clone()),
+        attachment: match &job.attachment {
+            Some(bytes) => Some((project_file(ATTACHMENT_PATH)?, Bytes::new(bytes.clone()))),
+            None => None,
+        },
         today: Some(date),
     };
     let compiled = typst::compile::<PagedDocument>(&world);
     let document = compiled.output.map_err(|e| ReportError::Template(messages(&e)))?;
-    let standards =
-        PdfStandards::new(&[PdfStandard::A_2b]).map_err(|e| ReportError::Template(e.message().to_string()))?;
+    let standard = if job.attachment.is_some() { PdfStandard::A_3b } else { PdfStandard::A_2b };
+    let standards = PdfStandards::new(&[standard]).map_err(|e| ReportError::Template(e.message().to_string()))?;
     let options = PdfOptions {
         ident: Smart::Custom(job.ident.clone()),
         creator: Smart::Custom(Some(format!("Scopebook {}", scopebook_core::ENGINE_VERSION))),

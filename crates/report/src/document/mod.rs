@@ -96,6 +96,18 @@ pub struct Document {
     pub page_label: String,
     pub footer: String,
     pub sections: Vec<Section>,
+    /// The file the PDF carries (PDF/A-3b), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<Attachment>,
+}
+
+/// A file attached to the PDF: its name in the PDF (the template attaches
+/// [`crate::pdf::ATTACHMENT_PATH`] under it) and its description.
+#[derive(Clone, Debug, Serialize)]
+pub struct Attachment {
+    pub name: String,
+    pub mime_type: String,
+    pub description: String,
 }
 
 /// Figures as shown: rounded once, half to even, and grouped by thousands.
@@ -221,6 +233,7 @@ pub fn inventory_document(src: &InventorySource, lang: Lang, rounding: Rounding)
             scopebook_core::ENGINE_VERSION
         ),
         sections: out,
+        attachment: None,
     }
 }
 
@@ -286,11 +299,42 @@ pub fn inventory_pdf(
     document_pdf(&doc, fonts, src.document_date(), ident)
 }
 
+/// The inventory report as PDF/A-3b carrying the inventory as data: `inventory.json`, the bytes
+/// `scopebook calc --db FILE --period YEAR --format json` prints (every line with its steps),
+/// attached with the relationship "Data" (the file the figures are drawn from).
+pub fn inventory_pdf_with_data(
+    src: &InventorySource,
+    lang: Lang,
+    rounding: Rounding,
+    fonts: &Fonts,
+) -> Result<Vec<u8>, ReportError> {
+    let mut doc = inventory_document(src, lang, rounding);
+    doc.attachment = Some(Attachment {
+        name: crate::pdf::ATTACHMENT_PATH.trim_start_matches('/').to_string(),
+        mime_type: "application/json".into(),
+        description: lang.pick(
+            "The inventory as data: every line with its steps, as scopebook calc --format json gives it",
+            "清单数据：每行结果及其计算步骤（与 scopebook calc --format json 的输出相同）",
+        ),
+    });
+    let json = src.calculation.run.report(true).to_json().into_bytes();
+    let ident = format!("scopebook-inventory/{}/{}/{}", src.organisation.name, src.period.year, lang.as_str());
+    let data_json = serde_json::to_string(&doc).map_err(|e| ReportError::Template(e.to_string()))?;
+    render(&PdfJob {
+        template: INVENTORY_TEMPLATE,
+        data_json,
+        fonts,
+        date: src.document_date(),
+        ident,
+        attachment: Some(json),
+    })
+}
+
 /// A document laid out by the report template (every report of a period uses the one layout) as
 /// PDF/A-2b bytes.
 pub fn document_pdf(doc: &Document, fonts: &Fonts, date: DocumentDate, ident: String) -> Result<Vec<u8>, ReportError> {
     let data_json = serde_json::to_string(doc).map_err(|e| ReportError::Template(e.to_string()))?;
-    render(&PdfJob { template: INVENTORY_TEMPLATE, data_json, fonts, date, ident })
+    render(&PdfJob { template: INVENTORY_TEMPLATE, data_json, fonts, date, ident, attachment: None })
 }
 
 #[cfg(test)]

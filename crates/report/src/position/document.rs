@@ -763,6 +763,7 @@ pub fn position_document(src: &PositionSource, lang: Lang, rounding: Rounding) -
             scopebook_core::ENGINE_VERSION
         ),
         sections,
+        attachment: None,
     }
 }
 
