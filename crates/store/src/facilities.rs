@@ -118,12 +118,13 @@ impl Store {
         self.facility_by_id(id)
     }
 
-    /// Remove a facility that nothing refers to (no records, no child facilities).
+    /// Remove a facility that nothing refers to (no records, instruments or child facilities).
     pub fn delete_facility(&mut self, code: &str, reason: Option<&str>) -> Result<(), StoreError> {
         self.write(|w| {
             let (id, _) = facility_id(w.conn, code.trim(), "code")?;
             let used: i64 = w.conn.query_row(
-                "SELECT (SELECT count(*) FROM activity WHERE facility_id = ?1) + (SELECT count(*) FROM facility WHERE parent_id = ?1)",
+                "SELECT (SELECT count(*) FROM activity WHERE facility_id = ?1) + (SELECT count(*) FROM facility WHERE parent_id = ?1)
+                      + (SELECT count(*) FROM instrument WHERE facility_id = ?1)",
                 [id],
                 |r| r.get(0),
             )?;
@@ -131,7 +132,10 @@ impl Store {
                 return Err(refuse_at(
                     Code::InvalidState,
                     "code",
-                    format!("facility '{}' cannot be removed: activity records or other facilities refer to it", code.trim()),
+                    format!(
+                        "facility '{}' cannot be removed: activity records, instruments or other facilities refer to it",
+                        code.trim()
+                    ),
                 ));
             }
             let old = w.row("facility", id)?;

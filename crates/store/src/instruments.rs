@@ -329,3 +329,40 @@ pub(crate) fn with_stored_inputs(
     let run = run.with_scope3_status(entries);
     Ok(if files.is_empty() { run } else { run.with_factor_files(files, Vec::new()) })
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use super::*;
+    use crate::testing::{store, TempDir};
+
+    const HEAD: &str = "facility,instrument,mwh,emission_rate_kg_per_mwh,generation_start,generation_end,market,registry,serial_from,serial_to,retired_on,beneficiary,evidence\n";
+
+    #[test]
+    fn a_row_is_stored_as_the_reader_understood_it_and_its_facility_stays() {
+        let dir = TempDir::new("instruments");
+        let mut s = store(&dir);
+        let file = format!("{HEAD}SZ, GEC ,3000.50,0,2023-01-01,2023-06-30,cn,,,,,,\n");
+        let rows = s.import_instruments(2023, "i.csv", file.as_bytes()).unwrap();
+        // The kind and market by their canonical text, the decimals exact with their scale.
+        assert_eq!(
+            (rows[0].instrument.as_str(), rows[0].mwh.as_str(), rows[0].market.as_deref(), rows[0].registry.as_deref()),
+            ("gec", "3000.50", Some("CN"), None)
+        );
+        let export = String::from_utf8(s.export_instruments(2023).unwrap()).unwrap();
+        assert_eq!(export, format!("{HEAD}SZ,gec,3000.50,0,2023-01-01,2023-06-30,CN,,,,,,\n"));
+        // A facility an instrument names is not removed.
+        let e = s.delete_facility("SZ", None).unwrap_err();
+        assert_eq!(e.code(), Some(Code::InvalidState), "{e}");
+        assert!(e.to_string().contains("instruments"), "{e}");
+        s.delete_instrument(rows[0].id, Some("entered twice")).unwrap();
+        assert!(s.instruments(2023).unwrap().is_empty());
+        let e = s.delete_instrument(rows[0].id, None).unwrap_err();
+        assert_eq!(e.code(), Some(Code::UnknownRecord));
+        // An empty file is refused; so is a period that does not exist.
+        assert_eq!(s.import_instruments(2023, "i.csv", HEAD.as_bytes()).unwrap_err().code(), Some(Code::EmptyFile));
+        assert_eq!(s.import_instruments(1999, "i.csv", file.as_bytes()).unwrap_err().code(), Some(Code::UnknownRecord));
+        s.verify().unwrap();
+    }
+}
