@@ -9,7 +9,9 @@
 //! settings (seed, lines in full, lines sampled); a sampled line followed to its factor and
 //! queried with a comment, which is in the sidecar `PKG.zip.findings.json` at once; the findings
 //! exported as a workbook and as a new package, which `scopebook verify` passes with the original
-//! root hash and reports the finding; the opened package's bytes unchanged.
+//! root hash and reports the finding; the opened package's bytes unchanged. Then, with the
+//! organisation file open, in English and in Chinese, the header (with its "Auditor's view" button)
+//! still fits the window and offers the package chooser.
 //!
 //! Run: `cargo test -p scopebook-e2e --test auditor -- --test-threads=1`.
 
@@ -179,6 +181,28 @@ async fn sample_and_findings_match_the_cli() {
 
         app.click("aud-close").await;
         app.wait_el("aud-open-path", common::SETTLE).await;
+
+        // From the header, with an organisation file open, in English and Chinese: the header
+        // still fits the window, and its button offers the package chooser.
+        let db = dir.path().join("acme.scopebook").display().to_string();
+        app.fill("open-path", &db).await;
+        app.click("open-submit").await;
+        app.el("nav-activities").await;
+        let script = "const h = document.querySelector('header.topbar'); \
+             return h.scrollWidth <= h.clientWidth && document.documentElement.scrollWidth <= window.innerWidth;";
+        for lang in ["en", "zh"] {
+            app.fill("lang-select", lang).await;
+            let fits = app.cmd("header width", app.client.execute(script, vec![])).await;
+            app.screenshot(&format!("auditor-header-{lang}")).await;
+            let sizes = "const h = document.querySelector('header.topbar'); \
+                 return [h.scrollWidth, h.clientWidth, ...[...h.querySelectorAll('nav, .right > *, .brand')].map((e) => e.className + ':' + e.getBoundingClientRect().width)].join(' ');";
+            let widths = app.cmd("header widths", app.client.execute(sizes, vec![])).await;
+            assert_eq!(fits, Value::Bool(true), "the header overflows the window ({lang}): {widths}");
+        }
+        app.click("nav-auditor").await;
+        app.el("aud-open-card").await;
+        app.click("nav-activities").await;
+        app.wait_gone("aud-open-card").await;
         app.close().await;
     })
     .await;
