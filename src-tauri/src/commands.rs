@@ -406,6 +406,7 @@ pub fn run() {
             activity_types,
             crate::dashboard::dashboard,
             crate::dashboard::dashboard_lines,
+            crate::dashboard::dashboard_instruments,
             search_factors,
             factor_detail,
             list_datasets,

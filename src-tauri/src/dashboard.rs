@@ -157,6 +157,38 @@ pub async fn dashboard_lines(app: AppHandle, year: i32, offset: u32, limit: u32)
     .await
 }
 
+/// The instruments of period `year`, in the order stored.
+pub(crate) fn instruments_of(s: &Store, year: i32) -> Result<Vec<DashboardInstrument>> {
+    Ok(s.instruments(year)?
+        .into_iter()
+        .map(|r| DashboardInstrument {
+            id: u32::try_from(r.id).unwrap_or(u32::MAX),
+            facility: r.facility,
+            instrument: r.instrument,
+            mwh: r.mwh,
+            emission_rate_kg_per_mwh: r.emission_rate_kg_per_mwh,
+            generation_start: r.generation_start,
+            generation_end: r.generation_end,
+            market: r.market,
+            registry: r.registry,
+            serial_from: r.serial_from,
+            serial_to: r.serial_to,
+            retired_on: r.retired_on,
+            beneficiary: r.beneficiary,
+        })
+        .collect())
+}
+
+/// The contractual instruments of period `year` (read-only; decision 0043).
+#[tauri::command]
+pub async fn dashboard_instruments(app: AppHandle, year: i32) -> Result<Vec<DashboardInstrument>> {
+    blocking(move || {
+        let state = app.state::<AppState>();
+        with_store(&state, |s| instruments_of(s, year))
+    })
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -299,6 +331,37 @@ mod tests {
         assert_eq!(d.market_above_location, report.totals.scope2_market > report.totals.scope2_location);
         // The same from the totals kept in the file.
         assert_eq!(dashboard_of(&s, &lib, 2023).unwrap(), d);
+        drop(s);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn instruments_are_listed_as_stored_and_the_basis_becomes_instruments() {
+        let (lib, _) = FactorLibrary::shipped();
+        let dir = std::env::temp_dir().join(format!("scopebook-dashboard-{}-instruments", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let org = NewOrganisation { name: "T".into(), consolidation: Consolidation::OperationalControl };
+        let mut s = Store::create(&dir.join("org.scopebook"), &org, "test").unwrap();
+        s.add_facility(&NewFacility::new("SZ", "Suzhou", "CN-JS")).unwrap();
+        s.add_period(&lib, &NewPeriod::year(2023)).unwrap();
+        s.add_activity(&lib, 2023, &input("grid_electricity", "10000", "MWh", None)).unwrap();
+        assert!(instruments_of(&s, 2023).unwrap().is_empty());
+        let before = dashboard_of(&s, &lib, 2023).unwrap();
+        let file = "facility,instrument,mwh,emission_rate_kg_per_mwh,generation_start,generation_end,market,registry,serial_from,serial_to,retired_on,beneficiary,evidence\n\
+                    SZ,gec,3000.0,0,2023-01-01,2023-06-30,CN,China GEC,GEC-1,GEC-3000,2024-02-15,Acme,gec.pdf\n";
+        s.import_instruments(2023, "instr.csv", file.as_bytes()).unwrap();
+        let listed = instruments_of(&s, 2023).unwrap();
+        assert_eq!(listed.len(), 1);
+        let i = &listed[0];
+        assert_eq!((i.facility.as_str(), i.instrument.as_str(), i.mwh.as_str()), ("SZ", "gec", "3000.0"));
+        assert_eq!((i.serial_from.as_deref(), i.retired_on.as_deref()), (Some("GEC-1"), Some("2024-02-15")));
+        // The dashboard's market-based figures apply them: 7,000 MWh left at the residual mix.
+        let after = dashboard_of(&s, &lib, 2023).unwrap();
+        let sz = after.by_facility.iter().find(|f| f.facility == "SZ").unwrap();
+        assert_eq!(sz.scope2_market_basis, Some(Scope2MarketBasis::Instruments));
+        assert_eq!(after.totals.scope2_market, "4267.2");
+        assert_ne!(after.totals.scope2_market, before.totals.scope2_market);
         drop(s);
         let _ = std::fs::remove_dir_all(&dir);
     }

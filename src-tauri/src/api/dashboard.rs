@@ -158,3 +158,24 @@ pub struct DashboardLinesPage {
     pub lines: Vec<DashboardLine>,
     pub unresolved: Vec<UnresolvedRow>,
 }
+
+/// A contractual instrument of the period as stored (decision 0043), shown read-only on the
+/// dashboard: the INSTR.csv cells, the decimals as their exact text. `scopebook instrument`
+/// imports and deletes them; the dashboard's market-based Scope 2 already applies them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DashboardInstrument {
+    pub id: u32,
+    pub facility: String,
+    /// gec, i-rec, go, rec, ppa-physical, ppa-virtual, green-tariff or supplier-rate.
+    pub instrument: String,
+    pub mwh: String,
+    pub emission_rate_kg_per_mwh: String,
+    pub generation_start: String,
+    pub generation_end: String,
+    pub market: Option<String>,
+    pub registry: Option<String>,
+    pub serial_from: Option<String>,
+    pub serial_to: Option<String>,
+    pub retired_on: Option<String>,
+    pub beneficiary: Option<String>,
+}

@@ -583,6 +583,7 @@ pub fn typescript_bindings() -> String {
         Scope2MarketBasis::decl(&cfg),
         Dashboard::decl(&cfg),
         DashboardLinesPage::decl(&cfg),
+        DashboardInstrument::decl(&cfg),
         FactorQuery::decl(&cfg),
         FactorSummary::decl(&cfg),
         FactorSearchResult::decl(&cfg),

@@ -288,6 +288,12 @@ export type DashboardLinesPage = {
  */
 total: number, offset: number, lines: Array<DashboardLine>, unresolved: Array<UnresolvedRow>, };
 
+export type DashboardInstrument = { id: number, facility: string, 
+/**
+ * gec, i-rec, go, rec, ppa-physical, ppa-virtual, green-tariff or supplier-rate.
+ */
+instrument: string, mwh: string, emission_rate_kg_per_mwh: string, generation_start: string, generation_end: string, market: string | null, registry: string | null, serial_from: string | null, serial_to: string | null, retired_on: string | null, beneficiary: string | null, };
+
 export type FactorQuery = { text: string, dataset: string, edition: string, region: string, gas: string, 
 /**
  * 0 for any scope.

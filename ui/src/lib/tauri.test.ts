@@ -158,6 +158,7 @@ describe('command names and argument keys', () => {
     ['restoreOrganisation', () => api.restoreOrganisation('/b', '/n'), 'restore_organisation', { from: '/b', to: '/n' }],
     ['dashboard', () => api.dashboard(2023), 'dashboard', { year: 2023 }],
     ['dashboardLines', () => api.dashboardLines(2023, 200, 100), 'dashboard_lines', { year: 2023, offset: 200, limit: 100 }],
+    ['dashboardInstruments', () => api.dashboardInstruments(2023), 'dashboard_instruments', { year: 2023 }],
     ['searchFactors', () => api.searchFactors(query), 'search_factors', { query }],
     ['factorDetail', () => api.factorDetail('cn-grid.2021.CN'), 'factor_detail', { id: 'cn-grid.2021.CN' }],
     ['listDatasets', () => api.listDatasets(), 'list_datasets', undefined],

@@ -28,6 +28,7 @@ import type {
   AuditQuery,
   ConsolidationChange,
   Dashboard,
+  DashboardInstrument,
   DashboardLinesPage,
   DatasetInfo,
   ErrorCode,
@@ -230,6 +231,8 @@ export const dashboard = (year: number): Promise<Dashboard> => call('dashboard',
 /** `limit` records of the dashboard's lines table from `offset`, calculated. */
 export const dashboardLines = (year: number, offset: number, limit: number): Promise<DashboardLinesPage> =>
   call('dashboard_lines', { year, offset, limit });
+/** The period's contractual instruments as stored (read-only; `scopebook instrument` enters them). */
+export const dashboardInstruments = (year: number): Promise<DashboardInstrument[]> => call('dashboard_instruments', { year });
 
 export const searchFactors = (query: FactorQuery): Promise<FactorSearchResult> => call('search_factors', { query });
 
