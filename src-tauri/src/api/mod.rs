@@ -653,6 +653,7 @@ pub fn typescript_bindings() -> String {
         ReconciliationReport::decl(&cfg),
         PositionView::decl(&cfg),
         AuditorPackage::decl(&cfg),
+        AuditorPackageFindings::decl(&cfg),
         AuditorLineQuery::decl(&cfg),
         AuditorLine::decl(&cfg),
         AuditorLinePage::decl(&cfg),

@@ -736,7 +736,18 @@ facilities: Array<string>,
 /**
  * Where the findings are saved while the auditor works (`PKG.zip.findings.json`).
  */
-sidecar: string, findings: AuditorFindings, };
+sidecar: string, 
+/**
+ * Findings the package itself carries (`findings/`, written by an auditor's export), as
+ * `verify` found them; `None` when it has none.
+ */
+package_findings: AuditorPackageFindings | null, findings: AuditorFindings, };
+
+export type AuditorPackageFindings = { files: number, marks: number, checked: number, queried: number, sampled: number, in_full: number, 
+/**
+ * Every file matches the findings manifest, about this package's root hash.
+ */
+intact: boolean, };
 
 export type AuditorLineQuery = { 
 /**

@@ -760,6 +760,8 @@ export const en = {
   'aud.exportPackage': 'Package with findings (.zip)',
   'aud.export': 'Export',
   'aud.exported': 'Wrote {path} (findings SHA-256 {sha})',
+  'aud.carried': 'Carries an auditor\'s findings: {marks} ({checked} checked, {queried} queried), intact',
+  'aud.carriedBroken': 'Carries an auditor\'s findings that were changed or do not belong to this package',
 } as const;
 
 /** A key of the dictionaries. */

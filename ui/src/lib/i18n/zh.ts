@@ -760,4 +760,6 @@ export const zhCN: Dictionary = {
   'aud.exportPackage': '含审核发现的数据包（.zip）',
   'aud.export': '导出',
   'aud.exported': '已写入 {path}（审核发现 SHA-256 {sha}）',
+  'aud.carried': '附有审核发现：{marks} 条（{checked} 条已核对，{queried} 条有疑问），完整',
+  'aud.carriedBroken': '附有的审核发现已被改动或不属于此数据包',
 };
