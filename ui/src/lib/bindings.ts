@@ -174,9 +174,18 @@ text: string, offset: number,
 /**
  * 0: no limit.
  */
-limit: number, };
+limit: number, 
+/**
+ * Count every entry a text matches; otherwise counting stops after
+ * `scopebook_store::AUDIT_COUNT_CAP` (decision 0041).
+ */
+exact_count: boolean, };
 
-export type AuditPage = { total: number, entries: Array<AuditEntryView>, };
+export type AuditPage = { 
+/**
+ * How many entries match; with `total_at_least`, more than this (counting stopped).
+ */
+total: number, total_at_least: boolean, entries: Array<AuditEntryView>, };
 
 export type VerifyResult = { ok: boolean, entries: number, 
 /**
