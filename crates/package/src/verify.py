@@ -4,7 +4,8 @@
     python3 verify.py            # the folder this file is in (the package, unzipped)
     python3 verify.py PKG.zip    # or a package as a ZIP file
 
-It checks every file against manifest.json and SHA256SUMS (and prints the root hash), walks the
+It checks every file against manifest.json and SHA256SUMS (and prints the root hash; an auditor's
+findings/ folder is checked apart against findings/manifest.json), walks the
 audit log's hash chain, checks each record against its hash and its last audit entry, then
 recomputes every line from data/activities.csv, the factor files in factors/, the GWP table in
 gwp/ and the unit sizes in data/units.csv with exact decimals, applies each facility's share
@@ -73,6 +74,34 @@ def rows(files, path):
     return list(csv.DictReader(io.StringIO(files[path].decode("utf-8"))))
 
 
+FINDINGS = "findings/"
+
+
+def check_findings(files, root):
+    """An auditor's findings folder: every file against findings/manifest.json, about this root hash."""
+    present = sorted(p for p in files if p.startswith(FINDINGS))
+    if not present:
+        return None
+    if FINDINGS + "manifest.json" not in files:
+        problem(FINDINGS + "manifest.json", "the findings folder has no findings manifest")
+        return "findings: NOT INTACT"
+    before = len(problems)
+    fm = json.loads(files[FINDINGS + "manifest.json"])
+    if fm.get("package_root_hash") != root:
+        problem(FINDINGS + "manifest.json", "the findings refer to root hash %s, not this package's" % fm.get("package_root_hash"))
+    for path, want in sorted(fm.get("files", {}).items()):
+        if path not in files:
+            problem(path, "listed in the findings manifest but missing")
+        elif sha256(files[path]) != want:
+            problem(path, "SHA-256 %s, the findings manifest records %s" % (sha256(files[path]), want))
+    for path in present:
+        if path != FINDINGS + "manifest.json" and path not in fm.get("files", {}):
+            problem(path, "not listed in the findings manifest")
+    marks = json.loads(files[FINDINGS + "findings.json"]).get("marks", []) if FINDINGS + "findings.json" in files else []
+    state = "intact" if len(problems) == before else "NOT INTACT"
+    return "auditor's findings: %d file(s), %d mark(s), %s" % (len(present), len(marks), state)
+
+
 def check_hashes(files):
     manifest = json.loads(files["manifest.json"])
     listed = {f["path"]: f["sha256"] for f in manifest["files"]}
@@ -82,7 +111,8 @@ def check_hashes(files):
         elif sha256(files[path]) != want:
             problem(path, "SHA-256 %s, manifest.json records %s" % (sha256(files[path]), want))
     for path in sorted(files):
-        if path not in listed and path not in ("manifest.json", "SHA256SUMS"):
+        # An auditor's findings folder is outside the package's own manifest (decision 0042).
+        if path not in listed and path not in ("manifest.json", "SHA256SUMS") and not path.startswith(FINDINGS):
             problem(path, "not listed in manifest.json")
     sums = "".join("%s  %s\n" % (listed[p], p) for p in sorted(listed, key=lambda p: p.encode("utf-8")))
     root = sha256(sums.encode("utf-8"))
@@ -234,6 +264,7 @@ def evaluate(lib, rec, f, gwp_set):
 def main(argv):
     files = load(argv)
     manifest, root = check_hashes(files)
+    findings_line = check_findings(files, manifest["root_hash"])
     last, entries, head = check_chain(files)
     records = json.loads(files["data/records.json"])
     for r in records:
@@ -323,6 +354,8 @@ def main(argv):
 
     print("package: %s, period %s" % (manifest["organisation"], manifest["period"]))
     print("root hash: %s (%d files)" % (root, len(manifest["files"])))
+    if findings_line:
+        print(findings_line)
     print("audit log: %d entries, head %s" % (entries, head))
     print("lines: %d recomputed to the same figures, %d withheld (factor file not in the package)" % (recomputed, withheld))
     print()

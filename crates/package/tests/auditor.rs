@@ -208,3 +208,38 @@ fn tampered_findings_are_reported() {
     });
     assert!(verify("t.zip", &broken).findings.iter().any(|d| d.location.file == "README.md"));
 }
+
+/// `python3 verify.py PKG.zip` (this build's verifier), or `None` when python3 is missing.
+fn verify_py(dir: &std::path::Path, package: &[u8]) -> Option<std::process::Output> {
+    if std::process::Command::new("python3").arg("--version").output().is_err() {
+        eprintln!("SKIPPED: python3 is not installed, so verify.py was not run");
+        return None;
+    }
+    std::fs::write(dir.join("verify.py"), scopebook_package::VERIFY_PY).unwrap();
+    std::fs::write(dir.join("p.zip"), package).unwrap();
+    Some(std::process::Command::new("python3").arg(dir.join("verify.py")).arg(dir.join("p.zip")).output().unwrap())
+}
+
+#[test]
+fn verify_py_checks_the_findings_folder_apart() {
+    let bytes = package();
+    let v = AuditView::open("p.zip", &bytes).unwrap();
+    let mut f = Findings::new(&v);
+    let id = v.page(&LineFilter::default(), 0, 1).lines[0].record;
+    f.mark(&v, mark(id, MarkStatus::Checked, "")).unwrap();
+    let with = findings::into_package(&bytes, &f, &f.to_xlsx(&v).unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let Some(out) = verify_py(dir.path(), &with) else { return };
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("auditor's findings: 3 file(s), 1 mark(s), intact"), "{text}");
+    assert!(text.contains(&v.root_hash));
+    let changed = edited(&with, |files| {
+        let text = String::from_utf8(files[findings::FINDINGS_JSON].clone()).unwrap();
+        files.insert(findings::FINDINGS_JSON.into(), text.replace("checked", "queried").into_bytes());
+    });
+    let out = verify_py(dir.path(), &changed).unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(!out.status.success(), "{text}");
+    assert!(text.contains("findings/findings.json: SHA-256"), "{text}");
+}
