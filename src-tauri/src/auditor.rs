@@ -159,6 +159,15 @@ fn package_view(s: &AuditorSession) -> AuditorPackage {
         withheld: count(v.verification.withheld),
         facilities: v.facilities().to_vec(),
         sidecar: sidecar_of(&s.path).display().to_string(),
+        package_findings: v.verification.auditor_findings.as_ref().map(|f| AuditorPackageFindings {
+            files: count(f.files),
+            marks: count(f.marks),
+            checked: count(f.checked),
+            queried: count(f.queried),
+            sampled: count(f.sampled),
+            in_full: count(f.in_full),
+            intact: f.intact,
+        }),
         findings: findings_view(&s.findings),
     }
 }
@@ -476,6 +485,11 @@ mod tests {
         let v = scopebook_package::verify("with.zip", &std::fs::read(&out).unwrap());
         assert!(v.verified, "{:?}", v.findings);
         assert_eq!(v.auditor_findings.unwrap().queried, 1);
+        let reviewed = package_view(&open_session(out.to_str().unwrap()).unwrap());
+        assert_eq!(reviewed.root_hash, view.root_hash);
+        let carried = reviewed.package_findings.unwrap();
+        assert_eq!((carried.marks, carried.queried, carried.sampled, carried.intact), (1, 1, 3, true));
+        assert!(view.package_findings.is_none());
         assert_eq!(written.findings_sha256, scopebook_core::dataset::sha256_hex(&s.findings.to_json()));
         let xlsx = path.with_file_name("f.xlsx");
         export_xlsx(&s, xlsx.to_str().unwrap()).unwrap();

@@ -545,9 +545,13 @@ pub fn audit_log(state: tauri::State<'_, AppState>, query: AuditQuery) -> Result
             text: query.text.clone(),
         };
         let limit = if query.limit == 0 { u64::MAX } else { u64::from(query.limit) };
-        let (entries, total) = s.audit_page(&filter, u64::from(query.offset), limit)?;
-        let total = u32::try_from(total).unwrap_or(u32::MAX);
-        Ok(AuditPage { total, entries: entries.into_iter().map(entry_view).collect() })
+        let (entries, count) = s.audit_page_counted(&filter, u64::from(query.offset), limit, query.exact_count)?;
+        let total = u32::try_from(count.n).unwrap_or(u32::MAX);
+        Ok(AuditPage {
+            total,
+            total_at_least: count.at_least || total == u32::MAX,
+            entries: entries.into_iter().map(entry_view).collect(),
+        })
     })
 }
 

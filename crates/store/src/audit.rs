@@ -242,6 +242,18 @@ fn words(text: &str) -> Option<Words> {
     Some(Words { query, exact: words.len() == 1 && words[0] == text })
 }
 
+/// Where counting the entries a text matches stops ([`AuditCount::at_least`]): a page of a
+/// common text is then found by reading a few thousand entries, not the whole log (decision 0041).
+pub const AUDIT_COUNT_CAP: u64 = 10_000;
+
+/// How many entries match a filter: `n` exactly, or, when `at_least`, more than `n` (counting
+/// stopped there; [`crate::Store::audit_page_counted`] with `exact` counts them all).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AuditCount {
+    pub n: u64,
+    pub at_least: bool,
+}
+
 /// One page of entries, newest first, and the number of entries that match.
 ///
 /// A text is searched for in each entry's old and new values and its reason. When it is made of
@@ -249,17 +261,36 @@ fn words(text: &str) -> Option<Words> {
 /// `uzhou` does not find `Suzhou`); the word index (`audit_text`) finds the entries holding its
 /// words, and the text itself is then looked for in those (case-insensitive for ASCII letters).
 /// A single word matches words that begin with it, case- and accent-insensitively. Any other
-/// text is looked for as it is, anywhere, by reading the whole log.
+/// text is looked for as it is, anywhere, by reading the log.
 pub fn page(conn: &Connection, f: &AuditFilter, offset: u64, limit: u64) -> rusqlite::Result<(Vec<AuditEntry>, u64)> {
+    page_counted(conn, f, offset, limit, None).map(|(entries, count)| (entries, count.n))
+}
+
+/// [`page`], its count stopping after `cap` matches of a text that is looked for in each entry
+/// (`None`: every match counted). A text's matches are read newest first, so a page and a
+/// capped count of a common text read a few thousand entries.
+pub fn page_counted(
+    conn: &Connection,
+    f: &AuditFilter,
+    offset: u64,
+    limit: u64,
+    cap: Option<u64>,
+) -> rusqlite::Result<(Vec<AuditEntry>, AuditCount)> {
     let text = f.text.trim();
     match (text.is_empty(), words(text)) {
-        (false, Some(w)) => match page_with(conn, f, offset, limit, Some(&w)) {
+        (false, Some(w)) => match page_with(conn, f, offset, limit, Some(&w), cap) {
             Ok(found) => Ok(found),
             // A query the index refuses (it should not happen): read the whole log instead.
-            Err(_) => page_with(conn, f, offset, limit, None),
+            Err(_) => page_with(conn, f, offset, limit, None, cap),
         },
-        _ => page_with(conn, f, offset, limit, None),
+        _ => page_with(conn, f, offset, limit, None, cap),
     }
+}
+
+/// The entries of `seqs`, in that order.
+fn entries_at(conn: &Connection, seqs: &[i64]) -> rusqlite::Result<Vec<AuditEntry>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {ENTRY_COLUMNS} FROM audit_log WHERE seq = ?1"))?;
+    seqs.iter().map(|seq| stmt.query_row([seq], entry_from_row)).collect()
 }
 
 fn page_with(
@@ -268,7 +299,12 @@ fn page_with(
     offset: u64,
     limit: u64,
     words: Option<&Words>,
-) -> rusqlite::Result<(Vec<AuditEntry>, u64)> {
+    cap: Option<u64>,
+) -> rusqlite::Result<(Vec<AuditEntry>, AuditCount)> {
+    // A text looked for in each entry (not one word the index decides alone).
+    if !f.text.trim().is_empty() && !words.is_some_and(|w| w.exact) {
+        return by_text(conn, f, words, offset, limit, cap);
+    }
     // Each clause twice: as written, and with its column hidden from the indexes (unary `+`).
     let (mut clauses, mut unindexed) = (Vec::new(), Vec::new());
     let mut args: Vec<String> = Vec::new();
@@ -290,17 +326,6 @@ fn page_with(
             if w.exact && clauses.len() == 1 {
                 indexed_only = Some(n);
             }
-        }
-        if !words.is_some_and(|w| w.exact) {
-            // LIKE with the wildcards in the text escaped: a plain "contains".
-            let escaped = f.text.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-            args.push(format!("%{escaped}%"));
-            let n = args.len();
-            let text = format!(
-                "(old_value LIKE ?{n} ESCAPE '\\' OR new_value LIKE ?{n} ESCAPE '\\' OR reason LIKE ?{n} ESCAPE '\\')"
-            );
-            clauses.push(text.clone());
-            unindexed.push(text);
         }
     }
     let filter_of = |c: &[String]| if c.is_empty() { String::new() } else { format!(" WHERE {}", c.join(" AND ")) };
@@ -326,7 +351,63 @@ fn page_with(
     ))?;
     let rows =
         stmt.query_map(rusqlite::params_from_iter(&args), entry_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok((rows, u64::try_from(total).unwrap_or(0)))
+    Ok((rows, AuditCount { n: u64::try_from(total).unwrap_or(0), at_least: false }))
+}
+
+/// A page of the entries whose values or reason contain `f`'s text (and of its action, table
+/// and user when given), and their count: the matches are read newest first, up to the page's
+/// end or the `cap`, whichever is further, then the page's entries. With the text's `words`,
+/// the word index's rows are read in descending order (its `rowid` is the entry's `seq`) and
+/// each entry checked, so no list of every candidate is made first; without, the log is read
+/// backwards.
+fn by_text(
+    conn: &Connection,
+    f: &AuditFilter,
+    words: Option<&Words>,
+    offset: u64,
+    limit: u64,
+    cap: Option<u64>,
+) -> rusqlite::Result<(Vec<AuditEntry>, AuditCount)> {
+    let (mut args, mut checks): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
+    for (column, value) in [("action", &f.action), ("table_name", &f.table), ("user", &f.user)] {
+        if !value.trim().is_empty() {
+            args.push(value.trim().to_string());
+            checks.push(format!("+a.{column} = ?{}", args.len()));
+        }
+    }
+    // LIKE with the wildcards in the text escaped: a plain "contains".
+    let escaped = f.text.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    args.push(format!("%{escaped}%"));
+    let n = args.len();
+    checks.push(format!(
+        "(a.old_value LIKE ?{n} ESCAPE '\\' OR a.new_value LIKE ?{n} ESCAPE '\\' OR a.reason LIKE ?{n} ESCAPE '\\')"
+    ));
+    // One more than is needed: whether there are more.
+    let wanted = cap.map(|c| c.max(offset.saturating_add(limit)).saturating_add(1));
+    let limit_sql = wanted.map_or(String::new(), |n| format!(" LIMIT {}", i64::try_from(n).unwrap_or(i64::MAX)));
+    let sql = match words {
+        Some(w) => {
+            args.push(w.query.clone());
+            format!(
+                "SELECT a.seq FROM audit_text t JOIN audit_log a ON a.seq = t.rowid WHERE t.audit_text MATCH ?{} AND {} ORDER BY t.rowid DESC{limit_sql}",
+                args.len(),
+                checks.join(" AND ")
+            )
+        }
+        None => format!("SELECT a.seq FROM audit_log a WHERE {} ORDER BY a.seq DESC{limit_sql}", checks.join(" AND ")),
+    };
+    let seqs: Vec<i64> = conn
+        .prepare(&sql)?
+        .query_map(rusqlite::params_from_iter(&args), |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let found = u64::try_from(seqs.len()).unwrap_or(u64::MAX);
+    let count = match wanted {
+        Some(n) if found >= n => AuditCount { n: n - 1, at_least: true },
+        _ => AuditCount { n: found, at_least: false },
+    };
+    let from = usize::try_from(offset).unwrap_or(usize::MAX).min(seqs.len());
+    let to = usize::try_from(offset.saturating_add(limit)).unwrap_or(usize::MAX).min(seqs.len());
+    Ok((entries_at(conn, &seqs[from..to])?, count))
 }
 
 /// The outcome of a successful verification.
@@ -665,6 +746,19 @@ impl crate::Store {
         self.read(|c| Ok(page(c, filter, offset, limit)?))
     }
 
+    /// [`Store::audit_page`] for a screen: unless `exact`, the matches of a text looked for in
+    /// each entry are counted up to [`AUDIT_COUNT_CAP`] (or the page's end, if further) and the
+    /// count says "more than" beyond it (decision 0041).
+    pub fn audit_page_counted(
+        &self,
+        filter: &AuditFilter,
+        offset: u64,
+        limit: u64,
+        exact: bool,
+    ) -> Result<(Vec<AuditEntry>, AuditCount), crate::StoreError> {
+        self.read(|c| Ok(page_counted(c, filter, offset, limit, (!exact).then_some(AUDIT_COUNT_CAP))?))
+    }
+
     /// The audit entries of one record (its history), oldest first.
     pub fn history(&self, table: &str, id: i64) -> Result<Vec<AuditEntry>, crate::StoreError> {
         self.read(|c| Ok(entries(c, Some((table, id)))?))
@@ -690,5 +784,68 @@ mod tests {
             super::push_json_str(&mut out, s);
             assert_eq!(out, serde_json::to_string(s).unwrap(), "{s:?}");
         }
+    }
+}
+
+#[cfg(test)]
+mod count_tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use super::*;
+    use crate::model::ActivityInput;
+    use crate::testing::{electricity, lib, store, TempDir};
+
+    /// A text looked for in each entry, its count stopped at a cap: the same pages as when every
+    /// match is counted, and "more than" the cap (or the page's end) when there are more.
+    #[test]
+    fn a_capped_count_gives_the_same_pages_and_says_more_than() {
+        let dir = TempDir::new("audit-cap");
+        let mut s = store(&dir);
+        let inputs: Vec<ActivityInput> = (0..12)
+            .map(|i| ActivityInput {
+                evidence: Some(if i % 3 == 0 { format!("苏州 {i} 10^4 Nm3") } else { format!("other {i}") }),
+                ..electricity(&format!("{}", 10 + i))
+            })
+            .collect();
+        for input in &inputs {
+            s.add_activity(lib(), 2023, input).unwrap();
+        }
+        let c = s.connection();
+        for text in ["10^4 Nm3", "苏州", "other", "other 1"] {
+            let f = AuditFilter { text: text.into(), ..AuditFilter::default() };
+            let (all, total) = page(c, &f, 0, 100).unwrap();
+            assert_eq!(u64::try_from(all.len()).unwrap(), total, "{text}");
+            assert!(total >= 2, "{text}: {total}");
+            for cap in [0u64, 1, 2, 3, 20] {
+                for offset in 0..=total {
+                    for limit in [1u64, 2, 5] {
+                        let (got, count) = page_counted(c, &f, offset, limit, Some(cap)).unwrap();
+                        let (want, _) = page(c, &f, offset, limit).unwrap();
+                        assert_eq!(got, want, "{text}, cap {cap}, page {offset}+{limit}");
+                        let end = cap.max(offset + limit);
+                        // One word alone is counted by the index, exactly.
+                        let expected = if total > end && text != "other" {
+                            AuditCount { n: end, at_least: true }
+                        } else {
+                            AuditCount { n: total, at_least: false }
+                        };
+                        assert_eq!(count, expected, "{text}, cap {cap}, page {offset}+{limit}");
+                    }
+                }
+            }
+            let (_, exact) = page_counted(c, &f, 0, 1, None).unwrap();
+            assert_eq!(exact, AuditCount { n: total, at_least: false });
+        }
+        // Filters with a text: only the entries of that action and table.
+        let f = AuditFilter {
+            action: "create".into(),
+            table: "activity".into(),
+            text: "10^4 Nm3".into(),
+            ..AuditFilter::default()
+        };
+        assert_eq!(page_counted(c, &f, 0, 10, Some(1)).unwrap().1, AuditCount { n: 4, at_least: false });
+        assert_eq!(page_counted(c, &f, 0, 2, Some(1)).unwrap().1, AuditCount { n: 2, at_least: true });
+        let f = AuditFilter { action: "delete".into(), text: "10^4 Nm3".into(), ..AuditFilter::default() };
+        assert_eq!(page_counted(c, &f, 0, 10, Some(1)).unwrap().1, AuditCount { n: 0, at_least: false });
     }
 }

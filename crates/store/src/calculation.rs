@@ -308,6 +308,38 @@ pub(crate) fn calculate_pieces(
     split: Split,
     layout: Layout,
 ) -> Result<Calculated, Fail> {
+    let parts = calculate_parts(c, lib, p, keep_lines, records, split, layout)?;
+    let mut inventory = Inventory::default();
+    for (_, part) in parts.pieces {
+        inventory.merge(part);
+    }
+    Ok(Calculated { inventory, file_findings: parts.file_findings, sha256: parts.sha256 })
+}
+
+/// Some of a period's records calculated in pieces, before they are merged.
+pub(crate) struct Parts {
+    /// Each piece's first record id (`None`: the header alone, when there are no records) and
+    /// inventory, in file order.
+    pub(crate) pieces: Vec<(Option<i64>, Inventory)>,
+    /// The findings about the export's header.
+    pub(crate) file_findings: Vec<Diagnostic>,
+    /// The SHA-256 of the export of those records.
+    pub(crate) sha256: String,
+}
+
+/// A piece calculated: its first record id, inventory and findings.
+type Piece = (Option<i64>, (Inventory, Vec<Diagnostic>));
+
+/// [`calculate_pieces`] without the merge: each piece's inventory with its first record id.
+pub(crate) fn calculate_parts(
+    c: &Connection,
+    lib: &FactorLibrary,
+    p: &ReportingPeriod,
+    keep_lines: bool,
+    records: Records,
+    split: Split,
+    layout: Layout,
+) -> Result<Parts, Fail> {
     let file = format!("period {}", p.year);
     let opts = CalcOptions { gwp_set: p.gwp_set, keep_lines };
     let head = layout.header_line();
@@ -318,7 +350,7 @@ pub(crate) fn calculate_pieces(
     if let Ok(mut h) = hashing.lock() {
         h.sha.update(&head);
     }
-    let (done, results) = mpsc::channel::<(usize, (Inventory, Vec<Diagnostic>))>();
+    let (done, results) = mpsc::channel::<(usize, Piece)>();
     let hashing_ref = &hashing;
     // The scope ends when every piece is done (a thread of the pool that calls this helps with
     // them meanwhile, so that nothing waits on a thread that waits).
@@ -330,7 +362,7 @@ pub(crate) fn calculate_pieces(
             s.spawn(move |_| {
                 let (bytes, lines) = raw.into_csv();
                 let part = calculate_piece(lib, file_ref, &bytes, &lines, opts);
-                let _ = done.send((k, part));
+                let _ = done.send((k, (lines.ids.first().copied(), part)));
                 hash_in_order(hashing_ref, k, bytes, head_ref.len());
             });
             Ok(())
@@ -338,13 +370,13 @@ pub(crate) fn calculate_pieces(
         Ok::<usize, Fail>(pieces)
     })?;
     drop(done);
-    let mut slots: Vec<Option<(Inventory, Vec<Diagnostic>)>> = (0..pieces).map(|_| None).collect();
+    let mut slots: Vec<Option<Piece>> = (0..pieces).map(|_| None).collect();
     for (k, part) in results.try_iter() {
         if let Some(slot) = slots.get_mut(k) {
             *slot = Some(part);
         }
     }
-    let mut parts: Vec<(Inventory, Vec<Diagnostic>)> = slots.into_iter().flatten().collect();
+    let mut parts: Vec<Piece> = slots.into_iter().flatten().collect();
     if parts.len() != pieces {
         return Err(refuse(Code::DatabaseError, "a piece of the calculation did not finish"));
     }
@@ -355,18 +387,18 @@ pub(crate) fn calculate_pieces(
     let sha = hashing.sha;
     if parts.is_empty() {
         // No records: the export is its header alone.
-        parts.push(calculate_piece(lib, &file, &head, &RecordLines::default(), opts));
+        parts.push((None, calculate_piece(lib, &file, &head, &RecordLines::default(), opts)));
     }
-    let mut inventory = Inventory::default();
+    let mut pieces = Vec::with_capacity(parts.len());
     let mut file_findings = None;
-    for (part, findings) in parts {
+    for (first, (part, findings)) in parts {
         // Every piece starts with the same header, and so has the same findings about it.
         file_findings.get_or_insert(findings);
-        inventory.merge(part);
+        pieces.push((first, part));
     }
     let file_findings = file_findings.unwrap_or_default();
     let sha256: String = sha.finalize().iter().map(|b| format!("{b:02x}")).collect();
-    Ok(Calculated { inventory, file_findings, sha256 })
+    Ok(Parts { pieces, file_findings, sha256 })
 }
 
 #[cfg(test)]

@@ -195,8 +195,8 @@ const SELECT_SCOPE3: &str =
 /// By the index on (period, status, id): any layout of the records.
 const BY_INDEX: &str = " WHERE a.period_id = ?1 AND a.status = 'current' ORDER BY a.id";
 
-/// By the index on (period, status, id), the ids above `?2`.
-const AFTER: &str = " WHERE a.period_id = ?1 AND a.status = 'current' AND a.id > ?2 ORDER BY a.id";
+/// By the index on (period, status, id), the ids `?2..=?3`.
+const BETWEEN: &str = " WHERE a.period_id = ?1 AND a.status = 'current' AND a.id BETWEEN ?2 AND ?3 ORDER BY a.id";
 
 /// By the table itself over the ids `?2..=?3`, when most of that range is the period's current
 /// records (an import writes a period's records one after another): no index look-up per record.
@@ -335,9 +335,13 @@ pub(crate) enum Records {
         offset: u64,
         limit: u64,
     },
-    /// The records whose id is above `id` (those added since totals were kept, decision 0029).
-    After {
-        id: i64,
+    /// The records whose id is above `after` and at most `upto`, no piece holding records of
+    /// two blocks of `block` ids (`id - 1` divided by it): the blocks whose totals are kept
+    /// apart (decision 0041).
+    Range {
+        after: i64,
+        upto: i64,
+        block: i64,
     },
 }
 
@@ -471,14 +475,19 @@ pub(crate) fn read_records(
             rows = stmt.query([period_id, limit, offset])?;
             count = u64::try_from(limit).unwrap_or(0);
         }
-        Records::After { id } => {
+        Records::Range { after, upto, .. } => {
             let n: i64 = c
                 .prepare_cached(
-                    "SELECT count(*) FROM activity WHERE period_id = ?1 AND status = 'current' AND id > ?2",
+                    "SELECT count(*) FROM activity WHERE period_id = ?1 AND status = 'current' AND id > ?2 AND id <= ?3",
                 )?
-                .query_row([period_id, id], |r| r.get(0))?;
-            stmt = c.prepare_cached(&format!("{select}{AFTER}"))?;
-            rows = stmt.query([period_id, id])?;
+                .query_row([period_id, after, upto], |r| r.get(0))?;
+            // The table's own order when about 3 in 4 of the ids are the period's current records,
+            // as for a whole period ([`extent`]); the index otherwise.
+            let span = upto.saturating_sub(after);
+            let by_range = n > 0 && n.saturating_mul(4) >= span.saturating_mul(3);
+            stmt = c.prepare_cached(&format!("{select}{}", if by_range { BY_RANGE } else { BETWEEN }))?;
+            let [first, last] = [after.saturating_add(1), upto];
+            rows = stmt.query([period_id, first, last])?;
             count = u64::try_from(n).unwrap_or(0);
         }
     }
@@ -492,8 +501,18 @@ pub(crate) fn read_records(
     let mut per_record = 80;
     let mut raw = RawRecords::new(head, cells, capacity(chunk), per_record);
     let mut total = 0u64;
+    // A block's records in pieces of their own ([`Records::Range`]).
+    let block = match records {
+        Records::Range { block, .. } if block > 0 => Some(block),
+        _ => None,
+    };
+    let block_of = |id: i64| block.map(|b| id.saturating_sub(1).div_euclid(b));
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
+        if raw.ids.first().is_some_and(|&first| block_of(first) != block_of(id)) {
+            per_record = per_record.max((raw.text.len() - raw.head) / raw.len() + 8);
+            emit(std::mem::replace(&mut raw, RawRecords::new(head, cells, capacity(chunk), per_record)))?;
+        }
         let facility: i64 = r.get(1)?;
         let Some((code, facility_sector)) = codes.get(facility) else {
             return Err(refuse(

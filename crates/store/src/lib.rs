@@ -59,7 +59,7 @@ mod write;
 
 use rusqlite::Connection;
 
-pub use audit::{AuditEntry, AuditFilter, Verified};
+pub use audit::{AuditCount, AuditEntry, AuditFilter, Verified, AUDIT_COUNT_CAP};
 pub use boundary::OrganisationChange;
 pub use calculation::{PeriodCalculation, SnapshotComparison};
 pub use connection::{default_user, NewOrganisation};

@@ -7,18 +7,23 @@
 //!   audit entry in the same transaction (decision 0011), so any change to the records,
 //!   facilities (consolidation shares, control flags), periods, pins, GWP set, the organisation
 //!   or an import gives a new head;
-//! - the highest activity id (a record inserted by another program without the audit log);
+//! - the highest activity id and the number of activity rows (a record inserted by another
+//!   program without the audit log), and the counter of schema 8's log of records updated or
+//!   deleted by anyone (`period_totals_change`);
 //! - the schema version, the engine version, the period's id, GWP set and pins;
 //! - the dataset editions of the period's library with their SHA-256s and factor counts
 //!   (shipped and user files alike), and the GWP table.
 //!
-//! A cached row whose key differs is never read: the totals are calculated afresh (exactly as
-//! [`Store::calculate`] does; there is no other path) and stored under the new key. Schema 4's
-//! triggers also delete every cached row when another program updates or deletes a record,
-//! facility, period or the organisation without going through the store. The cache is not an
-//! audited table: losing it costs one calculation.
+//! A kept row whose key differs is never read as it is. Its aggregates, kept per block of
+//! record ids (`kept`), are used again when only records were added, edited or deleted since:
+//! the blocks those records are in are calculated again and the records added calculated, the
+//! other blocks kept, and all merged in id order as a full calculation merges its pieces
+//! (decisions 0029, 0041). Otherwise the totals are calculated afresh, block by block. Schema
+//! 4's triggers delete every kept row when another program changes a facility, period or the
+//! organisation without going through the store. The kept rows are not an audited table:
+//! losing them costs one calculation.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
 
 use rusqlite::{params, Connection, OptionalExtension};
@@ -32,8 +37,10 @@ use scopebook_core::run::datasets_used;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::calculation::{calculate, calculate_pieces, read_view, streaming_split, Calculated, PeriodCalculation};
-use crate::error::{Fail, StoreError};
+use crate::calculation::{
+    calculate_parts, calculate_pieces, read_view, streaming_split, Calculated, PeriodCalculation,
+};
+use crate::error::{refuse, Fail, StoreError};
 use crate::export::{Layout, Records};
 use crate::model::ReportingPeriod;
 use crate::periods::{period_by_year, period_library};
@@ -41,7 +48,7 @@ use crate::{audit, schema, Store};
 
 mod kept;
 
-use kept::{Kept, State};
+use kept::{block_ids, block_of, Block, Kept, State};
 
 /// How many unresolved records [`PeriodTotals`] keeps (the first, in entry order).
 pub const UNRESOLVED_KEPT: usize = 100;
@@ -120,20 +127,6 @@ impl PeriodTotals {
     }
 }
 
-impl PeriodTotals {
-    /// These totals of the records added to those of `earlier`: the unresolved records of
-    /// `earlier` come first (they have lower ids), then these.
-    fn after(mut self, earlier: PeriodTotals) -> PeriodTotals {
-        self.calculated = self.records.saturating_sub(earlier.records);
-        self.unresolved_count = earlier.unresolved_count.saturating_add(self.unresolved_count);
-        let mut unresolved = earlier.unresolved;
-        unresolved.extend(self.unresolved);
-        unresolved.truncate(UNRESOLVED_KEPT);
-        self.unresolved = unresolved;
-        self
-    }
-}
-
 /// The stored form: decimals as their exact text, codes by name; with the aggregates they
 /// were derived from and the state of the file those describe (a row written before decision
 /// 0029 has none: its totals are calculated again after any change).
@@ -156,7 +149,7 @@ struct Stored {
 #[derive(Serialize, Deserialize)]
 struct StoredScope([String; 5]);
 
-#[derive(Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct StoredDiagnostic {
     error: bool,
     code: String,
@@ -341,31 +334,183 @@ fn kept_row(c: &Connection, period: &ReportingPeriod) -> Result<Option<(String, 
     Ok(row.and_then(|(key, json)| Some((key, serde_json::from_str::<Stored>(&json).ok()?))))
 }
 
-/// The totals of `p` under `plib` calculated from `earlier`'s aggregates and the records added
-/// since they were kept (`now` is the file's state, `layout` the period's export layout), or
-/// `None` when the file changed otherwise (then they are calculated whole).
-fn added_to(
+/// Where one block's figures come from.
+enum Step {
+    /// Kept as they were.
+    Kept(Block),
+    /// Block `k` calculated from the file.
+    Calculate(i64),
+    /// A kept block with the records added above `after` (the kept highest id) calculated and merged.
+    Extend(Block, i64),
+}
+
+/// The steps of a whole calculation of period `p`: every block that may hold its records.
+fn whole(c: &Connection, p: &ReportingPeriod) -> Result<Vec<Step>, Fail> {
+    let (first, last): (Option<i64>, Option<i64>) = c
+        .prepare_cached("SELECT min(id), max(id) FROM activity WHERE period_id = ?1 AND status = 'current'")?
+        .query_row([p.id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let (Some(first), Some(last)) = (first, last) else { return Ok(Vec::new()) };
+    Ok((block_of(first)..=block_of(last)).map(Step::Calculate).collect())
+}
+
+/// The steps from `kept`'s blocks to the file as it is: the `changed` blocks calculated again,
+/// those above the kept highest id `last` calculated (the one it is in extended), the others kept.
+fn incremental(
     c: &Connection,
     p: &ReportingPeriod,
-    plib: &FactorLibrary,
-    earlier: &Stored,
-    now: &State,
-    layout: Layout,
-) -> Result<Option<(PeriodCalculation, PeriodTotals)>, Fail> {
-    let Some(kept) = &earlier.kept else { return Ok(None) };
-    if !kept.state.only_added_to(c, now)? {
-        return Ok(None);
+    kept: Vec<Block>,
+    changed: &BTreeSet<i64>,
+    last: i64,
+) -> Result<Vec<Step>, Fail> {
+    let top: Option<i64> = c
+        .prepare_cached("SELECT max(id) FROM activity WHERE period_id = ?1 AND status = 'current'")?
+        .query_row([p.id], |r| r.get(0))?;
+    let mut ks: BTreeSet<i64> = kept.iter().map(|b| b.k).chain(changed.iter().copied()).collect();
+    if let Some(top) = top.filter(|&t| t > last) {
+        ks.extend(block_of(last.saturating_add(1))..=block_of(top));
     }
-    let (Some(totals), Some(aggregates)) = (earlier.read(p), kept.aggregates(plib)) else { return Ok(None) };
-    let Some(mut inventory) = Inventory::from_aggregates(aggregates, plib) else { return Ok(None) };
-    let added = Records::After { id: kept.state.last_record };
-    let new = calculate_pieces(c, plib, p, false, added, streaming_split(), layout)?;
-    inventory.merge(new.inventory);
-    // The run's input hash is not the export's (only the new records were read); the totals
-    // keep no hash.
-    let calc = Calculated { inventory, file_findings: new.file_findings, sha256: String::new() }.finish(c, plib, p)?;
-    let t = PeriodTotals::of(&calc, plib).after(totals);
-    Ok(Some((calc, t)))
+    let mut kept: BTreeMap<i64, Block> = kept.into_iter().map(|b| (b.k, b)).collect();
+    Ok(ks
+        .into_iter()
+        .map(|k| match kept.remove(&k) {
+            Some(_) if changed.contains(&k) => Step::Calculate(k),
+            Some(b) if block_ids(k).1 > last => Step::Extend(b, last),
+            Some(b) => Step::Kept(b),
+            None => Step::Calculate(k),
+        })
+        .collect())
+}
+
+/// An inventory's unresolved records: how many, and the first [`UNRESOLVED_KEPT`].
+fn unresolved_of(inv: &Inventory) -> (u64, Vec<UnresolvedRecord>) {
+    let list = inv
+        .unresolved
+        .iter()
+        .take(UNRESOLVED_KEPT)
+        .map(|u| UnresolvedRecord {
+            id: u.activity.row,
+            activity: u.activity.activity.to_string(),
+            diagnostic: u.diagnostic.clone(),
+        })
+        .collect();
+    (u64::try_from(inv.unresolved.len()).unwrap_or(u64::MAX), list)
+}
+
+/// Blocks calculated by [`calculate_run`]: each one's number and inventory, and the findings
+/// about the export's header.
+type BlocksRead = (Vec<(i64, Inventory)>, Vec<Diagnostic>);
+
+/// Blocks `ks` (ascending, with no block between them holding records of the period that is
+/// not among them) calculated from the file in one read, no piece holding two blocks' records:
+/// each block's pieces merged, with its number, and the findings about the export's header.
+fn calculate_run(
+    c: &Connection,
+    plib: &FactorLibrary,
+    p: &ReportingPeriod,
+    layout: Layout,
+    ks: &[i64],
+) -> Result<BlocksRead, Fail> {
+    let (Some(first), Some(last)) = (ks.first(), ks.last()) else { return Ok((Vec::new(), Vec::new())) };
+    let records = Records::Range { after: block_ids(*first).0, upto: block_ids(*last).1, block: kept::BLOCK };
+    let parts = calculate_parts(c, plib, p, false, records, streaming_split(), layout)?;
+    let mut blocks: Vec<(i64, Inventory)> = Vec::new();
+    for (first_id, inv) in parts.pieces {
+        // A piece of the header alone (no records) adds nothing.
+        let Some(k) = first_id.map(block_of) else { continue };
+        match blocks.last_mut() {
+            Some((last, acc)) if *last == k => acc.merge(inv),
+            _ => blocks.push((k, inv)),
+        }
+    }
+    Ok((blocks, parts.file_findings))
+}
+
+/// Period `p`'s totals under `plib` by `steps`, block by block in id order, merged as a full
+/// calculation merges its pieces; with the blocks to keep. `None` when a kept block does not
+/// fit `plib` (then the caller calculates whole).
+fn by_blocks(
+    c: &Connection,
+    plib: &FactorLibrary,
+    p: &ReportingPeriod,
+    layout: Layout,
+    steps: Vec<Step>,
+) -> Result<Option<(PeriodTotals, Vec<Block>)>, Fail> {
+    // The blocks to calculate, read together where they follow one another.
+    let mut fresh: BTreeMap<i64, Inventory> = BTreeMap::new();
+    let mut file_findings = None;
+    let mut run = Vec::new();
+    let mut runs = Vec::new();
+    for step in &steps {
+        match step {
+            Step::Calculate(k) => run.push(*k),
+            _ => runs.push(std::mem::take(&mut run)),
+        }
+    }
+    runs.push(run);
+    for ks in runs.iter().filter(|ks| !ks.is_empty()) {
+        let (blocks, findings) = calculate_run(c, plib, p, layout, ks)?;
+        file_findings.get_or_insert(findings);
+        fresh.extend(blocks);
+    }
+    let mut inventory = Inventory::default();
+    let (mut blocks, mut calculated) = (Vec::new(), 0u64);
+    for step in steps {
+        let (k, inv, count, list) = match step {
+            Step::Kept(b) => {
+                let Some(inv) = Inventory::from_aggregates(b.aggregates, plib) else { return Ok(None) };
+                (b.k, inv, b.unresolved_count, b.unresolved)
+            }
+            Step::Calculate(k) => {
+                let Some(inv) = fresh.remove(&k) else { continue };
+                calculated += inv.line_count;
+                let (count, list) = unresolved_of(&inv);
+                (k, inv, count, list)
+            }
+            Step::Extend(b, after) => {
+                let Some(mut inv) = Inventory::from_aggregates(b.aggregates, plib) else { return Ok(None) };
+                let records = Records::Range { after, upto: block_ids(b.k).1, block: kept::BLOCK };
+                let new = calculate_pieces(c, plib, p, false, records, streaming_split(), layout)?;
+                file_findings.get_or_insert(new.file_findings);
+                calculated += new.inventory.line_count;
+                let (count, list) = unresolved_of(&new.inventory);
+                let mut unresolved = b.unresolved;
+                unresolved.extend(list);
+                unresolved.truncate(UNRESOLVED_KEPT);
+                inv.merge(new.inventory);
+                (b.k, inv, b.unresolved_count.saturating_add(count), unresolved)
+            }
+        };
+        if inv.line_count == 0 {
+            // No records of the period in this block (any more).
+            continue;
+        }
+        blocks.push(Block { k, aggregates: inv.aggregates(), unresolved_count: count, unresolved: list });
+        inventory.merge(inv);
+    }
+    let file_findings = match file_findings {
+        Some(f) => f,
+        None => {
+            // Nothing calculated: the findings about the export's header alone.
+            let empty = calculate_pieces(
+                c,
+                plib,
+                p,
+                false,
+                Records::Range { after: 0, upto: 0, block: 0 },
+                streaming_split(),
+                layout,
+            )?;
+            inventory.merge(empty.inventory);
+            empty.file_findings
+        }
+    };
+    // The run's input hash is not the export's (the kept blocks were not read); the totals keep no hash.
+    let calc = Calculated { inventory, file_findings, sha256: String::new() }.finish(c, plib, p)?;
+    let mut t = PeriodTotals::of(&calc, plib);
+    t.unresolved_count = blocks.iter().fold(0u64, |n, b| n.saturating_add(b.unresolved_count));
+    t.unresolved = blocks.iter().flat_map(|b| b.unresolved.iter().cloned()).take(UNRESOLVED_KEPT).collect();
+    t.calculated = calculated;
+    Ok(Some((t, blocks)))
 }
 
 impl Store {
@@ -404,19 +549,22 @@ impl Store {
                 layout_full: layout == Layout::FULL,
                 changes,
             };
-            let added = match &earlier {
-                Some((_, stored)) => added_to(c, &p, &plib, stored, &now, layout)?,
-                None => None,
+            let steps = match &earlier {
+                Some((_, stored)) => match &stored.kept {
+                    Some(k) => match (k.state.changed_blocks(c, &now)?, k.blocks(&plib)) {
+                        (Some(changed), Some(blocks)) => incremental(c, &p, blocks, &changed, k.state.last_record)?,
+                        _ => whole(c, &p)?,
+                    },
+                    None => whole(c, &p)?,
+                },
+                None => whole(c, &p)?,
             };
-            let (calc, totals) = match added {
+            let (totals, blocks) = match by_blocks(c, &plib, &p, layout, steps)? {
                 Some(done) => done,
-                None => {
-                    let calc = calculate(c, lib, &p, false)?;
-                    let t = PeriodTotals::of(&calc, &plib);
-                    (calc, t)
-                }
+                None => by_blocks(c, &plib, &p, layout, whole(c, &p)?)?
+                    .ok_or_else(|| refuse(Code::DatabaseError, "a period's totals could not be calculated"))?,
             };
-            let kept = Kept::of(now, &calc.run.inventory.aggregates(), &plib);
+            let kept = Kept::of(now, &blocks, &plib);
             Ok((key, totals, kept, version))
         })?;
         if !totals.cached {
@@ -440,6 +588,12 @@ impl Store {
             tx.execute(
                 "INSERT OR REPLACE INTO period_totals (period_id, key, totals) VALUES (?1, ?2, ?3)",
                 params![period, key, json],
+            )?;
+            // The log of records changed, up to where every kept row has seen it, is needed no more.
+            tx.execute(
+                "DELETE FROM period_totals_change
+                 WHERE seq <= (SELECT min(json_extract(totals, '$.kept.state.changes')) FROM period_totals)",
+                [],
             )?;
         }
         Ok(tx.commit()?)
@@ -545,13 +699,14 @@ mod tests {
         assert_eq!(after.calculated, 1, "the record added, merged into the kept totals");
         check(&s, lib(), 2023, true, "after a write, again");
 
-        // An update, a deletion, a new facility: each is a write with its audit entry, and each
-        // is calculated whole.
+        // An update and a deletion: the block of ids the record is in is calculated again
+        // (decision 0041; four ids a block in these tests). A new facility: calculated whole.
         let ids: Vec<i64> = s.activities(2023, false).unwrap().iter().map(|a| a.id).collect();
+        assert_eq!(ids[..4], [1, 2, 3, 4]);
         s.update_activity(lib(), ids[0], &electricity("5"), None).unwrap();
-        assert_eq!(check(&s, lib(), 2023, false, "an update").calculated, 14);
+        assert_eq!(check(&s, lib(), 2023, false, "an update").calculated, 4, "records 1 to 4");
         s.delete_activity(ids[1], None).unwrap();
-        assert_eq!(check(&s, lib(), 2023, false, "a deletion").calculated, 13);
+        assert_eq!(check(&s, lib(), 2023, false, "a deletion").calculated, 3, "records 1, 3 and 4");
         s.add_facility(&NewFacility::new("WX", "Wuxi", "CN-JS")).unwrap();
         assert_eq!(check(&s, lib(), 2023, false, "a new facility").calculated, 13);
 
@@ -724,11 +879,15 @@ mod upgrade_tests {
         s.update_activity(lib(), records[0].id, &input, Some("July, not January")).unwrap();
         let edited = check(&s, lib(), 2024, false, "an edit after the upgrade");
         assert_ne!(edited.totals, first.totals);
+        assert_eq!((records[0].id, edited.calculated), (3, 2), "the block of ids 1 to 4 again: 2024's records 3 and 4");
         s.delete_activity(records[8].id, None).unwrap();
-        assert_eq!(check(&s, lib(), 2024, false, "a deletion after the upgrade").records, 8);
-        let logged: i64 =
-            s.connection().query_row("SELECT count(*) FROM period_totals_change", [], |r| r.get(0)).unwrap();
-        assert!(logged >= 1, "schema 8's triggers log the records changed");
+        let deleted = check(&s, lib(), 2024, false, "a deletion after the upgrade");
+        assert_eq!((deleted.records, deleted.calculated), (8, 2), "records 9 and 10, in the block of 11");
+        let logged: i64 = s
+            .connection()
+            .query_row("SELECT seq FROM sqlite_sequence WHERE name = 'period_totals_change'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(logged, 2, "schema 8's triggers logged the edit and the deletion");
         s.verify().unwrap();
     }
 }
@@ -743,28 +902,28 @@ mod merge_tests {
     use crate::testing::{electricity, lib, store, TempDir};
 
     /// A small generator (xorshift), seeded: the same sequence every run.
-    struct Rng(u64);
+    pub(super) struct Rng(pub(super) u64);
 
     impl Rng {
-        fn next(&mut self) -> u64 {
+        pub(super) fn next(&mut self) -> u64 {
             self.0 ^= self.0 << 13;
             self.0 ^= self.0 >> 7;
             self.0 ^= self.0 << 17;
             self.0
         }
 
-        fn below(&mut self, n: u64) -> u64 {
+        pub(super) fn below(&mut self, n: u64) -> u64 {
             self.next() % n
         }
 
-        fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        pub(super) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
             &items[usize::try_from(self.below(items.len() as u64)).unwrap()]
         }
     }
 
     /// A record of `year`: electricity in kWh or MWh, natural gas, diesel, or widgets (which the
     /// shipped library cannot calculate), a month or the year, quantities of several scales.
-    fn record(r: &mut Rng, year: i32, facilities: &[&str]) -> ActivityInput {
+    pub(super) fn record(r: &mut Rng, year: i32, facilities: &[&str]) -> ActivityInput {
         let (activity, unit) = *r.pick(&[
             ("grid_electricity", "kWh"),
             ("grid_electricity", "MWh"),
@@ -923,8 +1082,9 @@ mod merge_tests {
         s.add_activity(lib(), 2023, &electricity("40")).unwrap();
         assert_eq!(check(&s, lib(), 2023, false, "added to a new row").calculated, 1);
         for (path, value) in [
-            ("$.kept.used_factors[0][1]", "'no.such.factor'"),
-            ("$.kept.groups[0][3].co2e_kg", "'1,5'"),
+            ("$.kept.blocks[0].sums.used_factors[0][1]", "'no.such.factor'"),
+            ("$.kept.blocks[0].sums.groups[0][3].co2e_kg", "'1,5'"),
+            ("$.kept.blocks[0].unresolved_count", "'many'"),
             ("$.kept.state.base", "'another library'"),
         ] {
             s.connection()
@@ -992,3 +1152,6 @@ mod merge_tests {
         check(&s, lib(), 2023, false, "the other connection's write is seen");
     }
 }
+
+#[cfg(test)]
+mod edit_tests;

@@ -26,7 +26,23 @@ pub struct AuditorPackage {
     pub facilities: Vec<String>,
     /// Where the findings are saved while the auditor works (`PKG.zip.findings.json`).
     pub sidecar: String,
+    /// Findings the package itself carries (`findings/`, written by an auditor's export), as
+    /// `verify` found them; `None` when it has none.
+    pub package_findings: Option<AuditorPackageFindings>,
     pub findings: AuditorFindings,
+}
+
+/// A package's own findings folder, as `verify` checked it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AuditorPackageFindings {
+    pub files: u32,
+    pub marks: u32,
+    pub checked: u32,
+    pub queried: u32,
+    pub sampled: u32,
+    pub in_full: u32,
+    /// Every file matches the findings manifest, about this package's root hash.
+    pub intact: bool,
 }
 
 /// Which lines to list.

@@ -408,12 +408,17 @@ pub struct AuditQuery {
     pub offset: u32,
     /// 0: no limit.
     pub limit: u32,
+    /// Count every entry a text matches; otherwise counting stops after
+    /// `scopebook_store::AUDIT_COUNT_CAP` (decision 0041).
+    pub exact_count: bool,
 }
 
 /// A page of matching entries, newest first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct AuditPage {
+    /// How many entries match; with `total_at_least`, more than this (counting stopped).
     pub total: u32,
+    pub total_at_least: bool,
     pub entries: Vec<AuditEntryView>,
 }
 
@@ -653,6 +658,7 @@ pub fn typescript_bindings() -> String {
         ReconciliationReport::decl(&cfg),
         PositionView::decl(&cfg),
         AuditorPackage::decl(&cfg),
+        AuditorPackageFindings::decl(&cfg),
         AuditorLineQuery::decl(&cfg),
         AuditorLine::decl(&cfg),
         AuditorLinePage::decl(&cfg),

@@ -174,9 +174,18 @@ text: string, offset: number,
 /**
  * 0: no limit.
  */
-limit: number, };
+limit: number, 
+/**
+ * Count every entry a text matches; otherwise counting stops after
+ * `scopebook_store::AUDIT_COUNT_CAP` (decision 0041).
+ */
+exact_count: boolean, };
 
-export type AuditPage = { total: number, entries: Array<AuditEntryView>, };
+export type AuditPage = { 
+/**
+ * How many entries match; with `total_at_least`, more than this (counting stopped).
+ */
+total: number, total_at_least: boolean, entries: Array<AuditEntryView>, };
 
 export type VerifyResult = { ok: boolean, entries: number, 
 /**
@@ -736,7 +745,18 @@ facilities: Array<string>,
 /**
  * Where the findings are saved while the auditor works (`PKG.zip.findings.json`).
  */
-sidecar: string, findings: AuditorFindings, };
+sidecar: string, 
+/**
+ * Findings the package itself carries (`findings/`, written by an auditor's export), as
+ * `verify` found them; `None` when it has none.
+ */
+package_findings: AuditorPackageFindings | null, findings: AuditorFindings, };
+
+export type AuditorPackageFindings = { files: number, marks: number, checked: number, queried: number, sampled: number, in_full: number, 
+/**
+ * Every file matches the findings manifest, about this package's root hash.
+ */
+intact: boolean, };
 
 export type AuditorLineQuery = { 
 /**

@@ -108,7 +108,7 @@ describe('command names and argument keys', () => {
   const positionRequest: PositionRequest = { scheme: 'cn-ets', year: 2020, plan: '', prices: ['central=75'] };
   const reconciliationRequest: ReconciliationRequest = { scheme: 'cn-ets', year: 2024, plan: '', default_parameters: ['BT-SMELTER'], as_of: '' };
   const registryQuery: EtsRegistryQuery = { year: 2021, search: 'rhein', offset: 50, limit: 50 };
-  const audit: AuditQuery = { action: 'update', table: '', user: '', text: '', offset: 0, limit: 50 };
+  const audit: AuditQuery = { action: 'update', table: '', user: '', text: '', offset: 0, limit: 50, exact_count: false };
   const cases: [string, () => Promise<unknown>, string, Record<string, unknown> | undefined][] = [
     ['getSession', () => api.getSession(), 'get_session', undefined],
     [

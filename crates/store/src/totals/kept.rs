@@ -1,24 +1,28 @@
-//! What a period's kept totals add up from (decision 0029): the core's [`Aggregates`] of the
-//! calculation, in their stored form, with the state of the file they describe. When the file
-//! has since changed only by records added (the audit log says so, and nothing that bypasses it
-//! says otherwise), the records added are calculated alone and merged into them: the same
-//! totals as a calculation of every record, for the cost of the new ones.
+//! What a period's kept totals add up from (decisions 0029, 0041): the core's [`Aggregates`]
+//! of the calculation, one set for each **block** of [`BLOCK`] record ids, in their stored form,
+//! with the state of the file they describe. A full calculation is already the merge of pieces
+//! of the export in id order (every sum exact), so the blocks merged in order are the period's
+//! aggregates, and a block calculated again from the file replaces its kept one exactly.
 //!
 //! **The state** ([`State`]) is what the kept aggregates were calculated from:
 //! - `base`: the key's parts other than the audit head and the highest record id (schema,
 //!   engine, the period with its GWP set and pins, the library's datasets, the GWP table);
 //! - the audit head (`seq`, `hash`), the highest activity id, how many activity rows the file
-//!   held (of every period) and the export's layout.
+//!   held (of every period), the export's layout, and the counter of schema 8's log of records
+//!   updated or deleted (`period_totals_change`).
 //!
-//! **Records were only added since** ([`State::only_added_to`]) when the base and the layout are
-//! the same; the kept head is still in the chain at its place; every audit entry after it is a
-//! record created, an import, or an import template or value mapping saved (nothing else); and
-//! the rows at or below the kept highest id are as many as then. Any other write through the
-//! store leaves another entry; another program's update or deletion of a record, facility,
-//! period or the organisation deletes the kept row (schema 4's triggers); its insert below the
-//! highest id changes the count, above it is one of the records added.
+//! **What changed since** ([`State::changed_blocks`]): nothing but records added, edited or
+//! deleted when the base and the layout are the same; the kept head is still in the chain at
+//! its place; every audit entry after it is a record created, changed, deleted or restated, an
+//! import, or an import template or value mapping saved (nothing else); and the rows at or
+//! below the kept highest id are as many as then, less those logged and gone. The blocks to
+//! calculate again are those of every record the audit entries and the log name at or below
+//! the kept highest id; the records above it are those added. Any other write through the
+//! store leaves another entry; another program's update or deletion of a record is logged by
+//! schema 8's triggers (of a facility, period or the organisation, schema 4's delete the kept
+//! rows); its insert below the highest id changes the count, above it is one of the records added.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
 use std::sync::Arc;
 
@@ -35,6 +39,7 @@ use scopebook_core::region::Region;
 use scopebook_core::unit::Unit;
 use serde::{Deserialize, Serialize};
 
+use super::{StoredDiagnostic, UnresolvedRecord};
 use crate::error::Fail;
 
 /// The state of the file a calculation's aggregates describe.
@@ -55,9 +60,29 @@ pub(super) struct State {
     pub(super) changes: i64,
 }
 
-/// Audit entries that add records, or change nothing a period's totals depend on: (action, table).
-const ADDING: [(&str, &str); 6] = [
-    ("create", "activity"),
+/// Record ids a block holds: an edit or deletion calculates again the block its record is in
+/// (65,536 records: about a sixteenth of a million-record period). Small in the unit tests, so
+/// that they cross many blocks.
+#[cfg(not(test))]
+pub(super) const BLOCK: i64 = 1 << 16;
+#[cfg(test)]
+pub(super) const BLOCK: i64 = 4;
+
+/// The block record `id` is in (ids begin at 1).
+pub(super) fn block_of(id: i64) -> i64 {
+    id.saturating_sub(1).div_euclid(BLOCK)
+}
+
+/// The ids block `k` holds: above the first, up to the second.
+pub(super) fn block_ids(k: i64) -> (i64, i64) {
+    (k.saturating_mul(BLOCK), k.saturating_add(1).saturating_mul(BLOCK))
+}
+
+/// Audit entries of records (their blocks are calculated again), and entries that change
+/// nothing a period's totals depend on: (action, table).
+const RECORD_ENTRIES: [(&str, &str); 4] =
+    [("create", "activity"), ("update", "activity"), ("delete", "activity"), ("restate", "activity")];
+const OTHER_ENTRIES: [(&str, &str); 5] = [
     ("import", "import_batch"),
     ("create", "import_template"),
     ("update", "import_template"),
@@ -81,50 +106,91 @@ impl State {
         Ok(c.prepare_cached("SELECT count(*) FROM activity")?.query_row([], |r| r.get(0))?)
     }
 
-    /// Whether `now` is this state with records added and nothing else changed that a period's
-    /// totals depend on (see the module's documentation).
-    pub(super) fn only_added_to(&self, c: &Connection, now: &State) -> Result<bool, Fail> {
+    /// The blocks whose records changed since this state, when `now` is this state with
+    /// records added, edited or deleted and nothing else changed that a period's totals depend
+    /// on (see the module's documentation); `None` otherwise.
+    pub(super) fn changed_blocks(&self, c: &Connection, now: &State) -> Result<Option<BTreeSet<i64>>, Fail> {
         if self.base != now.base
             || self.layout_full != now.layout_full
             || self.head_seq > now.head_seq
-            || self.changes != now.changes
+            || self.changes > now.changes
         {
-            return Ok(false);
-        }
-        if self.last_record > now.last_record || self.activity_rows > now.activity_rows {
-            return Ok(false);
+            return Ok(None);
         }
         let hash: Option<String> = c
             .prepare_cached("SELECT hash FROM audit_log WHERE seq = ?1")?
             .query_row([self.head_seq], |r| r.get(0))
             .optional()?;
         if hash.as_deref() != Some(self.head_hash.as_str()) {
-            return Ok(false);
+            return Ok(None);
         }
+        let mut changed = BTreeSet::new();
         let mut stmt =
             c.prepare_cached("SELECT action, table_name, record_id FROM audit_log WHERE seq > ?1 ORDER BY seq")?;
         let mut rows = stmt.query([self.head_seq])?;
         while let Some(r) = rows.next()? {
             let (action, table, record): (String, String, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
-            if !ADDING.contains(&(action.as_str(), table.as_str())) {
-                return Ok(false);
-            }
-            if table == "activity" && record <= self.last_record {
-                return Ok(false);
+            let entry = (action.as_str(), table.as_str());
+            if RECORD_ENTRIES.contains(&entry) {
+                if record <= self.last_record {
+                    changed.insert(block_of(record));
+                }
+            } else if !OTHER_ENTRIES.contains(&entry) {
+                return Ok(None);
             }
         }
+        // Records updated or deleted, by the store or another program (schema 8's triggers).
+        let mut stmt = c.prepare_cached(
+            "SELECT DISTINCT activity_id, activity_id IN (SELECT id FROM activity) FROM period_totals_change
+             WHERE seq > ?1 AND activity_id <= ?2",
+        )?;
+        let mut rows = stmt.query([self.changes, self.last_record])?;
+        let mut gone = 0i64;
+        while let Some(r) = rows.next()? {
+            let (id, present): (i64, bool) = (r.get(0)?, r.get(1)?);
+            changed.insert(block_of(id));
+            gone += i64::from(!present);
+        }
+        // A record inserted at or below the kept highest id without the audit log changes the count.
         let added: i64 = c
             .prepare_cached("SELECT count(*) FROM activity WHERE id > ?1")?
             .query_row([self.last_record], |r| r.get(0))?;
-        Ok(now.activity_rows.checked_sub(added) == Some(self.activity_rows))
+        let same = now.activity_rows.checked_sub(added) == self.activity_rows.checked_sub(gone);
+        Ok(same.then_some(changed))
     }
 }
 
-/// A calculation's aggregates as stored, with the state they describe: decimals as their exact
-/// text (scale kept), codes by name.
+/// A calculation's aggregates, one set a block of ids, as stored, with the state they describe.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub(super) struct Kept {
     pub(super) state: State,
+    /// The blocks that hold records of the period, in id order.
+    blocks: Vec<StoredBlock>,
+}
+
+/// The figures of one block of ids: what its records add up to, and its unresolved records.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Block {
+    /// The block's number ([`block_of`]).
+    pub(super) k: i64,
+    pub(super) aggregates: Aggregates,
+    pub(super) unresolved_count: u64,
+    /// The first [`super::UNRESOLVED_KEPT`] of its unresolved records, in id order.
+    pub(super) unresolved: Vec<UnresolvedRecord>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct StoredBlock {
+    k: i64,
+    sums: Sums,
+    unresolved_count: u64,
+    /// (id, activity, why).
+    unresolved: Vec<(u64, String, StoredDiagnostic)>,
+}
+
+/// Aggregates as stored: decimals as their exact text (scale kept), codes by name.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Sums {
     /// (facility, scope, category as a factor file writes it, emission).
     groups: Vec<(String, u8, String, StoredEmission)>,
     electricity: Vec<StoredUse>,
@@ -197,31 +263,56 @@ impl StoredEmission {
 }
 
 impl Kept {
-    /// `a` (calculated under `lib`) in its stored form, or `None` when it would not read back
-    /// as it is (then nothing is kept but the totals, and the next change is calculated whole).
-    pub(super) fn of(state: State, a: &Aggregates, lib: &FactorLibrary) -> Option<Kept> {
-        let kept = Kept { state, ..Kept::bare(a, lib)? };
-        // Every name reads back as itself and every figure's text keeps its scale: checked
-        // rather than trusted, so that a total is never off by a name or a trailing zero.
-        let back = kept.aggregates(lib)?;
-        let again = Kept { state: kept.state.clone(), ..Kept::bare(&back, lib)? };
-        let same_text = serde_json::to_string(&kept).ok() == serde_json::to_string(&again).ok();
-        (back == *a && same_text).then_some(kept)
+    /// `blocks` (calculated under `lib`) in their stored form, or `None` when they would not
+    /// read back as they are (then nothing is kept but the totals, and the next change is
+    /// calculated whole).
+    pub(super) fn of(state: State, blocks: &[Block], lib: &FactorLibrary) -> Option<Kept> {
+        let mut stored = Vec::with_capacity(blocks.len());
+        for b in blocks {
+            let sums = Sums::of(&b.aggregates, lib)?;
+            // Every name reads back as itself and every figure's text keeps its scale: checked
+            // rather than trusted, so that a total is never off by a name or a trailing zero.
+            let back = sums.aggregates(lib)?;
+            let same_text = serde_json::to_string(&sums).ok() == serde_json::to_string(&Sums::of(&back, lib)?).ok();
+            if back != b.aggregates || !same_text {
+                return None;
+            }
+            let unresolved: Vec<_> =
+                b.unresolved.iter().map(|u| (u.id, u.activity.clone(), StoredDiagnostic::of(&u.diagnostic))).collect();
+            stored.push(StoredBlock { k: b.k, sums, unresolved_count: b.unresolved_count, unresolved });
+        }
+        let kept = Kept { state, blocks: stored };
+        (kept.blocks(lib)?.as_slice() == blocks).then_some(kept)
     }
 
-    /// `a` written out, with an empty state.
-    fn bare(a: &Aggregates, lib: &FactorLibrary) -> Option<Kept> {
+    /// The blocks again, under `lib`; `None` when anything in them is not what this build
+    /// writes, or names a factor `lib` does not have at that place.
+    pub(super) fn blocks(&self, lib: &FactorLibrary) -> Option<Vec<Block>> {
+        let mut out = Vec::with_capacity(self.blocks.len());
+        for b in &self.blocks {
+            let mut unresolved = Vec::with_capacity(b.unresolved.len());
+            for (id, activity, d) in &b.unresolved {
+                unresolved.push(UnresolvedRecord { id: *id, activity: activity.clone(), diagnostic: d.read()? });
+            }
+            if out.last().is_some_and(|last: &Block| last.k >= b.k) {
+                return None;
+            }
+            out.push(Block {
+                k: b.k,
+                aggregates: b.sums.aggregates(lib)?,
+                unresolved_count: b.unresolved_count,
+                unresolved,
+            });
+        }
+        Some(out)
+    }
+}
+
+impl Sums {
+    /// `a` written out.
+    fn of(a: &Aggregates, lib: &FactorLibrary) -> Option<Sums> {
         let factors = lib.factors();
-        Some(Kept {
-            state: State {
-                base: String::new(),
-                head_seq: 0,
-                head_hash: String::new(),
-                last_record: 0,
-                activity_rows: 0,
-                layout_full: false,
-                changes: 0,
-            },
+        Some(Sums {
             groups: a
                 .groups
                 .iter()
@@ -256,7 +347,7 @@ impl Kept {
 
     /// The aggregates again, under `lib`; `None` when anything in them is not what this build
     /// writes, or names a factor `lib` does not have at that place.
-    pub(super) fn aggregates(&self, lib: &FactorLibrary) -> Option<Aggregates> {
+    fn aggregates(&self, lib: &FactorLibrary) -> Option<Aggregates> {
         let mut names: BTreeMap<String, Arc<str>> = BTreeMap::new();
         let mut name =
             |f: &String| -> Arc<str> { Arc::clone(names.entry(f.clone()).or_insert_with(|| Arc::from(f.as_str()))) };

@@ -503,6 +503,9 @@ export const en = {
   'audit.changes': 'Changes',
   'audit.empty': 'No entries match.',
   'audit.count': '{count} entries',
+  'audit.countAtLeast': 'More than {count} entries',
+  'audit.countAll': 'Count them all',
+  'audit.countAllTitle': 'Counting every match reads every entry that holds the text: about a second for a million entries',
   'audit.verify': 'Verify',
   'audit.verifying': 'Verifying…',
   'audit.verifyOk': 'OK: {entries} entries; the hash chain is intact and replaying it gives exactly the stored data.',
@@ -760,6 +763,8 @@ export const en = {
   'aud.exportPackage': 'Package with findings (.zip)',
   'aud.export': 'Export',
   'aud.exported': 'Wrote {path} (findings SHA-256 {sha})',
+  'aud.carried': 'Carries an auditor\'s findings: {marks} ({checked} checked, {queried} queried), intact',
+  'aud.carriedBroken': 'Carries an auditor\'s findings that were changed or do not belong to this package',
 } as const;
 
 /** A key of the dictionaries. */

@@ -503,6 +503,9 @@ export const zhCN: Dictionary = {
   'audit.changes': '变更',
   'audit.empty': '没有匹配的记录。',
   'audit.count': '共 {count} 条',
+  'audit.countAtLeast': '超过 {count} 条',
+  'audit.countAll': '全部计数',
+  'audit.countAllTitle': '全部计数需读取每条包含该文字的记录：一百万条约需一秒',
   'audit.verify': '校验',
   'audit.verifying': '正在校验…',
   'audit.verifyOk': '通过：共 {entries} 条记录；哈希链完整，重放结果与存储数据完全一致。',
@@ -760,4 +763,6 @@ export const zhCN: Dictionary = {
   'aud.exportPackage': '含审核发现的数据包（.zip）',
   'aud.export': '导出',
   'aud.exported': '已写入 {path}（审核发现 SHA-256 {sha}）',
+  'aud.carried': '附有审核发现：{marks} 条（{checked} 条已核对，{queried} 条有疑问），完整',
+  'aud.carriedBroken': '附有的审核发现已被改动或不属于此数据包',
 };
