@@ -249,9 +249,9 @@ fn calculate_whole(
     let run = Run::calculate_numbered(&plib, &format!("period {}", p.year), &bytes, opts, |line| {
         lines.id_at(line).and_then(|id| u64::try_from(id).ok()).unwrap_or(line)
     });
-    let run = run.with_boundary(&boundary(c)?);
-    let run = with_stored_inputs(c, &plib, p, run, layout.scope3())?;
-    Ok(PeriodCalculation { period: p.clone(), run })
+    // A page's lines only: the period's instruments allocate its whole consumption, so they
+    // are not applied to a page's (decision 0043); the lines do not depend on them.
+    Ok(PeriodCalculation { period: p.clone(), run: run.with_boundary(&boundary(c)?) })
 }
 
 /// [`calculate`] of some of the period's records, in pieces as `split` says (tests split finely).
