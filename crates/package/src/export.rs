@@ -432,6 +432,13 @@ fn gather(
         log.push('\n');
     }
     files.insert(layout::AUDIT_LOG.into(), log.into_bytes());
+    let mut sources = Vec::new();
+    for imp in store.imports()?.into_iter().filter(|i| i.period == year) {
+        for (activity, row) in store.import_sources(imp.id)? {
+            sources.push(vec![imp.id.to_string(), activity.to_string(), row.to_string()]);
+        }
+    }
+    files.insert(layout::AUDIT_IMPORTS.into(), csv_bytes(&["import", "activity", "source_row"], sources)?);
     if let Some(snap) = store.snapshot(year)? {
         files.insert(
             layout::SNAPSHOT.into(),

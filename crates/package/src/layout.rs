@@ -42,6 +42,10 @@ pub const GWP_USED: &str = "gwp/used.csv";
 
 /// The whole audit log as stored, one entry (JSON) a line, oldest first.
 pub const AUDIT_LOG: &str = "audit/log.jsonl";
+/// Every record each import of the period created, with its row in the file
+/// (`import,activity,source_row`, by import then record id): with the records' values at the
+/// import, taken from the log or `RECORDS`, they give the import entry's `records_sha256`.
+pub const AUDIT_IMPORTS: &str = "audit/imports.csv";
 
 /// A locked period's snapshot: its stored canonical record, and the report it keeps.
 pub const SNAPSHOT: &str = "snapshot/snapshot.json";

@@ -35,6 +35,7 @@ pub mod sample;
 pub mod totals;
 mod verify;
 mod verify_checks;
+mod verify_imports;
 mod verify_text;
 
 pub use export::{export, ExportOptions, Exported};

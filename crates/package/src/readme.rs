@@ -35,12 +35,19 @@ are in kg, totals in tonnes. Nothing here needs Scopebook to be read or checked.
 | `factors/DATASET/EDITION/` | `dataset.json` (provenance and licence) and `factors.csv` (the dataset's published file) |
 | `gwp/` | the GWP-100 tables and blend compositions, and the values used |
 | `audit/log.jsonl` | the whole hash-chained audit log of the inventory file, as stored |
+| `audit/imports.csv` | each record an import of the period created (`import`, `activity` id, `source_row` in the imported file), by import and record id |
 | `snapshot/` | when the period is locked: the snapshot record and the report signed at the lock |
 | `evidence/index.csv` | each evidence reference and file (with its SHA-256) and the records that cite it |
 
 **Audit chain:** `hash = SHA-256(prev_hash + "\n" + entry)`, where `entry` is the canonical JSON
 object `{{"action","at","new","old","reason","record","seq","table","user"}}` (keys in that order,
 no spaces, `new` and `old` embedded as stored); the first `prev_hash` is 64 zeros.
+
+**Imported records:** an import is audited by one entry (`import import_batch N`) whose value
+carries `records_sha256`: the SHA-256 of one line per record it created, in id order,
+`"{{id}}\t{{source_row}}\t{{SHA-256 of the record's value at the import}}\n"`. A record's value at the
+import is the `old_value` of the first later entry on that record, or else its stored value in
+`data/records.json`. A record with no entry of its own is checked this way, against its import.
 
 **Withheld factors:** a dataset whose licence does not allow redistribution is listed with its
 reference and SHA-256, without its file. Its lines cannot be recomputed here and are reported
@@ -75,6 +82,8 @@ one (`selected_by` in the report says by which rule it was chosen), or who wrote
 - `factors/`：所用排放因子的数据集、版本、文件 SHA-256、来源和许可；
 - `gwp/`：GWP-100 数值表和混合制冷剂组分；
 - `audit/log.jsonl`：完整的哈希链审计日志；
+- `audit/imports.csv`：本期每次导入创建的记录及其在导入文件中的行号；导入只有一条审计记录，其 `records_sha256`
+  （按记录编号逐行 `编号\t行号\t导入时记录值的 SHA-256\n` 的 SHA-256）由此与包内记录一并核验；
 - `snapshot/`：报告期锁定时的快照；
 - `evidence/index.csv`：证据索引（证据编号、文件及其 SHA-256、引用它的记录）。
 

@@ -6,7 +6,8 @@
 
 It checks every file against manifest.json and SHA256SUMS (and prints the root hash; an auditor's
 findings/ folder is checked apart against findings/manifest.json), walks the
-audit log's hash chain, checks each record against its hash and its last audit entry, then
+audit log's hash chain, checks each record against its hash and its last audit entry (or, for a
+record an import created and nothing changed since, the import entry's records_sha256), then
 recomputes every line from data/activities.csv, the factor files in factors/, the GWP table in
 gwp/ and the unit sizes in data/units.csv with exact decimals, applies each facility's share
 from inventory/boundary.json, recomputes every total, and compares all of it with
@@ -149,6 +150,76 @@ def check_chain(files):
     return last, n, prev
 
 
+def runs(ids):
+    """Ids as runs: 2-5, 7."""
+    out, i = [], 0
+    while i < len(ids):
+        j = i
+        while j + 1 < len(ids) and ids[j + 1] == ids[j] + 1:
+            j += 1
+        out.append(str(ids[i]) if i == j else "%d-%d" % (ids[i], ids[j]))
+        i = j + 1
+    return ", ".join(out)
+
+
+def check_imports(files, stored, period_id):
+    """The ids of records that an import of the period created and whose records_sha256 the
+    package gives: one line per record, in id order, "id<TAB>source_row<TAB>sha256 of its value at
+    the import" (the old value of the first later entry that touches it, else its value now)."""
+    entries = [json.loads(t) for t in files["audit/log.jsonl"].decode("utf-8").splitlines()]
+    imports = []
+    for e in entries:
+        if e["action"] == "import" and e["table"] == "import_batch" and e["new_value"]:
+            b = json.loads(e["new_value"])
+            if b.get("first_activity") is not None and b.get("last_activity") is not None:
+                imports.append((e["seq"], b))
+    at_import = {}
+    for e in entries:
+        if e["table"] != "activity" or e["record"] in at_import:
+            continue
+        for seq, b in imports:
+            if b["first_activity"] <= e["record"] <= b["last_activity"] and e["seq"] > seq:
+                at_import[e["record"]] = e["old_value"]
+    sources = {}
+    for line_no, r in enumerate(rows(files, "audit/imports.csv") if "audit/imports.csv" in files else [], 2):
+        try:
+            sources.setdefault(int(r["import"]), []).append((int(r["activity"]), int(r["source_row"])))
+        except (KeyError, TypeError, ValueError):
+            problem("audit/imports.csv:%d" % line_no, "not a row of three whole numbers")
+    known = set(b["id"] for _, b in imports)
+    for i in sorted(set(sources) - known):
+        problem("audit/imports.csv", "it lists records of import %d, which no entry of the audit log records" % i)
+    vouched = set()
+    for seq, b in imports:
+        if b["period_id"] != period_id:
+            continue
+        first, last_id = b["first_activity"], b["last_activity"]
+        where = "audit/imports.csv"
+        name = "import %d (audit entry %d, activity %d-%d)" % (b["id"], seq, first, last_id)
+        lines, why = [], None
+        listed = sorted(sources.get(b["id"], []))
+        if len(listed) != last_id - first + 1:
+            why = "the import created %d records but audit/imports.csv lists %d" % (last_id - first + 1, len(listed))
+        for rid, row in listed if why is None else []:
+            value = at_import[rid] if rid in at_import else stored.get(rid)
+            if not first <= rid <= last_id:
+                why = "activity %d is listed but the import did not create it" % rid
+            elif value is None:
+                why = ("activity %d is neither in data/records.json nor changed by a later audit entry: "
+                       "it was removed from the package" % rid)
+            if why:
+                break
+            lines.append("%d\t%d\t%s\n" % (rid, row, sha256(value.encode("utf-8"))))
+        if why is None and sha256("".join(lines).encode("utf-8")) != b["records_sha256"]:
+            why = ("its records in the package, with their source rows, do not give the records_sha256 the entry "
+                   "recorded: a record or a source row was changed, added or removed")
+        if why:
+            problem(where, "%s: %s" % (name, why))
+        else:
+            vouched.update(rid for rid, _ in listed)
+    return vouched
+
+
 def shares(files):
     org = json.loads(files["inventory/organisation.json"])
     holdings = {h["code"]: h for h in json.loads(files["inventory/boundary.json"])["holdings"]}
@@ -267,11 +338,20 @@ def main(argv):
     findings_line = check_findings(files, manifest["root_hash"])
     last, entries, head = check_chain(files)
     records = json.loads(files["data/records.json"])
+    period_id = json.loads(json.loads(files["inventory/period.json"])["stored"])["id"]
+    vouched = check_imports(files, {r["id"]: r["stored"] for r in records}, period_id)
+    unvouched = []
     for r in records:
         if sha256(r["stored"].encode("utf-8")) != r["sha256"]:
             problem("data/records.json", "record %d does not hash to its sha256" % r["id"])
-        if last.get(("activity", r["id"])) != r["stored"]:
-            problem("data/records.json", "record %d differs from its last audit entry" % r["id"])
+        if ("activity", r["id"]) in last:
+            if last[("activity", r["id"])] != r["stored"]:
+                problem("data/records.json", "record %d differs from its last audit entry" % r["id"])
+        elif r["id"] not in vouched:
+            unvouched.append(r["id"])
+    if unvouched:
+        problem("data/records.json", "record(s) %s have no entry of their own in the audit log, and no import "
+                "whose records_sha256 the package gives covers them" % runs(unvouched))
     report = json.loads(files["results/report.json"])
     if sha256(files["data/activities.csv"]) != report["inputs"]["activities"]["sha256"]:
         problem("results/report.json", "inputs.activities.sha256 is not the SHA-256 of data/activities.csv")

@@ -17,6 +17,7 @@ use crate::manifest::{root_hash, sums_text, Manifest, FORMAT};
 use crate::recompute::{self, diff};
 use crate::totals::{self, LineFigures};
 use crate::verify_checks::{check_gwp, check_rows, check_snapshot};
+use crate::verify_imports;
 
 /// A line that was not recomputed to the same figures.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -413,10 +414,16 @@ fn check_inventory(c: &mut Ctx, last: &BTreeMap<(String, i64), Option<String>>) 
 
     // The records: each stored value hashed and tied to the chain, and the activity file's rows
     // equal to them.
+    // A record no entry of its own touched is vouched for by its import (decision 0045).
     let records = c.json(layout::RECORDS)?;
+    let records = records.as_array().cloned().unwrap_or_default();
+    let by_id: BTreeMap<i64, String> =
+        records.iter().map(|r| (r.get("id").and_then(Value::as_i64).unwrap_or(0), s(r, "/stored"))).collect();
+    let imported = verify_imports::covered(c, &by_id, period_id);
+    let mut unvouched = Vec::new();
     let mut ids = Vec::new();
     let mut stored_rows = Vec::new();
-    for r in records.as_array().cloned().unwrap_or_default() {
+    for r in records {
         let id = r.get("id").and_then(Value::as_i64).unwrap_or(0);
         let stored = s(&r, "/stored");
         if sha256_hex(stored.as_bytes()) != s(&r, "/sha256") {
@@ -426,7 +433,14 @@ fn check_inventory(c: &mut Ctx, last: &BTreeMap<(String, i64), Option<String>>) 
                 format!("record {id}: its stored value does not hash to its sha256"),
             );
         }
-        let row = tied(c, last, layout::RECORDS, "activity", id, &stored);
+        let row = if last.contains_key(&("activity".to_string(), id)) {
+            tied(c, last, layout::RECORDS, "activity", id, &stored)
+        } else {
+            if !imported.contains(&id) {
+                unvouched.push(id);
+            }
+            serde_json::from_str(&stored).ok()
+        };
         if let Some(row) = &row {
             if row.get("period_id").and_then(Value::as_i64) != Some(period_id) || s(row, "/status") != "current" {
                 c.error(
@@ -438,6 +452,19 @@ fn check_inventory(c: &mut Ctx, last: &BTreeMap<(String, i64), Option<String>>) 
         }
         ids.push(u64::try_from(id).unwrap_or(0));
         stored_rows.push(row.unwrap_or(Value::Null));
+    }
+    if !unvouched.is_empty() {
+        let (what, verb, own) =
+            if unvouched.len() == 1 { ("record", "has", "its") } else { ("records", "have", "their") };
+        c.error(
+            Code::AuditDataMismatch,
+            Location::file(layout::RECORDS),
+            format!(
+                "{what} {} {verb} no entry of {own} own in the audit log, and no import whose records_sha256 the package gives covers {}",
+                verify_imports::runs(&unvouched),
+                if unvouched.len() == 1 { "it" } else { "them" }
+            ),
+        );
     }
     check_rows(c, &ids, &stored_rows, &codes);
     let report = c.json(layout::REPORT)?;

@@ -304,6 +304,19 @@ impl Store {
         })
     }
 
+    /// The records import `import_id` created, each with its row in the file, by record id:
+    /// with their import-time values, the lines of its `records_sha256`.
+    pub fn import_sources(&self, import_id: i64) -> Result<Vec<(i64, i64)>, StoreError> {
+        self.read(|c| {
+            let mut stmt = c.prepare(
+                "SELECT activity_id, source_row FROM activity_source WHERE import_id = ?1 ORDER BY activity_id",
+            )?;
+            let rows =
+                stmt.query_map([import_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+    }
+
     /// The saved column templates, by name.
     pub fn templates(&self) -> Result<Vec<SavedTemplate>, StoreError> {
         self.read(|c| {
