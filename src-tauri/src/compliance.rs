@@ -206,7 +206,7 @@ pub(crate) fn finding(d: &Diagnostic) -> PositionFinding {
 }
 
 /// A refused import: as any store refusal, each problem's message led by its file and line.
-fn refused_file(e: StoreError, file: &str) -> AppError {
+pub(crate) fn refused_file(e: StoreError, file: &str) -> AppError {
     refused_files(e, &[file.to_string()])
 }
 

@@ -12,6 +12,7 @@ pub mod inventory;
 mod library;
 pub mod reconciliation;
 pub mod registry;
+pub mod scope23;
 
 pub fn run() {
     commands::run();

@@ -16,12 +16,14 @@ mod dashboard;
 mod exports;
 mod import;
 mod registry;
+mod scope23;
 pub use auditor::*;
 pub use compliance::*;
 pub use dashboard::*;
 pub use exports::*;
 pub use import::*;
 pub use registry::*;
+pub use scope23::*;
 
 /// A code of the diagnostic catalogue (`scopebook_core::diagnostic::Code`, one fixture each in
 /// `tests/errors/`). Its TypeScript type is the union of every catalogue code, generated from
@@ -589,6 +591,21 @@ pub fn typescript_bindings() -> String {
         Dashboard::decl(&cfg),
         DashboardLinesPage::decl(&cfg),
         DashboardInstrument::decl(&cfg),
+        InstrumentGrade::decl(&cfg),
+        InstrumentQuality::decl(&cfg),
+        Scope2Instrument::decl(&cfg),
+        KindMwh::decl(&cfg),
+        Scope2Facility::decl(&cfg),
+        CoverageShare::decl(&cfg),
+        Scope2View::decl(&cfg),
+        Scope3Status::decl(&cfg),
+        MethodShare::decl(&cfg),
+        DataQualityView::decl(&cfg),
+        Scope3CategoryView::decl(&cfg),
+        IsoSourceView::decl(&cfg),
+        IsoCategoryView::decl(&cfg),
+        Scope3View::decl(&cfg),
+        InstrumentsImported::decl(&cfg),
         FactorQuery::decl(&cfg),
         FactorSummary::decl(&cfg),
         FactorSearchResult::decl(&cfg),

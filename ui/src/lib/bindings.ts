@@ -303,6 +303,96 @@ export type DashboardInstrument = { id: number, facility: string,
  */
 instrument: string, mwh: string, emission_rate_kg_per_mwh: string, generation_start: string, generation_end: string, market: string | null, registry: string | null, serial_from: string | null, serial_to: string | null, retired_on: string | null, beneficiary: string | null, };
 
+export type InstrumentGrade = "pass" | "warn" | "fail";
+
+export type InstrumentQuality = { 
+/**
+ * Generated in the reporting period (pass), within 12 months of it (warn), or not (fail).
+ */
+vintage: InstrumentGrade, 
+/**
+ * Generated in the consumption's country (pass), market unknown (warn), another (fail).
+ */
+market: InstrumentGrade, 
+/**
+ * A certificate retired with a beneficiary (pass), without one (warn), not retired (fail).
+ */
+retired: InstrumentGrade, 
+/**
+ * A China GEC within two years of its production month (pass), after (fail).
+ */
+validity: InstrumentGrade, 
+/**
+ * No serial used twice and no more MWh than consumed (pass), else fail.
+ */
+unique: InstrumentGrade, };
+
+export type Scope2Instrument = { 
+/**
+ * The stored row's id (`scopebook instrument delete`).
+ */
+id: number, facility: string, 
+/**
+ * gec, i-rec, go, rec, ppa-physical, ppa-virtual, green-tariff or supplier-rate.
+ */
+instrument: string, mwh: string, applied_mwh: string, emission_rate_kg_per_mwh: string, generation_start: string, generation_end: string, market: string | null, serial_from: string | null, serial_to: string | null, retired_on: string | null, beneficiary: string | null, quality: InstrumentQuality, 
+/**
+ * `false`: a failing grade; listed apart, not applied.
+ */
+applied: boolean, };
+
+export type KindMwh = { kind: string, mwh: string, };
+
+export type Scope2Facility = { facility: string, consumption_mwh: string, 
+/**
+ * MWh covered by instruments, by kind, in the kinds' order.
+ */
+covered_mwh: Array<KindMwh>, residual_mix_mwh: string, grid_average_mwh: string, basis: Scope2MarketBasis, 
+/**
+ * `by_facility[].own`, t CO2e.
+ */
+scope2_location: string, scope2_market: string, };
+
+export type CoverageShare = { 
+/**
+ * An instrument kind, `residual-mix` or `grid-average`.
+ */
+by: string, mwh: string, percent: string, };
+
+export type Scope2View = { scope2_location: string, scope2_market: string, consumption_mwh: string, facilities: Array<Scope2Facility>, instruments: Array<Scope2Instrument>, failing: Array<Scope2Instrument>, coverage: Array<CoverageShare>, 
+/**
+ * Whether the period is locked (nothing can be imported or deleted).
+ */
+locked: boolean, };
+
+export type Scope3Status = "relevant" | "excluded" | "not-applicable" | "not-assessed";
+
+export type MethodShare = { 
+/**
+ * A calculation method (`spend-based`, `supplier-specific`, …) or `unstated`.
+ */
+method: string, co2e_t: string, };
+
+export type DataQualityView = { 
+/**
+ * Per indicator (technology, time, geography, completeness, reliability).
+ */
+indicators: Array<MethodShare>, overall: string, 
+/**
+ * The t CO2e the scores cover (the rest of the category gives none).
+ */
+scored_co2e_t: string, };
+
+export type Scope3CategoryView = { category: number, status: Scope3Status, reason: string | null, co2e_t: string, lines: number, method_mix: Array<MethodShare>, data_quality: DataQualityView | null, };
+
+export type IsoSourceView = { scope: number, category: string, co2e_t: string, };
+
+export type IsoCategoryView = { category: number, co2e_t: string, sources: Array<IsoSourceView>, };
+
+export type Scope3View = { scope3: string, categories: Array<Scope3CategoryView>, iso14064: Array<IsoCategoryView>, locked: boolean, };
+
+export type InstrumentsImported = { file: string, rows: number, };
+
 export type FactorQuery = { text: string, dataset: string, edition: string, region: string, gas: string, 
 /**
  * 0 for any scope.

@@ -56,6 +56,7 @@ import type {
   ImportReadOptions,
   ImportRequest,
   ImportRunMode,
+  InstrumentsImported,
   Language,
   NewOrganisationInput,
   PackageExported,
@@ -70,6 +71,8 @@ import type {
   RecordLineage,
   ReportExported,
   ReportExportInput,
+  Scope2View,
+  Scope3View,
   SectorInfo,
   Session,
   Settings,
@@ -233,6 +236,19 @@ export const dashboardLines = (year: number, offset: number, limit: number): Pro
   call('dashboard_lines', { year, offset, limit });
 /** The period's contractual instruments as stored (read-only; `scopebook instrument` enters them). */
 export const dashboardInstruments = (year: number): Promise<DashboardInstrument[]> => call('dashboard_instruments', { year });
+
+/** The Scope 2 screen: both totals, each facility's basis, the instruments with their grades (one calculation). */
+export const scope2View = (year: number): Promise<Scope2View> => call('scope2_view', { year });
+/** The Scope 3 screen: the 15 categories with status, method mix and data quality; ISO 14064-1 beside. */
+export const scope3View = (year: number): Promise<Scope3View> => call('scope3_view', { year });
+/** Import an INSTR.csv (by path) into period `year`, all or nothing (`scopebook instrument import`). */
+export const importInstruments = (year: number, path: string): Promise<InstrumentsImported> =>
+  call('import_instruments', { year, path });
+/** Delete one instrument (`scopebook instrument delete`). */
+export const deleteInstrument = (id: number, reason: string): Promise<void> => call('delete_instrument', { id, reason });
+/** Set a Scope 3 category's status; `excluded` needs a reason (`scopebook scope3 status set`). */
+export const setScope3Status = (year: number, category: number, status: string, reason: string): Promise<void> =>
+  call('set_scope3_status', { year, category, status, reason });
 
 export const searchFactors = (query: FactorQuery): Promise<FactorSearchResult> => call('search_factors', { query });
 

@@ -1,0 +1,194 @@
+//! The Scope 2 and Scope 3 screens' wire types (issue 14, decision 0046): the figures of
+//! `scopebook calc --db FILE --period YEAR --format json` (`totals`, `by_facility`,
+//! `instruments`, `scope3_categories`, `iso14064_categories`), decimals as their exact text.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::Scope2MarketBasis;
+
+/// A Quality Criteria grade (Scope 2 Guidance, Table 7.1, as decision 0026 reads them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum InstrumentGrade {
+    Pass,
+    Warn,
+    Fail,
+}
+
+impl From<scopebook_core::market::Grade> for InstrumentGrade {
+    fn from(g: scopebook_core::market::Grade) -> Self {
+        use scopebook_core::market::Grade;
+        match g {
+            Grade::Pass => InstrumentGrade::Pass,
+            Grade::Warn => InstrumentGrade::Warn,
+            Grade::Fail => InstrumentGrade::Fail,
+        }
+    }
+}
+
+/// An instrument's grade on each criterion, as `instruments[].quality` gives them. The UI says
+/// why (the criterion and grade name the rule: decision 0026).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct InstrumentQuality {
+    /// Generated in the reporting period (pass), within 12 months of it (warn), or not (fail).
+    pub vintage: InstrumentGrade,
+    /// Generated in the consumption's country (pass), market unknown (warn), another (fail).
+    pub market: InstrumentGrade,
+    /// A certificate retired with a beneficiary (pass), without one (warn), not retired (fail).
+    pub retired: InstrumentGrade,
+    /// A China GEC within two years of its production month (pass), after (fail).
+    pub validity: InstrumentGrade,
+    /// No serial used twice and no more MWh than consumed (pass), else fail.
+    pub unique: InstrumentGrade,
+}
+
+/// One instrument as the calculation applied it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Scope2Instrument {
+    /// The stored row's id (`scopebook instrument delete`).
+    pub id: u32,
+    pub facility: String,
+    /// gec, i-rec, go, rec, ppa-physical, ppa-virtual, green-tariff or supplier-rate.
+    pub instrument: String,
+    pub mwh: String,
+    pub applied_mwh: String,
+    pub emission_rate_kg_per_mwh: String,
+    pub generation_start: String,
+    pub generation_end: String,
+    pub market: Option<String>,
+    pub serial_from: Option<String>,
+    pub serial_to: Option<String>,
+    pub retired_on: Option<String>,
+    pub beneficiary: Option<String>,
+    pub quality: InstrumentQuality,
+    /// `false`: a failing grade; listed apart, not applied.
+    pub applied: bool,
+}
+
+/// A facility's electricity and its market-based basis (its own figures, before the share).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Scope2Facility {
+    pub facility: String,
+    pub consumption_mwh: String,
+    /// MWh covered by instruments, by kind, in the kinds' order.
+    pub covered_mwh: Vec<KindMwh>,
+    pub residual_mix_mwh: String,
+    pub grid_average_mwh: String,
+    pub basis: Scope2MarketBasis,
+    /// `by_facility[].own`, t CO2e.
+    pub scope2_location: String,
+    pub scope2_market: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct KindMwh {
+    pub kind: String,
+    pub mwh: String,
+}
+
+/// A share of the period's electricity: what covers it, its MWh, and its percent of the
+/// consumption (rounded to two places, half away from zero).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CoverageShare {
+    /// An instrument kind, `residual-mix` or `grid-average`.
+    pub by: String,
+    pub mwh: String,
+    pub percent: String,
+}
+
+/// The Scope 2 screen: both totals (after the organisation's shares), each facility's basis,
+/// the instruments with their grades (applied, and failing apart), and the coverage.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Scope2View {
+    pub scope2_location: String,
+    pub scope2_market: String,
+    pub consumption_mwh: String,
+    pub facilities: Vec<Scope2Facility>,
+    pub instruments: Vec<Scope2Instrument>,
+    pub failing: Vec<Scope2Instrument>,
+    pub coverage: Vec<CoverageShare>,
+    /// Whether the period is locked (nothing can be imported or deleted).
+    pub locked: bool,
+}
+
+/// A category's status (`scope3_categories[].status`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scope3Status {
+    Relevant,
+    Excluded,
+    NotApplicable,
+    NotAssessed,
+}
+
+impl From<scopebook_core::scope3::CategoryStatus> for Scope3Status {
+    fn from(s: scopebook_core::scope3::CategoryStatus) -> Self {
+        use scopebook_core::scope3::CategoryStatus as S;
+        match s {
+            S::Relevant => Scope3Status::Relevant,
+            S::Excluded => Scope3Status::Excluded,
+            S::NotApplicable => Scope3Status::NotApplicable,
+            S::NotAssessed => Scope3Status::NotAssessed,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MethodShare {
+    /// A calculation method (`spend-based`, `supplier-specific`, …) or `unstated`.
+    pub method: String,
+    pub co2e_t: String,
+}
+
+/// A category's emissions-weighted data quality (1 best … 5 worst).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DataQualityView {
+    /// Per indicator (technology, time, geography, completeness, reliability).
+    pub indicators: Vec<MethodShare>,
+    pub overall: String,
+    /// The t CO2e the scores cover (the rest of the category gives none).
+    pub scored_co2e_t: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Scope3CategoryView {
+    pub category: u8,
+    pub status: Scope3Status,
+    pub reason: Option<String>,
+    pub co2e_t: String,
+    pub lines: u32,
+    pub method_mix: Vec<MethodShare>,
+    pub data_quality: Option<DataQualityView>,
+}
+
+/// An ISO 14064-1 category (1–6) and the GHG Protocol sources in it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct IsoCategoryView {
+    pub category: u8,
+    pub co2e_t: String,
+    pub sources: Vec<IsoSourceView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct IsoSourceView {
+    pub scope: u8,
+    pub category: String,
+    pub co2e_t: String,
+}
+
+/// The Scope 3 screen: all 15 categories, and the ISO 14064-1 view beside.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Scope3View {
+    pub scope3: String,
+    pub categories: Vec<Scope3CategoryView>,
+    pub iso14064: Vec<IsoCategoryView>,
+    pub locked: bool,
+}
+
+/// Instruments imported from a file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct InstrumentsImported {
+    pub file: String,
+    pub rows: u32,
+}

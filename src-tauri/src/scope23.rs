@@ -1,0 +1,412 @@
+//! The Scope 2 and Scope 3 screens (issue 14, decision 0046). Each visit is one calculation of
+//! the period without lines (`Store::calculate`, on a blocking thread, the UI busy meanwhile):
+//! the kept totals (decision 0029) keep the electricity uses an allocation needs, but not the
+//! allocation's outcome (applied MWh, grades) nor the Scope 3 sums (method mix, data quality).
+//! The figures are those of `scopebook calc --db FILE --period YEAR --format json`.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use scopebook_core::calc::Inventory;
+use scopebook_core::library::FactorLibrary;
+use scopebook_core::market::{AppliedInstrument, InstrumentKind};
+use scopebook_core::report::Report;
+use scopebook_store::{InstrumentRow, PeriodStatus, Store};
+use tauri::{AppHandle, Manager};
+
+use crate::api::*;
+use crate::commands::{internal, with_store, AppState};
+use crate::compliance::{cell, count, read_file, refused_file};
+use crate::import::blocking;
+
+type Result<T> = std::result::Result<T, AppError>;
+
+fn instrument(row: &InstrumentRow, a: &AppliedInstrument) -> Scope2Instrument {
+    let i = &a.instrument;
+    let q = &a.quality;
+    Scope2Instrument {
+        id: u32::try_from(row.id).unwrap_or(u32::MAX),
+        facility: i.facility.clone(),
+        instrument: i.instrument.as_str().to_string(),
+        mwh: i.mwh.to_string(),
+        applied_mwh: a.applied_mwh.to_string(),
+        emission_rate_kg_per_mwh: i.emission_rate_kg_per_mwh.to_string(),
+        generation_start: i.generation_start.to_string(),
+        generation_end: i.generation_end.to_string(),
+        market: i.market.as_ref().map(ToString::to_string),
+        serial_from: i.serial_from.clone(),
+        serial_to: i.serial_to.clone(),
+        retired_on: i.retired_on.map(|d| d.to_string()),
+        beneficiary: i.beneficiary.clone(),
+        quality: InstrumentQuality {
+            vintage: q.vintage.into(),
+            market: q.market.into(),
+            retired: q.retired.into(),
+            validity: q.validity.into(),
+            unique: q.unique.into(),
+        },
+        applied: a.applied,
+    }
+}
+
+/// `part` of `whole` in percent, two places, half away from zero; zero of nothing is zero.
+fn percent(part: Decimal, whole: Decimal) -> String {
+    let mut p = if whole.is_zero() {
+        Decimal::ZERO
+    } else {
+        (part * Decimal::ONE_HUNDRED / whole).round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+    };
+    p.rescale(2);
+    p.to_string()
+}
+
+fn locked(s: &Store, year: i32) -> Result<bool> {
+    Ok(s.period(year)?.status == PeriodStatus::Locked)
+}
+
+/// The Scope 2 view of `inv` (a period's calculation) with `report` its report and `rows` the
+/// period's stored instruments, in the order the calculation read them.
+fn scope2_view_of(inv: &Inventory, report: &Report<'_>, rows: &[InstrumentRow], locked: bool) -> Result<Scope2View> {
+    let empty = Default::default();
+    let market = inv.market.as_ref().unwrap_or(&empty);
+    if market.instruments.len() != rows.len() {
+        return Err(internal("the period's instruments (the calculation applied another number)"));
+    }
+    let mut facilities = Vec::new();
+    let (mut consumption, mut residual, mut grid) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
+    let mut covered: Vec<(InstrumentKind, Decimal)> = Vec::new();
+    for (f, m) in &market.by_facility {
+        let own = report
+            .by_facility
+            .iter()
+            .find(|r| r.facility == f.as_ref())
+            .ok_or_else(|| internal("a facility's own figures"))?;
+        consumption += m.consumption_mwh;
+        residual += m.residual_mwh;
+        grid += m.grid_average_mwh;
+        for (k, v) in &m.covered_mwh {
+            match covered.iter_mut().find(|(c, _)| c == k) {
+                Some((_, sum)) => *sum += *v,
+                None => covered.push((*k, *v)),
+            }
+        }
+        facilities.push(Scope2Facility {
+            facility: f.to_string(),
+            consumption_mwh: m.consumption_mwh.to_string(),
+            covered_mwh: m
+                .covered_mwh
+                .iter()
+                .map(|(k, v)| KindMwh { kind: k.as_str().into(), mwh: v.to_string() })
+                .collect(),
+            residual_mix_mwh: m.residual_mwh.to_string(),
+            grid_average_mwh: m.grid_average_mwh.to_string(),
+            basis: m.basis().into(),
+            scope2_location: own.own.scope2_location.to_string(),
+            scope2_market: own.own.scope2_market.to_string(),
+        });
+    }
+    covered.sort_by_key(|(k, _)| *k);
+    let mut coverage: Vec<CoverageShare> = covered
+        .iter()
+        .map(|(k, v)| CoverageShare { by: k.as_str().into(), mwh: v.to_string(), percent: percent(*v, consumption) })
+        .collect();
+    for (by, v) in [("residual-mix", residual), ("grid-average", grid)] {
+        coverage.push(CoverageShare { by: by.into(), mwh: v.to_string(), percent: percent(v, consumption) });
+    }
+    let all: Vec<Scope2Instrument> = rows.iter().zip(&market.instruments).map(|(r, a)| instrument(r, a)).collect();
+    let (instruments, failing) = all.into_iter().partition(|i| i.applied);
+    Ok(Scope2View {
+        scope2_location: report.totals.scope2_location.to_string(),
+        scope2_market: report.totals.scope2_market.to_string(),
+        consumption_mwh: consumption.to_string(),
+        facilities,
+        instruments,
+        failing,
+        coverage,
+        locked,
+    })
+}
+
+/// Period `year`'s Scope 2 view: one calculation without lines.
+pub(crate) fn scope2_of(s: &Store, lib: &FactorLibrary, year: i32) -> Result<Scope2View> {
+    let rows = s.instruments(year)?;
+    let calc = s.calculate(lib, year, false)?;
+    let report = calc.run.report(false);
+    scope2_view_of(&calc.run.inventory, &report, &rows, locked(s, year)?)
+}
+
+fn shares<'a>(m: impl Iterator<Item = (&'a &'static str, &'a Decimal)>) -> Vec<MethodShare> {
+    m.map(|(k, v)| MethodShare { method: (*k).to_string(), co2e_t: v.to_string() }).collect()
+}
+
+/// Period `year`'s Scope 3 view: every category with its status, and ISO 14064-1 beside.
+pub(crate) fn scope3_of(s: &Store, lib: &FactorLibrary, year: i32) -> Result<Scope3View> {
+    let calc = s.calculate(lib, year, false)?;
+    let inv = &calc.run.inventory;
+    let report = calc.run.report(false);
+    // A period with no Scope 3 data gives no view in `calc --db` (decision 0043): the same
+    // calculation's view, every category then not assessed.
+    let report = if report.scope3_categories.is_some() { report } else { report.with_scope3_view(inv) };
+    let categories = report.scope3_categories.as_deref().unwrap_or_default();
+    let iso = report.iso14064_categories.as_deref().unwrap_or_default();
+    Ok(Scope3View {
+        scope3: report.totals.scope3.to_string(),
+        categories: categories
+            .iter()
+            .map(|c| Scope3CategoryView {
+                category: c.category,
+                status: c.status.into(),
+                reason: c.reason.clone(),
+                co2e_t: c.co2e_t.to_string(),
+                lines: u32::try_from(c.lines).unwrap_or(u32::MAX),
+                method_mix: shares(c.method_mix.iter()),
+                data_quality: c.data_quality.as_ref().map(|q| DataQualityView {
+                    indicators: shares(q.indicators.iter()),
+                    overall: q.overall.to_string(),
+                    scored_co2e_t: q.scored_co2e_t.to_string(),
+                }),
+            })
+            .collect(),
+        iso14064: iso
+            .iter()
+            .map(|c| IsoCategoryView {
+                category: c.category,
+                co2e_t: c.co2e_t.to_string(),
+                sources: c
+                    .ghg_protocol
+                    .iter()
+                    .map(|g| IsoSourceView {
+                        scope: g.scope,
+                        category: g.category.clone(),
+                        co2e_t: g.co2e_t.to_string(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        locked: locked(s, year)?,
+    })
+}
+
+pub(crate) fn import_instruments_of(s: &mut Store, year: i32, path: &str) -> Result<InstrumentsImported> {
+    let (file, bytes) = read_file(path)?;
+    let rows = s.import_instruments(year, &file, &bytes).map_err(|e| refused_file(e, &file))?;
+    Ok(InstrumentsImported { file, rows: count(rows.len()) })
+}
+
+pub(crate) fn set_status_of(s: &mut Store, year: i32, category: u8, status: &str, reason: &str) -> Result<()> {
+    s.set_scope3_status(year, "status", &category.to_string(), status, cell(reason).as_deref())?;
+    Ok(())
+}
+
+// ---- commands ----
+
+/// Period `year`'s Scope 2 view (`calc --db`'s market-based figures and instruments).
+#[tauri::command]
+pub async fn scope2_view(app: AppHandle, year: i32) -> Result<Scope2View> {
+    blocking(move || {
+        let state = app.state::<AppState>();
+        let lib = state.library.read().map_err(|_| internal("the factor library"))?;
+        with_store(&state, |s| scope2_of(s, &lib, year))
+    })
+    .await
+}
+
+/// Period `year`'s Scope 3 view (`calc --db`'s `scope3_categories` and `iso14064_categories`).
+#[tauri::command]
+pub async fn scope3_view(app: AppHandle, year: i32) -> Result<Scope3View> {
+    blocking(move || {
+        let state = app.state::<AppState>();
+        let lib = state.library.read().map_err(|_| internal("the factor library"))?;
+        with_store(&state, |s| scope3_of(s, &lib, year))
+    })
+    .await
+}
+
+/// Import an INSTR.csv (a path the user chose) into period `year`, all or nothing:
+/// `scopebook instrument import --period YEAR FILE`.
+#[tauri::command]
+pub async fn import_instruments(app: AppHandle, year: i32, path: String) -> Result<InstrumentsImported> {
+    blocking(move || {
+        let state = app.state::<AppState>();
+        with_store(&state, |s| import_instruments_of(s, year, &path))
+    })
+    .await
+}
+
+/// Delete instrument `id`: `scopebook instrument delete`.
+#[tauri::command]
+pub async fn delete_instrument(app: AppHandle, id: u32, reason: String) -> Result<()> {
+    blocking(move || {
+        let state = app.state::<AppState>();
+        with_store(&state, |s| Ok(s.delete_instrument(i64::from(id), cell(&reason).as_deref())?))
+    })
+    .await
+}
+
+/// Set one category's status: `scopebook scope3 status set --category N --status S --reason R`.
+#[tauri::command]
+pub async fn set_scope3_status(app: AppHandle, year: i32, category: u8, status: String, reason: String) -> Result<()> {
+    blocking(move || {
+        let state = app.state::<AppState>();
+        with_store(&state, |s| set_status_of(s, year, category, &status, &reason))
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use scopebook_store::{ActivityInput, Consolidation, NewFacility, NewOrganisation, NewPeriod, Scope3Cells};
+    use serde_json::Value;
+
+    const GEC: &str = "facility,instrument,mwh,emission_rate_kg_per_mwh,generation_start,generation_end,market,registry,serial_from,serial_to,retired_on,beneficiary,evidence\n\
+        SZ,gec,3000.0,0,2023-01-01,2023-06-30,CN,China GEC,GEC-1,GEC-3000,2024-02-15,Acme,gec.pdf\n\
+        SZ,gec,500,0,2019-01-01,2019-06-30,CN,China GEC,GEC-9001,GEC-9500,2024-02-15,Acme,old.pdf\n";
+
+    /// The issue's case: 10,000 MWh at SZ (CN), 3,000 GEC MWh retired (and 500 MWh of 2019,
+    /// which fail), a spend line in category 1, category 8 excluded and 14 not applicable.
+    fn store(name: &str, lib: &FactorLibrary) -> (std::path::PathBuf, Store) {
+        let dir = std::env::temp_dir().join(format!("scopebook-scope23-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let org = NewOrganisation { name: "T".into(), consolidation: Consolidation::OperationalControl };
+        let mut s = Store::create(&dir.join("org.scopebook"), &org, "test").unwrap();
+        s.add_facility(&NewFacility::new("SZ", "Suzhou", "CN")).unwrap();
+        s.add_period(lib, &NewPeriod::year(2023)).unwrap();
+        let base = ActivityInput {
+            facility: "SZ".into(),
+            start: "2023-01-01".into(),
+            end: "2023-12-31".into(),
+            ..Default::default()
+        };
+        let power = ActivityInput {
+            activity: "grid_electricity".into(),
+            quantity: "10000".into(),
+            unit: "MWh".into(),
+            ..base.clone()
+        };
+        s.add_activity(lib, 2023, &power).unwrap();
+        let mut scope3 = Scope3Cells::default();
+        for (c, v) in [
+            ("method", "spend-based"),
+            ("dq_technology", "4"),
+            ("dq_time", "3"),
+            ("dq_geography", "4"),
+            ("dq_completeness", "2"),
+            ("dq_reliability", "3"),
+            ("currency_year", "2024"),
+            ("exchange_rate", "7.189"),
+            ("price_index", "1.0719"),
+        ] {
+            *scope3.cell_mut(c).unwrap() = Some(v.into());
+        }
+        let spend = ActivityInput {
+            activity: "spend.naics.334111".into(),
+            quantity: "1000000".into(),
+            unit: "CNY".into(),
+            factor: Some("epa-useeio.1.3.0.334111".into()),
+            scope3,
+            ..base
+        };
+        s.add_activity(lib, 2023, &spend).unwrap();
+        s.import_instruments(2023, "instr.csv", GEC.as_bytes()).unwrap();
+        s.set_scope3_status(2023, "status", "1", "relevant", None).unwrap();
+        s.set_scope3_status(2023, "status", "8", "excluded", Some("no leased assets")).unwrap();
+        s.set_scope3_status(2023, "status", "14", "not-applicable", None).unwrap();
+        (dir, s)
+    }
+
+    fn text(v: &Value) -> String {
+        v.as_str().map_or_else(|| v.to_string(), str::to_string)
+    }
+
+    /// The views carry `calc --db --format json`'s figures (the library's report, serialised as
+    /// the CLI writes it) for a store with instruments, Scope 3 columns and statuses.
+    #[test]
+    fn the_views_give_the_figures_of_calc_db() {
+        let (lib, _) = FactorLibrary::shipped();
+        let (dir, s) = store("figures", &lib);
+        let calc = s.calculate(&lib, 2023, false).unwrap();
+        let json = serde_json::to_value(calc.run.report(false)).unwrap();
+
+        let v = scope2_of(&s, &lib, 2023).unwrap();
+        assert_eq!((v.scope2_location.as_str(), v.scope2_market.as_str()), ("5306", "4267.2"));
+        assert_eq!(v.scope2_location, text(&json["totals"]["scope2_location"]));
+        assert_eq!(v.scope2_market, text(&json["totals"]["scope2_market"]));
+        assert_eq!((v.instruments.len(), v.failing.len()), (1, 1));
+        let ji = json["instruments"].as_array().unwrap();
+        assert_eq!(ji.len(), 2);
+        let gec = &v.instruments[0];
+        assert_eq!((gec.mwh.as_str(), gec.applied_mwh.as_str()), ("3000.0", "3000.0"));
+        assert_eq!(gec.applied_mwh, text(&ji[0]["applied_mwh"]));
+        assert_eq!(serde_json::to_value(&gec.quality).unwrap(), ji[0]["quality"]);
+        let old = &v.failing[0];
+        assert_eq!(old.quality.vintage, InstrumentGrade::Fail);
+        assert_eq!(serde_json::to_value(&old.quality).unwrap(), ji[1]["quality"]);
+        assert_eq!((old.applied, ji[1]["applied"].as_bool()), (false, Some(false)));
+        assert_eq!(s.instruments(2023).unwrap().iter().map(|r| r.id as u32).collect::<Vec<_>>(), vec![gec.id, old.id]);
+        let sz = &v.facilities[0];
+        assert_eq!((sz.consumption_mwh.as_str(), sz.basis), ("10000", Scope2MarketBasis::Instruments));
+        assert_eq!(text(&json["by_facility"][0]["own"]["scope2_market"]), sz.scope2_market);
+        assert_eq!(json["by_facility"][0]["scope2_market_basis"], "instruments");
+        let share: Vec<(&str, &str, &str)> =
+            v.coverage.iter().map(|c| (c.by.as_str(), c.mwh.as_str(), c.percent.as_str())).collect();
+        assert_eq!(
+            share,
+            vec![("gec", "3000.0", "30.00"), ("residual-mix", "7000.0", "70.00"), ("grid-average", "0", "0.00")]
+        );
+
+        let v3 = scope3_of(&s, &lib, 2023).unwrap();
+        assert_eq!(v3.categories.len(), 15);
+        assert_eq!(v3.scope3, text(&json["totals"]["scope3"]));
+        for (c, j) in v3.categories.iter().zip(json["scope3_categories"].as_array().unwrap()) {
+            assert_eq!(u64::from(c.category), j["category"].as_u64().unwrap());
+            assert_eq!(serde_json::to_value(c.status).unwrap(), j["status"]);
+            assert_eq!(c.reason.as_deref(), j["reason"].as_str());
+            assert_eq!(c.co2e_t, text(&j["co2e_t"]));
+            for m in &c.method_mix {
+                assert_eq!(m.co2e_t, text(&j["method_mix"][&m.method]));
+            }
+            assert_eq!(
+                c.data_quality.as_ref().map(|q| q.overall.clone()),
+                j["data_quality"]["overall"].as_str().map(str::to_string)
+            );
+        }
+        let c1 = &v3.categories[0];
+        assert_eq!((c1.status, c1.method_mix[0].method.as_str()), (Scope3Status::Relevant, "spend-based"));
+        assert!(c1.data_quality.is_some());
+        assert_eq!(
+            (v3.categories[7].status, v3.categories[7].reason.as_deref()),
+            (Scope3Status::Excluded, Some("no leased assets"))
+        );
+        assert_eq!(v3.categories[13].status, Scope3Status::NotApplicable);
+        assert_eq!(v3.categories[2].status, Scope3Status::NotAssessed);
+        let iso = json["iso14064_categories"].as_array().unwrap();
+        assert_eq!(v3.iso14064.len(), iso.len());
+        for (c, j) in v3.iso14064.iter().zip(iso) {
+            assert_eq!(c.co2e_t, text(&j["co2e_t"]));
+        }
+        assert!(!v.locked && !v3.locked);
+        drop(s);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_bad_instruments_file_changes_nothing_and_excluded_needs_a_reason() {
+        let (lib, _) = FactorLibrary::shipped();
+        let (dir, mut s) = store("writes", &lib);
+        let bad = dir.join("bad.csv");
+        std::fs::write(&bad, "facility,instrument,mwh,emission_rate_kg_per_mwh,generation_start,generation_end\nSZ,gec,100,0,2023-01-01,2023-02-01\nSZ,nope,100,0,2023-01-01,2023-02-01\n").unwrap();
+        let e = import_instruments_of(&mut s, 2023, bad.to_str().unwrap()).unwrap_err();
+        assert!(e.details.iter().any(|d| d.message.contains("line 3")), "{e:?}");
+        assert_eq!(s.instruments(2023).unwrap().len(), 2);
+        assert!(set_status_of(&mut s, 2023, 9, "excluded", " ").is_err());
+        assert_eq!(scope3_of(&s, &lib, 2023).unwrap().categories[8].status, Scope3Status::NotAssessed);
+        set_status_of(&mut s, 2023, 9, "excluded", "none sold downstream").unwrap();
+        assert_eq!(scope3_of(&s, &lib, 2023).unwrap().categories[8].reason.as_deref(), Some("none sold downstream"));
+        let id = scope2_of(&s, &lib, 2023).unwrap().failing[0].id;
+        s.delete_instrument(i64::from(id), None).unwrap();
+        assert!(scope2_of(&s, &lib, 2023).unwrap().failing.is_empty());
+        drop(s);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
