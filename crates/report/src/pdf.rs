@@ -173,5 +173,10 @@ pub fn render(job: &PdfJob<'_>) -> Result<Vec<u8>, ReportError> {
         tagged: true,
         pretty: false,
     };
-    typst_pdf::pdf(&document, &options).map_err(|e| ReportError::Template(messages(&e)))
+    let pdf = typst_pdf::pdf(&document, &options).map_err(|e| ReportError::Template(messages(&e)));
+    // Typst memoises layout across compiles of the process; the app is a long-lived process, so
+    // the caches are dropped after each report (every render costs what the CLI's does, and the
+    // app's memory does not grow with each report).
+    typst::comemo::evict(0);
+    pdf
 }
