@@ -1,0 +1,230 @@
+//! Real-window end-to-end test of the Dashboard's Scope 2 and Scope 3 tabs (issue 14, decision
+//! 0046), in the harness of `common/mod.rs`.
+//!
+//! `scope2_and_scope3_match_the_cli`: an organisation file made with the CLI: facility SZ in CN,
+//! period 2023, 10,000 MWh of grid electricity and a spend-based purchase (category 1, with data
+//! quality scores), category 8 excluded with its reason. Opened in the app: on the Scope 2 tab, a
+//! bad instruments file is refused with its line and nothing imported; then the issue's 3,000 MWh
+//! of China GEC imported by typed path. Location-based 5,306 t and market-based 4,267.2 t side by
+//! side, the GEC's applied MWh and its grade on each criterion, and the coverage equal to
+//! `scopebook calc --db <the same file> --format json`. On the Scope 3 tab category 14 is set not
+//! applicable through its form (an exclusion without a reason cannot be saved); every category's
+//! status, the excluded reason, t CO2e and the data-quality score then equal the CLI's JSON.
+//!
+//! Run: `cargo test -p scopebook-e2e --test scope23 -- --test-threads=1`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code may fail loudly
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use common::{within, workspace_binary, App, Harness, TempDir};
+use fantoccini::Locator;
+use serde_json::Value;
+
+const TEST_LIMIT: Duration = Duration::from_secs(300);
+/// One calculation of the period in a debug build.
+const CALC: Duration = Duration::from_secs(60);
+const EXCLUDED: &str = "no leased assets: every site is owned";
+const GEC: &str = "facility,instrument,mwh,emission_rate_kg_per_mwh,generation_start,generation_end,market,registry,serial_from,serial_to,retired_on,beneficiary,evidence\n\
+    SZ,gec,3000,0,2023-01-01,2023-06-30,CN,China GEC,GEC-2023-000001,GEC-2023-003000,2024-02-15,Acme Suzhou Ltd,gec.pdf\n";
+
+fn cli_ok(args: &[&str]) -> String {
+    let out = Command::new(workspace_binary("scopebook")).args(args).output().expect("cannot run the scopebook CLI");
+    assert!(
+        out.status.success(),
+        "scopebook {} failed ({}):\n{}",
+        args.join(" "),
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The organisation file of the issue's case, made with the CLI (no instruments yet).
+fn organisation(dir: &Path) -> String {
+    let db = dir.join("scope23.scopebook").display().to_string();
+    cli_ok(&["init", "--db", &db, "--name", "Suzhou Scope Test Co.", "--consolidation", "operational-control"]);
+    cli_ok(&["facility", "add", "--db", &db, "--code", "SZ", "--name", "Suzhou plant", "--region", "CN"]);
+    cli_ok(&["period", "add", "--db", &db, "--year", "2023"]);
+    let year = ["--start", "2023-01-01", "--end", "2023-12-31"];
+    let base = ["activity", "add", "--db", &db, "--period", "2023", "--facility", "SZ"];
+    let power = ["--activity", "grid_electricity", "--quantity", "10000", "--unit", "MWh"];
+    cli_ok(&[&base[..], &power, &year].concat());
+    let spend = [
+        "--activity",
+        "spend.naics.334111",
+        "--quantity",
+        "1000000",
+        "--unit",
+        "CNY",
+        "--factor",
+        "epa-useeio.1.3.0.334111",
+        "--method",
+        "spend-based",
+        "--dq-technology",
+        "4",
+        "--dq-time",
+        "3",
+        "--dq-geography",
+        "4",
+        "--dq-completeness",
+        "2",
+        "--dq-reliability",
+        "3",
+        "--currency-year",
+        "2023",
+        "--exchange-rate",
+        "7.0467",
+        "--price-index",
+        "1",
+    ];
+    cli_ok(&[&base[..], &spend, &year].concat());
+    let status = ["scope3", "status", "set", "--db", &db, "--period", "2023", "--category", "8"];
+    cli_ok(&[&status[..], &["--status", "excluded", "--reason", EXCLUDED]].concat());
+    db
+}
+
+fn calc(db: &str) -> Value {
+    serde_json::from_str(&cli_ok(&["calc", "--db", db, "--period", "2023", "--format", "json"])).expect("JSON")
+}
+
+async fn attr_of(app: &App, el: &common::Element, name: &str) -> Option<String> {
+    app.cmd(&format!("attribute {name}"), el.attr(name)).await
+}
+
+/// The elements `testid` inside `el`.
+async fn inside(app: &App, el: &common::Element, testid: &str) -> Vec<common::Element> {
+    let css = format!("[data-testid=\"{testid}\"]");
+    app.cmd(&format!("find [{testid}]"), el.find_all(Locator::Css(&css))).await
+}
+
+/// Waits until the tab `testid` (scope2 or scope3) has finished calculating.
+async fn wait_loaded(app: &App, testid: &str) {
+    app.wait_for(&format!("[{testid}] calculated"), CALC, async || {
+        (app.attr(testid, "data-loading").await.as_deref() == Some("false")).then_some(())
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn scope2_and_scope3_match_the_cli() {
+    let Some(mut env) = Harness::start("scope23") else { return };
+    let dir = TempDir::new("scope23-org");
+    let db = organisation(dir.path());
+    let bad = dir.path().join("bad-instruments.csv");
+    std::fs::write(&bad, format!("{GEC}SZ,nope,10,0,2023-01-01,2023-02-01,CN,,,,,,\n")).unwrap();
+    let good = dir.path().join("INSTR.csv");
+    std::fs::write(&good, GEC).unwrap();
+    within("scope2_and_scope3_match_the_cli", TEST_LIMIT, async {
+        let app = env.launch("org-name").await;
+        app.fill("open-path", &db).await;
+        app.click("open-submit").await;
+        app.wait_gone("open-path").await;
+        app.click("nav-dashboard").await;
+        app.click("dash-tab-scope2").await;
+        app.wait_el("scope2", CALC).await;
+        wait_loaded(&app, "scope2").await;
+        app.el("s2-none").await;
+
+        // A bad file: refused at its line, nothing imported.
+        app.fill("s2-import-path", &bad.display().to_string()).await;
+        app.click("s2-import").await;
+        let banner = app.wait_el("error-banner", CALC).await;
+        let said = app.cmd("banner text", banner.text()).await;
+        assert!(said.contains("line 3"), "the refusal names the line: {said}");
+        assert!(app.maybe("s2-instrument").await.is_none(), "a refused file imported rows");
+
+        // The GEC file: imported; the tab calculates again.
+        app.fill("s2-import-path", &good.display().to_string()).await;
+        app.click("s2-import").await;
+        app.wait_el("s2-notice", CALC).await;
+        app.wait_el("s2-instrument", CALC).await;
+        wait_loaded(&app, "scope2").await;
+        app.screenshot("scope2").await;
+
+        let json = calc(&db);
+        let location = app.attr("s2-location", "data-value").await.unwrap();
+        let market = app.attr("s2-market", "data-value").await.unwrap();
+        assert_eq!((location.as_str(), market.as_str()), ("5306", "4267.2"));
+        assert_eq!(location, json["totals"]["scope2_location"].as_str().unwrap());
+        assert_eq!(market, json["totals"]["scope2_market"].as_str().unwrap());
+        let rows = app.all("s2-instrument").await;
+        assert_eq!(rows.len(), 1);
+        let gec = &json["instruments"][0];
+        assert_eq!(attr_of(&app, &rows[0], "data-kind").await.as_deref(), gec["instrument"].as_str());
+        let applied = inside(&app, &rows[0], "s2-applied").await;
+        assert_eq!(attr_of(&app, &applied[0], "data-value").await.as_deref(), gec["applied_mwh"].as_str());
+        let grades = inside(&app, &rows[0], "s2-grade").await;
+        assert_eq!(grades.len(), 5);
+        for g in &grades {
+            let criterion = attr_of(&app, g, "data-criterion").await.unwrap();
+            let grade = attr_of(&app, g, "data-grade").await.unwrap();
+            assert_eq!(Some(grade.as_str()), gec["quality"][&criterion].as_str(), "{criterion}");
+        }
+        let shares = app.all("s2-share").await;
+        let mut seen = Vec::new();
+        for s in &shares {
+            let by = attr_of(&app, s, "data-by").await.unwrap();
+            seen.push((
+                by,
+                attr_of(&app, s, "data-mwh").await.unwrap(),
+                attr_of(&app, s, "data-percent").await.unwrap(),
+            ));
+        }
+        let expect = [("gec", "3000", "30.00"), ("residual-mix", "7000", "70.00"), ("grid-average", "0", "0.00")];
+        let seen: Vec<(&str, &str, &str)> = seen.iter().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())).collect();
+        assert_eq!(seen, expect);
+        assert_eq!(
+            app.attr("s2-facility", "data-basis").await.as_deref(),
+            json["by_facility"][0]["scope2_market_basis"].as_str()
+        );
+
+        // Scope 3: category 14 set not applicable; an exclusion needs its reason.
+        app.click("dash-tab-scope3").await;
+        app.wait_el("scope3", CALC).await;
+        wait_loaded(&app, "scope3").await;
+        let edits = app.all("s3-edit").await;
+        assert_eq!(edits.len(), 15);
+        app.cmd("edit category 14", edits[13].clone().click()).await;
+        app.fill("s3-status", "excluded").await;
+        assert_eq!(app.attr("s3-save", "disabled").await.as_deref(), Some("true"), "an exclusion without a reason");
+        app.fill("s3-status", "not-applicable").await;
+        app.click("s3-save").await;
+        app.wait_el("s3-notice", CALC).await;
+        wait_loaded(&app, "scope3").await;
+        app.screenshot("scope3").await;
+
+        let json = calc(&db);
+        let cats = json["scope3_categories"].as_array().unwrap();
+        let rows = app.all("s3-category").await;
+        assert_eq!(rows.len(), 15);
+        for (row, c) in rows.iter().zip(cats) {
+            let n = c["category"].as_u64().unwrap().to_string();
+            assert_eq!(attr_of(&app, row, "data-category").await.as_deref(), Some(n.as_str()));
+            assert_eq!(attr_of(&app, row, "data-status").await.as_deref(), c["status"].as_str(), "category {n}");
+            let co2e = inside(&app, row, "s3-co2e").await;
+            assert_eq!(attr_of(&app, &co2e[0], "data-value").await.as_deref(), c["co2e_t"].as_str(), "category {n}");
+            let reason = inside(&app, row, "s3-reason").await;
+            let shown = match reason.first() {
+                Some(r) => Some(app.cmd("reason", r.text()).await),
+                None => None,
+            };
+            assert_eq!(shown.as_deref(), c["reason"].as_str(), "category {n}");
+            let dq = inside(&app, row, "s3-dq").await;
+            let score = match dq.first() {
+                Some(d) => attr_of(&app, d, "data-value").await,
+                None => None,
+            };
+            assert_eq!(score.as_deref(), c["data_quality"]["overall"].as_str(), "category {n}");
+        }
+        assert_eq!(cats[7]["reason"].as_str(), Some(EXCLUDED));
+        assert_eq!(cats[13]["status"].as_str(), Some("not-applicable"));
+        assert_eq!(cats[0]["data_quality"]["overall"].as_str(), Some("3.2"));
+        app.close().await;
+    })
+    .await;
+}
