@@ -10,6 +10,7 @@
 //! `scopebook calc --db <the same file> --format json`. On the Scope 3 tab category 14 is set not
 //! applicable through its form (an exclusion without a reason cannot be saved); every category's
 //! status, the excluded reason, t CO2e and the data-quality score then equal the CLI's JSON.
+//! Switched to Chinese, the tabs, a status and a grade with its reason are in Chinese.
 //!
 //! Run: `cargo test -p scopebook-e2e --test scope23 -- --test-threads=1`.
 
@@ -224,6 +225,20 @@ async fn scope2_and_scope3_match_the_cli() {
         assert_eq!(cats[7]["reason"].as_str(), Some(EXCLUDED));
         assert_eq!(cats[13]["status"].as_str(), Some("not-applicable"));
         assert_eq!(cats[0]["data_quality"]["overall"].as_str(), Some("3.2"));
+
+        // In Chinese: the tabs, a status and a grade's reason are worded in Chinese.
+        app.fill("lang-select", "zh").await;
+        app.wait_text("dash-tab-scope3", "the Scope 3 tab in Chinese", |t| t == "范围三").await;
+        let excluded = &app.all("s3-category").await[7];
+        let said = app.cmd("category 8's status", excluded.text()).await;
+        assert!(said.contains("排除"), "category 8 in Chinese: {said}");
+        app.screenshot("scope3-zh").await;
+        app.click("dash-tab-scope2").await;
+        app.wait_el("s2-instrument", CALC).await;
+        wait_loaded(&app, "scope2").await;
+        let grade = app.text("s2-grade").await;
+        assert!(grade.contains("通过") && grade.contains("在报告期内发电"), "a grade in Chinese: {grade}");
+        app.screenshot("scope2-zh").await;
         app.close().await;
     })
     .await;

@@ -391,7 +391,7 @@ mod tests {
     }
 
     #[test]
-    fn a_bad_instruments_file_changes_nothing_and_excluded_needs_a_reason() {
+    fn bad_input_and_a_locked_period_change_nothing_and_excluded_needs_a_reason() {
         let (lib, _) = FactorLibrary::shipped();
         let (dir, mut s) = store("writes", &lib);
         let bad = dir.join("bad.csv");
@@ -406,6 +406,17 @@ mod tests {
         let id = scope2_of(&s, &lib, 2023).unwrap().failing[0].id;
         s.delete_instrument(i64::from(id), None).unwrap();
         assert!(scope2_of(&s, &lib, 2023).unwrap().failing.is_empty());
+        // A locked period: both views say so, and every write is refused with nothing changed.
+        s.lock_period(&lib, 2023).unwrap();
+        let (v2, v3) = (scope2_of(&s, &lib, 2023).unwrap(), scope3_of(&s, &lib, 2023).unwrap());
+        assert!(v2.locked && v3.locked);
+        let good = dir.join("good.csv");
+        std::fs::write(&good, GEC).unwrap();
+        assert!(import_instruments_of(&mut s, 2023, good.to_str().unwrap()).is_err());
+        assert!(set_status_of(&mut s, 2023, 2, "relevant", "").is_err());
+        assert!(s.delete_instrument(i64::from(v2.instruments[0].id), None).is_err());
+        assert_eq!(scope2_of(&s, &lib, 2023).unwrap(), v2);
+        assert_eq!(scope3_of(&s, &lib, 2023).unwrap(), v3);
         drop(s);
         let _ = std::fs::remove_dir_all(&dir);
     }
