@@ -292,6 +292,20 @@ impl FactorLibrary {
         self.add(reference, None, file, bytes)
     }
 
+    /// Add a factor file with its dataset edition's metadata, as an auditor's package carries
+    /// them (`factors/<id>/<edition>/`): ranked as [`add_user_file`](Self::add_user_file) ranks
+    /// it, with the metadata's `price_year` applying to its money (decision 0047).
+    pub fn add_user_file_with_meta(&mut self, file: &str, bytes: &[u8], meta: DatasetMeta) -> Vec<Diagnostic> {
+        let reference = Arc::new(DatasetRef {
+            id: format!("user:{file}"),
+            edition: "-".to_string(),
+            sha256: dataset::sha256_hex(bytes),
+            shipped: false,
+            region: Region::global(),
+        });
+        self.add(reference, Some(meta), file, bytes)
+    }
+
     /// Add a user's dataset folder: `dataset.toml` (the shipped metadata, plus a required
     /// `evidence` reference) and the factor file it names, checked against its SHA-256.
     /// `read` reads a file of the folder by name.

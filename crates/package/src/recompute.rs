@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use scopebook_core::boundary::Boundary;
 use scopebook_core::calc::CalcOptions;
+use scopebook_core::dataset::DatasetMeta;
 use scopebook_core::diagnostic::Diagnostic;
 use scopebook_core::gas::{GwpSet, GwpTable};
 use scopebook_core::library::FactorLibrary;
@@ -16,8 +17,13 @@ use serde_json::Value;
 use crate::layout;
 
 /// A factor library of the package's files: the GWP tables, then each dataset edition's factor
-/// file (named by its path in the package). Findings of loading them are returned.
-pub fn library(gwp: (&[u8], &[u8]), factor_files: &BTreeMap<String, &[u8]>) -> (FactorLibrary, Vec<Diagnostic>) {
+/// file (named by its path in the package) with the edition's metadata when `meta_of` gives it
+/// (its `price_year` deflates spend, decision 0047). Findings of loading them are returned.
+pub fn library(
+    gwp: (&[u8], &[u8]),
+    factor_files: &BTreeMap<String, &[u8]>,
+    meta_of: &dyn Fn(&str) -> Option<DatasetMeta>,
+) -> (FactorLibrary, Vec<Diagnostic>) {
     let mut lib = FactorLibrary::default();
     let (table, mut diags) = GwpTable::parse(
         layout::GWP_TABLE,
@@ -27,7 +33,10 @@ pub fn library(gwp: (&[u8], &[u8]), factor_files: &BTreeMap<String, &[u8]>) -> (
     );
     lib.gwp = table;
     for (path, bytes) in factor_files {
-        diags.extend(lib.add_user_file(path, bytes));
+        diags.extend(match meta_of(path) {
+            Some(meta) => lib.add_user_file_with_meta(path, bytes, meta),
+            None => lib.add_user_file(path, bytes),
+        });
     }
     (lib, diags)
 }
@@ -111,6 +120,17 @@ pub fn recalculate(
         }
     }
     Ok(out)
+}
+
+/// A dataset edition's metadata as a package's `dataset.json` states it: the dataset's own
+/// `dataset.toml` fields, without what the exporter adds (`sha256`, `shipped`, `withheld`).
+/// `None` when it is not that (a bare factor file's metadata names only its id and edition).
+pub fn dataset_meta(json: &Value) -> Option<DatasetMeta> {
+    let mut o = json.as_object()?.clone();
+    for k in ["sha256", "shipped", "withheld"] {
+        o.remove(k);
+    }
+    serde_json::from_value(Value::Object(o)).ok()
 }
 
 /// The first few places where two JSON values differ: (path, stated, recomputed).

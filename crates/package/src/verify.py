@@ -245,10 +245,14 @@ class Library:
     def __init__(self, files):
         self.units = {r["text"]: (r["unit"], r["dimension"], Decimal(r["to_base"])) for r in rows(files, "data/units.csv")}
         self.factors = {}
+        self.price_year = {}  # factor id -> its dataset's price_year (decision 0035), or None
         for path in files:
             if path.startswith("factors/") and path.endswith("/factors.csv"):
+                meta_path = path[: -len("factors.csv")] + "dataset.json"
+                meta = json.loads(files[meta_path]) if meta_path in files else {}
                 for r in rows(files, path):
                     self.factors[r["id"].strip()] = r
+                    self.price_year[r["id"].strip()] = meta.get("price_year")
         self.gwp = {r["gas"].strip().lower(): r for r in rows(files, "gwp/gwp100.csv")}
         self.blends = {}
         for r in rows(files, "gwp/blends.csv"):
@@ -278,11 +282,50 @@ def hold(x):
     return x.quantize(MASS, rounding=ROUND_HALF_EVEN)
 
 
+def to_factor_money(lib, rec, f, q, u, fu):
+    """A money line in its factor's currency and price year, as the core does it (decision 0035):
+    divided by the line's exchange_rate (its currency per 1 of the factor's), then by its
+    price_index (the price level of its currency_year relative to the dataset's price_year)."""
+    if not (u[1].startswith("money (") and fu[1].startswith("money (")):
+        return q, u
+    currency, factor_currency = u[1][len("money ("):-1], fu[1][len("money ("):-1]
+    rate, index = dec(rec.get("exchange_rate")), dec(rec.get("price_index"))
+    year = (rec.get("currency_year") or "").strip()
+    year = int(year) if year else None
+    if currency != factor_currency:
+        if rate is None:
+            raise ValueError("the line is in %s but factor %s is per %s, and it gives no exchange_rate" % (currency, f["id"], factor_currency))
+        q = q / rate
+        u = ("%s as %s" % (u[0], factor_currency), fu[1], u[2])
+    elif rate is not None:
+        raise ValueError("the line is already in %s but gives an exchange_rate" % factor_currency)
+    to_year = lib.price_year.get(f["id"].strip())
+    if to_year is None:
+        if index is not None:
+            raise ValueError("factor %s has no price year (its dataset.json gives no price_year) but the line gives a price_index" % f["id"])
+        return q, u
+    if year is None and index is None and currency == factor_currency:
+        return q, u
+    if year is None:
+        raise ValueError("factor %s is per %s %s and the line gives no currency_year" % (f["id"], to_year, factor_currency))
+    if year == int(to_year):
+        if index is not None:
+            raise ValueError("the line's money is of %s, the factor's price year, yet it gives a price_index" % year)
+        return q, u
+    if index is None:
+        raise ValueError("the line's money is of %s but factor %s is per %s %s, and it gives no price_index" % (year, f["id"], to_year, factor_currency))
+    return q / index, u
+
+
 def evaluate(lib, rec, f, gwp_set):
     """The line's masses of each gas, CO2e, unspeciated CO2e and biogenic CO2, in kg."""
     q, u = dec(rec["quantity"]), lib.unit(rec["unit"])
     own = {k: dec(rec.get(k)) for k in ("ncv_gj_per_unit", "carbon_t_per_gj", "oxidation")}
     fu, fncv = lib.unit(f["unit"]), dec(f.get("ncv_gj_per_unit"))
+    attribution = dec(rec.get("attribution"))
+    if attribution is not None:
+        q = q * attribution  # a category-15 line's share of its investee
+    q, u = to_factor_money(lib, rec, f, q, u, fu)
     gj = lib.unit("GJ")
     basis_unit = gj if fncv is not None else fu
     if u[1] == fu[1] and own["ncv_gj_per_unit"] is None:

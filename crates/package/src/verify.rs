@@ -572,7 +572,12 @@ fn recompute_all(c: &mut Ctx, v: &mut Verification, inv: &Inventory) {
             }
         }
         let part = |p: &str| c.files.get(p).map_or(&[][..], Vec::as_slice);
-        recompute::library((part(layout::GWP_TABLE), part(layout::GWP_BLENDS)), &files)
+        let meta_of = |factors_path: &str| {
+            let meta_path = format!("{}{}", factors_path.strip_suffix(layout::DATASET_FACTORS)?, layout::DATASET_META);
+            let json = serde_json::from_slice::<Value>(part(&meta_path)).ok()?;
+            recompute::dataset_meta(&json)
+        };
+        recompute::library((part(layout::GWP_TABLE), part(layout::GWP_BLENDS)), &files, &meta_of)
     };
     c.findings.extend(load.into_iter().filter(Diagnostic::is_error));
 
