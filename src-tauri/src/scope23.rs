@@ -1,7 +1,8 @@
-//! The Scope 2 and Scope 3 screens (issue 14, decision 0046). Each visit is one calculation of
-//! the period without lines (`Store::calculate`, on a blocking thread, the UI busy meanwhile):
-//! the kept totals (decision 0029) keep the electricity uses an allocation needs, but not the
-//! allocation's outcome (applied MWh, grades) nor the Scope 3 sums (method mix, data quality).
+//! The Scope 2 and Scope 3 screens (issue 14, decision 0046), on a blocking thread, the UI busy
+//! meanwhile. Scope 2 is allocated from the kept aggregates (`Store::calculate_from_kept`: the
+//! electricity per facility, region and period is all an allocation needs; no record is read
+//! when the kept totals are current). Scope 3 is one calculation of the period without lines
+//! (`Store::calculate`): the kept aggregates do not hold its sums (method mix, data quality).
 //! The figures are those of `scopebook calc --db FILE --period YEAR --format json`.
 
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -25,7 +26,7 @@ fn instrument(row: &InstrumentRow, a: &AppliedInstrument) -> Scope2Instrument {
     Scope2Instrument {
         id: u32::try_from(row.id).unwrap_or(u32::MAX),
         facility: i.facility.clone(),
-        instrument: i.instrument.as_str().to_string(),
+        instrument: i.instrument.into(),
         mwh: i.mwh.to_string(),
         applied_mwh: a.applied_mwh.to_string(),
         emission_rate_kg_per_mwh: i.emission_rate_kg_per_mwh.to_string(),
@@ -91,11 +92,7 @@ fn scope2_view_of(inv: &Inventory, report: &Report<'_>, rows: &[InstrumentRow], 
         facilities.push(Scope2Facility {
             facility: f.to_string(),
             consumption_mwh: m.consumption_mwh.to_string(),
-            covered_mwh: m
-                .covered_mwh
-                .iter()
-                .map(|(k, v)| KindMwh { kind: k.as_str().into(), mwh: v.to_string() })
-                .collect(),
+            covered_mwh: m.covered_mwh.iter().map(|(k, v)| KindMwh { kind: (*k).into(), mwh: v.to_string() }).collect(),
             residual_mix_mwh: m.residual_mwh.to_string(),
             grid_average_mwh: m.grid_average_mwh.to_string(),
             basis: m.basis().into(),
@@ -106,10 +103,14 @@ fn scope2_view_of(inv: &Inventory, report: &Report<'_>, rows: &[InstrumentRow], 
     covered.sort_by_key(|(k, _)| *k);
     let mut coverage: Vec<CoverageShare> = covered
         .iter()
-        .map(|(k, v)| CoverageShare { by: k.as_str().into(), mwh: v.to_string(), percent: percent(*v, consumption) })
+        .map(|(k, v)| CoverageShare {
+            by: InstrumentKindId::from(*k).into(),
+            mwh: v.to_string(),
+            percent: percent(*v, consumption),
+        })
         .collect();
-    for (by, v) in [("residual-mix", residual), ("grid-average", grid)] {
-        coverage.push(CoverageShare { by: by.into(), mwh: v.to_string(), percent: percent(v, consumption) });
+    for (by, v) in [(CoverageBy::ResidualMix, residual), (CoverageBy::GridAverage, grid)] {
+        coverage.push(CoverageShare { by, mwh: v.to_string(), percent: percent(v, consumption) });
     }
     let all: Vec<Scope2Instrument> = rows.iter().zip(&market.instruments).map(|(r, a)| instrument(r, a)).collect();
     let (instruments, failing) = all.into_iter().partition(|i| i.applied);
@@ -125,10 +126,10 @@ fn scope2_view_of(inv: &Inventory, report: &Report<'_>, rows: &[InstrumentRow], 
     })
 }
 
-/// Period `year`'s Scope 2 view: one calculation without lines.
+/// Period `year`'s Scope 2 view: allocated from the kept aggregates.
 pub(crate) fn scope2_of(s: &Store, lib: &FactorLibrary, year: i32) -> Result<Scope2View> {
     let rows = s.instruments(year)?;
-    let calc = s.calculate(lib, year, false)?;
+    let (calc, _) = s.calculate_from_kept(lib, year)?;
     let report = calc.run.report(false);
     scope2_view_of(&calc.run.inventory, &report, &rows, locked(s, year)?)
 }
@@ -348,12 +349,17 @@ mod tests {
         assert_eq!((sz.consumption_mwh.as_str(), sz.basis), ("10000", Scope2MarketBasis::Instruments));
         assert_eq!(text(&json["by_facility"][0]["own"]["scope2_market"]), sz.scope2_market);
         assert_eq!(json["by_facility"][0]["scope2_market_basis"], "instruments");
-        let share: Vec<(&str, &str, &str)> =
-            v.coverage.iter().map(|c| (c.by.as_str(), c.mwh.as_str(), c.percent.as_str())).collect();
+        let share: Vec<(CoverageBy, &str, &str)> =
+            v.coverage.iter().map(|c| (c.by, c.mwh.as_str(), c.percent.as_str())).collect();
         assert_eq!(
             share,
-            vec![("gec", "3000.0", "30.00"), ("residual-mix", "7000.0", "70.00"), ("grid-average", "0", "0.00")]
+            vec![
+                (CoverageBy::Gec, "3000.0", "30.00"),
+                (CoverageBy::ResidualMix, "7000.0", "70.00"),
+                (CoverageBy::GridAverage, "0", "0.00")
+            ]
         );
+        assert_eq!(serde_json::to_value(gec.instrument).unwrap(), ji[0]["instrument"]);
 
         let v3 = scope3_of(&s, &lib, 2023).unwrap();
         assert_eq!(v3.categories.len(), 15);

@@ -435,6 +435,23 @@ fn by_blocks(
     layout: Layout,
     steps: Vec<Step>,
 ) -> Result<Option<(PeriodTotals, Vec<Block>)>, Fail> {
+    let Some((calc, calculated, blocks)) = run_by_blocks(c, plib, p, layout, steps)? else { return Ok(None) };
+    let mut t = PeriodTotals::of(&calc, plib);
+    t.unresolved_count = blocks.iter().fold(0u64, |n, b| n.saturating_add(b.unresolved_count));
+    t.unresolved = blocks.iter().flat_map(|b| b.unresolved.iter().cloned()).take(UNRESOLVED_KEPT).collect();
+    t.calculated = calculated;
+    Ok(Some((t, blocks)))
+}
+
+/// [`by_blocks`]'s run, before its totals are taken: the period's calculation without lines, how
+/// many records were calculated, and the blocks to keep.
+fn run_by_blocks(
+    c: &Connection,
+    plib: &FactorLibrary,
+    p: &ReportingPeriod,
+    layout: Layout,
+    steps: Vec<Step>,
+) -> Result<Option<(PeriodCalculation, u64, Vec<Block>)>, Fail> {
     // The blocks to calculate, read together where they follow one another.
     let mut fresh: BTreeMap<i64, Inventory> = BTreeMap::new();
     let mut file_findings = None;
@@ -506,11 +523,7 @@ fn by_blocks(
     };
     // The run's input hash is not the export's (the kept blocks were not read); the totals keep no hash.
     let calc = Calculated { inventory, file_findings, sha256: String::new() }.finish(c, plib, p)?;
-    let mut t = PeriodTotals::of(&calc, plib);
-    t.unresolved_count = blocks.iter().fold(0u64, |n, b| n.saturating_add(b.unresolved_count));
-    t.unresolved = blocks.iter().flat_map(|b| b.unresolved.iter().cloned()).take(UNRESOLVED_KEPT).collect();
-    t.calculated = calculated;
-    Ok(Some((t, blocks)))
+    Ok(Some((calc, calculated, blocks)))
 }
 
 impl Store {
@@ -575,6 +588,40 @@ impl Store {
             let _ = self.keep(totals.period.id, &key, &json, version);
         }
         Ok(totals)
+    }
+
+    /// Period `year`'s calculation without lines assembled from its kept aggregates (decision
+    /// 0046): the totals, each facility's own figures and the market-based allocation (the
+    /// instruments' applied MWh and grades, each facility's ledger), which the kept electricity
+    /// per (facility, region, period) is enough for, without reading a record when the kept
+    /// totals are current. Not its Scope 3 sums, lines or unresolved records, which the
+    /// aggregates do not hold. The totals are brought up to date first ([`Store::period_totals`]);
+    /// should the kept row still not describe the file (another writer, or a file that could not
+    /// be written), the period is calculated whole. The flag says whether the kept aggregates
+    /// were used.
+    pub fn calculate_from_kept(&self, lib: &FactorLibrary, year: i32) -> Result<(PeriodCalculation, bool), StoreError> {
+        self.period_totals(lib, year)?;
+        let kept = self.read(|c| {
+            let _view = read_view(c)?;
+            let p = period_by_year(c, year)?;
+            let plib = period_library(lib, &p.pins)?;
+            let base = base_key(c, &p, &plib)?;
+            let head = audit::Head::load(c)?;
+            let last_record: i64 = c.query_row("SELECT COALESCE(MAX(id), 0) FROM activity", [], |r| r.get(0))?;
+            let key = totals_key(&base, &head, last_record, State::activity_rows(c)?, State::changes(c)?);
+            let blocks = match kept_row(c, &p)? {
+                Some((k, Stored { kept: Some(kept), .. })) if k == key => kept.blocks(&plib),
+                _ => None,
+            };
+            let Some(blocks) = blocks else { return Ok(None) };
+            let layout = Layout::of_period(c, p.id)?;
+            let steps = blocks.into_iter().map(Step::Kept).collect();
+            Ok(run_by_blocks(c, &plib, &p, layout, steps)?.map(|(calc, _, _)| calc))
+        })?;
+        match kept {
+            Some(calc) => Ok((calc, true)),
+            None => Ok((self.calculate(lib, year, false)?, false)),
+        }
     }
 
     /// Write a period's kept totals, unless another connection committed since `version`
@@ -1155,3 +1202,46 @@ mod merge_tests {
 
 #[cfg(test)]
 mod edit_tests;
+
+#[cfg(test)]
+mod from_kept_tests {
+    use crate::testing::{electricity, lib, store, TempDir};
+
+    const INSTRUMENTS: &str = "facility,instrument,mwh,emission_rate_kg_per_mwh,generation_start,generation_end,market,registry,serial_from,serial_to,retired_on,beneficiary,evidence\n\
+        SZ,gec,1000,0,2023-01-01,2023-06-30,CN,China GEC,G-1,G-1000,2024-02-15,Acme,a.pdf\n\
+        BJ,gec,100,0,2019-01-01,2019-06-30,CN,China GEC,G-5001,G-5100,2024-02-15,Acme,b.pdf\n";
+
+    /// The market-based allocation and totals from the kept aggregates are those of a full
+    /// calculation: after the first visit, and after records are added.
+    #[test]
+    fn the_allocation_from_kept_aggregates_is_the_full_calculations() {
+        let dir = TempDir::new("from-kept");
+        let mut s = store(&dir);
+        s.add_activity(lib(), 2023, &electricity("5000000")).unwrap();
+        s.add_activity(lib(), 2023, &crate::ActivityInput { facility: "BJ".into(), ..electricity("250000.5") })
+            .unwrap();
+        s.import_instruments(2023, "instr.csv", INSTRUMENTS.as_bytes()).unwrap();
+        for round in 0..2 {
+            if round == 1 {
+                s.add_activity(lib(), 2023, &electricity("1200")).unwrap();
+            }
+            let (kept, used) = s.calculate_from_kept(lib(), 2023).unwrap();
+            assert!(used, "round {round}: the kept aggregates were not used");
+            let full = s.calculate(lib(), 2023, false).unwrap();
+            let (a, b) = (&kept.run.inventory, &full.run.inventory);
+            assert!(a.market.is_some());
+            assert_eq!(a.market, b.market, "round {round}");
+            assert_eq!(a.totals.all, b.totals.all);
+            assert_eq!(a.totals.own_by_facility, b.totals.own_by_facility);
+            let (ra, rb) = (kept.run.report(false), full.run.report(false));
+            let json = |r: &scopebook_core::report::Report<'_>| {
+                let v = serde_json::to_value(r).unwrap();
+                (v["totals"].clone(), v["by_facility"].clone(), v["instruments"].clone())
+            };
+            assert_eq!(json(&ra), json(&rb), "round {round}");
+        }
+        let market = s.calculate_from_kept(lib(), 2023).unwrap().0.run.inventory.market.unwrap();
+        assert_eq!(market.instruments.len(), 2);
+        assert!(market.instruments[0].applied && !market.instruments[1].applied);
+    }
+}

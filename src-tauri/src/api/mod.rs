@@ -591,6 +591,8 @@ pub fn typescript_bindings() -> String {
         Dashboard::decl(&cfg),
         DashboardLinesPage::decl(&cfg),
         DashboardInstrument::decl(&cfg),
+        InstrumentKindId::decl(&cfg),
+        CoverageBy::decl(&cfg),
         InstrumentGrade::decl(&cfg),
         InstrumentQuality::decl(&cfg),
         Scope2Instrument::decl(&cfg),

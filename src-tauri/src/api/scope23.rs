@@ -27,6 +27,67 @@ impl From<scopebook_core::market::Grade> for InstrumentGrade {
     }
 }
 
+/// A kind of contractual instrument (`scopebook_core::market::InstrumentKind`, by its INSTR.csv name).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum InstrumentKindId {
+    Gec,
+    IRec,
+    Go,
+    Rec,
+    PpaPhysical,
+    PpaVirtual,
+    GreenTariff,
+    SupplierRate,
+}
+
+impl From<scopebook_core::market::InstrumentKind> for InstrumentKindId {
+    fn from(k: scopebook_core::market::InstrumentKind) -> Self {
+        use scopebook_core::market::InstrumentKind as K;
+        match k {
+            K::Gec => InstrumentKindId::Gec,
+            K::IRec => InstrumentKindId::IRec,
+            K::Go => InstrumentKindId::Go,
+            K::Rec => InstrumentKindId::Rec,
+            K::PpaPhysical => InstrumentKindId::PpaPhysical,
+            K::PpaVirtual => InstrumentKindId::PpaVirtual,
+            K::GreenTariff => InstrumentKindId::GreenTariff,
+            K::SupplierRate => InstrumentKindId::SupplierRate,
+        }
+    }
+}
+
+/// What covers a share of the consumption: an instrument kind, the residual mix or the grid average.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum CoverageBy {
+    Gec,
+    IRec,
+    Go,
+    Rec,
+    PpaPhysical,
+    PpaVirtual,
+    GreenTariff,
+    SupplierRate,
+    ResidualMix,
+    GridAverage,
+}
+
+impl From<InstrumentKindId> for CoverageBy {
+    fn from(k: InstrumentKindId) -> Self {
+        match k {
+            InstrumentKindId::Gec => CoverageBy::Gec,
+            InstrumentKindId::IRec => CoverageBy::IRec,
+            InstrumentKindId::Go => CoverageBy::Go,
+            InstrumentKindId::Rec => CoverageBy::Rec,
+            InstrumentKindId::PpaPhysical => CoverageBy::PpaPhysical,
+            InstrumentKindId::PpaVirtual => CoverageBy::PpaVirtual,
+            InstrumentKindId::GreenTariff => CoverageBy::GreenTariff,
+            InstrumentKindId::SupplierRate => CoverageBy::SupplierRate,
+        }
+    }
+}
+
 /// An instrument's grade on each criterion, as `instruments[].quality` gives them. The UI says
 /// why (the criterion and grade name the rule: decision 0026).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -49,8 +110,7 @@ pub struct Scope2Instrument {
     /// The stored row's id (`scopebook instrument delete`).
     pub id: u32,
     pub facility: String,
-    /// gec, i-rec, go, rec, ppa-physical, ppa-virtual, green-tariff or supplier-rate.
-    pub instrument: String,
+    pub instrument: InstrumentKindId,
     pub mwh: String,
     pub applied_mwh: String,
     pub emission_rate_kg_per_mwh: String,
@@ -83,7 +143,7 @@ pub struct Scope2Facility {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct KindMwh {
-    pub kind: String,
+    pub kind: InstrumentKindId,
     pub mwh: String,
 }
 
@@ -91,8 +151,7 @@ pub struct KindMwh {
 /// consumption (rounded to two places, half away from zero).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct CoverageShare {
-    /// An instrument kind, `residual-mix` or `grid-average`.
-    pub by: String,
+    pub by: CoverageBy,
     pub mwh: String,
     pub percent: String,
 }
@@ -191,4 +250,21 @@ pub struct Scope3View {
 pub struct InstrumentsImported {
     pub file: String,
     pub rows: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use scopebook_core::market::InstrumentKind;
+
+    #[test]
+    fn instrument_kinds_cross_as_their_instr_csv_names() {
+        for k in InstrumentKind::ALL {
+            assert_eq!(serde_json::to_value(InstrumentKindId::from(k)).unwrap(), k.as_str());
+            assert_eq!(serde_json::to_value(CoverageBy::from(InstrumentKindId::from(k))).unwrap(), k.as_str());
+        }
+        assert_eq!(serde_json::to_value(CoverageBy::ResidualMix).unwrap(), "residual-mix");
+        assert_eq!(serde_json::to_value(CoverageBy::GridAverage).unwrap(), "grid-average");
+    }
 }

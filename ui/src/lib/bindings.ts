@@ -303,6 +303,10 @@ export type DashboardInstrument = { id: number, facility: string,
  */
 instrument: string, mwh: string, emission_rate_kg_per_mwh: string, generation_start: string, generation_end: string, market: string | null, registry: string | null, serial_from: string | null, serial_to: string | null, retired_on: string | null, beneficiary: string | null, };
 
+export type InstrumentKindId = "gec" | "i-rec" | "go" | "rec" | "ppa-physical" | "ppa-virtual" | "green-tariff" | "supplier-rate";
+
+export type CoverageBy = "gec" | "i-rec" | "go" | "rec" | "ppa-physical" | "ppa-virtual" | "green-tariff" | "supplier-rate" | "residual-mix" | "grid-average";
+
 export type InstrumentGrade = "pass" | "warn" | "fail";
 
 export type InstrumentQuality = { 
@@ -331,17 +335,13 @@ export type Scope2Instrument = {
 /**
  * The stored row's id (`scopebook instrument delete`).
  */
-id: number, facility: string, 
-/**
- * gec, i-rec, go, rec, ppa-physical, ppa-virtual, green-tariff or supplier-rate.
- */
-instrument: string, mwh: string, applied_mwh: string, emission_rate_kg_per_mwh: string, generation_start: string, generation_end: string, market: string | null, serial_from: string | null, serial_to: string | null, retired_on: string | null, beneficiary: string | null, quality: InstrumentQuality, 
+id: number, facility: string, instrument: InstrumentKindId, mwh: string, applied_mwh: string, emission_rate_kg_per_mwh: string, generation_start: string, generation_end: string, market: string | null, serial_from: string | null, serial_to: string | null, retired_on: string | null, beneficiary: string | null, quality: InstrumentQuality, 
 /**
  * `false`: a failing grade; listed apart, not applied.
  */
 applied: boolean, };
 
-export type KindMwh = { kind: string, mwh: string, };
+export type KindMwh = { kind: InstrumentKindId, mwh: string, };
 
 export type Scope2Facility = { facility: string, consumption_mwh: string, 
 /**
@@ -353,11 +353,7 @@ covered_mwh: Array<KindMwh>, residual_mix_mwh: string, grid_average_mwh: string,
  */
 scope2_location: string, scope2_market: string, };
 
-export type CoverageShare = { 
-/**
- * An instrument kind, `residual-mix` or `grid-average`.
- */
-by: string, mwh: string, percent: string, };
+export type CoverageShare = { by: CoverageBy, mwh: string, percent: string, };
 
 export type Scope2View = { scope2_location: string, scope2_market: string, consumption_mwh: string, facilities: Array<Scope2Facility>, instruments: Array<Scope2Instrument>, failing: Array<Scope2Instrument>, coverage: Array<CoverageShare>, 
 /**

@@ -771,7 +771,7 @@ export const en = {
   'dashboard.tab.scope2': 'Scope 2',
   'dashboard.tab.scope3': 'Scope 3',
   's2.title': 'Scope 2: electricity and contractual instruments',
-  's2.intro': 'Both Scope 2 figures of the GHG Protocol Scope 2 Guidance side by side. Market-based applies the instruments that pass the Quality Criteria, then the residual mix, then the grid average. The whole period is calculated on each visit.',
+  's2.intro': 'Both Scope 2 figures of the GHG Protocol Scope 2 Guidance side by side. Market-based applies the instruments that pass the Quality Criteria, then the residual mix, then the grid average.',
   's2.busy': 'Calculating the period…',
   's2.location': 'Location-based',
   's2.market': 'Market-based',
