@@ -183,6 +183,7 @@ async fn scope2_and_scope3_match_the_cli() {
             app.attr("s2-facility", "data-basis").await.as_deref(),
             json["by_facility"][0]["scope2_market_basis"].as_str()
         );
+        assert!(!app.text("s2-residual-factor").await.trim().is_empty(), "the residual-mix factor is named");
 
         // Scope 3: category 14 set not applicable; an exclusion needs its reason.
         app.click("dash-tab-scope3").await;

@@ -7,9 +7,12 @@
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use scopebook_core::calc::Inventory;
+use scopebook_core::gas::GwpSet;
 use scopebook_core::library::FactorLibrary;
 use scopebook_core::market::{AppliedInstrument, InstrumentKind};
 use scopebook_core::report::Report;
+use scopebook_core::residual::residual_mix;
+use scopebook_core::run::pinned_library;
 use scopebook_store::{InstrumentRow, PeriodStatus, Store};
 use tauri::{AppHandle, Manager};
 
@@ -65,7 +68,27 @@ fn locked(s: &Store, year: i32) -> Result<bool> {
 
 /// The Scope 2 view of `inv` (a period's calculation) with `report` its report and `rows` the
 /// period's stored instruments, in the order the calculation read them.
-fn scope2_view_of(inv: &Inventory, report: &Report<'_>, rows: &[InstrumentRow], locked: bool) -> Result<Scope2View> {
+/// The residual-mix factors facility `f`'s electricity uses are at, as the allocation looks
+/// them up (`residual_mix` under the period's library and GWP set), in the order first met.
+fn residual_factors(inv: &Inventory, lib: &FactorLibrary, set: GwpSet, f: &str) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for u in inv.electricity().iter().filter(|u| u.facility.as_ref() == f) {
+        if let Some(r) = residual_mix(lib, set, u) {
+            if !ids.contains(&r.factor_id) {
+                ids.push(r.factor_id);
+            }
+        }
+    }
+    ids
+}
+
+fn scope2_view_of(
+    inv: &Inventory,
+    report: &Report<'_>,
+    rows: &[InstrumentRow],
+    residual_of: &dyn Fn(&str) -> Vec<String>,
+    locked: bool,
+) -> Result<Scope2View> {
     let empty = Default::default();
     let market = inv.market.as_ref().unwrap_or(&empty);
     if market.instruments.len() != rows.len() {
@@ -94,6 +117,7 @@ fn scope2_view_of(inv: &Inventory, report: &Report<'_>, rows: &[InstrumentRow], 
             consumption_mwh: m.consumption_mwh.to_string(),
             covered_mwh: m.covered_mwh.iter().map(|(k, v)| KindMwh { kind: (*k).into(), mwh: v.to_string() }).collect(),
             residual_mix_mwh: m.residual_mwh.to_string(),
+            residual_mix_factors: if m.residual_mwh.is_zero() { Vec::new() } else { residual_of(f) },
             grid_average_mwh: m.grid_average_mwh.to_string(),
             basis: m.basis().into(),
             scope2_location: own.own.scope2_location.to_string(),
@@ -131,7 +155,10 @@ pub(crate) fn scope2_of(s: &Store, lib: &FactorLibrary, year: i32) -> Result<Sco
     let rows = s.instruments(year)?;
     let (calc, _) = s.calculate_from_kept(lib, year)?;
     let report = calc.run.report(false);
-    scope2_view_of(&calc.run.inventory, &report, &rows, locked(s, year)?)
+    let plib = pinned_library(lib, &calc.period.pins).map_err(|e| internal(&format!("the period's library: {e}")))?;
+    let inv = &calc.run.inventory;
+    let residual = |f: &str| residual_factors(inv, &plib, calc.run.gwp_set, f);
+    scope2_view_of(inv, &report, &rows, &residual, calc.period.status == PeriodStatus::Locked)
 }
 
 fn shares<'a>(m: impl Iterator<Item = (&'a &'static str, &'a Decimal)>) -> Vec<MethodShare> {
@@ -347,6 +374,9 @@ mod tests {
         assert_eq!(s.instruments(2023).unwrap().iter().map(|r| r.id as u32).collect::<Vec<_>>(), vec![gec.id, old.id]);
         let sz = &v.facilities[0];
         assert_eq!((sz.consumption_mwh.as_str(), sz.basis), ("10000", Scope2MarketBasis::Instruments));
+        // The shipped China proxy for 2023: the 7,000 MWh left are at it.
+        assert_eq!(sz.residual_mix_factors.len(), 1, "{:?}", sz.residual_mix_factors);
+        assert!(lib.by_id(&sz.residual_mix_factors[0]).is_some(), "{:?}", sz.residual_mix_factors);
         assert_eq!(text(&json["by_facility"][0]["own"]["scope2_market"]), sz.scope2_market);
         assert_eq!(json["by_facility"][0]["scope2_market_basis"], "instruments");
         let share: Vec<(CoverageBy, &str, &str)> =

@@ -134,6 +134,9 @@ pub struct Scope2Facility {
     /// MWh covered by instruments, by kind, in the kinds' order.
     pub covered_mwh: Vec<KindMwh>,
     pub residual_mix_mwh: String,
+    /// The residual-mix factors its uncovered MWh were at (none when nothing was at a residual mix).
+    pub residual_mix_factors: Vec<String>,
+    /// At the grid average: the location-based factor of its lines.
     pub grid_average_mwh: String,
     pub basis: Scope2MarketBasis,
     /// `by_facility[].own`, t CO2e.

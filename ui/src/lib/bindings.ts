@@ -347,7 +347,15 @@ export type Scope2Facility = { facility: string, consumption_mwh: string,
 /**
  * MWh covered by instruments, by kind, in the kinds' order.
  */
-covered_mwh: Array<KindMwh>, residual_mix_mwh: string, grid_average_mwh: string, basis: Scope2MarketBasis, 
+covered_mwh: Array<KindMwh>, residual_mix_mwh: string, 
+/**
+ * The residual-mix factors its uncovered MWh were at (none when nothing was at a residual mix).
+ */
+residual_mix_factors: Array<string>, 
+/**
+ * At the grid average: the location-based factor of its lines.
+ */
+grid_average_mwh: string, basis: Scope2MarketBasis, 
 /**
  * `by_facility[].own`, t CO2e.
  */
