@@ -9,7 +9,10 @@
 //! file; the PDF's bytes are those `scopebook report --kind inventory` writes, and its
 //! `pdftotext` holds the totals of `scopebook calc --db --format json` at the report's rounding
 //! (three places, half to even, thousands grouped). A second package to the same path is refused
-//! with the catalogue's `database-exists`, as the CLI refuses it.
+//! with the catalogue's `database-exists`, as the CLI refuses it. The package just exported is
+//! then opened in the auditor's view (from the header), a sample drawn that equals `scopebook
+//! sample`'s with the same phrase, and a sampled line marked checked with a comment, which is in
+//! the sidecar `PKG.zip.findings.json` while the package keeps the CLI's bytes.
 //!
 //! Run: `cargo test -p scopebook-e2e --test exports -- --test-threads=1`.
 
@@ -25,6 +28,7 @@ use common::{within, workspace_binary, Harness, TempDir};
 use serde_json::Value;
 
 const TEST_LIMIT: Duration = Duration::from_secs(300);
+const PHRASE: &str = "FY2023 审计";
 /// A PDF report in a debug build takes a few seconds.
 const EXPORT: Duration = Duration::from_secs(120);
 
@@ -203,6 +207,60 @@ async fn report_and_package_from_the_app() {
         assert_eq!(banner.attr("data-code").await.unwrap().as_deref(), Some("conflict"));
         let field = wait_tolerant(&app, "err-export-path", common::SETTLE).await;
         assert_eq!(field.attr("data-code").await.unwrap().as_deref(), Some("database-exists"));
+
+        // The package just exported, opened in the auditor's view from the header: verified, the
+        // sample of `scopebook sample` with the same phrase (electricity and gas are each ≥ 5 % of
+        // the total and checked in full; diesel is the one line left, sampled), a line marked.
+        app.click("nav-auditor").await;
+        app.fill("aud-open-path", &zip).await;
+        app.click("aud-open").await;
+        wait_tolerant(&app, "aud-verified", EXPORT).await;
+        assert_eq!(app.attr("aud-root-hash", "data-value").await.unwrap(), root);
+        app.fill("aud-auditor", "Wang Fang 王芳").await;
+        app.fill("aud-phrase", PHRASE).await;
+        app.fill("aud-size", "1").await;
+        app.click("aud-draw").await;
+        let seed = wait_tolerant(&app, "aud-seed", common::SETTLE).await.attr("data-value").await.unwrap().unwrap();
+        let sample: Value =
+            serde_json::from_str(&cli_ok(&["sample", &zip, "--phrase", PHRASE, "--size", "1", "--format", "json"]))
+                .unwrap();
+        assert_eq!(seed, sample["seed"].as_str().unwrap());
+        let mut shown_drawn = Vec::new();
+        for el in app.all("aud-drawn").await {
+            let how = app.cmd("data-how", el.attr("data-how")).await.unwrap();
+            let record: u64 = app.cmd("data-record", el.attr("data-record")).await.unwrap().parse().unwrap();
+            shown_drawn.push((how, record));
+        }
+        let mut want = Vec::new();
+        for (how, key) in [("in-full", "in_full"), ("sampled", "sampled")] {
+            for d in sample[key].as_array().unwrap() {
+                want.push((how.to_string(), d["record"].as_u64().unwrap()));
+            }
+        }
+        assert_eq!(shown_drawn, want, "the app's sample is not `scopebook sample`'s");
+        assert_eq!(sample["in_full"].as_array().unwrap().len(), 2, "electricity and gas in full: {sample}");
+        assert_eq!(sample["sampled"].as_array().unwrap().len(), 1, "diesel sampled: {sample}");
+        let (_, target) = want[want.len() - 1];
+        for el in app.all("aud-drawn").await {
+            if app.cmd("data-record", el.attr("data-record")).await == Some(target.to_string()) {
+                app.cmd("click the sampled line", el.click()).await;
+                break;
+            }
+        }
+        app.wait_for("the sampled line's detail", common::SETTLE, async || {
+            let el = app.maybe("aud-detail").await?;
+            (el.attr("data-record").await.ok()?? == target.to_string()).then_some(())
+        })
+        .await;
+        app.click("aud-mark-checked").await;
+        app.fill("aud-mark-comment", "fuel receipts agree").await;
+        app.click("aud-mark-save").await;
+        app.wait_for("the line marked checked", common::SETTLE, async || {
+            let el = app.maybe("aud-mark-status").await?;
+            (el.attr("data-status").await.ok()?? == "checked").then_some(())
+        })
+        .await;
+        app.screenshot("exports-auditor-finding").await;
         app.close().await;
         root
     })
@@ -235,4 +293,11 @@ async fn report_and_package_from_the_app() {
     for f in &figures {
         assert!(flat.contains(f.as_str()), "total {f} not in the PDF's text");
     }
+
+    // The finding is in the sidecar beside the package, the package itself untouched.
+    let sidecar: Value = serde_json::from_slice(&std::fs::read(format!("{zip}.findings.json")).unwrap()).unwrap();
+    assert_eq!(sidecar["package_root_hash"], root.as_str());
+    assert_eq!(sidecar["marks"][0]["status"], "checked");
+    assert_eq!(sidecar["marks"][0]["auditor"], "Wang Fang 王芳");
+    assert_eq!(sidecar["marks"][0]["comment"], "fuel receipts agree");
 }
