@@ -212,6 +212,12 @@ async fn report_and_package_from_the_app() {
         // sample of `scopebook sample` with the same phrase (electricity and gas are each ≥ 5 % of
         // the total and checked in full; diesel is the one line left, sampled), a line marked.
         app.click("nav-auditor").await;
+        app.el("aud-open-card").await;
+        assert_eq!(
+            app.attr("nav-periods", "aria-current").await,
+            None,
+            "a screen still marked current under the auditor's view"
+        );
         app.fill("aud-open-path", &zip).await;
         app.click("aud-open").await;
         wait_tolerant(&app, "aud-verified", EXPORT).await;
