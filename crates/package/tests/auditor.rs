@@ -6,6 +6,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeMap;
+use std::io::Cursor;
+
+use calamine::{Data, Reader, Xlsx};
 
 use rust_decimal::Decimal;
 use scopebook_core::diagnostic::Code;
@@ -242,4 +245,60 @@ fn verify_py_checks_the_findings_folder_apart() {
     let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(!out.status.success(), "{text}");
     assert!(text.contains("findings/findings.json: SHA-256"), "{text}");
+}
+
+/// The findings workbook read back: its four sheets in English and Chinese, each mark's row with
+/// the record, status and comment as text (a comment starting with `=` stays inert: no formula
+/// anywhere), the sample's seed and phrase, and the summary's counts.
+#[test]
+fn the_findings_workbook_reads_back() {
+    let bytes = package();
+    let v = AuditView::open("p.zip", &bytes).unwrap();
+    let mut f = Findings::new(&v);
+    let sample = draw(&v.root_hash, &v.population(), &settings("年度 phrase", "2", Some(3))).unwrap();
+    f.sample = Some(sample.clone());
+    let first = v.page(&LineFilter::default(), 0, 2).lines;
+    f.mark(&v, mark(first[0].record, MarkStatus::Checked, "")).unwrap();
+    f.mark(&v, mark(first[1].record, MarkStatus::Queried, "=HYPERLINK(\"http://x\",\"y\")")).unwrap();
+    let mut wb = Xlsx::new(Cursor::new(f.to_xlsx(&v).unwrap())).unwrap();
+    assert_eq!(wb.sheet_names(), ["Findings 审核发现", "Sample 抽样参数", "Drawn 抽取明细", "Summary 汇总"]);
+    for name in wb.sheet_names() {
+        let formulas = wb.worksheet_formula(&name).unwrap();
+        assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()), "{name} holds a formula");
+    }
+    let text = |d: Option<&Data>| match d {
+        Some(Data::String(s)) => s.clone(),
+        // An empty text (a check without a comment) is an empty cell.
+        Some(Data::Empty) | None => String::new(),
+        other => panic!("not text: {other:?}"),
+    };
+    let marks = wb.worksheet_range("Findings 审核发现").unwrap();
+    let rows: Vec<_> = marks.rows().collect();
+    assert_eq!(text(rows[0].first()), "Record 记录");
+    assert_eq!(rows.len(), 3, "a header and two marks");
+    for (row, m) in rows[1..].iter().zip(&f.marks) {
+        assert_eq!(text(row.first()), m.record.to_string());
+        assert_eq!(text(row.get(5)), m.status.as_str());
+        assert_eq!(text(row.get(6)), m.comment);
+        assert_eq!(text(row.get(7)), m.auditor);
+    }
+    assert_eq!(text(rows[2].get(6)), "=HYPERLINK(\"http://x\",\"y\")", "the comment is kept as text");
+    let params = wb.worksheet_range("Sample 抽样参数").unwrap();
+    let value = |key: &str| {
+        let row = params.rows().find(|r| r.first().is_some_and(|c| c.to_string().starts_with(key))).unwrap();
+        text(row.get(1))
+    };
+    assert_eq!(value("Package root hash"), v.root_hash);
+    assert_eq!(value("Phrase"), "年度 phrase");
+    assert_eq!(value("Seed"), sample.seed);
+    let drawn = wb.worksheet_range("Drawn 抽取明细").unwrap();
+    assert_eq!(drawn.rows().count(), 1 + sample.in_full.len() + sample.sampled.len());
+    let summary = wb.worksheet_range("Summary 汇总").unwrap();
+    let count = |key: &str| {
+        let row = summary.rows().find(|r| r.first().is_some_and(|c| c.to_string().starts_with(key))).unwrap();
+        text(row.get(1))
+    };
+    assert_eq!(count("Checked"), "1");
+    assert_eq!(count("Queried"), "1");
+    assert_eq!(count("Lines in the package"), v.line_count().to_string());
 }
