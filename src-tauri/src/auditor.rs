@@ -391,16 +391,12 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::panic)]
     use super::*;
     use scopebook_core::library::FactorLibrary;
-    use scopebook_store::{ActivityInput, Consolidation, NewFacility, NewOrganisation, NewPeriod, Store};
+    use scopebook_store::{ActivityInput, Consolidation, NewFacility, NewPeriod};
 
     /// A locked period's package written into a fresh folder: one electricity line and twelve diesel lines.
     fn package(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("scopebook-auditor-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let (dir, mut s) = crate::testing::new_store("auditor", name, Consolidation::OperationalControl);
         let (lib, _) = FactorLibrary::shipped();
-        let org = NewOrganisation { name: "T".into(), consolidation: Consolidation::OperationalControl };
-        let mut s = Store::create(&dir.join("org.scopebook"), &org, "test").unwrap();
         s.add_facility(&NewFacility::new("SZ", "Suzhou", "CN-JS")).unwrap();
         s.add_facility(&NewFacility::new("LDS", "Leeds", "GB")).unwrap();
         s.add_period(&lib, &NewPeriod::year(2023)).unwrap();

@@ -563,7 +563,7 @@ mod tests {
     use super::*;
     use scopebook_core::diagnostic::Code;
     use scopebook_core::library::FactorLibrary;
-    use scopebook_store::{Consolidation, NewFacility, NewOrganisation, NewPeriod};
+    use scopebook_store::{Consolidation, NewFacility, NewPeriod};
 
     fn golden(file: &str) -> String {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/golden-position/05-ccer-above-5pct");
@@ -572,11 +572,7 @@ mod tests {
 
     /// A store with facility JS-U3 covered and registered under the China ETS, and period 2020.
     fn store(name: &str) -> (std::path::PathBuf, Store) {
-        let dir = std::env::temp_dir().join(format!("scopebook-compliance-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let org = NewOrganisation { name: "T".into(), consolidation: Consolidation::OperationalControl };
-        let mut s = Store::create(&dir.join("org.scopebook"), &org, "test").unwrap();
+        let (dir, mut s) = crate::testing::new_store("compliance", name, Consolidation::OperationalControl);
         let (lib, _) = FactorLibrary::shipped();
         s.add_facility(&NewFacility { ets_covered: true, ..NewFacility::new("JS-U3", "Unit 3", "CN-JS") }).unwrap();
         s.add_period(&lib, &NewPeriod::year(2020)).unwrap();

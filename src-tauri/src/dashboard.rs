@@ -193,31 +193,8 @@ pub async fn dashboard_instruments(app: AppHandle, year: i32) -> Result<Vec<Dash
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use scopebook_store::{ActivityInput, Consolidation, NewFacility, NewOrganisation, NewPeriod};
-
-    fn input(activity: &str, quantity: &str, unit: &str, factor: Option<&str>) -> ActivityInput {
-        ActivityInput {
-            facility: "SZ".into(),
-            activity: activity.into(),
-            quantity: quantity.into(),
-            unit: unit.into(),
-            start: "2023-01-01".into(),
-            end: "2023-12-31".into(),
-            factor: factor.map(str::to_string),
-            ..Default::default()
-        }
-    }
-
-    /// `lib` with a user's factor the app's library does not have: a record that names it is
-    /// unresolved when the app calculates.
-    fn with_mine(lib: &FactorLibrary) -> FactorLibrary {
-        let mut l = lib.clone();
-        let mine = "id,activity,scope,category,unit,co2e_kg,gwp_basis,source,region\n\
-                    mine.widget,purchased_widgets,3,1,kg,2.5,AR5,my supplier,GLOBAL\n";
-        let diags = l.add_user_file("mine.csv", mine.as_bytes());
-        assert!(diags.is_empty(), "{diags:?}");
-        l
-    }
+    use crate::testing::{sz_input as input, with_widget as with_mine};
+    use scopebook_store::{ActivityInput, Consolidation, NewFacility, NewPeriod};
 
     fn unresolvable() -> ActivityInput {
         input("purchased_widgets", "10", "kg", Some("mine.widget"))
@@ -226,11 +203,7 @@ mod tests {
     /// A new store in a fresh folder named after the test, with seven records; the fourth is
     /// unresolved under `lib`.
     fn store(name: &str, lib: &FactorLibrary) -> (std::path::PathBuf, Store) {
-        let dir = std::env::temp_dir().join(format!("scopebook-dashboard-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let org = NewOrganisation { name: "T".into(), consolidation: Consolidation::OperationalControl };
-        let mut s = Store::create(&dir.join("org.scopebook"), &org, "test").unwrap();
+        let (dir, mut s) = crate::testing::new_store("dashboard", name, Consolidation::OperationalControl);
         s.add_facility(&NewFacility::new("SZ", "Suzhou", "CN-JS")).unwrap();
         s.add_period(lib, &NewPeriod::year(2023)).unwrap();
         s.add_activity(lib, 2023, &input("grid_electricity", "1000", "kWh", None)).unwrap();
@@ -292,11 +265,7 @@ mod tests {
     #[test]
     fn totals_are_after_the_organisations_shares_and_each_facility_shows_its_own_and_its_basis() {
         let (lib, _) = FactorLibrary::shipped();
-        let dir = std::env::temp_dir().join(format!("scopebook-dashboard-{}-shares", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let org = NewOrganisation { name: "T".into(), consolidation: Consolidation::EquityShare };
-        let mut s = Store::create(&dir.join("org.scopebook"), &org, "test").unwrap();
+        let (dir, mut s) = crate::testing::new_store("dashboard", "shares", Consolidation::EquityShare);
         let entity = NewFacility {
             kind: scopebook_store::FacilityKind::LegalEntity,
             equity_share: Some("60".into()),
@@ -338,11 +307,7 @@ mod tests {
     #[test]
     fn instruments_are_listed_as_stored_and_the_basis_becomes_instruments() {
         let (lib, _) = FactorLibrary::shipped();
-        let dir = std::env::temp_dir().join(format!("scopebook-dashboard-{}-instruments", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let org = NewOrganisation { name: "T".into(), consolidation: Consolidation::OperationalControl };
-        let mut s = Store::create(&dir.join("org.scopebook"), &org, "test").unwrap();
+        let (dir, mut s) = crate::testing::new_store("dashboard", "instruments", Consolidation::OperationalControl);
         s.add_facility(&NewFacility::new("SZ", "Suzhou", "CN-JS")).unwrap();
         s.add_period(&lib, &NewPeriod::year(2023)).unwrap();
         s.add_activity(&lib, 2023, &input("grid_electricity", "10000", "MWh", None)).unwrap();

@@ -264,40 +264,21 @@ pub async fn export_package_file(app: AppHandle, input: PackageExportInput) -> R
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use scopebook_store::{ActivityInput, Consolidation, NewFacility, NewOrganisation, NewPeriod};
-
-    fn input(activity: &str, quantity: &str, unit: &str, factor: Option<&str>) -> ActivityInput {
-        ActivityInput {
-            facility: "SZ".into(),
-            activity: activity.into(),
-            quantity: quantity.into(),
-            unit: unit.into(),
-            start: "2023-01-01".into(),
-            end: "2023-12-31".into(),
-            factor: factor.map(str::to_string),
-            ..Default::default()
-        }
-    }
+    use crate::testing::sz_input as input;
+    use scopebook_store::{Consolidation, NewFacility, NewPeriod};
 
     /// A store with three records in a fresh folder, period 2023 locked; with `unresolved`, a
     /// fourth names a user's factor the shipped library does not have (and the period stays
     /// open: it cannot be locked).
     fn store(name: &str, lib: &FactorLibrary, unresolved: bool) -> (std::path::PathBuf, Store) {
-        let dir = std::env::temp_dir().join(format!("scopebook-exports-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let org = NewOrganisation { name: "T".into(), consolidation: Consolidation::OperationalControl };
-        let mut s = Store::create(&dir.join("org.scopebook"), &org, "test").unwrap();
+        let (dir, mut s) = crate::testing::new_store("exports", name, Consolidation::OperationalControl);
         s.add_facility(&NewFacility::new("SZ", "Suzhou", "CN-JS")).unwrap();
         s.add_period(lib, &NewPeriod::year(2023)).unwrap();
         s.add_activity(lib, 2023, &input("grid_electricity", "1000", "kWh", None)).unwrap();
         s.add_activity(lib, 2023, &input("natural_gas", "1.25", "10^4 Nm3", None)).unwrap();
         s.add_activity(lib, 2023, &input("diesel", "2", "t", None)).unwrap();
         if unresolved {
-            let mut mine = lib.clone();
-            let file = "id,activity,scope,category,unit,co2e_kg,gwp_basis,source,region\n\
-                        mine.widget,purchased_widgets,3,1,kg,2.5,AR5,my supplier,GLOBAL\n";
-            assert!(mine.add_user_file("mine.csv", file.as_bytes()).is_empty());
+            let mine = crate::testing::with_widget(lib);
             s.add_activity(&mine, 2023, &input("purchased_widgets", "10", "kg", Some("mine.widget"))).unwrap();
         }
         if !unresolved {

@@ -656,11 +656,7 @@ mod tests {
 
     /// A store in a fresh folder named after the test: facility SZ in CN-JS, period 2023.
     fn store(name: &str, lib: &scopebook_core::library::FactorLibrary) -> (PathBuf, Store) {
-        let dir = std::env::temp_dir().join(format!("scopebook-inventory-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let org = store::NewOrganisation { name: "T".into(), consolidation: store::Consolidation::EquityShare };
-        let mut s = Store::create(&dir.join("org.scopebook"), &org, "test").unwrap();
+        let (dir, mut s) = crate::testing::new_store("inventory", name, store::Consolidation::EquityShare);
         s.add_facility(&NewFacility::new("SZ", "Suzhou", "CN-JS")).unwrap();
         s.add_period(lib, &NewPeriod::year(2023)).unwrap();
         (dir, s)

@@ -13,6 +13,8 @@ mod library;
 pub mod reconciliation;
 pub mod registry;
 pub mod scope23;
+#[cfg(test)]
+mod testing;
 
 pub fn run() {
     commands::run();

@@ -159,13 +159,9 @@ mod tests {
     /// Golden position 08 in an organisation file: the smelter registered under the China ETS,
     /// UNITS.csv, and the records, the app's library holding the case's factors.
     fn store(name: &str) -> (std::path::PathBuf, Store, FactorLibrary) {
-        let dir = std::env::temp_dir().join(format!("scopebook-reconciliation-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let (dir, mut s) = crate::testing::new_store("reconciliation", name, Consolidation::OperationalControl);
         let (mut lib, _) = FactorLibrary::shipped();
         assert!(lib.add_user_file("factors.csv", &golden("factors.csv")).is_empty());
-        let org = NewOrganisation { name: "T".into(), consolidation: Consolidation::OperationalControl };
-        let mut s = Store::create(&dir.join("org.scopebook"), &org, "test").unwrap();
         s.add_facility(&NewFacility { ets_covered: true, ..NewFacility::new("BT-SMELTER", "Smelter", "CN-NM") })
             .unwrap();
         s.add_facility(&NewFacility::new("BT-OFFICE", "Office", "CN-NM")).unwrap();

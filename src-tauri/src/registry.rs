@@ -149,7 +149,7 @@ mod tests {
     use crate::compliance::position_of;
     use scopebook_core::diagnostic::Code;
     use scopebook_core::library::FactorLibrary;
-    use scopebook_store::{Consolidation, EtsEnrolment, EtsScheme, NewFacility, NewOrganisation, NewPeriod, Store};
+    use scopebook_store::{Consolidation, EtsEnrolment, EtsScheme, NewFacility, NewPeriod, Store};
 
     /// Golden case 07's registry export (three installations, figures for 2021).
     fn registry07() -> PathBuf {
@@ -159,11 +159,7 @@ mod tests {
 
     /// A store with period 2021 and facility DE-HO registered under the EU ETS as Rheinwerk.
     fn store(name: &str) -> (PathBuf, Store) {
-        let dir = std::env::temp_dir().join(format!("scopebook-registry-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let org = NewOrganisation { name: "T".into(), consolidation: Consolidation::OperationalControl };
-        let mut s = Store::create(&dir.join("org.scopebook"), &org, "test").unwrap();
+        let (dir, mut s) = crate::testing::new_store("registry", name, Consolidation::OperationalControl);
         let (lib, _) = FactorLibrary::shipped();
         s.add_facility(&NewFacility { ets_covered: true, ..NewFacility::new("DE-HO", "Hochofen 2", "DE") }).unwrap();
         s.add_period(&lib, &NewPeriod::year(2021)).unwrap();

@@ -283,7 +283,7 @@ pub async fn set_scope3_status(app: AppHandle, year: i32, category: u8, status: 
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use scopebook_store::{ActivityInput, Consolidation, NewFacility, NewOrganisation, NewPeriod, Scope3Cells};
+    use scopebook_store::{ActivityInput, Consolidation, NewFacility, NewPeriod, Scope3Cells};
     use serde_json::Value;
 
     const GEC: &str = "facility,instrument,mwh,emission_rate_kg_per_mwh,generation_start,generation_end,market,registry,serial_from,serial_to,retired_on,beneficiary,evidence\n\
@@ -293,11 +293,7 @@ mod tests {
     /// The issue's case: 10,000 MWh at SZ (CN), 3,000 GEC MWh retired (and 500 MWh of 2019,
     /// which fail), a spend line in category 1, category 8 excluded and 14 not applicable.
     fn store(name: &str, lib: &FactorLibrary) -> (std::path::PathBuf, Store) {
-        let dir = std::env::temp_dir().join(format!("scopebook-scope23-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let org = NewOrganisation { name: "T".into(), consolidation: Consolidation::OperationalControl };
-        let mut s = Store::create(&dir.join("org.scopebook"), &org, "test").unwrap();
+        let (dir, mut s) = crate::testing::new_store("scope23", name, Consolidation::OperationalControl);
         s.add_facility(&NewFacility::new("SZ", "Suzhou", "CN")).unwrap();
         s.add_period(lib, &NewPeriod::year(2023)).unwrap();
         let base = ActivityInput {
