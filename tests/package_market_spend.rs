@@ -153,11 +153,7 @@ fn a_spend_line_with_a_price_index_verifies_in_both_and_a_changed_exchange_rate_
     // Both spend lines (CNY at 7.189 CNY/USD, and USD, each of 2024 deflated by 1.0719 to 2022
     // dollars), the flight and the investee's 25 % share.
     assert_eq!((v.lines, v.recomputed, v.withheld), (4, 4, 0), "{:#?}", v.line_checks);
-    assert!(
-        v.totals.iter().filter(|t| !t.total.contains("scope2_market")).all(|t| t.status == "ok"),
-        "{:#?}",
-        v.totals
-    );
+    assert!(v.totals.iter().all(|t| t.status == "ok"), "{:#?}", v.totals);
     if let Some(o) = python(&pkg, dir.path()) {
         assert!(o.status.success(), "{}", text(&o));
         assert!(text(&o).contains("lines: 4 recomputed to the same figures"), "{}", text(&o));
@@ -178,5 +174,82 @@ fn a_spend_line_with_a_price_index_verifies_in_both_and_a_changed_exchange_rate_
     if let Some(o) = python(&bad, dir.path()) {
         assert!(!o.status.success(), "{}", text(&o));
         assert!(text(&o).contains("spend.naics.334111: co2e_kg"), "{}", text(&o));
+    }
+}
+
+#[test]
+fn market_based_scope2_under_gec_certificates_is_recomputed_and_a_changed_instrument_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let (pkg, year) = package_of_case("12-scope2-certificates", dir.path());
+    let files = archive::read(&pkg).unwrap();
+    // The instruments file the calculation read, by the SHA-256 the report records for it.
+    let report: serde_json::Value = serde_json::from_slice(&files["results/report.json"]).unwrap();
+    let listed = report["inputs"]["factor_files"].as_array().unwrap();
+    let instruments = listed.iter().find(|f| f["file"] == format!("instruments {year}")).unwrap();
+    assert_eq!(
+        instruments["sha256"].as_str().unwrap(),
+        scopebook_core::dataset::sha256_hex(&files["inputs/instruments.csv"])
+    );
+    let manifest = String::from_utf8(files["manifest.json"].clone()).unwrap();
+    for f in ["inputs/instruments.csv", "inputs/residual-mix.csv"] {
+        assert!(manifest.contains(&format!("\"{f}\"")), "{f} is not in the manifest");
+    }
+    let residual = String::from_utf8(files["inputs/residual-mix.csv"].clone()).unwrap();
+    assert!(residual.contains("SZ-PLANT,CN,2023-01-01,2023-12-31,"), "{residual}");
+
+    let v = verify("pkg.zip", &pkg);
+    assert!(v.verified, "{:#?}", v.findings);
+    let m = v.market.clone().unwrap();
+    assert!(m.recomputed && m.instruments == 1 && m.residual_mix_facilities == 1, "{m:?}");
+    let market = v.totals.iter().find(|t| t.total == "totals.scope2_market").unwrap();
+    assert_eq!((market.stated.as_str(), market.recomputed.as_str(), market.status), ("4267.2", "4267.2", "ok"));
+    assert!(v.totals.iter().all(|t| t.status == "ok"), "{:#?}", v.totals);
+    assert!(v.to_table().contains("market-based Scope 2 recomputed from inputs/instruments.csv"), "{}", v.to_table());
+    if let Some(o) = python(&pkg, dir.path()) {
+        assert!(o.status.success(), "{}", text(&o));
+        assert!(text(&o).contains("(market-based Scope 2 recomputed:"), "{}", text(&o));
+    }
+
+    // The certificate's MWh changed from 3000 to 2000 and the manifest resealed: the file is
+    // not the one the calculation read, and its allocation is not the report's.
+    let bad = tampered(&pkg, year, |f| replace(f, "inputs/instruments.csv", ",3000,0,", ",2000,0,"));
+    let v = verify("pkg.zip", &bad);
+    assert!(!v.verified);
+    let found = errors(&v);
+    assert!(
+        found.iter().any(|e| e.contains("inputs/instruments.csv") && e.contains("inputs.factor_files")),
+        "{found:#?}"
+    );
+    assert!(
+        found.iter().any(|e| e.contains("instrument gec GEC-2023-000001..GEC-2023-003000 of facility SZ-PLANT")
+            && e.contains("applied_mwh is 3000 in the package, recomputed 2000")),
+        "{found:#?}"
+    );
+    assert!(found.iter().any(|e| e.contains("total totals.scope2_market is 4267.2")), "{found:#?}");
+    if let Some(o) = python(&bad, dir.path()) {
+        assert!(!o.status.success(), "{}", text(&o));
+        assert!(text(&o).contains("inputs/instruments.csv: its SHA-256"), "{}", text(&o));
+        assert!(
+            text(&o).contains("instrument gec GEC-2023-000001..GEC-2023-003000 of facility SZ-PLANT: applied_mwh 3000 in the package, recomputed 2000"),
+            "{}",
+            text(&o)
+        );
+        assert!(text(&o).contains("total scope2_market is 4267.2"), "{}", text(&o));
+    }
+}
+
+#[test]
+fn market_based_scope2_at_the_residual_mix_alone_is_recomputed_in_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let (pkg, _) = package_of_case("13-scope2-residual-mix", dir.path());
+    let v = verify("pkg.zip", &pkg);
+    assert!(v.verified, "{:#?}", v.findings);
+    let m = v.market.clone().unwrap();
+    assert!(m.recomputed && m.instruments == 0 && m.residual_mix_facilities == 1, "{m:?}");
+    let market = v.totals.iter().find(|t| t.total == "totals.scope2_market").unwrap();
+    assert_eq!((market.stated.as_str(), market.recomputed.as_str(), market.status), ("6096", "6096", "ok"));
+    if let Some(o) = python(&pkg, dir.path()) {
+        assert!(o.status.success(), "{}", text(&o));
+        assert!(text(&o).contains("(market-based Scope 2 recomputed:"), "{}", text(&o));
     }
 }

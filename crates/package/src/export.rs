@@ -12,7 +12,7 @@ use scopebook_store::{audit, ActivityRecord, Store, StoreError};
 use serde_json::{json, Value};
 
 use crate::layout::{self, dataset_dir, safe_component};
-use crate::{archive, manifest, readme};
+use crate::{archive, export_inputs, manifest, readme};
 
 /// Reads a user dataset's factor file by the name the library loaded it under.
 pub type ReadUserFile<'a> = &'a dyn Fn(&str) -> Option<Vec<u8>>;
@@ -51,7 +51,7 @@ fn pretty(v: &Value) -> Vec<u8> {
     s.into_bytes()
 }
 
-fn csv_bytes(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Result<Vec<u8>, StoreError> {
+pub(crate) fn csv_bytes(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Result<Vec<u8>, StoreError> {
     let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
     w.write_record(header).map_err(|e| failure(e.to_string()))?;
     for r in rows {
@@ -273,13 +273,14 @@ fn gather(
     );
 
     // The results, with the factors and GWP values the lines used.
-    let lines = report.get("lines").and_then(Value::as_array).cloned().unwrap_or_default();
+    let no_lines = Vec::new();
+    let lines = report.get("lines").and_then(Value::as_array).unwrap_or(&no_lines);
     let mut used: BTreeMap<String, (String, String, String, String, u64)> = BTreeMap::new();
     let mut gwp_used: BTreeSet<(String, String, String)> = BTreeSet::new();
     let mut line_rows = Vec::with_capacity(lines.len());
     let s =
         |v: &Value, p: &str| v.pointer(p).map_or(String::new(), |x| x.as_str().map_or(x.to_string(), str::to_string));
-    for l in &lines {
+    for l in lines {
         let id = s(l, "/factor/id");
         let e = used.entry(id.clone()).or_insert_with(|| {
             (
@@ -347,6 +348,12 @@ fn gather(
     let mut editions: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
     for (id, (ds, ed, _, _, _)) in &used {
         editions.entry((ds.clone(), ed.clone())).or_default().push(id.clone());
+    }
+    // The instruments, statuses and residual mixes of market-based Scope 2 (decision 0047).
+    let period_lib = scopebook_core::run::pinned_library(lib, &period.pins).map_err(failure)?;
+    let uses = calc.run.inventory.electricity();
+    for (key, ids) in export_inputs::add(store, &period_lib, year, period.gwp_set, &report, uses, &mut files)? {
+        editions.entry(key).or_default().extend(ids);
     }
     let mut withheld: BTreeSet<(String, String)> = BTreeSet::new();
     let mut licences: BTreeMap<(String, String), String> = BTreeMap::new();
@@ -418,6 +425,8 @@ fn gather(
 
     // Units: every spelling used, its canonical symbol, dimension and size in base units.
     unit_texts.insert("GJ".into());
+    // verify.py brings electricity to MWh for market-based Scope 2 (decision 0047).
+    unit_texts.insert("MWh".into());
     let unit_rows: Vec<Vec<String>> = unit_texts
         .iter()
         .filter_map(|t| Unit::parse(t).ok().map(|u| (t, u)))

@@ -25,6 +25,17 @@ pub const REPORT: &str = "results/report.json";
 pub const LINES_CSV: &str = "results/lines.csv";
 pub const TOTALS_CSV: &str = "results/totals.csv";
 
+/// The period's contractual instruments as the store exports them and the calculation read
+/// them (`instruments YEAR` in the report's `inputs.factor_files`, decision 0047); written when
+/// the report names that file.
+pub const INSTRUMENTS: &str = "inputs/instruments.csv";
+/// The period's Scope 3 category statuses as exported (`scope3-status YEAR`); likewise.
+pub const SCOPE3_STATUS: &str = "inputs/scope3-status.csv";
+/// The residual mix each electricity use (facility, region, period) is allocated at, by factor
+/// (its dataset edition is in `factors/`): written when market-based Scope 2 is not the grid
+/// average of the lines.
+pub const RESIDUAL_MIX: &str = "inputs/residual-mix.csv";
+
 /// The factors the lines used, with provenance and whether each file is included.
 pub const FACTORS_USED: &str = "factors/used.csv";
 /// Folder of a dataset edition: `dataset.json` (its metadata) and `factors.csv` (unless withheld).

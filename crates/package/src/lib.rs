@@ -26,6 +26,7 @@
 pub mod archive;
 pub mod audit_view;
 mod export;
+mod export_inputs;
 pub mod findings;
 pub mod layout;
 mod manifest;
@@ -34,13 +35,16 @@ mod recompute;
 pub mod sample;
 pub mod totals;
 mod verify;
+mod verify_chain;
 mod verify_checks;
 mod verify_imports;
+mod verify_market;
 mod verify_text;
 
 pub use export::{export, ExportOptions, Exported};
 pub use manifest::{root_hash, seal, sums_text, Manifest, ManifestFile, FORMAT};
 pub use verify::{verify, LineCheck, TotalCheck, Verification};
+pub use verify_market::MarketCheck;
 
 /// The Python verifier written into every package.
 pub const VERIFY_PY: &str = include_str!("verify.py");

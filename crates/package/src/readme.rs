@@ -32,7 +32,10 @@ are in kg, totals in tonnes. Nothing here needs Scopebook to be read or checked.
 | `results/report.json` | the calculation: every line with its factor, steps and emissions, and every total (`scopebook calc --db FILE --period {year} --format json`) |
 | `results/lines.csv`, `totals.csv` | the same lines and totals as tables |
 | `factors/used.csv` | each factor used: dataset, edition, SHA-256 of its file, source, licence, lines |
-| `factors/DATASET/EDITION/` | `dataset.json` (provenance and licence) and `factors.csv` (the dataset's published file) |
+| `factors/DATASET/EDITION/` | `dataset.json` (provenance, licence and, for spend factors, the `price_year` a line's money is deflated to) and `factors.csv` (the dataset's published file); also the residual mixes' datasets |
+| `inputs/instruments.csv` | when the period has contractual instruments: the `instruments {year}` file the calculation read (its SHA-256 is in the report's `inputs.factor_files`) |
+| `inputs/scope3-status.csv` | when the period has Scope 3 category statuses: the `scope3-status {year}` file the calculation read (likewise) |
+| `inputs/residual-mix.csv` | when market-based Scope 2 is not the grid average: the residual-mix factor each electricity use (facility, region, period) is allocated at |
 | `gwp/` | the GWP-100 tables and blend compositions, and the values used |
 | `audit/log.jsonl` | the whole hash-chained audit log of the inventory file, as stored |
 | `audit/imports.csv` | each record an import of the period created (`import`, `activity` id, `source_row` in the imported file), by import and record id |
@@ -48,6 +51,12 @@ carries `records_sha256`: the SHA-256 of one line per record it created, in id o
 `"{{id}}\t{{source_row}}\t{{SHA-256 of the record's value at the import}}\n"`. A record's value at the
 import is the `old_value` of the first later entry on that record, or else its stored value in
 `data/records.json`. A record with no entry of its own is checked this way, against its import.
+
+**Market-based Scope 2:** each facility's electricity is covered by its instruments in file
+order, each capped at what is left of the consumption (applied MWh × the instrument's rate),
+then the residual mix (uncovered MWh × its rate), then the grid average (its location-based
+figure). `scopebook verify` also grades the instruments against the Scope 2 Quality Criteria;
+`verify.py` takes the grades from the report, and says so.
 
 **Withheld factors:** a dataset whose licence does not allow redistribution is listed with its
 reference and SHA-256, without its file. Its lines cannot be recomputed here and are reported
@@ -80,6 +89,8 @@ one (`selected_by` in the report says by which rule it was chosen), or who wrote
 - `data/`：本期活动数据（`activities.csv` 即参与计算的文件）、每条记录的存储值及其 SHA-256、单位表；
 - `results/`：计算结果，每行含所用因子、计算步骤和排放量，以及全部合计；
 - `factors/`：所用排放因子的数据集、版本、文件 SHA-256、来源和许可；
+- `inputs/`：计算所读取的本期合同工具（`instruments.csv`）和范围三类别状态（`scope3-status.csv`），其 SHA-256
+  见报告的 `inputs.factor_files`；以及每项用电所采用的剩余组合因子（`residual-mix.csv`），用于重新计算基于市场的范围二排放；
 - `gwp/`：GWP-100 数值表和混合制冷剂组分；
 - `audit/log.jsonl`：完整的哈希链审计日志；
 - `audit/imports.csv`：本期每次导入创建的记录及其在导入文件中的行号；导入只有一条审计记录，其 `records_sha256`

@@ -86,6 +86,16 @@ fn t(kg: Decimal) -> Decimal {
 
 /// Every total of `lines`, in tonnes.
 pub fn recompute(lines: &[LineFigures]) -> Result<BTreeMap<String, Decimal>, String> {
+    recompute_with_market(lines, &BTreeMap::new())
+}
+
+/// Every total of `lines`, in tonnes, with each facility's market-based Scope 2 moved by
+/// `market_delta_kg` (its market-based less its location-based electricity, kg, before its
+/// share), as the core moves it once instruments and residual mixes are allocated.
+pub fn recompute_with_market(
+    lines: &[LineFigures],
+    market_delta_kg: &BTreeMap<String, Decimal>,
+) -> Result<BTreeMap<String, Decimal>, String> {
     let mut groups: BTreeMap<(String, String, String, String), Sums> = BTreeMap::new();
     let mut shares: BTreeMap<String, Decimal> = BTreeMap::new();
     for l in lines {
@@ -128,6 +138,13 @@ pub fn recompute(lines: &[LineFigures]) -> Result<BTreeMap<String, Decimal>, Str
             put(format!("by_gas.{gas}.mass_t"), part(*m, share)?)?;
             put(format!("by_gas.{gas}.co2e_t"), part(*c, share)?)?;
         }
+    }
+    for (facility, delta) in market_delta_kg.iter().filter(|(_, d)| !d.is_zero()) {
+        let share = shares.get(facility).copied().unwrap_or(Decimal::ONE_HUNDRED);
+        let scaled = part(*delta, share)?;
+        put("totals.scope2_market".into(), scaled)?;
+        put(format!("by_facility.{facility}.scope2_market"), scaled)?;
+        put(format!("by_facility.{facility}.own.scope2_market"), *delta)?;
     }
     let mut out: BTreeMap<String, Decimal> = kg.into_iter().map(|(k, v)| (k, t(v))).collect();
     for (facility, share) in shares {

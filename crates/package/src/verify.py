@@ -375,6 +375,74 @@ def evaluate(lib, rec, f, gwp_set):
     return out, co2e, unspeciated, hold(basis * biogenic) if biogenic is not None else Decimal(0)
 
 
+def check_input(files, report, path, name):
+    """A copy of an input the report names (inputs.factor_files): its bytes, or None when the
+    report does not name it; a problem when it is missing or not the file the calculation read."""
+    listed = [f["sha256"] for f in report["inputs"].get("factor_files", []) if f["file"] == name]
+    if not listed:
+        return None
+    if path not in files:
+        problem(path, "missing: results/report.json's inputs.factor_files names '%s'" % name)
+        return None
+    if sha256(files[path]) != listed[0]:
+        problem(path, "its SHA-256 is not the one results/report.json's inputs.factor_files records for '%s'" % name)
+    return files[path]
+
+
+def market(files, report, lib, year, uses):
+    """Market-based Scope 2 of the simple cases (decision 0047): a facility whose electricity is
+    one period, its instruments in file order capped at what is left of its consumption (their
+    MWh x rate), then the residual mix inputs/residual-mix.csv names (uncovered MWh x its rate),
+    else the grid average. Whether an instrument passes the Scope 2 Quality Criteria is taken
+    from the report ('applied'), not graded here. Returns (facility -> market less location kg,
+    applied MWh per instrument) or a string saying why it was not recomputed."""
+    instr_bytes = check_input(files, report, "inputs/instruments.csv", "instruments %s" % year)
+    check_input(files, report, "inputs/scope3-status.csv", "scope3-status %s" % year)
+    if "inputs/residual-mix.csv" not in files:
+        return "the package carries no inputs/residual-mix.csv (written before decision 0047)"
+    instruments = list(csv.DictReader(io.StringIO(instr_bytes.decode("utf-8")))) if instr_bytes else []
+    stated = report.get("instruments") or []
+    if len(stated) != len(instruments):
+        problem("inputs/instruments.csv", "%d instrument(s); results/report.json lists %d" % (len(instruments), len(stated)))
+        return "the instruments are not the report's"
+    residual = {}
+    for r in rows(files, "inputs/residual-mix.csv"):
+        residual.setdefault(r["facility"], []).append(r)
+    for facility, list_ in uses.items():
+        if len(list_["periods"]) > 1 or len(residual.get(facility, [])) > 1:
+            return "facility %s has electricity of more than one period or region (scopebook verify recomputes it)" % facility
+    delta, applied = {}, []
+    left = {f: u["mwh"] for f, u in uses.items()}
+    market_kg = {f: Decimal(0) for f in uses}
+    for row, st in zip(instruments, stated):
+        facility, mwh, rate = row["facility"], Decimal(row["mwh"]), Decimal(row["emission_rate_kg_per_mwh"])
+        name = "instrument %s %s..%s of facility %s" % (row["instrument"], row["serial_from"], row["serial_to"], facility)
+        if Decimal(st["mwh"]) != mwh or Decimal(st["emission_rate_kg_per_mwh"]) != rate or st["facility"] != facility:
+            problem("inputs/instruments.csv", "%s: its mwh, rate or facility is not the report's" % name)
+        take = Decimal(0)
+        if st["applied"] and facility in left:
+            take = min(mwh, left[facility])
+            left[facility] -= take
+            market_kg[facility] += take * rate
+        applied.append(take)
+        if Decimal(st["applied_mwh"]) != take:
+            problem("results/report.json", "%s: applied_mwh %s in the package, recomputed %s" % (name, st["applied_mwh"], take))
+    for facility, u in uses.items():
+        rest = left[facility]
+        if rest:
+            rows_ = residual.get(facility, [])
+            if rows_:
+                f = lib.factors.get(rows_[0]["factor"])
+                if f is None:
+                    return "the residual mix %s is not in the package's factor files" % rows_[0]["factor"]
+                rate = evaluate(lib, {"quantity": "1", "unit": "MWh"}, f, report["gwp_set"])[1]
+                market_kg[facility] += rest * rate
+            else:
+                market_kg[facility] += u["location"] if rest == u["mwh"] else u["location"] * rest / u["mwh"]
+        delta[facility] = market_kg[facility] - u["location"]
+    return delta
+
+
 def main(argv):
     files = load(argv)
     manifest, root = check_hashes(files)
@@ -407,6 +475,7 @@ def main(argv):
         problem("data/activities.csv", "%d rows for %d records" % (len(activity_rows), len(records)))
     recomputed = withheld = 0
     groups = {}
+    electricity, electricity_problem = {}, []
     for line in report.get("lines", []):
         rid = line["activity"]["row"]
         where = "results/report.json: record %s" % rid
@@ -439,6 +508,16 @@ def main(argv):
             else:
                 problem(where, "%s %s: co2e_kg %s in the package, recomputed %s" % (
                     line["activity"]["facility"], line["activity"]["activity"], e["co2e_kg"], figures[1]))
+        if str(line["classification"]["scope"]) == "2" and str(line["classification"]["category"]) == "electricity":
+            a = line["activity"]
+            try:
+                mwh = lib.convert(Decimal(a["quantity"]), lib.unit(a["unit"]), lib.unit("MWh"))
+                u = electricity.setdefault(a["facility"], {"mwh": Decimal(0), "location": Decimal(0), "periods": set()})
+                u["mwh"] += mwh
+                u["location"] += figures[1]
+                u["periods"].add((a.get("region"), a["period"]["start"], a["period"]["end"]))
+            except (ValueError, KeyError) as err:
+                electricity_problem.append("%s: %s" % (where, err))
         key = (line["activity"]["facility"], line["classification"]["scope"], str(line["classification"]["category"]), str(line["iso_category"]))
         g = groups.setdefault(key, {"co2e": Decimal(0), "biogenic": Decimal(0), "unspeciated": Decimal(0), "gases": {}, "share": share})
         g["co2e"] += figures[1]
@@ -483,14 +562,21 @@ def main(argv):
     print("lines: %d recomputed to the same figures, %d withheld (factor file not in the package)" % (recomputed, withheld))
     print()
     print("%-36s %26s %26s" % ("total (t)", "package", "recomputed"))
-    # Market-based Scope 2 equals location-based only under grid averages; contractual
-    # instruments and residual mixes are allocated per facility from data the lines do not carry.
-    if report["scope2_market_basis"].startswith("grid-average factors"):
-        stated_totals["scope2_market"] = Decimal(report["totals"]["scope2_market"])
-    else:
-        del stated_totals["scope2_market"]
-        totals.pop("scope2_market", None)
-        print("(market-based Scope 2 is not recomputed: it allocates contractual instruments and residual mixes per facility)")
+    # Market-based Scope 2 equals location-based only under grid averages; otherwise contractual
+    # instruments and residual mixes are allocated per facility (decision 0047).
+    if not report["scope2_market_basis"].startswith("grid-average factors"):
+        why = "not every Scope 2 line was recomputed" if withheld or electricity_problem else None
+        delta = why or market(files, report, lib, manifest["period"], electricity)
+        if isinstance(delta, str):
+            del stated_totals["scope2_market"]
+            totals.pop("scope2_market", None)
+            print("(market-based Scope 2 is NOT recomputed by verify.py: %s; `scopebook verify` recomputes it)" % delta)
+        else:
+            for facility, d in delta.items():
+                share = share_of.get(facility, HUNDRED)
+                totals["scope2_market"] = totals.get("scope2_market", Decimal(0)) + d * share / HUNDRED
+            print("(market-based Scope 2 recomputed: instruments capped at each facility's consumption, then the residual mix, "
+                  "then the grid average; the instruments' Quality Criteria grades are taken from the report)")
     for k in sorted(set(stated_totals) | set(totals)):
         a, b = stated_totals.get(k, Decimal(0)), totals.get(k, Decimal(0)) / 1000
         mark = "ok" if a == b else "DIFFERS"

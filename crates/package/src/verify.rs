@@ -7,7 +7,7 @@ use scopebook_core::boundary::{Boundary, Consolidation, Holding};
 use scopebook_core::dataset::sha256_hex;
 use scopebook_core::diagnostic::{Code, Diagnostic, Location};
 use scopebook_core::gas::GwpSet;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::archive::{self, ArchiveError};
@@ -18,6 +18,8 @@ use crate::recompute::{self, diff};
 use crate::totals::{self, LineFigures};
 use crate::verify_checks::{check_gwp, check_rows, check_snapshot};
 use crate::verify_imports;
+use crate::verify_market::{self, MarketCheck};
+use crate::{export_inputs, verify_chain};
 
 /// A line that was not recomputed to the same figures.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -66,21 +68,9 @@ pub struct Verification {
     /// The auditor's findings folder (`findings/`, decision 0042), checked on its own; `None`
     /// when the package has none.
     pub auditor_findings: Option<FindingsCheck>,
-}
-
-#[derive(Deserialize)]
-struct LogEntry {
-    seq: i64,
-    at: String,
-    user: String,
-    action: String,
-    table: String,
-    record: i64,
-    old_value: Option<String>,
-    new_value: Option<String>,
-    reason: Option<String>,
-    prev_hash: String,
-    hash: String,
+    /// Market-based Scope 2 under instruments or a residual mix (decision 0047); `None` when it
+    /// is the lines' grid average (recomputed with the other totals).
+    pub market: Option<MarketCheck>,
 }
 
 pub(crate) struct Ctx {
@@ -153,7 +143,7 @@ fn check(c: &mut Ctx, v: &mut Verification) {
     let Some(manifest) = check_hashes(c, v) else { return };
     v.auditor_findings = findings::check_in_package(&added, &manifest.root_hash, &mut c.findings);
     v.organisation = manifest.organisation.clone();
-    let last = check_chain(c, v);
+    let last = verify_chain::check_chain(c, v);
     let Some(inv) = check_inventory(c, &last) else { return };
     v.period = inv.period_year;
     recompute_all(c, v, &inv);
@@ -223,76 +213,6 @@ fn check_hashes(c: &mut Ctx, v: &mut Verification) -> Option<Manifest> {
     v.files = c.files.len();
     v.root_hash = manifest.root_hash.clone();
     Some(manifest)
-}
-
-/// The audit chain; returns each record's last audited value, by (table, id).
-fn check_chain(c: &mut Ctx, v: &mut Verification) -> BTreeMap<(String, i64), Option<String>> {
-    let mut last = BTreeMap::new();
-    let Some(bytes) = c.files.get(layout::AUDIT_LOG).cloned() else {
-        c.error(Code::WrongFileType, Location::file(layout::AUDIT_LOG), "the package lacks its audit log");
-        return last;
-    };
-    let mut prev = scopebook_store::audit::GENESIS.to_string();
-    let mut n: i64 = 0;
-    for (i, text) in String::from_utf8_lossy(&bytes).lines().enumerate() {
-        let line = i as u64 + 1;
-        let at = Location::row(layout::AUDIT_LOG, line);
-        let e: LogEntry = match serde_json::from_str(text) {
-            Ok(e) => e,
-            Err(err) => {
-                c.error(Code::AuditChainBroken, at, format!("not an audit entry: {err}"));
-                return last;
-            }
-        };
-        n += 1;
-        if e.seq != n {
-            c.error(
-                Code::AuditChainBroken,
-                at,
-                format!("entry {} is where entry {n} belongs: an entry was removed, added or moved", e.seq),
-            );
-            return last;
-        }
-        if e.prev_hash != prev {
-            c.error(
-                Code::AuditChainBroken,
-                at,
-                format!(
-                    "audit entry {} does not follow its predecessor: its prev_hash is not entry {}'s hash",
-                    e.seq,
-                    n - 1
-                ),
-            );
-            return last;
-        }
-        let fields = scopebook_store::audit::EntryFields {
-            seq: e.seq,
-            at: &e.at,
-            user: &e.user,
-            action: &e.action,
-            table: &e.table,
-            record: e.record,
-            old: e.old_value.as_deref(),
-            new: e.new_value.as_deref(),
-            reason: e.reason.as_deref(),
-        };
-        if scopebook_store::audit::entry_hash(&e.prev_hash, &fields) != e.hash {
-            c.error(
-                Code::AuditChainBroken,
-                at,
-                format!(
-                    "audit entry {} has been altered: its contents ({} {} {}) no longer match its hash",
-                    e.seq, e.action, e.table, e.record
-                ),
-            );
-            return last;
-        }
-        last.insert((e.table.clone(), e.record), e.new_value.clone());
-        prev = e.hash;
-    }
-    v.audit_entries = usize::try_from(n).unwrap_or(0);
-    v.audit_head = prev;
-    last
 }
 
 /// What the recomputation needs, read from the package and tied to the audit chain.
@@ -530,6 +450,12 @@ fn recompute_all(c: &mut Ctx, v: &mut Verification, inv: &Inventory) {
         .flatten()
         .map(|d| (s(d, "/id"), s(d, "/edition"), s(d, "/sha256")))
         .collect();
+    // The residual mixes' dataset editions are checked and loaded as the lines' are.
+    let residual = verify_market::residual_table(c);
+    for r in residual.iter().flatten() {
+        let sha = inputs.iter().find(|(d, e, _)| *d == r.dataset && *e == r.edition).map(|x| x.2.clone());
+        editions.entry((r.dataset.clone(), r.edition.clone())).or_insert_with(|| sha.unwrap_or_default());
+    }
     let mut absent: BTreeSet<(String, String)> = BTreeSet::new();
     for ((ds, ed), sha) in &editions {
         let dir = layout::dataset_dir(ds, ed);
@@ -670,17 +596,58 @@ fn recompute_all(c: &mut Ctx, v: &mut Verification, inv: &Inventory) {
             Err(_) => total_ok = false,
         }
     }
-    for ((ds, ed), n) in &withheld {
+    for ((ds, ed), n) in withheld.iter().filter(|(_, n)| **n > 0) {
         c.findings.push(Diagnostic::warning(
             Code::FactorWithheld,
             Location::file(layout::dataset_dir(ds, ed)),
             format!("{n} line(s) use dataset {ds} edition {ed}, whose factor file the package does not carry (its licence forbids redistribution): they were not recomputed, and the totals count their stated figures; obtain the dataset from its publisher and compare its SHA-256"),
         ));
     }
-    compare_totals(c, v, &inv.report, &figures, total_ok);
+    let market = if export_inputs::market_from_lines(&inv.report) {
+        Some(BTreeMap::new())
+    } else {
+        let mut check = MarketCheck::default();
+        let scope2_withheld = stated.values().any(|l| {
+            s(l, "/classification/scope") == "2"
+                && withheld.contains_key(&(s(l, "/factor/dataset"), s(l, "/factor/edition")))
+        });
+        let deltas = match (&residual, inv.period_year) {
+            (None, _) | (_, None) => {
+                check.note = format!("the package carries no {} (written before decision 0047)", layout::RESIDUAL_MIX);
+                None
+            }
+            (Some(_), _) if !total_ok || scope2_withheld => {
+                check.note = "not every Scope 2 line was recomputed".into();
+                None
+            }
+            (Some(table), Some(year)) => {
+                verify_market::recompute(c, &inv.report, year, (&lib, gwp_set), &again.electricity, table, &mut check)
+            }
+        };
+        if deltas.is_none() && residual.is_some() {
+            c.findings.push(Diagnostic::warning(
+                Code::FactorWithheld,
+                Location::file(layout::RESIDUAL_MIX),
+                format!("market-based Scope 2 was not recomputed: {}; its totals are not checked", check.note),
+            ));
+        }
+        v.market = Some(check);
+        deltas
+    };
+    compare_totals(c, v, &inv.report, &figures, total_ok, market.as_ref());
 }
 
-fn compare_totals(c: &mut Ctx, v: &mut Verification, report: &Value, figures: &[LineFigures], complete: bool) {
+/// Every total recomputed from `figures`, market-based Scope 2 moved by `market` (each
+/// facility's market less location-based electricity, kg); market-based Scope 2 is not
+/// compared when `market` is `None`.
+fn compare_totals(
+    c: &mut Ctx,
+    v: &mut Verification,
+    report: &Value,
+    figures: &[LineFigures],
+    complete: bool,
+    market: Option<&BTreeMap<String, rust_decimal::Decimal>>,
+) {
     let stated = match totals::stated(report) {
         Ok(t) => t,
         Err(e) => {
@@ -688,17 +655,17 @@ fn compare_totals(c: &mut Ctx, v: &mut Verification, report: &Value, figures: &[
             return;
         }
     };
-    let recomputed = match totals::recompute(figures) {
+    let none = BTreeMap::new();
+    let recomputed = match totals::recompute_with_market(figures, market.unwrap_or(&none)) {
         Ok(t) => t,
         Err(e) => {
             c.error(Code::FigureMismatch, Location::file(layout::REPORT), e);
             return;
         }
     };
-    // Market-based Scope 2 equals location-based only under grid averages; instruments and
-    // residual mixes are allocated per facility from data the lines do not carry.
-    let market_from_lines = s(report, "/scope2_market_basis").starts_with("grid-average factors");
-    let skipped = |k: &str| !market_from_lines && k.contains("scope2_market");
+    // Market-based Scope 2 not recomputed (a package written before decision 0047, or a Scope 2
+    // line withheld) is shown so, never as matching.
+    let skipped = |k: &str| market.is_none() && k.contains("scope2_market");
     let differ: Vec<_> =
         totals::differences(&stated, &recomputed).into_iter().filter(|(k, _, _)| !skipped(k)).collect();
     let differing: BTreeSet<&String> = differ.iter().map(|(k, _, _)| k).collect();

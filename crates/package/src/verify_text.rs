@@ -50,7 +50,18 @@ pub fn table(v: &Verification) -> String {
         }
         let others = v.totals.iter().filter(|t| !t.total.starts_with("totals.") && t.status == "ok").count();
         let _ = writeln!(o, "({others} breakdowns by category, gas and facility also match)");
-        if v.totals.iter().any(|t| t.status == "not recomputed") {
+        if let Some(m) = v.market.as_ref().filter(|m| m.recomputed) {
+            let _ = writeln!(
+                o,
+                "(market-based Scope 2 recomputed from {}: {} instrument(s) allocated, capped at each facility's consumption, then the residual mix ({} facility(ies)), then the grid average; each instrument's applied MWh and each facility's basis compared with the report)",
+                crate::layout::INSTRUMENTS,
+                m.instruments,
+                m.residual_mix_facilities
+            );
+        }
+        if let Some(m) = v.market.as_ref().filter(|m| !m.recomputed) {
+            let _ = writeln!(o, "(market-based Scope 2 is not recomputed: {})", m.note);
+        } else if v.totals.iter().any(|t| t.status == "not recomputed") {
             let _ = writeln!(
                 o,
                 "(market-based Scope 2 is not recomputed: it allocates contractual instruments and residual mixes per facility, which the lines do not carry)"
