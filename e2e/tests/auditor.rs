@@ -19,50 +19,37 @@
 
 mod common;
 
-use std::process::Command;
 use std::time::Duration;
 
-use common::{within, workspace_binary, App, Harness, TempDir};
+use common::{cli_ok, within, App, Harness, TempDir};
 use serde_json::Value;
 
 const TEST_LIMIT: Duration = Duration::from_secs(300);
 const PHRASE: &str = "FY2023 审计 sample";
 
-fn cli(args: &[&str]) -> String {
-    let out = Command::new(workspace_binary("scopebook")).args(args).output().expect("cannot run the scopebook CLI");
-    assert!(
-        out.status.success(),
-        "scopebook {args:?} failed ({}):\n{}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 /// An inventory file with a locked 2023, exported as a package; returns the package's path.
 fn make_package(dir: &std::path::Path) -> String {
     let db = dir.join("acme.scopebook").display().to_string();
-    cli(&["init", "--db", &db, "--name", "Acme Suzhou", "--consolidation", "operational-control"]);
-    cli(&["facility", "add", "--db", &db, "--code", "SZ", "--name", "Suzhou plant", "--region", "CN-JS"]);
-    cli(&["facility", "add", "--db", &db, "--code", "LDS", "--name", "Leeds depot", "--region", "GB"]);
-    cli(&["period", "add", "--db", &db, "--year", "2023"]);
+    cli_ok(&["init", "--db", &db, "--name", "Acme Suzhou", "--consolidation", "operational-control"]);
+    cli_ok(&["facility", "add", "--db", &db, "--code", "SZ", "--name", "Suzhou plant", "--region", "CN-JS"]);
+    cli_ok(&["facility", "add", "--db", &db, "--code", "LDS", "--name", "Leeds depot", "--region", "GB"]);
+    cli_ok(&["period", "add", "--db", &db, "--year", "2023"]);
     let common = ["activity", "add", "--db", &db, "--period", "2023", "--start", "2023-01-01", "--end", "2023-12-31"];
     let mut args: Vec<&str> = common.to_vec();
     args.extend(["--facility", "SZ", "--activity", "grid_electricity", "--quantity", "1862400", "--unit", "kWh"]);
     args.extend(["--evidence", "SGCC-JS-2023-12"]);
-    cli(&args);
+    cli_ok(&args);
     for i in 0..24 {
         let quantity = format!("{}", 200 + 37 * i);
         let evidence = format!("FUEL-{i:02}");
         let mut args: Vec<&str> = common.to_vec();
         args.extend(["--facility", "LDS", "--activity", "diesel", "--quantity", &quantity, "--unit", "L"]);
         args.extend(["--factor", "desnz2024.diesel.l", "--evidence", &evidence]);
-        cli(&args);
+        cli_ok(&args);
     }
-    cli(&["period", "lock", "--db", &db, "--year", "2023"]);
+    cli_ok(&["period", "lock", "--db", &db, "--year", "2023"]);
     let package = dir.join("acme-2023.zip").display().to_string();
-    cli(&["export-package", "--db", &db, "--period", "2023", "--out", &package]);
+    cli_ok(&["export-package", "--db", &db, "--period", "2023", "--out", &package]);
     package
 }
 
@@ -95,7 +82,7 @@ async fn sample_and_findings_match_the_cli() {
         let dir = TempDir::new("auditor-package");
         let package = make_package(dir.path());
         let original = std::fs::read(&package).unwrap();
-        let verified: Value = serde_json::from_str(&cli(&["verify", &package, "--format", "json"])).unwrap();
+        let verified: Value = serde_json::from_str(&cli_ok(&["verify", &package, "--format", "json"])).unwrap();
         let root = verified["root_hash"].as_str().unwrap().to_string();
 
         // The start screen (no organisation file): open the package in the auditor's view.
@@ -120,7 +107,7 @@ async fn sample_and_findings_match_the_cli() {
         app.wait_el("aud-seed", common::SETTLE).await;
         let seed = app.attr("aud-seed", "data-value").await.unwrap();
         let out =
-            cli(&["sample", &package, "--phrase", PHRASE, "--materiality", "2", "--size", "5", "--format", "json"]);
+            cli_ok(&["sample", &package, "--phrase", PHRASE, "--materiality", "2", "--size", "5", "--format", "json"]);
         let expected: Value = serde_json::from_str(&out).unwrap();
         assert_eq!(seed, expected["seed"].as_str().unwrap());
         assert_eq!(drawn(&app, "in-full").await, records(&expected["in_full"]));
@@ -168,10 +155,10 @@ async fn sample_and_findings_match_the_cli() {
         app.click("aud-package-export").await;
         wait_attr(&app, "aud-exported", "data-path", &with).await;
         app.screenshot("auditor-findings").await;
-        let verified = cli(&["verify", &with]);
+        let verified = cli_ok(&["verify", &with]);
         assert!(verified.contains(&format!("root hash: {root}")), "{verified}");
         assert!(verified.contains("auditor's findings: 3 file(s), 1 mark(s) (0 checked, 1 queried)"), "{verified}");
-        let checked: Value = serde_json::from_str(&cli(&["verify", &with, "--format", "json"])).unwrap();
+        let checked: Value = serde_json::from_str(&cli_ok(&["verify", &with, "--format", "json"])).unwrap();
         assert_eq!(checked["verified"], true);
         assert_eq!(checked["root_hash"], root.as_str());
         assert_eq!(checked["auditor_findings"]["intact"], true);

@@ -21,10 +21,10 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::Duration;
 
-use common::{within, workspace_binary, Harness, TempDir};
+use common::{cli, cli_ok, within, Harness, TempDir};
 use serde_json::Value;
 
 const TEST_LIMIT: Duration = Duration::from_secs(300);
@@ -54,22 +54,6 @@ async fn wait_tolerant(app: &common::App, testid: &str, limit: Duration) -> comm
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-}
-
-fn cli(args: &[&str]) -> Output {
-    Command::new(workspace_binary("scopebook")).args(args).output().expect("cannot run the scopebook CLI")
-}
-
-fn cli_ok(args: &[&str]) -> String {
-    let out = cli(args);
-    assert!(
-        out.status.success(),
-        "scopebook {} failed ({}):\n{}",
-        args.join(" "),
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// An organisation file with one facility and period 2023 holding three records, made with the

@@ -19,10 +19,9 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
-use common::{within, workspace_binary, App, Harness, TempDir};
+use common::{cli_ok, within, App, Harness, TempDir};
 use fantoccini::Locator;
 use serde_json::Value;
 
@@ -32,18 +31,6 @@ const CALC: Duration = Duration::from_secs(60);
 const EXCLUDED: &str = "no leased assets: every site is owned";
 const GEC: &str = "facility,instrument,mwh,emission_rate_kg_per_mwh,generation_start,generation_end,market,registry,serial_from,serial_to,retired_on,beneficiary,evidence\n\
     SZ,gec,3000,0,2023-01-01,2023-06-30,CN,China GEC,GEC-2023-000001,GEC-2023-003000,2024-02-15,Acme Suzhou Ltd,gec.pdf\n";
-
-fn cli_ok(args: &[&str]) -> String {
-    let out = Command::new(workspace_binary("scopebook")).args(args).output().expect("cannot run the scopebook CLI");
-    assert!(
-        out.status.success(),
-        "scopebook {} failed ({}):\n{}",
-        args.join(" "),
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 /// The organisation file of the issue's case, made with the CLI (no instruments yet).
 fn organisation(dir: &Path) -> String {

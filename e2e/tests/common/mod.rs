@@ -86,6 +86,25 @@ pub fn build_binaries() {
     }
 }
 
+/// `scopebook ARGS`, run to the end.
+pub fn cli(args: &[&str]) -> std::process::Output {
+    Command::new(workspace_binary("scopebook")).args(args).output().expect("cannot run the scopebook CLI")
+}
+
+/// `scopebook ARGS`'s standard output; the test fails (with its error output) unless it succeeds.
+pub fn cli_ok(args: &[&str]) -> String {
+    let out = cli(args);
+    assert!(
+        out.status.success(),
+        "scopebook {} failed ({}):\n{}\n{}",
+        args.join(" "),
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// A workspace binary (`scopebook` or `scopebook-app`), built by [`build_binaries`].
 pub fn workspace_binary(name: &str) -> PathBuf {
     build_binaries();
