@@ -38,20 +38,40 @@ pub enum ArchiveError {
     TooLarge(String),
 }
 
+/// Files at least this large are deflated once when another file has the same bytes.
+const DEDUPLICATE_FROM: usize = 1 << 20;
+
 /// Write `files` (path → bytes) as a deterministic ZIP.
 pub fn write(files: &BTreeMap<String, Vec<u8>>) -> Result<Vec<u8>, String> {
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
-    let options = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
-        .compression_level(Some(6))
-        .last_modified_time(DateTime::default())
-        .unix_permissions(0o644)
-        .large_file(false);
+    let options = entry_options();
+    // A large file with the same bytes as one written before it (a locked period's
+    // `snapshot/report.json` is `results/report.json`) is deflated once and its compressed
+    // bytes copied: the same options deflate the same bytes to the same bytes, so the ZIP is
+    // unchanged.
+    let mut large: Vec<(&str, &[u8])> = Vec::new();
     for (name, bytes) in files {
+        if bytes.len() >= DEDUPLICATE_FROM {
+            if let Some((first, _)) = large.iter().find(|(_, b)| *b == bytes.as_slice()) {
+                zip.deep_copy_file(first, name).map_err(|e| format!("{name}: {e}"))?;
+                continue;
+            }
+            large.push((name.as_str(), bytes.as_slice()));
+        }
         zip.start_file(name.as_str(), options).map_err(|e| format!("{name}: {e}"))?;
         zip.write_all(bytes).map_err(|e| format!("{name}: {e}"))?;
     }
     zip.finish().map(Cursor::into_inner).map_err(|e| e.to_string())
+}
+
+/// Every entry's options: deflated at level 6, dated 1980-01-01 00:00, permissions `0644`.
+fn entry_options() -> SimpleFileOptions {
+    SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .compression_level(Some(6))
+        .last_modified_time(DateTime::default())
+        .unix_permissions(0o644)
+        .large_file(false)
 }
 
 /// Why `name` is not a safe package path; `None` when it is.
@@ -188,6 +208,22 @@ mod tests {
         let two = write(&f.clone()).unwrap();
         assert_eq!(one, two);
         assert_eq!(read(&one).unwrap(), f);
+    }
+
+    #[test]
+    fn a_large_file_written_twice_is_deflated_once_with_the_same_bytes() {
+        // Issue 13: the copy of the first one's deflated bytes gives the ZIP deflating both makes.
+        let big: Vec<u8> = (0..(3u32 << 20)).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+        let f = files(&[("results/report.json", &big), ("snapshot/report.json", &big), ("z.txt", b"z")]);
+        let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, bytes) in &f {
+            zip.start_file(name.as_str(), entry_options()).unwrap();
+            zip.write_all(bytes).unwrap();
+        }
+        let each_deflated = zip.finish().unwrap().into_inner();
+        let written = write(&f).unwrap();
+        assert!(written == each_deflated, "the copied entry changed the ZIP's bytes");
+        assert_eq!(read(&written).unwrap(), f);
     }
 
     #[test]

@@ -162,7 +162,7 @@ pub fn document_date(locked_at: Option<&str>, period: &ReportingPeriod) -> Docum
 /// When a locked period was locked (its snapshot's time); `None` while it is not locked.
 pub fn locked_at(store: &Store, period: &ReportingPeriod) -> Result<Option<String>, ReportError> {
     Ok(match period.status {
-        PeriodStatus::Locked => store.snapshot(period.year)?.map(|s| s.taken_at),
+        PeriodStatus::Locked => store.snapshot_taken_at(period.year)?,
         _ => None,
     })
 }

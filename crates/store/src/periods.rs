@@ -231,6 +231,18 @@ impl Store {
             .ok_or_else(|| StoreError::one(Code::DatabaseError, &self.name, "the snapshot was not stored"))
     }
 
+    /// When the period's snapshot was taken (RFC 3339), without reading its stored report.
+    pub fn snapshot_taken_at(&self, year: i32) -> Result<Option<String>, StoreError> {
+        self.read(|c| {
+            Ok(c.query_row(
+                "SELECT s.taken_at FROM snapshot s JOIN period p ON p.id = s.period_id WHERE p.year = ?1 ORDER BY s.id LIMIT 1",
+                [year],
+                |r| r.get(0),
+            )
+            .optional()?)
+        })
+    }
+
     /// The snapshot taken when the period was locked.
     pub fn snapshot(&self, year: i32) -> Result<Option<Snapshot>, StoreError> {
         self.read(|c| {
