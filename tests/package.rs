@@ -332,3 +332,77 @@ fn the_cli_and_verify_py_agree_with_calc() {
     assert!(text.contains("record 2 differs from its last audit entry"), "{text}");
     assert!(text.contains("record 2: SZ natural_gas: co2e_kg"), "{text}");
 }
+
+/// `verify.py` (Python's standard library only) fails, naming what, on each tampering the issue
+/// lists that a package's files can carry (a name with `../` is the ZIP's, refused by `verify`
+/// before anything is extracted, above; verify.py runs on a folder the auditor unzipped).
+#[test]
+fn verify_py_names_every_tampering() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = FactorLibrary::shipped().0;
+    let db = inventory(dir.path(), &lib, &[]);
+    let one = package(&db, &lib);
+    let run = |name: &str, bytes: &[u8]| {
+        let sub = dir.path().join(name);
+        std::fs::create_dir_all(&sub).unwrap();
+        python(bytes, &sub).map(|out| {
+            let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+            (out.status.code(), text)
+        })
+    };
+    let Some((code, text)) = run("fresh", &one) else { return };
+    assert_eq!(code, Some(0), "a fresh package: {text}");
+
+    let factor = |f: &mut BTreeMap<String, Vec<u8>>| {
+        let path = "factors/cn-mee-nbs-grid/2023/factors.csv";
+        let text = String::from_utf8(f[path].clone()).unwrap();
+        let line = text.lines().find(|l| l.starts_with("cn-grid.2023.CN-JS,")).unwrap().to_string();
+        let changed = line.replacen(",0.", ",0.1", 1);
+        f.insert(path.into(), text.replacen(&line, &changed, 1).into_bytes());
+    };
+    let reorder = |f: &mut BTreeMap<String, Vec<u8>>| {
+        let text = String::from_utf8(f["audit/log.jsonl"].clone()).unwrap();
+        let mut lines: Vec<&str> = text.lines().collect();
+        lines.swap(2, 3);
+        f.insert("audit/log.jsonl".into(), (lines.join("\n") + "\n").into_bytes());
+    };
+    let remove_line = |f: &mut BTreeMap<String, Vec<u8>>| {
+        let mut r: serde_json::Value = serde_json::from_slice(&f["results/report.json"]).unwrap();
+        r["lines"].as_array_mut().unwrap().remove(1);
+        f.insert("results/report.json".into(), serde_json::to_vec_pretty(&r).unwrap());
+    };
+    let swap_report = |f: &mut BTreeMap<String, Vec<u8>>| {
+        let mut other = f["results/report.json"].clone();
+        other.extend_from_slice(b" ");
+        f.insert("snapshot/report.json".into(), other);
+    };
+    let manifest = |f: &mut BTreeMap<String, Vec<u8>>| {
+        let sha = scopebook_core::dataset::sha256_hex(&f["results/report.json"]);
+        replace(f, "manifest.json", &sha, &"0".repeat(64));
+    };
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "quantity",
+            tampered(&one, false, |f| replace(f, "data/activities.csv", "1862400", "1682400")),
+            "data/activities.csv",
+        ),
+        (
+            "quantity-resealed",
+            tampered(&one, true, |f| {
+                replace(f, "data/activities.csv", "1862400", "1682400");
+                replace(f, "data/records.json", "1862400", "1682400");
+            }),
+            "record 1",
+        ),
+        ("factor", tampered(&one, true, factor), "record 1"),
+        ("removed-line", tampered(&one, true, remove_line), "record 2"),
+        ("audit-order", tampered(&one, true, reorder), "audit"),
+        ("swapped-report", tampered(&one, true, swap_report), "snapshot/report.json"),
+        ("manifest", tampered(&one, false, manifest), "results/report.json"),
+    ];
+    for (name, bytes, names) in cases {
+        let (code, text) = run(name, &bytes).unwrap();
+        assert_eq!(code, Some(1), "{name}: verify.py passed a tampered package:\n{text}");
+        assert!(text.contains(names), "{name}: verify.py does not name {names:?}:\n{text}");
+    }
+}

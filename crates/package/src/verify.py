@@ -443,6 +443,19 @@ def market(files, report, lib, year, uses):
     return delta
 
 
+def check_snapshot(files, last):
+    """A locked period's snapshot is its audit entry's, and snapshot/report.json the report it names."""
+    if "snapshot/snapshot.json" not in files:
+        return
+    snap = json.loads(files["snapshot/snapshot.json"])
+    if last.get(("snapshot", snap["id"])) != snap["stored"]:
+        problem("snapshot/snapshot.json", "snapshot %s differs from its last audit entry" % snap["id"])
+        return
+    row = json.loads(snap["stored"])
+    if row.get("result_sha256") != sha256(files.get("snapshot/report.json", b"")):
+        problem("snapshot/report.json", "it is not the report the snapshot record's result_sha256 names")
+
+
 def main(argv):
     files = load(argv)
     manifest, root = check_hashes(files)
@@ -463,6 +476,7 @@ def main(argv):
     if unvouched:
         problem("data/records.json", "record(s) %s have no entry of their own in the audit log, and no import "
                 "whose records_sha256 the package gives covers them" % runs(unvouched))
+    check_snapshot(files, last)
     report = json.loads(files["results/report.json"])
     if sha256(files["data/activities.csv"]) != report["inputs"]["activities"]["sha256"]:
         problem("results/report.json", "inputs.activities.sha256 is not the SHA-256 of data/activities.csv")
@@ -526,6 +540,13 @@ def main(argv):
         for gas, (m, c) in figures[0].items():
             gm, gc = g["gases"].get(gas, (Decimal(0), Decimal(0)))
             g["gases"][gas] = (gm + m, gc + c)
+    # Every record has its line, or is listed as unresolved (as `scopebook verify` checks).
+    with_line = {line["activity"]["row"] for line in report.get("lines", [])}
+    unresolved = {u.get("activity", {}).get("row") for u in report.get("unresolved", [])}
+    for r in records:
+        if r["id"] not in with_line and r["id"] not in unresolved:
+            problem("results/report.json: record %s" % r["id"],
+                    "has no line in the report and is not listed as unresolved: a line was removed")
     totals = {}
 
     def put(k, v):
