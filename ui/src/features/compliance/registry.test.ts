@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EtsFacilityView, InstallationPositionLine } from '../../lib/bindings';
-import { installationFigure, installationsOf, linkable, pageInfo, pathsOf, shownFigure, slicePage } from './registry';
+import { installationFigure, installationsOf, lastPath, linkable, pageInfo, pathsOf, shownFigure, slicePage, withPath } from './registry';
 
 const line = (over: Partial<InstallationPositionLine>): InstallationPositionLine => ({
   installation: 'DE-990001',
@@ -43,6 +43,12 @@ describe('paths and pages', () => {
   it('reads one path a line', () => {
     expect(pathsOf(' /d/a.csv \r\n\n/d/b c.csv\n  ')).toEqual(['/d/a.csv', '/d/b c.csv']);
     expect(pathsOf('   ')).toEqual([]);
+    // A path picked with Browse… goes on its own line, once; the dialog starts at the last one.
+    expect(withPath('', '/d/a.csv')).toBe('/d/a.csv');
+    expect(withPath(' /d/a.csv \n\n', '/d/b c.csv')).toBe('/d/a.csv\n/d/b c.csv');
+    expect(withPath('/d/a.csv\n/d/b.csv', '/d/a.csv')).toBe('/d/a.csv\n/d/b.csv');
+    expect(lastPath('/d/a.csv\n/d/b.csv\n')).toBe('/d/b.csv');
+    expect(lastPath('  ')).toBe('');
   });
 
   it('says where a page lies and where the next one starts', () => {

@@ -30,6 +30,17 @@ export function pathsOf(text: string): string[] {
     .filter((p) => p !== '');
 }
 
+/** `text` (one path a line) with `path` added on its own line, unless it is already listed. */
+export function withPath(text: string, path: string): string {
+  const list = pathsOf(text);
+  return list.includes(path) ? list.join('\n') : [...list, path].join('\n');
+}
+
+/** The last path listed (where the dialog starts), or ''. */
+export function lastPath(text: string): string {
+  return pathsOf(text).at(-1) ?? '';
+}
+
 export interface PageInfo {
   /** 1-based first and last row shown (0, 0 when none). */
   from: number;
