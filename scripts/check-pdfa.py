@@ -35,12 +35,46 @@ def allowed(failure) -> bool:
     return any(r in rule for r in ALLOWED) and "width" in str(failure.message).lower()
 
 
+def stream_lengths_exact(raw: bytes) -> tuple[bool, int]:
+    """Whether every stream's /Length (a direct number) ends its data exactly where the EOL
+    before `endstream` begins, and how many streams' data end with a CR byte.
+
+    page-validation reports STREAM-LENGTH-001 for a stream whose (deflated) data happen to end
+    with CR (0Dh): followed by the LF that Typst writes before `endstream`, the two bytes read as
+    one CRLF end-of-line, one byte short of /Length. About one report in twenty has such a
+    stream (the lock time in the document changes the deflated bytes). The failure is allowed only
+    when this independent reading finds every length exact and at least one such stream.
+    """
+    exact, cr_ending, seen = True, 0, 0
+    for m in re.finditer(rb"/Length (\d+)(?! \d+ R)[^>]*>>\s*stream(\r\n|\n)", raw):
+        seen += 1
+        start = m.end()
+        end = start + int(m.group(1))
+        if not (raw.startswith(b"\nendstream", end) or raw.startswith(b"\r\nendstream", end)):
+            exact = False
+        elif raw[end - 1 : end] == b"\r":
+            cr_ending += 1
+    if re.search(rb"/Length \d+ \d+ R", raw) or seen != raw.count(b"endstream"):
+        exact = False  # a length not read here (indirect, or a stream missed): nothing is allowed
+    return exact, cr_ending
+
+
 def check(path: str, profile: str, page) -> list[str]:
     problems = []
     report = page.validate_pdf(path, profile=profile)
+    with open(path, "rb") as f:
+        raw_bytes = f.read()
+    lengths_exact, cr_ending = stream_lengths_exact(raw_bytes)
     for f in report.failures:
         if allowed(f):
             print(f"{path}: allowed: {f.rule_id}: {f.message}", file=sys.stderr)
+            continue
+        if "STREAM-LENGTH" in str(f.rule_id) and lengths_exact and cr_ending > 0:
+            print(
+                f"{path}: allowed: {f.rule_id}: {f.message} (every /Length checked exact; "
+                f"{cr_ending} stream(s) whose data end with CR, read by page-validation as a CRLF end-of-line)",
+                file=sys.stderr,
+            )
             continue
         problems.append(f"page-validation {profile}: {f.rule_id}: {f.message}")
     if not report.failures and not report.is_compliant:

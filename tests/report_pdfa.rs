@@ -285,3 +285,39 @@ fn pdfa_3b_carries_the_calc_json_as_its_attachment() {
     let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success() && said.contains("PDF/A-3b ok"), "{said}");
 }
+
+/// The stream-length allowance (a stream whose data end with CR, which page-validation misreads)
+/// never hides a wrong /Length: a report with one stream's /Length off by one byte is refused.
+#[test]
+fn the_checker_refuses_a_wrong_stream_length() {
+    let Some(python) = checker_python() else {
+        assert!(!required(), "SCOPEBOOK_REQUIRE_PDFA is set but no checker");
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let lib = FactorLibrary::shipped().0;
+    let mut inv = scopebook_report::sample::create(&dir.join("inv.db"), &lib).unwrap();
+    inv.lock_period(&lib, 2024).unwrap();
+    drop(inv);
+    ok(dir, &["report", "--db", "inv.db", "--period", "2024", "--kind", "inventory", "--out", "r.pdf"]);
+    let mut pdf = std::fs::read(dir.join("r.pdf")).unwrap();
+    // The first direct /Length whose last digit is not 9, one more (the file's size unchanged).
+    let at = pdf
+        .windows(8)
+        .enumerate()
+        .filter(|(_, w)| w.starts_with(b"/Length "))
+        .find_map(|(i, _)| {
+            let digits = pdf[i + 8..].iter().take_while(|b| b.is_ascii_digit()).count();
+            let last = i + 8 + digits - 1;
+            (digits > 0 && pdf[last] != b'9' && pdf[last + 1] != b' ').then_some(last)
+        })
+        .unwrap();
+    pdf[at] += 1;
+    let bad = dir.join("bad.pdf");
+    std::fs::write(&bad, &pdf).unwrap();
+    let out = Command::new(&python).arg(root().join("scripts/check-pdfa.py")).arg(&bad).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "a wrong /Length passed: {said}");
+    assert!(!said.contains("allowed: PDFA2B-STREAM-LENGTH"), "{said}");
+}
