@@ -19,13 +19,14 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(code) => return code,
     };
-    // The allowance position and the ETS data need no factor library.
+    // The allowance position, the ETS data and the residual-mix converter need no factor library.
     let command = match cli.command {
         Command::Position(args) => return cmd::position(&args),
         Command::Ets { command } => return cmd::ets(command),
         Command::Sample(args) => return cmd::sample(&args),
         Command::Instrument { command } => return cmd::instrument(*command),
         Command::Scope3 { command } => return cmd::scope3(*command),
+        Command::ResidualMix { command } => return cmd::residual_mix(command),
         other => other,
     };
     let (lib, shipped_diags) = FactorLibrary::shipped();
@@ -57,6 +58,7 @@ fn main() -> ExitCode {
         Command::Ets { command } => cmd::ets(command),
         Command::Instrument { command } => cmd::instrument(*command),
         Command::Scope3 { command } => cmd::scope3(*command),
+        Command::ResidualMix { command } => cmd::residual_mix(command),
         Command::Report(args) => cmd::report(&lib, &args),
         Command::Template { command } => cmd::template(&lib, command),
     }

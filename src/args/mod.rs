@@ -9,6 +9,7 @@ mod instrument;
 mod package;
 mod position;
 mod report;
+mod residual_mix;
 mod store;
 mod values;
 
@@ -28,6 +29,7 @@ pub use instrument::{InstrumentCommand, Scope3Command, Scope3StatusCommand};
 pub use package::{ExportPackageArgs, SampleArgs, VerifyArgs};
 pub use position::{PositionArgs, Scheme};
 pub use report::{PdfA, ReportArgs};
+pub use residual_mix::{ResidualMixCommand, ResidualMixImportArgs};
 pub use store::{
     tri_state, ActivityCommand, ActivityFields, AuditCommand, FacilityCommand, InitArgs, OrgCommand, PeriodCommand,
 };
@@ -105,6 +107,12 @@ pub enum Command {
     Scope3 {
         #[command(subcommand)]
         command: Box<Scope3Command>,
+    },
+    /// Residual mixes for market-based Scope 2: convert the AIB or Green-e file you downloaded
+    /// into a factor file for `calc --residual-mix` (decision 0048).
+    ResidualMix {
+        #[command(subcommand)]
+        command: ResidualMixCommand,
     },
     /// Write a period as an auditor's package: the inventory as data, factors, audit log,
     /// snapshot, evidence index, a README and verify.py, with a manifest of SHA-256s (a .zip).

@@ -30,6 +30,7 @@ mod package;
 mod period;
 mod position;
 mod report;
+mod residual_mix;
 
 pub use activity::activity;
 pub use audit::{audit, backup, restore};
@@ -43,6 +44,7 @@ pub use package::{export_package, sample, verify};
 pub use period::period;
 pub use position::position;
 pub use report::report;
+pub use residual_mix::residual_mix;
 
 /// The store named by `--db`, opened for `--user`; a failure is printed (status 1).
 pub fn open(db: &DbArgs) -> Result<Store, ExitCode> {

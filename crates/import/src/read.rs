@@ -340,6 +340,49 @@ pub fn read_bytes(name: &str, bytes: &[u8], opts: &ReadOptions) -> Result<Table,
     build_table(name, grid, opts, sha256)
 }
 
+/// The non-blank rows of a CSV or of one sheet of a workbook, before any header is chosen: for
+/// readers that find their header by its column names (the residual-mix importers, decision
+/// 0048). Cells are converted as [`read_bytes`] converts them (numbers as exact text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawSheet {
+    pub format: Format,
+    /// The sheet read (workbooks only).
+    pub sheet: Option<String>,
+    /// Non-blank rows in order; each keeps its 1-based row (line, for CSV).
+    pub rows: Vec<Row>,
+    col_offset: usize,
+}
+
+impl RawSheet {
+    /// The name the user sees for cell `index` of a row: a letter in a workbook, a 1-based
+    /// number in a CSV.
+    pub fn column(&self, index: usize) -> String {
+        column_name(self.format, self.col_offset.saturating_add(index))
+    }
+}
+
+/// The file's format (from its content) and its sheet names (empty for a CSV); a workbook's
+/// sheets are then read one at a time with [`read_sheet`].
+pub fn read_raw(name: &str, bytes: &[u8], opts: &ReadOptions) -> Result<(Format, Vec<String>), ReadError> {
+    let len = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    if len > opts.max_bytes {
+        return Err(too_large(name, len, opts.max_bytes));
+    }
+    if bytes.is_empty() {
+        return Err(ReadError::new(name, ReadErrorCode::Empty, "the file is empty (0 bytes)"));
+    }
+    match sniff::detect(name, bytes, opts.encoding.as_deref())? {
+        Format::Csv => Ok((Format::Csv, Vec::new())),
+        format => Ok((format, sheet::sheet_names(name, bytes, format)?)),
+    }
+}
+
+/// The rows of a CSV, or of the sheet `opts.sheet` names (else the first that is not empty).
+pub fn read_sheet(name: &str, bytes: &[u8], opts: &ReadOptions) -> Result<RawSheet, ReadError> {
+    let grid = read_grid(name, bytes, opts)?;
+    Ok(RawSheet { format: grid.format, sheet: grid.sheet, rows: grid.rows, col_offset: grid.col_offset })
+}
+
 /// The sheet names of a workbook, in order (empty for a CSV).
 pub fn sheets(path: &Path) -> Result<Vec<String>, ReadError> {
     let name = file_name(path);
