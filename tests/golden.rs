@@ -51,6 +51,8 @@ const CASES: &[&str] = &[
     "17-scope3-spend-flight-investment",
     "18-scope3-spend-unresolved",
     "19-flight-radiative-forcing",
+    "20-scope2-ccer-double-claim",
+    "21-scope3-pcaf-financed-emissions",
 ];
 
 fn golden_dir() -> PathBuf {
@@ -299,6 +301,8 @@ golden! {
     case_17_scope3_spend_flight_investment => "17-scope3-spend-flight-investment",
     case_18_scope3_spend_unresolved => "18-scope3-spend-unresolved",
     case_19_flight_radiative_forcing => "19-flight-radiative-forcing",
+    case_20_scope2_ccer_double_claim => "20-scope2-ccer-double-claim",
+    case_21_scope3_pcaf_financed_emissions => "21-scope3-pcaf-financed-emissions",
 }
 
 #[test]

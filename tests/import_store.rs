@@ -200,7 +200,7 @@ fn tampering_with_imported_records_or_their_lineage_is_detected() {
         ("a record removed", "DELETE FROM activity WHERE id = 6"),
         (
             "a record added behind the log's back",
-            "INSERT INTO activity SELECT 7, period_id, facility_id, activity, quantity, unit, start_date, end_date, factor, region, scope3_category, supplier, evidence, evidence_file, evidence_sha256, meter_id, data_quality, note, entered_by, created_at, status, supersedes, restatement_reason, sector, ncv_gj_per_unit, carbon_t_per_gj, oxidation, parameter_source, method, dq_technology, dq_time, dq_geography, dq_completeness, dq_reliability, currency_year, exchange_rate, price_index, attribution FROM activity WHERE id = 6",
+            "INSERT INTO activity SELECT 7, period_id, facility_id, activity, quantity, unit, start_date, end_date, factor, region, scope3_category, supplier, evidence, evidence_file, evidence_sha256, meter_id, data_quality, note, entered_by, created_at, status, supersedes, restatement_reason, sector, ncv_gj_per_unit, carbon_t_per_gj, oxidation, parameter_source, method, dq_technology, dq_time, dq_geography, dq_completeness, dq_reliability, currency_year, exchange_rate, price_index, attribution, pcaf_score FROM activity WHERE id = 6",
         ),
         (
             "a source row rewritten",

@@ -1156,7 +1156,8 @@ proptest! {
 
     /// A category's data-quality score is within 1–5 for every indicator, equals Σ(CO2e × score)
     /// ÷ Σ CO2e (emissions-weighted, not a mean of lines) rounded half-even to 2 places, and a
-    /// line with no emissions does not move it.
+    /// line with no emissions does not move it. The same holds of category 15's PCAF score
+    /// (decision 0050), here each line's first indicator.
     #[test]
     fn data_quality_is_emissions_weighted_and_within_1_to_5(
         lines in prop::collection::vec((1i64..=10_000_000_000i64, 0u32..=6, prop::array::uniform5(1u8..=5)), 1..8),
@@ -1165,16 +1166,18 @@ proptest! {
         use scopebook_core::classify::Scope3Category;
         use scopebook_core::scope3::{DataQuality, Scope3Sums, DQ_DP};
         let facility: std::sync::Arc<str> = std::sync::Arc::from("F");
-        let c = Scope3Category::new(1).unwrap();
+        let c = Scope3Category::new(15).unwrap();
         let mut sums = Scope3Sums::default();
         for &(m, dp, scores) in &lines {
-            sums.add_line(&facility, c, None, Some(DataQuality::from_scores(scores)), Decimal::new(m, dp));
+            sums.add_line(&facility, c, None, Some(DataQuality::from_scores(scores)), Some(scores[0]), Decimal::new(m, dp));
         }
         let without_zero = sums.categories(&|_| Decimal::ONE_HUNDRED, &[]);
-        sums.add_line(&facility, c, None, Some(DataQuality::from_scores(zero_scores)), Decimal::ZERO);
+        sums.add_line(&facility, c, None, Some(DataQuality::from_scores(zero_scores)), Some(zero_scores[0]), Decimal::ZERO);
         let cats = sums.categories(&|_| Decimal::ONE_HUNDRED, &[]);
-        let q = cats[0].data_quality.clone().expect("scored lines give a score");
-        prop_assert_eq!(Some(&q), without_zero[0].data_quality.as_ref());
+        let q = cats[14].data_quality.clone().expect("scored lines give a score");
+        prop_assert_eq!(Some(&q), without_zero[14].data_quality.as_ref());
+        let pcaf = cats[14].pcaf.clone().expect("scored lines give a PCAF score");
+        prop_assert_eq!(Some(&pcaf), without_zero[14].pcaf.as_ref());
         let total: Decimal = lines.iter().map(|&(m, dp, _)| Decimal::new(m, dp)).sum();
         let names = ["technology", "time", "geography", "completeness", "reliability"];
         for (k, name) in names.iter().enumerate() {
@@ -1185,6 +1188,8 @@ proptest! {
             prop_assert_eq!(got, want.normalize(), "{}", name);
         }
         prop_assert!(q.overall >= Decimal::ONE && q.overall <= Decimal::from(5));
+        prop_assert_eq!(pcaf.score, q.indicators["technology"], "the PCAF score is weighted as the first indicator");
+        prop_assert_eq!(pcaf.co2e_t_by_score.values().copied().sum::<Decimal>(), pcaf.scored_co2e_t);
     }
 
     /// Money deflated to a price year and inflated back is the amount: exactly when the division

@@ -40,6 +40,8 @@ fn instrument(row: &InstrumentRow, a: &AppliedInstrument) -> Scope2Instrument {
         serial_to: i.serial_to.clone(),
         retired_on: i.retired_on.map(|d| d.to_string()),
         beneficiary: i.beneficiary.clone(),
+        contract_date: i.contract_date.map(|d| d.to_string()),
+        ccer_claimed: i.ccer_claimed,
         quality: InstrumentQuality {
             vintage: q.vintage.into(),
             market: q.market.into(),
@@ -161,8 +163,8 @@ pub(crate) fn scope2_of(s: &Store, lib: &FactorLibrary, year: i32) -> Result<Sco
     scope2_view_of(inv, &report, &rows, &residual, calc.period.status == PeriodStatus::Locked)
 }
 
-fn shares<'a>(m: impl Iterator<Item = (&'a &'static str, &'a Decimal)>) -> Vec<MethodShare> {
-    m.map(|(k, v)| MethodShare { method: (*k).to_string(), co2e_t: v.to_string() }).collect()
+fn shares<'a, K: AsRef<str> + 'a>(m: impl Iterator<Item = (&'a K, &'a Decimal)>) -> Vec<MethodShare> {
+    m.map(|(k, v)| MethodShare { method: k.as_ref().to_string(), co2e_t: v.to_string() }).collect()
 }
 
 /// Period `year`'s Scope 3 view: every category with its status, and ISO 14064-1 beside.
@@ -190,6 +192,11 @@ pub(crate) fn scope3_of(s: &Store, lib: &FactorLibrary, year: i32) -> Result<Sco
                     indicators: shares(q.indicators.iter()),
                     overall: q.overall.to_string(),
                     scored_co2e_t: q.scored_co2e_t.to_string(),
+                }),
+                pcaf: c.pcaf.as_ref().map(|p| PcafView {
+                    score: p.score.to_string(),
+                    scored_co2e_t: p.scored_co2e_t.to_string(),
+                    by_score: shares(p.co2e_t_by_score.iter()),
                 }),
             })
             .collect(),
@@ -451,5 +458,40 @@ mod tests {
         assert_eq!(scope3_of(&s, &lib, 2023).unwrap(), v3);
         drop(s);
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Category 15 shows its PCAF score, weighted by financed emissions (decision 0050).
+    #[test]
+    fn category_15_shows_its_pcaf_score() {
+        let (mut lib, _) = FactorLibrary::shipped();
+        let pass = "id,activity,scope,category,unit,co2e_kg,source,name,region,gwp_basis,verified\n\
+                    t.investee,investee_scope1_2,3,15,t,1000,test pass-through,Investee,GLOBAL,AR5,true\n";
+        assert!(lib.add_user_file("investees.csv", pass.as_bytes()).is_empty());
+        let (_dir, mut s) = store("pcaf", &lib);
+        for (quantity, share, score) in [("4800", "0.25", "2"), ("10000", "0.05", "4")] {
+            let mut scope3 = Scope3Cells::default();
+            *scope3.cell_mut("attribution").unwrap() = Some(share.into());
+            *scope3.cell_mut("pcaf_score").unwrap() = Some(score.into());
+            let investee = ActivityInput {
+                facility: "SZ".into(),
+                start: "2023-01-01".into(),
+                end: "2023-12-31".into(),
+                activity: "investee_scope1_2".into(),
+                quantity: quantity.into(),
+                unit: "t".into(),
+                scope3,
+                ..Default::default()
+            };
+            s.add_activity(&lib, 2023, &investee).unwrap();
+        }
+        let v3 = scope3_of(&s, &lib, 2023).unwrap();
+        let p = v3.categories[14].pcaf.as_ref().unwrap();
+        // (1,200 t × 2 + 500 t × 4) ÷ 1,700 t = 2.588… → 2.59.
+        assert_eq!((p.score.as_str(), p.scored_co2e_t.as_str()), ("2.59", "1700"));
+        assert_eq!(
+            p.by_score.iter().map(|b| (b.method.as_str(), b.co2e_t.as_str())).collect::<Vec<_>>(),
+            [("2", "1200"), ("4", "500")]
+        );
+        assert!(v3.categories[0].pcaf.is_none());
     }
 }

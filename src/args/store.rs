@@ -356,11 +356,14 @@ pub struct ActivityFields {
     /// Category 15: the reporter's share of the investee, a fraction above 0 and at most 1.
     #[arg(long, value_name = "FRACTION")]
     pub attribution: Option<String>,
+    /// Category 15: the PCAF data-quality score, 1 (audited emissions) to 5 (estimated).
+    #[arg(long = "pcaf-score", value_name = "1-5")]
+    pub pcaf_score: Option<String>,
 }
 
 impl ActivityFields {
     /// The Scope 3 flags given, by column name (`activity::SCOPE3_COLUMNS`).
-    pub fn scope3(&self) -> [(&'static str, &Option<String>); 10] {
+    pub fn scope3(&self) -> [(&'static str, &Option<String>); 11] {
         [
             ("method", &self.method),
             ("dq_technology", &self.dq_technology),
@@ -372,6 +375,7 @@ impl ActivityFields {
             ("exchange_rate", &self.exchange_rate),
             ("price_index", &self.price_index),
             ("attribution", &self.attribution),
+            ("pcaf_score", &self.pcaf_score),
         ]
     }
 }

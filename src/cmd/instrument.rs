@@ -62,11 +62,25 @@ fn instruments_table(rows: &[InstrumentRow]) -> String {
                 r.market.clone().unwrap_or_default(),
                 serials,
                 r.retired_on.clone().unwrap_or_default(),
+                r.contract_date.clone().unwrap_or_default(),
+                r.ccer_claimed.clone().unwrap_or_default(),
             ]
         })
         .collect();
     output::table(
-        &["id", "facility", "instrument", "MWh", "kg/MWh", "generation", "market", "serials", "retired"],
+        &[
+            "id",
+            "facility",
+            "instrument",
+            "MWh",
+            "kg/MWh",
+            "generation",
+            "market",
+            "serials",
+            "retired",
+            "contract",
+            "CCER",
+        ],
         &cells,
     )
 }

@@ -70,6 +70,10 @@ pub struct Scope3Details {
     /// A category-15 line's share of its investee (equity share, or outstanding ÷ EVIC), 0–1.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attribution: Option<Decimal>,
+    /// A category-15 line's PCAF data-quality score, 1 (audited emissions) to 5 (estimated
+    /// from asset-class averages) (decision 0050).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pcaf_score: Option<u8>,
 }
 
 /// A record's own fuel parameters (China MEE guidelines, EU MRR tiers): each replaces the
@@ -189,6 +193,7 @@ pub const SCOPE3_COLUMNS: &[&str] = &[
     "exchange_rate",
     "price_index",
     "attribution",
+    "pcaf_score",
 ];
 
 /// The index of a known column in [`REQUIRED_COLUMNS`], [`OPTIONAL_COLUMNS`] then
@@ -562,6 +567,18 @@ fn scope3_details<'r>(
             }
         }
     };
+    let pcaf_text = cell("pcaf_score");
+    let pcaf_score = if pcaf_text.is_empty() {
+        None
+    } else {
+        match DataQuality::parse_score("pcaf_score", pcaf_text) {
+            Ok(n) => Some(n),
+            Err((code, reason)) => {
+                err(code, "pcaf_score", reason);
+                None
+            }
+        }
+    };
     let exchange_rate = positive("exchange_rate", &mut *err);
     let price_index = positive("price_index", &mut *err);
     let attribution = positive("attribution", &mut *err);
@@ -591,6 +608,7 @@ fn scope3_details<'r>(
         exchange_rate,
         price_index,
         attribution,
+        pcaf_score,
     }))
 }
 

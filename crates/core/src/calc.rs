@@ -302,6 +302,7 @@ pub fn calculate(lib: &FactorLibrary, activities: &[Activity], file: &str, opts:
                 c,
                 own3.and_then(|s| s.method),
                 own3.and_then(|s| s.data_quality),
+                own3.and_then(|s| s.pcaf_score).filter(|_| c.number() == 15),
                 emission.co2e_kg,
             ),
             other if own3.is_some_and(|s| s.method.is_some() || s.data_quality.is_some()) => {
@@ -312,6 +313,15 @@ pub fn calculate(lib: &FactorLibrary, activities: &[Activity], file: &str, opts:
                 ));
             }
             _ => {}
+        }
+        if own3.is_some_and(|s| s.pcaf_score.is_some())
+            && !matches!(classification, Classification::Scope3(c) if c.number() == 15)
+        {
+            inv.diagnostics.push(Diagnostic::warning(
+                Code::InvalidValue,
+                Location::cell(file, a.row, "pcaf_score"),
+                format!("a PCAF score is read for category-15 (investments) lines; this line is {classification}, so it is not used"),
+            ));
         }
         if classification == Classification::Scope2(Scope2Category::Electricity) {
             if let Ok(c) = a.unit.convert(a.quantity, Unit::Physical(PhysicalUnit::MegawattHour)) {

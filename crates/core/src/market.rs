@@ -94,12 +94,47 @@ pub struct Instrument {
     pub beneficiary: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evidence: Option<String>,
+    /// When the contract (a PPA, a green tariff, a certificate purchase) was signed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contract_date: Option<NaiveDate>,
+    /// Whether the same attribute was also claimed as a CCER (an offset). `Some(true)` fails the
+    /// `unique` criterion: the attribute would count twice.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ccer_claimed: Option<bool>,
 }
 
 pub const REQUIRED_COLUMNS: &[&str] =
     &["facility", "instrument", "mwh", "emission_rate_kg_per_mwh", "generation_start", "generation_end"];
-pub const OPTIONAL_COLUMNS: &[&str] =
-    &["market", "registry", "serial_from", "serial_to", "retired_on", "beneficiary", "evidence"];
+pub const OPTIONAL_COLUMNS: &[&str] = &[
+    "market",
+    "registry",
+    "serial_from",
+    "serial_to",
+    "retired_on",
+    "beneficiary",
+    "evidence",
+    "contract_date",
+    "ccer_claimed",
+];
+
+/// The text of a `ccer_claimed` cell: `yes`/`no` (also `true`/`false`, `y`/`n`, `是`/`否`),
+/// any case. `None` for anything else.
+pub fn parse_yes_no(text: &str) -> Option<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "yes" | "y" | "true" | "是" => Some(true),
+        "no" | "n" | "false" | "否" => Some(false),
+        _ => None,
+    }
+}
+
+/// The canonical text of a `ccer_claimed` value.
+pub fn yes_no(v: bool) -> &'static str {
+    if v {
+        "yes"
+    } else {
+        "no"
+    }
+}
 
 /// Read an instruments file: every valid instrument, and every problem found (a row with an
 /// error gives no instrument).
@@ -173,6 +208,17 @@ fn row(
     let start = date("generation_start", true, &mut err);
     let end = date("generation_end", true, &mut err);
     let retired_on = date("retired_on", false, &mut err);
+    let contract_date = date("contract_date", false, &mut err);
+    let ccer_text = cell("ccer_claimed");
+    let ccer_claimed = if ccer_text.is_empty() {
+        None
+    } else {
+        let v = parse_yes_no(ccer_text);
+        if v.is_none() {
+            err(Code::InvalidValue, "ccer_claimed", format!("'{ccer_text}' is not yes or no"));
+        }
+        v
+    };
     if let (Some(s), Some(e)) = (start, end) {
         if e < s {
             err(
@@ -210,6 +256,8 @@ fn row(
         retired_on,
         beneficiary: opt("beneficiary"),
         evidence: opt("evidence"),
+        contract_date,
+        ccer_claimed,
     })
 }
 
@@ -234,7 +282,8 @@ pub struct Quality {
     pub retired: Grade,
     /// A China GEC is valid two years from its production month (fail after that); others pass.
     pub validity: Grade,
-    /// No serial used twice, and no more MWh than consumed: fail otherwise (an error).
+    /// No serial used twice, and no more MWh than consumed: fail otherwise (an error). Also fails
+    /// when the attribute was claimed as a CCER as well (a double claim; a warning).
     pub unique: Grade,
 }
 
@@ -394,6 +443,18 @@ pub fn allocate(
                     serial_text(i)
                 ),
             ));
+        } else if !applied && i.ccer_claimed == Some(true) && uses_known(&by_facility, i) {
+            market.diagnostics.push(Diagnostic::warning(
+                Code::InstrumentQuality,
+                Location::cell(file, i.row, "ccer_claimed"),
+                format!(
+                    "{} {}was also claimed as a CCER: its attribute would count twice (as an offset and \
+                     as lower Scope 2), so it fails the Scope 2 Quality Criteria ({}) and is not applied",
+                    i.instrument.as_str(),
+                    serial_text(i),
+                    failing(&quality)
+                ),
+            ));
         } else if !applied && uses_known(&by_facility, i) {
             market.diagnostics.push(Diagnostic::warning(
                 Code::InstrumentQuality,
@@ -509,7 +570,7 @@ fn grade(i: &Instrument, uses: &[(&ElectricityUse, Decimal)], duplicate: bool) -
     } else {
         Grade::Pass
     };
-    let unique = if duplicate { Grade::Fail } else { Grade::Pass };
+    let unique = if duplicate || i.ccer_claimed == Some(true) { Grade::Fail } else { Grade::Pass };
     Quality { vintage, market, retired, validity, unique }
 }
 
@@ -660,5 +721,40 @@ mod tests {
         assert!(cols.contains(&(Code::InvalidValue, "instrument".into())), "{cols:?}");
         assert!(cols.contains(&(Code::NonPositiveValue, "mwh".into())), "{cols:?}");
         assert!(cols.contains(&(Code::MalformedDate, "generation_start".into())), "{cols:?}");
+    }
+
+    #[test]
+    fn a_certificate_also_claimed_as_a_ccer_is_not_applied_and_says_why() {
+        let head = HEADER.trim_end().to_string() + ",contract_date,ccer_claimed\n";
+        let csv = format!(
+            "{head}SZ,gec,3000,0,2023-01-01,2023-06-30,CN,GEC,G-1,G-3000,2024-03-01,Acme,,2022-11-15,Yes\nSZ,ppa-physical,2000,0,2023-01-01,2023-12-31,CN,,,,,,,2021-05-01,no\n"
+        );
+        let (inst, diags) = read_instruments("i.csv", csv.as_bytes());
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!((inst[0].ccer_claimed, inst[1].ccer_claimed), (Some(true), Some(false)));
+        assert_eq!(inst[1].contract_date, Some(date("2021-05-01")));
+        let m = allocate(&uses(), &inst, "i.csv", &residual);
+        assert_eq!((m.instruments[0].applied, m.instruments[0].quality.unique), (false, Grade::Fail));
+        assert!(m.instruments[1].applied);
+        // Only the PPA's 2,000 MWh at 0; 8,000 MWh at the residual mix: 8,000 × 609.6 kg.
+        assert_eq!(m.by_facility["SZ"].market_co2e_kg, d("4876800"));
+        let w: Vec<_> = m.diagnostics.iter().filter(|d| d.code == Code::InstrumentQuality).collect();
+        assert_eq!(w.len(), 1, "{:?}", m.diagnostics);
+        assert_eq!(w[0].location.column.as_deref(), Some("ccer_claimed"));
+        assert!(w[0].message.contains("CCER") && w[0].message.contains("G-1..G-3000"), "{}", w[0].message);
+        // The JSON says what was recorded; a file without the columns says nothing of them.
+        let json = serde_json::to_string(&m.instruments[0]).unwrap_or_default();
+        assert!(json.contains("\"contract_date\":\"2022-11-15\"") && json.contains("\"ccer_claimed\":true"), "{json}");
+        let plain = format!("{HEADER}SZ,ppa-physical,1,0,2023-01-01,2023-12-31,CN,,,,,,\n");
+        let (inst, _) = read_instruments("i.csv", plain.as_bytes());
+        let json = serde_json::to_string(&inst[0]).unwrap_or_default();
+        assert!(!json.contains("ccer") && !json.contains("contract"), "{json}");
+        // A cell that is not yes or no, and a date that is not a date, are refused at their column.
+        let bad = format!("{head}SZ,gec,1,0,2023-01-01,2023-06-30,CN,,,,,,,2023-02-30,maybe\n");
+        let (inst, diags) = read_instruments("i.csv", bad.as_bytes());
+        assert!(inst.is_empty());
+        let cols: Vec<_> = diags.iter().map(|d| (d.code, d.location.column.clone().unwrap_or_default())).collect();
+        assert!(cols.contains(&(Code::InvalidValue, "ccer_claimed".into())), "{cols:?}");
+        assert!(cols.contains(&(Code::MalformedDate, "contract_date".into())), "{cols:?}");
     }
 }

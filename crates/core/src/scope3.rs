@@ -231,6 +231,8 @@ struct Sums {
     scored_kg: Decimal,
     /// Σ CO2e × score, per indicator, over those lines.
     weighted: [Decimal; 5],
+    /// CO2e of the category-15 lines per PCAF score (index 0 is score 1).
+    pcaf: [Decimal; 5],
 }
 
 type GroupKey = (Arc<str>, Scope3Category, Option<Scope3Method>);
@@ -258,12 +260,16 @@ impl Scope3Sums {
         category: Scope3Category,
         method: Option<Scope3Method>,
         quality: Option<DataQuality>,
+        pcaf_score: Option<u8>,
         co2e_kg: Decimal,
     ) {
         let s = self.groups.entry((Arc::clone(facility), category, method)).or_default();
         let o = &mut self.overflowed;
         add(&mut s.co2e_kg, co2e_kg, o);
         s.lines += 1;
+        if let Some(slot) = pcaf_score.and_then(|n| s.pcaf.get_mut(usize::from(n).wrapping_sub(1))) {
+            add(slot, co2e_kg, o);
+        }
         if let Some(q) = quality {
             add(&mut s.scored_kg, co2e_kg, o);
             for (w, score) in s.weighted.iter_mut().zip(q.scores()) {
@@ -287,6 +293,9 @@ impl Scope3Sums {
             for (w, x) in s.weighted.iter_mut().zip(v.weighted) {
                 add(w, x, o);
             }
+            for (w, x) in s.pcaf.iter_mut().zip(v.pcaf) {
+                add(w, x, o);
+            }
         }
     }
 
@@ -305,6 +314,9 @@ impl Scope3Sums {
             for (w, x) in sums.weighted.iter_mut().zip(s.weighted) {
                 add(w, part(x), o);
             }
+            for (w, x) in sums.pcaf.iter_mut().zip(s.pcaf) {
+                add(w, part(x), o);
+            }
             add(mix.entry(method.map_or("unstated", Scope3Method::as_str)).or_default(), part(s.co2e_kg), o);
         }
         Scope3Category::all()
@@ -320,6 +332,7 @@ impl Scope3Sums {
                     lines: sums.lines,
                     method_mix: mix.into_iter().map(|(m, v)| (m, tonnes(v))).collect(),
                     data_quality: quality(&sums),
+                    pcaf: pcaf(&sums),
                 }
             })
             .collect()
@@ -350,6 +363,35 @@ fn quality(s: &Sums) -> Option<QualityReport> {
     })
 }
 
+/// The PCAF scores of a category's lines that give one: t CO2e per score, and the mean score
+/// weighted by those emissions (decision 0050); `None` when no line with emissions gives one.
+fn pcaf(s: &Sums) -> Option<PcafReport> {
+    let scored: Decimal = s.pcaf.iter().copied().sum();
+    if scored <= Decimal::ZERO {
+        return None;
+    }
+    let weighted: Decimal = s.pcaf.iter().zip(1u8..).map(|(kg, n)| *kg * Decimal::from(n)).sum();
+    let score = weighted
+        .checked_div(scored)
+        .unwrap_or_default()
+        .round_dp_with_strategy(DQ_DP, RoundingStrategy::MidpointNearestEven)
+        .normalize();
+    let by_score =
+        s.pcaf.iter().zip(1u8..).filter(|(kg, _)| !kg.is_zero()).map(|(kg, n)| (n.to_string(), tonnes(*kg))).collect();
+    Some(PcafReport { score, scored_co2e_t: tonnes(scored), co2e_t_by_score: by_score })
+}
+
+/// A category's PCAF data-quality scores (category 15, investments).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PcafReport {
+    /// Σ(t CO2e × score) ÷ Σ t CO2e over the lines that give a score, two places, half-even.
+    pub score: Decimal,
+    /// The CO2e the scores cover.
+    pub scored_co2e_t: Decimal,
+    /// t CO2e per score ("1" to "5"), the scores that occur.
+    pub co2e_t_by_score: BTreeMap<String, Decimal>,
+}
+
 /// A category in the report's `scope3_categories`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CategoryReport {
@@ -367,6 +409,9 @@ pub struct CategoryReport {
     /// Absent when no line with emissions gives scores.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data_quality: Option<QualityReport>,
+    /// Category 15's PCAF scores; absent when no line gives one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pcaf: Option<PcafReport>,
 }
 
 /// A category's emissions-weighted data quality: Σ(t CO2e × score) ÷ Σ t CO2e over the lines
@@ -426,9 +471,16 @@ mod tests {
         let mut s = Scope3Sums::default();
         let f: Arc<str> = Arc::from("HQ");
         let c1 = Scope3Category::new(1).unwrap();
-        s.add_line(&f, c1, Some(Scope3Method::SpendBased), Some(DataQuality::from_scores([4; 5])), d("900"));
-        s.add_line(&f, c1, Some(Scope3Method::SupplierSpecific), Some(DataQuality::from_scores([1; 5])), d("100"));
-        s.add_line(&f, c1, None, None, d("1000"));
+        s.add_line(&f, c1, Some(Scope3Method::SpendBased), Some(DataQuality::from_scores([4; 5])), None, d("900"));
+        s.add_line(
+            &f,
+            c1,
+            Some(Scope3Method::SupplierSpecific),
+            Some(DataQuality::from_scores([1; 5])),
+            None,
+            d("100"),
+        );
+        s.add_line(&f, c1, None, None, None, d("1000"));
         let cats = s.categories(&|_| Decimal::ONE_HUNDRED, &[]);
         let c = &cats[0];
         assert_eq!(cats.len(), 15);
@@ -446,6 +498,30 @@ mod tests {
         let half = s.categories(&|_| d("50"), &[]);
         assert_eq!(half[0].co2e_t, d("1"));
         assert_eq!(half[0].data_quality.as_ref().unwrap().overall, d("3.7"));
+        assert!(cats.iter().all(|c| c.pcaf.is_none()));
+    }
+
+    #[test]
+    fn the_pcaf_score_is_weighted_by_financed_emissions() {
+        let mut s = Scope3Sums::default();
+        let (a, b): (Arc<str>, Arc<str>) = (Arc::from("HQ"), Arc::from("FUND"));
+        let c15 = Scope3Category::new(15).unwrap();
+        let inv = Some(Scope3Method::InvestmentSpecific);
+        s.add_line(&a, c15, inv, None, Some(1), d("3000"));
+        s.add_line(&a, c15, inv, None, Some(4), d("1000"));
+        s.add_line(&b, c15, inv, None, Some(5), d("500"));
+        s.add_line(&b, c15, inv, None, None, d("700"));
+        let cats = s.categories(&|f| if f == "FUND" { d("50") } else { Decimal::ONE_HUNDRED }, &[]);
+        let p = cats[14].pcaf.as_ref().unwrap();
+        // After the shares: 3 t at 1, 1 t at 4, 0.25 t at 5 → (3 + 4 + 1.25) ÷ 4.25 = 1.941… → 1.94;
+        // by lines it would be (1 + 4 + 5) ÷ 3 = 3.33.
+        assert_eq!(p.score, d("1.94"));
+        assert_eq!(p.scored_co2e_t, d("4.25"));
+        assert_eq!(
+            p.co2e_t_by_score.iter().map(|(k, v)| (k.as_str(), *v)).collect::<Vec<_>>(),
+            [("1", d("3")), ("4", d("1")), ("5", d("0.25"))]
+        );
+        assert_eq!(cats[14].co2e_t, d("4.6"));
     }
 
     #[test]

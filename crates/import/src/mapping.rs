@@ -58,6 +58,8 @@ pub enum Field {
     ExchangeRate,
     PriceIndex,
     Attribution,
+    /// A category-15 line's PCAF data-quality score, 1–5 (schema 10, decision 0050).
+    PcafScore,
 }
 
 /// The language of labels and of the blank template.
@@ -118,6 +120,7 @@ impl Field {
         Field::ExchangeRate,
         Field::PriceIndex,
         Field::Attribution,
+        Field::PcafScore,
     ];
 
     /// The wire name (as serde writes it).
@@ -153,6 +156,7 @@ impl Field {
             Field::ExchangeRate => "exchange_rate",
             Field::PriceIndex => "price_index",
             Field::Attribution => "attribution",
+            Field::PcafScore => "pcaf_score",
         }
     }
 
@@ -231,6 +235,8 @@ impl Field {
             (Field::PriceIndex, Lang::Zh) => "价格指数",
             (Field::Attribution, Lang::En) => "Attribution share",
             (Field::Attribution, Lang::Zh) => "归属比例",
+            (Field::PcafScore, Lang::En) => "PCAF score",
+            (Field::PcafScore, Lang::Zh) => "PCAF 数据质量评分",
         }
     }
 }
@@ -495,6 +501,11 @@ const SYNONYMS: &[Synonyms] = &[
     Synonyms { field: Field::PriceIndex, contained: &[], exact: &["price_index", "price index", "价格指数"] },
     Synonyms {
         field: Field::Attribution, contained: &[], exact: &["attribution", "attribution share", "归属比例"]
+    },
+    Synonyms {
+        field: Field::PcafScore,
+        contained: &[],
+        exact: &["pcaf_score", "pcaf score", "pcaf data quality score", "pcaf 数据质量评分", "pcaf评分"],
     },
 ];
 

@@ -160,6 +160,8 @@ fn description(field: Field, lang: Lang) -> &'static str {
         (Field::PriceIndex, Lang::Zh) => "因子货币在支出年份相对于因子价格年份的价格水平。",
         (Field::Attribution, Lang::En) => "Category 15: the share of the investee attributed, a fraction above 0 and at most 1.",
         (Field::Attribution, Lang::Zh) => "类别 15：归属于本公司的被投资方份额，大于 0 且不超过 1 的小数。",
+        (Field::PcafScore, Lang::En) => "Category 15: the PCAF data-quality score, 1 (audited emissions) to 5 (estimated from averages).",
+        (Field::PcafScore, Lang::Zh) => "类别 15：PCAF 数据质量评分，1（经核查的排放数据）至 5（按平均值估算）。",
     }
 }
 

@@ -247,7 +247,7 @@ fn record_period(c: &Connection, id: i64) -> Result<(ReportingPeriod, RecordStat
     Ok((p, status))
 }
 
-const ACTIVITY_SELECT: &str = "SELECT a.id, p.year, f.code, a.activity, a.quantity, a.unit, a.start_date, a.end_date, a.factor, a.region, a.scope3_category, a.supplier, a.evidence, a.evidence_file, a.evidence_sha256, a.meter_id, a.data_quality, a.note, a.entered_by, a.created_at, a.status, a.supersedes, a.restatement_reason, a.sector, a.ncv_gj_per_unit, a.carbon_t_per_gj, a.oxidation, a.parameter_source, a.method, a.dq_technology, a.dq_time, a.dq_geography, a.dq_completeness, a.dq_reliability, a.currency_year, a.exchange_rate, a.price_index, a.attribution FROM activity a JOIN period p ON p.id = a.period_id JOIN facility f ON f.id = a.facility_id";
+const ACTIVITY_SELECT: &str = "SELECT a.id, p.year, f.code, a.activity, a.quantity, a.unit, a.start_date, a.end_date, a.factor, a.region, a.scope3_category, a.supplier, a.evidence, a.evidence_file, a.evidence_sha256, a.meter_id, a.data_quality, a.note, a.entered_by, a.created_at, a.status, a.supersedes, a.restatement_reason, a.sector, a.ncv_gj_per_unit, a.carbon_t_per_gj, a.oxidation, a.parameter_source, a.method, a.dq_technology, a.dq_time, a.dq_geography, a.dq_completeness, a.dq_reliability, a.currency_year, a.exchange_rate, a.price_index, a.attribution, a.pcaf_score FROM activity a JOIN period p ON p.id = a.period_id JOIN facility f ON f.id = a.facility_id";
 
 fn activity_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ActivityRecord> {
     let file: Option<String> = r.get(13)?;
@@ -293,6 +293,7 @@ fn activity_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ActivityRecord> 
             exchange_rate: r.get(35)?,
             price_index: r.get(36)?,
             attribution: r.get(37)?,
+            pcaf_score: r.get(38)?,
         },
     })
 }
@@ -311,7 +312,7 @@ pub(crate) fn unknown_record_status(s: &str) -> UnknownStored {
 
 /// The columns a record's values are stored in, in the order of [`RecordValues::params`]: the
 /// same for a new record ([`insert_activity`]) and a changed one ([`Store::update_activity`]).
-pub(crate) const RECORD_COLUMNS: [&str; 31] = [
+pub(crate) const RECORD_COLUMNS: [&str; 32] = [
     "facility_id",
     "activity",
     "quantity",
@@ -343,6 +344,7 @@ pub(crate) const RECORD_COLUMNS: [&str; 31] = [
     "exchange_rate",
     "price_index",
     "attribution",
+    "pcaf_score",
 ];
 
 /// What a record is stored with: its cells as the activity-file reader normalised them
@@ -368,7 +370,7 @@ impl<'a> RecordValues<'a> {
     }
 
     /// The values, in the order of [`RECORD_COLUMNS`].
-    pub(crate) fn params(&self) -> [&dyn ToSql; 31] {
+    pub(crate) fn params(&self) -> [&dyn ToSql; 32] {
         let r = self.row;
         [
             &r.facility_id,
@@ -402,6 +404,7 @@ impl<'a> RecordValues<'a> {
             &r.scope3[7],
             &r.scope3[8],
             &r.scope3[9],
+            &r.scope3[10],
         ]
     }
 }

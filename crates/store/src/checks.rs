@@ -12,7 +12,7 @@ use scopebook_core::period::parse_date;
 use scopebook_core::region::Region;
 
 use crate::error::Fail;
-use crate::export::SCOPE3_EXPORT_COLUMNS;
+use crate::export::ALL_COLUMNS;
 use crate::facilities::facility_for_check;
 use crate::model::{ActivityInput, ReportingPeriod, DATA_QUALITY};
 use crate::text::{cell_or_empty, opt};
@@ -40,7 +40,7 @@ pub(crate) struct CheckedRow {
     pub(crate) oxidation: Option<String>,
     pub(crate) parameter_source: Option<String>,
     /// The Scope 3 cells (decision 0035), trimmed, in `activity::SCOPE3_COLUMNS` order.
-    pub(crate) scope3: [Option<String>; 10],
+    pub(crate) scope3: [Option<String>; 11],
 }
 
 /// Check inputs as `scopebook calc` would (the activity-file reader, then factor selection
@@ -114,7 +114,7 @@ pub(crate) fn check_inputs<I: AsRef<ActivityInput>>(
     }
     // The rows as activity-file cells, borrowed from the inputs (no copies of a million rows).
     // A record that names no region or sector has its facility's, as in the export.
-    let mut rows: Vec<[&str; 27]> = Vec::with_capacity(inputs.len());
+    let mut rows: Vec<[&str; 28]> = Vec::with_capacity(inputs.len());
     for input in inputs.iter().map(AsRef::as_ref) {
         let code = input.facility.trim();
         let facility = facilities.get(code).and_then(|f| f.as_ref());
@@ -150,10 +150,11 @@ pub(crate) fn check_inputs<I: AsRef<ActivityInput>>(
             cell_or_empty(&input.scope3.exchange_rate),
             cell_or_empty(&input.scope3.price_index),
             cell_or_empty(&input.scope3.attribution),
+            cell_or_empty(&input.scope3.pcaf_score),
         ]);
     }
     let opts = CalcOptions { gwp_set: p.gwp_set, keep_lines: false };
-    let checked = scopebook_core::pipeline::check_rows(lib, opts, file, &SCOPE3_EXPORT_COLUMNS, &rows);
+    let checked = scopebook_core::pipeline::check_rows(lib, opts, file, &ALL_COLUMNS, &rows);
     let mut out: Vec<Option<CheckedRow>> = Vec::with_capacity(inputs.len());
     let mut activities = Vec::with_capacity(inputs.len());
     for (i, res) in checked.rows.into_iter().enumerate() {

@@ -33,18 +33,30 @@ pub const EXPORT_COLUMNS: [&str; 12] = first_columns();
 /// the columns of an export one of whose records gives a method, data-quality scores, a
 /// currency year, an exchange rate, a price index or an attribution (schema 9, decision 0043).
 pub const SCOPE3_EXPORT_COLUMNS: [&str; 27] = {
-    use scopebook_core::activity::SCOPE3_COLUMNS;
     let mut out = [""; 27];
     let mut k = 0;
     while k < 27 {
+        out[k] = ALL_COLUMNS[k];
+        k += 1;
+    }
+    out
+};
+
+/// Every column of the activity-file format: [`SCOPE3_EXPORT_COLUMNS`] and `pcaf_score`
+/// (schema 10, decision 0050), the columns of an export one of whose records gives a PCAF score.
+pub const ALL_COLUMNS: [&str; 28] = {
+    use scopebook_core::activity::SCOPE3_COLUMNS;
+    let mut out = [""; 28];
+    let mut k = 0;
+    while k < 28 {
         out[k] = if k < 17 { FULL_EXPORT_COLUMNS[k] } else { SCOPE3_COLUMNS[k - 17] };
         k += 1;
     }
     out
 };
 const _: () = assert!(
-    scopebook_core::activity::SCOPE3_COLUMNS.len() == 10,
-    "the activity-file format changed: SCOPE3_EXPORT_COLUMNS must list every column"
+    scopebook_core::activity::SCOPE3_COLUMNS.len() == 11,
+    "the activity-file format changed: ALL_COLUMNS must list every column"
 );
 
 /// The first `N` columns of the activity-file format.
@@ -70,10 +82,12 @@ pub(crate) struct Layout {
     full: bool,
     /// The records give Scope 3 columns: [`SCOPE3_EXPORT_COLUMNS`], whatever `full` says.
     scope3: bool,
+    /// A record gives a PCAF score: [`ALL_COLUMNS`], whatever the others say.
+    pcaf: bool,
 }
 
 impl Layout {
-    pub(crate) const FULL: Layout = Layout { full: true, scope3: false };
+    pub(crate) const FULL: Layout = Layout { full: true, scope3: false, pcaf: false };
 
     /// The layout of period `period_id`'s export. The partial index `activity_with_own_values`
     /// holds only records with such values, so this costs next to nothing when there are none.
@@ -92,13 +106,24 @@ impl Layout {
             .prepare_cached(
                 "SELECT 1 FROM activity WHERE period_id = ?1 AND +status = 'current'
                  AND (method IS NOT NULL OR dq_technology IS NOT NULL OR currency_year IS NOT NULL
-       OR exchange_rate IS NOT NULL OR price_index IS NOT NULL OR attribution IS NOT NULL) LIMIT 1",
+       OR exchange_rate IS NOT NULL OR price_index IS NOT NULL OR attribution IS NOT NULL
+       OR pcaf_score IS NOT NULL) LIMIT 1",
             )?
             .query_row([period_id], |r| r.get(0))
             .optional()?;
+        let pcaf = scope3.is_some()
+            && {
+                let found: Option<i64> = c
+                .prepare_cached(
+                    "SELECT 1 FROM activity WHERE period_id = ?1 AND +status = 'current' AND pcaf_score IS NOT NULL LIMIT 1",
+                )?
+                .query_row([period_id], |r| r.get(0))
+                .optional()?;
+                found.is_some()
+            };
         let scope3 = scope3.is_some();
         if own.is_some() {
-            return Ok(Layout { full: true, scope3 });
+            return Ok(Layout { full: true, scope3, pcaf });
         }
         let facility: Option<i64> = c
             .prepare_cached(
@@ -107,7 +132,7 @@ impl Layout {
             )?
             .query_row([period_id], |r| r.get(0))
             .optional()?;
-        Ok(Layout { full: facility.is_some(), scope3 })
+        Ok(Layout { full: facility.is_some(), scope3, pcaf })
     }
 
     /// Whether the records give Scope 3 columns (decision 0043).
@@ -116,7 +141,9 @@ impl Layout {
     }
 
     pub(crate) fn columns(self) -> &'static [&'static str] {
-        if self.scope3 {
+        if self.pcaf {
+            &ALL_COLUMNS
+        } else if self.scope3 {
             &SCOPE3_EXPORT_COLUMNS
         } else if self.full {
             &FULL_EXPORT_COLUMNS
@@ -191,6 +218,14 @@ const SELECT_SCOPE3: &str =
        a.sector, a.ncv_gj_per_unit, a.carbon_t_per_gj, a.oxidation, a.parameter_source,
        a.method, a.dq_technology, a.dq_time, a.dq_geography, a.dq_completeness, a.dq_reliability,
        a.currency_year, a.exchange_rate, a.price_index, a.attribution FROM activity a";
+
+/// [`SELECT_SCOPE3`] with the record's PCAF score (schema 10).
+const SELECT_ALL: &str =
+    "SELECT a.id, a.facility_id, a.start_date, a.end_date, a.activity, a.quantity, a.unit, a.factor,
+       a.region, a.scope3_category, a.supplier, a.evidence, a.note,
+       a.sector, a.ncv_gj_per_unit, a.carbon_t_per_gj, a.oxidation, a.parameter_source,
+       a.method, a.dq_technology, a.dq_time, a.dq_geography, a.dq_completeness, a.dq_reliability,
+       a.currency_year, a.exchange_rate, a.price_index, a.attribution, a.pcaf_score FROM activity a";
 
 /// By the index on (period, status, id): any layout of the records.
 const BY_INDEX: &str = " WHERE a.period_id = ?1 AND a.status = 'current' ORDER BY a.id";
@@ -452,7 +487,9 @@ pub(crate) fn read_records(
     mut emit: impl FnMut(RawRecords) -> Result<(), Fail>,
 ) -> Result<u64, Fail> {
     let codes = Codes::read(c)?;
-    let select = if layout.scope3 {
+    let select = if layout.pcaf {
+        SELECT_ALL
+    } else if layout.scope3 {
         SELECT_SCOPE3
     } else if layout.full {
         SELECT_FULL

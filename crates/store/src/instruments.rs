@@ -20,7 +20,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use scopebook_core::dataset::sha256_hex;
 use scopebook_core::diagnostic::{Code, Diagnostic, Location};
 use scopebook_core::library::FactorLibrary;
-use scopebook_core::market::{read_instruments, Instrument, OPTIONAL_COLUMNS, REQUIRED_COLUMNS};
+use scopebook_core::market::{read_instruments, yes_no, Instrument, OPTIONAL_COLUMNS, REQUIRED_COLUMNS};
 use scopebook_core::report::InputFile;
 use scopebook_core::run::Run;
 use serde::Serialize;
@@ -32,11 +32,13 @@ use crate::scope3;
 use crate::write::Tx;
 use crate::Store;
 
-/// The columns of an instruments export: INSTR.csv's, in the file mode's order.
-pub const INSTRUMENT_COLUMNS: [&str; 13] = {
-    let mut out = [""; 13];
+/// The columns of an instruments export: INSTR.csv's, in the file mode's order. The last
+/// [`LATER_COLUMNS`] (schema 10) are written only when one of the period's instruments fills
+/// them, so a period stored before keeps its exported bytes (and its snapshot's input hash).
+pub const INSTRUMENT_COLUMNS: [&str; 15] = {
+    let mut out = [""; 15];
     let mut k = 0;
-    while k < 13 {
+    while k < 15 {
         out[k] =
             if k < REQUIRED_COLUMNS.len() { REQUIRED_COLUMNS[k] } else { OPTIONAL_COLUMNS[k - REQUIRED_COLUMNS.len()] };
         k += 1;
@@ -44,9 +46,11 @@ pub const INSTRUMENT_COLUMNS: [&str; 13] = {
     out
 };
 const _: () = assert!(
-    REQUIRED_COLUMNS.len() + OPTIONAL_COLUMNS.len() == 13,
+    REQUIRED_COLUMNS.len() + OPTIONAL_COLUMNS.len() == 15,
     "the instruments file changed: INSTRUMENT_COLUMNS and the instrument table must list every column"
 );
+/// How many of [`INSTRUMENT_COLUMNS`], at its end, schema 10 added: `contract_date`, `ccer_claimed`.
+pub const LATER_COLUMNS: usize = 2;
 
 /// One stored instrument: an INSTR.csv row of a period.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -66,11 +70,15 @@ pub struct InstrumentRow {
     pub retired_on: Option<String>,
     pub beneficiary: Option<String>,
     pub evidence: Option<String>,
+    /// `YYYY-MM-DD`, schema 10.
+    pub contract_date: Option<String>,
+    /// `yes` or `no`, schema 10.
+    pub ccer_claimed: Option<String>,
 }
 
 impl InstrumentRow {
     /// The row's cells in [`INSTRUMENT_COLUMNS`] order.
-    pub fn cells(&self) -> [&str; 13] {
+    pub fn cells(&self) -> [&str; 15] {
         fn o(v: &Option<String>) -> &str {
             v.as_deref().unwrap_or("")
         }
@@ -88,13 +96,20 @@ impl InstrumentRow {
             o(&self.retired_on),
             o(&self.beneficiary),
             o(&self.evidence),
+            o(&self.contract_date),
+            o(&self.ccer_claimed),
         ]
+    }
+
+    /// Whether it fills a column schema 10 added.
+    fn has_later_columns(&self) -> bool {
+        self.contract_date.is_some() || self.ccer_claimed.is_some()
     }
 }
 
 const SELECT: &str = "SELECT x.id, p.year, f.code, x.instrument, x.mwh, x.emission_rate_kg_per_mwh,
        x.generation_start, x.generation_end, x.market, x.registry, x.serial_from, x.serial_to,
-       x.retired_on, x.beneficiary, x.evidence
+       x.retired_on, x.beneficiary, x.evidence, x.contract_date, x.ccer_claimed
      FROM instrument x JOIN period p ON p.id = x.period_id JOIN facility f ON f.id = x.facility_id";
 
 fn row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<InstrumentRow> {
@@ -114,6 +129,8 @@ fn row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<InstrumentRow> {
         retired_on: r.get(12)?,
         beneficiary: r.get(13)?,
         evidence: r.get(14)?,
+        contract_date: r.get(15)?,
+        ccer_claimed: r.get(16)?,
     })
 }
 
@@ -128,9 +145,14 @@ pub(crate) fn stored(c: &Connection, period_id: i64) -> Result<Vec<InstrumentRow
 pub(crate) fn export_rows(rows: &[InstrumentRow]) -> Result<Vec<u8>, Fail> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let csv_fail = |e: csv::Error| crate::error::refuse(Code::DatabaseError, format!("writing the export: {e}"));
-    w.write_record(INSTRUMENT_COLUMNS).map_err(csv_fail)?;
+    let n = if rows.iter().any(InstrumentRow::has_later_columns) {
+        INSTRUMENT_COLUMNS.len()
+    } else {
+        INSTRUMENT_COLUMNS.len() - LATER_COLUMNS
+    };
+    w.write_record(&INSTRUMENT_COLUMNS[..n]).map_err(csv_fail)?;
     for r in rows {
-        w.write_record(r.cells()).map_err(csv_fail)?;
+        w.write_record(&r.cells()[..n]).map_err(csv_fail)?;
     }
     w.into_inner().map_err(|e| crate::error::refuse(Code::DatabaseError, format!("writing the export: {e}")))
 }
@@ -157,8 +179,8 @@ fn insert(w: &mut Tx<'_>, p: &ReportingPeriod, facility_id: i64, i: &Instrument)
     w.conn.execute(
         "INSERT INTO instrument (period_id, facility_id, instrument, mwh, emission_rate_kg_per_mwh,
              generation_start, generation_end, market, registry, serial_from, serial_to, retired_on,
-             beneficiary, evidence, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+             beneficiary, evidence, contract_date, ccer_claimed, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
         params![
             p.id,
             facility_id,
@@ -174,6 +196,8 @@ fn insert(w: &mut Tx<'_>, p: &ReportingPeriod, facility_id: i64, i: &Instrument)
             date(i.retired_on),
             i.beneficiary,
             i.evidence,
+            date(i.contract_date),
+            i.ccer_claimed.map(yes_no),
             w.at,
         ],
     )?;

@@ -69,7 +69,7 @@ pub use ets::{
     EtsRegistryRow, EtsScheme, EtsUnit, EtsUnitInput, LEDGER_FILE, UNITS_FILE,
 };
 pub use ets::{PositionOptions, Reconcile, COVERED_FILE};
-pub use export::{EXPORT_COLUMNS, FULL_EXPORT_COLUMNS, SCOPE3_EXPORT_COLUMNS};
+pub use export::{ALL_COLUMNS, EXPORT_COLUMNS, FULL_EXPORT_COLUMNS, SCOPE3_EXPORT_COLUMNS};
 pub use import::{BlockChecked, ImportSession};
 pub use import::{
     Duplicate, ImportChecked, ImportFile, ImportMode, ImportRow, ImportSummary, ImportWritten, Lineage, NewTemplate,

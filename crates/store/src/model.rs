@@ -257,11 +257,14 @@ pub struct Scope3Cells {
     pub price_index: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attribution: Option<String>,
+    /// A category-15 record's PCAF score, 1–5 (schema 10, decision 0050).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pcaf_score: Option<String>,
 }
 
 impl Scope3Cells {
     /// The cells, in `activity::SCOPE3_COLUMNS` order.
-    pub fn values(&self) -> [&Option<String>; 10] {
+    pub fn values(&self) -> [&Option<String>; 11] {
         [
             &self.method,
             &self.dq_technology,
@@ -273,6 +276,7 @@ impl Scope3Cells {
             &self.exchange_rate,
             &self.price_index,
             &self.attribution,
+            &self.pcaf_score,
         ]
     }
 
@@ -289,6 +293,7 @@ impl Scope3Cells {
             "exchange_rate" => &mut self.exchange_rate,
             "price_index" => &mut self.price_index,
             "attribution" => &mut self.attribution,
+            "pcaf_score" => &mut self.pcaf_score,
             _ => return None,
         })
     }

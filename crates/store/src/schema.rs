@@ -37,6 +37,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 7, sql: V7 },
     Migration { version: 8, sql: V8 },
     Migration { version: 9, sql: V9 },
+    Migration { version: 10, sql: V10 },
 ];
 
 const V1: &str = r#"
@@ -680,6 +681,18 @@ DELETE FROM period_totals;
 /// The SQL is in `schema/v9.sql` (this file's length).
 const V9: &str = include_str!("schema/v9.sql");
 
+/// Version 10 (issue 14): what instruments and category-15 records record beyond schema 9.
+/// - `instrument` gains `contract_date` (`YYYY-MM-DD`) and `ccer_claimed` (`yes`/`no`, whether
+///   the attribute was also claimed as a CCER; decision 0049);
+/// - `activity` gains `pcaf_score` (1–5, a category-15 record's PCAF data-quality score;
+///   decision 0050); the partial index of records with Scope 3 columns and the locked-period
+///   trigger are made again to cover it.
+///
+/// All NULL in every earlier row and left out of an audited value while NULL
+/// (`OMITTED_WHEN_NULL`), so every earlier log and import digest verifies. The SQL is in
+/// `schema/v10.sql`.
+const V10: &str = include_str!("schema/v10.sql");
+
 /// The file's `application_id` and `user_version`.
 pub fn identity(conn: &Connection) -> rusqlite::Result<(i32, i32)> {
     let app: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
@@ -721,6 +734,7 @@ mod tests {
         (7, "4d5b78fb60c8e0cb3b195547b6e2c7013a61d257f52bfec2e782cfe73e4acde0"),
         (8, "97d276d96a8e2200f59fa922f4bbc2a60cf7476576ed23e444cc6041a63c13a1"),
         (9, "a530990b06307a9b40b14087f07d86deb0f905ba1c96991e7183b7b519e2be92"),
+        (10, "bc20b3a69f38f1312bb5af0ff237dc9e0bf2d77e966193258daf56017070839f"),
     ];
 
     #[test]

@@ -829,9 +829,9 @@ mod upgrade_tests {
             }
             dir.path().join("acme.db")
         };
-        // Back to schema 3: without what migrations 4 to 9 add (the file as schema 3 left it).
+        // Back to schema 3: without what migrations 4 to 10 add (the file as schema 3 left it).
         let c = rusqlite::Connection::open(&path).unwrap();
-        // Schema 9's tables and record columns (the trigger that names them is schema 3's again).
+        // Schemas 9 and 10: tables and record columns (the trigger that names them is schema 3's again).
         c.execute_batch(
             "DROP TABLE instrument; DROP TABLE scope3_status; DROP INDEX activity_with_scope3;
              DROP TRIGGER activity_locked_update;
@@ -840,6 +840,7 @@ mod upgrade_tests {
              ALTER TABLE activity DROP COLUMN dq_completeness; ALTER TABLE activity DROP COLUMN dq_reliability;
              ALTER TABLE activity DROP COLUMN currency_year; ALTER TABLE activity DROP COLUMN exchange_rate;
              ALTER TABLE activity DROP COLUMN price_index; ALTER TABLE activity DROP COLUMN attribution;
+             ALTER TABLE activity DROP COLUMN pcaf_score;
              CREATE TRIGGER activity_locked_update BEFORE UPDATE ON activity
              WHEN (SELECT status FROM period WHERE id = OLD.period_id) = 'locked' AND NEW.quantity IS NOT OLD.quantity
              BEGIN SELECT RAISE(ABORT, 'the period is locked'); END;",

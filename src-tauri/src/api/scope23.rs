@@ -121,6 +121,11 @@ pub struct Scope2Instrument {
     pub serial_to: Option<String>,
     pub retired_on: Option<String>,
     pub beneficiary: Option<String>,
+    /// When the contract was signed (`YYYY-MM-DD`).
+    pub contract_date: Option<String>,
+    /// Whether the same attribute was also claimed as a CCER: `true` fails `unique` (a double
+    /// claim), and the instrument is not applied.
+    pub ccer_claimed: Option<bool>,
     pub quality: InstrumentQuality,
     /// `false`: a failing grade; listed apart, not applied.
     pub applied: bool,
@@ -222,6 +227,18 @@ pub struct Scope3CategoryView {
     pub lines: u32,
     pub method_mix: Vec<MethodShare>,
     pub data_quality: Option<DataQualityView>,
+    /// Category 15's PCAF data-quality score, when a line gives one (decision 0050).
+    pub pcaf: Option<PcafView>,
+}
+
+/// A category's PCAF scores (1 audited … 5 estimated), weighted by financed emissions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PcafView {
+    pub score: String,
+    /// The t CO2e the scores cover.
+    pub scored_co2e_t: String,
+    /// t CO2e per score that occurs (`method` holds the score, "1" to "5").
+    pub by_score: Vec<MethodShare>,
 }
 
 /// An ISO 14064-1 category (1–6) and the GHG Protocol sources in it.

@@ -335,7 +335,16 @@ export type Scope2Instrument = {
 /**
  * The stored row's id (`scopebook instrument delete`).
  */
-id: number, facility: string, instrument: InstrumentKindId, mwh: string, applied_mwh: string, emission_rate_kg_per_mwh: string, generation_start: string, generation_end: string, market: string | null, serial_from: string | null, serial_to: string | null, retired_on: string | null, beneficiary: string | null, quality: InstrumentQuality, 
+id: number, facility: string, instrument: InstrumentKindId, mwh: string, applied_mwh: string, emission_rate_kg_per_mwh: string, generation_start: string, generation_end: string, market: string | null, serial_from: string | null, serial_to: string | null, retired_on: string | null, beneficiary: string | null, 
+/**
+ * When the contract was signed (`YYYY-MM-DD`).
+ */
+contract_date: string | null, 
+/**
+ * Whether the same attribute was also claimed as a CCER: `true` fails `unique` (a double
+ * claim), and the instrument is not applied.
+ */
+ccer_claimed: boolean | null, quality: InstrumentQuality, 
 /**
  * `false`: a failing grade; listed apart, not applied.
  */
@@ -387,7 +396,11 @@ indicators: Array<MethodShare>, overall: string,
  */
 scored_co2e_t: string, };
 
-export type Scope3CategoryView = { category: number, status: Scope3Status, reason: string | null, co2e_t: string, lines: number, method_mix: Array<MethodShare>, data_quality: DataQualityView | null, };
+export type Scope3CategoryView = { category: number, status: Scope3Status, reason: string | null, co2e_t: string, lines: number, method_mix: Array<MethodShare>, data_quality: DataQualityView | null, 
+/**
+ * Category 15's PCAF data-quality score, when a line gives one (decision 0050).
+ */
+pcaf: PcafView | null, };
 
 export type IsoSourceView = { scope: number, category: string, co2e_t: string, };
 

@@ -231,6 +231,7 @@ impl RowContext<'_> {
             exchange_rate: opt(Field::ExchangeRate),
             price_index: opt(Field::PriceIndex),
             attribution: opt(Field::Attribution),
+            pcaf_score: opt(Field::PcafScore),
         };
         match (facility, activity, quantity, unit, start, end) {
             (Some(facility), Some(activity), Some(quantity), Some(unit), Some(start), Some(end))

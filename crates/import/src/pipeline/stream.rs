@@ -225,6 +225,7 @@ fn field_of(column: &str) -> Option<Field> {
         "exchange_rate" => Field::ExchangeRate,
         "price_index" => Field::PriceIndex,
         "attribution" => Field::Attribution,
+        "pcaf_score" => Field::PcafScore,
         _ => return None,
     })
 }
@@ -261,5 +262,6 @@ fn field_value(input: &ActivityInput, f: Field) -> Option<String> {
         Field::ExchangeRate => input.scope3.exchange_rate.clone(),
         Field::PriceIndex => input.scope3.price_index.clone(),
         Field::Attribution => input.scope3.attribution.clone(),
+        Field::PcafScore => input.scope3.pcaf_score.clone(),
     }
 }

@@ -35,6 +35,11 @@ pub const OMITTED_WHEN_NULL: &[(&str, &str)] = &[
     ("activity", "exchange_rate"),
     ("activity", "price_index"),
     ("activity", "attribution"),
+    // Schema 10: a record's PCAF score (decision 0050), an instrument's contract date and CCER
+    // claim (decision 0049).
+    ("activity", "pcaf_score"),
+    ("instrument", "contract_date"),
+    ("instrument", "ccer_claimed"),
 ];
 
 /// Columns added by schema 7 (decision 0038) to tables whose rows may have been logged before:
