@@ -12,6 +12,13 @@
 //! status, the excluded reason, t CO2e and the data-quality score then equal the CLI's JSON.
 //! Switched to Chinese, the tabs, a status and a grade with its reason are in Chinese.
 //!
+//! `a_spend_record_entered_in_the_form_shows_on_the_scope3_tab` (decision 0051): the same spend
+//! purchase typed into the Activities screen's record form instead: its Scope 3 section opens for
+//! the spend activity; a negative exchange rate is refused at its own field and nothing stored;
+//! then method spend-based, five scores and the money cells are saved, the list shows the method,
+//! editing the record opens the section with its values (cancelling collapses it), and the Scope 3
+//! tab's category 1 shows the method mix, t CO2e and data quality 3.2 of `calc --db`.
+//!
 //! Run: `cargo test -p scopebook-e2e --test scope23 -- --test-threads=1`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code may fail loudly
@@ -32,12 +39,18 @@ const EXCLUDED: &str = "no leased assets: every site is owned";
 const GEC: &str = "facility,instrument,mwh,emission_rate_kg_per_mwh,generation_start,generation_end,market,registry,serial_from,serial_to,retired_on,beneficiary,evidence\n\
     SZ,gec,3000,0,2023-01-01,2023-06-30,CN,China GEC,GEC-2023-000001,GEC-2023-003000,2024-02-15,Acme Suzhou Ltd,gec.pdf\n";
 
-/// The organisation file of the issue's case, made with the CLI (no instruments yet).
-fn organisation(dir: &Path) -> String {
-    let db = dir.join("scope23.scopebook").display().to_string();
+/// An organisation file `name`.scopebook made with the CLI: facility SZ in CN, period 2023.
+fn bare_organisation(dir: &Path, name: &str) -> String {
+    let db = dir.join(format!("{name}.scopebook")).display().to_string();
     cli_ok(&["init", "--db", &db, "--name", "Suzhou Scope Test Co.", "--consolidation", "operational-control"]);
     cli_ok(&["facility", "add", "--db", &db, "--code", "SZ", "--name", "Suzhou plant", "--region", "CN"]);
     cli_ok(&["period", "add", "--db", &db, "--year", "2023"]);
+    db
+}
+
+/// The organisation file of the issue's case, made with the CLI (no instruments yet).
+fn organisation(dir: &Path) -> String {
+    let db = bare_organisation(dir, "scope23");
     let year = ["--start", "2023-01-01", "--end", "2023-12-31"];
     let base = ["activity", "add", "--db", &db, "--period", "2023", "--facility", "SZ"];
     let power = ["--activity", "grid_electricity", "--quantity", "10000", "--unit", "MWh"];
@@ -227,6 +240,110 @@ async fn scope2_and_scope3_match_the_cli() {
         let grade = app.text("s2-grade").await;
         assert!(grade.contains("通过") && grade.contains("在报告期内发电"), "a grade in Chinese: {grade}");
         app.screenshot("scope2-zh").await;
+        app.close().await;
+    })
+    .await;
+}
+
+/// Issue 14 / decision 0051: a Scope 3 record entered in the app's record form.
+#[tokio::test(flavor = "current_thread")]
+async fn a_spend_record_entered_in_the_form_shows_on_the_scope3_tab() {
+    let Some(mut env) = Harness::start("scope23-form") else { return };
+    let dir = TempDir::new("scope23-form-org");
+    let db = bare_organisation(dir.path(), "scope23-form");
+    within("a_spend_record_entered_in_the_form_shows_on_the_scope3_tab", TEST_LIMIT, async {
+        let app = env.launch("org-name").await;
+        app.fill("open-path", &db).await;
+        app.click("open-submit").await;
+        app.wait_gone("open-path").await;
+        app.click("nav-activities").await;
+        app.wait_for("the activities of period 2023", common::SETTLE, async || {
+            let el = app.maybe("act-period").await?;
+            (el.attr("data-year").await.ok()?? == "2023").then_some(())
+        })
+        .await;
+        assert_eq!(app.attr("act-scope3", "data-open").await.as_deref(), Some("false"), "collapsed for an empty row");
+
+        app.fill("act-facility", "SZ").await;
+        app.fill("act-period-start", "2023-01-01").await;
+        app.fill("act-period-end", "2023-12-31").await;
+        app.fill("act-activity", "spend.naics.334111").await;
+        app.fill("act-quantity", "1000000").await;
+        app.fill("act-unit", "CNY").await;
+        app.fill("act-factor", "epa-useeio.1.3.0.334111").await;
+        // A Scope 3 activity type: the section opens by itself.
+        app.wait_for("the Scope 3 section to open", common::SETTLE, async || {
+            (app.attr("act-scope3", "data-open").await.as_deref() == Some("true")).then_some(())
+        })
+        .await;
+        app.fill("act-method", "spend-based").await;
+        for (field, score) in [
+            ("act-dq_technology", "4"),
+            ("act-dq_time", "3"),
+            ("act-dq_geography", "4"),
+            ("act-dq_completeness", "2"),
+            ("act-dq_reliability", "3"),
+        ] {
+            app.fill(field, score).await;
+        }
+        app.fill("act-currency-year", "2023").await;
+        app.fill("act-price-index", "1").await;
+
+        // A negative exchange rate: refused at its own field, nothing stored.
+        app.fill("act-exchange-rate", "-7").await;
+        app.click("act-add").await;
+        let said = app.wait_text("err-exchange_rate", "the exchange rate's error", |t| !t.trim().is_empty()).await;
+        app.screenshot("scope3-form-refused").await;
+        assert!(said.contains("exchange_rate"), "the error names its column: {said}");
+        assert_eq!(app.attr("err-exchange_rate", "data-code").await.as_deref(), Some("non-positive-value"));
+        assert!(app.maybe("err-row").await.is_none(), "the error is at its field, not the row");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert!(app.all("activity-row").await.is_empty(), "a refused record was stored");
+
+        app.fill("act-exchange-rate", "7.0467").await;
+        app.click("act-add").await;
+        app.wait_for("the spend record to be stored", common::SETTLE, async || {
+            (app.all("activity-row").await.len() == 1).then_some(())
+        })
+        .await;
+        app.screenshot("scope3-form").await;
+        assert_eq!(app.attr("activity-method", "data-method").await.as_deref(), Some("spend-based"));
+        assert!(app.maybe("activity-pcaf").await.is_none(), "no PCAF score given, none shown");
+
+        // Edited, the record shows its Scope 3 cells in the open section; cancelled, it collapses.
+        app.click("activity-edit").await;
+        app.wait_for("the record's Scope 3 section to open", common::SETTLE, async || {
+            (app.attr("act-scope3", "data-open").await.as_deref() == Some("true")).then_some(())
+        })
+        .await;
+        assert_eq!(app.value("act-method").await, "spend-based");
+        assert_eq!(app.value("act-dq_time").await, "3");
+        assert_eq!(app.value("act-exchange-rate").await, "7.0467");
+        assert!(app.maybe("act-attribution").await.is_none(), "no category-15 cells on a spend line");
+        app.click("act-cancel-edit").await;
+        app.wait_for("the section to collapse for a new row", common::SETTLE, async || {
+            (app.attr("act-scope3", "data-open").await.as_deref() == Some("false")).then_some(())
+        })
+        .await;
+
+        app.click("nav-dashboard").await;
+        app.click("dash-tab-scope3").await;
+        app.wait_el("scope3", CALC).await;
+        wait_loaded(&app, "scope3").await;
+        app.screenshot("scope3-form-tab").await;
+        let json = calc(&db);
+        let c1 = &json["scope3_categories"][0];
+        assert_eq!(c1["data_quality"]["overall"].as_str(), Some("3.2"));
+        let row = &app.all("s3-category").await[0];
+        assert_eq!(attr_of(&app, row, "data-category").await.as_deref(), Some("1"));
+        let methods = inside(&app, row, "s3-method").await;
+        assert_eq!(methods.len(), 1, "one method in category 1's mix");
+        assert_eq!(attr_of(&app, &methods[0], "data-method").await.as_deref(), Some("spend-based"));
+        assert_eq!(attr_of(&app, &methods[0], "data-value").await.as_deref(), c1["method_mix"]["spend-based"].as_str());
+        let dq = inside(&app, row, "s3-dq").await;
+        assert_eq!(attr_of(&app, &dq[0], "data-value").await.as_deref(), Some("3.2"));
+        let co2e = inside(&app, row, "s3-co2e").await;
+        assert_eq!(attr_of(&app, &co2e[0], "data-value").await.as_deref(), c1["co2e_t"].as_str());
         app.close().await;
     })
     .await;

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use scopebook_core::diagnostic::Code;
 use scopebook_core::report;
 use scopebook_core::sector::Sector;
-use scopebook_store::{self as store, ActivityInput, ActivityRecord, FacilityChange, NewFacility, NewPeriod, Store};
+use scopebook_store::{
+    self as store, ActivityInput, ActivityRecord, FacilityChange, NewFacility, NewPeriod, Scope3Cells, Store,
+};
 
 use crate::api::*;
 use crate::commands::{
@@ -384,11 +386,26 @@ fn input_of(d: &ActivityDraft, base: ActivityInput) -> ActivityInput {
         carbon_t_per_gj: opt(&d.carbon_t_per_gj),
         oxidation: opt(&d.oxidation),
         parameter_source: opt(&d.parameter_source),
+        scope3_category: opt(&d.scope3_category),
+        scope3: Scope3Cells {
+            method: opt(&d.method),
+            dq_technology: opt(&d.dq_technology),
+            dq_time: opt(&d.dq_time),
+            dq_geography: opt(&d.dq_geography),
+            dq_completeness: opt(&d.dq_completeness),
+            dq_reliability: opt(&d.dq_reliability),
+            currency_year: opt(&d.currency_year),
+            exchange_rate: opt(&d.exchange_rate),
+            price_index: opt(&d.price_index),
+            attribution: opt(&d.attribution),
+            pcaf_score: opt(&d.pcaf_score),
+        },
         ..base
     }
 }
 
 fn record_view(r: ActivityRecord) -> ActivityRecordView {
+    let s3 = r.scope3;
     let draft = ActivityDraft {
         facility: r.facility,
         period_start: r.start,
@@ -406,6 +423,18 @@ fn record_view(r: ActivityRecord) -> ActivityRecordView {
         carbon_t_per_gj: r.carbon_t_per_gj.unwrap_or_default(),
         oxidation: r.oxidation.unwrap_or_default(),
         parameter_source: r.parameter_source.unwrap_or_default(),
+        scope3_category: r.scope3_category.map(|c| c.to_string()).unwrap_or_default(),
+        method: s3.method.unwrap_or_default(),
+        dq_technology: s3.dq_technology.unwrap_or_default(),
+        dq_time: s3.dq_time.unwrap_or_default(),
+        dq_geography: s3.dq_geography.unwrap_or_default(),
+        dq_completeness: s3.dq_completeness.unwrap_or_default(),
+        dq_reliability: s3.dq_reliability.unwrap_or_default(),
+        currency_year: s3.currency_year.unwrap_or_default(),
+        exchange_rate: s3.exchange_rate.unwrap_or_default(),
+        price_index: s3.price_index.unwrap_or_default(),
+        attribution: s3.attribution.unwrap_or_default(),
+        pcaf_score: s3.pcaf_score.unwrap_or_default(),
     };
     ActivityRecordView {
         id: wire_id(r.id),
@@ -713,6 +742,118 @@ mod tests {
             let fields: Vec<String> = field_errors(&e.diagnostics).into_iter().map(|f| f.field).collect();
             assert!(fields.iter().any(|f| f == field), "{field}: {fields:?} {e}");
         }
+        drop(s);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// An investee's Scope 1+2 (t), passed through as t CO2e: a category-15 line.
+    fn with_investees(lib: &scopebook_core::library::FactorLibrary) -> scopebook_core::library::FactorLibrary {
+        let mut l = lib.clone();
+        let pass = "id,activity,scope,category,unit,co2e_kg,source,name,region,gwp_basis,verified\n\
+                    t.investee,investee_scope1_2,3,15,t,1000,test pass-through,Investee,GLOBAL,AR5,true\n";
+        assert!(l.add_user_file("investees.csv", pass.as_bytes()).is_empty());
+        l
+    }
+
+    fn investee() -> ActivityDraft {
+        ActivityDraft {
+            facility: "SZ".into(),
+            period_start: "2023-01-01".into(),
+            period_end: "2023-12-31".into(),
+            activity: "investee_scope1_2".into(),
+            quantity: "4800".into(),
+            unit: "t".into(),
+            scope3_category: "15".into(),
+            method: "investment-specific".into(),
+            dq_technology: "2".into(),
+            dq_time: "1".into(),
+            dq_geography: "2".into(),
+            dq_completeness: "3".into(),
+            dq_reliability: "2".into(),
+            attribution: "0.25".into(),
+            pcaf_score: "2".into(),
+            ..ActivityDraft::default()
+        }
+    }
+
+    /// Issue 14: the record form's Scope 3 cells reach the store, come back in the view, and an
+    /// edit changes only what it changes; the period's Scope 3 view reads them.
+    #[test]
+    fn a_records_scope3_cells_are_stored_shown_edited_and_calculated() {
+        let (shipped, _) = scopebook_core::library::FactorLibrary::shipped();
+        let lib = with_investees(&shipped);
+        let (dir, mut s) = store("scope3-cells", &lib);
+        let r = s.add_activity(&lib, 2023, &input_of(&investee(), ActivityInput::default())).unwrap();
+        let id = r.id;
+        assert_eq!(r.scope3_category, Some(15));
+        assert_eq!((r.scope3.attribution.as_deref(), r.scope3.pcaf_score.as_deref()), (Some("0.25"), Some("2")));
+        let shown = record_view(r).draft;
+        assert_eq!(shown, ActivityDraft { region: "CN-JS".into(), ..investee() });
+
+        // A spend line's money cells, typed with spaces, stored trimmed.
+        let spend = ActivityDraft {
+            activity: "spend.naics.334111".into(),
+            quantity: "1000000".into(),
+            unit: "CNY".into(),
+            factor: "epa-useeio.1.3.0.334111".into(),
+            method: "spend-based".into(),
+            currency_year: " 2023 ".into(),
+            exchange_rate: "7.0467".into(),
+            price_index: "1".into(),
+            ..ActivityDraft {
+                sector: String::new(),
+                oxidation: String::new(),
+                parameter_source: String::new(),
+                ..coal()
+            }
+        };
+        let spent = record_view(s.add_activity(&lib, 2023, &input_of(&spend, ActivityInput::default())).unwrap()).draft;
+        assert_eq!(
+            (spent.currency_year.as_str(), spent.exchange_rate.as_str(), spent.price_index.as_str()),
+            ("2023", "7.0467", "1")
+        );
+        assert_eq!((spent.scope3_category.as_str(), spent.pcaf_score.as_str()), ("", ""), "none typed, none stored");
+
+        // An edit of the shown record: the score changes, the method is cleared, the rest stays.
+        let edited = ActivityDraft { pcaf_score: "4".into(), method: " ".into(), ..shown };
+        let base = s.activity(id).unwrap().to_input();
+        s.update_activity(&lib, id, &input_of(&edited, base), Some("audited figures not available")).unwrap();
+        let stored = s.activities(2023, false).unwrap();
+        let after = stored.iter().find(|r| r.id == id).unwrap();
+        assert_eq!(after.scope3.pcaf_score.as_deref(), Some("4"));
+        assert_eq!(after.scope3.method, None, "a cleared field is none, not kept");
+        assert_eq!(after.scope3.attribution.as_deref(), Some("0.25"));
+        assert_eq!(after.scope3.dq_time.as_deref(), Some("1"));
+        assert_eq!(record_view(after.clone()).draft, ActivityDraft { method: String::new(), ..edited });
+
+        // The period's Scope 3 view (one calculation): 4,800 t × 0.25 = 1,200 t at score 4.
+        let v3 = crate::scope23::scope3_of(&s, &lib, 2023).unwrap();
+        let c15 = &v3.categories[14];
+        let p = c15.pcaf.as_ref().unwrap();
+        assert_eq!((p.score.as_str(), p.scored_co2e_t.as_str()), ("4", "1200"));
+        drop(s);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_bad_scope3_cell_is_refused_at_its_column_and_nothing_is_stored() {
+        let (shipped, _) = scopebook_core::library::FactorLibrary::shipped();
+        let lib = with_investees(&shipped);
+        let (dir, mut s) = store("bad-scope3", &lib);
+        for (draft, field) in [
+            (ActivityDraft { pcaf_score: "6".into(), ..investee() }, "pcaf_score"),
+            (ActivityDraft { dq_time: "0".into(), ..investee() }, "dq_time"),
+            (ActivityDraft { method: "guesswork".into(), ..investee() }, "method"),
+            (ActivityDraft { attribution: "1.5".into(), ..investee() }, "attribution"),
+            (ActivityDraft { scope3_category: "16".into(), ..investee() }, "scope3_category"),
+        ] {
+            let e = s.add_activity(&lib, 2023, &input_of(&draft, ActivityInput::default())).unwrap_err();
+            let app = AppError::from(e);
+            assert_eq!(app.code, ErrorCode::Validation, "{field}");
+            let fields: Vec<&str> = app.details.iter().map(|f| f.field.as_str()).collect();
+            assert!(fields.contains(&field), "{field}: {fields:?}");
+        }
+        assert!(s.activities(2023, true).unwrap().is_empty());
         drop(s);
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -351,6 +351,24 @@ pub struct ActivityDraft {
     pub oxidation: String,
     /// How the parameters were obtained: `measured`, `calculated`, `default` or "".
     pub parameter_source: String,
+    /// The Scope 3 category 1–15, overriding the factor's, or "" for the factor's.
+    pub scope3_category: String,
+    /// The Scope 3 columns (`activity::SCOPE3_COLUMNS`, decisions 0035 and 0050), each as typed
+    /// or "" for none: the method (`spend-based`, …) and the five data-quality scores 1–5.
+    pub method: String,
+    pub dq_technology: String,
+    pub dq_time: String,
+    pub dq_geography: String,
+    pub dq_completeness: String,
+    pub dq_reliability: String,
+    /// A spend line's money: the price year, units of the line's currency per unit of the
+    /// factor's, and the price index from that year to the factor's.
+    pub currency_year: String,
+    pub exchange_rate: String,
+    pub price_index: String,
+    /// Category 15: the reporter's share of the investee (0–1) and the PCAF score 1–5.
+    pub attribution: String,
+    pub pcaf_score: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -603,6 +621,7 @@ pub fn typescript_bindings() -> String {
         Scope3Status::decl(&cfg),
         MethodShare::decl(&cfg),
         DataQualityView::decl(&cfg),
+        PcafView::decl(&cfg),
         Scope3CategoryView::decl(&cfg),
         IsoSourceView::decl(&cfg),
         IsoCategoryView::decl(&cfg),

@@ -148,7 +148,25 @@ ncv_gj_per_unit: string, carbon_t_per_gj: string, oxidation: string,
 /**
  * How the parameters were obtained: `measured`, `calculated`, `default` or "".
  */
-parameter_source: string, };
+parameter_source: string, 
+/**
+ * The Scope 3 category 1–15, overriding the factor's, or "" for the factor's.
+ */
+scope3_category: string, 
+/**
+ * The Scope 3 columns (`activity::SCOPE3_COLUMNS`, decisions 0035 and 0050), each as typed
+ * or "" for none: the method (`spend-based`, …) and the five data-quality scores 1–5.
+ */
+method: string, dq_technology: string, dq_time: string, dq_geography: string, dq_completeness: string, dq_reliability: string, 
+/**
+ * A spend line's money: the price year, units of the line's currency per unit of the
+ * factor's, and the price index from that year to the factor's.
+ */
+currency_year: string, exchange_rate: string, price_index: string, 
+/**
+ * Category 15: the reporter's share of the investee (0–1) and the PCAF score 1–5.
+ */
+attribution: string, pcaf_score: string, };
 
 export type RecordStatus = "current" | "superseded";
 
@@ -395,6 +413,16 @@ indicators: Array<MethodShare>, overall: string,
  * The t CO2e the scores cover (the rest of the category gives none).
  */
 scored_co2e_t: string, };
+
+export type PcafView = { score: string, 
+/**
+ * The t CO2e the scores cover.
+ */
+scored_co2e_t: string, 
+/**
+ * t CO2e per score that occurs (`method` holds the score, "1" to "5").
+ */
+by_score: Array<MethodShare>, };
 
 export type Scope3CategoryView = { category: number, status: Scope3Status, reason: string | null, co2e_t: string, lines: number, method_mix: Array<MethodShare>, data_quality: DataQualityView | null, 
 /**

@@ -42,6 +42,18 @@ const draft: ActivityDraft = {
   carbon_t_per_gj: '',
   oxidation: '',
   parameter_source: '',
+  scope3_category: '',
+  method: '',
+  dq_technology: '',
+  dq_time: '',
+  dq_geography: '',
+  dq_completeness: '',
+  dq_reliability: '',
+  currency_year: '',
+  exchange_rate: '',
+  price_index: '',
+  attribution: '',
+  pcaf_score: '',
 };
 
 const session: Session = { organisation: null, recent: [], default_folder: '/tmp', reopen_error: null };

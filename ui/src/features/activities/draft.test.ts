@@ -1,6 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import type { AppError, FieldError } from '../../lib/bindings';
-import { fieldOf, draftKey, emptyDraft, findType, givenParameters, groupErrors, requiredFilled, saveErrors, snapshot, typeHint } from './draft';
+import {
+  SCOPE3_FIELDS,
+  fieldOf,
+  draftKey,
+  emptyDraft,
+  findType,
+  givenParameters,
+  groupErrors,
+  hasScope3,
+  investmentRelevant,
+  moneyRelevant,
+  requiredFilled,
+  saveErrors,
+  scope3Open,
+  scope3Summary,
+  snapshot,
+  typeHint,
+} from './draft';
 
 const err = (field: string, message = 'bad'): FieldError => ({ field, code: 'malformed-number', message, severity: 'error' });
 
@@ -22,7 +39,7 @@ describe('activity draft helpers', () => {
   });
 
   it('groups errors by column, with unknown and empty fields at the row', () => {
-    const g = groupErrors([err('quantity', 'a'), err('quantity', 'b'), err(''), err('scope3_category'), err('unit')]);
+    const g = groupErrors([err('quantity', 'a'), err('quantity', 'b'), err(''), err('supplier'), err('unit')]);
     expect(g.quantity?.map((e) => e.message)).toEqual(['a', 'b']);
     expect(g.unit).toHaveLength(1);
     expect(g['']).toHaveLength(2);
@@ -45,7 +62,8 @@ describe('activity draft helpers', () => {
   it('knows the fields by their data-col', () => {
     expect(fieldOf('period_start')).toBe('period_start');
     expect(fieldOf('reason')).toBe('reason');
-    expect(fieldOf('scope3_category')).toBeUndefined();
+    expect(fieldOf('scope3_category')).toBe('scope3_category');
+    expect(fieldOf('supplier')).toBeUndefined();
     expect(fieldOf(undefined)).toBeUndefined();
   });
 
@@ -86,5 +104,60 @@ describe('activity draft helpers', () => {
     const d = { ...emptyDraft(), sector: 'manufacturing', carbon_t_per_gj: '0.0261', parameter_source: 'measured' };
     expect(snapshot(d)).toEqual(d);
     expect(draftKey(d)).not.toBe(draftKey(emptyDraft()));
+  });
+
+  it("shows each Scope 3 column's error at its own field (issue 14)", () => {
+    const columns = ['scope3_category', 'method', 'dq_technology', 'dq_time', 'dq_geography', 'dq_completeness', 'dq_reliability', 'currency_year', 'exchange_rate', 'price_index', 'attribution', 'pcaf_score'];
+    expect([...SCOPE3_FIELDS]).toEqual(columns);
+    const g = groupErrors(columns.map((c) => err(c, c)));
+    for (const c of columns) expect(g[c as keyof typeof g]?.map((e) => e.message)).toEqual([c]);
+    expect(g['']).toBeUndefined();
+    expect(saveErrors({ code: 'validation', message: 'the row has errors', details: [err('pcaf_score', 'out of range')] })?.pcaf_score?.[0].message).toBe('out of range');
+    for (const c of columns) expect(fieldOf(c)).toBe(c);
+  });
+
+  it('sends the Scope 3 cells as typed, empty ones as none', () => {
+    const d = { ...emptyDraft(), method: 'spend-based', dq_time: '3', pcaf_score: '' };
+    expect(snapshot(d)).toEqual(d);
+    expect(draftKey(d)).not.toBe(draftKey({ ...d, dq_time: '4' }));
+    expect(hasScope3(emptyDraft())).toBe(false);
+    expect(hasScope3({ ...emptyDraft(), dq_time: ' ' })).toBe(false);
+    expect(hasScope3(d)).toBe(true);
+  });
+
+  it('opens the Scope 3 section for a Scope 3 line, given cells or an error there, else not', () => {
+    const spend = { activity: 'spend.naics.334111', units: ['USD'], regions: ['US'], scopes: [3], names: null };
+    const power = { activity: 'grid_electricity', units: ['kWh'], regions: ['CN'], scopes: [2], names: null };
+    const mixed = { activity: 'diesel', units: ['L'], regions: ['CN'], scopes: [1, 3], names: null };
+    const d = emptyDraft();
+    expect(scope3Open(d, undefined, {})).toBe(false);
+    expect(scope3Open(d, power, {})).toBe(false);
+    expect(scope3Open(d, mixed, {})).toBe(false);
+    expect(scope3Open(d, spend, {})).toBe(true);
+    expect(scope3Open({ ...d, attribution: '0.25' }, power, {})).toBe(true);
+    expect(scope3Open(d, power, groupErrors([err('dq_time')]))).toBe(true);
+    expect(scope3Open(d, power, groupErrors([err('quantity')]))).toBe(false);
+  });
+
+  it('shows the money cells on a spend line and the category-15 cells on an investment', () => {
+    const d = emptyDraft();
+    expect(moneyRelevant(d)).toBe(false);
+    expect(moneyRelevant({ ...d, method: 'spend-based' })).toBe(true);
+    expect(moneyRelevant({ ...d, activity: 'Spend.naics.334111' })).toBe(true);
+    expect(moneyRelevant({ ...d, unit: 'CNY' })).toBe(true);
+    expect(moneyRelevant({ ...d, unit: 'kWh' })).toBe(false);
+    expect(moneyRelevant({ ...d, price_index: '1.0719' })).toBe(true);
+    expect(moneyRelevant(d, groupErrors([err('exchange_rate')]))).toBe(true);
+    expect(investmentRelevant(d)).toBe(false);
+    expect(investmentRelevant({ ...d, scope3_category: '15' })).toBe(true);
+    expect(investmentRelevant({ ...d, scope3_category: '1' })).toBe(false);
+    expect(investmentRelevant({ ...d, method: 'investment-specific' })).toBe(true);
+    expect(investmentRelevant({ ...d, pcaf_score: '2' })).toBe(true);
+    expect(investmentRelevant(d, groupErrors([err('pcaf_score')]))).toBe(true);
+  });
+
+  it("summarises a record's method and PCAF score for the list", () => {
+    expect(scope3Summary(emptyDraft())).toEqual({ method: null, pcaf: null });
+    expect(scope3Summary({ ...emptyDraft(), method: ' spend-based ', pcaf_score: '3' })).toEqual({ method: 'spend-based', pcaf: '3' });
   });
 });

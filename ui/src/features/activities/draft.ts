@@ -21,6 +21,18 @@ export const COLUMNS = [
   'carbon_t_per_gj',
   'oxidation',
   'parameter_source',
+  'scope3_category',
+  'method',
+  'dq_technology',
+  'dq_time',
+  'dq_geography',
+  'dq_completeness',
+  'dq_reliability',
+  'currency_year',
+  'exchange_rate',
+  'price_index',
+  'attribution',
+  'pcaf_score',
 ] as const satisfies readonly (keyof ActivityDraft)[];
 
 /** How a record's own fuel parameters were obtained (the library's `parameter_source` values). */
@@ -60,6 +72,18 @@ export function emptyDraft(): ActivityDraft {
     carbon_t_per_gj: '',
     oxidation: '',
     parameter_source: '',
+    scope3_category: '',
+    method: '',
+    dq_technology: '',
+    dq_time: '',
+    dq_geography: '',
+    dq_completeness: '',
+    dq_reliability: '',
+    currency_year: '',
+    exchange_rate: '',
+    price_index: '',
+    attribution: '',
+    pcaf_score: '',
   };
 }
 
@@ -132,4 +156,88 @@ export function typeHint(
   if (type) return { kind: 'known', type };
   const a = activity.trim().toLowerCase();
   return a !== '' && typesQuery === a ? { kind: 'unknown' } : { kind: 'none' };
+}
+
+// ---- the Scope 3 section (decisions 0035, 0050 and 0051) ---------------------------------------
+
+/** The GHG Protocol's Scope 3 categories. */
+export const SCOPE3_CATEGORIES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15] as const;
+
+/** The Scope 3 methods the activity-file reader accepts (`scope3::Scope3Method`). */
+export const METHODS = [
+  'supplier-specific',
+  'hybrid',
+  'average-data',
+  'spend-based',
+  'distance-based',
+  'fuel-based',
+  'waste-type-specific',
+  'investment-specific',
+] as const;
+
+/** The five data-quality indicators, each scored 1 (very good) to 5 (very poor): all or none. */
+export const DQ_FIELDS = ['dq_technology', 'dq_time', 'dq_geography', 'dq_completeness', 'dq_reliability'] as const satisfies readonly Column[];
+
+/** A spend line's money: the price year, the exchange rate and the price index. */
+export const MONEY_FIELDS = ['currency_year', 'exchange_rate', 'price_index'] as const satisfies readonly Column[];
+
+/** Category 15's cells: the reporter's share (0–1) and the PCAF score (1–5). */
+export const INVESTMENT_FIELDS = ['attribution', 'pcaf_score'] as const satisfies readonly Column[];
+
+/** Every cell of the Scope 3 section. */
+export const SCOPE3_FIELDS = ['scope3_category', 'method', ...DQ_FIELDS, ...MONEY_FIELDS, ...INVESTMENT_FIELDS] as const satisfies readonly Column[];
+
+const filled = (d: ActivityDraft, fields: readonly Column[]) => fields.some((f) => d[f].trim() !== '');
+const erred = (errors: FormErrors, fields: readonly Column[]) => fields.some((f) => (errors[f]?.length ?? 0) > 0);
+
+/** Whether a draft gives any Scope 3 cell. */
+export function hasScope3(d: ActivityDraft): boolean {
+  return filled(d, SCOPE3_FIELDS);
+}
+
+/**
+ * Whether the Scope 3 section starts open: for a line of a Scope 3 activity type, a record that
+ * already gives any Scope 3 cell, or one of its cells in error; collapsed otherwise.
+ */
+export function scope3Open(d: ActivityDraft, type: ActivityType | undefined, errors: FormErrors): boolean {
+  const scope3Type = type !== undefined && type.scopes.length > 0 && type.scopes.every((s) => s === 3);
+  return scope3Type || hasScope3(d) || erred(errors, SCOPE3_FIELDS);
+}
+
+/** An ISO 4217-like currency code as a unit (a spend line's quantity is money). */
+const CURRENCY = /^[A-Z]{3}$/;
+
+/**
+ * Whether the money cells are shown: on a spend line (method spend-based, a `spend.` activity, or
+ * a currency as its unit), or when one is given or in error.
+ */
+export function moneyRelevant(d: ActivityDraft, errors: FormErrors = {}): boolean {
+  return (
+    d.method.trim() === 'spend-based' ||
+    d.activity.trim().toLowerCase().startsWith('spend.') ||
+    CURRENCY.test(d.unit.trim()) ||
+    filled(d, MONEY_FIELDS) ||
+    erred(errors, MONEY_FIELDS)
+  );
+}
+
+/**
+ * Whether the category-15 cells are shown: category 15 chosen, the investment-specific method, or
+ * one of them given or in error. (A factor's own category is known only once the row is checked,
+ * so an investee line says 15 or its method.)
+ */
+export function investmentRelevant(d: ActivityDraft, errors: FormErrors = {}): boolean {
+  return (
+    d.scope3_category.trim() === '15' ||
+    d.method.trim() === 'investment-specific' ||
+    filled(d, INVESTMENT_FIELDS) ||
+    erred(errors, INVESTMENT_FIELDS)
+  );
+}
+
+/** What the record list shows of a record's Scope 3 cells: its method and PCAF score, if given. */
+export function scope3Summary(d: ActivityDraft): { method: string | null; pcaf: string | null } {
+  const method = d.method.trim();
+  const pcaf = d.pcaf_score.trim();
+  return { method: method === '' ? null : method, pcaf: pcaf === '' ? null : pcaf };
 }
