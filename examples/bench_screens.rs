@@ -3,6 +3,8 @@
 //! what each screen asks the store for when it opens, with the same library calls as the app's
 //! commands:
 //!
+//! - the Scope 3 tab (`scope3_view`): `Store::calculate_from_kept` and the report's Scope 3
+//!   view, against the whole calculation it replaced (decision 0052);
 //! - the dashboard's totals and charts (`dashboard`): `Store::period_totals`, the first visit
 //!   after a change (the calculation without lines), the first visit after appending 1,000
 //!   records and after editing one record (each write untimed, through a second connection),
@@ -205,6 +207,25 @@ fn main() {
                 let t = s.period_totals(&lib, YEAR).unwrap();
                 assert!(t.cached);
                 std::hint::black_box(t.totals);
+            }),
+        ),
+        (
+            "Scope 3 tab, kept totals current (decision 0052)".into(),
+            Box::new(|| {
+                // As the app's `scope3_view`: the period from its kept aggregates, then its
+                // Scope 3 categories and ISO 14064-1 view.
+                let (calc, kept) = s.calculate_from_kept(&lib, YEAR).unwrap();
+                assert!(kept);
+                let inv = &calc.run.inventory;
+                std::hint::black_box(calc.run.report(false).with_scope3_view(inv).scope3_categories);
+            }),
+        ),
+        (
+            "  before: a calculation without lines (Store::calculate)".into(),
+            Box::new(|| {
+                let calc = s.calculate(&lib, YEAR, false).unwrap();
+                let inv = &calc.run.inventory;
+                std::hint::black_box(calc.run.report(false).with_scope3_view(inv).scope3_categories);
             }),
         ),
         (format!("{LINES_PAGE} lines, first page"), Box::new(lines_page(0))),

@@ -252,7 +252,7 @@ fn usage_errors_and_the_inventory_file() {
     ok(d, &["residual-mix", "import", "--format", "aib", &aib, "--out", "o.csv"], 2);
     ok(d, &["residual-mix", "import", "--format", "aib", "--data-year", "2023", &aib], 2);
     ok(d, &["residual-mix", "import", "--format", "aib", "--data-year", "23", &aib, "--out", "o.csv"], 2);
-    // `calc --db` takes no residual-mix file (decision 0048: the inventory file holds no user
-    // factor datasets yet).
+    // `calc --db` takes no residual-mix file: the period keeps it (`factors add --db`, decision
+    // 0053; tests/factor_files_store.rs).
     ok(d, &["calc", "--db", "x.db", "--period", "2023", "--residual-mix", "o.csv"], 2);
 }

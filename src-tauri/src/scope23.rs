@@ -1,8 +1,8 @@
 //! The Scope 2 and Scope 3 screens (issue 14, decision 0046), on a blocking thread, the UI busy
 //! meanwhile. Scope 2 is allocated from the kept aggregates (`Store::calculate_from_kept`: the
 //! electricity per facility, region and period is all an allocation needs; no record is read
-//! when the kept totals are current). Scope 3 is one calculation of the period without lines
-//! (`Store::calculate`): the kept aggregates do not hold its sums (method mix, data quality).
+//! when the kept totals are current). So is Scope 3: the kept aggregates hold its sums per
+//! facility, category and method (method mix, data quality, PCAF scores; decision 0052).
 //! The figures are those of `scopebook calc --db FILE --period YEAR --format json`.
 
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -12,7 +12,6 @@ use scopebook_core::library::FactorLibrary;
 use scopebook_core::market::{AppliedInstrument, InstrumentKind};
 use scopebook_core::report::Report;
 use scopebook_core::residual::residual_mix;
-use scopebook_core::run::pinned_library;
 use scopebook_store::{InstrumentRow, PeriodStatus, Store};
 use tauri::{AppHandle, Manager};
 
@@ -157,7 +156,8 @@ pub(crate) fn scope2_of(s: &Store, lib: &FactorLibrary, year: i32) -> Result<Sco
     let rows = s.instruments(year)?;
     let (calc, _) = s.calculate_from_kept(lib, year)?;
     let report = calc.run.report(false);
-    let plib = pinned_library(lib, &calc.period.pins).map_err(|e| internal(&format!("the period's library: {e}")))?;
+    // The period's library, its own factor files included (a residual mix the user added).
+    let plib = s.period_library(lib, year)?;
     let inv = &calc.run.inventory;
     let residual = |f: &str| residual_factors(inv, &plib, calc.run.gwp_set, f);
     scope2_view_of(inv, &report, &rows, &residual, calc.period.status == PeriodStatus::Locked)
@@ -167,9 +167,11 @@ fn shares<'a, K: AsRef<str> + 'a>(m: impl Iterator<Item = (&'a K, &'a Decimal)>)
     m.map(|(k, v)| MethodShare { method: k.as_ref().to_string(), co2e_t: v.to_string() }).collect()
 }
 
-/// Period `year`'s Scope 3 view: every category with its status, and ISO 14064-1 beside.
+/// Period `year`'s Scope 3 view: every category with its status, and ISO 14064-1 beside, from
+/// the kept aggregates, which hold the Scope 3 sums (decision 0052): no record is read when the
+/// kept totals are current.
 pub(crate) fn scope3_of(s: &Store, lib: &FactorLibrary, year: i32) -> Result<Scope3View> {
-    let calc = s.calculate(lib, year, false)?;
+    let (calc, _) = s.calculate_from_kept(lib, year)?;
     let inv = &calc.run.inventory;
     let report = calc.run.report(false);
     // A period with no Scope 3 data gives no view in `calc --db` (decision 0043): the same

@@ -164,4 +164,35 @@ pub enum FactorsCommand {
     },
     /// Check a user factor file or dataset folder and report every problem.
     Validate { path: PathBuf },
+    /// Keep a factor file or dataset folder in an open period of an inventory file: every
+    /// calculation of the period loads it, as `calc --factors` does (a residual mix from
+    /// `residual-mix import`, a supplier's factors). All or nothing.
+    Add {
+        #[command(flatten)]
+        db: super::DbArgs,
+        #[arg(long)]
+        period: i32,
+        /// A factor file, or a dataset folder (dataset.toml and the factor file it names).
+        #[arg(value_name = "FILE|DIR")]
+        path: PathBuf,
+    },
+    /// The factor files a period of an inventory file keeps, in the order its library loads them.
+    Files {
+        #[command(flatten)]
+        db: super::DbArgs,
+        #[arg(long)]
+        period: i32,
+        #[arg(long, value_enum, default_value = "table")]
+        format: super::StoreFormat,
+    },
+    /// Delete a factor file of an open period (audited).
+    Remove {
+        #[command(flatten)]
+        db: super::DbArgs,
+        #[arg(long)]
+        id: i64,
+        /// Why (kept in the audit log).
+        #[arg(long)]
+        reason: Option<String>,
+    },
 }

@@ -1,14 +1,17 @@
-//! `scopebook factors`: list, search, show and validate.
+//! `scopebook factors`: list, search, show and validate; add, list and remove a period's own
+//! factor files in an inventory file (decision 0053).
 
 use std::process::ExitCode;
 
 use scopebook_core::diagnostic::{Code, Diagnostic, Location};
 use scopebook_core::library::FactorLibrary;
 use scopebook_core::listing;
+use scopebook_store::{FactorFileRow, NewFactorFile};
 
 use super::calc::load_factors;
-use crate::args::FactorsCommand;
-use crate::io::{out, print_diagnostics, refuse};
+use crate::args::{FactorsCommand, StoreFormat};
+use crate::io::{done, out, print_diagnostics, read, refuse};
+use crate::output;
 
 pub fn factors(mut lib: FactorLibrary, command: FactorsCommand) -> ExitCode {
     match command {
@@ -38,5 +41,69 @@ pub fn factors(mut lib: FactorLibrary, command: FactorsCommand) -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
+        FactorsCommand::Add { db, period, path } => {
+            let name =
+                path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+            let (meta, contents) = if path.is_dir() {
+                let meta = match read(&path.join("dataset.toml")) {
+                    Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+                    Err(d) => return refuse(&[d]),
+                };
+                let file = scopebook_core::dataset::DatasetMeta::parse(&format!("{name}/dataset.toml"), &meta)
+                    .ok()
+                    .and_then(|m| m.files.get("factors").cloned());
+                let Some(file) = file else {
+                    return refuse(&[Diagnostic::error(
+                        Code::InvalidMetadata,
+                        Location::file(format!("{}/dataset.toml", path.display())),
+                        "[files] needs 'factors': the factor file the dataset is made of",
+                    )]);
+                };
+                match read(&path.join(&file)) {
+                    Ok(b) => (Some(meta), b),
+                    Err(d) => return refuse(&[d]),
+                }
+            } else {
+                match read(&path) {
+                    Ok(b) => (None, b),
+                    Err(d) => return refuse(&[d]),
+                }
+            };
+            let mut st = open_or_return!(db);
+            let f = NewFactorFile { name: &name, contents: &contents, meta: meta.as_deref() };
+            done(st.add_factor_file(&lib, period, &f).map(|r| {
+                format!(
+                    "added factor file {} (id {}) to period {period}: {} factor(s) of {} {}\n",
+                    r.name, r.id, r.factors, r.dataset, r.edition
+                )
+            }))
+        }
+        FactorsCommand::Files { db, period, format } => {
+            let st = open_or_return!(db);
+            done(st.factor_files(&lib, period).map(|rows| match format {
+                StoreFormat::Json => output::json(&rows),
+                StoreFormat::Table => files_table(&rows),
+            }))
+        }
+        FactorsCommand::Remove { db, id, reason } => {
+            let mut st = open_or_return!(db);
+            done(st.delete_factor_file(&lib, id, reason.as_deref()).map(|()| format!("deleted factor file {id}\n")))
+        }
     }
+}
+
+fn files_table(rows: &[FactorFileRow]) -> String {
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.id.to_string(),
+                r.name.clone(),
+                format!("{} {}", r.dataset, r.edition),
+                r.factors.to_string(),
+                r.sha256.chars().take(16).collect::<String>(),
+            ]
+        })
+        .collect();
+    output::table(&["id", "name", "dataset", "factors", "sha256"], &cells)
 }

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::activity::Activity;
 use crate::boundary::Boundary;
-use crate::classify::{Classification, IsoCategory, Scope2Category};
+use crate::classify::{Classification, IsoCategory, Scope2Category, Scope3Category};
 use crate::diagnostic::{Code, Diagnostic, Location};
 pub use crate::evaluate::{evaluate, Emission, EvalError, GasMass, RecordValue, Step};
 use crate::factor::Method;
@@ -23,7 +23,7 @@ use crate::library::{FactorLibrary, FactorQuery, Selection, SelectionRule};
 use crate::market::{self, ElectricityUse, Instrument, Market, Residual};
 use crate::period::Period;
 use crate::region::Region;
-use crate::scope3::{CategoryReport, Scope3Method, Scope3Sums, StatusEntry};
+use crate::scope3::{CategoryReport, GroupSums, Scope3Method, Scope3Sums, StatusEntry};
 use crate::totals::{add_to, Groups};
 pub use crate::totals::{ScopeTotals, Totals};
 use crate::unit::{PhysicalUnit, Unit};
@@ -153,6 +153,11 @@ pub struct Aggregates {
     pub line_count: u64,
     /// Whether a sum overflowed.
     pub overflowed: bool,
+    /// The Scope 3 lines' sums per (facility, category, method): the Scope 3 view's method mix,
+    /// data quality and PCAF scores (decision 0052), in key order.
+    pub scope3: Vec<(Arc<str>, Scope3Category, Option<Scope3Method>, GroupSums)>,
+    /// Whether one of those sums overflowed.
+    pub scope3_overflowed: bool,
 }
 
 /// The (region, period) of a residual mix looked up for market-based Scope 2.
@@ -446,6 +451,8 @@ impl Inventory {
             inexact: self.inexact.iter().map(|(&(from, to), &(row, ratio))| (from, to, row, ratio)).collect(),
             line_count: self.line_count,
             overflowed: self.groups.overflowed,
+            scope3: self.scope3.groups(),
+            scope3_overflowed: self.scope3.overflowed,
         }
     }
 
@@ -471,7 +478,9 @@ impl Inventory {
         }
         groups.electricity =
             a.electricity.into_iter().map(|u| ElectricityUse { facility: intern(u.facility), ..u }).collect();
-        let mut inv = Inventory { line_count: a.line_count, ..Inventory::default() };
+        let scope3 = a.scope3.into_iter().map(|(f, c, m, s)| (intern(f), c, m, s)).collect();
+        let scope3 = Scope3Sums::from_groups(scope3, a.scope3_overflowed)?;
+        let mut inv = Inventory { line_count: a.line_count, scope3, ..Inventory::default() };
         for (i, n) in a.used_factors {
             *inv.used_factors.entry(i).or_default() += n;
         }

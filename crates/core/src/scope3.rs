@@ -224,16 +224,18 @@ pub fn read_status(file: &str, bytes: &[u8]) -> (Vec<StatusEntry>, Vec<Diagnosti
 
 /// Exact sums of one (facility, category, method) group.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-struct Sums {
-    co2e_kg: Decimal,
-    lines: u64,
+pub struct GroupSums {
+    pub co2e_kg: Decimal,
+    pub lines: u64,
     /// CO2e of the lines that give data-quality scores.
-    scored_kg: Decimal,
+    pub scored_kg: Decimal,
     /// Σ CO2e × score, per indicator, over those lines.
-    weighted: [Decimal; 5],
+    pub weighted: [Decimal; 5],
     /// CO2e of the category-15 lines per PCAF score (index 0 is score 1).
-    pcaf: [Decimal; 5],
+    pub pcaf: [Decimal; 5],
 }
+
+type Sums = GroupSums;
 
 type GroupKey = (Arc<str>, Scope3Category, Option<Scope3Method>);
 
@@ -336,6 +338,26 @@ impl Scope3Sums {
                 }
             })
             .collect()
+    }
+
+    /// The sums per (facility, category, method), in that order: what an inventory's
+    /// aggregates keep (`calc::Aggregates`, decision 0052).
+    pub fn groups(&self) -> Vec<(Arc<str>, Scope3Category, Option<Scope3Method>, GroupSums)> {
+        self.groups.iter().map(|((f, c, m), s)| (Arc::clone(f), *c, *m, s.clone())).collect()
+    }
+
+    /// The sums [`Scope3Sums::groups`] gave; `None` when a group is given twice.
+    pub fn from_groups(
+        groups: Vec<(Arc<str>, Scope3Category, Option<Scope3Method>, GroupSums)>,
+        overflowed: bool,
+    ) -> Option<Scope3Sums> {
+        let mut out = Scope3Sums { groups: BTreeMap::new(), overflowed };
+        for (f, c, m, s) in groups {
+            if out.groups.insert((f, c, m), s).is_some() {
+                return None;
+            }
+        }
+        Some(out)
     }
 
     /// The categories that have computed lines.

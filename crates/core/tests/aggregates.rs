@@ -17,17 +17,24 @@ fn library() -> FactorLibrary {
     let mut lib = FactorLibrary::shipped().0;
     let scope3 = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/factors-scope3.csv")).unwrap();
     assert!(lib.add_user_file("factors-scope3.csv", &scope3).is_empty());
+    let investee = "id,activity,scope,category,unit,co2e_kg,source,name,region,gwp_basis,verified\n\
+                    test.investee,investee_scope1_2,3,15,t,1000,a test pass-through,Investee,GLOBAL,AR5,true\n";
+    assert!(lib.add_user_file("investee.csv", investee.as_bytes()).is_empty());
     lib
 }
 
+/// The Scope 3 columns the rows below add (decisions 0035 and 0050).
+const SCOPE3: &str = ",method,dq_technology,dq_time,dq_geography,dq_completeness,dq_reliability,attribution,pcaf_score";
+
 /// The example inventory's rows, and some that exercise more: electricity in MWh and kWh of
-/// several facilities and months, quantities of several scales, an unknown activity.
+/// several facilities and months, quantities of several scales, an unknown activity, Scope 3
+/// lines with methods, data-quality scores and PCAF scores.
 fn rows() -> (String, Vec<String>) {
     let text =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/activities-2023.csv")).unwrap();
     let mut lines = text.lines().map(str::to_string);
-    let header = lines.next().unwrap();
-    let mut rows: Vec<String> = lines.collect();
+    let header = format!("{}{SCOPE3}", lines.next().unwrap());
+    let mut rows: Vec<String> = lines.map(|l| format!("{l},,,,,,,,")).collect();
     for (i, (facility, unit, quantity)) in [
         ("SZ-PLANT", "MWh", "12.5"),
         ("BJ-OFFICE", "kWh", "1000.250"),
@@ -39,10 +46,26 @@ fn rows() -> (String, Vec<String>) {
     {
         let month = i + 2;
         rows.push(format!(
-            "{facility},2023-{month:02}-01,2023-{month:02}-28,grid_electricity,{quantity},{unit},,CN-JS,,,"
+            "{facility},2023-{month:02}-01,2023-{month:02}-28,grid_electricity,{quantity},{unit},,CN-JS,,,,,,,,,,,"
         ));
     }
-    rows.push("SZ-PLANT,2023-01-01,2023-12-31,widgets,7,kg,,CN-JS,,,".to_string());
+    rows.push("SZ-PLANT,2023-01-01,2023-12-31,widgets,7,kg,,CN-JS,,,,,,,,,,,".to_string());
+    for (facility, method, scores, quantity) in [
+        ("SZ-PLANT", "spend-based", "4,3,4,2,3", "125000.5"),
+        ("BJ-OFFICE", "spend-based", "2,2,2,2,2", "990"),
+        ("SZ-PLANT", "average-data", "", "70000"),
+        ("BJ-OFFICE", "", "5,5,5,5,5", "12.25"),
+    ] {
+        let scores = if scores.is_empty() { ",,,," } else { scores };
+        rows.push(format!(
+            "{facility},2023-01-01,2023-12-31,purchased_steel_spend,{quantity},USD,,CN,,,,{method},{scores},,"
+        ));
+    }
+    for (facility, share, score) in [("SZ-PLANT", "0.25", "2"), ("HQ", "0.1", "4"), ("HQ", "0.5", "")] {
+        rows.push(format!(
+            "{facility},2023-01-01,2023-12-31,investee_scope1_2,4800,t,,,15,,,investment-specific,,,,,,{share},{score}"
+        ));
+    }
     (header, rows)
 }
 
@@ -61,7 +84,11 @@ fn derived(lib: &FactorLibrary, inv: Inventory) -> String {
     let run = Run::assemble(lib, input, inv, Vec::new(), GwpSet::AR5);
     let inv = &run.inventory;
     let notes = inv.factor_notes(lib, GwpSet::AR5, FILE);
-    format!("{:?}\n{:?}\n{:?}\n{}\n{:?}", inv.totals, inv.market, notes, inv.line_count, run.unverified_factors)
+    let scope3 = serde_json::to_string(&inv.scope3_categories()).unwrap();
+    format!(
+        "{:?}\n{:?}\n{:?}\n{}\n{:?}\n{scope3}",
+        inv.totals, inv.market, notes, inv.line_count, run.unverified_factors
+    )
 }
 
 #[test]
@@ -88,6 +115,10 @@ fn aggregates_read_back_as_themselves_and_name_only_factors_the_library_has() {
     let whole = inventory(&lib, &header, &rows, 0);
     let a = whole.aggregates();
     assert!(a.groups.len() > 3 && a.electricity.len() > 3 && a.used_factors.len() > 3);
+    // Scope 3 groups with and without a method, scores and PCAF scores (decision 0052).
+    assert!(a.scope3.len() >= 4, "{:?}", a.scope3);
+    assert!(a.scope3.iter().any(|g| g.3.pcaf.iter().any(|kg| !kg.is_zero())));
+    assert!(a.scope3.iter().any(|g| g.2.is_none()) && a.scope3.iter().any(|g| !g.3.scored_kg.is_zero()));
     assert_eq!(a.line_count, u64::try_from(rows.len()).unwrap());
     let again = Inventory::from_aggregates(a.clone(), &lib).unwrap();
     assert_eq!(again.aggregates(), a);
@@ -111,7 +142,7 @@ fn market_based_scope2_with_residual_mixes_looked_up_once_a_region_and_period() 
     for region in ["CN-JS", "CN-BJ", "GB", "US-EGRID-CAMX", "CN-GD", ""] {
         for (facility, month) in [("A", 3), ("B", 3), ("C", 4)] {
             rows.push(format!(
-                "{facility},2023-{month:02}-01,2023-{month:02}-28,grid_electricity,12.5,MWh,,{region},,,"
+                "{facility},2023-{month:02}-01,2023-{month:02}-28,grid_electricity,12.5,MWh,,{region},,,,,,,,,,,"
             ));
         }
     }

@@ -11,7 +11,7 @@ use scopebook_core::unit::{MoneyScale, Unit};
 use scopebook_store::{audit, ActivityRecord, Store, StoreError};
 use serde_json::{json, Value};
 
-use crate::layout::{self, dataset_dir, safe_component};
+use crate::layout::{self, dataset_dir};
 use crate::{archive, export_inputs, manifest, readme};
 
 /// Reads a user dataset's factor file by the name the library loaded it under.
@@ -350,20 +350,32 @@ fn gather(
         editions.entry((ds.clone(), ed.clone())).or_default().push(id.clone());
     }
     // The instruments, statuses and residual mixes of market-based Scope 2 (decision 0047).
-    let period_lib = scopebook_core::run::pinned_library(lib, &period.pins).map_err(failure)?;
+    // The period's library: its pinned editions and its own factor files (decision 0053).
+    let period_lib = store.period_library(lib, year)?;
     let uses = calc.run.inventory.electricity();
     for (key, ids) in export_inputs::add(store, &period_lib, year, period.gwp_set, &report, uses, &mut files)? {
         editions.entry(key).or_default().extend(ids);
     }
     let mut withheld: BTreeSet<(String, String)> = BTreeSet::new();
     let mut licences: BTreeMap<(String, String), String> = BTreeMap::new();
+    // A user factor file: the caller's, else the period's own (a dataset folder is stored under
+    // its folder's name, its factor file loaded as "FOLDER/FILE").
+    let stored = |name: &str| store.factor_file_bytes(year, name).ok().flatten();
+    let read_user = |name: &str| {
+        opts.user_file
+            .and_then(|read| read(name))
+            .or_else(|| stored(name))
+            .or_else(|| name.rsplit_once('/').and_then(|(folder, _)| stored(folder)))
+    };
+    let opts = &ExportOptions { user_file: Some(&read_user) };
+    let mut folders = BTreeMap::new();
     for ((ds, ed), factor_ids) in &editions {
-        let info = lib
+        let info = period_lib
             .datasets()
             .iter()
             .find(|d| &d.reference.id == ds && &d.reference.edition == ed)
             .ok_or_else(|| failure(format!("dataset {ds} edition {ed} is not loaded")))?;
-        let dir = folder(ds, ed)?;
+        let dir = folder(ds, ed, &mut folders)?;
         let (meta_json, bytes, licence) = dataset_files(info, opts)?;
         licences.insert((ds.clone(), ed.clone()), licence);
         files.insert(format!("{dir}/{}", layout::DATASET_META), pretty(&meta_json));
@@ -477,13 +489,13 @@ fn gather(
     Ok((files, summary))
 }
 
-fn folder(ds: &str, ed: &str) -> Result<String, StoreError> {
-    if safe_component(ds) && safe_component(ed) {
-        Ok(dataset_dir(ds, ed))
-    } else {
-        Err(failure(format!(
-            "dataset '{ds}' edition '{ed}' cannot name a folder of the package (letters, digits, '.', '-', '_' only)"
-        )))
+fn folder(ds: &str, ed: &str, taken: &mut BTreeMap<String, (String, String)>) -> Result<String, StoreError> {
+    let dir = dataset_dir(ds, ed);
+    match taken.insert(dir.clone(), (ds.to_string(), ed.to_string())) {
+        Some((other, other_ed)) if (other.as_str(), other_ed.as_str()) != (ds, ed) => Err(failure(format!(
+            "datasets '{other}' edition '{other_ed}' and '{ds}' edition '{ed}' would share the package folder {dir}; rename one"
+        ))),
+        _ => Ok(dir),
     }
 }
 
@@ -497,7 +509,14 @@ fn dataset_files(info: &DatasetInfo, opts: &ExportOptions<'_>) -> Result<(Value,
             m.redistributable != Some(false),
             m.files.get("factors").cloned().unwrap_or_default(),
         ),
-        None => (json!({ "id": r.id, "edition": r.edition }), String::new(), true, String::new()),
+        // A user's factor file without metadata: its file and SHA-256 as a dataset folder's
+        // metadata gives them, which `verify` checks the file against.
+        None => (
+            json!({ "id": r.id, "edition": r.edition, "files": { "factors": info.file, "sha256": r.sha256 } }),
+            String::new(),
+            true,
+            String::new(),
+        ),
     };
     let bytes = if !redistributable {
         None

@@ -40,7 +40,24 @@ pub const RESIDUAL_MIX: &str = "inputs/residual-mix.csv";
 pub const FACTORS_USED: &str = "factors/used.csv";
 /// Folder of a dataset edition: `dataset.json` (its metadata) and `factors.csv` (unless withheld).
 pub fn dataset_dir(id: &str, edition: &str) -> String {
-    format!("factors/{id}/{edition}")
+    format!("factors/{}/{}", folder_name(id), folder_name(edition))
+}
+
+/// A dataset id or edition as a folder name: itself when it is one ([`safe_component`]); else
+/// each character outside letters, digits, '.', '-' and '_' as '_' (a user's factor file is
+/// dataset `user:FILE`: `user_FILE`), and "", "." or ".." as "_". The exporter refuses two
+/// editions that would share a folder.
+pub fn folder_name(text: &str) -> String {
+    if safe_component(text) {
+        return text.to_string();
+    }
+    let mapped: String =
+        text.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' }).collect();
+    if safe_component(&mapped) {
+        mapped
+    } else {
+        "_".to_string()
+    }
 }
 pub const DATASET_META: &str = "dataset.json";
 pub const DATASET_FACTORS: &str = "factors.csv";

@@ -11,10 +11,11 @@ use scopebook_core::library::FactorLibrary;
 
 use crate::checks::{validate, CheckedRow};
 use crate::error::{locked, refuse, refuse_at, stored, Fail, StoreError, UnknownStored};
+use crate::factor_files::period_library;
 use crate::model::{
     ActivityInput, ActivityRecord, EvidenceFile, PeriodStatus, RecordStatus, ReportingPeriod, Scope3Cells,
 };
-use crate::periods::{period_by_year, period_from_row, period_library, status_text, PERIOD_SELECT};
+use crate::periods::{period_by_year, period_from_row, status_text, PERIOD_SELECT};
 use crate::text::{non_empty, opt_str};
 use crate::write::Tx;
 use crate::Store;
@@ -39,7 +40,7 @@ impl Store {
         let name = self.name.clone();
         self.read(|c| {
             let p = period_by_year(c, year)?;
-            let plib = period_library(lib, &p.pins)?;
+            let plib = period_library(c, lib, &p)?;
             validate(c, &name, &plib, &p, std::slice::from_ref(input)).map(|_| ())
         })
     }
@@ -63,7 +64,7 @@ impl Store {
                     "records cannot be added; a correction is a restatement (`scopebook activity restate`)",
                 ));
             }
-            let plib = period_library(lib, &p.pins)?;
+            let plib = period_library(w.conn, lib, &p)?;
             let rows = validate(w.conn, &name, &plib, &p, inputs)?;
             let mut ids = Vec::with_capacity(rows.len());
             for (input, row) in inputs.iter().zip(&rows) {
@@ -99,7 +100,7 @@ impl Store {
                     format!("record {id} was restated and is kept as it was"),
                 ));
             }
-            let plib = period_library(lib, &p.pins)?;
+            let plib = period_library(w.conn, lib, &p)?;
             let rows = validate(w.conn, &name, &plib, &p, std::slice::from_ref(input))?;
             let Some(row) = rows.first() else { return Err(refuse(Code::DatabaseError, "validation returned no row")) };
             let old = w.row("activity", id)?;
@@ -174,7 +175,7 @@ impl Store {
                     },
                 ));
             }
-            let plib = period_library(lib, &p.pins)?;
+            let plib = period_library(w.conn, lib, &p)?;
             let rows = validate(w.conn, &name, &plib, &p, std::slice::from_ref(input))?;
             let Some(row) = rows.first() else { return Err(refuse(Code::DatabaseError, "validation returned no row")) };
             let old = w.row("activity", id)?;

@@ -43,6 +43,7 @@ pub const AUDITED_TABLES: &[&str] = &[
     "ets_parameters",
     "instrument",
     "scope3_status",
+    "factor_file",
 ];
 
 /// One entry of the log.

@@ -27,9 +27,10 @@ use sha2::{Digest, Sha256};
 use crate::boundary::boundary;
 use crate::error::{refuse, Fail, StoreError};
 use crate::export::{export_csv, read_records, Layout, RecordLines, Records, Split};
+use crate::factor_files::period_library;
 use crate::instruments::with_stored_inputs;
 use crate::model::ReportingPeriod;
-use crate::periods::{period_by_year, period_library};
+use crate::periods::period_by_year;
 use crate::Store;
 
 /// A period's records calculated: the same [`Run`] as `scopebook calc` makes of the records
@@ -273,7 +274,7 @@ fn calculate_whole(
     keep_lines: bool,
     records: Records,
 ) -> Result<PeriodCalculation, Fail> {
-    let plib = period_library(lib, &p.pins)?;
+    let plib = period_library(c, lib, p)?;
     let layout = Layout::of_period(c, p.id)?;
     let head = layout.header_line();
     let mut export = None;
@@ -300,7 +301,7 @@ fn calculate_records(
     records: Records,
     split: Split,
 ) -> Result<PeriodCalculation, Fail> {
-    let plib = period_library(lib, &p.pins)?;
+    let plib = period_library(c, lib, p)?;
     let layout = Layout::of_period(c, p.id)?;
     let calculated = calculate_pieces(c, &plib, p, keep_lines, records, split, layout)?;
     calculated.finish(c, &plib, p)
@@ -465,7 +466,7 @@ mod tests {
     /// (found by reading the export's records), as [`Run::calculate_numbered`] makes it.
     fn reference(s: &Store, lib: &FactorLibrary, year: i32, keep_lines: bool) -> Run {
         let p = s.period(year).unwrap();
-        let plib = period_library(lib, &p.pins).unwrap();
+        let plib = period_library(s.connection(), lib, &p).unwrap();
         let (csv, ids) = s.export(year).unwrap();
         let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(csv.as_slice());
         let starts: Vec<u64> = rdr.records().map(|r| r.unwrap().position().unwrap().line()).collect();

@@ -45,6 +45,7 @@ mod error;
 mod ets;
 mod export;
 mod facilities;
+mod factor_files;
 mod import;
 mod instruments;
 pub mod model;
@@ -70,6 +71,7 @@ pub use ets::{
 };
 pub use ets::{PositionOptions, Reconcile, COVERED_FILE};
 pub use export::{ALL_COLUMNS, EXPORT_COLUMNS, FULL_EXPORT_COLUMNS, SCOPE3_EXPORT_COLUMNS};
+pub use factor_files::{FactorFileRow, NewFactorFile};
 pub use import::{BlockChecked, ImportSession};
 pub use import::{
     Duplicate, ImportChecked, ImportFile, ImportMode, ImportRow, ImportSummary, ImportWritten, Lineage, NewTemplate,
@@ -95,7 +97,8 @@ use {
     checks::{check_inputs, validate, Checked, CheckedRow},
     error::{locked, refuse, refuse_at, Fail},
     facilities::facility_id,
-    periods::{period_by_year, period_library},
+    factor_files::period_library,
+    periods::period_by_year,
     rusqlite::{params, OptionalExtension},
     scopebook_core::{
         calc::CalcOptions,

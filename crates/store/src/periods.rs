@@ -70,7 +70,7 @@ impl Store {
                     return Err(refuse_at(Code::InvalidState, "base_year", format!("period {b} is already the base year")));
                 }
             }
-            period_library(lib, &p.pins)?;
+            pinned(lib, &p.pins)?;
             w.conn.execute(
                 "INSERT INTO period (year, start_date, end_date, status, base_year, gwp_set, pins, created_at) VALUES (?1, ?2, ?3, 'open', ?4, ?5, ?6, ?7)",
                 params![p.year, start, end, p.base_year, p.gwp_set.to_string(), pins_json(&p.pins), w.at],
@@ -110,25 +110,9 @@ impl Store {
             if p.status == PeriodStatus::Locked {
                 return Err(locked(&p, "its dataset editions cannot change"));
             }
-            let plib = period_library(lib, pins)?;
-            let (csv, ids, layout) = export_csv(w.conn, p.id)?;
-            let rows = read_export_rows(&csv);
-            let opts = CalcOptions { gwp_set: p.gwp_set, keep_lines: false };
-            let checked = scopebook_core::pipeline::check_rows(&plib, opts, &name, layout.columns(), &rows).rows;
-            let mut problems = Vec::new();
-            for (res, id) in checked.into_iter().zip(&ids) {
-                if let Err(ds) = res {
-                    for mut d in ds {
-                        d.location =
-                            Location { file: name.clone(), row: u64::try_from(*id).ok(), column: d.location.column };
-                        d.message = format!("record {id}, under the new editions: {}", d.message);
-                        problems.push(d);
-                    }
-                }
-            }
-            if !problems.is_empty() {
-                return Err(Fail::Rows(problems));
-            }
+            let with_pins = ReportingPeriod { pins: pins.clone(), ..p.clone() };
+            let plib = crate::factor_files::period_library(w.conn, lib, &with_pins)?;
+            records_still_read(w.conn, &plib, &p, &name, "under the new editions")?;
             let old = w.row("period", p.id)?;
             w.conn.execute("UPDATE period SET pins = ?1 WHERE id = ?2", params![pins_json(pins), p.id])?;
             if w.row("period", p.id)? != old {
@@ -275,8 +259,41 @@ fn pins_json(pins: &BTreeMap<String, String>) -> String {
     serde_json::to_string(pins).unwrap_or_else(|_| "{}".to_string())
 }
 
-/// The library as a period uses it: its pinned editions only.
-pub(crate) fn period_library<'l>(
+/// Every current record of period `p` read again under `plib` (a library about to replace the
+/// period's): refused, each problem at its record (`file` names the inventory file, `under`
+/// says what changed), when one no longer reads or has no factor.
+pub(crate) fn records_still_read(
+    c: &Connection,
+    plib: &FactorLibrary,
+    p: &ReportingPeriod,
+    file: &str,
+    under: &str,
+) -> Result<(), Fail> {
+    let (csv, ids, layout) = export_csv(c, p.id)?;
+    let rows = read_export_rows(&csv);
+    let opts = CalcOptions { gwp_set: p.gwp_set, keep_lines: false };
+    let checked = scopebook_core::pipeline::check_rows(plib, opts, file, layout.columns(), &rows).rows;
+    let mut problems = Vec::new();
+    for (res, id) in checked.into_iter().zip(&ids) {
+        if let Err(ds) = res {
+            for mut d in ds {
+                d.location =
+                    Location { file: file.to_string(), row: u64::try_from(*id).ok(), column: d.location.column };
+                d.message = format!("record {id}, {under}: {}", d.message);
+                problems.push(d);
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Fail::Rows(problems))
+    }
+}
+
+/// The library with a period's pinned editions only (its own factor files are added by
+/// [`crate::factor_files::period_library`]).
+pub(crate) fn pinned<'l>(
     lib: &'l FactorLibrary,
     pins: &BTreeMap<String, String>,
 ) -> Result<Cow<'l, FactorLibrary>, Fail> {

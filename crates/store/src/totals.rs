@@ -42,8 +42,9 @@ use crate::calculation::{
 };
 use crate::error::{refuse, Fail, StoreError};
 use crate::export::{Layout, Records};
+use crate::factor_files::period_library;
 use crate::model::ReportingPeriod;
-use crate::periods::{period_by_year, period_library};
+use crate::periods::period_by_year;
 use crate::{audit, schema, Store};
 
 mod kept;
@@ -537,7 +538,7 @@ impl Store {
             let _view = read_view(c)?;
             let version: i64 = c.query_row("PRAGMA data_version", [], |r| r.get(0))?;
             let p = period_by_year(c, year)?;
-            let plib = period_library(lib, &p.pins)?;
+            let plib = period_library(c, lib, &p)?;
             let base = base_key(c, &p, &plib)?;
             let head = audit::Head::load(c)?;
             let last_record: i64 = c.query_row("SELECT COALESCE(MAX(id), 0) FROM activity", [], |r| r.get(0))?;
@@ -594,8 +595,9 @@ impl Store {
     /// 0046): the totals, each facility's own figures and the market-based allocation (the
     /// instruments' applied MWh and grades, each facility's ledger), which the kept electricity
     /// per (facility, region, period) is enough for, without reading a record when the kept
-    /// totals are current. Not its Scope 3 sums, lines or unresolved records, which the
-    /// aggregates do not hold. The totals are brought up to date first ([`Store::period_totals`]);
+    /// totals are current; and the Scope 3 view (method mix, data quality, PCAF scores), whose
+    /// sums per facility, category and method the aggregates hold (decision 0052). Not its lines
+    /// or unresolved records, which the aggregates do not hold. The totals are brought up to date first ([`Store::period_totals`]);
     /// should the kept row still not describe the file (another writer, or a file that could not
     /// be written), the period is calculated whole. The flag says whether the kept aggregates
     /// were used.
@@ -604,7 +606,7 @@ impl Store {
         let kept = self.read(|c| {
             let _view = read_view(c)?;
             let p = period_by_year(c, year)?;
-            let plib = period_library(lib, &p.pins)?;
+            let plib = period_library(c, lib, &p)?;
             let base = base_key(c, &p, &plib)?;
             let head = audit::Head::load(c)?;
             let last_record: i64 = c.query_row("SELECT COALESCE(MAX(id), 0) FROM activity", [], |r| r.get(0))?;
@@ -656,7 +658,7 @@ mod tests_support {
     /// The totals as [`Store::calculate`] gives them now, and their report's totals.
     pub(super) fn fresh(s: &Store, lib: &FactorLibrary, year: i32) -> PeriodTotals {
         let p = s.period(year).unwrap();
-        let plib = period_library(lib, &p.pins).unwrap();
+        let plib = period_library(s.connection(), lib, &p).unwrap();
         PeriodTotals::of(&s.calculate(lib, year, false).unwrap(), &plib)
     }
 
@@ -833,7 +835,7 @@ mod upgrade_tests {
         let c = rusqlite::Connection::open(&path).unwrap();
         // Schemas 9 and 10: tables and record columns (the trigger that names them is schema 3's again).
         c.execute_batch(
-            "DROP TABLE instrument; DROP TABLE scope3_status; DROP INDEX activity_with_scope3;
+            "DROP TABLE factor_file; DROP TABLE instrument; DROP TABLE scope3_status; DROP INDEX activity_with_scope3;
              DROP TRIGGER activity_locked_update;
              ALTER TABLE activity DROP COLUMN method; ALTER TABLE activity DROP COLUMN dq_technology;
              ALTER TABLE activity DROP COLUMN dq_time; ALTER TABLE activity DROP COLUMN dq_geography;
@@ -1222,9 +1224,32 @@ mod from_kept_tests {
         s.add_activity(lib(), 2023, &crate::ActivityInput { facility: "BJ".into(), ..electricity("250000.5") })
             .unwrap();
         s.import_instruments(2023, "instr.csv", INSTRUMENTS.as_bytes()).unwrap();
-        for round in 0..2 {
+        let spend = |quantity: &str, method: &str, score: &str| {
+            let mut scope3 = crate::Scope3Cells::default();
+            *scope3.cell_mut("method").unwrap() = Some(method.into());
+            for c in ["dq_technology", "dq_time", "dq_geography", "dq_completeness", "dq_reliability"] {
+                *scope3.cell_mut(c).unwrap() = Some(score.into());
+            }
+            crate::ActivityInput {
+                activity: "spend.naics.334111".into(),
+                quantity: quantity.into(),
+                unit: "USD".into(),
+                factor: Some("epa-useeio.1.3.0.334111".into()),
+                scope3,
+                ..electricity("1")
+            }
+        };
+        s.add_activity(lib(), 2023, &spend("50000", "spend-based", "4")).unwrap();
+        s.set_scope3_status(2023, "status", "1", "relevant", None).unwrap();
+        for round in 0..3 {
             if round == 1 {
                 s.add_activity(lib(), 2023, &electricity("1200")).unwrap();
+                s.add_activity(lib(), 2023, &spend("700.25", "supplier-specific", "1")).unwrap();
+            }
+            if round == 2 {
+                // An edit: its block is calculated again, the rest kept.
+                let id = s.activities(2023, false).unwrap().iter().find(|r| r.quantity == "50000").unwrap().id;
+                s.update_activity(lib(), id, &spend("60000", "spend-based", "3"), None).unwrap();
             }
             let (kept, used) = s.calculate_from_kept(lib(), 2023).unwrap();
             assert!(used, "round {round}: the kept aggregates were not used");
@@ -1237,9 +1262,13 @@ mod from_kept_tests {
             let (ra, rb) = (kept.run.report(false), full.run.report(false));
             let json = |r: &scopebook_core::report::Report<'_>| {
                 let v = serde_json::to_value(r).unwrap();
-                (v["totals"].clone(), v["by_facility"].clone(), v["instruments"].clone())
+                let scope3 = (v["scope3_categories"].clone(), v["iso14064_categories"].clone());
+                (v["totals"].clone(), v["by_facility"].clone(), v["instruments"].clone(), scope3)
             };
             assert_eq!(json(&ra), json(&rb), "round {round}");
+            // The Scope 3 view is there, with its method mix and data quality (decision 0052).
+            let c1 = &ra.scope3_categories.as_deref().unwrap()[0];
+            assert!(c1.data_quality.is_some() && !c1.method_mix.is_empty(), "round {round}: {c1:?}");
         }
         let market = s.calculate_from_kept(lib(), 2023).unwrap().0.run.inventory.market.unwrap();
         assert_eq!(market.instruments.len(), 2);

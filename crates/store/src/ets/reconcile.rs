@@ -31,8 +31,9 @@ use super::run::stored_position;
 use super::{shipped_plan, EtsParameters, EtsScheme};
 use crate::calculation::{calculate, read_view};
 use crate::error::{refuse_at, Fail, StoreError};
+use crate::factor_files::period_library;
 use crate::model::ReportingPeriod;
-use crate::periods::{period_by_year, period_library};
+use crate::periods::period_by_year;
 use crate::Store;
 
 /// The name the reconciliation gives the registrations it reads (the file mode's COVERED.csv).
@@ -278,7 +279,7 @@ fn attach(
     if pos.has_errors() {
         return Ok(());
     }
-    let plib = period_library(r.lib, &p.pins)?;
+    let plib = period_library(c, r.lib, p)?;
     let holders = reconcile::holders(pos);
     let input = reconcile::Input {
         boundary: &boundary,

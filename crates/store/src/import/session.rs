@@ -95,7 +95,7 @@ impl Store {
             if p.status == PeriodStatus::Locked {
                 return Err(locked(&p, "nothing can be imported into it; a correction is a restatement"));
             }
-            let plib = period_library(lib, &p.pins)?;
+            let plib = period_library(&tx, lib, &p)?;
             let earlier_imports = {
                 let mut stmt = tx.prepare_cached(&format!("{IMPORT_SELECT} WHERE b.file_sha256 = ?1 ORDER BY b.id"))?;
                 let found = stmt.query_map([&file.sha256], import_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;

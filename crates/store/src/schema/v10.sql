@@ -32,3 +32,27 @@ WHEN (SELECT status FROM period WHERE id = OLD.period_id) = 'locked'
           AND NEW.price_index IS OLD.price_index AND NEW.attribution IS OLD.attribution
           AND NEW.pcaf_score IS OLD.pcaf_score)
 BEGIN SELECT RAISE(ABORT, 'the period is locked'); END;
+
+CREATE TABLE factor_file (
+    -- AUTOINCREMENT: an id is never reused, so the audit log's "factor_file N" is one file for ever.
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    period_id INTEGER NOT NULL REFERENCES period (id),
+    name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    sha256 TEXT NOT NULL,
+    meta TEXT,
+    contents TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (period_id, name)
+) STRICT;
+CREATE TRIGGER factor_file_locked_insert BEFORE INSERT ON factor_file
+WHEN (SELECT status FROM period WHERE id = NEW.period_id) = 'locked'
+BEGIN SELECT RAISE(ABORT, 'the period is locked'); END;
+CREATE TRIGGER factor_file_no_update BEFORE UPDATE ON factor_file
+BEGIN SELECT RAISE(ABORT, 'a factor file is deleted and added again, never changed'); END;
+CREATE TRIGGER factor_file_locked_delete BEFORE DELETE ON factor_file
+WHEN (SELECT status FROM period WHERE id = OLD.period_id) = 'locked'
+BEGIN SELECT RAISE(ABORT, 'the period is locked'); END;
+CREATE TRIGGER period_totals_factor_file_insert AFTER INSERT ON factor_file
+BEGIN DELETE FROM period_totals; END;
+CREATE TRIGGER period_totals_factor_file_delete AFTER DELETE ON factor_file
+BEGIN DELETE FROM period_totals; END;

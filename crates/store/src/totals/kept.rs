@@ -30,12 +30,13 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension};
 use rust_decimal::Decimal;
 use scopebook_core::calc::{Aggregates, Emission, GasMass};
-use scopebook_core::classify::Classification;
+use scopebook_core::classify::{Classification, Scope3Category};
 use scopebook_core::gas::Gas;
 use scopebook_core::library::FactorLibrary;
 use scopebook_core::market::ElectricityUse;
 use scopebook_core::period::Period;
 use scopebook_core::region::Region;
+use scopebook_core::scope3::{GroupSums, Scope3Method};
 use scopebook_core::unit::Unit;
 use serde::{Deserialize, Serialize};
 
@@ -200,6 +201,23 @@ struct Sums {
     inexact: Vec<(String, String, u64, String)>,
     line_count: u64,
     overflowed: bool,
+    /// The Scope 3 sums per (facility, category, method) (decision 0052). No default: a kept
+    /// row written before holds none, fails to read, and its period is calculated whole.
+    scope3: Vec<StoredScope3>,
+    scope3_overflowed: bool,
+}
+
+/// One Scope 3 group's sums: decimals as their exact text, the method by its name.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct StoredScope3 {
+    facility: String,
+    category: u8,
+    method: Option<String>,
+    co2e_kg: String,
+    lines: u64,
+    scored_kg: String,
+    weighted: [String; 5],
+    pcaf: [String; 5],
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -342,6 +360,21 @@ impl Sums {
                 .collect(),
             line_count: a.line_count,
             overflowed: a.overflowed,
+            scope3: a
+                .scope3
+                .iter()
+                .map(|(f, c, m, g)| StoredScope3 {
+                    facility: f.to_string(),
+                    category: c.number(),
+                    method: m.map(|m| m.as_str().to_string()),
+                    co2e_kg: g.co2e_kg.to_string(),
+                    lines: g.lines,
+                    scored_kg: g.scored_kg.to_string(),
+                    weighted: g.weighted.map(|d| d.to_string()),
+                    pcaf: g.pcaf.map(|d| d.to_string()),
+                })
+                .collect(),
+            scope3_overflowed: a.scope3_overflowed,
         })
     }
 
@@ -387,6 +420,28 @@ impl Sums {
             let unit = |u: &str| Unit::parse(u).ok().filter(|x| x.to_string() == u);
             inexact.push((unit(from)?, unit(to)?, *row, number(ratio)?));
         }
+        let mut scope3 = Vec::with_capacity(self.scope3.len());
+        for g in &self.scope3 {
+            let method = match &g.method {
+                Some(m) => Some(Scope3Method::parse(m).filter(|x| x.as_str() == m)?),
+                None => None,
+            };
+            let five = |v: &[String; 5]| -> Option<[Decimal; 5]> {
+                let mut out = [Decimal::ZERO; 5];
+                for (o, t) in out.iter_mut().zip(v) {
+                    *o = number(t)?;
+                }
+                Some(out)
+            };
+            let sums = GroupSums {
+                co2e_kg: number(&g.co2e_kg)?,
+                lines: g.lines,
+                scored_kg: number(&g.scored_kg)?,
+                weighted: five(&g.weighted)?,
+                pcaf: five(&g.pcaf)?,
+            };
+            scope3.push((name(&g.facility), Scope3Category::new(g.category)?, method, sums));
+        }
         Some(Aggregates {
             groups,
             electricity,
@@ -394,6 +449,8 @@ impl Sums {
             inexact,
             line_count: self.line_count,
             overflowed: self.overflowed,
+            scope3,
+            scope3_overflowed: self.scope3_overflowed,
         })
     }
 }
