@@ -14,7 +14,7 @@
 //!   may also give `factor_id` and `selected_by`;
 //! - `scope3_categories`, `iso14064_categories`: [{category, ...}] — matched by category; nested
 //!   members (`method_mix`, `data_quality`, `ghg_protocol`) compared whole;
-//! - `unspeciated_co2e_t`, `complete`;
+//! - `scope3_coverage` (compared whole), `unspeciated_co2e_t`, `complete`;
 //! - `unresolved`: [{row, code}] in order; `diagnostic_codes`: codes that must appear.
 //!
 //! Figures are compared as strings. Report totals must already be in the normal form (tonnes,
@@ -53,6 +53,7 @@ const CASES: &[&str] = &[
     "19-flight-radiative-forcing",
     "20-scope2-ccer-double-claim",
     "21-scope3-pcaf-financed-emissions",
+    "22-scope3-coverage",
 ];
 
 fn golden_dir() -> PathBuf {
@@ -201,6 +202,12 @@ fn check_case(name: &str) {
             compare_keyed(&mut errors, member, "category", e, &got[member]);
         }
     }
+    if let Some(e) = exp.get("scope3_coverage") {
+        // Compared whole (decision 0054): reported, estimated, percent, the categories.
+        if e != &got["scope3_coverage"] {
+            errors.push(format!("scope3_coverage: expected {e}, got {}", got["scope3_coverage"]));
+        }
+    }
     if let Some(e) = exp.get("unspeciated_co2e_t") {
         if as_str(e) != as_str(&got["unspeciated_co2e_t"]) {
             errors.push(format!(
@@ -303,6 +310,7 @@ golden! {
     case_19_flight_radiative_forcing => "19-flight-radiative-forcing",
     case_20_scope2_ccer_double_claim => "20-scope2-ccer-double-claim",
     case_21_scope3_pcaf_financed_emissions => "21-scope3-pcaf-financed-emissions",
+    case_22_scope3_coverage => "22-scope3-coverage",
 }
 
 #[test]

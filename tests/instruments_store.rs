@@ -156,6 +156,7 @@ fn golden_cases_in_a_store_give_the_file_modes_document() {
         "17-scope3-spend-flight-investment",
         "20-scope2-ccer-double-claim",
         "21-scope3-pcaf-financed-emissions",
+        "22-scope3-coverage",
     ] {
         let case = golden(name);
         let tmp = tempfile::tempdir().unwrap();
@@ -589,4 +590,50 @@ fn a_schema_9_file_is_upgraded_and_keeps_its_locked_period() {
     // The locked period's record cannot take one.
     let o = run_in(dir, &["activity", "edit", "--db", "org.db", "--id", "3", "--pcaf-score", "2"]);
     assert!(stderr(&o).starts_with("error[period-locked]"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_category_estimate_is_set_with_its_status_or_changes_nothing() {
+    // Decision 0054: `scope3 status set --estimate-t` in one transaction with the status.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let case = golden("22-scope3-coverage");
+    let year = store_of_case(&case, dir).to_string();
+    let y = year.as_str();
+    // The case's pass-through factor kept in the period (decision 0053), so `calc --db` has it.
+    let factors = case.join("factors.csv").display().to_string();
+    assert!(run_in(dir, &["factors", "add", "--db", "org.db", "--period", y, &factors]).status.success());
+    let list = |dir: &Path| {
+        stdout(&run_in(dir, &["scope3", "status", "list", "--db", "org.db", "--period", y, "--format", "json"]))
+    };
+    let before = list(dir);
+    let set = |args: &[&str]| {
+        let mut a = vec!["scope3", "status", "set", "--db", "org.db", "--period", y];
+        a.extend_from_slice(args);
+        run_in(dir, &a)
+    };
+    // A bad estimate: refused at its column, and the status it came with is not set either.
+    let o = set(&["--category", "4", "--status", "relevant", "--estimate-t=-5"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("(column estimate_t)"), "{}", stderr(&o));
+    assert_eq!(list(dir), before);
+    // Not applicable with an estimate stored: refused until the estimate is removed.
+    let o = set(&["--category", "11", "--status", "not-applicable"]);
+    assert!(stderr(&o).contains("remove the estimate first"), "{}", stderr(&o));
+    assert_eq!(list(dir), before);
+    // A status set alone keeps the estimate; "" removes it.
+    let o = set(&["--category", "1", "--status", "relevant"]);
+    assert!(stdout(&o).contains("estimated at 400 t CO2e"), "{}", stdout(&o));
+    let o = set(&["--category", "11", "--status", "excluded", "--reason", "no use-phase energy", "--estimate-t", ""]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let doc: Value =
+        serde_json::from_str(&stdout(&run_in(dir, &["calc", "--db", "org.db", "--period", y, "--format", "json"])))
+            .unwrap();
+    // 1,200 ÷ (1,200 + 400 + 0) = 75 %.
+    assert_eq!(doc["scope3_coverage"]["percent"], "75");
+    assert_eq!(doc["scope3_coverage"]["estimated_categories"], serde_json::json!([1, 8]));
+    let export = stdout(&run_in(dir, &["scope3", "status", "export", "--db", "org.db", "--period", y]));
+    assert!(export.starts_with("category,status,reason,estimate_t\n1,relevant,,400\n"), "{export}");
+    let verify = run_in(dir, &["audit", "verify", "--db", "org.db"]);
+    assert!(verify.status.success(), "{}{}", stdout(&verify), stderr(&verify));
 }

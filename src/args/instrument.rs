@@ -75,8 +75,14 @@ pub enum Scope3StatusCommand {
         /// Why (required for an excluded category).
         #[arg(long)]
         reason: Option<String>,
+        /// The category's estimated t CO2e, for one with no lines (excluded, or relevant and not
+        /// yet reported): the coverage of Scope 3 is worked against it. "" removes it; without
+        /// the flag a stored estimate stays.
+        #[arg(long = "estimate-t", value_name = "T")]
+        estimate_t: Option<String>,
     },
-    /// Import a status file (category,status,reason) into an open period: all or nothing.
+    /// Import a status file (category,status,reason[,estimate_t]) into an open period: all or
+    /// nothing.
     Import {
         #[command(flatten)]
         db: DbArgs,

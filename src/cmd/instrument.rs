@@ -88,13 +88,21 @@ fn instruments_table(rows: &[InstrumentRow]) -> String {
 pub fn scope3(command: Scope3Command) -> ExitCode {
     let Scope3Command::Status { command } = command;
     match command {
-        Scope3StatusCommand::Set { db, period, category, status, reason } => {
+        Scope3StatusCommand::Set { db, period, category, status, reason, estimate_t } => {
             let mut st = open_or_return!(db);
             let file = db.db.display().to_string();
-            done(
-                st.set_scope3_status(period, &file, &category, &status, reason.as_deref())
-                    .map(|r| format!("Scope 3 category {} of period {period} is {}\n", r.category, r.status)),
-            )
+            let set = st.set_scope3_status_and_estimate(
+                period,
+                &file,
+                &category,
+                &status,
+                reason.as_deref(),
+                estimate_t.as_deref(),
+            );
+            done(set.map(|r| {
+                let estimate = r.estimate_t.map(|t| format!(", estimated at {t} t CO2e")).unwrap_or_default();
+                format!("Scope 3 category {} of period {period} is {}{estimate}\n", r.category, r.status)
+            }))
         }
         Scope3StatusCommand::Import { db, period, file } => {
             let bytes = match read(&file) {

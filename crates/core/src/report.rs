@@ -14,7 +14,7 @@ use crate::diagnostic::Diagnostic;
 use crate::gas::{Gas, GwpSet};
 use crate::market::{AppliedInstrument, MarketBasis};
 use crate::number::MASS_DP;
-use crate::scope3::{CategoryReport, CategoryStatus};
+use crate::scope3::{CategoryReport, CategoryStatus, Coverage};
 
 /// A file that went into a calculation.
 #[derive(Clone, Debug, Serialize)]
@@ -203,6 +203,10 @@ pub struct Report<'a> {
     /// (`calc --db`, a locked period's snapshot) is unchanged.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope3_categories: Option<Vec<CategoryReport>>,
+    /// How much of Scope 3 the lines report against the estimates of the categories without
+    /// lines; only when the status file gives an estimate (decision 0054).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope3_coverage: Option<Coverage>,
     /// ISO 14064-1:2018 categories 1–6 from the same lines, each with the GHG Protocol
     /// categories it holds; as `scope3_categories`, `calc` of an activity file only.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -254,6 +258,7 @@ impl<'a> Report<'a> {
             by_scope3_category: t.by_scope3_category.iter().map(|(c, v)| CategoryTotal { category: c.number(), name: c.name(), co2e_t: tonnes(*v) }).collect(),
             by_iso_category: t.by_iso_category.iter().map(|(c, v)| CategoryTotal { category: c.number(), name: c.name(), co2e_t: tonnes(*v) }).collect(),
             scope3_categories: None,
+            scope3_coverage: None,
             iso14064_categories: None,
             by_gas: t.by_gas.iter().map(|(g, (m, c))| GasTotal { gas: *g, mass_t: tonnes(*m), co2e_t: tonnes(*c) }).collect(),
             unspeciated_co2e_t: tonnes(t.unspeciated_co2e),
@@ -279,7 +284,9 @@ impl<'a> Report<'a> {
 
     /// Add the Scope 3 categories and the ISO 14064-1 categories of `inv` (decision 0035).
     pub fn with_scope3_view(mut self, inv: &Inventory) -> Report<'a> {
-        self.scope3_categories = Some(inv.scope3_categories());
+        let categories = inv.scope3_categories();
+        self.scope3_coverage = crate::scope3::coverage(&categories);
+        self.scope3_categories = Some(categories);
         self.iso14064_categories = Some(iso_categories(&inv.totals));
         self
     }
@@ -442,6 +449,18 @@ impl Report<'_> {
             if let Some(reason) = &c.reason {
                 let _ = writeln!(o, "     reason: {reason}");
             }
+        }
+        if let Some(cov) = &self.scope3_coverage {
+            let of = cov.percent.map_or("-".to_string(), |p| format!("{p} %"));
+            let cats: Vec<String> = cov.estimated_categories.iter().map(u8::to_string).collect();
+            let _ = writeln!(
+                o,
+                "  coverage: {of} of Scope 3 reported ({} t; estimated, not reported: {} t in categor{} {})",
+                round.apply(cov.reported_t),
+                round.apply(cov.estimated_not_reported_t),
+                if cats.len() == 1 { "y" } else { "ies" },
+                cats.join(", ")
+            );
         }
         let unassessed = categories.iter().filter(|c| c.status == CategoryStatus::NotAssessed).count();
         if unassessed > 0 {

@@ -151,12 +151,15 @@ pub struct StatusEntry {
     pub category: Scope3Category,
     pub status: CategoryStatus,
     pub reason: Option<String>,
+    /// The category's estimated t CO2e, for one that has no lines (excluded, or relevant and not
+    /// yet reported): what the coverage of Scope 3 is worked against (decision 0054).
+    pub estimate_t: Option<Decimal>,
     /// Where it was read.
     pub location: Location,
 }
 
 pub const STATUS_REQUIRED: &[&str] = &["category", "status"];
-pub const STATUS_OPTIONAL: &[&str] = &["reason"];
+pub const STATUS_OPTIONAL: &[&str] = &["reason", "estimate_t"];
 
 /// Read a Scope 3 status file (`category,status,reason`): one row per category, 1–15 at most
 /// once each; `excluded` needs a reason. Every problem is a located error.
@@ -198,6 +201,36 @@ pub fn read_status(file: &str, bytes: &[u8]) -> (Vec<StatusEntry>, Vec<Diagnosti
                 format!("category {cat_text} is excluded without a reason; the Scope 3 Standard asks for a justification of every exclusion"),
             );
             }
+            let estimate_text = cols.get(record, "estimate_t").trim();
+            let estimate_t = if estimate_text.is_empty() {
+                None
+            } else {
+                match crate::number::parse_decimal(estimate_text) {
+                    Ok(v) if v < Decimal::ZERO => {
+                        err(Code::OutOfRange, "estimate_t", format!("'estimate_t' is t CO2e, zero or more; found {v}"));
+                        None
+                    }
+                    Ok(v) if status == Some(CategoryStatus::NotApplicable) => {
+                        err(
+                            Code::InvalidValue,
+                            "estimate_t",
+                            format!(
+                                "category {cat_text} is not applicable: it has no emissions to estimate ({v} t given)"
+                            ),
+                        );
+                        None
+                    }
+                    Ok(v) => Some(v),
+                    Err(reason) => {
+                        err(
+                            Code::MalformedNumber,
+                            "estimate_t",
+                            format!("'{estimate_text}' is not a number: {reason}"),
+                        );
+                        None
+                    }
+                }
+            };
             if let Some(c) = category {
                 if let Some(first) = out.iter().find(|e| e.category == c) {
                     err(
@@ -215,7 +248,7 @@ pub fn read_status(file: &str, bytes: &[u8]) -> (Vec<StatusEntry>, Vec<Diagnosti
                 return;
             }
             if let (Some(category), Some(status)) = (category, status) {
-                out.push(StatusEntry { category, status, reason, location: Location::row(file, line) });
+                out.push(StatusEntry { category, status, reason, estimate_t, location: Location::row(file, line) });
             }
         },
     );
@@ -330,6 +363,7 @@ impl Scope3Sums {
                     name: c.name(),
                     status: entry.map_or(CategoryStatus::NotAssessed, |e| e.status),
                     reason: entry.and_then(|e| e.reason.clone()),
+                    estimate_t: entry.and_then(|e| e.estimate_t),
                     co2e_t: tonnes(sums.co2e_kg),
                     lines: sums.lines,
                     method_mix: mix.into_iter().map(|(m, v)| (m, tonnes(v))).collect(),
@@ -422,6 +456,9 @@ pub struct CategoryReport {
     pub status: CategoryStatus,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// The status file's estimate of the category's t CO2e (decision 0054).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub estimate_t: Option<Decimal>,
     /// After the organisation's shares, as `by_scope3_category`.
     pub co2e_t: Decimal,
     /// Computed lines in the category.
@@ -449,7 +486,18 @@ pub struct QualityReport {
 
 /// Warnings for computed lines in a category the status file marks excluded or not applicable.
 pub fn status_conflicts(statuses: &[StatusEntry], with_lines: &[Scope3Category]) -> Vec<Diagnostic> {
-    statuses
+    let estimates = statuses.iter().filter(|e| e.estimate_t.is_some() && with_lines.contains(&e.category)).map(|e| {
+        Diagnostic::warning(
+            Code::Scope3StatusConflict,
+            e.location.clone().with_column("estimate_t"),
+            format!(
+                "category {} ({}) has calculated lines: its estimate_t stands in for a category with none, so it is not counted in the coverage",
+                e.category.number(),
+                e.category.name()
+            ),
+        )
+    });
+    let conflicts = statuses
         .iter()
         .filter(|e| matches!(e.status, CategoryStatus::Excluded | CategoryStatus::NotApplicable))
         .filter(|e| with_lines.contains(&e.category))
@@ -464,8 +512,48 @@ pub fn status_conflicts(statuses: &[StatusEntry], with_lines: &[Scope3Category])
                     e.status.as_str()
                 ),
             )
-        })
-        .collect()
+        });
+    conflicts.chain(estimates).collect()
+}
+
+/// How much of the Scope 3 emissions the inventory reports (decision 0054): the lines' t CO2e
+/// against them plus the estimates of the categories with no lines (excluded, or relevant and
+/// not yet reported), as the status file gives them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Coverage {
+    /// t CO2e of every category's lines, after the organisation's shares.
+    pub reported_t: Decimal,
+    /// The estimates of the categories with no lines, as given.
+    pub estimated_not_reported_t: Decimal,
+    /// reported ÷ (reported + estimated) × 100, two places, half-even; absent when both are zero.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub percent: Option<Decimal>,
+    /// The categories whose estimate is counted.
+    pub estimated_categories: Vec<u8>,
+}
+
+/// The coverage of `categories` (the report's 15); `None` when no category gives an estimate,
+/// so that a report without estimates is unchanged.
+pub fn coverage(categories: &[CategoryReport]) -> Option<Coverage> {
+    if categories.iter().all(|c| c.estimate_t.is_none()) {
+        return None;
+    }
+    let reported_t: Decimal = categories.iter().map(|c| c.co2e_t).sum();
+    let estimated: Vec<&CategoryReport> =
+        categories.iter().filter(|c| c.lines == 0 && c.estimate_t.is_some()).collect();
+    let estimated_not_reported_t: Decimal = estimated.iter().filter_map(|c| c.estimate_t).sum();
+    let whole = reported_t + estimated_not_reported_t;
+    let percent = (!whole.is_zero()).then(|| {
+        (reported_t * Decimal::ONE_HUNDRED / whole)
+            .round_dp_with_strategy(DQ_DP, RoundingStrategy::MidpointNearestEven)
+            .normalize()
+    });
+    Some(Coverage {
+        reported_t: reported_t.normalize(),
+        estimated_not_reported_t: estimated_not_reported_t.normalize(),
+        percent,
+        estimated_categories: estimated.iter().map(|c| c.category).collect(),
+    })
 }
 
 #[cfg(test)]

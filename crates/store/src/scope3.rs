@@ -19,8 +19,10 @@ use crate::periods::period_by_year;
 use crate::write::Tx;
 use crate::Store;
 
-/// The columns of a status export: the file mode's `--scope3-status` file.
-pub const STATUS_COLUMNS: [&str; 3] = ["category", "status", "reason"];
+/// The columns of a status export: the file mode's `--scope3-status` file; `estimate_t`
+/// (schema 10, decision 0054) only when a category gives one, so that a period stored before
+/// exports the same bytes.
+pub const STATUS_COLUMNS: [&str; 4] = ["category", "status", "reason", "estimate_t"];
 
 /// A stored category status.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -31,13 +33,22 @@ pub struct Scope3StatusRow {
     /// `relevant`, `excluded` or `not-applicable`.
     pub status: String,
     pub reason: Option<String>,
+    /// The category's estimated t CO2e (decision 0054).
+    pub estimate_t: Option<String>,
 }
 
-const SELECT: &str = "SELECT x.id, p.year, x.category, x.status, x.reason
+const SELECT: &str = "SELECT x.id, p.year, x.category, x.status, x.reason, x.estimate_t
      FROM scope3_status x JOIN period p ON p.id = x.period_id";
 
 fn row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Scope3StatusRow> {
-    Ok(Scope3StatusRow { id: r.get(0)?, year: r.get(1)?, category: r.get(2)?, status: r.get(3)?, reason: r.get(4)? })
+    Ok(Scope3StatusRow {
+        id: r.get(0)?,
+        year: r.get(1)?,
+        category: r.get(2)?,
+        status: r.get(3)?,
+        reason: r.get(4)?,
+        estimate_t: r.get(5)?,
+    })
 }
 
 /// The statuses of period `period_id`, by category.
@@ -51,11 +62,13 @@ pub(crate) fn stored(c: &Connection, period_id: i64) -> Result<Vec<Scope3StatusR
 pub(crate) fn export_rows(rows: &[Scope3StatusRow]) -> Result<Vec<u8>, Fail> {
     let fail = |e: String| crate::error::refuse(Code::DatabaseError, format!("writing the export: {e}"));
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(STATUS_COLUMNS).map_err(|e| fail(e.to_string()))?;
+    let n = if rows.iter().any(|r| r.estimate_t.is_some()) { 4 } else { 3 };
+    w.write_record(&STATUS_COLUMNS[..n]).map_err(|e| fail(e.to_string()))?;
     for r in rows {
         let category = r.category.to_string();
-        w.write_record([category.as_str(), &r.status, r.reason.as_deref().unwrap_or("")])
-            .map_err(|e| fail(e.to_string()))?;
+        let cells =
+            [category.as_str(), &r.status, r.reason.as_deref().unwrap_or(""), r.estimate_t.as_deref().unwrap_or("")];
+        w.write_record(&cells[..n]).map_err(|e| fail(e.to_string()))?;
     }
     w.into_inner().map_err(|e| fail(e.to_string()))
 }
@@ -68,8 +81,14 @@ pub fn status_file(year: i32) -> String {
 const LOCKED: &str = "its Scope 3 category statuses cannot be set or deleted";
 
 /// Store `entries` (read by the file mode's reader) in period `p`: a category already stored
-/// takes the new status and reason (audited as an update, when it changes).
-fn store_entries(w: &mut Tx<'_>, p: &ReportingPeriod, entries: &[StatusEntry]) -> Result<(), Fail> {
+/// takes the new status and reason (audited as an update, when it changes), and the entry's
+/// estimate unless `keep_estimate` (a status set alone leaves the stored estimate as it is).
+fn store_entries(
+    w: &mut Tx<'_>,
+    p: &ReportingPeriod,
+    entries: &[StatusEntry],
+    keep_estimate: bool,
+) -> Result<(), Fail> {
     for e in entries {
         let category = e.category.number();
         let existing: Option<i64> = w
@@ -83,18 +102,33 @@ fn store_entries(w: &mut Tx<'_>, p: &ReportingPeriod, entries: &[StatusEntry]) -
         match existing {
             None => {
                 w.conn.execute(
-                    "INSERT INTO scope3_status (period_id, category, status, reason, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![p.id, category, e.status.as_str(), e.reason, w.at],
+                    "INSERT INTO scope3_status (period_id, category, status, reason, estimate_t, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![p.id, category, e.status.as_str(), e.reason, e.estimate_t.map(|v| v.to_string()), w.at],
                 )?;
                 let id = w.conn.last_insert_rowid();
                 w.log("create", "scope3_status", id, None, None)?;
             }
             Some(id) => {
                 let old = w.row("scope3_status", id)?;
+                let estimate: Option<String> = if keep_estimate {
+                    w.conn.query_row("SELECT estimate_t FROM scope3_status WHERE id = ?1", [id], |r| r.get(0))?
+                } else {
+                    e.estimate_t.map(|v| v.to_string())
+                };
+                if estimate.is_some() && e.status == scopebook_core::scope3::CategoryStatus::NotApplicable {
+                    return Err(refuse_at(
+                        Code::InvalidValue,
+                        "estimate_t",
+                        format!(
+                            "category {category} has an estimate of {} t CO2e: a category that is not applicable has none; remove the estimate first",
+                            estimate.unwrap_or_default()
+                        ),
+                    ));
+                }
                 w.conn.execute(
-                    "UPDATE scope3_status SET status = ?1, reason = ?2 WHERE id = ?3",
-                    params![e.status.as_str(), e.reason, id],
+                    "UPDATE scope3_status SET status = ?1, reason = ?2, estimate_t = ?3 WHERE id = ?4",
+                    params![e.status.as_str(), e.reason, estimate, id],
                 )?;
                 if w.row("scope3_status", id)? != old {
                     w.log("update", "scope3_status", id, old.as_deref(), None)?;
@@ -118,6 +152,7 @@ fn read_all(file: &str, bytes: &[u8]) -> Result<Vec<StatusEntry>, Fail> {
 impl Store {
     /// Set one category's status in period `year` (`relevant`, `excluded` with a reason, or
     /// `not-applicable`), read as a one-row status file named `file` (where a finding points).
+    /// A stored estimate stays.
     pub fn set_scope3_status(
         &mut self,
         year: i32,
@@ -126,10 +161,26 @@ impl Store {
         status: &str,
         reason: Option<&str>,
     ) -> Result<Scope3StatusRow, StoreError> {
+        self.set_scope3_status_and_estimate(year, file, category, status, reason, None)
+    }
+
+    /// [`Store::set_scope3_status`], and with `estimate_t` given the category's estimated t CO2e
+    /// too ("" removes it; decision 0054), in one transaction: a bad value changes nothing.
+    pub fn set_scope3_status_and_estimate(
+        &mut self,
+        year: i32,
+        file: &str,
+        category: &str,
+        status: &str,
+        reason: Option<&str>,
+        estimate_t: Option<&str>,
+    ) -> Result<Scope3StatusRow, StoreError> {
         let mut w = csv::Writer::from_writer(Vec::new());
+        let row = [category, status, reason.unwrap_or(""), estimate_t.unwrap_or("").trim()];
+        let n = if estimate_t.is_some() { 4 } else { 3 };
         let one = w
-            .write_record(STATUS_COLUMNS)
-            .and_then(|()| w.write_record([category, status, reason.unwrap_or("")]))
+            .write_record(&STATUS_COLUMNS[..n])
+            .and_then(|()| w.write_record(&row[..n]))
             .map_err(|e| e.to_string())
             .and_then(|()| w.into_inner().map_err(|e| e.to_string()));
         let bytes = one.map_err(|e| self.err(crate::error::refuse(Code::InvalidValue, e)))?;
@@ -147,7 +198,7 @@ impl Store {
                 ),
                 other => other,
             })?;
-            store_entries(w, &p, &entries)
+            store_entries(w, &p, &entries, estimate_t.is_none())
         })?;
         let rows = self.scope3_statuses(year)?;
         let n = category.trim().parse::<u8>().unwrap_or(0);
@@ -167,7 +218,7 @@ impl Store {
         self.write(|w| {
             let p = open_period(w.conn, year, LOCKED)?;
             let entries = read_all(file, bytes)?;
-            store_entries(w, &p, &entries)
+            store_entries(w, &p, &entries, false)
         })?;
         self.scope3_statuses(year)
     }

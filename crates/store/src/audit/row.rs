@@ -38,6 +38,7 @@ pub const OMITTED_WHEN_NULL: &[(&str, &str)] = &[
     // Schema 10: a record's PCAF score (decision 0050), an instrument's contract date and CCER
     // claim (decision 0049).
     ("activity", "pcaf_score"),
+    ("scope3_status", "estimate_t"),
     ("instrument", "contract_date"),
     ("instrument", "ccer_claimed"),
 ];

@@ -56,3 +56,5 @@ CREATE TRIGGER period_totals_factor_file_insert AFTER INSERT ON factor_file
 BEGIN DELETE FROM period_totals; END;
 CREATE TRIGGER period_totals_factor_file_delete AFTER DELETE ON factor_file
 BEGIN DELETE FROM period_totals; END;
+
+ALTER TABLE scope3_status ADD COLUMN estimate_t TEXT CHECK (estimate_t IS NULL OR status <> 'not-applicable');
