@@ -198,9 +198,21 @@ async fn scope2_and_scope3_match_the_cli() {
         app.click("s3-save").await;
         app.wait_el("s3-notice", CALC).await;
         wait_loaded(&app, "scope3").await;
+        // Category 8 (excluded) estimated at 120 t: the coverage of Scope 3 is shown (decision 0054).
+        let edits = app.all("s3-edit").await;
+        app.cmd("edit category 8", edits[7].clone().click()).await;
+        app.fill("s3-estimate-input", "-3").await;
+        assert_eq!(app.attr("s3-save", "disabled").await.as_deref(), Some("true"), "a negative estimate");
+        app.fill("s3-estimate-input", "120").await;
+        app.click("s3-save").await;
+        app.wait_el("s3-coverage", CALC).await;
+        wait_loaded(&app, "scope3").await;
         app.screenshot("scope3").await;
 
         let json = calc(&db);
+        assert_eq!(app.attr("s3-coverage", "data-value").await.as_deref(), json["scope3_coverage"]["percent"].as_str());
+        assert_eq!(json["scope3_coverage"]["estimated_categories"], serde_json::json!([8]));
+        assert_eq!(app.attr("s3-estimate", "data-value").await.as_deref(), Some("120"));
         let cats = json["scope3_categories"].as_array().unwrap();
         let rows = app.all("s3-category").await;
         assert_eq!(rows.len(), 15);

@@ -195,6 +195,7 @@ pub(crate) fn scope3_of(s: &Store, lib: &FactorLibrary, year: i32) -> Result<Sco
                     overall: q.overall.to_string(),
                     scored_co2e_t: q.scored_co2e_t.to_string(),
                 }),
+                estimate_t: c.estimate_t.map(|v| v.to_string()),
                 pcaf: c.pcaf.as_ref().map(|p| PcafView {
                     score: p.score.to_string(),
                     scored_co2e_t: p.scored_co2e_t.to_string(),
@@ -218,6 +219,12 @@ pub(crate) fn scope3_of(s: &Store, lib: &FactorLibrary, year: i32) -> Result<Sco
                     .collect(),
             })
             .collect(),
+        coverage: report.scope3_coverage.as_ref().map(|c| CoverageView {
+            reported_t: c.reported_t.to_string(),
+            estimated_t: c.estimated_not_reported_t.to_string(),
+            percent: c.percent.map(|p| p.to_string()),
+            categories: c.estimated_categories.clone(),
+        }),
         locked: locked(s, year)?,
     })
 }
@@ -228,8 +235,24 @@ pub(crate) fn import_instruments_of(s: &mut Store, year: i32, path: &str) -> Res
     Ok(InstrumentsImported { file, rows: count(rows.len()) })
 }
 
-pub(crate) fn set_status_of(s: &mut Store, year: i32, category: u8, status: &str, reason: &str) -> Result<()> {
-    s.set_scope3_status(year, "status", &category.to_string(), status, cell(reason).as_deref())?;
+/// Set a category's status and its estimated t CO2e ("" for none: the form shows the stored one,
+/// so what it sends is the estimate the user left), in one transaction (decision 0054).
+pub(crate) fn set_status_of(
+    s: &mut Store,
+    year: i32,
+    category: u8,
+    status: &str,
+    reason: &str,
+    estimate_t: &str,
+) -> Result<()> {
+    s.set_scope3_status_and_estimate(
+        year,
+        "status",
+        &category.to_string(),
+        status,
+        cell(reason).as_deref(),
+        Some(estimate_t.trim()),
+    )?;
     Ok(())
 }
 
@@ -280,10 +303,17 @@ pub async fn delete_instrument(app: AppHandle, id: u32, reason: String) -> Resul
 
 /// Set one category's status: `scopebook scope3 status set --category N --status S --reason R`.
 #[tauri::command]
-pub async fn set_scope3_status(app: AppHandle, year: i32, category: u8, status: String, reason: String) -> Result<()> {
+pub async fn set_scope3_status(
+    app: AppHandle,
+    year: i32,
+    category: u8,
+    status: String,
+    reason: String,
+    estimate_t: String,
+) -> Result<()> {
     blocking(move || {
         let state = app.state::<AppState>();
-        with_store(&state, |s| set_status_of(s, year, category, &status, &reason))
+        with_store(&state, |s| set_status_of(s, year, category, &status, &reason, &estimate_t))
     })
     .await
 }
@@ -440,9 +470,9 @@ mod tests {
         let e = import_instruments_of(&mut s, 2023, bad.to_str().unwrap()).unwrap_err();
         assert!(e.details.iter().any(|d| d.message.contains("line 3")), "{e:?}");
         assert_eq!(s.instruments(2023).unwrap().len(), 2);
-        assert!(set_status_of(&mut s, 2023, 9, "excluded", " ").is_err());
+        assert!(set_status_of(&mut s, 2023, 9, "excluded", " ", "").is_err());
         assert_eq!(scope3_of(&s, &lib, 2023).unwrap().categories[8].status, Scope3Status::NotAssessed);
-        set_status_of(&mut s, 2023, 9, "excluded", "none sold downstream").unwrap();
+        set_status_of(&mut s, 2023, 9, "excluded", "none sold downstream", "").unwrap();
         assert_eq!(scope3_of(&s, &lib, 2023).unwrap().categories[8].reason.as_deref(), Some("none sold downstream"));
         let id = scope2_of(&s, &lib, 2023).unwrap().failing[0].id;
         s.delete_instrument(i64::from(id), None).unwrap();
@@ -454,7 +484,7 @@ mod tests {
         let good = dir.join("good.csv");
         std::fs::write(&good, GEC).unwrap();
         assert!(import_instruments_of(&mut s, 2023, good.to_str().unwrap()).is_err());
-        assert!(set_status_of(&mut s, 2023, 2, "relevant", "").is_err());
+        assert!(set_status_of(&mut s, 2023, 2, "relevant", "", "").is_err());
         assert!(s.delete_instrument(i64::from(v2.instruments[0].id), None).is_err());
         assert_eq!(scope2_of(&s, &lib, 2023).unwrap(), v2);
         assert_eq!(scope3_of(&s, &lib, 2023).unwrap(), v3);
@@ -495,5 +525,32 @@ mod tests {
             [("2", "1200"), ("4", "500")]
         );
         assert!(v3.categories[0].pcaf.is_none());
+    }
+
+    /// The coverage of Scope 3 against a category's estimate set with its status (decision 0054).
+    #[test]
+    fn an_estimate_set_with_a_status_gives_the_coverage() {
+        let (lib, _) = FactorLibrary::shipped();
+        let (_dir, mut s) = store("coverage", &lib);
+        assert_eq!(scope3_of(&s, &lib, 2023).unwrap().coverage, None);
+        set_status_of(&mut s, 2023, 8, "excluded", "no leased assets", "120").unwrap();
+        let v = scope3_of(&s, &lib, 2023).unwrap();
+        let c = v.coverage.clone().unwrap();
+        assert_eq!(
+            (c.reported_t.as_str(), c.estimated_t.as_str(), c.categories.as_slice()),
+            (v.scope3.as_str(), "120", &[8u8][..])
+        );
+        let reported: rust_decimal::Decimal = v.scope3.parse().unwrap();
+        let want = (reported * rust_decimal::Decimal::ONE_HUNDRED / (reported + rust_decimal::Decimal::from(120)))
+            .round_dp_with_strategy(2, RoundingStrategy::MidpointNearestEven)
+            .normalize();
+        assert_eq!(c.percent, Some(want.to_string()));
+        assert_eq!(v.categories[7].estimate_t.as_deref(), Some("120"));
+        // A bad estimate changes nothing, the status it came with included.
+        assert!(set_status_of(&mut s, 2023, 8, "relevant", "", "-1").is_err());
+        assert_eq!(scope3_of(&s, &lib, 2023).unwrap(), v);
+        // Emptied in the form: removed.
+        set_status_of(&mut s, 2023, 8, "excluded", "no leased assets", " ").unwrap();
+        assert_eq!(scope3_of(&s, &lib, 2023).unwrap().coverage, None);
     }
 }

@@ -626,6 +626,7 @@ pub fn typescript_bindings() -> String {
         IsoSourceView::decl(&cfg),
         IsoCategoryView::decl(&cfg),
         Scope3View::decl(&cfg),
+        CoverageView::decl(&cfg),
         InstrumentsImported::decl(&cfg),
         FactorQuery::decl(&cfg),
         FactorSummary::decl(&cfg),

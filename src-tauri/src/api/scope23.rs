@@ -229,6 +229,8 @@ pub struct Scope3CategoryView {
     pub data_quality: Option<DataQualityView>,
     /// Category 15's PCAF data-quality score, when a line gives one (decision 0050).
     pub pcaf: Option<PcafView>,
+    /// The category's estimated t CO2e from its status (decision 0054), when given.
+    pub estimate_t: Option<String>,
 }
 
 /// A category's PCAF scores (1 audited … 5 estimated), weighted by financed emissions.
@@ -262,7 +264,23 @@ pub struct Scope3View {
     pub scope3: String,
     pub categories: Vec<Scope3CategoryView>,
     pub iso14064: Vec<IsoCategoryView>,
+    /// How much of Scope 3 the lines report against the estimates of the categories without
+    /// lines; only when a category gives an estimate (decision 0054).
+    pub coverage: Option<CoverageView>,
     pub locked: bool,
+}
+
+/// The report's `scope3_coverage`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CoverageView {
+    /// t CO2e of every category's lines.
+    pub reported_t: String,
+    /// The estimates of the categories with no lines, t CO2e.
+    pub estimated_t: String,
+    /// reported ÷ (reported + estimated) × 100, two places; absent when both are zero.
+    pub percent: Option<String>,
+    /// The categories whose estimate is counted.
+    pub categories: Vec<u8>,
 }
 
 /// Instruments imported from a file.

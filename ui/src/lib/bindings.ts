@@ -428,13 +428,40 @@ export type Scope3CategoryView = { category: number, status: Scope3Status, reaso
 /**
  * Category 15's PCAF data-quality score, when a line gives one (decision 0050).
  */
-pcaf: PcafView | null, };
+pcaf: PcafView | null, 
+/**
+ * The category's estimated t CO2e from its status (decision 0054), when given.
+ */
+estimate_t: string | null, };
 
 export type IsoSourceView = { scope: number, category: string, co2e_t: string, };
 
 export type IsoCategoryView = { category: number, co2e_t: string, sources: Array<IsoSourceView>, };
 
-export type Scope3View = { scope3: string, categories: Array<Scope3CategoryView>, iso14064: Array<IsoCategoryView>, locked: boolean, };
+export type Scope3View = { scope3: string, categories: Array<Scope3CategoryView>, iso14064: Array<IsoCategoryView>, 
+/**
+ * How much of Scope 3 the lines report against the estimates of the categories without
+ * lines; only when a category gives an estimate (decision 0054).
+ */
+coverage: CoverageView | null, locked: boolean, };
+
+export type CoverageView = { 
+/**
+ * t CO2e of every category's lines.
+ */
+reported_t: string, 
+/**
+ * The estimates of the categories with no lines, t CO2e.
+ */
+estimated_t: string, 
+/**
+ * reported ÷ (reported + estimated) × 100, two places; absent when both are zero.
+ */
+percent: string | null, 
+/**
+ * The categories whose estimate is counted.
+ */
+categories: Array<number>, };
 
 export type InstrumentsImported = { file: string, rows: number, };
 

@@ -177,9 +177,9 @@ describe('command names and argument keys', () => {
     ['deleteInstrument', () => api.deleteInstrument(7, 'dup'), 'delete_instrument', { id: 7, reason: 'dup' }],
     [
       'setScope3Status',
-      () => api.setScope3Status(2023, 8, 'excluded', 'none'),
+      () => api.setScope3Status(2023, 8, 'excluded', 'none', '120'),
       'set_scope3_status',
-      { year: 2023, category: 8, status: 'excluded', reason: 'none' },
+      { year: 2023, category: 8, status: 'excluded', reason: 'none', estimateT: '120' },
     ],
     ['searchFactors', () => api.searchFactors(query), 'search_factors', { query }],
     ['factorDetail', () => api.factorDetail('cn-grid.2021.CN'), 'factor_detail', { id: 'cn-grid.2021.CN' }],

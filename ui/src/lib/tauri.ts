@@ -247,8 +247,13 @@ export const importInstruments = (year: number, path: string): Promise<Instrumen
 /** Delete one instrument (`scopebook instrument delete`). */
 export const deleteInstrument = (id: number, reason: string): Promise<void> => call('delete_instrument', { id, reason });
 /** Set a Scope 3 category's status; `excluded` needs a reason (`scopebook scope3 status set`). */
-export const setScope3Status = (year: number, category: number, status: string, reason: string): Promise<void> =>
-  call('set_scope3_status', { year, category, status, reason });
+export const setScope3Status = (
+  year: number,
+  category: number,
+  status: string,
+  reason: string,
+  estimateT: string,
+): Promise<void> => call('set_scope3_status', { year, category, status, reason, estimateT });
 
 export const searchFactors = (query: FactorQuery): Promise<FactorSearchResult> => call('search_factors', { query });
 
