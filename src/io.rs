@@ -5,23 +5,12 @@ use std::io::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
-use scopebook_core::diagnostic::{Code, Diagnostic, Location};
+use scopebook_core::diagnostic::Diagnostic;
 use scopebook_store::StoreError;
 
 /// The bytes of a file named on the command line; a failure is an `unreadable-file` diagnostic.
 pub fn read(path: &Path) -> Result<Vec<u8>, Diagnostic> {
-    std::fs::read(path).map_err(|e| {
-        let reason = match e.kind() {
-            std::io::ErrorKind::NotFound => "it does not exist".to_string(),
-            std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-            _ => e.to_string(),
-        };
-        Diagnostic::error(
-            Code::UnreadableFile,
-            Location::file(path.display().to_string()),
-            format!("cannot read the file: {reason}"),
-        )
-    })
+    scopebook_store::read_path(path)
 }
 
 /// Diagnostics to stderr, one a line.

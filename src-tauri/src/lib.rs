@@ -7,6 +7,7 @@ pub mod commands;
 pub mod compliance;
 pub mod dashboard;
 pub mod exports;
+pub mod factor_files;
 pub mod import;
 pub mod inventory;
 mod library;

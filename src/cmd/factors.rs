@@ -6,11 +6,11 @@ use std::process::ExitCode;
 use scopebook_core::diagnostic::{Code, Diagnostic, Location};
 use scopebook_core::library::FactorLibrary;
 use scopebook_core::listing;
-use scopebook_store::{FactorFileRow, NewFactorFile};
+use scopebook_store::{FactorFileRow, FactorFileSource};
 
 use super::calc::load_factors;
 use crate::args::{FactorsCommand, StoreFormat};
-use crate::io::{done, out, print_diagnostics, read, refuse};
+use crate::io::{done, out, print_diagnostics, refuse};
 use crate::output;
 
 pub fn factors(mut lib: FactorLibrary, command: FactorsCommand) -> ExitCode {
@@ -42,36 +42,12 @@ pub fn factors(mut lib: FactorLibrary, command: FactorsCommand) -> ExitCode {
             }
         }
         FactorsCommand::Add { db, period, path } => {
-            let name =
-                path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-            let (meta, contents) = if path.is_dir() {
-                let meta = match read(&path.join("dataset.toml")) {
-                    Ok(b) => String::from_utf8_lossy(&b).into_owned(),
-                    Err(d) => return refuse(&[d]),
-                };
-                let file = scopebook_core::dataset::DatasetMeta::parse(&format!("{name}/dataset.toml"), &meta)
-                    .ok()
-                    .and_then(|m| m.files.get("factors").cloned());
-                let Some(file) = file else {
-                    return refuse(&[Diagnostic::error(
-                        Code::InvalidMetadata,
-                        Location::file(format!("{}/dataset.toml", path.display())),
-                        "[files] needs 'factors': the factor file the dataset is made of",
-                    )]);
-                };
-                match read(&path.join(&file)) {
-                    Ok(b) => (Some(meta), b),
-                    Err(d) => return refuse(&[d]),
-                }
-            } else {
-                match read(&path) {
-                    Ok(b) => (None, b),
-                    Err(d) => return refuse(&[d]),
-                }
+            let source = match FactorFileSource::read(&path) {
+                Ok(s) => s,
+                Err(d) => return refuse(&[d]),
             };
             let mut st = open_or_return!(db);
-            let f = NewFactorFile { name: &name, contents: &contents, meta: meta.as_deref() };
-            done(st.add_factor_file(&lib, period, &f).map(|r| {
+            done(st.add_factor_file(&lib, period, &source.as_new()).map(|r| {
                 format!(
                     "added factor file {} (id {}) to period {period}: {} factor(s) of {} {}\n",
                     r.name, r.id, r.factors, r.dataset, r.edition

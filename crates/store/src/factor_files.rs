@@ -12,6 +12,7 @@
 //! is the pinned library with the period's files added in the order stored.
 
 use std::borrow::Cow;
+use std::path::Path;
 
 use rusqlite::{params, Connection, OptionalExtension};
 use scopebook_core::dataset::{sha256_hex, DatasetMeta};
@@ -47,6 +48,62 @@ pub struct NewFactorFile<'a> {
     pub name: &'a str,
     pub contents: &'a [u8],
     pub meta: Option<&'a str>,
+}
+
+/// A factor file read from a path, owned: a file in the user format, or a dataset folder
+/// (`dataset.toml` and the factor file its `[files]` names). `scopebook factors add` and the
+/// app's Periods screen read a path through it, so both add the same thing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FactorFileSource {
+    pub name: String,
+    pub contents: Vec<u8>,
+    pub meta: Option<String>,
+}
+
+impl FactorFileSource {
+    /// Read `path`: a folder is a dataset folder, anything else a factor file. The name is the
+    /// file's or the folder's name. A file that cannot be read, or a `dataset.toml` that names
+    /// no factor file, is a diagnostic located at it.
+    pub fn read(path: &Path) -> Result<Self, Diagnostic> {
+        let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        if !path.is_dir() {
+            return Ok(Self { name, contents: read_path(path)?, meta: None });
+        }
+        let meta = String::from_utf8_lossy(&read_path(&path.join("dataset.toml"))?).into_owned();
+        let file = DatasetMeta::parse(&format!("{name}/dataset.toml"), &meta)
+            .ok()
+            .and_then(|m| m.files.get("factors").cloned())
+            .ok_or_else(|| {
+                Diagnostic::error(
+                    Code::InvalidMetadata,
+                    Location::file(format!("{}/dataset.toml", path.display())),
+                    "[files] needs 'factors': the factor file the dataset is made of",
+                )
+            })?;
+        Ok(Self { name, contents: read_path(&path.join(file))?, meta: Some(meta) })
+    }
+
+    /// The file as `Store::add_factor_file` takes it.
+    pub fn as_new(&self) -> NewFactorFile<'_> {
+        NewFactorFile { name: &self.name, contents: &self.contents, meta: self.meta.as_deref() }
+    }
+}
+
+/// The bytes of the file at `path`; a failure is an `unreadable-file` diagnostic located at it
+/// (the CLI reads every file it is named through this).
+pub fn read_path(path: &Path) -> Result<Vec<u8>, Diagnostic> {
+    std::fs::read(path).map_err(|e| {
+        let reason = match e.kind() {
+            std::io::ErrorKind::NotFound => "it does not exist".to_string(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+            _ => e.to_string(),
+        };
+        Diagnostic::error(
+            Code::UnreadableFile,
+            Location::file(path.display().to_string()),
+            format!("cannot read the file: {reason}"),
+        )
+    })
 }
 
 struct Stored {

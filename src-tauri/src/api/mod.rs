@@ -14,6 +14,7 @@ mod auditor;
 mod compliance;
 mod dashboard;
 mod exports;
+mod factor_files;
 mod import;
 mod registry;
 mod scope23;
@@ -21,6 +22,7 @@ pub use auditor::*;
 pub use compliance::*;
 pub use dashboard::*;
 pub use exports::*;
+pub use factor_files::*;
 pub use import::*;
 pub use registry::*;
 pub use scope23::*;
@@ -628,6 +630,7 @@ pub fn typescript_bindings() -> String {
         Scope3View::decl(&cfg),
         CoverageView::decl(&cfg),
         InstrumentsImported::decl(&cfg),
+        PeriodFactorFile::decl(&cfg),
         FactorQuery::decl(&cfg),
         FactorSummary::decl(&cfg),
         FactorSearchResult::decl(&cfg),

@@ -465,6 +465,24 @@ categories: Array<number>, };
 
 export type InstrumentsImported = { file: string, rows: number, };
 
+export type PeriodFactorFile = { id: number, year: number, 
+/**
+ * The name it was added under (a file's or a dataset folder's name).
+ */
+name: string, 
+/**
+ * The SHA-256 of the factor file's bytes, in full (the screen shows the first 16 hex).
+ */
+sha256: string, 
+/**
+ * The dataset's id and edition (`user:NAME` and `-` for a plain file).
+ */
+dataset: string, edition: string, 
+/**
+ * How many factors it adds to the period's library.
+ */
+factors: number, };
+
 export type FactorQuery = { text: string, dataset: string, edition: string, region: string, gas: string, 
 /**
  * 0 for any scope.

@@ -1,20 +1,22 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 // The dialogs are mocked at tauri.ts, the module that talks to the shell.
-vi.mock('./tauri', () => ({ pickOpenFile: vi.fn(), pickSaveFile: vi.fn() }));
+vi.mock('./tauri', () => ({ pickOpenFile: vi.fn(), pickSaveFile: vi.fn(), pickFolder: vi.fn() }));
 
 import { browse, filtersFor } from './browse';
 import { translate, type MessageKey } from './i18n';
-import { pickOpenFile, pickSaveFile } from './tauri';
+import { pickFolder, pickOpenFile, pickSaveFile } from './tauri';
 
 const mockOpen = vi.mocked(pickOpenFile);
 const mockSave = vi.mocked(pickSaveFile);
+const mockFolder = vi.mocked(pickFolder);
 const en = (key: MessageKey) => translate('en', key);
 const zh = (key: MessageKey) => translate('zh', key);
 
 beforeEach(() => {
   mockOpen.mockReset();
   mockSave.mockReset();
+  mockFolder.mockReset();
 });
 
 describe('filtersFor', () => {
@@ -46,6 +48,17 @@ describe('browse (a Browse… button beside a path field)', () => {
     mockOpen.mockResolvedValueOnce('/in/b.csv');
     await browse('open', 'import', '  /in/a.csv ', en);
     expect(mockOpen).toHaveBeenLastCalledWith(filtersFor('import', 'open', en), '/in/a.csv');
+  });
+
+  it('picks a folder (a dataset folder) with no file filters, from what the field holds', async () => {
+    expect(filtersFor('factors', 'folder', en)).toEqual([]);
+    expect(filtersFor('factors', 'open', en)[0]).toEqual({ name: 'Factor files (CSV)', extensions: ['csv'] });
+    mockFolder.mockResolvedValueOnce('/data/aib-2023');
+    await expect(browse('folder', 'factors', ' /data ', en)).resolves.toBe('/data/aib-2023');
+    expect(mockFolder).toHaveBeenCalledWith('/data');
+    expect(mockOpen).not.toHaveBeenCalled();
+    mockFolder.mockResolvedValueOnce(null);
+    await expect(browse('folder', 'factors', '/typed', en)).resolves.toBe('/typed');
   });
 
   it('leaves the field unchanged when the user cancels', async () => {

@@ -3,13 +3,13 @@
 // `pickOpenFile` / `pickSaveFile` in tauri.ts.
 
 import type { MessageKey } from './i18n';
-import { pickOpenFile, pickSaveFile, type FileFilter } from './tauri';
+import { pickFolder, pickOpenFile, pickSaveFile, type FileFilter } from './tauri';
 
 /** What a path field holds, which decides the dialog's file types. */
-export type FileKind = 'organisation' | 'import' | 'csv' | 'workbook' | 'package' | 'report';
+export type FileKind = 'organisation' | 'import' | 'csv' | 'workbook' | 'package' | 'report' | 'factors';
 
-/** Whether the field names a file to read (open) or one to write (save). */
-export type BrowseMode = 'open' | 'save';
+/** Whether the field names a file to read (open), one to write (save) or a folder to read (folder). */
+export type BrowseMode = 'open' | 'save' | 'folder';
 
 const EXTENSIONS: Record<FileKind, string[]> = {
   organisation: ['scopebook'],
@@ -18,13 +18,16 @@ const EXTENSIONS: Record<FileKind, string[]> = {
   workbook: ['xlsx'],
   package: ['zip'],
   report: ['pdf', 'xlsx', 'csv'],
+  factors: ['csv'],
 };
 
 /**
  * The filters of a kind's dialog, labelled in the current language: the kind's own types first,
- * then all files (an open dialog only; a save dialog keeps the kind's extension).
+ * then all files (an open dialog only; a save dialog keeps the kind's extension). A folder
+ * dialog has none.
  */
 export function filtersFor(kind: FileKind, mode: BrowseMode, tr: (key: MessageKey) => string): FileFilter[] {
+  if (mode === 'folder') return [];
   const own: FileFilter = { name: tr(`browse.filter.${kind}`), extensions: EXTENSIONS[kind] };
   return mode === 'open' ? [own, { name: tr('browse.filter.all'), extensions: ['*'] }] : [own];
 }
@@ -37,6 +40,11 @@ export function filtersFor(kind: FileKind, mode: BrowseMode, tr: (key: MessageKe
 export async function browse(mode: BrowseMode, kind: FileKind, current: string, tr: (key: MessageKey) => string): Promise<string> {
   const filters = filtersFor(kind, mode, tr);
   const start = current.trim();
-  const picked = mode === 'open' ? await pickOpenFile(filters, start || undefined) : await pickSaveFile(start, filters);
+  const picked =
+    mode === 'open'
+      ? await pickOpenFile(filters, start || undefined)
+      : mode === 'folder'
+        ? await pickFolder(start || undefined)
+        : await pickSaveFile(start, filters);
   return picked ?? current;
 }

@@ -175,6 +175,9 @@ describe('command names and argument keys', () => {
     ['scope3View', () => api.scope3View(2023), 'scope3_view', { year: 2023 }],
     ['importInstruments', () => api.importInstruments(2023, '/i.csv'), 'import_instruments', { year: 2023, path: '/i.csv' }],
     ['deleteInstrument', () => api.deleteInstrument(7, 'dup'), 'delete_instrument', { id: 7, reason: 'dup' }],
+    ['periodFactorFiles', () => api.periodFactorFiles(2023), 'period_factor_files', { year: 2023 }],
+    ['addPeriodFactorFile', () => api.addPeriodFactorFile(2023, '/f/de.csv'), 'add_period_factor_file', { year: 2023, path: '/f/de.csv' }],
+    ['removePeriodFactorFile', () => api.removePeriodFactorFile(3, 'wrong'), 'remove_period_factor_file', { id: 3, reason: 'wrong' }],
     [
       'setScope3Status',
       () => api.setScope3Status(2023, 8, 'excluded', 'none', '120'),
@@ -271,7 +274,7 @@ describe('command names and argument keys', () => {
   });
 
   it('covers every exported command wrapper', () => {
-    const wrappers = Object.keys(api).filter((k) => !['isAppError', 'toAppError', 'onImportProgress', 'pickOpenFile', 'pickSaveFile'].includes(k));
+    const wrappers = Object.keys(api).filter((k) => !['isAppError', 'toAppError', 'onImportProgress', 'pickOpenFile', 'pickSaveFile', 'pickFolder'].includes(k));
     expect(wrappers.sort()).toEqual(cases.map((c) => c[0]).sort());
   });
 

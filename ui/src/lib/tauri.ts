@@ -23,6 +23,7 @@ import type {
   AuditorLineQuery,
   AuditorMarkInput,
   AuditorPackage,
+  PeriodFactorFile,
   AuditorSampleRequest,
   AuditPage,
   AuditQuery,
@@ -127,6 +128,19 @@ export interface FileFilter {
 export async function pickOpenFile(filters: FileFilter[], defaultPath?: string): Promise<string | null> {
   try {
     const picked = await openDialog({ multiple: false, directory: false, filters, ...(defaultPath ? { defaultPath } : {}) });
+    return typeof picked === 'string' ? picked : null;
+  } catch (e) {
+    throw toAppError(e);
+  }
+}
+
+/**
+ * Ask the user for one existing folder with the system's open dialog (a dataset folder). Resolves
+ * to its path, or to `null` when the user cancels. `defaultPath` is where the dialog starts.
+ */
+export async function pickFolder(defaultPath?: string): Promise<string | null> {
+  try {
+    const picked = await openDialog({ multiple: false, directory: true, ...(defaultPath ? { defaultPath } : {}) });
     return typeof picked === 'string' ? picked : null;
   } catch (e) {
     throw toAppError(e);
@@ -246,6 +260,16 @@ export const importInstruments = (year: number, path: string): Promise<Instrumen
   call('import_instruments', { year, path });
 /** Delete one instrument (`scopebook instrument delete`). */
 export const deleteInstrument = (id: number, reason: string): Promise<void> => call('delete_instrument', { id, reason });
+
+// ---- a period's own factor files (decision 0055) ----
+
+export const periodFactorFiles = (year: number): Promise<PeriodFactorFile[]> => call('period_factor_files', { year });
+
+export const addPeriodFactorFile = (year: number, path: string): Promise<PeriodFactorFile> =>
+  call('add_period_factor_file', { year, path });
+
+export const removePeriodFactorFile = (id: number, reason: string): Promise<void> =>
+  call('remove_period_factor_file', { id, reason });
 /** Set a Scope 3 category's status; `excluded` needs a reason (`scopebook scope3 status set`). */
 export const setScope3Status = (
   year: number,
