@@ -40,8 +40,12 @@ pub(crate) fn files_of(s: &Store, lib: &FactorLibrary, year: i32) -> Result<Vec<
 }
 
 pub(crate) fn add_of(s: &mut Store, lib: &FactorLibrary, year: i32, path: &str) -> Result<PeriodFactorFile> {
-    let source = FactorFileSource::read(Path::new(path.trim()))
-        .map_err(|d| AppError::from(StoreError { diagnostics: vec![d] }))?;
+    let source = FactorFileSource::read(Path::new(path.trim())).map_err(|mut d| {
+        if d.location.row.is_none() {
+            d.message = format!("{}: {}", d.location.file, d.message);
+        }
+        refused(StoreError { diagnostics: vec![d] })
+    })?;
     Ok(view(s.add_factor_file(lib, year, &source.as_new()).map_err(refused)?))
 }
 
@@ -177,5 +181,47 @@ mod tests {
         let e = remove_of(&mut s, &lib, grid.id, "").unwrap_err();
         assert_eq!(e.code, ErrorCode::Locked, "{e:?}");
         assert_eq!(files_of(&s, &lib, 2023).unwrap(), vec![grid]);
+    }
+
+    /// A dataset folder (`dataset.toml` and the factor file it names) is read as the CLI reads
+    /// it and listed under its dataset id and edition; a `dataset.toml` naming no factor file is
+    /// refused at it, nothing stored.
+    #[test]
+    fn a_dataset_folder_is_added_by_its_path() {
+        let (lib, _) = FactorLibrary::shipped();
+        let (dir, mut s) = crate::testing::new_store("factor-files", "folder", Consolidation::OperationalControl);
+        s.add_period(&lib, &NewPeriod::year(2023)).unwrap();
+        let csv = "id,activity,scope,category,unit,co2e_kg,gwp_basis,source,region\n\
+                   supplier.widget.2023,purchased_widgets,3,1,kg,2.5,AR5,my supplier,GLOBAL\n";
+        let folder = dir.join("supplier-widgets");
+        std::fs::create_dir_all(&folder).unwrap();
+        file(&folder, "factors.csv", csv);
+        let meta = format!(
+            "id = \"supplier-widgets\"\nedition = \"2023\"\ntitle = \"Widgets\"\npublisher = \"My supplier\"\n\
+             region = \"GLOBAL\"\nlicence = \"ours\"\nsource_url = \"https://example.com/\"\nevidence = \"supplier declaration 2023\"\n\n\
+             [files]\nfactors = \"factors.csv\"\nsha256 = \"{}\"\n",
+            scopebook_core::dataset::sha256_hex(csv.as_bytes())
+        );
+        file(&folder, "dataset.toml", &meta);
+        let got = add_of(&mut s, &lib, 2023, &folder.display().to_string()).unwrap();
+        assert_eq!(
+            (got.name.as_str(), got.dataset.as_str(), got.edition.as_str(), got.factors),
+            ("supplier-widgets", "supplier-widgets", "2023", 1)
+        );
+
+        let bare = dir.join("bare");
+        std::fs::create_dir_all(&bare).unwrap();
+        file(&bare, "dataset.toml", "id = \"bare\"\nedition = \"1\"\ntitle = \"t\"\npublisher = \"p\"\nregion = \"GLOBAL\"\nlicence = \"l\"\nsource_url = \"u\"\n[files]\nsha256 = \"x\"\n");
+        let e = add_of(&mut s, &lib, 2023, &bare.display().to_string()).unwrap_err();
+        assert_eq!(e.details[0].code, DiagnosticCode(scopebook_core::diagnostic::Code::InvalidMetadata), "{e:?}");
+        assert!(
+            e.message.ends_with("bare/dataset.toml: [files] needs 'factors': the factor file the dataset is made of"),
+            "{e:?}"
+        );
+        // One that does not parse says where.
+        file(&bare, "dataset.toml", "id = \"bare\"\nedition = \n");
+        let e = add_of(&mut s, &lib, 2023, &bare.display().to_string()).unwrap_err();
+        assert!(e.message.starts_with("bare/dataset.toml line 2: "), "{e:?}");
+        assert_eq!(files_of(&s, &lib, 2023).unwrap(), vec![got]);
     }
 }

@@ -62,24 +62,24 @@ pub struct FactorFileSource {
 
 impl FactorFileSource {
     /// Read `path`: a folder is a dataset folder, anything else a factor file. The name is the
-    /// file's or the folder's name. A file that cannot be read, or a `dataset.toml` that names
-    /// no factor file, is a diagnostic located at it.
+    /// file's or the folder's name. A file that cannot be read, a `dataset.toml` that does not
+    /// parse, or one that names no factor file, is a diagnostic located at it.
     pub fn read(path: &Path) -> Result<Self, Diagnostic> {
         let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
         if !path.is_dir() {
             return Ok(Self { name, contents: read_path(path)?, meta: None });
         }
         let meta = String::from_utf8_lossy(&read_path(&path.join("dataset.toml"))?).into_owned();
-        let file = DatasetMeta::parse(&format!("{name}/dataset.toml"), &meta)
-            .ok()
-            .and_then(|m| m.files.get("factors").cloned())
-            .ok_or_else(|| {
-                Diagnostic::error(
-                    Code::InvalidMetadata,
-                    Location::file(format!("{}/dataset.toml", path.display())),
-                    "[files] needs 'factors': the factor file the dataset is made of",
-                )
-            })?;
+        let file =
+            DatasetMeta::parse(&format!("{name}/dataset.toml"), &meta)?.files.get("factors").cloned().ok_or_else(
+                || {
+                    Diagnostic::error(
+                        Code::InvalidMetadata,
+                        Location::file(format!("{}/dataset.toml", path.display())),
+                        "[files] needs 'factors': the factor file the dataset is made of",
+                    )
+                },
+            )?;
         Ok(Self { name, contents: read_path(&path.join(file))?, meta: Some(meta) })
     }
 
