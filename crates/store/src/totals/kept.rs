@@ -190,7 +190,7 @@ struct StoredBlock {
 }
 
 /// Aggregates as stored: decimals as their exact text (scale kept), codes by name.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 struct Sums {
     /// (facility, scope, category as a factor file writes it, emission).
     groups: Vec<(String, u8, String, StoredEmission)>,
@@ -208,7 +208,7 @@ struct Sums {
 }
 
 /// One Scope 3 group's sums: decimals as their exact text, the method by its name.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 struct StoredScope3 {
     facility: String,
     category: u8,
@@ -220,7 +220,7 @@ struct StoredScope3 {
     pcaf: [String; 5],
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 struct StoredEmission {
     /// (gas, mass kg, GWP, CO2e kg).
     gases: Vec<(String, String, String, String)>,
@@ -229,7 +229,7 @@ struct StoredEmission {
     biogenic_co2_kg: String,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 struct StoredUse {
     facility: String,
     region: Option<String>,
@@ -287,20 +287,28 @@ impl Kept {
     pub(super) fn of(state: State, blocks: &[Block], lib: &FactorLibrary) -> Option<Kept> {
         let mut stored = Vec::with_capacity(blocks.len());
         for b in blocks {
+            if stored.last().is_some_and(|last: &StoredBlock| last.k >= b.k) {
+                return None;
+            }
             let sums = Sums::of(&b.aggregates, lib)?;
             // Every name reads back as itself and every figure's text keeps its scale: checked
             // rather than trusted, so that a total is never off by a name or a trailing zero.
+            // (What `blocks` reads is checked here block by block: the sums and the unresolved
+            // records read back, and the order.)
             let back = sums.aggregates(lib)?;
-            let same_text = serde_json::to_string(&sums).ok() == serde_json::to_string(&Sums::of(&back, lib)?).ok();
-            if back != b.aggregates || !same_text {
+            if back != b.aggregates || Sums::of(&back, lib)? != sums {
                 return None;
             }
             let unresolved: Vec<_> =
                 b.unresolved.iter().map(|u| (u.id, u.activity.clone(), StoredDiagnostic::of(&u.diagnostic))).collect();
+            for ((_, _, d), u) in unresolved.iter().zip(&b.unresolved) {
+                if d.read()? != u.diagnostic {
+                    return None;
+                }
+            }
             stored.push(StoredBlock { k: b.k, sums, unresolved_count: b.unresolved_count, unresolved });
         }
-        let kept = Kept { state, blocks: stored };
-        (kept.blocks(lib)?.as_slice() == blocks).then_some(kept)
+        Some(Kept { state, blocks: stored })
     }
 
     /// The blocks again, under `lib`; `None` when anything in them is not what this build
