@@ -313,6 +313,33 @@ golden! {
     case_22_scope3_coverage => "22-scope3-coverage",
 }
 
+/// The table lists the contractual instruments with what each applied and the criteria it does
+/// not pass (case 20: the GEC claimed as a CCER is not applied, the PPA is).
+#[test]
+fn the_table_lists_the_instruments_and_why_one_is_not_applied() {
+    let out = Command::new(env!("CARGO_BIN_EXE_scopebook"))
+        .current_dir(case_dir("20-scope2-ccer-double-claim"))
+        .args(["calc", "activities.csv", "--instruments", "instruments.csv"])
+        .output()
+        .unwrap();
+    let table = String::from_utf8(out.stdout).unwrap();
+    let section = table.split("Contractual instruments").nth(1).unwrap_or_else(|| panic!("{table}"));
+    let rows: Vec<&str> = section.lines().skip(2).take(2).collect();
+    assert!(rows[0].contains("gec") && rows[0].contains("unique fail (not applied)"), "{table}");
+    assert!(rows[0].ends_with("GEC-2023-000001..GEC-2023-003000"), "{table}");
+    assert!(
+        rows[1].contains("ppa-physical") && rows[1].contains("2000.000     2000.000") && rows[1].contains("all pass"),
+        "{table}"
+    );
+    // Without instruments there is no such section.
+    let plain = Command::new(env!("CARGO_BIN_EXE_scopebook"))
+        .current_dir(case_dir("13-scope2-residual-mix"))
+        .args(["calc", "activities.csv"])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8(plain.stdout).unwrap().contains("Contractual instruments"));
+}
+
 #[test]
 fn every_case_folder_is_listed() {
     let mut found: Vec<String> = std::fs::read_dir(golden_dir())

@@ -363,6 +363,7 @@ impl<'a> Report<'a> {
             }
         }
 
+        self.instruments_table(&mut o, round);
         let _ = writeln!(o, "\nBy gas                               mass t        t CO2e");
         for g in &self.by_gas {
             let _ = writeln!(o, "  {:<28} {:>14} {:>14}", g.gas.name(), r(g.mass_t), r(g.co2e_t));
@@ -423,6 +424,54 @@ impl<'a> Report<'a> {
 }
 
 impl Report<'_> {
+    /// The contractual instruments of market-based Scope 2 in the table, each with its MWh, the
+    /// MWh applied, its rate and the Quality Criteria it does not pass; only when there are any.
+    fn instruments_table(&self, o: &mut String, round: Rounding) {
+        if self.instruments.is_empty() {
+            return;
+        }
+        let _ = writeln!(o, "\nContractual instruments (market-based Scope 2, in the file's order)");
+        let _ = writeln!(
+            o,
+            "  {:<14} {:<14} {:>12} {:>12} {:>9}  {:<28} serials",
+            "facility", "instrument", "MWh", "applied MWh", "kg/MWh", "grades"
+        );
+        for a in self.instruments {
+            let i = &a.instrument;
+            let serials = match (&i.serial_from, &i.serial_to) {
+                (Some(f), Some(t)) if f != t => format!("{f}..{t}"),
+                (Some(f), _) => f.clone(),
+                _ => String::new(),
+            };
+            let q = &a.quality;
+            let named = [
+                ("vintage", q.vintage),
+                ("market", q.market),
+                ("retired", q.retired),
+                ("validity", q.validity),
+                ("unique", q.unique),
+            ];
+            let not_pass: Vec<String> = named
+                .iter()
+                .filter(|(_, g)| *g != crate::market::Grade::Pass)
+                .map(|(n, g)| format!("{n} {}", if *g == crate::market::Grade::Fail { "fail" } else { "warn" }))
+                .collect();
+            let mut grades = if not_pass.is_empty() { "all pass".to_string() } else { not_pass.join(", ") };
+            if !a.applied {
+                grades.push_str(" (not applied)");
+            }
+            let row = format!(
+                "  {:<14} {:<14} {:>12} {:>12} {:>9}  {grades:<28} {serials}",
+                i.facility,
+                i.instrument.as_str(),
+                round.apply(i.mwh),
+                round.apply(a.applied_mwh),
+                i.emission_rate_kg_per_mwh.normalize(),
+            );
+            let _ = writeln!(o, "{}", row.trim_end());
+        }
+    }
+
     /// The Scope 3 section of the table: each category's status, t CO2e, emissions-weighted data
     /// quality and method mix; only when a category has lines or a status.
     fn scope3_table(&self, o: &mut String, round: Rounding) {
