@@ -289,7 +289,18 @@ pub struct Quality {
 
 impl Quality {
     pub fn worst(&self) -> Grade {
-        [self.vintage, self.market, self.retired, self.validity, self.unique].into_iter().max().unwrap_or(Grade::Pass)
+        self.by_criterion().into_iter().map(|(_, g)| g).max().unwrap_or(Grade::Pass)
+    }
+
+    /// Each criterion by its name (as the JSON names it), in the Guidance's order.
+    pub fn by_criterion(&self) -> [(&'static str, Grade); 5] {
+        [
+            ("vintage", self.vintage),
+            ("market", self.market),
+            ("retired", self.retired),
+            ("validity", self.validity),
+            ("unique", self.unique),
+        ]
     }
 }
 
@@ -527,14 +538,7 @@ fn warned(q: &Quality) -> String {
 }
 
 fn named(q: &Quality, g: Grade) -> String {
-    let all = [
-        ("vintage", q.vintage),
-        ("market", q.market),
-        ("retired", q.retired),
-        ("validity", q.validity),
-        ("unique", q.unique),
-    ];
-    all.iter().filter(|(_, x)| *x == g).map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+    q.by_criterion().iter().filter(|(_, x)| *x == g).map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
 }
 
 fn grade(i: &Instrument, uses: &[(&ElectricityUse, Decimal)], duplicate: bool) -> Quality {

@@ -444,14 +444,8 @@ impl Report<'_> {
                 _ => String::new(),
             };
             let q = &a.quality;
-            let named = [
-                ("vintage", q.vintage),
-                ("market", q.market),
-                ("retired", q.retired),
-                ("validity", q.validity),
-                ("unique", q.unique),
-            ];
-            let not_pass: Vec<String> = named
+            let not_pass: Vec<String> = q
+                .by_criterion()
                 .iter()
                 .filter(|(_, g)| *g != crate::market::Grade::Pass)
                 .map(|(n, g)| format!("{n} {}", if *g == crate::market::Grade::Fail { "fail" } else { "warn" }))
