@@ -28,6 +28,7 @@ pub mod report;
 pub mod residual;
 pub mod run;
 pub mod scope3;
+pub mod scope3_entry;
 pub mod sector;
 mod select;
 pub mod spend;
