@@ -415,6 +415,7 @@ pub fn run() {
             crate::factor_files::period_factor_files,
             crate::factor_files::add_period_factor_file,
             crate::factor_files::remove_period_factor_file,
+            crate::scope3_entry::work_out_quantity,
             search_factors,
             factor_detail,
             list_datasets,

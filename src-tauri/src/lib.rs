@@ -14,6 +14,7 @@ mod library;
 pub mod reconciliation;
 pub mod registry;
 pub mod scope23;
+pub mod scope3_entry;
 #[cfg(test)]
 mod testing;
 

@@ -18,6 +18,7 @@ mod factor_files;
 mod import;
 mod registry;
 mod scope23;
+mod scope3_entry;
 pub use auditor::*;
 pub use compliance::*;
 pub use dashboard::*;
@@ -26,6 +27,7 @@ pub use factor_files::*;
 pub use import::*;
 pub use registry::*;
 pub use scope23::*;
+pub use scope3_entry::*;
 
 /// A code of the diagnostic catalogue (`scopebook_core::diagnostic::Code`, one fixture each in
 /// `tests/errors/`). Its TypeScript type is the union of every catalogue code, generated from
@@ -612,6 +614,7 @@ pub fn typescript_bindings() -> String {
         DashboardLinesPage::decl(&cfg),
         DashboardInstrument::decl(&cfg),
         InstrumentKindId::decl(&cfg),
+        Scope2Energy::decl(&cfg),
         CoverageBy::decl(&cfg),
         InstrumentGrade::decl(&cfg),
         InstrumentQuality::decl(&cfg),
@@ -724,6 +727,8 @@ pub fn typescript_bindings() -> String {
         ReportExported::decl(&cfg),
         PackageExportInput::decl(&cfg),
         PackageExported::decl(&cfg),
+        QuantityEntry::decl(&cfg),
+        WorkedQuantity::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from src-tauri/src/api/ by `UPDATE_BINDINGS=1 cargo test -p scopebook-app`.\n// Do not edit: change the Rust types and regenerate. A test fails when this file drifts.\n\n",

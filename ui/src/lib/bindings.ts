@@ -319,9 +319,23 @@ export type DashboardInstrument = { id: number, facility: string,
 /**
  * gec, i-rec, go, rec, ppa-physical, ppa-virtual, green-tariff or supplier-rate.
  */
-instrument: string, mwh: string, emission_rate_kg_per_mwh: string, generation_start: string, generation_end: string, market: string | null, registry: string | null, serial_from: string | null, serial_to: string | null, retired_on: string | null, beneficiary: string | null, };
+instrument: string, 
+/**
+ * `heat`, `steam` or `cooling`; `None` for electricity.
+ */
+energy: string | null, 
+/**
+ * MWh as stored; empty when the row gives GJ (`gj`).
+ */
+mwh: string, 
+/**
+ * Heat, steam or cooling in GJ, when the row gives GJ.
+ */
+gj: string | null, emission_rate_kg_per_mwh: string, generation_start: string, generation_end: string, market: string | null, registry: string | null, serial_from: string | null, serial_to: string | null, retired_on: string | null, beneficiary: string | null, };
 
 export type InstrumentKindId = "gec" | "i-rec" | "go" | "rec" | "ppa-physical" | "ppa-virtual" | "green-tariff" | "supplier-rate";
+
+export type Scope2Energy = "electricity" | "heat" | "steam" | "cooling";
 
 export type CoverageBy = "gec" | "i-rec" | "go" | "rec" | "ppa-physical" | "ppa-virtual" | "green-tariff" | "supplier-rate" | "residual-mix" | "grid-average";
 
@@ -353,7 +367,27 @@ export type Scope2Instrument = {
 /**
  * The stored row's id (`scopebook instrument delete`).
  */
-id: number, facility: string, instrument: InstrumentKindId, mwh: string, applied_mwh: string, emission_rate_kg_per_mwh: string, generation_start: string, generation_end: string, market: string | null, serial_from: string | null, serial_to: string | null, retired_on: string | null, beneficiary: string | null, 
+id: number, facility: string, instrument: InstrumentKindId, 
+/**
+ * Electricity, or heat, steam or cooling (a supplier's rate).
+ */
+energy: Scope2Energy, 
+/**
+ * MWh as the row gives them; empty when it gives GJ (`gj`).
+ */
+mwh: string, 
+/**
+ * Heat, steam or cooling in GJ, when the row gives GJ.
+ */
+gj: string | null, 
+/**
+ * MWh applied (for heat, steam or cooling: `applied_gj` ÷ 3.6).
+ */
+applied_mwh: string, 
+/**
+ * GJ applied, for heat, steam or cooling.
+ */
+applied_gj: string | null, emission_rate_kg_per_mwh: string, generation_start: string, generation_end: string, market: string | null, serial_from: string | null, serial_to: string | null, retired_on: string | null, beneficiary: string | null, 
 /**
  * When the contract was signed (`YYYY-MM-DD`).
  */
@@ -1037,4 +1071,16 @@ export type PackageExported = { path: string, bytes: number, root_hash: string, 
  * Lines whose factor file the package carries only as a reference and hash (licence).
  */
 withheld_lines: number, withheld_datasets: Array<string>, };
+
+export type QuantityEntry = { "calculator": "flight", distance_km: string, passengers: string, trip: string, haul: string, cabin: string, radiative_forcing: string, } | { "calculator": "commute", employees: string, working_days: string, one_way_km: string, share_percent: string, mode: string, occupancy: string, } | { "calculator": "freight", tonnes: string, distance_km: string, activity: string, direction: string, } | { "calculator": "waste", material: string, treatment: string, tonnes: string, } | { "calculator": "product_use", units_sold: string, lifetime_uses: string, energy_per_use: string, energy_unit: string, activity: string, };
+
+export type WorkedQuantity = { activity: string, 
+/**
+ * Exact decimal text.
+ */
+quantity: string, unit: string, scope3_category: string, method: string, 
+/**
+ * One line for the record's note: how the quantity was obtained.
+ */
+working: string, };
 

@@ -178,6 +178,7 @@ describe('command names and argument keys', () => {
     ['periodFactorFiles', () => api.periodFactorFiles(2023), 'period_factor_files', { year: 2023 }],
     ['addPeriodFactorFile', () => api.addPeriodFactorFile(2023, '/f/de.csv'), 'add_period_factor_file', { year: 2023, path: '/f/de.csv' }],
     ['removePeriodFactorFile', () => api.removePeriodFactorFile(3, 'wrong'), 'remove_period_factor_file', { id: 3, reason: 'wrong' }],
+    ['workOutQuantity', () => api.workOutQuantity({ calculator: 'flight' as const, distance_km: '8000', passengers: '1', trip: 'one_way', haul: 'long_haul', cabin: 'economy', radiative_forcing: 'without' }), 'work_out_quantity', { entry: { calculator: 'flight' as const, distance_km: '8000', passengers: '1', trip: 'one_way', haul: 'long_haul', cabin: 'economy', radiative_forcing: 'without' } }],
     [
       'setScope3Status',
       () => api.setScope3Status(2023, 8, 'excluded', 'none', '120'),

@@ -67,6 +67,7 @@ import type {
   PlanInfo,
   PositionRequest,
   PositionView,
+  QuantityEntry,
   ReconciliationReport,
   ReconciliationRequest,
   RecordLineage,
@@ -80,6 +81,7 @@ import type {
   TemplateExportInput,
   UserFactorsResult,
   VerifyResult,
+  WorkedQuantity,
 } from './bindings';
 
 export type { AppError, ErrorCode };
@@ -270,6 +272,10 @@ export const addPeriodFactorFile = (year: number, path: string): Promise<PeriodF
 
 export const removePeriodFactorFile = (id: number, reason: string): Promise<void> =>
   call('remove_period_factor_file', { id, reason });
+
+/** A record's quantity worked out from a flight leg, a commuting survey, a shipment, waste or sold products' use (decision 0057). */
+export const workOutQuantity = (entry: QuantityEntry): Promise<WorkedQuantity> => call('work_out_quantity', { entry });
+
 /** Set a Scope 3 category's status; `excluded` needs a reason (`scopebook scope3 status set`). */
 export const setScope3Status = (
   year: number,
