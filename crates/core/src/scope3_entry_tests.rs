@@ -51,7 +51,7 @@ fn a_one_way_long_haul_economy_leg_is_km_times_passengers_in_pkm() {
     );
 }
 
-/// A forgotten doubling of a return trip gives 9,000, not 18,000.
+/// A forgotten doubling of a return trip gives 4,500, not 9,000.
 #[test]
 fn a_return_trip_counts_both_legs() {
     let w = work_out(&flight("1500", "3", "return", "short_haul", "business", "with"), &units_of).unwrap();
