@@ -17,7 +17,9 @@
 //! same Tauri and WebKitGTK, the same window size, a one-line page with the header's colour),
 //! launched alternately the same way (directly, no automation, a fresh data folder each time):
 //! first paint by the screen method, then idle Pss of the app and all its descendants (the WebKit
-//! processes) 5 s after that paint. Prints each run and a table of medians with the ratios.
+//! processes) 5 s after that paint. For the app's builds also "start screen": until the start
+//! screen's Create button (#0f6e63) is on screen too, i.e. the whole first screen, not only the
+//! header bar (index.html paints the bar before the app's script runs, decision 0059). Prints each run and a table of medians with the ratios.
 //! `SCOPEBOOK_MEASURE_RUNS=N` sets the number of launches of each (default 5): on a loaded
 //! machine the paint times spread widely. `SCOPEBOOK_MEASURE_BASELINE=PATH` adds another build of
 //! the app (e.g. one from before a change, copied aside), launched in turn with the others. Pss shares each shared page among all the processes
@@ -200,9 +202,31 @@ fn wait_for_header(display: &str, start: Instant) -> Option<Duration> {
     }
 }
 
-/// One launch: first paint (ms) and idle Pss (kB) of the process and its descendants.
+/// Polls a column of the window (x = 300, y = 200..700, where the start screen's Create button
+/// is at 1280x800) every 100 ms until it has the button's colour (#0f6e63, or #0c5a51 when the
+/// pointer is over it); the time from `start`, or `None` after 60 s.
+fn wait_for_start_screen(display: &str, start: Instant) -> Option<Duration> {
+    loop {
+        let out = Command::new("import")
+            .args(["-display", display, "-window", "root", "-crop", "1x500+300+200", "txt:-"])
+            .output()
+            .expect("import runs");
+        let text = String::from_utf8_lossy(&out.stdout).to_lowercase();
+        if text.contains("srgb(15,110,99)") || text.contains("srgb(12,90,81)") {
+            return Some(start.elapsed());
+        }
+        if start.elapsed() > Duration::from_secs(60) {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// One launch: first paint (ms), the start screen (ms, the app only) and idle Pss (kB) of the
+/// process and its descendants.
 struct Launch {
     paint_ms: u64,
+    start_screen_ms: Option<u64>,
     app_pss: u64,
     webkit_pss: u64,
 }
@@ -214,18 +238,21 @@ impl Launch {
 }
 
 /// Starts `cmd` (in its own process group, with a fresh data folder), waits for the header's
-/// colour on screen, then [`IDLE`], and reads the Pss of the process tree.
-fn launch_once(what: &str, env: &Harness, cmd: &mut Command) -> Option<Launch> {
+/// colour on screen (and, with `start_screen`, the start screen's Create button), then [`IDLE`],
+/// and reads the Pss of the process tree.
+fn launch_once(what: &str, env: &Harness, cmd: &mut Command, start_screen: bool) -> Option<Launch> {
     let data = TempDir::new("measure-launch");
     cmd.env("SCOPEBOOK_DATA_DIR", data.path()).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
     let start = Instant::now();
     let app = Proc::spawn(what, cmd, true);
     let paint = wait_for_header(&env.display, start)?;
+    let screen = if start_screen { Some(wait_for_start_screen(&env.display, start)?) } else { None };
     std::thread::sleep(IDLE);
     let pid = app.pid();
     let kids = descendants(pid);
     let launch = Launch {
         paint_ms: u64::try_from(paint.as_millis()).unwrap_or(u64::MAX),
+        start_screen_ms: screen.map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
         app_pss: pss_kb(pid).unwrap_or(0),
         webkit_pss: kids.iter().filter_map(|(p, _)| pss_kb(*p)).sum(),
     };
@@ -236,8 +263,9 @@ fn launch_once(what: &str, env: &Harness, cmd: &mut Command) -> Option<Launch> {
     tree.push(pid);
     let others = other_webkit_processes(&tree);
     println!(
-        "  {what}: paint {} ms; Pss app {} kB + [{}] = {} kB{}",
+        "  {what}: paint {} ms{}; Pss app {} kB + [{}] = {} kB{}",
         launch.paint_ms,
+        launch.start_screen_ms.map(|ms| format!(", start screen {ms} ms")).unwrap_or_default(),
         launch.app_pss,
         parts.join(", "),
         launch.total_pss(),
@@ -310,13 +338,15 @@ async fn against_bare_tauri() {
         // Alternate them, so that other load on the machine falls on each alike.
         for run in 1..=runs {
             println!("run {run} (load {})", load_average());
-            for ((name, path), done) in subjects.iter().zip(launches.iter_mut()) {
+            for (i, ((name, path), done)) in subjects.iter().zip(launches.iter_mut()).enumerate() {
+                // The last subject is the bare window: its header bar is all it paints.
                 let mut cmd = match path {
                     None => env.app_command(),
                     Some(p) => same_env(&env.app_command(), p),
                 };
                 done.push(
-                    launch_once(name, &env, &mut cmd).unwrap_or_else(|| panic!("{name} did not paint its header")),
+                    launch_once(name, &env, &mut cmd, i + 1 < subjects.len())
+                        .unwrap_or_else(|| panic!("{name} did not paint its header or its start screen")),
                 );
             }
         }
@@ -347,6 +377,8 @@ async fn against_bare_tauri() {
         println!("| measure | {} | {} |", names.join(" | "), ratio_heads.join(" | "));
         println!("|{}", " --- |".repeat(1 + names.len() + ratio_heads.len()));
         row("first paint (screen)", &|l| l.paint_ms, 1.0, "ms");
+        // The bare window's column here is its first paint: it has no more to show.
+        row("start screen painted", &|l| l.start_screen_ms.unwrap_or(l.paint_ms), 1.0, "ms");
         row("idle Pss, app + WebKit", &|l| l.total_pss(), 1024.0, "MB");
         row("idle Pss, app process", &|l| l.app_pss, 1024.0, "MB");
         row("idle Pss, WebKit processes", &|l| l.webkit_pss, 1024.0, "MB");
