@@ -54,6 +54,7 @@ const CASES: &[&str] = &[
     "20-scope2-ccer-double-claim",
     "21-scope3-pcaf-financed-emissions",
     "22-scope3-coverage",
+    "23-scope2-heat-supplier-rate",
 ];
 
 fn golden_dir() -> PathBuf {

@@ -157,6 +157,7 @@ fn golden_cases_in_a_store_give_the_file_modes_document() {
         "20-scope2-ccer-double-claim",
         "21-scope3-pcaf-financed-emissions",
         "22-scope3-coverage",
+        "23-scope2-heat-supplier-rate",
     ] {
         let case = golden(name);
         let tmp = tempfile::tempdir().unwrap();
@@ -634,6 +635,115 @@ fn a_category_estimate_is_set_with_its_status_or_changes_nothing() {
     assert_eq!(doc["scope3_coverage"]["estimated_categories"], serde_json::json!([1, 8]));
     let export = stdout(&run_in(dir, &["scope3", "status", "export", "--db", "org.db", "--period", y]));
     assert!(export.starts_with("category,status,reason,estimate_t\n1,relevant,,400\n"), "{export}");
+    let verify = run_in(dir, &["audit", "verify", "--db", "org.db"]);
+    assert!(verify.status.success(), "{}{}", stdout(&verify), stderr(&verify));
+}
+
+#[test]
+fn heat_instruments_are_stored_as_read_and_a_row_giving_its_quantity_twice_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let year = store_of_case(&golden("23-scope2-heat-supplier-rate"), dir);
+    let mut s = Store::open(&dir.join("org.db"), "test").unwrap();
+    let rows = s.instruments(year).unwrap();
+    let cells: Vec<(&str, Option<&str>, Option<&str>)> =
+        rows.iter().map(|r| (r.mwh.as_str(), r.energy.as_deref(), r.gj.as_deref())).collect();
+    assert_eq!(cells, [("1500", Some("heat"), None), ("", Some("heat"), Some("3600"))]);
+
+    // The file mode's reader refuses a heat row that is not a supplier's rate: nothing changes.
+    let before = s.export_instruments(year).unwrap();
+    let head = "facility,instrument,mwh,gj,energy,emission_rate_kg_per_mwh,generation_start,generation_end\n";
+    let bad = format!("{head}LDN,gec,,100,heat,0,2024-01-01,2024-12-31\n");
+    let e = s.import_instruments(year, "bad.csv", bad.as_bytes()).unwrap_err();
+    assert!(e.to_string().contains("bad.csv:2 (column instrument)"), "{e}");
+    assert_eq!(s.export_instruments(year).unwrap(), before);
+
+    // Schema 11's trigger refuses what the reader would: a quantity twice, or none.
+    let c = s.connection();
+    let insert = |mwh: &str, gj: Option<&str>, energy: Option<&str>| {
+        c.execute(
+            "INSERT INTO instrument (period_id, facility_id, instrument, mwh, emission_rate_kg_per_mwh,
+                 generation_start, generation_end, energy, gj, created_at)
+             SELECT p.id, f.id, 'supplier-rate', ?1, '0', '2024-01-01', '2024-12-31', ?3, ?2, 'now'
+             FROM period p, facility f WHERE p.year = 2024 AND f.code = 'LDN'",
+            rusqlite::params![mwh, gj, energy],
+        )
+    };
+    for (mwh, gj, energy) in [("10", Some("36"), Some("heat")), ("", None, Some("heat")), ("", Some("36"), None)] {
+        let e = insert(mwh, gj, energy).unwrap_err();
+        assert!(e.to_string().contains("gives its quantity once"), "{mwh} {gj:?} {energy:?}: {e}");
+    }
+    assert_eq!(s.export_instruments(year).unwrap(), before);
+    s.verify().unwrap();
+}
+
+#[test]
+fn a_schema_10_file_is_upgraded_keeps_its_locked_period_and_takes_heat_at_a_suppliers_rate() {
+    // Written by the schema-10 build (tests/fixtures/README.md): period 2023 locked with a
+    // period factor file, a category-15 record with a PCAF score, a GEC with a contract date and
+    // a CCER claim of "no", two category statuses (one with an estimate); 2024 open.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema-v10.scopebook"),
+        dir.join("org.db"),
+    )
+    .unwrap();
+    let o = run_in(dir, &["calc", "--db", "org.db", "--period", "2023", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("identical to the snapshot"), "{}", stderr(&o));
+    let instruments = stdout(&run_in(dir, &["instrument", "export", "--db", "org.db", "--period", "2023"]));
+    assert!(instruments.lines().next().unwrap().ends_with(",contract_date,ccer_claimed"), "{instruments}");
+
+    // The open period: 1,000,000 kWh of district heat (3,600 GJ) at DESNZ's factor, 1,800 GJ of
+    // it at the network's 54 kg/MWh: 1,800 × 54 ÷ 3.6 = 27,000 kg, the rest 179,650 ÷ 2 = 89,825 kg.
+    let o = run_in(
+        dir,
+        &[
+            "activity",
+            "add",
+            "--db",
+            "org.db",
+            "--period",
+            "2024",
+            "--facility",
+            "SZ",
+            "--activity",
+            "heat_and_steam.district",
+            "--quantity",
+            "1000000",
+            "--unit",
+            "kWh",
+            "--start",
+            "2024-01-01",
+            "--end",
+            "2024-12-31",
+            "--factor",
+            "desnz2024.heat_and_steam.district.kwh",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let head = "facility,instrument,mwh,gj,energy,emission_rate_kg_per_mwh,generation_start,generation_end,market\n";
+    std::fs::write(dir.join("h.csv"), format!("{head}SZ,supplier-rate,,1800,heat,54,2024-01-01,2024-12-31,CN\n"))
+        .unwrap();
+    let o = run_in(dir, &["instrument", "import", "--db", "org.db", "--period", "2024", "h.csv"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let listed = stdout(&run_in(dir, &["instrument", "list", "--db", "org.db", "--period", "2024"]));
+    assert!(listed.contains("supplier-rate (heat)") && listed.contains("1800 GJ"), "{listed}");
+    let o = run_in(dir, &["calc", "--db", "org.db", "--period", "2024", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let i = &doc["instruments"][0];
+    assert_eq!(
+        (i["energy"].as_str(), i["applied_gj"].as_str(), i["applied"].as_bool()),
+        (Some("heat"), Some("1800"), Some(true))
+    );
+    let sz = doc["by_facility"].as_array().unwrap().iter().find(|f| f["facility"] == "SZ").unwrap();
+    // SZ's 2,000 MWh of electricity has no instrument and no 2024 residual mix: the same in both
+    // methods. The heat: 179.65 t location-based, 27 + 89.825 = 116.825 t market-based.
+    let t = |k: &str| sz["own"][k].as_str().unwrap().parse::<rust_decimal::Decimal>().unwrap();
+    assert_eq!(t("scope2_location") - t("scope2_market"), "62.825".parse().unwrap(), "{sz}");
+    assert_eq!(sz["scope2_market_basis"], "instruments");
     let verify = run_in(dir, &["audit", "verify", "--db", "org.db"]);
     assert!(verify.status.success(), "{}{}", stdout(&verify), stderr(&verify));
 }

@@ -253,3 +253,31 @@ fn market_based_scope2_at_the_residual_mix_alone_is_recomputed_in_both() {
         assert!(text(&o).contains("(market-based Scope 2 recomputed:"), "{}", text(&o));
     }
 }
+
+#[test]
+fn heat_at_a_suppliers_rate_is_recomputed_by_verify_and_named_by_verify_py() {
+    let dir = tempfile::tempdir().unwrap();
+    let (pkg, year) = package_of_case("23-scope2-heat-supplier-rate", dir.path());
+    let files = archive::read(&pkg).unwrap();
+    let instruments = String::from_utf8(files["inputs/instruments.csv"].clone()).unwrap();
+    assert!(instruments.contains(",energy,gj\n") && instruments.contains(",heat,3600\n"), "{instruments}");
+    let v = verify("pkg.zip", &pkg);
+    assert!(v.verified, "{:#?}", v.findings);
+    let m = v.market.clone().unwrap();
+    assert!(m.recomputed && m.instruments == 2 && m.residual_mix_facilities == 0, "{m:?}");
+    let market = v.totals.iter().find(|t| t.total == "totals.scope2_market").unwrap();
+    assert_eq!((market.stated.as_str(), market.recomputed.as_str(), market.status), ("323.825", "323.825", "ok"));
+    if let Some(o) = python(&pkg, dir.path()) {
+        assert!(o.status.success(), "{}", text(&o));
+        assert!(text(&o).contains("heat, steam or cooling at a supplier's rate"), "{}", text(&o));
+    }
+
+    // LDN's heat rate halved and the manifest resealed: the allocation is the same, the total is not.
+    let bad = tampered(&pkg, year, |f| {
+        replace(f, "inputs/instruments.csv", "LDN,supplier-rate,1500,120,", "LDN,supplier-rate,1500,60,")
+    });
+    let v = verify("pkg.zip", &bad);
+    assert!(!v.verified);
+    let found = errors(&v);
+    assert!(found.iter().any(|e| e.contains("total totals.scope2_market is 323.825")), "{found:#?}");
+}

@@ -29,8 +29,11 @@ fn instrument(row: &InstrumentRow, a: &AppliedInstrument) -> Scope2Instrument {
         id: u32::try_from(row.id).unwrap_or(u32::MAX),
         facility: i.facility.clone(),
         instrument: i.instrument.into(),
-        mwh: i.mwh.to_string(),
+        energy: i.energy.into(),
+        mwh: i.mwh.map(|m| m.to_string()).unwrap_or_default(),
+        gj: i.gj.map(|g| g.to_string()),
         applied_mwh: a.applied_mwh.to_string(),
+        applied_gj: a.applied_gj.map(|g| g.to_string()),
         emission_rate_kg_per_mwh: i.emission_rate_kg_per_mwh.to_string(),
         generation_start: i.generation_start.to_string(),
         generation_end: i.generation_end.to_string(),
@@ -73,7 +76,7 @@ fn locked(s: &Store, year: i32) -> Result<bool> {
 /// them up (`residual_mix` under the period's library and GWP set), in the order first met.
 fn residual_factors(inv: &Inventory, lib: &FactorLibrary, set: GwpSet, f: &str) -> Vec<String> {
     let mut ids: Vec<String> = Vec::new();
-    for u in inv.electricity().iter().filter(|u| u.facility.as_ref() == f) {
+    for u in inv.energy_uses().iter().filter(|u| u.facility.as_ref() == f) {
         if let Some(r) = residual_mix(lib, set, u) {
             if !ids.contains(&r.factor_id) {
                 ids.push(r.factor_id);

@@ -63,7 +63,8 @@ pub struct CalcArgs {
     /// supplier rates): facility, instrument, mwh, emission_rate_kg_per_mwh, generation_start,
     /// generation_end, and optional market, registry, serial_from, serial_to, retired_on,
     /// beneficiary, evidence, contract_date, ccer_claimed (yes/no: an attribute also claimed
-    /// as a CCER is not applied).
+    /// as a CCER is not applied), energy (electricity, or heat, steam or cooling at a supplier's
+    /// rate) and gj (heat, steam or cooling in GJ instead of mwh).
     #[arg(long = "instruments", value_name = "INSTR.csv", conflicts_with = "db")]
     pub instruments: Option<PathBuf>,
     /// A residual-mix file (factor format, activity `residual_mix_electricity`, one row per region

@@ -55,8 +55,14 @@ fn instruments_table(rows: &[InstrumentRow]) -> String {
             vec![
                 r.id.to_string(),
                 r.facility.clone(),
-                r.instrument.clone(),
-                r.mwh.clone(),
+                match &r.energy {
+                    Some(e) => format!("{} ({e})", r.instrument),
+                    None => r.instrument.clone(),
+                },
+                match &r.gj {
+                    Some(gj) => format!("{gj} GJ"),
+                    None => r.mwh.clone(),
+                },
                 r.emission_rate_kg_per_mwh.clone(),
                 format!("{}..{}", r.generation_start, r.generation_end),
                 r.market.clone().unwrap_or_default(),

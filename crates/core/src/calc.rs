@@ -14,19 +14,19 @@ use serde::Serialize;
 
 use crate::activity::Activity;
 use crate::boundary::Boundary;
-use crate::classify::{Classification, IsoCategory, Scope2Category, Scope3Category};
+use crate::classify::{Classification, IsoCategory, Scope3Category};
 use crate::diagnostic::{Code, Diagnostic, Location};
 pub use crate::evaluate::{evaluate, Emission, EvalError, GasMass, RecordValue, Step};
 use crate::factor::Method;
 use crate::gas::GwpSet;
 use crate::library::{FactorLibrary, FactorQuery, Selection, SelectionRule};
-use crate::market::{self, ElectricityUse, Instrument, Market, Residual};
+use crate::market::{self, EnergyUse, Instrument, Market, Residual};
 use crate::period::Period;
 use crate::region::Region;
 use crate::scope3::{CategoryReport, GroupSums, Scope3Method, Scope3Sums, StatusEntry};
 use crate::totals::{add_to, Groups};
 pub use crate::totals::{ScopeTotals, Totals};
-use crate::unit::{PhysicalUnit, Unit};
+use crate::unit::Unit;
 
 /// The factor a line used, as reported.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -144,7 +144,7 @@ pub struct Aggregates {
     /// Full emissions per (facility, classification), in the order the lines first met them.
     pub groups: Vec<(Arc<str>, Classification, Emission)>,
     /// Electricity per (facility, region, period), in the order first met.
-    pub electricity: Vec<ElectricityUse>,
+    pub energy_uses: Vec<EnergyUse>,
     /// Lines computed per factor (its index in the library), by index.
     pub used_factors: Vec<(usize, u64)>,
     /// Unit conversions that do not terminate: (from, to, first row, ratio), in (from, to) order.
@@ -328,9 +328,9 @@ pub fn calculate(lib: &FactorLibrary, activities: &[Activity], file: &str, opts:
                 format!("a PCAF score is read for category-15 (investments) lines; this line is {classification}, so it is not used"),
             ));
         }
-        if classification == Classification::Scope2(Scope2Category::Electricity) {
-            if let Ok(c) = a.unit.convert(a.quantity, Unit::Physical(PhysicalUnit::MegawattHour)) {
-                groups.add_electricity(a, c.value, emission.co2e_kg);
+        if let Classification::Scope2(energy) = classification {
+            if let Ok(c) = a.unit.convert(a.quantity, Unit::Physical(EnergyUse::unit(energy))) {
+                groups.add_energy(a, energy, c.value, emission.co2e_kg);
             }
         }
         if opts.keep_lines {
@@ -446,7 +446,7 @@ impl Inventory {
     pub fn aggregates(&self) -> Aggregates {
         Aggregates {
             groups: self.groups.groups.clone(),
-            electricity: self.groups.electricity.clone(),
+            energy_uses: self.groups.energy_uses.clone(),
             used_factors: self.used_factors.iter().map(|(&i, &n)| (i, n)).collect(),
             inexact: self.inexact.iter().map(|(&(from, to), &(row, ratio))| (from, to, row, ratio)).collect(),
             line_count: self.line_count,
@@ -476,8 +476,8 @@ impl Inventory {
             groups.index.insert((Arc::as_ptr(&facility).cast::<u8>() as usize, classification), groups.groups.len());
             groups.groups.push((facility, classification, e));
         }
-        groups.electricity =
-            a.electricity.into_iter().map(|u| ElectricityUse { facility: intern(u.facility), ..u }).collect();
+        groups.energy_uses =
+            a.energy_uses.into_iter().map(|u| EnergyUse { facility: intern(u.facility), ..u }).collect();
         let scope3 = a.scope3.into_iter().map(|(f, c, m, s)| (intern(f), c, m, s)).collect();
         let scope3 = Scope3Sums::from_groups(scope3, a.scope3_overflowed)?;
         let mut inv = Inventory { line_count: a.line_count, scope3, ..Inventory::default() };
@@ -562,9 +562,9 @@ impl Inventory {
         self.recompute_totals();
     }
 
-    /// The electricity each facility used, per region and period.
-    pub fn electricity(&self) -> &[ElectricityUse] {
-        &self.groups.electricity
+    /// The electricity, heat, steam and cooling each facility bought, per region and period.
+    pub fn energy_uses(&self) -> &[EnergyUse] {
+        &self.groups.energy_uses
     }
 
     /// Market-based Scope 2: allocate `instruments` (from `file`) to each facility's electricity,
@@ -575,7 +575,7 @@ impl Inventory {
         // selections, the facility matters only when some factor is facility-specific.
         let by_facility = lib.has_facility_specific();
         let found: RefCell<HashMap<ResidualKey, Option<Residual>>> = RefCell::default();
-        let residual = |u: &ElectricityUse| {
+        let residual = |u: &EnergyUse| {
             if by_facility {
                 return crate::residual::residual_mix(lib, set, u);
             }
@@ -587,7 +587,7 @@ impl Inventory {
             found.borrow_mut().insert(key, r.clone());
             r
         };
-        self.market = Some(market::allocate(&self.groups.electricity, instruments, file, &residual));
+        self.market = Some(market::allocate(&self.groups.energy_uses, instruments, file, &residual));
         self.recompute_totals();
     }
 

@@ -3,7 +3,7 @@
 //! the rest at the residual mix where one is loaded, else at the grid average.
 //!
 //! The calculation gathers each facility's electricity use per (region, period) while it runs
-//! ([`ElectricityUse`]); [`allocate`] then works once per facility, after every line is known.
+//! ([`EnergyUse`]); [`allocate`] then works once per facility, after every line is known.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -12,11 +12,14 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::columns::Columns;
+use crate::classify::Scope2Category;
 use crate::diagnostic::{Code, Diagnostic, Location};
-use crate::number::parse_decimal;
-use crate::period::{parse_date, Period};
+use crate::period::Period;
 use crate::region::Region;
+
+mod read;
+
+pub use read::{parse_yes_no, read_instruments, yes_no, Instrument, OPTIONAL_COLUMNS, REQUIRED_COLUMNS};
 
 /// A kind of contractual instrument.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -70,197 +73,6 @@ impl InstrumentKind {
     }
 }
 
-/// One row of an instruments file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Instrument {
-    pub row: u64,
-    pub facility: String,
-    pub instrument: InstrumentKind,
-    pub mwh: Decimal,
-    pub emission_rate_kg_per_mwh: Decimal,
-    pub generation_start: NaiveDate,
-    pub generation_end: NaiveDate,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub market: Option<Region>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub registry: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub serial_from: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub serial_to: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub retired_on: Option<NaiveDate>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub beneficiary: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub evidence: Option<String>,
-    /// When the contract (a PPA, a green tariff, a certificate purchase) was signed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub contract_date: Option<NaiveDate>,
-    /// Whether the same attribute was also claimed as a CCER (an offset). `Some(true)` fails the
-    /// `unique` criterion: the attribute would count twice.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ccer_claimed: Option<bool>,
-}
-
-pub const REQUIRED_COLUMNS: &[&str] =
-    &["facility", "instrument", "mwh", "emission_rate_kg_per_mwh", "generation_start", "generation_end"];
-pub const OPTIONAL_COLUMNS: &[&str] = &[
-    "market",
-    "registry",
-    "serial_from",
-    "serial_to",
-    "retired_on",
-    "beneficiary",
-    "evidence",
-    "contract_date",
-    "ccer_claimed",
-];
-
-/// The text of a `ccer_claimed` cell: `yes`/`no` (also `true`/`false`, `y`/`n`, `是`/`否`),
-/// any case. `None` for anything else.
-pub fn parse_yes_no(text: &str) -> Option<bool> {
-    match text.trim().to_ascii_lowercase().as_str() {
-        "yes" | "y" | "true" | "是" => Some(true),
-        "no" | "n" | "false" | "否" => Some(false),
-        _ => None,
-    }
-}
-
-/// The canonical text of a `ccer_claimed` value.
-pub fn yes_no(v: bool) -> &'static str {
-    if v {
-        "yes"
-    } else {
-        "no"
-    }
-}
-
-/// Read an instruments file: every valid instrument, and every problem found (a row with an
-/// error gives no instrument).
-pub fn read_instruments(file: &str, bytes: &[u8]) -> (Vec<Instrument>, Vec<Diagnostic>) {
-    let mut out = Vec::new();
-    let diags =
-        crate::columns::read_rows(file, bytes, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, |line, cols, record, diags| {
-            out.extend(row(file, line, cols, record, diags));
-        });
-    (out, diags)
-}
-
-fn row(
-    file: &str,
-    line: u64,
-    cols: &Columns,
-    record: &csv::StringRecord,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<Instrument> {
-    let before = diags.len();
-    let cell = |c: &str| cols.get(record, c).trim();
-    let mut err = |code: Code, column: &str, msg: String| {
-        diags.push(Diagnostic::error(code, Location::cell(file, line, column), msg));
-    };
-    let opt = |c: &str| Some(cell(c).to_string()).filter(|v| !v.is_empty());
-    let facility = opt("facility");
-    if facility.is_none() {
-        err(Code::MissingValue, "facility", "the 'facility' cell is empty; every row needs one".into());
-    }
-    let kind_text = cell("instrument");
-    let instrument = InstrumentKind::parse(kind_text);
-    if instrument.is_none() {
-        let names: Vec<&str> = InstrumentKind::ALL.iter().map(|k| k.as_str()).collect();
-        err(
-            Code::InvalidValue,
-            "instrument",
-            format!("'{kind_text}' is not an instrument; use one of: {}", names.join(", ")),
-        );
-    }
-    let number = |column: &str, positive: bool, err: &mut dyn FnMut(Code, &str, String)| {
-        let text = cell(column);
-        if text.is_empty() {
-            err(Code::MissingValue, column, format!("the '{column}' cell is empty; every row needs one"));
-            return None;
-        }
-        match parse_decimal(text) {
-            Ok(v) if v < Decimal::ZERO || (positive && v.is_zero()) => {
-                let need = if positive { "above zero" } else { "zero or more" };
-                err(Code::NonPositiveValue, column, format!("'{column}' must be {need}, found {text}"));
-                None
-            }
-            Ok(v) => Some(v),
-            Err(reason) => {
-                err(Code::MalformedNumber, column, format!("'{text}' is not a number: {reason}"));
-                None
-            }
-        }
-    };
-    let mwh = number("mwh", true, &mut err);
-    let rate = number("emission_rate_kg_per_mwh", false, &mut err);
-    let date = |column: &str, required: bool, err: &mut dyn FnMut(Code, &str, String)| {
-        let text = cell(column);
-        if text.is_empty() {
-            if required {
-                err(Code::MissingValue, column, format!("the '{column}' cell is empty; every row needs one"));
-            }
-            return None;
-        }
-        parse_date(text).map_err(|r| err(Code::MalformedDate, column, format!("'{text}' is not a date: {r}"))).ok()
-    };
-    let start = date("generation_start", true, &mut err);
-    let end = date("generation_end", true, &mut err);
-    let retired_on = date("retired_on", false, &mut err);
-    let contract_date = date("contract_date", false, &mut err);
-    let ccer_text = cell("ccer_claimed");
-    let ccer_claimed = if ccer_text.is_empty() {
-        None
-    } else {
-        let v = parse_yes_no(ccer_text);
-        if v.is_none() {
-            err(Code::InvalidValue, "ccer_claimed", format!("'{ccer_text}' is not yes or no"));
-        }
-        v
-    };
-    if let (Some(s), Some(e)) = (start, end) {
-        if e < s {
-            err(
-                Code::ImpossibleDateRange,
-                "generation_end",
-                format!("the generation period ends ({e}) before it starts ({s})"),
-            );
-        }
-    }
-    let market_text = cell("market");
-    let market = if market_text.is_empty() {
-        None
-    } else {
-        let r = Region::parse(market_text);
-        if r.is_none() {
-            err(Code::InvalidRegion, "market", format!("'{market_text}' is not a region code (e.g. CN, CN-GD, GB)"));
-        }
-        r
-    };
-    if diags.len() > before {
-        return None;
-    }
-    Some(Instrument {
-        row: line,
-        facility: facility?,
-        instrument: instrument?,
-        mwh: mwh?,
-        emission_rate_kg_per_mwh: rate?,
-        generation_start: start?,
-        generation_end: end?,
-        market,
-        registry: opt("registry"),
-        serial_from: opt("serial_from"),
-        serial_to: opt("serial_to"),
-        retired_on,
-        beneficiary: opt("beneficiary"),
-        evidence: opt("evidence"),
-        contract_date,
-        ccer_claimed,
-    })
-}
-
 /// A Quality Criteria grade.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -304,15 +116,30 @@ impl Quality {
     }
 }
 
-/// Electricity a facility used in one region and period: what instruments are allocated against.
+/// Electricity, heat, steam or cooling a facility bought in one region and period: what
+/// instruments are allocated against.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ElectricityUse {
+pub struct EnergyUse {
     pub facility: Arc<str>,
+    pub energy: Scope2Category,
     pub region: Option<Region>,
     pub period: Period,
-    pub mwh: Decimal,
-    /// Location-based CO2e of that electricity, kg.
+    /// MWh of electricity; GJ of heat, steam or cooling (exact from the units their lines are
+    /// in, as a Chinese heat bill's GJ).
+    pub quantity: Decimal,
+    /// Location-based CO2e of that energy, kg.
     pub location_co2e_kg: Decimal,
+}
+
+impl EnergyUse {
+    /// The unit [`EnergyUse::quantity`] is in.
+    pub fn unit(energy: Scope2Category) -> crate::unit::PhysicalUnit {
+        if energy == Scope2Category::Electricity {
+            crate::unit::PhysicalUnit::MegawattHour
+        } else {
+            crate::unit::PhysicalUnit::Gigajoule
+        }
+    }
 }
 
 /// How a facility's market-based figure was obtained.
@@ -334,22 +161,34 @@ pub struct Residual {
     pub factor_id: String,
 }
 
-/// Market-based Scope 2 of one facility's electricity.
+/// Market-based Scope 2 of one facility: its electricity, and the heat, steam and cooling it
+/// bought (`other`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct FacilityMarket {
     pub consumption_mwh: Decimal,
+    /// Location- and market-based CO2e of all its Scope 2 energy that has a use, kg.
     pub location_co2e_kg: Decimal,
     pub market_co2e_kg: Decimal,
-    /// MWh covered per instrument kind.
+    /// MWh of electricity covered per instrument kind.
     pub covered_mwh: BTreeMap<InstrumentKind, Decimal>,
     /// MWh at a residual mix, and at the grid average.
     pub residual_mwh: Decimal,
     pub grid_average_mwh: Decimal,
+    /// Heat, steam and cooling: GJ bought, and GJ at a supplier's rate.
+    pub other: BTreeMap<Scope2Category, OtherEnergy>,
+}
+
+/// A facility's heat, steam or cooling in market-based Scope 2: what a supplier's rate covers;
+/// the rest is at its location-based (default) factor.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct OtherEnergy {
+    pub consumption_gj: Decimal,
+    pub supplier_rate_gj: Decimal,
 }
 
 impl FacilityMarket {
     pub fn basis(&self) -> MarketBasis {
-        if self.covered_mwh.values().any(|v| !v.is_zero()) {
+        if self.covered_mwh.values().chain(self.other.values().map(|o| &o.supplier_rate_gj)).any(|v| !v.is_zero()) {
             MarketBasis::Instruments
         } else if !self.residual_mwh.is_zero() {
             MarketBasis::ResidualMix
@@ -364,7 +203,11 @@ impl FacilityMarket {
 pub struct AppliedInstrument {
     #[serde(flatten)]
     pub instrument: Instrument,
+    /// MWh applied (for heat, steam or cooling: the GJ applied ÷ 3.6).
     pub applied_mwh: Decimal,
+    /// GJ applied, for heat, steam or cooling.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub applied_gj: Option<Decimal>,
     pub quality: Quality,
     /// `false` for an instrument with a failing grade: listed apart, not applied.
     pub applied: bool,
@@ -378,28 +221,32 @@ pub struct Market {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Allocate `instruments` (read from `file`) to the electricity `uses`, in the Guidance's order:
-/// instruments (in file order), then the residual mix `residual(use)` gives, then the grid average.
+/// Each facility's uses of one energy, in period order, with what is left of each.
+type Uses<'a> = BTreeMap<(&'a str, Scope2Category), Vec<(&'a EnergyUse, Decimal)>>;
+
+/// Allocate `instruments` (read from `file`) to the energy `uses`, in the Guidance's order:
+/// instruments (in file order) to the uses of their facility and energy, then for electricity
+/// the residual mix `residual(use)` gives, then the grid average; heat, steam and cooling not
+/// covered by a supplier's rate stay at their location-based factor.
 pub fn allocate(
-    uses: &[ElectricityUse],
+    uses: &[EnergyUse],
     instruments: &[Instrument],
     file: &str,
-    residual: &dyn Fn(&ElectricityUse) -> Option<Residual>,
+    residual: &dyn Fn(&EnergyUse) -> Option<Residual>,
 ) -> Market {
     let mut market = Market::default();
-    // Each facility's uses, in period order, with what is left of each.
-    let mut by_facility: BTreeMap<&str, Vec<(&ElectricityUse, Decimal)>> = BTreeMap::new();
+    let mut by_facility: Uses<'_> = BTreeMap::new();
     for u in uses {
-        by_facility.entry(&u.facility).or_default().push((u, u.mwh));
+        by_facility.entry((&u.facility, u.energy)).or_default().push((u, u.quantity));
     }
     for list in by_facility.values_mut() {
         list.sort_by_key(|a| (a.0.period.start, a.0.period.end));
     }
     let duplicates = duplicate_serials(instruments);
     for i in instruments {
-        let uses = by_facility.get_mut(i.facility.as_str());
+        let uses = by_facility.get_mut(&(i.facility.as_str(), i.energy));
         let quality = grade(i, uses.as_deref().map_or(&[][..], |v| v), duplicates.contains(&i.row));
-        let mut applied_mwh = Decimal::ZERO;
+        let mut applied_q = Decimal::ZERO;
         let mut applied = quality.worst() != Grade::Fail;
         match uses {
             None => {
@@ -408,42 +255,57 @@ pub fn allocate(
                     Code::UnknownRecord,
                     Location::cell(file, i.row, "facility"),
                     format!(
-                        "facility {} has no electricity in this calculation to allocate the instrument to",
-                        i.facility
+                        "facility {} has no {} in this calculation to allocate the instrument to",
+                        i.facility,
+                        i.energy.as_str()
                     ),
                 ));
             }
             Some(uses) if applied => {
-                let mut want = i.mwh;
+                let mut want = i.quantity();
                 for (_, left) in uses.iter_mut() {
                     let take = want.min(*left);
                     *left -= take;
                     want -= take;
-                    applied_mwh += take;
+                    applied_q += take;
                 }
                 if !want.is_zero() {
                     let serials = serial_text(i);
+                    let unit = i.unit();
+                    // GJ from MWh × 3.6 carry a scale the row did not write.
+                    let show = |d: Decimal| if i.energy == Scope2Category::Electricity { d } else { d.normalize() };
+                    let (want, applied_q) = (show(want), show(applied_q));
+                    let energy = if i.energy == Scope2Category::Electricity {
+                        String::new()
+                    } else {
+                        format!("{} ", i.energy.as_str())
+                    };
                     market.diagnostics.push(Diagnostic::error(
                         Code::InstrumentOverAllocated,
-                        Location::cell(file, i.row, "mwh"),
+                        Location::cell(file, i.row, if i.gj.is_some() { "gj" } else { "mwh" }),
                         format!(
-                            "{} MWh of {} {serials}exceed facility {}'s remaining consumption by {want} MWh; only {applied_mwh} MWh are applied",
-                            i.mwh,
+                            "{} {unit} of {} {serials}exceed facility {}'s remaining {energy}consumption by {want} {unit}; only {applied_q} {unit} are applied",
+                            show(i.quantity()),
                             i.instrument.as_str(),
-                            i.facility
+                            i.facility,
                         ),
                     ));
                 }
                 let f = market.by_facility.entry(Arc::from(i.facility.as_str())).or_default();
-                *f.covered_mwh.entry(i.instrument).or_default() += applied_mwh;
-                f.market_co2e_kg += applied_mwh * i.emission_rate_kg_per_mwh;
+                if i.energy == Scope2Category::Electricity {
+                    *f.covered_mwh.entry(i.instrument).or_default() += applied_q;
+                } else {
+                    f.other.entry(i.energy).or_default().supplier_rate_gj += applied_q;
+                }
+                f.market_co2e_kg += i.co2e_kg(applied_q);
             }
             Some(_) => {}
         }
         let mut quality = quality;
-        if applied_mwh < i.mwh && applied {
+        if applied_q < i.quantity() && applied {
             quality.unique = Grade::Fail;
         }
+        let known = by_facility.contains_key(&(i.facility.as_str(), i.energy));
         if quality.worst() != Grade::Pass && duplicates.contains(&i.row) {
             market.diagnostics.push(Diagnostic::error(
                 Code::DuplicateSerial,
@@ -454,7 +316,7 @@ pub fn allocate(
                     serial_text(i)
                 ),
             ));
-        } else if !applied && i.ccer_claimed == Some(true) && uses_known(&by_facility, i) {
+        } else if !applied && i.ccer_claimed == Some(true) && known {
             market.diagnostics.push(Diagnostic::warning(
                 Code::InstrumentQuality,
                 Location::cell(file, i.row, "ccer_claimed"),
@@ -466,7 +328,7 @@ pub fn allocate(
                     failing(&quality)
                 ),
             ));
-        } else if !applied && uses_known(&by_facility, i) {
+        } else if !applied && known {
             market.diagnostics.push(Diagnostic::warning(
                 Code::InstrumentQuality,
                 Location::row(file, i.row),
@@ -489,15 +351,34 @@ pub fn allocate(
                 ),
             ));
         }
-        market.instruments.push(AppliedInstrument { instrument: i.clone(), applied_mwh, quality, applied });
+        // GJ from MWh × 3.6 carry a scale the row did not write.
+        let applied_gj = (i.energy != Scope2Category::Electricity).then(|| applied_q.normalize());
+        market.instruments.push(AppliedInstrument {
+            instrument: i.clone(),
+            applied_mwh: i.as_mwh(applied_q),
+            applied_gj,
+            quality,
+            applied,
+        });
     }
-    // What instruments did not cover: the residual mix, else the grid average.
-    for (facility, list) in by_facility {
+    // What instruments did not cover: for electricity the residual mix, else the grid average;
+    // heat, steam and cooling at their location-based factor.
+    for ((facility, energy), list) in by_facility {
         let f = market.by_facility.entry(Arc::from(facility)).or_default();
         for (u, left) in list {
-            f.consumption_mwh += u.mwh;
+            if energy == Scope2Category::Electricity {
+                f.consumption_mwh += u.quantity;
+            } else {
+                f.other.entry(energy).or_default().consumption_gj += u.quantity;
+            }
             f.location_co2e_kg += u.location_co2e_kg;
             if left.is_zero() {
+                continue;
+            }
+            // The location-based figure of the part not covered.
+            let location = if left == u.quantity { u.location_co2e_kg } else { u.location_co2e_kg * left / u.quantity };
+            if energy != Scope2Category::Electricity {
+                f.market_co2e_kg += location;
                 continue;
             }
             match residual(u) {
@@ -507,18 +388,12 @@ pub fn allocate(
                 }
                 None => {
                     f.grid_average_mwh += left;
-                    // The location-based figure of the part not covered.
-                    f.market_co2e_kg +=
-                        if left == u.mwh { u.location_co2e_kg } else { u.location_co2e_kg * left / u.mwh };
+                    f.market_co2e_kg += location;
                 }
             }
         }
     }
     market
-}
-
-fn uses_known(by_facility: &BTreeMap<&str, Vec<(&ElectricityUse, Decimal)>>, i: &Instrument) -> bool {
-    by_facility.contains_key(i.facility.as_str())
 }
 
 fn serial_text(i: &Instrument) -> String {
@@ -541,7 +416,7 @@ fn named(q: &Quality, g: Grade) -> String {
     q.by_criterion().iter().filter(|(_, x)| *x == g).map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
 }
 
-fn grade(i: &Instrument, uses: &[(&ElectricityUse, Decimal)], duplicate: bool) -> Quality {
+fn grade(i: &Instrument, uses: &[(&EnergyUse, Decimal)], duplicate: bool) -> Quality {
     let (start, end) = match (uses.iter().map(|u| u.0.period.start).min(), uses.iter().map(|u| u.0.period.end).max()) {
         (Some(s), Some(e)) => (s, e),
         _ => (i.generation_start, i.generation_end),
@@ -629,6 +504,7 @@ fn serial_range(from: &str, to: &str) -> Option<(String, u128, u128)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::period::parse_date;
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap_or_default()
@@ -638,19 +514,20 @@ mod tests {
         parse_date(s).unwrap_or_default()
     }
 
-    fn uses() -> Vec<ElectricityUse> {
-        vec![ElectricityUse {
+    fn uses() -> Vec<EnergyUse> {
+        vec![EnergyUse {
             facility: Arc::from("SZ"),
+            energy: Scope2Category::Electricity,
             region: Region::parse("CN-GD"),
             period: Period::new(date("2023-01-01"), date("2023-12-31")).unwrap_or_else(|| unreachable!()),
-            mwh: d("10000"),
+            quantity: d("10000"),
             location_co2e_kg: d("5306000"),
         }]
     }
 
     const HEADER: &str = "facility,instrument,mwh,emission_rate_kg_per_mwh,generation_start,generation_end,market,registry,serial_from,serial_to,retired_on,beneficiary,evidence\n";
 
-    fn residual(_: &ElectricityUse) -> Option<Residual> {
+    fn residual(_: &EnergyUse) -> Option<Residual> {
         Some(Residual { kg_per_mwh: d("609.6"), factor_id: "cn-grid.2023.CN.excl-market-nonfossil".into() })
     }
 
@@ -760,5 +637,79 @@ mod tests {
         let cols: Vec<_> = diags.iter().map(|d| (d.code, d.location.column.clone().unwrap_or_default())).collect();
         assert!(cols.contains(&(Code::InvalidValue, "ccer_claimed".into())), "{cols:?}");
         assert!(cols.contains(&(Code::MalformedDate, "contract_date".into())), "{cols:?}");
+    }
+
+    /// 10,000 MWh of electricity and 2,000 GJ of heat (location-based 0.11 t/GJ: 220,000 kg).
+    fn with_heat() -> Vec<EnergyUse> {
+        let mut v = uses();
+        v.push(EnergyUse {
+            energy: Scope2Category::Heat,
+            quantity: d("2000"),
+            location_co2e_kg: d("220000"),
+            ..v[0].clone()
+        });
+        v
+    }
+
+    const HEAT_HEADER: &str =
+        "facility,instrument,mwh,gj,energy,emission_rate_kg_per_mwh,generation_start,generation_end,market\n";
+
+    #[test]
+    fn a_heat_suppliers_rate_covers_heat_only() {
+        // 1,500 GJ at 288 kg/MWh (0.08 t/GJ): 1,500 × 288 ÷ 3.6 = 120,000 kg; the other 500 GJ
+        // at the location-based 0.11 t/GJ: 55,000 kg. Electricity untouched, at the residual mix.
+        let csv = format!("{HEAT_HEADER}SZ,supplier-rate,,1500,heat,288,2023-01-01,2023-12-31,CN\n");
+        let (inst, diags) = read_instruments("i.csv", csv.as_bytes());
+        assert!(diags.is_empty(), "{diags:?}");
+        let m = allocate(&with_heat(), &inst, "i.csv", &residual);
+        assert!(m.diagnostics.is_empty(), "{:?}", m.diagnostics);
+        let f = &m.by_facility["SZ"];
+        assert_eq!(f.market_co2e_kg, d("6096000") + d("120000") + d("55000"));
+        assert_eq!(f.location_co2e_kg, d("5306000") + d("220000"));
+        assert_eq!(f.consumption_mwh, d("10000"));
+        assert_eq!(
+            f.other[&Scope2Category::Heat],
+            OtherEnergy { consumption_gj: d("2000"), supplier_rate_gj: d("1500") }
+        );
+        assert!(f.covered_mwh.is_empty());
+        assert_eq!(f.basis(), MarketBasis::Instruments);
+        let a = &m.instruments[0];
+        assert_eq!((a.applied_gj, a.applied_mwh.round_dp(6)), (Some(d("1500")), d("416.666667")));
+    }
+
+    #[test]
+    fn a_heat_rate_in_mwh_is_exact_in_gj_and_over_allocation_is_named_in_gj() {
+        // 600 MWh of heat = 2,160 GJ, 160 GJ more than the 2,000 bought.
+        let csv = format!("{HEAT_HEADER}SZ,supplier-rate,600,,heat,0,2023-01-01,2023-12-31,CN\n");
+        let (inst, _) = read_instruments("i.csv", csv.as_bytes());
+        assert_eq!(inst[0].quantity(), d("2160"));
+        let m = allocate(&with_heat(), &inst, "i.csv", &residual);
+        let e = m.diagnostics.iter().find(|x| x.code == Code::InstrumentOverAllocated).map(|x| x.message.clone());
+        assert!(e.as_deref().is_some_and(|t| t.contains("by 160 GJ") && t.contains("heat")), "{e:?}");
+        assert_eq!(m.by_facility["SZ"].other[&Scope2Category::Heat].supplier_rate_gj, d("2000"));
+    }
+
+    #[test]
+    fn heat_rows_are_refused_when_they_are_not_a_suppliers_rate_or_give_the_quantity_twice() {
+        let cases = [
+            ("SZ,gec,,100,heat,0,2023-01-01,2023-12-31,CN", "instrument"),
+            ("SZ,supplier-rate,10,100,steam,0,2023-01-01,2023-12-31,CN", "gj"),
+            ("SZ,supplier-rate,,100,,0,2023-01-01,2023-12-31,CN", "gj"),
+            ("SZ,supplier-rate,,100,district heat,0,2023-01-01,2023-12-31,CN", "energy"),
+        ];
+        for (row, column) in cases {
+            let (inst, diags) = read_instruments("i.csv", format!("{HEAT_HEADER}{row}\n").as_bytes());
+            assert!(inst.is_empty(), "{row}");
+            assert!(diags.iter().any(|x| x.location.column.as_deref() == Some(column)), "{row}: {diags:?}");
+        }
+    }
+
+    #[test]
+    fn a_heat_instrument_finds_no_electricity_to_cover() {
+        let csv = format!("{HEAT_HEADER}SZ,supplier-rate,,100,cooling,0,2023-01-01,2023-12-31,CN\n");
+        let (inst, _) = read_instruments("i.csv", csv.as_bytes());
+        let m = allocate(&with_heat(), &inst, "i.csv", &residual);
+        assert!(!m.instruments[0].applied);
+        assert!(m.diagnostics.iter().any(|x| x.message.contains("has no cooling")), "{:?}", m.diagnostics);
     }
 }

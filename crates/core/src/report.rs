@@ -431,9 +431,14 @@ impl Report<'_> {
             return;
         }
         let _ = writeln!(o, "\nContractual instruments (market-based Scope 2, in the file's order)");
+        let kind = |i: &crate::market::Instrument| match i.energy {
+            crate::classify::Scope2Category::Electricity => i.instrument.as_str().to_string(),
+            other => format!("{} ({})", i.instrument.as_str(), other.as_str()),
+        };
+        let width = self.instruments.iter().map(|a| kind(&a.instrument).chars().count()).max().unwrap_or(0).max(14);
         let _ = writeln!(
             o,
-            "  {:<14} {:<14} {:>12} {:>12} {:>9}  {:<28} serials",
+            "  {:<14} {:<width$} {:>12} {:>12} {:>9}  {:<28} serials",
             "facility", "instrument", "MWh", "applied MWh", "kg/MWh", "grades"
         );
         for a in self.instruments {
@@ -455,10 +460,10 @@ impl Report<'_> {
                 grades.push_str(" (not applied)");
             }
             let row = format!(
-                "  {:<14} {:<14} {:>12} {:>12} {:>9}  {grades:<28} {serials}",
+                "  {:<14} {:<width$} {:>12} {:>12} {:>9}  {grades:<28} {serials}",
                 i.facility,
-                i.instrument.as_str(),
-                round.apply(i.mwh),
+                kind(i),
+                round.apply(i.as_mwh(i.quantity())),
                 round.apply(a.applied_mwh),
                 i.emission_rate_kg_per_mwh.normalize(),
             );

@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use crate::calc::evaluate;
 use crate::gas::GwpSet;
 use crate::library::{FactorLibrary, FactorQuery, SelectionRule};
-use crate::market::{ElectricityUse, Residual};
+use crate::market::{EnergyUse, Residual};
 use crate::unit::{PhysicalUnit, Unit};
 
 /// The activity types whose factors are residual mixes, in order of preference: a user's
@@ -19,8 +19,12 @@ use crate::unit::{PhysicalUnit, Unit};
 pub const RESIDUAL_ACTIVITIES: &[&str] = &["residual_mix_electricity", "grid_electricity_excl_market_nonfossil"];
 
 /// The residual-mix rate for `u`'s region and period, kg CO2e per MWh under `set`; `None` when
-/// no residual mix covers exactly that period.
-pub fn residual_mix(lib: &FactorLibrary, set: GwpSet, u: &ElectricityUse) -> Option<Residual> {
+/// no residual mix covers exactly that period, and for heat, steam or cooling (a residual mix is
+/// the grid's).
+pub fn residual_mix(lib: &FactorLibrary, set: GwpSet, u: &EnergyUse) -> Option<Residual> {
+    if u.energy != crate::classify::Scope2Category::Electricity {
+        return None;
+    }
     let mwh = Unit::Physical(PhysicalUnit::MegawattHour);
     for activity in RESIDUAL_ACTIVITIES {
         let q = FactorQuery {

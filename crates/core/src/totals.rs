@@ -14,7 +14,7 @@ use crate::boundary::Boundary;
 use crate::classify::{Classification, IsoCategory, Scope1Category, Scope2Category, Scope3Category};
 use crate::evaluate::Emission;
 use crate::gas::Gas;
-use crate::market::ElectricityUse;
+use crate::market::EnergyUse;
 
 /// Totals of one facility, kg CO2e.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -166,8 +166,8 @@ pub(crate) struct Groups {
     pub(crate) index: HashMap<(usize, Classification), usize>,
     pub(crate) groups: Vec<(Arc<str>, Classification, Emission)>,
     /// Electricity used per (facility, region, period), for market-based Scope 2.
-    pub(crate) electricity: Vec<ElectricityUse>,
-    pub(crate) electricity_index: HashMap<(usize, usize, crate::period::Period), usize>,
+    pub(crate) energy_uses: Vec<EnergyUse>,
+    pub(crate) energy_index: HashMap<(usize, Scope2Category, usize, crate::period::Period), usize>,
     pub(crate) overflowed: bool,
 }
 
@@ -185,29 +185,32 @@ impl Groups {
         self.add_to_slot(slot, e);
     }
 
-    /// Record `mwh` of electricity (location-based CO2e `co2e_kg`) used by `a`'s facility.
-    pub(crate) fn add_electricity(&mut self, a: &Activity, mwh: Decimal, co2e_kg: Decimal) {
+    /// Record `quantity` of `energy` (MWh of electricity, GJ of heat, steam or cooling; its
+    /// location-based CO2e `co2e_kg`) bought by `a`'s facility.
+    pub(crate) fn add_energy(&mut self, a: &Activity, energy: Scope2Category, quantity: Decimal, co2e_kg: Decimal) {
         let key = (
             Arc::as_ptr(&a.facility).cast::<u8>() as usize,
+            energy,
             a.region.as_ref().map_or(0, |r| Arc::as_ptr(r) as usize),
             a.period,
         );
-        let slot = match self.electricity_index.get(&key) {
+        let slot = match self.energy_index.get(&key) {
             Some(&i) => i,
             None => {
-                self.electricity.push(ElectricityUse {
+                self.energy_uses.push(EnergyUse {
                     facility: Arc::clone(&a.facility),
+                    energy,
                     region: a.region.as_deref().cloned(),
                     period: a.period,
-                    mwh: Decimal::ZERO,
+                    quantity: Decimal::ZERO,
                     location_co2e_kg: Decimal::ZERO,
                 });
-                self.electricity_index.insert(key, self.electricity.len() - 1);
-                self.electricity.len() - 1
+                self.energy_index.insert(key, self.energy_uses.len() - 1);
+                self.energy_uses.len() - 1
             }
         };
-        let u = &mut self.electricity[slot];
-        add_to(&mut u.mwh, mwh, &mut self.overflowed);
+        let u = &mut self.energy_uses[slot];
+        add_to(&mut u.quantity, quantity, &mut self.overflowed);
         add_to(&mut u.location_co2e_kg, co2e_kg, &mut self.overflowed);
     }
 
@@ -252,18 +255,17 @@ impl Groups {
             };
             self.add_to_slot(slot, e);
         }
-        for u in other.electricity {
-            let found = self
-                .electricity
-                .iter_mut()
-                .find(|x| x.facility == u.facility && x.region == u.region && x.period == u.period);
+        for u in other.energy_uses {
+            let found = self.energy_uses.iter_mut().find(|x| {
+                x.facility == u.facility && x.energy == u.energy && x.region == u.region && x.period == u.period
+            });
             match found {
                 Some(x) => {
-                    add_to(&mut x.mwh, u.mwh, &mut self.overflowed);
+                    add_to(&mut x.quantity, u.quantity, &mut self.overflowed);
                     add_to(&mut x.location_co2e_kg, u.location_co2e_kg, &mut self.overflowed);
                 }
                 // Merged groups take no more lines, so the pointer index is not needed for it.
-                None => self.electricity.push(u),
+                None => self.energy_uses.push(u),
             }
         }
     }

@@ -96,7 +96,7 @@ fn kept_aggregates_merged_with_the_rest_are_the_whole_calculation() {
     let lib = library();
     let (header, rows) = rows();
     let whole = inventory(&lib, &header, &rows, 0);
-    assert!(!whole.unresolved.is_empty() && !whole.electricity().is_empty());
+    assert!(!whole.unresolved.is_empty() && !whole.energy_uses().is_empty());
     let want = derived(&lib, whole.clone());
     for k in 0..=rows.len() {
         let first = inventory(&lib, &header, &rows[..k], 0);
@@ -114,7 +114,7 @@ fn aggregates_read_back_as_themselves_and_name_only_factors_the_library_has() {
     let (header, rows) = rows();
     let whole = inventory(&lib, &header, &rows, 0);
     let a = whole.aggregates();
-    assert!(a.groups.len() > 3 && a.electricity.len() > 3 && a.used_factors.len() > 3);
+    assert!(a.groups.len() > 3 && a.energy_uses.len() > 3 && a.used_factors.len() > 3);
     // Scope 3 groups with and without a method, scores and PCAF scores (decision 0052).
     assert!(a.scope3.len() >= 4, "{:?}", a.scope3);
     assert!(a.scope3.iter().any(|g| g.3.pcaf.iter().any(|kg| !kg.is_zero())));
@@ -147,7 +147,7 @@ fn market_based_scope2_with_residual_mixes_looked_up_once_a_region_and_period() 
         }
     }
     let mut inv = inventory(&lib, &header, &rows, 0);
-    let uses = inv.electricity().to_vec();
+    let uses = inv.energy_uses().to_vec();
     assert!(uses.len() > 15, "{}", uses.len());
     let each = scopebook_core::market::allocate(&uses, &[], FILE, &|u| {
         scopebook_core::residual::residual_mix(&lib, GwpSet::AR5, u)

@@ -352,7 +352,7 @@ fn gather(
     // The instruments, statuses and residual mixes of market-based Scope 2 (decision 0047).
     // The period's library: its pinned editions and its own factor files (decision 0053).
     let period_lib = store.period_library(lib, year)?;
-    let uses = calc.run.inventory.electricity();
+    let uses = calc.run.inventory.energy_uses();
     for (key, ids) in export_inputs::add(store, &period_lib, year, period.gwp_set, &report, uses, &mut files)? {
         editions.entry(key).or_default().extend(ids);
     }

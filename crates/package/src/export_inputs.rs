@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use scopebook_core::gas::GwpSet;
 use scopebook_core::library::FactorLibrary;
-use scopebook_core::market::ElectricityUse;
+use scopebook_core::market::EnergyUse;
 use scopebook_core::residual::residual_mix;
 use scopebook_store::{instruments_file, status_file, Store, StoreError};
 use serde_json::Value;
@@ -31,7 +31,7 @@ pub fn add(
     year: i32,
     gwp_set: GwpSet,
     report: &Value,
-    uses: &[ElectricityUse],
+    uses: &[EnergyUse],
     files: &mut BTreeMap<String, Vec<u8>>,
 ) -> Result<BTreeMap<(String, String), Vec<String>>, StoreError> {
     let named: Vec<String> = report

@@ -11,7 +11,7 @@ use scopebook_core::dataset::DatasetMeta;
 use scopebook_core::diagnostic::Diagnostic;
 use scopebook_core::gas::{GwpSet, GwpTable};
 use scopebook_core::library::FactorLibrary;
-use scopebook_core::market::ElectricityUse;
+use scopebook_core::market::EnergyUse;
 use scopebook_core::run::Run;
 use serde_json::Value;
 
@@ -48,9 +48,9 @@ pub struct Recalculated {
     pub lines: BTreeMap<u64, Value>,
     /// Record id → why it gave no line.
     pub failed: BTreeMap<u64, String>,
-    /// The electricity of the recalculated lines per (facility, region, period): what
+    /// The Scope 2 energy of the recalculated lines per (facility, energy, region, period): what
     /// contractual instruments and residual mixes are allocated against.
-    pub electricity: Vec<ElectricityUse>,
+    pub energy_uses: Vec<EnergyUse>,
 }
 
 /// Recalculate the records of `activities` (whose `i`-th row is record `ids[i]`) that `factor_of`
@@ -105,8 +105,8 @@ pub fn recalculate(
     let opts = CalcOptions { gwp_set, keep_lines: true };
     let to_id = |row: u64| starts.range(..=row).next_back().map_or(0, |(_, id)| *id);
     let run = Run::calculate_numbered(lib, layout::ACTIVITIES, &bytes, opts, to_id).with_boundary(boundary);
-    let electricity = run.inventory.electricity().to_vec();
-    let mut out = Recalculated { lines: BTreeMap::new(), failed: BTreeMap::new(), electricity };
+    let energy_uses = run.inventory.energy_uses().to_vec();
+    let mut out = Recalculated { lines: BTreeMap::new(), failed: BTreeMap::new(), energy_uses };
     for l in &run.inventory.lines {
         let mut v = serde_json::to_value(l).map_err(|e| e.to_string())?;
         if given_factor.get(&l.activity.row) == Some(&false) {

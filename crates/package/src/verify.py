@@ -401,6 +401,8 @@ def market(files, report, lib, year, uses):
     if "inputs/residual-mix.csv" not in files:
         return "the package carries no inputs/residual-mix.csv (written before decision 0047)"
     instruments = list(csv.DictReader(io.StringIO(instr_bytes.decode("utf-8")))) if instr_bytes else []
+    if any((row.get("energy") or "electricity") != "electricity" for row in instruments):
+        return "heat, steam or cooling at a supplier's rate (decision 0058; scopebook verify recomputes it)"
     stated = report.get("instruments") or []
     if len(stated) != len(instruments):
         problem("inputs/instruments.csv", "%d instrument(s); results/report.json lists %d" % (len(instruments), len(stated)))

@@ -621,7 +621,7 @@ fn recompute_all(c: &mut Ctx, v: &mut Verification, inv: &Inventory) {
                 None
             }
             (Some(table), Some(year)) => {
-                verify_market::recompute(c, &inv.report, year, (&lib, gwp_set), &again.electricity, table, &mut check)
+                verify_market::recompute(c, &inv.report, year, (&lib, gwp_set), &again.energy_uses, table, &mut check)
             }
         };
         if deltas.is_none() && residual.is_some() {

@@ -13,7 +13,7 @@ use scopebook_core::diagnostic::{Code, Diagnostic, Location};
 use scopebook_core::evaluate::evaluate;
 use scopebook_core::gas::GwpSet;
 use scopebook_core::library::FactorLibrary;
-use scopebook_core::market::{allocate, read_instruments, ElectricityUse, Instrument, Residual};
+use scopebook_core::market::{allocate, read_instruments, EnergyUse, Instrument, Residual};
 use scopebook_core::unit::{PhysicalUnit, Unit};
 use scopebook_store::{instruments_file, status_file};
 use serde::Serialize;
@@ -102,7 +102,7 @@ pub(crate) fn recompute(
     report: &Value,
     year: i64,
     (lib, gwp_set): (&FactorLibrary, GwpSet),
-    uses: &[ElectricityUse],
+    uses: &[EnergyUse],
     table: &[ResidualRow],
     check: &mut MarketCheck,
 ) -> Option<BTreeMap<String, Decimal>> {
@@ -146,7 +146,7 @@ pub(crate) fn recompute(
             }
         }
     }
-    let key_of = |u: &ElectricityUse| {
+    let key_of = |u: &EnergyUse| {
         (
             u.facility.to_string(),
             u.region.as_ref().map(ToString::to_string).unwrap_or_default(),

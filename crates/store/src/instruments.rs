@@ -17,6 +17,7 @@
 //! records with `--instruments` and `--scope3-status` of the exported files, byte for byte.
 
 use rusqlite::{params, Connection, OptionalExtension};
+use scopebook_core::classify::Scope2Category;
 use scopebook_core::dataset::sha256_hex;
 use scopebook_core::diagnostic::{Code, Diagnostic, Location};
 use scopebook_core::library::FactorLibrary;
@@ -35,10 +36,10 @@ use crate::Store;
 /// The columns of an instruments export: INSTR.csv's, in the file mode's order. The last
 /// [`LATER_COLUMNS`] (schema 10) are written only when one of the period's instruments fills
 /// them, so a period stored before keeps its exported bytes (and its snapshot's input hash).
-pub const INSTRUMENT_COLUMNS: [&str; 15] = {
-    let mut out = [""; 15];
+pub const INSTRUMENT_COLUMNS: [&str; 17] = {
+    let mut out = [""; 17];
     let mut k = 0;
-    while k < 15 {
+    while k < 17 {
         out[k] =
             if k < REQUIRED_COLUMNS.len() { REQUIRED_COLUMNS[k] } else { OPTIONAL_COLUMNS[k - REQUIRED_COLUMNS.len()] };
         k += 1;
@@ -46,11 +47,14 @@ pub const INSTRUMENT_COLUMNS: [&str; 15] = {
     out
 };
 const _: () = assert!(
-    REQUIRED_COLUMNS.len() + OPTIONAL_COLUMNS.len() == 15,
+    REQUIRED_COLUMNS.len() + OPTIONAL_COLUMNS.len() == 17,
     "the instruments file changed: INSTRUMENT_COLUMNS and the instrument table must list every column"
 );
-/// How many of [`INSTRUMENT_COLUMNS`], at its end, schema 10 added: `contract_date`, `ccer_claimed`.
-pub const LATER_COLUMNS: usize = 2;
+/// How many of [`INSTRUMENT_COLUMNS`], at its end, schemas 10 and 11 added: `contract_date`,
+/// `ccer_claimed` (10); `energy`, `gj` (11).
+pub const LATER_COLUMNS: usize = 4;
+/// How many of them schema 11 added (the last ones).
+const SCHEMA_11_COLUMNS: usize = 2;
 
 /// One stored instrument: an INSTR.csv row of a period.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -74,11 +78,15 @@ pub struct InstrumentRow {
     pub contract_date: Option<String>,
     /// `yes` or `no`, schema 10.
     pub ccer_claimed: Option<String>,
+    /// `heat`, `steam` or `cooling`; `None` for electricity. Schema 11.
+    pub energy: Option<String>,
+    /// Heat, steam or cooling in GJ (its `mwh` is then empty). Schema 11.
+    pub gj: Option<String>,
 }
 
 impl InstrumentRow {
     /// The row's cells in [`INSTRUMENT_COLUMNS`] order.
-    pub fn cells(&self) -> [&str; 15] {
+    pub fn cells(&self) -> [&str; 17] {
         fn o(v: &Option<String>) -> &str {
             v.as_deref().unwrap_or("")
         }
@@ -98,18 +106,26 @@ impl InstrumentRow {
             o(&self.evidence),
             o(&self.contract_date),
             o(&self.ccer_claimed),
+            o(&self.energy),
+            o(&self.gj),
         ]
     }
 
-    /// Whether it fills a column schema 10 added.
-    fn has_later_columns(&self) -> bool {
-        self.contract_date.is_some() || self.ccer_claimed.is_some()
+    /// How many of [`LATER_COLUMNS`] its export needs: none, schema 10's, or all.
+    fn later_columns(&self) -> usize {
+        if self.energy.is_some() || self.gj.is_some() {
+            LATER_COLUMNS
+        } else if self.contract_date.is_some() || self.ccer_claimed.is_some() {
+            LATER_COLUMNS - SCHEMA_11_COLUMNS
+        } else {
+            0
+        }
     }
 }
 
 const SELECT: &str = "SELECT x.id, p.year, f.code, x.instrument, x.mwh, x.emission_rate_kg_per_mwh,
        x.generation_start, x.generation_end, x.market, x.registry, x.serial_from, x.serial_to,
-       x.retired_on, x.beneficiary, x.evidence, x.contract_date, x.ccer_claimed
+       x.retired_on, x.beneficiary, x.evidence, x.contract_date, x.ccer_claimed, x.energy, x.gj
      FROM instrument x JOIN period p ON p.id = x.period_id JOIN facility f ON f.id = x.facility_id";
 
 fn row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<InstrumentRow> {
@@ -131,6 +147,8 @@ fn row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<InstrumentRow> {
         evidence: r.get(14)?,
         contract_date: r.get(15)?,
         ccer_claimed: r.get(16)?,
+        energy: r.get(17)?,
+        gj: r.get(18)?,
     })
 }
 
@@ -145,11 +163,8 @@ pub(crate) fn stored(c: &Connection, period_id: i64) -> Result<Vec<InstrumentRow
 pub(crate) fn export_rows(rows: &[InstrumentRow]) -> Result<Vec<u8>, Fail> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let csv_fail = |e: csv::Error| crate::error::refuse(Code::DatabaseError, format!("writing the export: {e}"));
-    let n = if rows.iter().any(InstrumentRow::has_later_columns) {
-        INSTRUMENT_COLUMNS.len()
-    } else {
-        INSTRUMENT_COLUMNS.len() - LATER_COLUMNS
-    };
+    let later = rows.iter().map(InstrumentRow::later_columns).max().unwrap_or(0);
+    let n = INSTRUMENT_COLUMNS.len() - LATER_COLUMNS + later;
     w.write_record(&INSTRUMENT_COLUMNS[..n]).map_err(csv_fail)?;
     for r in rows {
         w.write_record(&r.cells()[..n]).map_err(csv_fail)?;
@@ -179,13 +194,13 @@ fn insert(w: &mut Tx<'_>, p: &ReportingPeriod, facility_id: i64, i: &Instrument)
     w.conn.execute(
         "INSERT INTO instrument (period_id, facility_id, instrument, mwh, emission_rate_kg_per_mwh,
              generation_start, generation_end, market, registry, serial_from, serial_to, retired_on,
-             beneficiary, evidence, contract_date, ccer_claimed, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+             beneficiary, evidence, contract_date, ccer_claimed, energy, gj, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
         params![
             p.id,
             facility_id,
             i.instrument.as_str(),
-            i.mwh.to_string(),
+            i.mwh.map(|m| m.to_string()).unwrap_or_default(),
             i.emission_rate_kg_per_mwh.to_string(),
             i.generation_start.to_string(),
             i.generation_end.to_string(),
@@ -198,6 +213,8 @@ fn insert(w: &mut Tx<'_>, p: &ReportingPeriod, facility_id: i64, i: &Instrument)
             i.evidence,
             date(i.contract_date),
             i.ccer_claimed.map(yes_no),
+            (i.energy != Scope2Category::Electricity).then(|| i.energy.as_str()),
+            i.gj.map(|g| g.to_string()),
             w.at,
         ],
     )?;

@@ -38,6 +38,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 8, sql: V8 },
     Migration { version: 9, sql: V9 },
     Migration { version: 10, sql: V10 },
+    Migration { version: 11, sql: V11 },
 ];
 
 const V1: &str = r#"
@@ -693,6 +694,13 @@ const V9: &str = include_str!("schema/v9.sql");
 /// `schema/v10.sql`.
 const V10: &str = include_str!("schema/v10.sql");
 
+/// Version 11 (issue 14, decision 0058): `instrument` gains `energy` (NULL for electricity, else
+/// `heat`, `steam` or `cooling`) and `gj` (a heat, steam or cooling quantity given in GJ; its
+/// `mwh` is then the empty text), and a trigger that refuses a row giving its quantity twice or
+/// not at all. NULL in every earlier row and left out of an audited value while NULL, so every
+/// earlier log verifies. The SQL is in `schema/v11.sql`.
+const V11: &str = include_str!("schema/v11.sql");
+
 /// The file's `application_id` and `user_version`.
 pub fn identity(conn: &Connection) -> rusqlite::Result<(i32, i32)> {
     let app: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
@@ -735,6 +743,7 @@ mod tests {
         (8, "97d276d96a8e2200f59fa922f4bbc2a60cf7476576ed23e444cc6041a63c13a1"),
         (9, "a530990b06307a9b40b14087f07d86deb0f905ba1c96991e7183b7b519e2be92"),
         (10, "db9f502ba22918829a4ff89a0842438bc3a1696531b667112cf7eba9d962f478"),
+        (11, "c175d283ceec3bb334f2993e9a4d2e670051d2a3d0c806523fa7866b86fefba0"),
     ];
 
     #[test]

@@ -168,7 +168,12 @@ pub struct DashboardInstrument {
     pub facility: String,
     /// gec, i-rec, go, rec, ppa-physical, ppa-virtual, green-tariff or supplier-rate.
     pub instrument: String,
+    /// `heat`, `steam` or `cooling`; `None` for electricity.
+    pub energy: Option<String>,
+    /// MWh as stored; empty when the row gives GJ (`gj`).
     pub mwh: String,
+    /// Heat, steam or cooling in GJ, when the row gives GJ.
+    pub gj: Option<String>,
     pub emission_rate_kg_per_mwh: String,
     pub generation_start: String,
     pub generation_end: String,

@@ -57,6 +57,29 @@ impl From<scopebook_core::market::InstrumentKind> for InstrumentKindId {
     }
 }
 
+/// What an instrument is for (`scopebook_core::classify::Scope2Category`): electricity, or heat,
+/// steam or cooling bought at a supplier's rate (decision 0058).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope2Energy {
+    Electricity,
+    Heat,
+    Steam,
+    Cooling,
+}
+
+impl From<scopebook_core::classify::Scope2Category> for Scope2Energy {
+    fn from(c: scopebook_core::classify::Scope2Category) -> Self {
+        use scopebook_core::classify::Scope2Category as C;
+        match c {
+            C::Electricity => Scope2Energy::Electricity,
+            C::Heat => Scope2Energy::Heat,
+            C::Steam => Scope2Energy::Steam,
+            C::Cooling => Scope2Energy::Cooling,
+        }
+    }
+}
+
 /// What covers a share of the consumption: an instrument kind, the residual mix or the grid average.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
@@ -111,8 +134,16 @@ pub struct Scope2Instrument {
     pub id: u32,
     pub facility: String,
     pub instrument: InstrumentKindId,
+    /// Electricity, or heat, steam or cooling (a supplier's rate).
+    pub energy: Scope2Energy,
+    /// MWh as the row gives them; empty when it gives GJ (`gj`).
     pub mwh: String,
+    /// Heat, steam or cooling in GJ, when the row gives GJ.
+    pub gj: Option<String>,
+    /// MWh applied (for heat, steam or cooling: `applied_gj` ÷ 3.6).
     pub applied_mwh: String,
+    /// GJ applied, for heat, steam or cooling.
+    pub applied_gj: Option<String>,
     pub emission_rate_kg_per_mwh: String,
     pub generation_start: String,
     pub generation_end: String,

@@ -41,6 +41,9 @@ pub const OMITTED_WHEN_NULL: &[(&str, &str)] = &[
     ("scope3_status", "estimate_t"),
     ("instrument", "contract_date"),
     ("instrument", "ccer_claimed"),
+    // Schema 11 (decision 0058): an instrument's energy and GJ.
+    ("instrument", "energy"),
+    ("instrument", "gj"),
 ];
 
 /// Columns added by schema 7 (decision 0038) to tables whose rows may have been logged before:

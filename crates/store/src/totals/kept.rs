@@ -33,7 +33,7 @@ use scopebook_core::calc::{Aggregates, Emission, GasMass};
 use scopebook_core::classify::{Classification, Scope3Category};
 use scopebook_core::gas::Gas;
 use scopebook_core::library::FactorLibrary;
-use scopebook_core::market::ElectricityUse;
+use scopebook_core::market::EnergyUse;
 use scopebook_core::period::Period;
 use scopebook_core::region::Region;
 use scopebook_core::scope3::{GroupSums, Scope3Method};
@@ -194,7 +194,9 @@ struct StoredBlock {
 struct Sums {
     /// (facility, scope, category as a factor file writes it, emission).
     groups: Vec<(String, u8, String, StoredEmission)>,
-    electricity: Vec<StoredUse>,
+    /// Scope 2 energy bought (decision 0058: heat, steam and cooling too, each with its
+    /// energy; no default, so a row kept before fails to read and is calculated again).
+    energy_uses: Vec<StoredUse>,
     /// (library index, the factor's id there, lines).
     used_factors: Vec<(usize, String, u64)>,
     /// (from, to, first row, ratio).
@@ -232,10 +234,13 @@ struct StoredEmission {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 struct StoredUse {
     facility: String,
+    /// `electricity`, `heat`, `steam` or `cooling`.
+    energy: String,
     region: Option<String>,
     start: String,
     end: String,
-    mwh: String,
+    /// MWh of electricity, GJ of the others.
+    quantity: String,
     location_co2e_kg: String,
 }
 
@@ -344,15 +349,16 @@ impl Sums {
                 .iter()
                 .map(|(f, c, e)| (f.to_string(), scope_of(*c), c.category_text(), StoredEmission::of(e)))
                 .collect(),
-            electricity: a
-                .electricity
+            energy_uses: a
+                .energy_uses
                 .iter()
                 .map(|u| StoredUse {
                     facility: u.facility.to_string(),
+                    energy: u.energy.as_str().to_string(),
                     region: u.region.as_ref().map(ToString::to_string),
                     start: u.period.start.to_string(),
                     end: u.period.end.to_string(),
-                    mwh: u.mwh.to_string(),
+                    quantity: u.quantity.to_string(),
                     location_co2e_kg: u.location_co2e_kg.to_string(),
                 })
                 .collect(),
@@ -400,18 +406,23 @@ impl Sums {
             }
             groups.push((name(facility), c, e.read()?));
         }
-        let mut electricity = Vec::with_capacity(self.electricity.len());
-        for u in &self.electricity {
+        let mut energy_uses = Vec::with_capacity(self.energy_uses.len());
+        for u in &self.energy_uses {
             let region = match &u.region {
                 Some(r) => Some(Region::parse(r).filter(|x| x.to_string() == *r)?),
                 None => None,
             };
             let date = |d: &str| NaiveDate::from_str(d).ok();
-            electricity.push(ElectricityUse {
+            let energy = match Classification::parse("2", &u.energy).ok()? {
+                Classification::Scope2(e) if e.as_str() == u.energy => e,
+                _ => return None,
+            };
+            energy_uses.push(EnergyUse {
                 facility: name(&u.facility),
+                energy,
                 region,
                 period: Period::new(date(&u.start)?, date(&u.end)?)?,
-                mwh: number(&u.mwh)?,
+                quantity: number(&u.quantity)?,
                 location_co2e_kg: number(&u.location_co2e_kg)?,
             });
         }
@@ -452,7 +463,7 @@ impl Sums {
         }
         Some(Aggregates {
             groups,
-            electricity,
+            energy_uses,
             used_factors,
             inexact,
             line_count: self.line_count,
