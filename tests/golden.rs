@@ -332,6 +332,30 @@ fn the_table_lists_the_instruments_and_why_one_is_not_applied() {
         rows[1].contains("ppa-physical") && rows[1].contains("2000.000     2000.000") && rows[1].contains("all pass"),
         "{table}"
     );
+    // Case 20: 10,000 MWh, the PPA's 2,000 applied, the rest at the 2023 China residual mix.
+    assert!(
+        section.contains(
+            "electricity covered by: ppa-physical 2000.000 MWh (20.00 %), residual mix 8000.000 MWh (80.00 %), grid average 0.000 MWh (0.00 %)"
+        ),
+        "{table}"
+    );
+    // Case 23: 10,800 GJ of heat, 5,400 + 3,600 at the networks' rates.
+    let heat = Command::new(env!("CARGO_BIN_EXE_scopebook"))
+        .current_dir(case_dir("23-scope2-heat-supplier-rate"))
+        .args(["calc", "activities.csv", "--instruments", "instruments.csv"])
+        .output()
+        .unwrap();
+    let heat = String::from_utf8(heat.stdout).unwrap();
+    assert!(
+        heat.contains("  LDN            supplier-rate (heat)     1500.000     1500.000       120  all pass\n"),
+        "{heat}"
+    );
+    assert!(
+        heat.contains(
+            "heat covered by: supplier-rate 9000.000 GJ (83.33 %), location-based factor 1800.000 GJ (16.67 %)"
+        ),
+        "{heat}"
+    );
     // Without instruments there is no such section.
     let plain = Command::new(env!("CARGO_BIN_EXE_scopebook"))
         .current_dir(case_dir("13-scope2-residual-mix"))

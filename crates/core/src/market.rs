@@ -221,6 +221,78 @@ pub struct Market {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl Market {
+    /// The share of the consumption each source covers, over every facility (before shares):
+    /// for electricity, each instrument kind, the residual mix and the grid average (MWh); for
+    /// each of heat, steam and cooling, the supplier's rate and the location-based factor (GJ).
+    /// Only energies some facility bought.
+    pub fn coverage(&self) -> Vec<CoverageShare> {
+        let mut out = Vec::new();
+        let electricity: Decimal = self.by_facility.values().map(|f| f.consumption_mwh).sum();
+        if !electricity.is_zero() {
+            let mut by_kind: BTreeMap<InstrumentKind, Decimal> = BTreeMap::new();
+            for f in self.by_facility.values() {
+                for (k, v) in &f.covered_mwh {
+                    *by_kind.entry(*k).or_default() += *v;
+                }
+            }
+            let share = |by: String, q: Decimal| CoverageShare {
+                energy: Scope2Category::Electricity,
+                by,
+                quantity: q,
+                of: electricity,
+            };
+            out.extend(by_kind.into_iter().map(|(k, v)| share(k.as_str().to_string(), v)));
+            let residual = self.by_facility.values().map(|f| f.residual_mwh).sum();
+            let grid = self.by_facility.values().map(|f| f.grid_average_mwh).sum();
+            out.push(share("residual mix".into(), residual));
+            out.push(share("grid average".into(), grid));
+        }
+        for energy in [Scope2Category::Heat, Scope2Category::Steam, Scope2Category::Cooling] {
+            let bought: Decimal =
+                self.by_facility.values().filter_map(|f| f.other.get(&energy)).map(|o| o.consumption_gj).sum();
+            if bought.is_zero() {
+                continue;
+            }
+            let rated: Decimal =
+                self.by_facility.values().filter_map(|f| f.other.get(&energy)).map(|o| o.supplier_rate_gj).sum();
+            out.push(CoverageShare { energy, by: "supplier-rate".into(), quantity: rated, of: bought });
+            out.push(CoverageShare {
+                energy,
+                by: "location-based factor".into(),
+                quantity: bought - rated,
+                of: bought,
+            });
+        }
+        out
+    }
+}
+
+/// A part of one energy's consumption and what it is at ([`Market::coverage`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CoverageShare {
+    pub energy: Scope2Category,
+    /// An instrument kind, `residual mix`, `grid average`, `supplier-rate` or `location-based factor`.
+    pub by: String,
+    /// MWh of electricity, GJ of the others.
+    pub quantity: Decimal,
+    /// The energy's whole consumption, in the same unit.
+    pub of: Decimal,
+}
+
+impl CoverageShare {
+    /// The share in percent, two places, half away from zero.
+    pub fn percent(&self) -> Decimal {
+        if self.of.is_zero() {
+            return Decimal::ZERO;
+        }
+        let mut p = (self.quantity * Decimal::ONE_HUNDRED / self.of)
+            .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        p.rescale(2);
+        p
+    }
+}
+
 /// Each facility's uses of one energy, in period order, with what is left of each.
 type Uses<'a> = BTreeMap<(&'a str, Scope2Category), Vec<(&'a EnergyUse, Decimal)>>;
 

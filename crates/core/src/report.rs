@@ -218,6 +218,10 @@ pub struct Report<'a> {
     /// Contractual instruments, each with the MWh applied and its quality grades.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     pub instruments: &'a [AppliedInstrument],
+    /// The share of each energy's consumption each source covers; the table shows it (not in
+    /// the JSON: a stored report keeps its bytes).
+    #[serde(skip)]
+    pub scope2_coverage: Vec<crate::market::CoverageShare>,
     pub line_count: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lines: Option<&'a [ResultLine]>,
@@ -274,6 +278,7 @@ impl<'a> Report<'a> {
                 })
                 .collect(),
             instruments: inv.market.as_ref().map_or(&[][..], |m| m.instruments.as_slice()),
+            scope2_coverage: inv.market.as_ref().map(crate::market::Market::coverage).unwrap_or_default(),
             line_count: inv.line_count,
             lines: with_lines.then_some(inv.lines.as_slice()),
             unresolved: &inv.unresolved,
@@ -427,6 +432,7 @@ impl Report<'_> {
     /// The contractual instruments of market-based Scope 2 in the table, each with its MWh, the
     /// MWh applied, its rate and the Quality Criteria it does not pass; only when there are any.
     fn instruments_table(&self, o: &mut String, round: Rounding) {
+        use crate::classify::Scope2Category::{Cooling, Electricity, Heat, Steam};
         if self.instruments.is_empty() {
             return;
         }
@@ -468,6 +474,20 @@ impl Report<'_> {
                 i.emission_rate_kg_per_mwh.normalize(),
             );
             let _ = writeln!(o, "{}", row.trim_end());
+        }
+        for energy in [Electricity, Heat, Steam, Cooling] {
+            let parts: Vec<String> = self
+                .scope2_coverage
+                .iter()
+                .filter(|c| c.energy == energy)
+                .map(|c| {
+                    let unit = if energy == Electricity { "MWh" } else { "GJ" };
+                    format!("{} {} {unit} ({} %)", c.by, round.apply(c.quantity), c.percent())
+                })
+                .collect();
+            if !parts.is_empty() {
+                let _ = writeln!(o, "  {} covered by: {}", energy.as_str(), parts.join(", "));
+            }
         }
     }
 
