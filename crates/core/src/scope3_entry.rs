@@ -1,13 +1,15 @@
 //! Scope 3 entry aids (issue 14, decision 0057): the quantity of a record worked out from the
 //! data people have — a flight leg, a commuting survey's totals, a shipment, a lot of waste by
-//! type and treatment, the lifetime use of sold products — with the record's activity name,
-//! unit, category and method, and a one-line working that goes into the record's note so an
+//! type and treatment, the lifetime use of sold products, a holding's share of its investee
+//! (category 15, PCAF's outstanding ÷ EVIC or an equity share, with PCAF's score) — with the
+//! record's activity name, unit, category and method, and a one-line working that goes into the record's note so an
 //! auditor sees how the quantity was obtained.
 //!
 //! Each calculator reads the cells as typed (numbers as plain decimal text, choices by name),
 //! collects every problem as an [`EntryError`] at its field, and multiplies exactly
-//! (`rust_decimal`, `checked_*`). The only division is a car's occupancy; a quotient that does
-//! not terminate is held at rust_decimal's 28 significant digits and the working says so.
+//! (`rust_decimal`, `checked_*`). The only divisions are a car's occupancy and outstanding ÷ the
+//! investee's value; a quotient that does not terminate is held at rust_decimal's precision (28
+//! significant digits; 28 decimal places for a share below 1) and the working says so.
 //!
 //! **Architecture invariant:** no IO and no factor library: the activity names a calculator
 //! composes are checked through the `units_of` function the caller gives (the units of the
@@ -88,6 +90,67 @@ pub struct ProductUseCells {
     pub activity: String,
 }
 
+/// A holding (category 15): the investee's Scope 1+2 and the reporter's share of it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct InvestmentCells {
+    /// The investee's name, for the working.
+    pub investee: String,
+    /// The investee's Scope 1+2 emissions as it reports them, t CO2e.
+    pub investee_emissions_t: String,
+    /// One of [`InvestmentBasis::ALL`]'s names.
+    pub basis: String,
+    /// The amount outstanding (PCAF's bases): any currency, the value's; only the ratio is used.
+    pub outstanding: String,
+    /// EVIC (listed equity and corporate bonds) or total equity + debt (business loans and
+    /// unlisted equity; the project's for project finance), in the outstanding's currency.
+    pub investee_value: String,
+    /// The equity share, per cent (the equity-share basis only).
+    pub share_percent: String,
+    /// PCAF's data-quality score, 1–5: always chosen, never assumed.
+    pub pcaf_score: String,
+}
+
+/// How the reporter's share of an investee is attributed: PCAF's asset classes (outstanding ÷
+/// the investee's value) or the GHG Protocol's equity share.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InvestmentBasis {
+    ListedEquityBonds,
+    BusinessLoansUnlistedEquity,
+    ProjectFinance,
+    EquityShare,
+}
+
+impl InvestmentBasis {
+    pub const ALL: [InvestmentBasis; 4] = [
+        InvestmentBasis::ListedEquityBonds,
+        InvestmentBasis::BusinessLoansUnlistedEquity,
+        InvestmentBasis::ProjectFinance,
+        InvestmentBasis::EquityShare,
+    ];
+    /// (name, words in the working, the denominator's name; `None`: the equity share)
+    fn row(self) -> (&'static str, &'static str, Option<&'static str>) {
+        match self {
+            InvestmentBasis::ListedEquityBonds => {
+                ("listed_equity_bonds", "listed equity and corporate bonds", Some("EVIC"))
+            }
+            InvestmentBasis::BusinessLoansUnlistedEquity => {
+                ("business_loans_unlisted_equity", "business loans and unlisted equity", Some("total equity + debt"))
+            }
+            InvestmentBasis::ProjectFinance => {
+                ("project_finance", "project finance", Some("the project's total equity + debt"))
+            }
+            InvestmentBasis::EquityShare => ("equity_share", "equity share", None),
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        self.row().0
+    }
+}
+
+/// The activity of a category-15 line: the investee's reported Scope 1+2, in t (golden cases 17
+/// and 21; its factor is the user's pass-through, none ships).
+pub const INVESTEE_ACTIVITY: &str = "investee_scope1_2";
+
 /// What a user asks to be worked out.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Entry {
@@ -96,6 +159,7 @@ pub enum Entry {
     Freight(FreightCells),
     Waste(WasteCells),
     ProductUse(ProductUseCells),
+    Investment(InvestmentCells),
 }
 
 /// A worked-out quantity: the record's cells it fills.
@@ -112,6 +176,10 @@ pub struct Worked {
     pub method: Option<Scope3Method>,
     /// One line: the inputs, the arithmetic and the activity, for the record's note.
     pub working: String,
+    /// Category 15: the reporter's share of the investee (0–1), exact or held at 28 decimal places.
+    pub attribution: Option<Decimal>,
+    /// Category 15: PCAF's data-quality score 1–5.
+    pub pcaf_score: Option<u8>,
 }
 
 /// One problem at one input field.
@@ -357,6 +425,7 @@ pub fn work_out(entry: &Entry, units_of: &dyn Fn(&str) -> Vec<Unit>) -> Result<W
         Entry::Freight(c) => freight(c),
         Entry::Waste(c) => waste(c, units_of),
         Entry::ProductUse(c) => product_use(c),
+        Entry::Investment(c) => investment(c),
     }
 }
 
@@ -394,7 +463,16 @@ fn flight(c: &FlightCells, units_of: &dyn Fn(&str) -> Vec<Unit>) -> Result<Worke
         cabin.as_str(),
         rf
     );
-    Ok(Worked { activity, quantity, unit: pkm(), category: 6, method: Some(Scope3Method::DistanceBased), working })
+    Ok(Worked {
+        activity,
+        quantity,
+        unit: pkm(),
+        category: 6,
+        method: Some(Scope3Method::DistanceBased),
+        working,
+        attribution: None,
+        pcaf_score: None,
+    })
 }
 
 fn commute(c: &CommuteCells, units_of: &dyn Fn(&str) -> Vec<Unit>) -> Result<Worked, Vec<EntryError>> {
@@ -460,6 +538,8 @@ fn commute(c: &CommuteCells, units_of: &dyn Fn(&str) -> Vec<Unit>) -> Result<Wor
         category: 7,
         method: Some(Scope3Method::DistanceBased),
         working,
+        attribution: None,
+        pcaf_score: None,
     })
 }
 
@@ -488,6 +568,8 @@ fn freight(c: &FreightCells) -> Result<Worked, Vec<EntryError>> {
         category: n,
         method: Some(Scope3Method::DistanceBased),
         working,
+        attribution: None,
+        pcaf_score: None,
     })
 }
 
@@ -527,7 +609,16 @@ fn waste(c: &WasteCells, units_of: &dyn Fn(&str) -> Vec<Unit>) -> Result<Worked,
     }
     let quantity = tonnes.normalize();
     let working = format!("Waste: {tonnes} t of {material}, {} → {activity}", treatment.as_str());
-    Ok(Worked { activity, quantity, unit: t, category: 5, method: Some(Scope3Method::WasteTypeSpecific), working })
+    Ok(Worked {
+        activity,
+        quantity,
+        unit: t,
+        category: 5,
+        method: Some(Scope3Method::WasteTypeSpecific),
+        working,
+        attribution: None,
+        pcaf_score: None,
+    })
 }
 
 fn product_use(c: &ProductUseCells) -> Result<Worked, Vec<EntryError>> {
@@ -573,7 +664,110 @@ fn product_use(c: &ProductUseCells) -> Result<Worked, Vec<EntryError>> {
     let working = format!(
         "Use of sold products: {units} units × {uses} uses per unit × {per_use} {unit} per use = {quantity} {unit} → {activity}"
     );
-    Ok(Worked { activity, quantity, unit, category: 11, method: None, working })
+    Ok(Worked { activity, quantity, unit, category: 11, method: None, working, attribution: None, pcaf_score: None })
+}
+
+fn investment(c: &InvestmentCells) -> Result<Worked, Vec<EntryError>> {
+    let mut e = Vec::new();
+    let investee = c.investee.trim().to_string();
+    if investee.is_empty() {
+        e.push(err("investee", Code::MissingValue, "the investee is not named"));
+    }
+    let tonnes = positive(&mut e, "investee_emissions_t", &c.investee_emissions_t, false);
+    let basis = choice(&mut e, "basis", &c.basis, &InvestmentBasis::ALL, InvestmentBasis::as_str);
+    // The cells of the basis chosen; a cell of the other kind is refused, never silently dropped.
+    let (mut outstanding, mut value, mut share) = (None, None, None);
+    let mut not_asked = |field: &'static str, text: &str, why: &str| {
+        if !text.trim().is_empty() {
+            e.push(err(field, Code::InvalidValue, format!("{field} is not asked for {why}")));
+        }
+    };
+    match basis.map(|b| b.row().2) {
+        Some(Some(_)) => not_asked("share_percent", &c.share_percent, "a PCAF asset class: outstanding ÷ value is"),
+        Some(None) => {
+            not_asked("outstanding", &c.outstanding, "an equity share: the share (%) is");
+            not_asked("investee_value", &c.investee_value, "an equity share: the share (%) is");
+        }
+        None => {}
+    }
+    match basis.map(|b| b.row().2) {
+        Some(Some(_)) => {
+            outstanding = positive(&mut e, "outstanding", &c.outstanding, false);
+            value = positive(&mut e, "investee_value", &c.investee_value, false);
+        }
+        Some(None) => share = positive(&mut e, "share_percent", &c.share_percent, false),
+        None => {}
+    }
+    if let (Some(o), Some(v)) = (outstanding, value) {
+        if o > v {
+            let msg = format!("outstanding {o} is above the investee's value {v}: the share would be over 1");
+            e.push(err("outstanding", Code::OutOfRange, msg));
+        }
+    }
+    if let Some(s) = share.filter(|s| *s > Decimal::ONE_HUNDRED) {
+        e.push(err("share_percent", Code::OutOfRange, format!("share_percent is {s}; a share is at most 100 %")));
+    }
+    let score = if c.pcaf_score.trim().is_empty() {
+        e.push(err(
+            "pcaf_score",
+            Code::MissingValue,
+            "the PCAF score is not chosen (1 audited … 5 asset-class average)",
+        ));
+        None
+    } else {
+        match crate::scope3::DataQuality::parse_score("pcaf_score", &c.pcaf_score) {
+            Ok(n) => Some(n),
+            Err((code, why)) => {
+                e.push(err("pcaf_score", code, why));
+                None
+            }
+        }
+    };
+    let (Some(tonnes), Some(basis), Some(score)) = (tonnes, basis, score) else { return Err(e) };
+    if !e.is_empty() || investee.is_empty() {
+        return Err(e);
+    }
+    let (attribution, how) = match (basis.row().2, outstanding, value, share) {
+        (Some(denominator), Some(o), Some(v), _) => {
+            // Positive and o ≤ v: the quotient is in (0, 1] and cannot overflow.
+            let Some(a) = o.checked_div(v) else {
+                e.push(err("outstanding", Code::Overflow, "the share is too small to compute exactly"));
+                return Err(e);
+            };
+            let a = a.normalize();
+            // rust_decimal rounds a × v back to o: compare in integers.
+            let held = if exactly_equal_products(a, v, o, Decimal::ONE) {
+                ""
+            } else {
+                " (does not terminate: held at 28 decimal places)"
+            };
+            (a, format!("outstanding {o} ÷ {denominator} {v} = {a}{held}"))
+        }
+        (None, _, _, Some(s)) => {
+            let a = (s / Decimal::ONE_HUNDRED).normalize(); // exact: a division by a power of ten terminates
+            (a, format!("equity share {}% = {a}", s.normalize()))
+        }
+        _ => return Err(e),
+    };
+    if attribution.is_zero() {
+        e.push(err("outstanding", Code::NonPositiveValue, "the share rounds to zero at 28 decimal places"));
+        return Err(e);
+    }
+    let quantity = tonnes.normalize();
+    let working = format!(
+        "Investment: {how} of {investee}'s {quantity} t Scope 1+2; PCAF score {score} ({}) → {INVESTEE_ACTIVITY}",
+        basis.row().1
+    );
+    Ok(Worked {
+        activity: INVESTEE_ACTIVITY.to_string(),
+        quantity,
+        unit: Unit::Physical(PhysicalUnit::Tonne),
+        category: 15,
+        method: Some(Scope3Method::InvestmentSpecific),
+        working,
+        attribution: Some(attribution),
+        pcaf_score: Some(score),
+    })
 }
 
 #[cfg(test)]

@@ -253,3 +253,138 @@ fn use_of_sold_products_is_units_times_uses_times_energy() {
     );
     assert_eq!(errors(&product_use("1", "1", "1", "parsecs", "x")), [("energy_unit", Code::UnknownUnit)]);
 }
+
+fn investment(basis: &str, outstanding: &str, value: &str, share: &str, score: &str) -> Entry {
+    Entry::Investment(InvestmentCells {
+        investee: "Example Co".into(),
+        investee_emissions_t: "4800".into(),
+        basis: basis.into(),
+        outstanding: outstanding.into(),
+        investee_value: value.into(),
+        share_percent: share.into(),
+        pcaf_score: score.into(),
+    })
+}
+
+/// The co2e of one category-15 line with `attribution` through the engine, on a library with the
+/// golden cases' pass-through (1000 kg CO2e per t the investee reports).
+fn line_t(w: &Worked) -> Decimal {
+    let mut lib = FactorLibrary::shipped().0;
+    let pass = "id,activity,scope,category,unit,co2e_kg,source,name,region,gwp_basis,verified\n\
+                t.investee,investee_scope1_2,3,15,t,1000,test pass-through,Investee,GLOBAL,AR5,true\n";
+    assert!(lib.add_user_file("investees.csv", pass.as_bytes()).is_empty());
+    let csv = format!(
+        "facility,period_start,period_end,activity,quantity,unit,method,attribution,pcaf_score\n\
+         HQ,2024-01-01,2024-12-31,{},{},{},{},{},{}\n",
+        w.activity,
+        w.quantity,
+        w.unit,
+        w.method.unwrap().as_str(),
+        w.attribution.unwrap(),
+        w.pcaf_score.unwrap()
+    );
+    let opts = crate::calc::CalcOptions { gwp_set: crate::gas::GwpSet::AR5, keep_lines: true };
+    let run = crate::run::Run::calculate(&lib, "a.csv", csv.as_bytes(), opts);
+    assert_eq!(run.inventory.lines.len(), 1, "{:?}", run.diagnostics);
+    run.inventory.lines[0].emission.co2e_kg.normalize() / Decimal::ONE_THOUSAND
+}
+
+/// Golden case 17's row 5: 25 % equity in Example Co, whose Scope 1+2 is 4,800 t → 1,200 t.
+#[test]
+fn an_equity_share_is_the_attribution_of_the_investees_scope_1_2() {
+    let w = work_out(&investment("equity_share", "", "", "25", "2"), &units_of).unwrap();
+    assert_eq!((w.activity.as_str(), w.quantity, w.unit.to_string()), ("investee_scope1_2", d("4800"), "t".into()));
+    assert_eq!((w.category, w.method), (15, Some(Scope3Method::InvestmentSpecific)));
+    assert_eq!((w.attribution, w.pcaf_score), (Some(d("0.25")), Some(2)));
+    assert_eq!(
+        w.working,
+        "Investment: equity share 25% = 0.25 of Example Co's 4800 t Scope 1+2; PCAF score 2 (equity share) → investee_scope1_2"
+    );
+    assert_eq!(line_t(&w), d("1200"), "4,800 t × 0.25");
+}
+
+/// PCAF's listed equity: outstanding ÷ EVIC, exact when the division terminates.
+#[test]
+fn listed_equity_is_outstanding_over_evic() {
+    let w = work_out(&investment("listed_equity_bonds", "25000000", "100000000", "", "2"), &units_of).unwrap();
+    assert_eq!((w.attribution, w.pcaf_score, w.quantity), (Some(d("0.25")), Some(2), d("4800")));
+    assert_eq!(
+        w.working,
+        "Investment: outstanding 25000000 ÷ EVIC 100000000 = 0.25 of Example Co's 4800 t Scope 1+2; PCAF score 2 (listed equity and corporate bonds) → investee_scope1_2"
+    );
+    assert_eq!(line_t(&w), d("1200"));
+    // Loans and project finance name their own denominator; all of it lent is a share of 1.
+    let w = work_out(&investment("business_loans_unlisted_equity", "5", "100", "", "4"), &units_of).unwrap();
+    assert_eq!(w.attribution, Some(d("0.05")));
+    assert!(w.working.contains("outstanding 5 ÷ total equity + debt 100 = 0.05"), "{}", w.working);
+    assert!(w.working.ends_with("PCAF score 4 (business loans and unlisted equity) → investee_scope1_2"));
+    let w = work_out(&investment("project_finance", "7.5", "7.5", "", "3"), &units_of).unwrap();
+    assert_eq!(w.attribution, Some(Decimal::ONE));
+    assert!(w.working.contains("÷ the project's total equity + debt 7.5 = 1 of"), "{}", w.working);
+}
+
+/// 1 ÷ 3 does not terminate: the share is rust_decimal's quotient, 28 decimal places, and the
+/// working says so. The line is 4,800 × 0.333…3 t = 1,599.999…9998 t, held at 9 places of kg
+/// by the engine (decision 0002): 1,600 t, where a share rounded to 6 places would give 1,599.9984.
+#[test]
+fn a_share_that_does_not_terminate_is_held_at_28_places_and_said() {
+    let w = work_out(&investment("listed_equity_bonds", "1", "3", "", "5"), &units_of).unwrap();
+    let a = w.attribution.unwrap();
+    assert_eq!(a.to_string(), "0.3333333333333333333333333333");
+    assert_eq!(a.scale(), 28);
+    assert!(
+        w.working.contains("outstanding 1 ÷ EVIC 3 = 0.3333333333333333333333333333 (does not terminate: held at 28 decimal places) of"),
+        "{}",
+        w.working
+    );
+    assert_eq!(line_t(&w), d("1600"));
+    // 2 ÷ 3 rounds its last place half away from zero, as rust_decimal does.
+    let w = work_out(&investment("listed_equity_bonds", "2", "3", "", "5"), &units_of).unwrap();
+    assert_eq!(w.attribution.unwrap().to_string(), "0.6666666666666666666666666667");
+    // A terminating share says nothing of the kind.
+    let w = work_out(&investment("listed_equity_bonds", "1", "8", "", "5"), &units_of).unwrap();
+    assert_eq!(w.attribution, Some(d("0.125")));
+    assert!(!w.working.contains("does not terminate"), "{}", w.working);
+}
+
+#[test]
+fn bad_investment_cells_are_refused_at_their_fields() {
+    // Outstanding above EVIC: a share over 1.
+    assert_eq!(errors(&investment("listed_equity_bonds", "120", "100", "", "2")), [("outstanding", Code::OutOfRange)]);
+    assert_eq!(
+        errors(&investment("listed_equity_bonds", "0", "-100", "", "2")),
+        [("outstanding", Code::NonPositiveValue), ("investee_value", Code::NegativeQuantity)]
+    );
+    assert_eq!(errors(&investment("equity_share", "", "", "100.5", "2")), [("share_percent", Code::OutOfRange)]);
+    assert_eq!(errors(&investment("equity_share", "", "", "0", "2")), [("share_percent", Code::NonPositiveValue)]);
+    assert!(work_out(&investment("equity_share", "", "", "100", "2"), &units_of).is_ok());
+    // The score is chosen, never assumed; 1–5 only.
+    assert_eq!(errors(&investment("equity_share", "", "", "25", "")), [("pcaf_score", Code::MissingValue)]);
+    assert_eq!(errors(&investment("equity_share", "", "", "25", "6")), [("pcaf_score", Code::OutOfRange)]);
+    // A cell of the other basis is refused, not dropped; an unknown or unchosen basis.
+    assert_eq!(
+        errors(&investment("equity_share", "25", "100", "25", "2")),
+        [("outstanding", Code::InvalidValue), ("investee_value", Code::InvalidValue)]
+    );
+    assert_eq!(
+        errors(&investment("listed_equity_bonds", "25", "100", "25", "2")),
+        [("share_percent", Code::InvalidValue)]
+    );
+    assert_eq!(errors(&investment("mortgages", "", "", "", "2")), [("basis", Code::InvalidValue)]);
+    // Every problem at once: no investee, no emissions, no basis, no score.
+    let e = work_out(&Entry::Investment(InvestmentCells::default()), &units_of).unwrap_err();
+    let fields: Vec<_> = e.iter().map(|x| (x.field, x.code)).collect();
+    assert_eq!(
+        fields,
+        [
+            ("investee", Code::MissingValue),
+            ("investee_emissions_t", Code::MissingValue),
+            ("basis", Code::MissingValue),
+            ("pcaf_score", Code::MissingValue)
+        ]
+    );
+    let mut c = InvestmentCells { investee_emissions_t: "4,800".into(), ..Default::default() };
+    c.investee = "X".into();
+    let e = work_out(&Entry::Investment(c), &units_of).unwrap_err();
+    assert_eq!((e[0].field, e[0].code), ("investee_emissions_t", Code::MalformedNumber));
+}
