@@ -4,7 +4,7 @@
 
 use scopebook_core::library::FactorLibrary;
 use scopebook_core::scope3_entry::{
-    self, CommuteCells, Entry, FlightCells, FreightCells, ProductUseCells, WasteCells, Worked,
+    self, CommuteCells, Entry, FlightCells, FreightCells, InvestmentCells, ProductUseCells, WasteCells, Worked,
 };
 use scopebook_core::unit::Unit;
 
@@ -28,6 +28,23 @@ fn entry_of(q: QuantityEntry) -> Entry {
         QuantityEntry::ProductUse { units_sold, lifetime_uses, energy_per_use, energy_unit, activity } => {
             Entry::ProductUse(ProductUseCells { units_sold, lifetime_uses, energy_per_use, energy_unit, activity })
         }
+        QuantityEntry::Investment {
+            investee,
+            investee_emissions_t,
+            basis,
+            outstanding,
+            investee_value,
+            share_percent,
+            pcaf_score,
+        } => Entry::Investment(InvestmentCells {
+            investee,
+            investee_emissions_t,
+            basis,
+            outstanding,
+            investee_value,
+            share_percent,
+            pcaf_score,
+        }),
     }
 }
 
@@ -39,6 +56,8 @@ fn view(w: Worked) -> WorkedQuantity {
         scope3_category: w.category.to_string(),
         method: w.method.map(|m| m.as_str().to_string()).unwrap_or_default(),
         working: w.working,
+        attribution: w.attribution.map(|a| a.to_string()).unwrap_or_default(),
+        pcaf_score: w.pcaf_score.map(|n| n.to_string()).unwrap_or_default(),
     }
 }
 
@@ -54,8 +73,8 @@ pub(crate) fn work_out_of(lib: &FactorLibrary, entry: QuantityEntry) -> Result<W
     })
 }
 
-/// Work out a record's quantity from a flight leg, a commuting survey, a shipment, a lot of waste
-/// or sold products' use.
+/// Work out a record's quantity from a flight leg, a commuting survey, a shipment, a lot of waste,
+/// sold products' use or a holding in an investee (with its attribution and PCAF score).
 #[tauri::command]
 pub fn work_out_quantity(state: tauri::State<'_, AppState>, entry: QuantityEntry) -> Result<WorkedQuantity, AppError> {
     let lib = state.library.read().map_err(|_| internal("the factor library"))?;
@@ -116,5 +135,41 @@ mod tests {
         .unwrap_err();
         let fields: Vec<&str> = e.details.iter().map(|d| d.field.as_str()).collect();
         assert_eq!(fields, ["lifetime_uses", "activity"]);
+    }
+
+    fn holding(outstanding: &str, value: &str, score: &str) -> QuantityEntry {
+        QuantityEntry::Investment {
+            investee: "Example Co".into(),
+            investee_emissions_t: "4800".into(),
+            basis: "listed_equity_bonds".into(),
+            outstanding: outstanding.into(),
+            investee_value: value.into(),
+            share_percent: "".into(),
+            pcaf_score: score.into(),
+        }
+    }
+
+    #[test]
+    fn an_investment_crosses_with_its_attribution_and_pcaf_score() {
+        let w = work_out_of(&lib(), holding("25000000", "100000000", "2")).unwrap();
+        assert_eq!(
+            (w.activity.as_str(), w.quantity.as_str(), w.unit.as_str(), w.scope3_category.as_str(), w.method.as_str()),
+            ("investee_scope1_2", "4800", "t", "15", "investment-specific")
+        );
+        assert_eq!((w.attribution.as_str(), w.pcaf_score.as_str()), ("0.25", "2"));
+        assert_eq!(
+            w.working,
+            "Investment: outstanding 25000000 ÷ EVIC 100000000 = 0.25 of Example Co's 4800 t Scope 1+2; PCAF score 2 (listed equity and corporate bonds) → investee_scope1_2"
+        );
+        // The other calculators fill neither.
+        let leg = work_out_of(&lib(), leg("one_way", "1")).unwrap();
+        assert_eq!((leg.attribution.as_str(), leg.pcaf_score.as_str()), ("", ""));
+        let json = serde_json::json!({"calculator": "investment", "investee": "Example Co", "investee_emissions_t": "4800",
+            "basis": "listed_equity_bonds", "outstanding": "25000000", "investee_value": "100000000", "share_percent": "",
+            "pcaf_score": "2"});
+        assert_eq!(serde_json::from_value::<QuantityEntry>(json).unwrap(), holding("25000000", "100000000", "2"));
+        let e = work_out_of(&lib(), holding("120", "100", "")).unwrap_err();
+        let fields: Vec<(&str, &str)> = e.details.iter().map(|d| (d.field.as_str(), d.code.0.as_str())).collect();
+        assert_eq!(fields, [("outstanding", "out-of-range"), ("pcaf_score", "missing-value")]);
     }
 }

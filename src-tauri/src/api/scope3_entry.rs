@@ -43,6 +43,19 @@ pub enum QuantityEntry {
         energy_unit: String,
         activity: String,
     },
+    /// A holding (category 15): the investee's Scope 1+2 (t CO2e) and the reporter's share of it.
+    /// `basis` listed_equity_bonds (outstanding ÷ EVIC) | business_loans_unlisted_equity |
+    /// project_finance (outstanding ÷ total equity + debt) | equity_share (`share_percent`); the
+    /// amounts in one currency (only their ratio is used); `pcaf_score` 1–5 (always chosen).
+    Investment {
+        investee: String,
+        investee_emissions_t: String,
+        basis: String,
+        outstanding: String,
+        investee_value: String,
+        share_percent: String,
+        pcaf_score: String,
+    },
 }
 
 /// The record cells a calculator fills (each as the record form holds it; `method` "" for none).
@@ -56,4 +69,9 @@ pub struct WorkedQuantity {
     pub method: String,
     /// One line for the record's note: how the quantity was obtained.
     pub working: String,
+    /// Category 15: the share of the investee (exact decimal text, or held at 28 decimal places as
+    /// the working says); "" for the other calculators.
+    pub attribution: String,
+    /// Category 15: PCAF's score 1–5; "" for the other calculators.
+    pub pcaf_score: String,
 }

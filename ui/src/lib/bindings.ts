@@ -1072,7 +1072,7 @@ export type PackageExported = { path: string, bytes: number, root_hash: string, 
  */
 withheld_lines: number, withheld_datasets: Array<string>, };
 
-export type QuantityEntry = { "calculator": "flight", distance_km: string, passengers: string, trip: string, haul: string, cabin: string, radiative_forcing: string, } | { "calculator": "commute", employees: string, working_days: string, one_way_km: string, share_percent: string, mode: string, occupancy: string, } | { "calculator": "freight", tonnes: string, distance_km: string, activity: string, direction: string, } | { "calculator": "waste", material: string, treatment: string, tonnes: string, } | { "calculator": "product_use", units_sold: string, lifetime_uses: string, energy_per_use: string, energy_unit: string, activity: string, };
+export type QuantityEntry = { "calculator": "flight", distance_km: string, passengers: string, trip: string, haul: string, cabin: string, radiative_forcing: string, } | { "calculator": "commute", employees: string, working_days: string, one_way_km: string, share_percent: string, mode: string, occupancy: string, } | { "calculator": "freight", tonnes: string, distance_km: string, activity: string, direction: string, } | { "calculator": "waste", material: string, treatment: string, tonnes: string, } | { "calculator": "product_use", units_sold: string, lifetime_uses: string, energy_per_use: string, energy_unit: string, activity: string, } | { "calculator": "investment", investee: string, investee_emissions_t: string, basis: string, outstanding: string, investee_value: string, share_percent: string, pcaf_score: string, };
 
 export type WorkedQuantity = { activity: string, 
 /**
@@ -1082,5 +1082,14 @@ quantity: string, unit: string, scope3_category: string, method: string,
 /**
  * One line for the record's note: how the quantity was obtained.
  */
-working: string, };
+working: string, 
+/**
+ * Category 15: the share of the investee (exact decimal text, or held at 28 decimal places as
+ * the working says); "" for the other calculators.
+ */
+attribution: string, 
+/**
+ * Category 15: PCAF's score 1–5; "" for the other calculators.
+ */
+pcaf_score: string, };
 
