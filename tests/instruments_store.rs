@@ -747,3 +747,76 @@ fn a_schema_10_file_is_upgraded_keeps_its_locked_period_and_takes_heat_at_a_supp
     let verify = run_in(dir, &["audit", "verify", "--db", "org.db"]);
     assert!(verify.status.success(), "{}{}", stdout(&verify), stderr(&verify));
 }
+
+#[test]
+fn a_locked_periods_instrument_is_restated_and_the_original_kept() {
+    // The schema-10 fixture's locked 2023 holds GEC G-1..G-500 (instrument 1, 500 MWh) against
+    // SZ's 1,862.4 MWh; the rest is at the 2023 China residual mix, 609.6 kg/MWh.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema-v10.scopebook"),
+        dir.join("org.db"),
+    )
+    .unwrap();
+    let market = |dir: &Path| -> rust_decimal::Decimal {
+        let o = run_in(dir, &["calc", "--db", "org.db", "--period", "2023", "--format", "json"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
+        let sz = doc["by_facility"].as_array().unwrap().iter().find(|f| f["facility"] == "SZ").unwrap().clone();
+        sz["own"]["scope2_market"].as_str().unwrap().parse().unwrap()
+    };
+    let before = market(dir);
+    let head = "facility,instrument,mwh,emission_rate_kg_per_mwh,generation_start,generation_end,market,registry,serial_from,serial_to,retired_on,beneficiary,evidence,contract_date,ccer_claimed\n";
+    let corrected = format!("{head}SZ,gec,400,0,2023-01-01,2023-06-30,CN,China GEC,G-1,G-400,2024-01-20,Acme Manufacturing,gec-2023.pdf,2022-11-15,no\n");
+    std::fs::write(dir.join("fix.csv"), &corrected).unwrap();
+
+    // Plain changes are still refused; a restatement needs its reason.
+    let o = run_in(dir, &["instrument", "delete", "--db", "org.db", "--id", "1"]);
+    assert!(
+        stderr(&o).starts_with("error[period-locked]") && stderr(&o).contains("instrument restate"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run_in(dir, &["instrument", "restate", "--db", "org.db", "--id", "1", "--reason", " ", "fix.csv"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    // Two rows, or a bad cell: refused, nothing written.
+    std::fs::write(dir.join("two.csv"), format!("{corrected}{}", corrected.lines().nth(1).unwrap())).unwrap();
+    let o = run_in(dir, &["instrument", "restate", "--db", "org.db", "--id", "1", "--reason", "r", "two.csv"]);
+    assert!(stderr(&o).contains("one row, not 2"), "{}", stderr(&o));
+    assert_eq!(market(dir), before);
+
+    let o = run_in(
+        dir,
+        &["instrument", "restate", "--db", "org.db", "--id", "1", "--reason", "registry shows 400 retired", "fix.csv"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("restated instrument 1 as instrument 2 (period 2023)"), "{}", stdout(&o));
+    // 100 MWh less covered: 100 × 609.6 = 60,960 kg more market-based at SZ (its own figure).
+    assert_eq!(market(dir) - before, "60.96".parse().unwrap());
+    let o = run_in(dir, &["calc", "--db", "org.db", "--period", "2023"]);
+    assert!(stderr(&o).contains("snapshot"), "{}", stderr(&o));
+    let listed = stdout(&run_in(dir, &["instrument", "list", "--db", "org.db", "--period", "2023", "--all"]));
+    assert!(listed.contains("superseded") && listed.contains("restates 1"), "{listed}");
+    let current = stdout(&run_in(dir, &["instrument", "export", "--db", "org.db", "--period", "2023"]));
+    assert!(current.contains(",400,0,") && !current.contains(",500,0,"), "{current}");
+    // Restating the superseded one names its restatement.
+    let o = run_in(dir, &["instrument", "restate", "--db", "org.db", "--id", "1", "--reason", "again", "fix.csv"]);
+    assert!(stderr(&o).contains("already restated by instrument 2"), "{}", stderr(&o));
+    let verify = run_in(dir, &["audit", "verify", "--db", "org.db"]);
+    assert!(verify.status.success(), "{}{}", stdout(&verify), stderr(&verify));
+
+    // The superseded row changed behind the log's back (the trigger is dropped to do it): verify
+    // names it.
+    let c = rusqlite::Connection::open(dir.join("org.db")).unwrap();
+    c.execute_batch("DROP TRIGGER instrument_locked_update; UPDATE instrument SET mwh = '450' WHERE id = 1;").unwrap();
+    drop(c);
+    let verify = run_in(dir, &["audit", "verify", "--db", "org.db"]);
+    assert!(!verify.status.success());
+    assert!(
+        format!("{}{}", stdout(&verify), stderr(&verify)).contains("instrument 1"),
+        "{}{}",
+        stdout(&verify),
+        stderr(&verify)
+    );
+}

@@ -26,6 +26,9 @@ pub enum InstrumentCommand {
         db: DbArgs,
         #[arg(long)]
         period: i32,
+        /// Include superseded (restated) instruments.
+        #[arg(long)]
+        all: bool,
         #[arg(long, value_enum, default_value = "table")]
         format: StoreFormat,
     },
@@ -35,6 +38,20 @@ pub enum InstrumentCommand {
         db: DbArgs,
         #[arg(long)]
         period: i32,
+    },
+    /// Correct an instrument of a locked period: the original is kept, superseded, and the
+    /// corrected row takes its place in the period's calculation (decision 0058).
+    Restate {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        id: i64,
+        /// Why the instrument is restated (required).
+        #[arg(long)]
+        reason: String,
+        /// An INSTR.csv holding the one corrected row.
+        #[arg(value_name = "INSTR.csv")]
+        file: PathBuf,
     },
     /// Delete an instrument of an open period.
     Delete {

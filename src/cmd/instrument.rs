@@ -22,9 +22,9 @@ pub fn instrument(command: InstrumentCommand) -> ExitCode {
                     .map(|rows| format!("imported {} instrument(s) into period {period}\n", rows.len())),
             )
         }
-        InstrumentCommand::List { db, period, format } => {
+        InstrumentCommand::List { db, period, all, format } => {
             let st = open_or_return!(db);
-            done(st.instruments(period).map(|rows| match format {
+            done(st.instruments_with(period, all).map(|rows| match format {
                 StoreFormat::Json => output::json(&rows),
                 StoreFormat::Table => instruments_table(&rows),
             }))
@@ -35,6 +35,17 @@ pub fn instrument(command: InstrumentCommand) -> ExitCode {
                 Ok(bytes) => out(&String::from_utf8_lossy(&bytes)),
                 Err(e) => fail(&e),
             }
+        }
+        InstrumentCommand::Restate { db, id, reason, file } => {
+            let bytes = match read(&file) {
+                Ok(b) => b,
+                Err(d) => return refuse(&[d]),
+            };
+            let mut st = open_or_return!(db);
+            done(
+                st.restate_instrument(id, &file.display().to_string(), &bytes, &reason)
+                    .map(|r| format!("restated instrument {id} as instrument {} (period {})\n", r.id, r.year)),
+            )
         }
         InstrumentCommand::Delete { db, id, reason } => {
             let mut st = open_or_return!(db);
@@ -70,6 +81,11 @@ fn instruments_table(rows: &[InstrumentRow]) -> String {
                 r.retired_on.clone().unwrap_or_default(),
                 r.contract_date.clone().unwrap_or_default(),
                 r.ccer_claimed.clone().unwrap_or_default(),
+                match (r.status.as_str(), r.supersedes) {
+                    ("superseded", _) => "superseded".to_string(),
+                    (_, Some(s)) => format!("restates {s}"),
+                    _ => "current".to_string(),
+                },
             ]
         })
         .collect();
@@ -86,6 +102,7 @@ fn instruments_table(rows: &[InstrumentRow]) -> String {
             "retired",
             "contract",
             "CCER",
+            "status",
         ],
         &cells,
     )

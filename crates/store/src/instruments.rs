@@ -82,6 +82,18 @@ pub struct InstrumentRow {
     pub energy: Option<String>,
     /// Heat, steam or cooling in GJ (its `mwh` is then empty). Schema 11.
     pub gj: Option<String>,
+    /// `superseded` once restated in a locked period (schema 11); left out of the JSON while
+    /// `current`, as are the two columns after it while empty.
+    #[serde(skip_serializing_if = "is_current")]
+    pub status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub supersedes: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restatement_reason: Option<String>,
+}
+
+fn is_current(status: &str) -> bool {
+    status == "current"
 }
 
 impl InstrumentRow {
@@ -125,7 +137,8 @@ impl InstrumentRow {
 
 const SELECT: &str = "SELECT x.id, p.year, f.code, x.instrument, x.mwh, x.emission_rate_kg_per_mwh,
        x.generation_start, x.generation_end, x.market, x.registry, x.serial_from, x.serial_to,
-       x.retired_on, x.beneficiary, x.evidence, x.contract_date, x.ccer_claimed, x.energy, x.gj
+       x.retired_on, x.beneficiary, x.evidence, x.contract_date, x.ccer_claimed, x.energy, x.gj,
+       x.status, x.supersedes, x.restatement_reason
      FROM instrument x JOIN period p ON p.id = x.period_id JOIN facility f ON f.id = x.facility_id";
 
 fn row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<InstrumentRow> {
@@ -149,12 +162,17 @@ fn row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<InstrumentRow> {
         ccer_claimed: r.get(16)?,
         energy: r.get(17)?,
         gj: r.get(18)?,
+        status: r.get(19)?,
+        supersedes: r.get(20)?,
+        restatement_reason: r.get(21)?,
     })
 }
 
-/// The instruments of period `period_id`, in the order stored.
+/// The current instruments of period `period_id` (a restated one's restatement in its place),
+/// in the order stored.
 pub(crate) fn stored(c: &Connection, period_id: i64) -> Result<Vec<InstrumentRow>, Fail> {
-    let mut stmt = c.prepare_cached(&format!("{SELECT} WHERE x.period_id = ?1 ORDER BY x.id"))?;
+    let mut stmt =
+        c.prepare_cached(&format!("{SELECT} WHERE x.period_id = ?1 AND x.status = 'current' ORDER BY x.id"))?;
     let rows = stmt.query_map([period_id], row_from)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
@@ -186,16 +204,25 @@ pub(crate) fn open_period(c: &Connection, year: i32, what: &str) -> Result<Repor
     Ok(p)
 }
 
-const LOCKED: &str = "its instruments cannot be added, changed or deleted";
+const LOCKED: &str =
+    "its instruments cannot be added or deleted; correct one with `scopebook instrument restate --id N --reason R FILE`";
 
-/// Store one instrument read by the file mode's reader; its facility is `facility_id`.
-fn insert(w: &mut Tx<'_>, p: &ReportingPeriod, facility_id: i64, i: &Instrument) -> Result<i64, Fail> {
+/// Store one instrument read by the file mode's reader; its facility is `facility_id`;
+/// `restates` the instrument it restates and why.
+fn insert(
+    w: &mut Tx<'_>,
+    p: &ReportingPeriod,
+    facility_id: i64,
+    i: &Instrument,
+    restates: Option<(i64, &str)>,
+) -> Result<i64, Fail> {
     let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string());
     w.conn.execute(
         "INSERT INTO instrument (period_id, facility_id, instrument, mwh, emission_rate_kg_per_mwh,
              generation_start, generation_end, market, registry, serial_from, serial_to, retired_on,
-             beneficiary, evidence, contract_date, ccer_claimed, energy, gj, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+             beneficiary, evidence, contract_date, ccer_claimed, energy, gj, supersedes, restatement_reason,
+             created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
         params![
             p.id,
             facility_id,
@@ -215,15 +242,95 @@ fn insert(w: &mut Tx<'_>, p: &ReportingPeriod, facility_id: i64, i: &Instrument)
             i.ccer_claimed.map(yes_no),
             (i.energy != Scope2Category::Electricity).then(|| i.energy.as_str()),
             i.gj.map(|g| g.to_string()),
+            restates.map(|r| r.0),
+            restates.map(|r| r.1),
             w.at,
         ],
     )?;
     let id = w.conn.last_insert_rowid();
-    w.log("create", "instrument", id, None, None)?;
+    match restates {
+        Some((_, reason)) => w.log("restate", "instrument", id, None, Some(reason))?,
+        None => w.log("create", "instrument", id, None, None)?,
+    };
     Ok(id)
 }
 
 impl Store {
+    /// Correct instrument `id` of a locked period (decision 0058), as a record is restated
+    /// (decision 0011): `bytes` (`file` names it in findings) is an INSTR.csv holding the one
+    /// corrected row, read by the file mode's reader; the original stays, marked superseded, and
+    /// the new row, naming it and the reason, takes its place in the period's calculation. Both
+    /// are audited (`restate`). An open period's instruments are deleted and imported again.
+    pub fn restate_instrument(
+        &mut self,
+        id: i64,
+        file: &str,
+        bytes: &[u8],
+        reason: &str,
+    ) -> Result<InstrumentRow, StoreError> {
+        let new_id = self.write(|w| {
+            let reason = crate::text::non_empty(reason, "reason", "the reason for the restatement")?;
+            let row: Option<(i64, String)> = w
+                .conn
+                .query_row("SELECT period_id, status FROM instrument WHERE id = ?1", [id], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .optional()?;
+            let (period_id, status) =
+                row.ok_or_else(|| refuse_at(Code::UnknownRecord, "id", format!("there is no instrument {id}")))?;
+            let p = w.conn.query_row(&format!("{PERIOD_SELECT} WHERE id = ?1"), [period_id], period_from_row)?;
+            if p.status != PeriodStatus::Locked {
+                return Err(refuse_at(
+                    Code::InvalidState,
+                    "id",
+                    format!("period {} is open: delete instrument {id} and import the corrected row; restatements are for locked periods", p.year),
+                ));
+            }
+            if status != "current" {
+                let by: Option<i64> = w
+                    .conn
+                    .query_row("SELECT id FROM instrument WHERE supersedes = ?1", [id], |r| r.get(0))
+                    .optional()?;
+                return Err(refuse_at(
+                    Code::InvalidState,
+                    "id",
+                    match by {
+                        Some(b) => format!("instrument {id} was already restated by instrument {b}; restate instrument {b}"),
+                        None => format!("instrument {id} is superseded"),
+                    },
+                ));
+            }
+            let (list, diags) = read_instruments(file, bytes);
+            let problems: Vec<Diagnostic> = diags.into_iter().filter(Diagnostic::is_error).collect();
+            if !problems.is_empty() {
+                return Err(Fail::Rows(problems));
+            }
+            let [i] = list.as_slice() else {
+                return Err(Fail::Rows(vec![Diagnostic::error(
+                    Code::InvalidValue,
+                    Location::file(file),
+                    format!("a restatement replaces one instrument: the file must hold one row, not {}", list.len()),
+                )]));
+            };
+            let facility: Option<i64> = w
+                .conn
+                .query_row("SELECT id FROM facility WHERE code = ?1", [&i.facility], |r| r.get(0))
+                .optional()?;
+            let Some(facility) = facility else {
+                return Err(Fail::Rows(vec![Diagnostic::error(
+                    Code::UnknownRecord,
+                    Location::cell(file, i.row, "facility"),
+                    format!("there is no facility '{}' (see `scopebook facility list`)", i.facility),
+                )]));
+            };
+            let old = w.row("instrument", id)?;
+            w.conn.execute("UPDATE instrument SET status = 'superseded' WHERE id = ?1", [id])?;
+            w.log("restate", "instrument", id, old.as_deref(), Some(&reason))?;
+            insert(w, &p, facility, i, Some((id, &reason)))
+        })?;
+        self.read(|c| Ok(c.query_row(&format!("{SELECT} WHERE x.id = ?1"), [new_id], row_from)?))
+    }
+
     /// Import an INSTR.csv (`file` names it in findings) into period `year`: all or nothing.
     /// Every row is read by the file mode's reader; a bad cell, or a facility the store does
     /// not know, refuses the file with every problem located at its line and column.
@@ -268,7 +375,7 @@ impl Store {
             let mut ids = Vec::with_capacity(list.len());
             for (i, f) in list.iter().zip(facilities) {
                 if let Some(f) = f {
-                    ids.push(insert(w, &p, f, i)?);
+                    ids.push(insert(w, &p, f, i, None)?);
                 }
             }
             Ok(ids)
@@ -282,11 +389,22 @@ impl Store {
         })
     }
 
-    /// The instruments of period `year`, in the order stored.
+    /// The current instruments of period `year`, in the order stored.
     pub fn instruments(&self, year: i32) -> Result<Vec<InstrumentRow>, StoreError> {
+        self.instruments_with(year, false)
+    }
+
+    /// The instruments of period `year` in the order stored: the current ones, or with `all`
+    /// the superseded ones too.
+    pub fn instruments_with(&self, year: i32, all: bool) -> Result<Vec<InstrumentRow>, StoreError> {
         self.read(|c| {
             let p = period_by_year(c, year)?;
-            stored(c, p.id)
+            if !all {
+                return stored(c, p.id);
+            }
+            let mut stmt = c.prepare_cached(&format!("{SELECT} WHERE x.period_id = ?1 ORDER BY x.id"))?;
+            let rows = stmt.query_map([p.id], row_from)?;
+            Ok(rows.collect::<Result<_, _>>()?)
         })
     }
 

@@ -698,7 +698,10 @@ const V10: &str = include_str!("schema/v10.sql");
 /// `heat`, `steam` or `cooling`) and `gj` (a heat, steam or cooling quantity given in GJ; its
 /// `mwh` is then the empty text), and a trigger that refuses a row giving its quantity twice or
 /// not at all. NULL in every earlier row and left out of an audited value while NULL, so every
-/// earlier log verifies. The SQL is in `schema/v11.sql`.
+/// earlier log verifies. `instrument` also gains `activity`'s restatement columns (`status`,
+/// `supersedes`, `restatement_reason`, left out of an audited value while current or NULL) and
+/// its locked-period triggers let through exactly a restatement, as schema 7 did for the ETS
+/// tables. The SQL is in `schema/v11.sql`.
 const V11: &str = include_str!("schema/v11.sql");
 
 /// The file's `application_id` and `user_version`.
@@ -743,7 +746,7 @@ mod tests {
         (8, "97d276d96a8e2200f59fa922f4bbc2a60cf7476576ed23e444cc6041a63c13a1"),
         (9, "a530990b06307a9b40b14087f07d86deb0f905ba1c96991e7183b7b519e2be92"),
         (10, "db9f502ba22918829a4ff89a0842438bc3a1696531b667112cf7eba9d962f478"),
-        (11, "c175d283ceec3bb334f2993e9a4d2e670051d2a3d0c806523fa7866b86fefba0"),
+        (11, "384926f3b64b3a2f516a6be504687ce79aad37ac008c4c9c52262a6ee87a5616"),
     ];
 
     #[test]

@@ -60,6 +60,10 @@ pub const OMITTED_WHEN_CURRENT: &[(&str, &str)] = &[
     ("ets_registry", "status"),
     ("ets_registry", "supersedes"),
     ("ets_registry", "restatement_reason"),
+    // Schema 11 (decision 0058).
+    ("instrument", "status"),
+    ("instrument", "supersedes"),
+    ("instrument", "restatement_reason"),
 ];
 
 /// When a column's value is left out of a row's audited value.
