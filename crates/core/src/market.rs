@@ -369,7 +369,14 @@ pub fn allocate(
                 } else {
                     f.other.entry(i.energy).or_default().supplier_rate_gj += applied_q;
                 }
-                f.market_co2e_kg += i.co2e_kg(applied_q);
+                match i.co2e_kg(applied_q) {
+                    Some(kg) => f.market_co2e_kg += kg,
+                    None => market.diagnostics.push(Diagnostic::error(
+                        Code::Overflow,
+                        Location::cell(file, i.row, "emission_rate_kg_per_mwh"),
+                        format!("{} × its rate is too large to compute exactly", i.instrument.as_str()),
+                    )),
+                }
             }
             Some(_) => {}
         }
@@ -768,6 +775,7 @@ mod tests {
             ("SZ,supplier-rate,10,100,steam,0,2023-01-01,2023-12-31,CN", "gj"),
             ("SZ,supplier-rate,,100,,0,2023-01-01,2023-12-31,CN", "gj"),
             ("SZ,supplier-rate,,100,district heat,0,2023-01-01,2023-12-31,CN", "energy"),
+            ("SZ,supplier-rate,30000000000000000000000000000,,heat,0,2023-01-01,2023-12-31,CN", "mwh"),
         ];
         for (row, column) in cases {
             let (inst, diags) = read_instruments("i.csv", format!("{HEAT_HEADER}{row}\n").as_bytes());

@@ -79,12 +79,17 @@ const GJ_PER_MWH: Decimal = Decimal::from_parts(36, 0, 0, false, 1);
 
 impl Instrument {
     /// The quantity in the unit of its energy's uses ([`super::EnergyUse::quantity`]): MWh of
-    /// electricity, GJ of heat, steam or cooling (MWh × 3.6, exact).
+    /// electricity, GJ of heat, steam or cooling (MWh × 3.6, exact). The reader gives every row
+    /// exactly one of `mwh` and `gj` (`gj` only for heat, steam and cooling); an instrument built
+    /// otherwise has no quantity and covers nothing.
     pub fn quantity(&self) -> Decimal {
         match (self.energy, self.gj, self.mwh) {
-            (Scope2Category::Electricity, _, m) => m.unwrap_or_default(),
+            (Scope2Category::Electricity, None, Some(m)) => m,
+            (Scope2Category::Electricity, _, _) => Decimal::ZERO,
             (_, Some(gj), _) => gj,
-            (_, None, m) => m.unwrap_or_default() * GJ_PER_MWH,
+            // The reader refuses an `mwh` whose GJ overflow.
+            (_, None, Some(m)) => m.checked_mul(GJ_PER_MWH).unwrap_or(Decimal::ZERO),
+            (_, None, None) => Decimal::ZERO,
         }
     }
 
@@ -97,12 +102,14 @@ impl Instrument {
         }
     }
 
-    /// Market-based CO2e of `quantity` (in the unit of [`Instrument::quantity`]) at its rate, kg.
-    pub fn co2e_kg(&self, quantity: Decimal) -> Decimal {
+    /// Market-based CO2e of `quantity` (in the unit of [`Instrument::quantity`]) at its rate,
+    /// kg; `None` when it is too large to compute exactly.
+    pub fn co2e_kg(&self, quantity: Decimal) -> Option<Decimal> {
+        let kg = quantity.checked_mul(self.emission_rate_kg_per_mwh)?;
         if self.energy == Scope2Category::Electricity {
-            quantity * self.emission_rate_kg_per_mwh
+            Some(kg)
         } else {
-            quantity * self.emission_rate_kg_per_mwh / GJ_PER_MWH
+            kg.checked_div(GJ_PER_MWH)
         }
     }
 
@@ -230,6 +237,9 @@ fn row(
         }
         _ => (number("mwh", true, &mut err), None),
     };
+    if other_energy && mwh.is_some_and(|m| m.checked_mul(GJ_PER_MWH).is_none()) {
+        err(Code::Overflow, "mwh", format!("{} MWh is too large to compute in GJ exactly", cell("mwh")));
+    }
     let rate = number("emission_rate_kg_per_mwh", false, &mut err);
     let date = |column: &str, required: bool, err: &mut dyn FnMut(Code, &str, String)| {
         let text = cell(column);
