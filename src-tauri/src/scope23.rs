@@ -5,11 +5,11 @@
 //! facility, category and method (method mix, data quality, PCAF scores; decision 0052).
 //! The figures are those of `scopebook calc --db FILE --period YEAR --format json`.
 
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use scopebook_core::calc::Inventory;
 use scopebook_core::gas::GwpSet;
 use scopebook_core::library::FactorLibrary;
-use scopebook_core::market::{AppliedInstrument, InstrumentKind};
+use scopebook_core::market::{AppliedInstrument, CoveredBy, Market};
 use scopebook_core::report::Report;
 use scopebook_core::residual::residual_mix;
 use scopebook_store::{InstrumentRow, PeriodStatus, Store};
@@ -55,15 +55,28 @@ fn instrument(row: &InstrumentRow, a: &AppliedInstrument) -> Scope2Instrument {
     }
 }
 
-/// `part` of `whole` in percent, two places, half away from zero; zero of nothing is zero.
-fn percent(part: Decimal, whole: Decimal) -> String {
-    let mut p = if whole.is_zero() {
-        Decimal::ZERO
-    } else {
-        (part * Decimal::ONE_HUNDRED / whole).round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
-    };
-    p.rescale(2);
-    p.to_string()
+/// The core's coverage ([`scopebook_core::market::Market::coverage`]): electricity's shares
+/// by what covers them, and heat's, steam's and cooling's.
+fn coverage_of(market: &Market) -> (Vec<CoverageShare>, Vec<HeatShare>) {
+    let (mut electricity, mut heat) = (Vec::new(), Vec::new());
+    for c in market.coverage() {
+        let percent = c.percent().to_string();
+        let by = match c.by {
+            CoveredBy::Instrument(k) => Err(CoverageBy::from(InstrumentKindId::from(k))),
+            CoveredBy::ResidualMix => Err(CoverageBy::ResidualMix),
+            CoveredBy::GridAverage => Err(CoverageBy::GridAverage),
+            CoveredBy::SupplierRate => Ok(HeatCoverageBy::SupplierRate),
+            CoveredBy::LocationBased => Ok(HeatCoverageBy::LocationBased),
+        };
+        match by {
+            Err(by) => electricity.push(CoverageShare { by, mwh: c.quantity.to_string(), percent }),
+            // GJ converted from kWh carry the conversion's scale (3600.0000): shown without it.
+            Ok(by) => {
+                heat.push(HeatShare { energy: c.energy.into(), by, gj: c.quantity.normalize().to_string(), percent })
+            }
+        }
+    }
+    (electricity, heat)
 }
 
 fn locked(s: &Store, year: i32) -> Result<bool> {
@@ -99,8 +112,7 @@ fn scope2_view_of(
         return Err(internal("the period's instruments (the calculation applied another number)"));
     }
     let mut facilities = Vec::new();
-    let (mut consumption, mut residual, mut grid) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
-    let mut covered: Vec<(InstrumentKind, Decimal)> = Vec::new();
+    let mut consumption = Decimal::ZERO;
     for (f, m) in &market.by_facility {
         let own = report
             .by_facility
@@ -108,14 +120,6 @@ fn scope2_view_of(
             .find(|r| r.facility == f.as_ref())
             .ok_or_else(|| internal("a facility's own figures"))?;
         consumption += m.consumption_mwh;
-        residual += m.residual_mwh;
-        grid += m.grid_average_mwh;
-        for (k, v) in &m.covered_mwh {
-            match covered.iter_mut().find(|(c, _)| c == k) {
-                Some((_, sum)) => *sum += *v,
-                None => covered.push((*k, *v)),
-            }
-        }
         facilities.push(Scope2Facility {
             facility: f.to_string(),
             consumption_mwh: m.consumption_mwh.to_string(),
@@ -128,18 +132,7 @@ fn scope2_view_of(
             scope2_market: own.own.scope2_market.to_string(),
         });
     }
-    covered.sort_by_key(|(k, _)| *k);
-    let mut coverage: Vec<CoverageShare> = covered
-        .iter()
-        .map(|(k, v)| CoverageShare {
-            by: InstrumentKindId::from(*k).into(),
-            mwh: v.to_string(),
-            percent: percent(*v, consumption),
-        })
-        .collect();
-    for (by, v) in [(CoverageBy::ResidualMix, residual), (CoverageBy::GridAverage, grid)] {
-        coverage.push(CoverageShare { by, mwh: v.to_string(), percent: percent(v, consumption) });
-    }
+    let (coverage, heat_coverage) = coverage_of(market);
     let all: Vec<Scope2Instrument> = rows.iter().zip(&market.instruments).map(|(r, a)| instrument(r, a)).collect();
     let (instruments, failing) = all.into_iter().partition(|i| i.applied);
     Ok(Scope2View {
@@ -150,6 +143,7 @@ fn scope2_view_of(
         instruments,
         failing,
         coverage,
+        heat_coverage,
         locked,
     })
 }
@@ -385,6 +379,47 @@ mod tests {
         v.as_str().map_or_else(|| v.to_string(), str::to_string)
     }
 
+    /// Heat at a network's rate (decision 0058): the instrument shows its energy and GJ, the
+    /// heat's share beside electricity's, the market-based total as `calc --db` gives it.
+    #[test]
+    fn heat_at_a_suppliers_rate_shows_its_energy_gj_and_share() {
+        let (lib, _) = FactorLibrary::shipped();
+        let (dir, mut s) = store("heat", &lib);
+        let heat = ActivityInput {
+            facility: "SZ".into(),
+            start: "2023-01-01".into(),
+            end: "2023-12-31".into(),
+            activity: "heat_and_steam.district".into(),
+            quantity: "1000000".into(),
+            unit: "kWh".into(),
+            factor: Some("desnz2024.heat_and_steam.district.kwh".into()),
+            ..Default::default()
+        };
+        s.add_activity(&lib, 2023, &heat).unwrap();
+        let file =
+            "facility,instrument,mwh,gj,energy,emission_rate_kg_per_mwh,generation_start,generation_end,market\n\
+            SZ,supplier-rate,,900,heat,54,2023-01-01,2023-12-31,CN\n";
+        s.import_instruments(2023, "heat.csv", file.as_bytes()).unwrap();
+        let v = scope2_of(&s, &lib, 2023).unwrap();
+        let h = v.instruments.iter().find(|i| i.energy == Scope2Energy::Heat).unwrap();
+        assert_eq!((h.mwh.as_str(), h.gj.as_deref(), h.applied_gj.as_deref()), ("", Some("900"), Some("900")));
+        let heat: Vec<(Scope2Energy, HeatCoverageBy, &str, &str)> =
+            v.heat_coverage.iter().map(|c| (c.energy, c.by, c.gj.as_str(), c.percent.as_str())).collect();
+        // 1,000,000 kWh = 3,600 GJ (exact), 900 of them at the network's rate.
+        assert_eq!(
+            heat,
+            vec![
+                (Scope2Energy::Heat, HeatCoverageBy::SupplierRate, "900", "25.00"),
+                (Scope2Energy::Heat, HeatCoverageBy::LocationBased, "2700", "75.00")
+            ]
+        );
+        // Electricity's shares are unchanged by the heat.
+        assert_eq!(v.coverage[0].percent, "30.00");
+        let json = serde_json::to_value(s.calculate(&lib, 2023, false).unwrap().run.report(false)).unwrap();
+        assert_eq!(v.scope2_market, text(&json["totals"]["scope2_market"]));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
     /// The views carry `calc --db --format json`'s figures (the library's report, serialised as
     /// the CLI writes it) for a store with instruments, Scope 3 columns and statuses.
     #[test]
@@ -545,7 +580,7 @@ mod tests {
         );
         let reported: rust_decimal::Decimal = v.scope3.parse().unwrap();
         let want = (reported * rust_decimal::Decimal::ONE_HUNDRED / (reported + rust_decimal::Decimal::from(120)))
-            .round_dp_with_strategy(2, RoundingStrategy::MidpointNearestEven)
+            .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointNearestEven)
             .normalize();
         assert_eq!(c.percent, Some(want.to_string()));
         assert_eq!(v.categories[7].estimate_t.as_deref(), Some("120"));

@@ -236,17 +236,17 @@ impl Market {
                     *by_kind.entry(*k).or_default() += *v;
                 }
             }
-            let share = |by: String, q: Decimal| CoverageShare {
+            let share = |by: CoveredBy, q: Decimal| CoverageShare {
                 energy: Scope2Category::Electricity,
                 by,
                 quantity: q,
                 of: electricity,
             };
-            out.extend(by_kind.into_iter().map(|(k, v)| share(k.as_str().to_string(), v)));
+            out.extend(by_kind.into_iter().map(|(k, v)| share(CoveredBy::Instrument(k), v)));
             let residual = self.by_facility.values().map(|f| f.residual_mwh).sum();
             let grid = self.by_facility.values().map(|f| f.grid_average_mwh).sum();
-            out.push(share("residual mix".into(), residual));
-            out.push(share("grid average".into(), grid));
+            out.push(share(CoveredBy::ResidualMix, residual));
+            out.push(share(CoveredBy::GridAverage, grid));
         }
         for energy in [Scope2Category::Heat, Scope2Category::Steam, Scope2Category::Cooling] {
             let bought: Decimal =
@@ -256,15 +256,36 @@ impl Market {
             }
             let rated: Decimal =
                 self.by_facility.values().filter_map(|f| f.other.get(&energy)).map(|o| o.supplier_rate_gj).sum();
-            out.push(CoverageShare { energy, by: "supplier-rate".into(), quantity: rated, of: bought });
-            out.push(CoverageShare {
-                energy,
-                by: "location-based factor".into(),
-                quantity: bought - rated,
-                of: bought,
-            });
+            out.push(CoverageShare { energy, by: CoveredBy::SupplierRate, quantity: rated, of: bought });
+            out.push(CoverageShare { energy, by: CoveredBy::LocationBased, quantity: bought - rated, of: bought });
         }
         out
+    }
+}
+
+/// What a part of an energy's consumption is at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CoveredBy {
+    /// Electricity: instruments of a kind.
+    Instrument(InstrumentKind),
+    ResidualMix,
+    GridAverage,
+    /// Heat, steam or cooling: a supplier's rate.
+    SupplierRate,
+    /// Heat, steam or cooling no supplier's rate covers: the line's location-based factor.
+    LocationBased,
+}
+
+impl CoveredBy {
+    /// How calc's table names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            CoveredBy::Instrument(k) => k.as_str(),
+            CoveredBy::ResidualMix => "residual mix",
+            CoveredBy::GridAverage => "grid average",
+            CoveredBy::SupplierRate => "supplier-rate",
+            CoveredBy::LocationBased => "location-based factor",
+        }
     }
 }
 
@@ -272,8 +293,7 @@ impl Market {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CoverageShare {
     pub energy: Scope2Category,
-    /// An instrument kind, `residual mix`, `grid average`, `supplier-rate` or `location-based factor`.
-    pub by: String,
+    pub by: CoveredBy,
     /// MWh of electricity, GJ of the others.
     pub quantity: Decimal,
     /// The energy's whole consumption, in the same unit.

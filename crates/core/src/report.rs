@@ -482,7 +482,7 @@ impl Report<'_> {
                 .filter(|c| c.energy == energy)
                 .map(|c| {
                     let unit = if energy == Electricity { "MWh" } else { "GJ" };
-                    format!("{} {} {unit} ({} %)", c.by, round.apply(c.quantity), c.percent())
+                    format!("{} {} {unit} ({} %)", c.by.label(), round.apply(c.quantity), c.percent())
                 })
                 .collect();
             if !parts.is_empty() {

@@ -616,6 +616,8 @@ pub fn typescript_bindings() -> String {
         InstrumentKindId::decl(&cfg),
         Scope2Energy::decl(&cfg),
         CoverageBy::decl(&cfg),
+        HeatCoverageBy::decl(&cfg),
+        HeatShare::decl(&cfg),
         InstrumentGrade::decl(&cfg),
         InstrumentQuality::decl(&cfg),
         Scope2Instrument::decl(&cfg),

@@ -206,8 +206,29 @@ pub struct Scope2View {
     pub instruments: Vec<Scope2Instrument>,
     pub failing: Vec<Scope2Instrument>,
     pub coverage: Vec<CoverageShare>,
+    /// Heat, steam and cooling bought: the share at a supplier's rate and the rest at the
+    /// lines' location-based factor (decision 0058); empty when none was bought.
+    pub heat_coverage: Vec<HeatShare>,
     /// Whether the period is locked (nothing can be imported or deleted).
     pub locked: bool,
+}
+
+/// What covers a share of the heat, steam or cooling bought.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum HeatCoverageBy {
+    SupplierRate,
+    LocationBased,
+}
+
+/// A share of the period's heat, steam or cooling: what covers it, its GJ, and its percent of
+/// that energy's consumption (two places, half away from zero).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct HeatShare {
+    pub energy: Scope2Energy,
+    pub by: HeatCoverageBy,
+    pub gj: String,
+    pub percent: String,
 }
 
 /// A category's status (`scope3_categories[].status`).

@@ -339,6 +339,10 @@ export type Scope2Energy = "electricity" | "heat" | "steam" | "cooling";
 
 export type CoverageBy = "gec" | "i-rec" | "go" | "rec" | "ppa-physical" | "ppa-virtual" | "green-tariff" | "supplier-rate" | "residual-mix" | "grid-average";
 
+export type HeatCoverageBy = "supplier-rate" | "location-based";
+
+export type HeatShare = { energy: Scope2Energy, by: HeatCoverageBy, gj: string, percent: string, };
+
 export type InstrumentGrade = "pass" | "warn" | "fail";
 
 export type InstrumentQuality = { 
@@ -425,6 +429,11 @@ scope2_location: string, scope2_market: string, };
 export type CoverageShare = { by: CoverageBy, mwh: string, percent: string, };
 
 export type Scope2View = { scope2_location: string, scope2_market: string, consumption_mwh: string, facilities: Array<Scope2Facility>, instruments: Array<Scope2Instrument>, failing: Array<Scope2Instrument>, coverage: Array<CoverageShare>, 
+/**
+ * Heat, steam and cooling bought: the share at a supplier's rate and the rest at the
+ * lines' location-based factor (decision 0058); empty when none was bought.
+ */
+heat_coverage: Array<HeatShare>, 
 /**
  * Whether the period is locked (nothing can be imported or deleted).
  */

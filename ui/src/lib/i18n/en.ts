@@ -944,6 +944,8 @@ export const en = {
   's2.failingHelp': 'An instrument with a failing grade is not applied: its MWh stay at the residual mix or the grid average.',
   's2.none': 'No contractual instruments are recorded for this period.',
   's2.kind': 'Instrument',
+  's2.heatBy.supplier-rate': "supplier's rate",
+  's2.heatBy.location-based': 'location-based factor',
   's2.energy.heat': 'heat',
   's2.energy.steam': 'steam',
   's2.energy.cooling': 'cooling',

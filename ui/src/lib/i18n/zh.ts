@@ -944,6 +944,8 @@ export const zhCN: Dictionary = {
   's2.failingHelp': '有一项不合格的合同工具不予采用：其电量仍按剩余组合或电网平均计算。',
   's2.none': '本报告期没有记录合同工具。',
   's2.kind': '工具',
+  's2.heatBy.supplier-rate': "供应商排放率",
+  's2.heatBy.location-based': '基于位置的排放因子',
   's2.energy.heat': '热力',
   's2.energy.steam': '蒸汽',
   's2.energy.cooling': '冷量',
