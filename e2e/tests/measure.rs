@@ -19,11 +19,13 @@
 //! first paint by the screen method, then idle Pss of the app and all its descendants (the WebKit
 //! processes) 5 s after that paint. For the app's builds also "start screen": until the start
 //! screen's Create button (#0f6e63) is on screen too, i.e. the whole first screen, not only the
-//! header bar (index.html paints the bar before the app's script runs, decision 0059). Prints each run and a table of medians with the ratios.
-//! `SCOPEBOOK_MEASURE_RUNS=N` sets the number of launches of each (default 5): on a loaded
-//! machine the paint times spread widely. `SCOPEBOOK_MEASURE_BASELINE=PATH` adds another build of
-//! the app (e.g. one from before a change, copied aside), launched in turn with the others. Pss shares each shared page among all the processes
-//! that map it, so a run warns when WebKit processes of other apps are running.
+//! header bar (index.html paints the bar before the app's script runs, decision 0059). Prints
+//! each run and a table of medians with the ratios. `SCOPEBOOK_MEASURE_RUNS=N` sets the number of
+//! launches of each (default 5): on a loaded machine the paint times spread widely.
+//! `SCOPEBOOK_MEASURE_BASELINE=PATH` adds another build of the app (e.g. one from before a change,
+//! copied aside), launched in turn with the others; several paths separated by ':' add several
+//! builds, each named by its file name. Pss shares each shared page among all the processes that
+//! map it, so a run warns when WebKit processes of other apps are running.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::float_arithmetic)]
 
@@ -128,9 +130,13 @@ async fn startup_and_memory() {
 }
 
 /// Builds the bare Tauri window (`src-tauri/examples/bare`) into the target folder and profile of
-/// this test binary, as `common::build_binaries` builds the app. Returns its path.
+/// this test binary, as `common::build_binaries` builds the app (and, as it does, uses the one
+/// already built when `SCOPEBOOK_E2E_NO_BUILD` is set). Returns its path.
 fn bare_binary() -> std::path::PathBuf {
     let profile = common::profile_dir();
+    if std::env::var_os("SCOPEBOOK_E2E_NO_BUILD").is_some_and(|v| !v.is_empty() && v != "0") {
+        return profile.join("examples").join("bare");
+    }
     let target = profile.parent().expect("the profile folder is in the target folder");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
@@ -324,8 +330,17 @@ async fn against_bare_tauri() {
     let runs = comparison_runs();
     // The app as built, optionally another build of it (before a change), and the bare window.
     let mut subjects: Vec<(String, Option<std::path::PathBuf>)> = vec![("Scopebook".into(), None)];
-    if let Some(other) = std::env::var_os("SCOPEBOOK_MEASURE_BASELINE") {
-        subjects.push(("baseline".into(), Some(other.into())));
+    if let Some(others) = std::env::var_os("SCOPEBOOK_MEASURE_BASELINE") {
+        // One path ("baseline"), or several separated by ':' (each named by its file name).
+        let paths: Vec<std::path::PathBuf> = std::env::split_paths(&others).collect();
+        let one = paths.len() == 1;
+        for path in paths {
+            let name = match path.file_name() {
+                Some(n) if !one => n.to_string_lossy().into_owned(),
+                _ => "baseline".to_string(),
+            };
+            subjects.push((name, Some(path)));
+        }
     }
     subjects.push(("bare Tauri 2 window".into(), Some(bare)));
     let limit = Duration::from_secs(30 * u64::try_from(runs * subjects.len()).unwrap_or(u64::MAX));
