@@ -820,3 +820,81 @@ fn a_locked_periods_instrument_is_restated_and_the_original_kept() {
         stderr(&verify)
     );
 }
+
+#[test]
+fn a_locked_periods_category_status_is_restated_and_the_original_kept() {
+    // The schema-10 fixture's locked 2023: category 8 excluded ("no upstream leased assets"),
+    // category 1 relevant with an estimate of 120 t and no lines.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema-v10.scopebook"),
+        dir.join("org.db"),
+    )
+    .unwrap();
+    let calc = |dir: &Path| -> Value {
+        let o = run_in(dir, &["calc", "--db", "org.db", "--period", "2023", "--format", "json"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        serde_json::from_str(&stdout(&o)).unwrap()
+    };
+    let before = calc(dir);
+    assert_eq!(before["scope3_categories"][7]["status"], "excluded");
+    assert_eq!(before["scope3_coverage"]["estimated_not_reported_t"], "120");
+    let status = |args: &[&str]| {
+        let mut all = vec!["scope3", "status"];
+        all.extend(args);
+        all.extend(["--db", "org.db", "--period", "2023"]);
+        run_in(dir, &all)
+    };
+    // A plain set is refused, naming restate; so is a restatement without its reason, of a
+    // category with no status at locking, or one that would leave a not-applicable category an
+    // estimate. None of them changes anything.
+    let o = status(&["set", "--category", "8", "--status", "relevant"]);
+    assert!(
+        stderr(&o).starts_with("error[period-locked]") && stderr(&o).contains("scope3 status restate"),
+        "{}",
+        stderr(&o)
+    );
+    let o = status(&["restate", "--category", "8", "--status", "relevant", "--restatement-reason", " "]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let o = status(&["restate", "--category", "5", "--status", "relevant", "--restatement-reason", "r"]);
+    assert!(stderr(&o).contains("category 5 had no status when period 2023 was locked"), "{}", stderr(&o));
+    let o = status(&["restate", "--category", "1", "--status", "not-applicable", "--restatement-reason", "r"]);
+    assert!(stderr(&o).contains("(column estimate_t)"), "{}", stderr(&o));
+    assert_eq!(calc(dir)["scope3_categories"], before["scope3_categories"]);
+
+    // The auditor found leased warehouses: category 8 is relevant, estimated at 30 t.
+    let o = status(&[
+        "restate",
+        "--category",
+        "8",
+        "--status",
+        "relevant",
+        "--estimate-t",
+        "30",
+        "--restatement-reason",
+        "leased warehouses found in the audit",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let after = calc(dir);
+    assert_eq!(after["scope3_categories"][7]["status"], "relevant");
+    assert_eq!(after["scope3_coverage"]["estimated_not_reported_t"], "150");
+    let listed = stdout(&status(&["list"]));
+    assert!(listed.contains("relevant") && !listed.contains("no upstream leased assets"), "{listed}");
+    let o = status(&[
+        "restate",
+        "--category",
+        "8",
+        "--status",
+        "excluded",
+        "--reason",
+        "x",
+        "--restatement-reason",
+        "back",
+    ]);
+    assert!(o.status.success(), "a restatement is restated again: {}", stderr(&o));
+    let verify = run_in(dir, &["audit", "verify", "--db", "org.db"]);
+    assert!(verify.status.success(), "{}{}", stdout(&verify), stderr(&verify));
+    let log = stdout(&run_in(dir, &["audit", "log", "--db", "org.db"]));
+    assert!(log.contains("leased warehouses found in the audit"), "{log}");
+}

@@ -98,6 +98,29 @@ pub enum Scope3StatusCommand {
         #[arg(long = "estimate-t", value_name = "T")]
         estimate_t: Option<String>,
     },
+    /// Correct a category's status in a locked period: the stored one is kept, superseded, and
+    /// the new one takes its place (decision 0058).
+    Restate {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        period: i32,
+        /// The category, 1 to 15.
+        #[arg(long)]
+        category: String,
+        /// relevant, excluded or not-applicable.
+        #[arg(long)]
+        status: String,
+        /// Why the category is excluded (required for an excluded category).
+        #[arg(long)]
+        reason: Option<String>,
+        /// The category's estimated t CO2e; "" removes it; without the flag the stored one stays.
+        #[arg(long = "estimate-t", value_name = "T")]
+        estimate_t: Option<String>,
+        /// Why the status is restated (required).
+        #[arg(long = "restatement-reason")]
+        restatement_reason: String,
+    },
     /// Import a status file (category,status,reason[,estimate_t]) into an open period: all or
     /// nothing.
     Import {

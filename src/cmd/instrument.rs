@@ -111,6 +111,24 @@ fn instruments_table(rows: &[InstrumentRow]) -> String {
 pub fn scope3(command: Scope3Command) -> ExitCode {
     let Scope3Command::Status { command } = command;
     match command {
+        Scope3StatusCommand::Restate { db, period, category, status, reason, estimate_t, restatement_reason } => {
+            let mut st = open_or_return!(db);
+            let file = db.db.display().to_string();
+            let restated = st.restate_scope3_status(
+                period,
+                &file,
+                &category,
+                &status,
+                reason.as_deref(),
+                estimate_t.as_deref(),
+                &restatement_reason,
+            );
+            done(
+                restated.map(|r| {
+                    format!("Scope 3 category {} of period {period} is restated as {}\n", r.category, r.status)
+                }),
+            )
+        }
         Scope3StatusCommand::Set { db, period, category, status, reason, estimate_t } => {
             let mut st = open_or_return!(db);
             let file = db.db.display().to_string();

@@ -701,7 +701,9 @@ const V10: &str = include_str!("schema/v10.sql");
 /// earlier log verifies. `instrument` also gains `activity`'s restatement columns (`status`,
 /// `supersedes`, `restatement_reason`, left out of an audited value while current or NULL) and
 /// its locked-period triggers let through exactly a restatement, as schema 7 did for the ETS
-/// tables. The SQL is in `schema/v11.sql`.
+/// tables; `scope3_status` likewise (its restatement column is `record_status`, `status` being
+/// the category's), rebuilt as schema 7 rebuilt `ets_registry` so that a restated category may
+/// have two rows (one current: a partial unique index). The SQL is in `schema/v11.sql`.
 const V11: &str = include_str!("schema/v11.sql");
 
 /// The file's `application_id` and `user_version`.
@@ -746,7 +748,7 @@ mod tests {
         (8, "97d276d96a8e2200f59fa922f4bbc2a60cf7476576ed23e444cc6041a63c13a1"),
         (9, "a530990b06307a9b40b14087f07d86deb0f905ba1c96991e7183b7b519e2be92"),
         (10, "db9f502ba22918829a4ff89a0842438bc3a1696531b667112cf7eba9d962f478"),
-        (11, "384926f3b64b3a2f516a6be504687ce79aad37ac008c4c9c52262a6ee87a5616"),
+        (11, "b65164350fc86164698ff619e435798dcbb9ce80bb1bd437561722d8396809fa"),
     ];
 
     #[test]

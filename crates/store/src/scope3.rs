@@ -51,9 +51,12 @@ fn row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Scope3StatusRow> {
     })
 }
 
-/// The statuses of period `period_id`, by category.
+/// The current statuses of period `period_id` (a restated one's restatement in its place), by
+/// category.
 pub(crate) fn stored(c: &Connection, period_id: i64) -> Result<Vec<Scope3StatusRow>, Fail> {
-    let mut stmt = c.prepare_cached(&format!("{SELECT} WHERE x.period_id = ?1 ORDER BY x.category"))?;
+    let mut stmt = c.prepare_cached(&format!(
+        "{SELECT} WHERE x.period_id = ?1 AND x.record_status = 'current' ORDER BY x.category"
+    ))?;
     let rows = stmt.query_map([period_id], row_from)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
@@ -78,7 +81,8 @@ pub fn status_file(year: i32) -> String {
     format!("scope3-status {year}")
 }
 
-const LOCKED: &str = "its Scope 3 category statuses cannot be set or deleted";
+const LOCKED: &str =
+    "its Scope 3 category statuses cannot be set or deleted; correct one with `scopebook scope3 status restate`";
 
 /// Store `entries` (read by the file mode's reader) in period `p`: a category already stored
 /// takes the new status and reason (audited as an update, when it changes), and the entry's
@@ -94,7 +98,7 @@ fn store_entries(
         let existing: Option<i64> = w
             .conn
             .query_row(
-                "SELECT id FROM scope3_status WHERE period_id = ?1 AND category = ?2",
+                "SELECT id FROM scope3_status WHERE period_id = ?1 AND category = ?2 AND record_status = 'current'",
                 params![p.id, category],
                 |r| r.get(0),
             )
@@ -139,6 +143,34 @@ fn store_entries(
     Ok(())
 }
 
+/// A category's status given by flags, as a one-row status file (with `estimate_t` when given).
+fn one_row(category: &str, status: &str, reason: Option<&str>, estimate_t: Option<&str>) -> Result<Vec<u8>, Fail> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let row = [category, status, reason.unwrap_or(""), estimate_t.unwrap_or("").trim()];
+    let n = if estimate_t.is_some() { 4 } else { 3 };
+    w.write_record(&STATUS_COLUMNS[..n])
+        .and_then(|()| w.write_record(&row[..n]))
+        .map_err(|e| e.to_string())
+        .and_then(|()| w.into_inner().map_err(|e| e.to_string()))
+        .map_err(|e| crate::error::refuse(Code::InvalidValue, e))
+}
+
+/// [`read_all`] of a one-row file from flags: a finding located at the flag's column, not at a
+/// line of the file.
+fn read_flags(file: &str, bytes: &[u8]) -> Result<Vec<StatusEntry>, Fail> {
+    read_all(file, bytes).map_err(|f| match f {
+        Fail::Rows(ds) => Fail::Rows(
+            ds.into_iter()
+                .map(|mut d| {
+                    d.location.row = None;
+                    d
+                })
+                .collect(),
+        ),
+        other => other,
+    })
+}
+
 /// Read a status file by the file mode's reader; any error refuses it.
 fn read_all(file: &str, bytes: &[u8]) -> Result<Vec<StatusEntry>, Fail> {
     let (entries, diags) = read_status(file, bytes);
@@ -175,29 +207,10 @@ impl Store {
         reason: Option<&str>,
         estimate_t: Option<&str>,
     ) -> Result<Scope3StatusRow, StoreError> {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        let row = [category, status, reason.unwrap_or(""), estimate_t.unwrap_or("").trim()];
-        let n = if estimate_t.is_some() { 4 } else { 3 };
-        let one = w
-            .write_record(&STATUS_COLUMNS[..n])
-            .and_then(|()| w.write_record(&row[..n]))
-            .map_err(|e| e.to_string())
-            .and_then(|()| w.into_inner().map_err(|e| e.to_string()));
-        let bytes = one.map_err(|e| self.err(crate::error::refuse(Code::InvalidValue, e)))?;
+        let bytes = one_row(category, status, reason, estimate_t).map_err(|f| self.err(f))?;
         self.write(|w| {
             let p = open_period(w.conn, year, LOCKED)?;
-            // Located at the flag's column, not at a line of the one-row file.
-            let entries = read_all(file, &bytes).map_err(|f| match f {
-                Fail::Rows(ds) => Fail::Rows(
-                    ds.into_iter()
-                        .map(|mut d| {
-                            d.location.row = None;
-                            d
-                        })
-                        .collect(),
-                ),
-                other => other,
-            })?;
+            let entries = read_flags(file, &bytes)?;
             store_entries(w, &p, &entries, estimate_t.is_none())
         })?;
         let rows = self.scope3_statuses(year)?;
@@ -205,6 +218,75 @@ impl Store {
         rows.into_iter().find(|r| r.category == n).ok_or_else(|| {
             self.err(refuse_at(Code::DatabaseError, "category", format!("category {category} was not stored")))
         })
+    }
+
+    /// Correct category `category`'s status in locked period `year` (decision 0058), as a record
+    /// is restated: the stored row stays, marked superseded, and the new status (read as
+    /// [`Store::set_scope3_status_and_estimate`] reads it; without `estimate_t` the stored
+    /// estimate carries over) takes its place, naming it and `why`. Both are audited. A category
+    /// with no status when the period was locked is refused: a locked period takes no new row.
+    #[allow(clippy::too_many_arguments)]
+    pub fn restate_scope3_status(
+        &mut self,
+        year: i32,
+        file: &str,
+        category: &str,
+        status: &str,
+        reason: Option<&str>,
+        estimate_t: Option<&str>,
+        why: &str,
+    ) -> Result<Scope3StatusRow, StoreError> {
+        let bytes = one_row(category, status, reason, estimate_t).map_err(|f| self.err(f))?;
+        let new_id = self.write(|w| {
+            let why = crate::text::non_empty(why, "restatement_reason", "the reason for the restatement")?;
+            let p = period_by_year(w.conn, year)?;
+            if p.status != PeriodStatus::Locked {
+                return Err(refuse_at(
+                    Code::InvalidState,
+                    "period",
+                    format!("period {year} is open: set the status with `scopebook scope3 status set`; restatements are for locked periods"),
+                ));
+            }
+            let entries = read_flags(file, &bytes)?;
+            let Some(e) = entries.first() else { return Err(refuse_at(Code::MissingValue, "category", "no status given")) };
+            let n = e.category.number();
+            let old: Option<(i64, Option<String>)> = w
+                .conn
+                .query_row(
+                    "SELECT id, estimate_t FROM scope3_status WHERE period_id = ?1 AND category = ?2 AND record_status = 'current'",
+                    params![p.id, n],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let Some((old_id, old_estimate)) = old else {
+                return Err(refuse_at(
+                    Code::UnknownRecord,
+                    "category",
+                    format!("category {n} had no status when period {year} was locked, and a locked period takes no new row"),
+                ));
+            };
+            let estimate = if estimate_t.is_some() { e.estimate_t.map(|v| v.to_string()) } else { old_estimate };
+            if estimate.is_some() && e.status == scopebook_core::scope3::CategoryStatus::NotApplicable {
+                return Err(refuse_at(
+                    Code::InvalidValue,
+                    "estimate_t",
+                    format!("category {n} would keep its estimate: a category that is not applicable has none; give --estimate-t \"\""),
+                ));
+            }
+            let before = w.row("scope3_status", old_id)?;
+            w.conn.execute("UPDATE scope3_status SET record_status = 'superseded' WHERE id = ?1", [old_id])?;
+            w.log("restate", "scope3_status", old_id, before.as_deref(), Some(&why))?;
+            w.conn.execute(
+                "INSERT INTO scope3_status (period_id, category, status, reason, estimate_t, supersedes,
+                     restatement_reason, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![p.id, n, e.status.as_str(), e.reason, estimate, old_id, why, w.at],
+            )?;
+            let id = w.conn.last_insert_rowid();
+            w.log("restate", "scope3_status", id, None, Some(&why))?;
+            Ok(id)
+        })?;
+        self.read(|c| Ok(c.query_row(&format!("{SELECT} WHERE x.id = ?1"), [new_id], row_from)?))
     }
 
     /// Import a status file (`category,status,reason`) into period `year`: all or nothing, every
@@ -249,7 +331,7 @@ impl Store {
             let id: Option<i64> = w
                 .conn
                 .query_row(
-                    "SELECT id FROM scope3_status WHERE period_id = ?1 AND category = ?2",
+                    "SELECT id FROM scope3_status WHERE period_id = ?1 AND category = ?2 AND record_status = 'current'",
                     params![p.id, category],
                     |r| r.get(0),
                 )

@@ -64,6 +64,9 @@ pub const OMITTED_WHEN_CURRENT: &[(&str, &str)] = &[
     ("instrument", "status"),
     ("instrument", "supersedes"),
     ("instrument", "restatement_reason"),
+    ("scope3_status", "record_status"),
+    ("scope3_status", "supersedes"),
+    ("scope3_status", "restatement_reason"),
 ];
 
 /// When a column's value is left out of a row's audited value.
