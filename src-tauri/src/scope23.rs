@@ -232,6 +232,13 @@ pub(crate) fn import_instruments_of(s: &mut Store, year: i32, path: &str) -> Res
     Ok(InstrumentsImported { file, rows: count(rows.len()) })
 }
 
+/// Restate instrument `id` of a locked period from the one-row INSTR.csv at `path`, with `reason`.
+pub(crate) fn restate_instrument_of(s: &mut Store, id: u32, path: &str, reason: &str) -> Result<InstrumentRestated> {
+    let (file, bytes) = read_file(path)?;
+    let row = s.restate_instrument(i64::from(id), &file, &bytes, reason).map_err(|e| refused_file(e, &file))?;
+    Ok(InstrumentRestated { file, restated: id, id: u32::try_from(row.id).unwrap_or(u32::MAX) })
+}
+
 /// Set a category's status and its estimated t CO2e ("" for none: the form shows the stored one,
 /// so what it sends is the estimate the user left), in one transaction (decision 0054).
 pub(crate) fn set_status_of(
@@ -294,6 +301,16 @@ pub async fn delete_instrument(app: AppHandle, id: u32, reason: String) -> Resul
     blocking(move || {
         let state = app.state::<AppState>();
         with_store(&state, |s| Ok(s.delete_instrument(i64::from(id), cell(&reason).as_deref())?))
+    })
+    .await
+}
+
+/// Restate instrument `id` of a locked period: `scopebook instrument restate --id N --reason R FILE`.
+#[tauri::command]
+pub async fn restate_instrument(app: AppHandle, id: u32, path: String, reason: String) -> Result<InstrumentRestated> {
+    blocking(move || {
+        let state = app.state::<AppState>();
+        with_store(&state, |s| restate_instrument_of(s, id, &path, &reason))
     })
     .await
 }
@@ -377,6 +394,41 @@ mod tests {
 
     fn text(v: &Value) -> String {
         v.as_str().map_or_else(|| v.to_string(), str::to_string)
+    }
+
+    /// A locked period's instrument restated from a one-row file (decision 0058): the view then
+    /// shows the correction in its place and `calc --db`'s figures; a bad file changes nothing.
+    #[test]
+    fn a_locked_periods_instrument_is_restated_from_a_file() {
+        let (lib, _) = FactorLibrary::shipped();
+        let (dir, mut s) = store("restate", &lib);
+        s.lock_period(&lib, 2023).unwrap();
+        let before = scope2_of(&s, &lib, 2023).unwrap();
+        let gec = before.instruments[0].id;
+        let file = dir.join("fix.csv");
+        let head = "facility,instrument,mwh,emission_rate_kg_per_mwh,generation_start,generation_end,market,registry,serial_from,serial_to,retired_on,beneficiary,evidence\n";
+        std::fs::write(&file, format!("{head}SZ,gec,2000,0,2023-01-01,2023-06-30,CN,China GEC,GEC-1,GEC-2000,2024-02-15,Acme,gec.pdf\n"))
+            .unwrap();
+        let path = file.display().to_string();
+        // No reason, or a file with a bad cell: refused, nothing changed.
+        assert!(restate_instrument_of(&mut s, gec, &path, " ").is_err());
+        std::fs::write(dir.join("bad.csv"), format!("{head}SZ,gec,lots,0,2023-01-01,2023-06-30,CN,,,,,,\n")).unwrap();
+        let e = restate_instrument_of(&mut s, gec, &dir.join("bad.csv").display().to_string(), "why").unwrap_err();
+        assert!(e.message.contains("bad.csv"), "{e:?}");
+        assert_eq!(scope2_of(&s, &lib, 2023).unwrap(), before);
+
+        let r = restate_instrument_of(&mut s, gec, &path, "the registry shows 2,000 MWh retired").unwrap();
+        assert_eq!((r.file.as_str(), r.restated), ("fix.csv", gec));
+        let v = scope2_of(&s, &lib, 2023).unwrap();
+        let now = v.instruments.iter().find(|i| i.id == r.id).unwrap();
+        assert_eq!(now.applied_mwh, "2000");
+        assert!(v.instruments.iter().all(|i| i.id != gec) && v.locked);
+        // 1,000 MWh more at the 2023 residual mix, 609.6 kg/MWh: 609.6 t more market-based.
+        let t = |x: &str| x.parse::<Decimal>().unwrap();
+        assert_eq!(t(&v.scope2_market) - t(&before.scope2_market), t("609.6"));
+        let json = serde_json::to_value(s.calculate(&lib, 2023, false).unwrap().run.report(false)).unwrap();
+        assert_eq!(v.scope2_market, text(&json["totals"]["scope2_market"]));
+        s.verify().unwrap();
     }
 
     /// Heat at a network's rate (decision 0058): the instrument shows its energy and GJ, the

@@ -635,6 +635,7 @@ pub fn typescript_bindings() -> String {
         Scope3View::decl(&cfg),
         CoverageView::decl(&cfg),
         InstrumentsImported::decl(&cfg),
+        InstrumentRestated::decl(&cfg),
         PeriodFactorFile::decl(&cfg),
         FactorQuery::decl(&cfg),
         FactorSummary::decl(&cfg),

@@ -342,6 +342,15 @@ pub struct InstrumentsImported {
     pub rows: u32,
 }
 
+/// An instrument of a locked period restated from a one-row file (decision 0058): the original
+/// is kept, superseded; `id` is its restatement's.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct InstrumentRestated {
+    pub file: String,
+    pub restated: u32,
+    pub id: u32,
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

@@ -508,6 +508,8 @@ categories: Array<number>, };
 
 export type InstrumentsImported = { file: string, rows: number, };
 
+export type InstrumentRestated = { file: string, restated: number, id: number, };
+
 export type PeriodFactorFile = { id: number, year: number, 
 /**
  * The name it was added under (a file's or a dataset folder's name).

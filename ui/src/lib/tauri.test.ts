@@ -175,6 +175,7 @@ describe('command names and argument keys', () => {
     ['scope3View', () => api.scope3View(2023), 'scope3_view', { year: 2023 }],
     ['importInstruments', () => api.importInstruments(2023, '/i.csv'), 'import_instruments', { year: 2023, path: '/i.csv' }],
     ['deleteInstrument', () => api.deleteInstrument(7, 'dup'), 'delete_instrument', { id: 7, reason: 'dup' }],
+    ['restateInstrument', () => api.restateInstrument(7, '/f.csv', 'why'), 'restate_instrument', { id: 7, path: '/f.csv', reason: 'why' }],
     ['periodFactorFiles', () => api.periodFactorFiles(2023), 'period_factor_files', { year: 2023 }],
     ['addPeriodFactorFile', () => api.addPeriodFactorFile(2023, '/f/de.csv'), 'add_period_factor_file', { year: 2023, path: '/f/de.csv' }],
     ['removePeriodFactorFile', () => api.removePeriodFactorFile(3, 'wrong'), 'remove_period_factor_file', { id: 3, reason: 'wrong' }],

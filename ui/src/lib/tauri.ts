@@ -58,6 +58,7 @@ import type {
   ImportRequest,
   ImportRunMode,
   InstrumentsImported,
+  InstrumentRestated,
   Language,
   NewOrganisationInput,
   PackageExported,
@@ -262,6 +263,8 @@ export const importInstruments = (year: number, path: string): Promise<Instrumen
   call('import_instruments', { year, path });
 /** Delete one instrument (`scopebook instrument delete`). */
 export const deleteInstrument = (id: number, reason: string): Promise<void> => call('delete_instrument', { id, reason });
+export const restateInstrument = (id: number, path: string, reason: string): Promise<InstrumentRestated> =>
+  call('restate_instrument', { id, path, reason });
 
 // ---- a period's own factor files (decision 0055) ----
 
