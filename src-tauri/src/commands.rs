@@ -413,6 +413,7 @@ pub fn run() {
             crate::scope23::delete_instrument,
             crate::scope23::restate_instrument,
             crate::scope23::set_scope3_status,
+            crate::scope23::restate_scope3_status,
             crate::factor_files::period_factor_files,
             crate::factor_files::add_period_factor_file,
             crate::factor_files::remove_period_factor_file,

@@ -260,6 +260,27 @@ pub(crate) fn set_status_of(
     Ok(())
 }
 
+/// Restate a category's status in locked period `year` (decision 0058): what the form shows is
+/// sent whole, the estimate included ("" for none).
+pub(crate) fn restate_status_of(
+    s: &mut Store,
+    year: i32,
+    category: u8,
+    (status, reason, estimate_t): (&str, &str, &str),
+    why: &str,
+) -> Result<()> {
+    s.restate_scope3_status(
+        year,
+        "status",
+        &category.to_string(),
+        status,
+        cell(reason).as_deref(),
+        Some(estimate_t.trim()),
+        why,
+    )?;
+    Ok(())
+}
+
 // ---- commands ----
 
 /// Period `year`'s Scope 2 view (`calc --db`'s market-based figures and instruments).
@@ -328,6 +349,24 @@ pub async fn set_scope3_status(
     blocking(move || {
         let state = app.state::<AppState>();
         with_store(&state, |s| set_status_of(s, year, category, &status, &reason, &estimate_t))
+    })
+    .await
+}
+
+/// Restate one category's status in a locked period: `scopebook scope3 status restate`.
+#[tauri::command]
+pub async fn restate_scope3_status(
+    app: AppHandle,
+    year: i32,
+    category: u8,
+    status: String,
+    reason: String,
+    estimate_t: String,
+    why: String,
+) -> Result<()> {
+    blocking(move || {
+        let state = app.state::<AppState>();
+        with_store(&state, |s| restate_status_of(s, year, category, (&status, &reason, &estimate_t), &why))
     })
     .await
 }
@@ -407,8 +446,11 @@ mod tests {
         let gec = before.instruments[0].id;
         let file = dir.join("fix.csv");
         let head = "facility,instrument,mwh,emission_rate_kg_per_mwh,generation_start,generation_end,market,registry,serial_from,serial_to,retired_on,beneficiary,evidence\n";
-        std::fs::write(&file, format!("{head}SZ,gec,2000,0,2023-01-01,2023-06-30,CN,China GEC,GEC-1,GEC-2000,2024-02-15,Acme,gec.pdf\n"))
-            .unwrap();
+        std::fs::write(
+            &file,
+            format!("{head}SZ,gec,2000,0,2023-01-01,2023-06-30,CN,China GEC,GEC-1,GEC-2000,2024-02-15,Acme,gec.pdf\n"),
+        )
+        .unwrap();
         let path = file.display().to_string();
         // No reason, or a file with a bad cell: refused, nothing changed.
         assert!(restate_instrument_of(&mut s, gec, &path, " ").is_err());
@@ -428,6 +470,28 @@ mod tests {
         assert_eq!(t(&v.scope2_market) - t(&before.scope2_market), t("609.6"));
         let json = serde_json::to_value(s.calculate(&lib, 2023, false).unwrap().run.report(false)).unwrap();
         assert_eq!(v.scope2_market, text(&json["totals"]["scope2_market"]));
+        s.verify().unwrap();
+    }
+
+    /// A locked period's category status restated from the form (decision 0058): the view shows
+    /// the new status; a blank reason, or a category with no status at locking, changes nothing.
+    #[test]
+    fn a_locked_periods_category_status_is_restated() {
+        let (lib, _) = FactorLibrary::shipped();
+        let (_dir, mut s) = store("restate-status", &lib);
+        s.lock_period(&lib, 2023).unwrap();
+        let before = scope3_of(&s, &lib, 2023).unwrap();
+        assert_eq!(before.categories[7].status, Scope3Status::Excluded);
+        assert!(restate_status_of(&mut s, 2023, 8, ("relevant", "", "30"), " ").is_err());
+        assert!(restate_status_of(&mut s, 2023, 5, ("relevant", "", ""), "why").is_err());
+        assert!(set_status_of(&mut s, 2023, 8, "relevant", "", "").is_err());
+        assert_eq!(scope3_of(&s, &lib, 2023).unwrap(), before);
+        restate_status_of(&mut s, 2023, 8, ("relevant", "", "30"), "leased warehouses found").unwrap();
+        let after = scope3_of(&s, &lib, 2023).unwrap();
+        assert_eq!(
+            (after.categories[7].status, after.categories[7].estimate_t.as_deref()),
+            (Scope3Status::Relevant, Some("30"))
+        );
         s.verify().unwrap();
     }
 

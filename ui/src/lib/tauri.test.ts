@@ -186,6 +186,12 @@ describe('command names and argument keys', () => {
       'set_scope3_status',
       { year: 2023, category: 8, status: 'excluded', reason: 'none', estimateT: '120' },
     ],
+    [
+      'restateScope3Status',
+      () => api.restateScope3Status(2023, 8, 'relevant', '', '30', 'found'),
+      'restate_scope3_status',
+      { year: 2023, category: 8, status: 'relevant', reason: '', estimateT: '30', why: 'found' },
+    ],
     ['searchFactors', () => api.searchFactors(query), 'search_factors', { query }],
     ['factorDetail', () => api.factorDetail('cn-grid.2021.CN'), 'factor_detail', { id: 'cn-grid.2021.CN' }],
     ['listDatasets', () => api.listDatasets(), 'list_datasets', undefined],

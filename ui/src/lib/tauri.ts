@@ -288,6 +288,16 @@ export const setScope3Status = (
   estimateT: string,
 ): Promise<void> => call('set_scope3_status', { year, category, status, reason, estimateT });
 
+/** Restate a category's status in a locked period (`scopebook scope3 status restate`). */
+export const restateScope3Status = (
+  year: number,
+  category: number,
+  status: string,
+  reason: string,
+  estimateT: string,
+  why: string,
+): Promise<void> => call('restate_scope3_status', { year, category, status, reason, estimateT, why });
+
 export const searchFactors = (query: FactorQuery): Promise<FactorSearchResult> => call('search_factors', { query });
 
 export const factorDetail = (id: string): Promise<FactorDetail> => call('factor_detail', { id });
