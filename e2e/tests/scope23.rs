@@ -360,3 +360,118 @@ async fn a_spend_record_entered_in_the_form_shows_on_the_scope3_tab() {
     })
     .await;
 }
+
+/// Decision 0058 in a real window: a locked period with 1,000,000 kWh of district heat (3,600
+/// GJ), 900 GJ of it at the network's rate, and category 8 excluded. The Scope 2 tab shows the
+/// heat instrument's energy and GJ and heat's share (25.00 %); the heat instrument is restated
+/// to 1,800 GJ from a one-row file with its reason, and the share becomes 50.00 % with the
+/// market-based total `calc --db`'s. On the Scope 3 tab category 8 is restated relevant with 30 t
+/// estimated, as `calc --db` then says.
+#[tokio::test(flavor = "current_thread")]
+async fn a_locked_periods_heat_instrument_and_category_status_are_restated() {
+    let Some(mut env) = Harness::start("scope23-restate") else { return };
+    let dir = TempDir::new("scope23-restate-org");
+    let db = bare_organisation(dir.path(), "restate");
+    let base = [
+        "activity",
+        "add",
+        "--db",
+        &db,
+        "--period",
+        "2023",
+        "--facility",
+        "SZ",
+        "--start",
+        "2023-01-01",
+        "--end",
+        "2023-12-31",
+    ];
+    let heat = [
+        "--activity",
+        "heat_and_steam.district",
+        "--quantity",
+        "1000000",
+        "--unit",
+        "kWh",
+        "--factor",
+        "desnz2024.heat_and_steam.district.kwh",
+    ];
+    cli_ok(&[&base[..], &heat].concat());
+    let head = "facility,instrument,mwh,gj,energy,emission_rate_kg_per_mwh,generation_start,generation_end,market\n";
+    let first = dir.path().join("heat.csv");
+    std::fs::write(&first, format!("{head}SZ,supplier-rate,,900,heat,54,2023-01-01,2023-12-31,CN\n")).unwrap();
+    cli_ok(&["instrument", "import", "--db", &db, "--period", "2023", &first.display().to_string()]);
+    let status = ["scope3", "status", "set", "--db", &db, "--period", "2023", "--category", "8"];
+    cli_ok(&[&status[..], &["--status", "excluded", "--reason", EXCLUDED]].concat());
+    cli_ok(&["period", "lock", "--db", &db, "--year", "2023"]);
+    let fix = dir.path().join("heat-fix.csv");
+    std::fs::write(&fix, format!("{head}SZ,supplier-rate,,1800,heat,54,2023-01-01,2023-12-31,CN\n")).unwrap();
+    within("a_locked_periods_heat_instrument_and_category_status_are_restated", TEST_LIMIT, async {
+        let app = env.launch("org-name").await;
+        app.fill("open-path", &db).await;
+        app.click("open-submit").await;
+        app.wait_gone("open-path").await;
+        app.click("nav-dashboard").await;
+        app.click("dash-tab-scope2").await;
+        app.wait_el("scope2", CALC).await;
+        wait_loaded(&app, "scope2").await;
+        app.el("s2-locked").await;
+        assert!(app.maybe("s2-delete").await.is_none(), "a locked period's instrument offered for deletion");
+        assert_eq!(app.attr("s2-mwh", "data-value").await.as_deref(), Some("900"));
+        assert!(!app.text("s2-energy").await.trim().is_empty(), "the heat instrument names its energy");
+        let share = |by: &'static str| {
+            let app = &app;
+            async move {
+                for s in app.all("s2-heat-share").await {
+                    if attr_of(app, &s, "data-by").await.as_deref() == Some(by) {
+                        return attr_of(app, &s, "data-percent").await;
+                    }
+                }
+                None
+            }
+        };
+        assert_eq!(share("supplier-rate").await.as_deref(), Some("25.00"));
+
+        // Restated from the corrected one-row file, with its reason.
+        app.click("s2-restate").await;
+        app.fill("s2-restate-path", &fix.display().to_string()).await;
+        assert_eq!(app.attr("s2-restate-save", "disabled").await.as_deref(), Some("true"), "no reason yet");
+        app.fill("s2-restate-reason", "the network's statement shows 1,800 GJ").await;
+        app.click("s2-restate-save").await;
+        app.wait_el("s2-notice", CALC).await;
+        wait_loaded(&app, "scope2").await;
+        app.wait_for("the restated instrument", CALC, async || {
+            (app.attr("s2-mwh", "data-value").await.as_deref() == Some("1800")).then_some(())
+        })
+        .await;
+        assert_eq!(share("supplier-rate").await.as_deref(), Some("50.00"));
+        let json = calc(&db);
+        assert_eq!(app.attr("s2-market", "data-value").await.as_deref(), json["totals"]["scope2_market"].as_str());
+        app.screenshot("scope2-restated").await;
+
+        // Scope 3: category 8 restated relevant, estimated at 30 t.
+        app.click("dash-tab-scope3").await;
+        app.wait_el("scope3", CALC).await;
+        wait_loaded(&app, "scope3").await;
+        app.el("s3-locked").await;
+        let restate = app.all("s3-restate").await;
+        assert_eq!(restate.len(), 1, "only the category with a status can be restated");
+        app.cmd("restate category 8", restate[0].clone().click()).await;
+        app.fill("s3-status", "relevant").await;
+        app.fill("s3-estimate-input", "30").await;
+        assert_eq!(app.attr("s3-save", "disabled").await.as_deref(), Some("true"), "no reason yet");
+        app.fill("s3-why-input", "leased warehouses found in the audit").await;
+        app.click("s3-save").await;
+        app.wait_el("s3-notice", CALC).await;
+        wait_loaded(&app, "scope3").await;
+        let json = calc(&db);
+        assert_eq!(json["scope3_categories"][7]["status"], "relevant");
+        let row = &app.all("s3-category").await[7];
+        assert_eq!(attr_of(&app, row, "data-status").await.as_deref(), Some("relevant"));
+        app.screenshot("scope3-restated").await;
+        app.close().await;
+    })
+    .await;
+    let log = cli_ok(&["audit", "log", "--db", &db]);
+    assert!(log.contains("1,800 GJ") && log.contains("leased warehouses"), "{log}");
+}
