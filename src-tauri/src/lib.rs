@@ -13,6 +13,7 @@ pub mod inventory;
 mod library;
 pub mod reconciliation;
 pub mod registry;
+pub mod rendering;
 pub mod scope23;
 pub mod scope3_entry;
 #[cfg(test)]

@@ -2,5 +2,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
+    // Before WebKit or any thread starts (decision 0059).
+    scopebook_app::rendering::paint_on_cpu_without_gpu();
     scopebook_app::run();
 }
