@@ -60,7 +60,7 @@ fn instrument(row: &InstrumentRow, a: &AppliedInstrument) -> Scope2Instrument {
 fn coverage_of(market: &Market) -> (Vec<CoverageShare>, Vec<HeatShare>) {
     let (mut electricity, mut heat) = (Vec::new(), Vec::new());
     for c in market.coverage() {
-        let percent = c.percent().to_string();
+        let percent = c.percent().map_or_else(|| "—".to_string(), |p| p.to_string());
         let by = match c.by {
             CoveredBy::Instrument(k) => Err(CoverageBy::from(InstrumentKindId::from(k))),
             CoveredBy::ResidualMix => Err(CoverageBy::ResidualMix),

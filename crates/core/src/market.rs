@@ -225,15 +225,24 @@ impl Market {
     /// The share of the consumption each source covers, over every facility (before shares):
     /// for electricity, each instrument kind, the residual mix and the grid average (MWh); for
     /// each of heat, steam and cooling, the supplier's rate and the location-based factor (GJ).
-    /// Only energies some facility bought.
+    /// Only energies some facility bought; nothing when a sum is too large to compute exactly
+    /// (the totals then say they overflowed).
     pub fn coverage(&self) -> Vec<CoverageShare> {
+        self.coverage_checked().unwrap_or_default()
+    }
+
+    fn coverage_checked(&self) -> Option<Vec<CoverageShare>> {
+        fn total(values: impl Iterator<Item = Decimal>) -> Option<Decimal> {
+            values.into_iter().try_fold(Decimal::ZERO, |a, b| a.checked_add(b))
+        }
         let mut out = Vec::new();
-        let electricity: Decimal = self.by_facility.values().map(|f| f.consumption_mwh).sum();
+        let electricity = total(self.by_facility.values().map(|f| f.consumption_mwh))?;
         if !electricity.is_zero() {
             let mut by_kind: BTreeMap<InstrumentKind, Decimal> = BTreeMap::new();
             for f in self.by_facility.values() {
                 for (k, v) in &f.covered_mwh {
-                    *by_kind.entry(*k).or_default() += *v;
+                    let sum = by_kind.entry(*k).or_default();
+                    *sum = sum.checked_add(*v)?;
                 }
             }
             let share = |by: CoveredBy, q: Decimal| CoverageShare {
@@ -243,23 +252,23 @@ impl Market {
                 of: electricity,
             };
             out.extend(by_kind.into_iter().map(|(k, v)| share(CoveredBy::Instrument(k), v)));
-            let residual = self.by_facility.values().map(|f| f.residual_mwh).sum();
-            let grid = self.by_facility.values().map(|f| f.grid_average_mwh).sum();
+            let residual = total(self.by_facility.values().map(|f| f.residual_mwh))?;
+            let grid = total(self.by_facility.values().map(|f| f.grid_average_mwh))?;
             out.push(share(CoveredBy::ResidualMix, residual));
             out.push(share(CoveredBy::GridAverage, grid));
         }
         for energy in [Scope2Category::Heat, Scope2Category::Steam, Scope2Category::Cooling] {
-            let bought: Decimal =
-                self.by_facility.values().filter_map(|f| f.other.get(&energy)).map(|o| o.consumption_gj).sum();
+            let bought =
+                total(self.by_facility.values().filter_map(|f| f.other.get(&energy)).map(|o| o.consumption_gj))?;
             if bought.is_zero() {
                 continue;
             }
-            let rated: Decimal =
-                self.by_facility.values().filter_map(|f| f.other.get(&energy)).map(|o| o.supplier_rate_gj).sum();
+            let rated =
+                total(self.by_facility.values().filter_map(|f| f.other.get(&energy)).map(|o| o.supplier_rate_gj))?;
             out.push(CoverageShare { energy, by: CoveredBy::SupplierRate, quantity: rated, of: bought });
             out.push(CoverageShare { energy, by: CoveredBy::LocationBased, quantity: bought - rated, of: bought });
         }
-        out
+        Some(out)
     }
 }
 
@@ -301,15 +310,19 @@ pub struct CoverageShare {
 }
 
 impl CoverageShare {
-    /// The share in percent, two places, half away from zero.
-    pub fn percent(&self) -> Decimal {
-        if self.of.is_zero() {
-            return Decimal::ZERO;
-        }
-        let mut p = (self.quantity * Decimal::ONE_HUNDRED / self.of)
-            .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    /// The share in percent, two places, half away from zero (zero of nothing is zero); `None`
+    /// when the quantity is too large to compute it exactly.
+    pub fn percent(&self) -> Option<Decimal> {
+        let mut p = if self.of.is_zero() {
+            Decimal::ZERO
+        } else {
+            self.quantity
+                .checked_mul(Decimal::ONE_HUNDRED)?
+                .checked_div(self.of)?
+                .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+        };
         p.rescale(2);
-        p
+        Some(p)
     }
 }
 
@@ -811,5 +824,23 @@ mod tests {
         let m = allocate(&with_heat(), &inst, "i.csv", &residual);
         assert!(!m.instruments[0].applied);
         assert!(m.diagnostics.iter().any(|x| x.message.contains("has no cooling")), "{:?}", m.diagnostics);
+    }
+
+    #[test]
+    fn coverage_too_large_to_sum_is_left_out_not_a_panic() {
+        let mut m = Market::default();
+        for f in ["A", "B"] {
+            let fm =
+                FacilityMarket { consumption_mwh: Decimal::MAX, grid_average_mwh: Decimal::MAX, ..Default::default() };
+            m.by_facility.insert(Arc::from(f), fm);
+        }
+        assert!(m.coverage().is_empty());
+        let one = CoverageShare {
+            energy: Scope2Category::Heat,
+            by: CoveredBy::SupplierRate,
+            quantity: Decimal::MAX,
+            of: d("2"),
+        };
+        assert_eq!(one.percent(), None);
     }
 }

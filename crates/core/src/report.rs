@@ -482,7 +482,12 @@ impl Report<'_> {
                 .filter(|c| c.energy == energy)
                 .map(|c| {
                     let unit = if energy == Electricity { "MWh" } else { "GJ" };
-                    format!("{} {} {unit} ({} %)", c.by.label(), round.apply(c.quantity), c.percent())
+                    format!(
+                        "{} {} {unit} ({} %)",
+                        c.by.label(),
+                        round.apply(c.quantity),
+                        c.percent().map_or_else(|| "—".to_string(), |p| p.to_string())
+                    )
                 })
                 .collect();
             if !parts.is_empty() {
