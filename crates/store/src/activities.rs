@@ -178,9 +178,7 @@ impl Store {
             let plib = period_library(w.conn, lib, &p)?;
             let rows = validate(w.conn, &name, &plib, &p, std::slice::from_ref(input))?;
             let Some(row) = rows.first() else { return Err(refuse(Code::DatabaseError, "validation returned no row")) };
-            let old = w.row("activity", id)?;
-            w.conn.execute("UPDATE activity SET status = 'superseded' WHERE id = ?1", [id])?;
-            w.log("restate", "activity", id, old.as_deref(), Some(&reason))?;
+            w.supersede("activity", "status", id, &reason)?;
             let new_id = insert_activity(w, &p, input, row, Some(id), Some(&reason))?;
             w.log("restate", "activity", new_id, None, Some(&reason))?;
             Ok(new_id)

@@ -207,6 +207,19 @@ pub(crate) fn open_period(c: &Connection, year: i32, what: &str) -> Result<Repor
 const LOCKED: &str =
     "its instruments cannot be added or deleted; correct one with `scopebook instrument restate --id N --reason R FILE`";
 
+/// The id of instrument `i`'s facility (read from `file`), or the finding that there is none.
+fn facility_of(c: &Connection, file: &str, i: &Instrument) -> Result<Result<i64, Diagnostic>, Fail> {
+    let found: Option<i64> =
+        c.query_row("SELECT id FROM facility WHERE code = ?1", [&i.facility], |r| r.get(0)).optional()?;
+    Ok(found.ok_or_else(|| {
+        Diagnostic::error(
+            Code::UnknownRecord,
+            Location::cell(file, i.row, "facility"),
+            format!("there is no facility '{}' (see `scopebook facility list`)", i.facility),
+        )
+    }))
+}
+
 /// Store one instrument read by the file mode's reader; its facility is `facility_id`;
 /// `restates` the instrument it restates and why.
 fn insert(
@@ -312,20 +325,8 @@ impl Store {
                     format!("a restatement replaces one instrument: the file must hold one row, not {}", list.len()),
                 )]));
             };
-            let facility: Option<i64> = w
-                .conn
-                .query_row("SELECT id FROM facility WHERE code = ?1", [&i.facility], |r| r.get(0))
-                .optional()?;
-            let Some(facility) = facility else {
-                return Err(Fail::Rows(vec![Diagnostic::error(
-                    Code::UnknownRecord,
-                    Location::cell(file, i.row, "facility"),
-                    format!("there is no facility '{}' (see `scopebook facility list`)", i.facility),
-                )]));
-            };
-            let old = w.row("instrument", id)?;
-            w.conn.execute("UPDATE instrument SET status = 'superseded' WHERE id = ?1", [id])?;
-            w.log("restate", "instrument", id, old.as_deref(), Some(&reason))?;
+            let facility = facility_of(w.conn, file, i)?.map_err(|d| Fail::Rows(vec![d]))?;
+            w.supersede("instrument", "status", id, &reason)?;
             insert(w, &p, facility, i, Some((id, &reason)))
         })?;
         self.read(|c| Ok(c.query_row(&format!("{SELECT} WHERE x.id = ?1"), [new_id], row_from)?))
@@ -348,18 +349,13 @@ impl Store {
             let mut problems: Vec<Diagnostic> = diags.into_iter().filter(Diagnostic::is_error).collect();
             let mut facilities = Vec::with_capacity(list.len());
             for i in &list {
-                let found: Option<i64> = w
-                    .conn
-                    .query_row("SELECT id FROM facility WHERE code = ?1", [&i.facility], |r| r.get(0))
-                    .optional()?;
-                if found.is_none() {
-                    problems.push(Diagnostic::error(
-                        Code::UnknownRecord,
-                        Location::cell(file, i.row, "facility"),
-                        format!("there is no facility '{}' (see `scopebook facility list`)", i.facility),
-                    ));
+                match facility_of(w.conn, file, i)? {
+                    Ok(f) => facilities.push(Some(f)),
+                    Err(d) => {
+                        problems.push(d);
+                        facilities.push(None);
+                    }
                 }
-                facilities.push(found);
             }
             if !problems.is_empty() {
                 problems.sort_by_key(|d| d.location.row);

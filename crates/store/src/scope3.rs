@@ -120,16 +120,7 @@ fn store_entries(
                 } else {
                     e.estimate_t.map(|v| v.to_string())
                 };
-                if estimate.is_some() && e.status == scopebook_core::scope3::CategoryStatus::NotApplicable {
-                    return Err(refuse_at(
-                        Code::InvalidValue,
-                        "estimate_t",
-                        format!(
-                            "category {category} has an estimate of {} t CO2e: a category that is not applicable has none; remove the estimate first",
-                            estimate.unwrap_or_default()
-                        ),
-                    ));
-                }
+                no_estimate_when_not_applicable(e, estimate.as_deref())?;
                 w.conn.execute(
                     "UPDATE scope3_status SET status = ?1, reason = ?2, estimate_t = ?3 WHERE id = ?4",
                     params![e.status.as_str(), e.reason, estimate, id],
@@ -169,6 +160,22 @@ fn read_flags(file: &str, bytes: &[u8]) -> Result<Vec<StatusEntry>, Fail> {
         ),
         other => other,
     })
+}
+
+/// A category that is not applicable has no estimate: refused when `estimate` (what it would be
+/// stored with) is one.
+fn no_estimate_when_not_applicable(e: &StatusEntry, estimate: Option<&str>) -> Result<(), Fail> {
+    match estimate {
+        Some(t) if e.status == scopebook_core::scope3::CategoryStatus::NotApplicable => Err(refuse_at(
+            Code::InvalidValue,
+            "estimate_t",
+            format!(
+                "category {} has an estimate of {t} t CO2e: a category that is not applicable has none; remove the estimate first",
+                e.category.number()
+            ),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Read a status file by the file mode's reader; any error refuses it.
@@ -266,16 +273,8 @@ impl Store {
                 ));
             };
             let estimate = if estimate_t.is_some() { e.estimate_t.map(|v| v.to_string()) } else { old_estimate };
-            if estimate.is_some() && e.status == scopebook_core::scope3::CategoryStatus::NotApplicable {
-                return Err(refuse_at(
-                    Code::InvalidValue,
-                    "estimate_t",
-                    format!("category {n} would keep its estimate: a category that is not applicable has none; give --estimate-t \"\""),
-                ));
-            }
-            let before = w.row("scope3_status", old_id)?;
-            w.conn.execute("UPDATE scope3_status SET record_status = 'superseded' WHERE id = ?1", [old_id])?;
-            w.log("restate", "scope3_status", old_id, before.as_deref(), Some(&why))?;
+            no_estimate_when_not_applicable(e, estimate.as_deref())?;
+            w.supersede("scope3_status", "record_status", old_id, &why)?;
             w.conn.execute(
                 "INSERT INTO scope3_status (period_id, category, status, reason, estimate_t, supersedes,
                      restatement_reason, created_at)

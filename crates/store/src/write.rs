@@ -43,6 +43,16 @@ impl Tx<'_> {
         Ok(new)
     }
 
+    /// Mark current row `id` of `table` superseded in its restatement column `status_column`
+    /// (all its other values kept), audited as `restate` with `reason`: the first half of every
+    /// restatement (records, ETS rows, instruments, Scope 3 statuses).
+    pub(crate) fn supersede(&mut self, table: &str, status_column: &str, id: i64, reason: &str) -> Result<(), Fail> {
+        let old = self.row(table, id)?;
+        self.conn.execute(&format!("UPDATE {table} SET {status_column} = 'superseded' WHERE id = ?1"), [id])?;
+        self.log("restate", table, id, old.as_deref(), Some(reason))?;
+        Ok(())
+    }
+
     /// A record's value now (canonical JSON), or `None` when there is no such record.
     pub(crate) fn row(&self, table: &str, id: i64) -> Result<Option<String>, Fail> {
         Ok(audit::read_row(self.conn, table, id)?)

@@ -101,8 +101,5 @@ fn supersede(w: &mut Tx<'_>, table: Table, id: i64, reason: &str) -> Result<(), 
 }
 
 pub(super) fn supersede_in(w: &mut Tx<'_>, table: &str, id: i64, reason: &str) -> Result<(), Fail> {
-    let old = w.row(table, id)?;
-    w.conn.execute(&format!("UPDATE {table} SET status = 'superseded' WHERE id = ?1"), [id])?;
-    w.log("restate", table, id, old.as_deref(), Some(reason))?;
-    Ok(())
+    w.supersede(table, "status", id, reason)
 }
