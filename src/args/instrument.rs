@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 
 use super::{DbArgs, StoreFormat};
 
@@ -75,6 +75,25 @@ pub enum Scope3Command {
     },
 }
 
+/// A category's status as `set` and `restate` take it.
+#[derive(Args)]
+pub struct StatusFields {
+    /// The category, 1 to 15.
+    #[arg(long)]
+    pub category: String,
+    /// relevant, excluded or not-applicable.
+    #[arg(long)]
+    pub status: String,
+    /// Why (required for an excluded category).
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// The category's estimated t CO2e, for one with no lines (excluded, or relevant and not
+    /// yet reported): the coverage of Scope 3 is worked against it. "" removes it; without the
+    /// flag a stored estimate stays.
+    #[arg(long = "estimate-t", value_name = "T")]
+    pub estimate_t: Option<String>,
+}
+
 #[derive(Subcommand)]
 pub enum Scope3StatusCommand {
     /// Set one category's status in an open period.
@@ -83,20 +102,8 @@ pub enum Scope3StatusCommand {
         db: DbArgs,
         #[arg(long)]
         period: i32,
-        /// The category, 1 to 15.
-        #[arg(long)]
-        category: String,
-        /// relevant, excluded or not-applicable.
-        #[arg(long)]
-        status: String,
-        /// Why (required for an excluded category).
-        #[arg(long)]
-        reason: Option<String>,
-        /// The category's estimated t CO2e, for one with no lines (excluded, or relevant and not
-        /// yet reported): the coverage of Scope 3 is worked against it. "" removes it; without
-        /// the flag a stored estimate stays.
-        #[arg(long = "estimate-t", value_name = "T")]
-        estimate_t: Option<String>,
+        #[command(flatten)]
+        fields: StatusFields,
     },
     /// Correct a category's status in a locked period: the stored one is kept, superseded, and
     /// the new one takes its place (decision 0058).
@@ -105,18 +112,8 @@ pub enum Scope3StatusCommand {
         db: DbArgs,
         #[arg(long)]
         period: i32,
-        /// The category, 1 to 15.
-        #[arg(long)]
-        category: String,
-        /// relevant, excluded or not-applicable.
-        #[arg(long)]
-        status: String,
-        /// Why the category is excluded (required for an excluded category).
-        #[arg(long)]
-        reason: Option<String>,
-        /// The category's estimated t CO2e; "" removes it; without the flag the stored one stays.
-        #[arg(long = "estimate-t", value_name = "T")]
-        estimate_t: Option<String>,
+        #[command(flatten)]
+        fields: StatusFields,
         /// Why the status is restated (required).
         #[arg(long = "restatement-reason")]
         restatement_reason: String,

@@ -25,7 +25,7 @@ pub use ets::{
     EtsUnitCommand, EtsUnitFields, ParametersChoice,
 };
 pub use import::{ImportArgs, TemplateCommand};
-pub use instrument::{InstrumentCommand, Scope3Command, Scope3StatusCommand};
+pub use instrument::{InstrumentCommand, Scope3Command, Scope3StatusCommand, StatusFields};
 pub use package::{ExportPackageArgs, SampleArgs, VerifyArgs};
 pub use position::{PositionArgs, Scheme};
 pub use report::{PdfA, ReportArgs};

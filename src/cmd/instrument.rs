@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use scopebook_store::{InstrumentRow, Scope3StatusRow};
 
-use crate::args::{InstrumentCommand, Scope3Command, Scope3StatusCommand, StoreFormat};
+use crate::args::{InstrumentCommand, Scope3Command, Scope3StatusCommand, StatusFields, StoreFormat};
 use crate::io::{done, fail, out, read, refuse};
 use crate::output;
 
@@ -111,7 +111,8 @@ fn instruments_table(rows: &[InstrumentRow]) -> String {
 pub fn scope3(command: Scope3Command) -> ExitCode {
     let Scope3Command::Status { command } = command;
     match command {
-        Scope3StatusCommand::Restate { db, period, category, status, reason, estimate_t, restatement_reason } => {
+        Scope3StatusCommand::Restate { db, period, fields, restatement_reason } => {
+            let StatusFields { category, status, reason, estimate_t } = fields;
             let mut st = open_or_return!(db);
             let file = db.db.display().to_string();
             let restated = st.restate_scope3_status(
@@ -129,7 +130,8 @@ pub fn scope3(command: Scope3Command) -> ExitCode {
                 }),
             )
         }
-        Scope3StatusCommand::Set { db, period, category, status, reason, estimate_t } => {
+        Scope3StatusCommand::Set { db, period, fields } => {
+            let StatusFields { category, status, reason, estimate_t } = fields;
             let mut st = open_or_return!(db);
             let file = db.db.display().to_string();
             let set = st.set_scope3_status_and_estimate(
