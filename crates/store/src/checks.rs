@@ -17,6 +17,40 @@ use crate::facilities::facility_for_check;
 use crate::model::{ActivityInput, ReportingPeriod, DATA_QUALITY};
 use crate::text::{cell_or_empty, opt};
 
+/// A facility as a check needs it: its id, region and sector.
+pub(crate) type FacilityForCheck = (i64, String, Option<String>);
+
+/// Where [`check_inputs`] finds a facility by its code (compared exactly, as the column's
+/// binary collation compares it).
+pub(crate) trait FacilityLookup {
+    fn facility(&self, code: &str) -> Result<Option<FacilityForCheck>, Fail>;
+}
+
+/// The file, within the caller's transaction.
+impl FacilityLookup for Connection {
+    fn facility(&self, code: &str) -> Result<Option<FacilityForCheck>, Fail> {
+        facility_for_check(self, code)
+    }
+}
+
+/// Every facility of the file, read once: what an import's blocks are checked against on
+/// another thread than the one writing (no facility changes within an import's transaction).
+pub(crate) struct Facilities(HashMap<String, FacilityForCheck>);
+
+impl Facilities {
+    pub(crate) fn read(c: &Connection) -> Result<Facilities, Fail> {
+        let mut stmt = c.prepare_cached("SELECT code, id, region, sector FROM facility")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?, r.get(3)?))))?;
+        Ok(Facilities(rows.collect::<rusqlite::Result<_>>()?))
+    }
+}
+
+impl FacilityLookup for Facilities {
+    fn facility(&self, code: &str) -> Result<Option<FacilityForCheck>, Fail> {
+        Ok(self.0.get(code).cloned())
+    }
+}
+
 /// A record's stored values once checked: normalised by the activity-file reader.
 pub(crate) struct CheckedRow {
     pub(crate) facility_id: i64,
@@ -48,7 +82,7 @@ pub(crate) struct CheckedRow {
 /// exists, the dates lie within the period, the data-quality indicator is known. Row `i`'s
 /// diagnostics are located at row `rows_of(i)`.
 pub(crate) fn check_inputs<I: AsRef<ActivityInput>>(
-    c: &Connection,
+    c: &dyn FacilityLookup,
     file: &str,
     lib: &FactorLibrary,
     p: &ReportingPeriod,
@@ -65,7 +99,7 @@ pub(crate) fn check_inputs<I: AsRef<ActivityInput>>(
     for (i, input) in inputs.iter().map(AsRef::as_ref).enumerate() {
         let code = input.facility.trim();
         if !facilities.contains_key(code) {
-            let found = facility_for_check(c, code)?;
+            let found = c.facility(code)?;
             facilities.insert(code.to_string(), found);
         }
         let facility = facilities.get(code).and_then(|f| f.as_ref().map(|f| f.0));

@@ -25,7 +25,7 @@ mod session;
 use super::*;
 use scopebook_core::calc::Inventory;
 
-pub use session::ImportSession;
+pub use session::{BlockChecker, CheckedBlock, ImportSession};
 
 /// One row of a file to import: its row number in the file and the record it gives.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -72,7 +72,7 @@ pub use ets::{
 pub use ets::{PositionOptions, Reconcile, COVERED_FILE};
 pub use export::{ALL_COLUMNS, EXPORT_COLUMNS, FULL_EXPORT_COLUMNS, SCOPE3_EXPORT_COLUMNS};
 pub use factor_files::{read_path, FactorFileRow, FactorFileSource, NewFactorFile};
-pub use import::{BlockChecked, ImportSession};
+pub use import::{BlockChecked, BlockChecker, CheckedBlock, ImportSession};
 pub use import::{
     Duplicate, ImportChecked, ImportFile, ImportMode, ImportRow, ImportSummary, ImportWritten, Lineage, NewTemplate,
     SavedTemplate, ValueChoice,

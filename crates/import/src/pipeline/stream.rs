@@ -18,7 +18,8 @@ use crate::read::{Head, ReadError, RowBlocks};
 use crate::values;
 use scopebook_core::library::FactorLibrary;
 use scopebook_store::{
-    ActivityInput, BlockChecked, Duplicate, ImportChecked, ImportFile, ImportMode, NewTemplate, Store, ValueChoice,
+    ActivityInput, BlockChecked, CheckedBlock, Duplicate, ImportChecked, ImportFile, ImportMode, NewTemplate, Store,
+    ValueChoice,
 };
 
 /// Rows per block. Large enough for the checks to run in parallel pieces, small enough that a
@@ -70,15 +71,19 @@ pub(super) fn check_and_write(
     let mut session = store.begin_import(lib, opts.year, &import_file(head, plan, rows.estimated_rows()), mode)?;
     let mut out = Streamed { problems: Vec::new(), duplicates: Vec::new(), checked: None, rows_read: 0 };
     progress.report(stage, 0, total.load(Ordering::Relaxed));
+    let checker = session.checker()?;
     let finished = std::thread::scope(|s| -> Result<bool, ImportError> {
-        // Reading and stage 3 run one block ahead on their own thread (and the thread pool).
-        let (to_store, converted) = sync_channel::<Result<ConvertedBlock, ReadError>>(1);
-        let (reader, values, total) = (&mut *rows, &mut *values, &total);
+        // Reading, stage 3 and the store's checks run one block ahead on their own thread (and
+        // the thread pool): this thread finds duplicates and writes.
+        let (to_store, converted) = sync_channel::<Result<(ConvertedBlock, CheckedBlock), ReadError>>(1);
+        let (reader, values, total, checker) = (&mut *rows, &mut *values, &total, &checker);
         s.spawn(move || loop {
             let next = match reader.next_block(size) {
                 Ok(Some(block)) => {
                     values.learn(&block);
-                    Ok(ctx.convert_block(&block, values))
+                    let converted = ctx.convert_block(&block, values);
+                    let checked = checker.check(&converted.rows);
+                    Ok((converted, checked))
                 }
                 Ok(None) => break,
                 Err(e) => Err(e),
@@ -92,12 +97,12 @@ pub(super) fn check_and_write(
         let mut done = 0u64;
         // Returning drops the receiver, which stops the reading thread.
         for block in converted {
-            let block = block?;
+            let (block, checked) = block?;
             if progress.cancelled() {
                 return Ok(false);
             }
             let of = |done: u64| total.load(Ordering::Relaxed).max(done);
-            let checked = session.add(&block.rows, block.refused, &|written| {
+            let checked = session.add_checked(&block.rows, block.refused, checked, &|written| {
                 progress.report(stage, written, of(written));
                 !progress.cancelled()
             })?;

@@ -1,7 +1,8 @@
 //! An import in progress ([`ImportSession`]): one transaction, fed blocks of rows.
 
 use std::borrow::Cow;
-use std::sync::{LazyLock, OnceLock};
+use std::ops::Deref;
+use std::sync::{Arc, LazyLock, OnceLock};
 
 use rusqlite::{params, Connection};
 use sha2::{Digest, Sha256};
@@ -9,6 +10,7 @@ use sha2::{Digest, Sha256};
 use super::digest::{self, RecordJson, Shared};
 use super::keys::DupKeys;
 use super::*;
+use crate::checks::{Facilities, FacilityLookup};
 use crate::error::refuse;
 use scopebook_core::calc::Inventory;
 
@@ -52,7 +54,7 @@ struct Written {
 pub struct ImportSession<'s> {
     store: &'s Store,
     tx: rusqlite::Transaction<'s>,
-    lib: Cow<'s, FactorLibrary>,
+    lib: SharedLib<'s>,
     period: ReportingPeriod,
     file: ImportFile,
     mode: ImportMode,
@@ -95,7 +97,10 @@ impl Store {
             if p.status == PeriodStatus::Locked {
                 return Err(locked(&p, "nothing can be imported into it; a correction is a restatement"));
             }
-            let plib = period_library(&tx, lib, &p)?;
+            let plib = match period_library(&tx, lib, &p)? {
+                Cow::Borrowed(lib) => SharedLib::Borrowed(lib),
+                Cow::Owned(lib) => SharedLib::Owned(Arc::new(lib)),
+            };
             let earlier_imports = {
                 let mut stmt = tx.prepare_cached(&format!("{IMPORT_SELECT} WHERE b.file_sha256 = ?1 ORDER BY b.id"))?;
                 let found = stmt.query_map([&file.sha256], import_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
@@ -129,7 +134,7 @@ impl Store {
     }
 }
 
-impl ImportSession<'_> {
+impl<'s> ImportSession<'s> {
     /// Check the next block of the file's rows exactly as `scopebook calc` checks an activity
     /// file, plus the store's own rules and duplicates (of the period's records and of every
     /// earlier row of the import), and write the block's valid rows unless the import is a dry
@@ -144,14 +149,42 @@ impl ImportSession<'_> {
         refused_earlier: u64,
         keep_going: &dyn Fn(u64) -> bool,
     ) -> Result<BlockChecked, StoreError> {
+        let source_row = |i: usize| rows.get(i).map(|r| r.source_row);
+        let tx: &Connection = &self.tx;
+        let checked = check_inputs(tx, &self.file.file_name, &self.lib, &self.period, rows, &source_row);
+        self.add_checked(rows, refused_earlier, CheckedBlock { rows: rows.len(), checked }, keep_going)
+    }
+
+    /// What checks blocks of this import as [`ImportSession::add`] checks them, on another
+    /// thread: the pipeline checks the next block while this one writes the last.
+    pub fn checker(&self) -> Result<BlockChecker<'s>, StoreError> {
+        let facilities = Facilities::read(&self.tx).map_err(|e| self.store.err(e))?;
+        Ok(BlockChecker {
+            lib: self.lib.clone(),
+            period: self.period.clone(),
+            file: self.file.file_name.clone(),
+            facilities,
+        })
+    }
+
+    /// [`ImportSession::add`] of a block `checker` has checked already: its duplicates are
+    /// found (they depend on every earlier row) and its valid rows written.
+    pub fn add_checked(
+        &mut self,
+        rows: &[ImportRow],
+        refused_earlier: u64,
+        checked: CheckedBlock,
+        keep_going: &dyn Fn(u64) -> bool,
+    ) -> Result<BlockChecked, StoreError> {
         let store = self.store;
-        self.add_block(rows, refused_earlier, keep_going).map_err(|e| store.err(e))
+        self.add_block(rows, refused_earlier, checked, keep_going).map_err(|e| store.err(e))
     }
 
     fn add_block(
         &mut self,
         rows: &[ImportRow],
         refused_earlier: u64,
+        checked: CheckedBlock,
         keep_going: &dyn Fn(u64) -> bool,
     ) -> Result<BlockChecked, Fail> {
         let mut out = BlockChecked { cancelled: self.cancelled, ..BlockChecked::default() };
@@ -161,10 +194,12 @@ impl ImportSession<'_> {
         if rows.is_empty() || self.cancelled {
             return Ok(out);
         }
+        if checked.rows != rows.len() {
+            return Err(refuse(Code::DatabaseError, "the rows checked are not the rows to write; nothing was written"));
+        }
         let file = self.file.file_name.as_str();
         let source_row = |i: usize| rows.get(i).map(|r| r.source_row);
-        let checked = check_inputs(&self.tx, file, &self.lib, &self.period, rows, &source_row)?;
-        let Checked { rows: checked_rows, activities, mut problems, warnings } = checked;
+        let Checked { rows: checked_rows, activities, mut problems, warnings } = checked.checked?;
         // The calculation numbers rows by their line in the block's activity file (row i is
         // line i + 2): give them their source rows.
         self.warnings.extend(warnings.into_iter().map(|mut d| {
@@ -389,3 +424,47 @@ static INSERT_IMPORTED: LazyLock<String> = LazyLock::new(|| {
 });
 
 const INSERT_SOURCE: &str = "INSERT INTO activity_source (activity_id, import_id, source_row) VALUES (?1, ?2, ?3)";
+
+/// The period's library of an import, shared with its [`BlockChecker`].
+#[derive(Clone)]
+enum SharedLib<'s> {
+    Borrowed(&'s FactorLibrary),
+    Owned(Arc<FactorLibrary>),
+}
+
+impl Deref for SharedLib<'_> {
+    type Target = FactorLibrary;
+
+    fn deref(&self) -> &FactorLibrary {
+        match self {
+            SharedLib::Borrowed(lib) => lib,
+            SharedLib::Owned(lib) => lib,
+        }
+    }
+}
+
+/// Checks an import's blocks exactly as [`ImportSession::add`] does (the activity-file reader,
+/// factor selection, the store's rules), against the facilities and library of the import's
+/// transaction, on any thread ([`ImportSession::checker`]).
+pub struct BlockChecker<'s> {
+    lib: SharedLib<'s>,
+    period: ReportingPeriod,
+    file: String,
+    facilities: Facilities,
+}
+
+impl BlockChecker<'_> {
+    /// Check a block of rows, for [`ImportSession::add_checked`].
+    pub fn check(&self, rows: &[ImportRow]) -> CheckedBlock {
+        let source_row = |i: usize| rows.get(i).map(|r| r.source_row);
+        let facilities: &dyn FacilityLookup = &self.facilities;
+        let checked = check_inputs(facilities, &self.file, &self.lib, &self.period, rows, &source_row);
+        CheckedBlock { rows: rows.len(), checked }
+    }
+}
+
+/// A block of rows checked, not yet written ([`BlockChecker::check`]).
+pub struct CheckedBlock {
+    rows: usize,
+    checked: Result<Checked, Fail>,
+}
