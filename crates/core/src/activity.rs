@@ -1,5 +1,8 @@
 //! Activity data: the `scopebook calc` input file, read once into validated records.
 
+mod split;
+pub use split::SplitRows;
+
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
@@ -250,6 +253,24 @@ const _: () = {
     }
 };
 
+/// A record's cells by their position in the header: a row of a file, or a record that was
+/// never written as text ([`SplitRows`]).
+pub trait Cells {
+    fn cell(&self, i: usize) -> Option<&str>;
+}
+
+impl Cells for csv::StringRecord {
+    fn cell(&self, i: usize) -> Option<&str> {
+        self.get(i)
+    }
+}
+
+impl Cells for [&str] {
+    fn cell(&self, i: usize) -> Option<&str> {
+        self.get(i).copied()
+    }
+}
+
 /// The header of an activity file, matched to the known columns.
 pub struct ActivityHeader {
     /// Position in the file of each of [`REQUIRED_COLUMNS`], [`OPTIONAL_COLUMNS`] then
@@ -334,17 +355,17 @@ impl ActivityHeader {
         (out, diags)
     }
 
-    fn row(
+    fn row<R: Cells + ?Sized>(
         &self,
         file: &str,
         line: u64,
-        record: &csv::StringRecord,
+        record: &R,
         interner: &mut Interner,
         diags: &mut Vec<Diagnostic>,
     ) -> Option<Activity> {
         let before = diags.len();
         let cell =
-            |k: usize| self.positions.get(k).copied().flatten().and_then(|p| record.get(p)).map_or("", str::trim);
+            |k: usize| self.positions.get(k).copied().flatten().and_then(|p| record.cell(p)).map_or("", str::trim);
         let mut err = |code: Code, column: &str, msg: String| {
             diags.push(Diagnostic::error(code, Location::cell(file, line, column), msg));
         };

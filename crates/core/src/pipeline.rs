@@ -3,7 +3,7 @@
 
 use rayon::prelude::*;
 
-use crate::activity::{split_body, ActivityHeader};
+use crate::activity::{split_body, Activity, ActivityHeader, SplitRows};
 use crate::calc::{calculate, CalcOptions, Inventory};
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::library::FactorLibrary;
@@ -24,17 +24,54 @@ pub fn calculate_csv(
     let pieces = split_body(body, 2, rayon::current_num_threads() * 4);
     let parts: Vec<Inventory> = pieces
         .par_iter()
-        .map(|&(piece, first_line)| {
-            let (activities, row_diags) = header.read_rows(file, piece, first_line);
-            let mut inv = calculate(lib, &activities, file, opts);
-            // Reading findings first, then calculation findings; both sorted by row below.
-            let mut diags = row_diags;
-            diags.append(&mut inv.diagnostics);
-            diags.sort_by_key(|d| d.location.row);
-            inv.diagnostics = diags;
-            inv
-        })
+        .map(|&(piece, first_line)| calculate_read(lib, file, header.read_rows(file, piece, first_line), opts))
         .collect();
+    merge(file, parts, header_diags)
+}
+
+/// [`calculate_csv`] of a file whose records are given split into cells (`header` its header
+/// line), as the store reads them from its database: the same inventory and findings as the
+/// file with those records on its lines, each located at its row in `rows`.
+pub fn calculate_split(
+    lib: &FactorLibrary,
+    file: &str,
+    header: &[u8],
+    rows: &SplitRows<'_>,
+    opts: CalcOptions,
+) -> (Inventory, Vec<Diagnostic>) {
+    let (header, header_diags) = ActivityHeader::read(file, header);
+    let Some((header, _)) = header else {
+        return (Inventory::default(), header_diags);
+    };
+    // Pieces of at least 1,024 records: below that the threads cost more than they save.
+    let pieces = (rows.rows.len() / 1024).clamp(1, rayon::current_num_threads() * 4);
+    let parts: Vec<Inventory> = rows
+        .split(pieces)
+        .par_iter()
+        .map(|piece| calculate_read(lib, file, header.read_split(file, piece), opts))
+        .collect();
+    merge(file, parts, header_diags)
+}
+
+/// Calculate a piece's activities as read, with the reading findings.
+fn calculate_read(
+    lib: &FactorLibrary,
+    file: &str,
+    (activities, row_diags): (Vec<Activity>, Vec<Diagnostic>),
+    opts: CalcOptions,
+) -> Inventory {
+    let mut inv = calculate(lib, &activities, file, opts);
+    // Reading findings first, then calculation findings; both sorted by row below.
+    let mut diags = row_diags;
+    diags.append(&mut inv.diagnostics);
+    diags.sort_by_key(|d| d.location.row);
+    inv.diagnostics = diags;
+    inv
+}
+
+/// The pieces' inventories merged in order, with the file's findings (and a warning when it
+/// has no data rows).
+fn merge(file: &str, parts: Vec<Inventory>, header_diags: Vec<Diagnostic>) -> (Inventory, Vec<Diagnostic>) {
     let mut inv = Inventory::default();
     for part in parts {
         inv.merge(part);

@@ -3,10 +3,13 @@
 //! `period YEAR`), except that each line's `row` is its record id; and how a fresh calculation
 //! of a locked period compares with its snapshot.
 //!
-//! The records are not exported first and read back afterwards. This thread reads them from
-//! SQLite in pieces of the export (`export::read_records`); each piece, an activity file of its
-//! own (the header, then its records), is checked, read and calculated by
-//! `pipeline::calculate_csv` on the thread pool while the next is read, then hashed in file order.
+//! The records are not exported first and read back afterwards. Each thread of the pool reads
+//! spans of ids on a connection of its own in this transaction's view (`readers`, decision 0060),
+//! or, when the view cannot be shared, this thread reads them while the pool calculates
+//! (`export::read_records`). Each piece, an activity file of its own (the header, then its
+//! records), is read from its cells as `calc` reads a file's rows (`pipeline::calculate_split`;
+//! a piece with a cell to quote is written as CSV for `pipeline::calculate_csv`), calculated,
+//! then hashed in file order.
 //! The pieces' inventories are merged in file order; every sum is exact, so the result does not
 //! depend on how the file is split (ARCHITECTURE.md, "Precision and determinism"), and the
 //! input's SHA-256 is that of the whole export. The run is assembled as `Run::calculate_numbered`
@@ -19,18 +22,19 @@ use rusqlite::{Connection, TransactionBehavior};
 use scopebook_core::calc::{CalcOptions, Inventory};
 use scopebook_core::diagnostic::{Code, Diagnostic, Location};
 use scopebook_core::library::FactorLibrary;
-use scopebook_core::pipeline::calculate_csv;
+use scopebook_core::pipeline::{calculate_csv, calculate_split};
 use scopebook_core::report::InputFile;
 use scopebook_core::run::Run;
 use sha2::{Digest, Sha256};
 
 use crate::boundary::boundary;
 use crate::error::{refuse, Fail, StoreError};
-use crate::export::{export_csv, read_records, Layout, RecordLines, Records, Split};
+use crate::export::{export_csv, read_records, Layout, Prepared, RawRecords, RecordLines, Records, Split};
 use crate::factor_files::period_library;
 use crate::instruments::with_stored_inputs;
 use crate::model::ReportingPeriod;
 use crate::periods::period_by_year;
+use crate::readers::parallel_plan;
 use crate::Store;
 
 /// A period's records calculated: the same [`Run`] as `scopebook calc` makes of the records
@@ -382,44 +386,93 @@ pub(crate) fn calculate_parts(
     let opts = CalcOptions { gwp_set: p.gwp_set, keep_lines };
     let head = layout.header_line();
     let (head_ref, file_ref) = (head.as_slice(), file.as_str());
-    // This thread reads the records from SQLite (and nothing else); each piece is written as
-    // CSV, calculated and hashed (in file order) on the thread pool meanwhile.
     let hashing = Mutex::new(InOrder { next: 0, sha: Sha256::new(), waiting: BTreeMap::new() });
     if let Ok(mut h) = hashing.lock() {
         h.sha.update(&head);
     }
-    let (done, results) = mpsc::channel::<(usize, Piece)>();
+    let (done, results) = mpsc::channel::<(usize, Result<Option<Piece>, Fail>)>();
     let hashing_ref = &hashing;
+    // A piece read: written as CSV, calculated, hashed in file order.
+    let calculate_raw = move |k: usize, raw: RawRecords| -> Piece {
+        match raw.prepare() {
+            Prepared::Split(piece) => {
+                let part = calculate_split(lib, file_ref, piece.header(), &piece.rows(), opts);
+                let first = piece.first;
+                hash_in_order(hashing_ref, k, piece.text.into_bytes(), head_ref.len());
+                (first, part)
+            }
+            Prepared::Csv(bytes, lines) => {
+                let part = calculate_piece(lib, file_ref, &bytes, &lines, opts);
+                let first = lines.ids.first().copied();
+                hash_in_order(hashing_ref, k, bytes, head_ref.len());
+                (first, part)
+            }
+        }
+    };
+    let plan = parallel_plan(c, p.id, records, split)?;
     // The scope ends when every piece is done (a thread of the pool that calls this helps with
     // them meanwhile, so that nothing waits on a thread that waits).
-    let pieces = rayon::in_place_scope(|s| {
-        let mut pieces = 0;
-        read_records(c, p.id, layout, records, split, head_ref, |raw| {
-            let (k, done) = (pieces, done.clone());
-            pieces += 1;
-            s.spawn(move |_| {
-                let (bytes, lines) = raw.into_csv();
-                let part = calculate_piece(lib, file_ref, &bytes, &lines, opts);
-                let _ = done.send((k, (lines.ids.first().copied(), part)));
-                hash_in_order(hashing_ref, k, bytes, head_ref.len());
-            });
-            Ok(())
-        })?;
-        Ok::<usize, Fail>(pieces)
+    let pieces = rayon::in_place_scope(|s| match &plan {
+        // Each thread of the pool reads a span on its own connection, then calculates it.
+        Some((readers, spans)) => {
+            for (k, &span) in spans.iter().enumerate() {
+                let done = done.clone();
+                s.spawn(move |_| {
+                    let read = readers.with(|r| {
+                        let mut raw = None;
+                        read_records(r, p.id, layout, Records::Span(span), Split::WHOLE, head_ref, |piece| {
+                            raw = Some(piece);
+                            Ok(())
+                        })
+                        .map(|_| raw)
+                    });
+                    let piece = read.map(|raw| match raw {
+                        Some(raw) => Some(calculate_raw(k, raw)),
+                        None => {
+                            // No records in this span: nothing to calculate or hash.
+                            hash_in_order(hashing_ref, k, Vec::new(), head_ref.len());
+                            None
+                        }
+                    });
+                    let _ = done.send((k, piece));
+                });
+            }
+            Ok(spans.len())
+        }
+        // This thread reads the records from SQLite (and nothing else); the pool calculates each
+        // piece meanwhile.
+        None => {
+            let mut pieces = 0;
+            read_records(c, p.id, layout, records, split, head_ref, |raw| {
+                let (k, done) = (pieces, done.clone());
+                pieces += 1;
+                s.spawn(move |_| {
+                    let _ = done.send((k, Ok(Some(calculate_raw(k, raw)))));
+                });
+                Ok(())
+            })?;
+            Ok::<usize, Fail>(pieces)
+        }
     })?;
     drop(done);
-    let mut slots: Vec<Option<Piece>> = (0..pieces).map(|_| None).collect();
+    drop(plan);
+    let mut slots: Vec<Option<Result<Option<Piece>, Fail>>> = (0..pieces).map(|_| None).collect();
     for (k, part) in results.try_iter() {
         if let Some(slot) = slots.get_mut(k) {
             *slot = Some(part);
         }
     }
-    let mut parts: Vec<Piece> = slots.into_iter().flatten().collect();
-    if parts.len() != pieces {
-        return Err(refuse(Code::DatabaseError, "a piece of the calculation did not finish"));
+    let mut parts: Vec<Piece> = Vec::with_capacity(pieces);
+    for slot in slots {
+        match slot {
+            Some(Ok(Some(piece))) => parts.push(piece),
+            Some(Ok(None)) => {}
+            Some(Err(e)) => return Err(e),
+            None => return Err(refuse(Code::DatabaseError, "a piece of the calculation did not finish")),
+        }
     }
     let hashing = hashing.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-    if hashing.next != parts.len() {
+    if hashing.next != pieces {
         return Err(refuse(Code::DatabaseError, "a piece of the calculation was not hashed"));
     }
     let sha = hashing.sha;
@@ -530,8 +583,20 @@ mod tests {
             assert_same(&whole.run, &want, &format!("{what}, whole"));
             for (pieces, min_records) in [(1, 1), (2, 1), (3, 2), (1000, 1)] {
                 let split = Split { pieces, min_records };
+                // Outside a transaction this thread reads alone (nothing fixes what more
+                // connections would see); inside one, the pool's threads read spans at once.
                 let calc = calculate_records(s.connection(), lib, &p, keep_lines, Records::All, split).unwrap();
                 assert_same(&calc.run, &want, &format!("{what}, {pieces} pieces"));
+                let c = s.connection();
+                let _view = read_view(c).unwrap();
+                let parallel = parallel_plan(c, p.id, Records::All, split).unwrap();
+                let records = want.inventory.line_count;
+                if pieces > 1 && records >= 2 && rayon::current_num_threads() > 1 {
+                    assert!(parallel.is_some(), "{what}: {pieces} pieces of {records} records read at once");
+                }
+                drop(parallel);
+                let calc = calculate_records(c, lib, &p, keep_lines, Records::All, split).unwrap();
+                assert_same(&calc.run, &want, &format!("{what}, {pieces} pieces read at once"));
             }
         }
     }

@@ -11,6 +11,7 @@ use std::io::Write as _;
 
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension};
+use scopebook_core::activity::SplitRows;
 use scopebook_core::diagnostic::Code;
 
 use crate::error::{refuse, Fail};
@@ -378,6 +379,48 @@ pub(crate) enum Records {
         upto: i64,
         block: i64,
     },
+    /// The records of a span found by [`span`] (a part of one, on its own connection).
+    Span(Span),
+}
+
+/// Where some of a period's current records lie: ids above `after` and at most `upto`, about
+/// `records` of them, read in the table's own order (`by_range`: most ids in the span are the
+/// period's current records) or by the index on (period, status, id).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Span {
+    pub(crate) after: i64,
+    pub(crate) upto: i64,
+    pub(crate) records: u64,
+    pub(crate) by_range: bool,
+}
+
+impl Span {
+    /// No ids.
+    const EMPTY: Span = Span { after: 0, upto: 0, records: 0, by_range: false };
+}
+
+/// Where `records` lie; `None` for a page, which is read by its place in id order.
+pub(crate) fn span(c: &Connection, period_id: i64, records: Records) -> Result<Option<Span>, Fail> {
+    Ok(match records {
+        Records::Page { .. } => None,
+        Records::Span(span) => Some(span),
+        Records::All => {
+            let e = extent(c, period_id)?;
+            Some(Span { after: e.first.saturating_sub(1), upto: e.last, records: e.records, by_range: e.by_range })
+        }
+        Records::Range { after, upto, .. } => {
+            let n: i64 = c
+                .prepare_cached(
+                    "SELECT count(*) FROM activity WHERE period_id = ?1 AND status = 'current' AND id > ?2 AND id <= ?3",
+                )?
+                .query_row([period_id, after, upto], |r| r.get(0))?;
+            // The table's own order when about 3 in 4 of the ids are the period's current records,
+            // as for a whole period ([`extent`]); the index otherwise.
+            let ids = upto.saturating_sub(after);
+            let by_range = n > 0 && n.saturating_mul(4) >= ids.saturating_mul(3);
+            Some(Span { after, upto, records: u64::try_from(n).unwrap_or(0), by_range })
+        }
+    })
 }
 
 /// A piece of the export as the reading thread leaves it: the records as activity-file lines,
@@ -413,18 +456,58 @@ impl RawRecords {
         self.ids.len()
     }
 
+    /// Whether no cell holds a comma, a quote or a line break: the only such bytes are the
+    /// separators, a comma between cells and a line break a record (any more, or a carriage
+    /// return, are in a cell).
+    fn plain(&self) -> bool {
+        count_special(self.text.get(self.head..).unwrap_or_default()) == self.ids.len() * self.cells
+    }
+
     /// The piece as an activity file, as the `csv` crate's default writer would write its
     /// records after the header, with which record is on which line (the first on line 2).
     pub(crate) fn into_csv(self) -> (Vec<u8>, RecordLines) {
-        let body = self.text.get(self.head..).unwrap_or_default();
-        let n = self.ids.len();
         // One line a record, no cell to quote, and valid UTF-8: the text is the file already.
-        // The separators are a comma between cells and a line break a record: any more such
-        // bytes, or a quote or carriage return, are in a cell.
-        let special = count_special(body);
-        if special == n * self.cells && std::str::from_utf8(body).is_ok() {
+        if self.plain() && std::str::from_utf8(&self.text).is_ok() {
             return (self.text, RecordLines { ids: self.ids, starts: None });
         }
+        self.write_quoted()
+    }
+
+    /// The piece to calculate: its records split into cells as they were read, when no cell
+    /// needs quoting and the text is UTF-8 (nearly always; the text is then the activity file
+    /// already, for the hash); otherwise the activity file written ([`RawRecords::into_csv`]).
+    pub(crate) fn prepare(self) -> Prepared {
+        // Rows are record ids, which AUTOINCREMENT starts at 1 (in ascending order here).
+        if !self.plain() || self.ids.first().is_some_and(|&id| id < 1) {
+            let (bytes, lines) = self.write_quoted();
+            return Prepared::Csv(bytes, lines);
+        }
+        match String::from_utf8(self.text) {
+            Ok(text) => Prepared::Split(SplitPiece {
+                rows: self.ids.iter().map(|&id| id.unsigned_abs()).collect(),
+                first: self.ids.first().copied(),
+                text,
+                head: self.head,
+                lengths: self.lengths,
+                cells: self.cells,
+            }),
+            Err(e) => {
+                let raw = RawRecords {
+                    ids: self.ids,
+                    text: e.into_bytes(),
+                    head: self.head,
+                    cells: self.cells,
+                    lengths: self.lengths,
+                };
+                let (bytes, lines) = raw.write_quoted();
+                Prepared::Csv(bytes, lines)
+            }
+        }
+    }
+
+    /// The piece written again cell by cell, quoted where needed, as valid UTF-8.
+    fn write_quoted(self) -> (Vec<u8>, RecordLines) {
+        let n = self.ids.len();
         let mut out = Vec::with_capacity(self.text.len() + n * 4);
         out.extend_from_slice(self.text.get(..self.head).unwrap_or_default());
         let mut lines = RecordLines { ids: Vec::with_capacity(n), starts: None };
@@ -446,6 +529,41 @@ impl RawRecords {
             line += 1 + breaks;
         }
         (out, lines)
+    }
+}
+
+/// A piece of the export ready to calculate ([`RawRecords::prepare`]).
+pub(crate) enum Prepared {
+    /// Its records as read, split into cells.
+    Split(SplitPiece),
+    /// Its records written as an activity file, with which record is on which line.
+    Csv(Vec<u8>, RecordLines),
+}
+
+/// A piece's records split into cells: `text` is the header line, then the records' lines.
+pub(crate) struct SplitPiece {
+    pub(crate) text: String,
+    head: usize,
+    lengths: Vec<u32>,
+    cells: usize,
+    /// Each record's id, as the row its lines and findings are located at.
+    rows: Vec<u64>,
+    pub(crate) first: Option<i64>,
+}
+
+impl SplitPiece {
+    /// The header line.
+    pub(crate) fn header(&self) -> &[u8] {
+        self.text.as_bytes().get(..self.head).unwrap_or_default()
+    }
+
+    pub(crate) fn rows(&self) -> SplitRows<'_> {
+        SplitRows {
+            text: self.text.get(self.head..).unwrap_or_default(),
+            lengths: &self.lengths,
+            width: self.cells,
+            rows: &self.rows,
+        }
     }
 }
 
@@ -498,35 +616,16 @@ pub(crate) fn read_records(
     };
     let cells = layout.cells();
     let (mut stmt, mut rows, count);
-    match records {
-        Records::All => {
-            let span = extent(c, period_id)?;
-            let by_range = span.by_range;
-            stmt = c.prepare_cached(&format!("{select}{}", if by_range { BY_RANGE } else { BY_INDEX }))?;
-            rows = if by_range { stmt.query([period_id, span.first, span.last])? } else { stmt.query([period_id])? };
-            count = span.records;
-        }
-        Records::Page { offset, limit } => {
-            stmt = c.prepare_cached(&format!("{select}{BY_INDEX} LIMIT ?2 OFFSET ?3"))?;
-            let [offset, limit] = [offset, limit].map(|n| i64::try_from(n).unwrap_or(i64::MAX));
-            rows = stmt.query([period_id, limit, offset])?;
-            count = u64::try_from(limit).unwrap_or(0);
-        }
-        Records::Range { after, upto, .. } => {
-            let n: i64 = c
-                .prepare_cached(
-                    "SELECT count(*) FROM activity WHERE period_id = ?1 AND status = 'current' AND id > ?2 AND id <= ?3",
-                )?
-                .query_row([period_id, after, upto], |r| r.get(0))?;
-            // The table's own order when about 3 in 4 of the ids are the period's current records,
-            // as for a whole period ([`extent`]); the index otherwise.
-            let span = upto.saturating_sub(after);
-            let by_range = n > 0 && n.saturating_mul(4) >= span.saturating_mul(3);
-            stmt = c.prepare_cached(&format!("{select}{}", if by_range { BY_RANGE } else { BETWEEN }))?;
-            let [first, last] = [after.saturating_add(1), upto];
-            rows = stmt.query([period_id, first, last])?;
-            count = u64::try_from(n).unwrap_or(0);
-        }
+    if let Records::Page { offset, limit } = records {
+        stmt = c.prepare_cached(&format!("{select}{BY_INDEX} LIMIT ?2 OFFSET ?3"))?;
+        let [offset, limit] = [offset, limit].map(|n| i64::try_from(n).unwrap_or(i64::MAX));
+        rows = stmt.query([period_id, limit, offset])?;
+        count = u64::try_from(limit).unwrap_or(0);
+    } else {
+        let span = span(c, period_id, records)?.unwrap_or(Span::EMPTY);
+        stmt = c.prepare_cached(&format!("{select}{}", if span.by_range { BY_RANGE } else { BETWEEN }))?;
+        rows = stmt.query([period_id, span.after.saturating_add(1), span.upto])?;
+        count = span.records;
     }
     // The pieces grow from an eighth of their size to their size, doubling: the first is soon
     // read, so that the threads that calculate start early, and there are few of them in all

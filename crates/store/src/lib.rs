@@ -50,6 +50,7 @@ mod import;
 mod instruments;
 pub mod model;
 mod periods;
+mod readers;
 pub mod schema;
 mod scope3;
 #[cfg(test)]
