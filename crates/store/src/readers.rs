@@ -85,7 +85,10 @@ pub(crate) fn parallel_plan(
         _ => None,
     };
     let spans = cut(whole, split, block);
-    Ok(Readers::open(c, threads.min(spans.len()))?.map(|readers| (readers, spans)))
+    // A connection that cannot be opened (say, no file handle left) leaves the read to this
+    // thread alone: the same records and figures, read as before.
+    let readers = Readers::open(c, threads.min(spans.len())).unwrap_or(None);
+    Ok(readers.map(|readers| (readers, spans)))
 }
 
 /// `whole` cut into about `split.pieces` spans of as many ids, of about `split.min_records`
