@@ -257,17 +257,27 @@ const _: () = {
 /// never written as text ([`SplitRows`]).
 pub trait Cells {
     fn cell(&self, i: usize) -> Option<&str>;
+    /// How many cells the record has.
+    fn count(&self) -> usize;
 }
 
 impl Cells for csv::StringRecord {
     fn cell(&self, i: usize) -> Option<&str> {
         self.get(i)
     }
+
+    fn count(&self) -> usize {
+        self.len()
+    }
 }
 
 impl Cells for [&str] {
     fn cell(&self, i: usize) -> Option<&str> {
         self.get(i).copied()
+    }
+
+    fn count(&self) -> usize {
+        self.len()
     }
 }
 
@@ -328,18 +338,7 @@ impl ActivityHeader {
                 Ok(false) => break,
                 Ok(true) => {
                     let line = first_line + record.position().map_or(1, csv::Position::line) - 1;
-                    if record.len() != self.field_count {
-                        if record.len() == 1 && record[0].trim().is_empty() {
-                            continue;
-                        }
-                        diags.push(Diagnostic::error(
-                            Code::MalformedRow,
-                            Location::row(file, line),
-                            format!("the row has {} fields but the header has {}", record.len(), self.field_count),
-                        ));
-                        continue;
-                    }
-                    if let Some(a) = self.row(file, line, &record, &mut interner, &mut diags) {
+                    if let Some(a) = self.record(file, line, &record, &mut interner, &mut diags) {
                         out.push(a);
                     }
                 }
@@ -355,7 +354,9 @@ impl ActivityHeader {
         (out, diags)
     }
 
-    fn row<R: Cells + ?Sized>(
+    /// One record read: refused when it has not the header's number of cells, passed over
+    /// when it is a blank line.
+    fn record<R: Cells + ?Sized>(
         &self,
         file: &str,
         line: u64,
@@ -363,6 +364,17 @@ impl ActivityHeader {
         interner: &mut Interner,
         diags: &mut Vec<Diagnostic>,
     ) -> Option<Activity> {
+        let n = record.count();
+        if n != self.field_count {
+            if !(n == 1 && record.cell(0).is_some_and(|c| c.trim().is_empty())) {
+                diags.push(Diagnostic::error(
+                    Code::MalformedRow,
+                    Location::row(file, line),
+                    format!("the row has {n} fields but the header has {}", self.field_count),
+                ));
+            }
+            return None;
+        }
         let before = diags.len();
         let cell =
             |k: usize| self.positions.get(k).copied().flatten().and_then(|p| record.cell(p)).map_or("", str::trim);

@@ -74,18 +74,7 @@ impl ActivityHeader {
                 ));
                 continue;
             }
-            if cells.len() != self.field_count {
-                if cells.len() == 1 && cells.first().is_some_and(|c| c.trim().is_empty()) {
-                    continue;
-                }
-                diags.push(Diagnostic::error(
-                    Code::MalformedRow,
-                    Location::row(file, row),
-                    format!("the row has {} fields but the header has {}", cells.len(), self.field_count),
-                ));
-                continue;
-            }
-            if let Some(a) = self.row(file, row, cells.as_slice(), &mut interner, &mut diags) {
+            if let Some(a) = self.record(file, row, cells.as_slice(), &mut interner, &mut diags) {
                 out.push(a);
             }
         }
