@@ -392,7 +392,8 @@ pub(crate) fn calculate_parts(
     }
     let (done, results) = mpsc::channel::<(usize, Result<Option<Piece>, Fail>)>();
     let hashing_ref = &hashing;
-    // A piece read: written as CSV, calculated, hashed in file order.
+    // A piece read: its cells read as a file's rows (or, with a cell to quote, written as CSV and
+    // read), calculated, then hashed in file order.
     let calculate_raw = move |k: usize, raw: RawRecords| -> Piece {
         match raw.prepare() {
             Prepared::Split(piece) => {
