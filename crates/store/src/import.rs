@@ -9,7 +9,7 @@
 //! record added, removed or changed behind the log's back, or a rewritten source row, is found
 //! as surely as with one entry per record — at a fraction of the cost for a million rows.
 //!
-//! An import streams ([`Store::begin_import`], [`ImportSession::add`] per block of rows,
+//! An import streams ([`Store::begin_import`], [`ImportSession::checker`] and [`ImportSession::add_checked`] per block of rows,
 //! [`ImportSession::finish`]): memory is a block of rows plus one duplicate key per row
 //! (`keys`). `records_sha256` is computed while writing, on the thread pool, from the values
 //! each record was written with (`digest`), not read back after.
@@ -223,7 +223,7 @@ pub(crate) fn decimal(v: i64, buf: &mut [u8; 20]) -> &str {
     std::str::from_utf8(&buf[at..]).unwrap_or_default()
 }
 
-/// One block of rows checked by [`ImportSession::add`] (and its valid rows written, unless not).
+/// One block of rows checked and added by [`ImportSession::add_checked`] (and its valid rows written, unless not).
 #[derive(Debug, Default)]
 pub struct BlockChecked {
     /// The problems of each row that has any, by the row's position in the block.
@@ -264,11 +264,12 @@ impl Store {
         keep_going: &dyn Fn(u64) -> bool,
     ) -> Result<ImportChecked, StoreError> {
         let mut session = self.begin_import(lib, year, file, mode)?;
+        let checker = session.checker()?;
         let mut problems = BTreeMap::new();
         let mut duplicates = Vec::new();
         for (k, block) in rows.chunks(BLOCK).enumerate() {
             let base = k * BLOCK;
-            let checked = session.add(block, 0, keep_going)?;
+            let checked = session.add_checked(block, 0, checker.check(block), keep_going)?;
             problems.extend(checked.problems.into_iter().map(|(i, ds)| (base + i, ds)));
             duplicates.extend(checked.duplicates.into_iter().map(|(i, d)| (base + i, d)));
             if checked.cancelled {

@@ -49,7 +49,7 @@ struct Written {
 }
 
 /// An import in progress: one open transaction, fed blocks of rows in file order by
-/// [`ImportSession::add`] and ended by [`ImportSession::finish`]. Dropped without `finish` (an
+/// [`ImportSession::add_checked`] and ended by [`ImportSession::finish`]. Dropped without `finish` (an
 /// error, a cancellation), it rolls back: nothing of the import remains.
 pub struct ImportSession<'s> {
     store: &'s Store,
@@ -78,7 +78,8 @@ pub struct ImportSession<'s> {
 impl Store {
     /// Start an import of `file` into period `year`: open its transaction (refused when the
     /// period is locked) and find the period's records that rows could repeat and the earlier
-    /// imports of the same file. Feed it the rows with [`ImportSession::add`], then
+    /// imports of the same file. Feed it the rows with [`ImportSession::checker`] and
+    /// [`ImportSession::add_checked`], then
     /// [`ImportSession::finish`] it. In all-or-nothing mode a non-zero
     /// `file.rows_refused_earlier` refuses the import from the start (the rows are still
     /// checked, to list their problems).
@@ -135,28 +136,10 @@ impl Store {
 }
 
 impl<'s> ImportSession<'s> {
-    /// Check the next block of the file's rows exactly as `scopebook calc` checks an activity
-    /// file, plus the store's own rules and duplicates (of the period's records and of every
-    /// earlier row of the import), and write the block's valid rows unless the import is a dry
-    /// run or refused. `refused_earlier` counts the rows of this block the caller refused
-    /// before they reached the store; in all-or-nothing mode any refuses the import.
-    ///
-    /// `keep_going(records written so far)` is asked every 4,096 records; `false` cancels the
-    /// import (`cancelled` is set; `finish` then writes nothing).
-    pub fn add(
-        &mut self,
-        rows: &[ImportRow],
-        refused_earlier: u64,
-        keep_going: &dyn Fn(u64) -> bool,
-    ) -> Result<BlockChecked, StoreError> {
-        let source_row = |i: usize| rows.get(i).map(|r| r.source_row);
-        let tx: &Connection = &self.tx;
-        let checked = check_inputs(tx, &self.file.file_name, &self.lib, &self.period, rows, &source_row);
-        self.add_checked(rows, refused_earlier, CheckedBlock { rows: rows.len(), checked }, keep_going)
-    }
-
-    /// What checks blocks of this import as [`ImportSession::add`] checks them, on another
-    /// thread: the pipeline checks the next block while this one writes the last.
+    /// What checks this import's blocks before [`ImportSession::add_checked`] writes them: the
+    /// same checks as `scopebook calc` checks an activity file, plus the store's own rules,
+    /// against this transaction's facilities, on any thread (the pipeline checks the next block
+    /// while this one writes the last).
     pub fn checker(&self) -> Result<BlockChecker<'s>, StoreError> {
         let facilities = Facilities::read(&self.tx).map_err(|e| self.store.err(e))?;
         Ok(BlockChecker {
@@ -167,8 +150,14 @@ impl<'s> ImportSession<'s> {
         })
     }
 
-    /// [`ImportSession::add`] of a block `checker` has checked already: its duplicates are
-    /// found (they depend on every earlier row) and its valid rows written.
+    /// Add the next block of the file's rows, as `checker` checked them: its duplicates are
+    /// found (of the period's records and of every earlier row of the import; they depend on
+    /// every earlier row, so here, in order) and its valid rows written unless the import is a
+    /// dry run or refused. `refused_earlier` counts the rows of this block the caller refused
+    /// before they reached the store; in all-or-nothing mode any refuses the import.
+    ///
+    /// `keep_going(records written so far)` is asked every 4,096 records; `false` cancels the
+    /// import (`cancelled` is set; `finish` then writes nothing).
     pub fn add_checked(
         &mut self,
         rows: &[ImportRow],
@@ -349,7 +338,7 @@ impl<'s> ImportSession<'s> {
 
     /// End the import. Unless it is a dry run, refused or cancelled: write its `import_batch`
     /// record, its one audit entry, the template and the value choices, and commit. Otherwise
-    /// roll everything back. Per-row problems and duplicates were returned by each `add`.
+    /// roll everything back. Per-row problems and duplicates were returned by each `add_checked`.
     pub fn finish(self, template: Option<&NewTemplate>, choices: &[ValueChoice]) -> Result<ImportChecked, StoreError> {
         let store = self.store;
         self.finish_import(template, choices).map_err(|e| store.err(e))
@@ -443,9 +432,9 @@ impl Deref for SharedLib<'_> {
     }
 }
 
-/// Checks an import's blocks exactly as [`ImportSession::add`] does (the activity-file reader,
-/// factor selection, the store's rules), against the facilities and library of the import's
-/// transaction, on any thread ([`ImportSession::checker`]).
+/// Checks an import's blocks (the activity-file reader, factor selection, the store's rules)
+/// against the facilities and library of the import's transaction, on any thread
+/// ([`ImportSession::checker`]).
 pub struct BlockChecker<'s> {
     lib: SharedLib<'s>,
     period: ReportingPeriod,
